@@ -1,0 +1,77 @@
+// Env: the file system as the engine sees it. Everything that touches disk goes through
+// an Env so tests can swap in MemEnv (in memory, with crash semantics) or
+// FaultInjectionEnv (fails at a chosen step).
+//
+// Implementations are thread-safe. A WritableFile or RandomAccessFile object is used by
+// one thread at a time (RandomAccessFile::Read is safe to call concurrently).
+#ifndef TALLY_ENGINE_ENV_H_
+#define TALLY_ENGINE_ENV_H_
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+
+namespace tally::engine {
+
+class WritableFile {
+ public:
+  virtual ~WritableFile() = default;
+  virtual absl::Status Append(std::string_view data) = 0;
+  // Makes everything appended so far durable (fdatasync).
+  virtual absl::Status Sync() = 0;
+  virtual absl::Status Close() = 0;
+};
+
+class RandomAccessFile {
+ public:
+  virtual ~RandomAccessFile() = default;
+  // Reads exactly n bytes at offset into out. Reading past the end is DataLoss
+  // ("<path>: read of n bytes at offset o past end of file (size s)").
+  virtual absl::Status Read(uint64_t offset, size_t n, uint8_t* out) const = 0;
+  virtual uint64_t Size() const = 0;
+  virtual const std::string& path() const = 0;
+};
+
+class Env {
+ public:
+  virtual ~Env() = default;
+
+  // The process-wide POSIX Env. Never deleted.
+  static Env* Default();
+
+  // Creates or truncates.
+  virtual absl::StatusOr<std::unique_ptr<WritableFile>> NewWritableFile(const std::string& path) = 0;
+  virtual absl::StatusOr<std::unique_ptr<RandomAccessFile>> NewRandomAccessFile(
+      const std::string& path) = 0;
+  virtual absl::StatusOr<std::string> ReadFileToString(const std::string& path) = 0;
+
+  virtual bool FileExists(const std::string& path) = 0;
+  virtual absl::StatusOr<bool> IsDirectory(const std::string& path) = 0;
+  virtual absl::StatusOr<uint64_t> GetFileSize(const std::string& path) = 0;
+  // Names (not paths) of the entries of `dir`, sorted, without "." and "..".
+  virtual absl::StatusOr<std::vector<std::string>> ListDir(const std::string& dir) = 0;
+  // Creates `dir` and missing parents; ok if it exists.
+  virtual absl::Status CreateDirs(const std::string& dir) = 0;
+  virtual absl::Status DeleteFile(const std::string& path) = 0;
+  // Removes a file or a directory tree; ok if absent.
+  virtual absl::Status RemoveAll(const std::string& path) = 0;
+  // Atomic rename; replaces an existing file `to`. Directories move to a new name only.
+  virtual absl::Status Rename(const std::string& from, const std::string& to) = 0;
+  // Makes the directory's entries (creates, renames, deletes) durable.
+  virtual absl::Status SyncDir(const std::string& dir) = 0;
+};
+
+// Writes `data` to `path` and syncs it (not the directory).
+absl::Status WriteFileSynced(Env* env, const std::string& path, std::string_view data);
+
+// "a/b" from "a" and "b".
+std::string JoinPath(std::string_view a, std::string_view b);
+
+}  // namespace tally::engine
+
+#endif  // TALLY_ENGINE_ENV_H_
