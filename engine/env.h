@@ -10,7 +10,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
-#include <string_view>
+#include "absl/strings/string_view.h"
 #include <vector>
 
 #include "absl/status/status.h"
@@ -21,7 +21,7 @@ namespace tally::engine {
 class WritableFile {
  public:
   virtual ~WritableFile() = default;
-  virtual absl::Status Append(std::string_view data) = 0;
+  virtual absl::Status Append(absl::string_view data) = 0;
   // Makes everything appended so far durable (fdatasync).
   virtual absl::Status Sync() = 0;
   virtual absl::Status Close() = 0;
@@ -67,10 +67,17 @@ class Env {
 };
 
 // Writes `data` to `path` and syncs it (not the directory).
-absl::Status WriteFileSynced(Env* env, const std::string& path, std::string_view data);
+absl::Status WriteFileSynced(Env* env, const std::string& path, absl::string_view data);
 
 // "a/b" from "a" and "b".
-std::string JoinPath(std::string_view a, std::string_view b);
+std::string JoinPath(absl::string_view a, absl::string_view b);
+
+// The status for a failed POSIX call: "<op> <path>: <strerror(err)>", with ENOENT ->
+// NotFound, EEXIST -> AlreadyExists, EACCES/EPERM/EROFS -> PermissionDenied,
+// ENOSPC/EDQUOT/EMFILE/ENFILE -> ResourceExhausted, ENOTDIR/EISDIR/ENOTEMPTY/EXDEV ->
+// FailedPrecondition, EINVAL/ENAMETOOLONG -> InvalidArgument, anything else -> Unknown.
+// Defined in posix_env.cc.
+absl::Status ErrnoStatus(absl::string_view op, absl::string_view path, int err);
 
 }  // namespace tally::engine
 

@@ -8,7 +8,7 @@
 
 #include <cstdint>
 #include <string>
-#include <string_view>
+#include "absl/strings/string_view.h"
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -18,12 +18,17 @@
 
 namespace tally::format {
 
+// Limits every reader enforces and every writer respects.
+inline constexpr size_t kMaxBlockStreams = 64;
+inline constexpr size_t kMaxBlockStreamRawBytes = size_t{1} << 30;  // 1 GiB
+
 struct BlockStreamInput {
   absl::Span<const uint8_t> raw;
   CodecChain chain;  // already resolved (ResolveCodecChain)
 };
 
-// Appends one block holding `streams` for `rows` rows to *out.
+// Appends one block holding `streams` for `rows` rows to *out. InvalidArgument for more
+// than kMaxBlockStreams streams, a stream over kMaxBlockStreamRawBytes, or a bad chain.
 absl::Status EncodeBlock(uint32_t rows, absl::Span<const BlockStreamInput> streams,
                          std::string* out);
 
@@ -36,11 +41,11 @@ struct DecodedBlock {
 // Decodes the block starting at in[0]. `what` names the file, `file_offset` is the offset
 // of in[0] in it; errors are DataLoss "<what>: offset <file_offset>: ...". Returns the
 // number of bytes the block occupies.
-absl::StatusOr<size_t> DecodeBlock(absl::Span<const uint8_t> in, std::string_view what,
+absl::StatusOr<size_t> DecodeBlock(absl::Span<const uint8_t> in, absl::string_view what,
                                    uint64_t file_offset, DecodedBlock* out);
 
 // Reads only the envelope's total size (for skipping); validates nothing else.
-absl::StatusOr<size_t> PeekBlockSize(absl::Span<const uint8_t> in, std::string_view what,
+absl::StatusOr<size_t> PeekBlockSize(absl::Span<const uint8_t> in, absl::string_view what,
                                      uint64_t file_offset);
 
 }  // namespace tally::format

@@ -11,7 +11,7 @@
 
 #include <cstdint>
 #include <string>
-#include <string_view>
+#include "absl/strings/string_view.h"
 
 #include "absl/container/inlined_vector.h"
 #include "absl/status/status.h"
@@ -37,6 +37,9 @@ struct CodecSpec {
 
 using CodecChain = absl::InlinedVector<CodecSpec, 3>;
 
+// The most codecs a chain may hold, in CODEC(...) and on disk.
+inline constexpr size_t kMaxCodecChainLength = 8;
+
 // "Delta(4)", "ZSTD(1)", "None", ... Widths left out ("Delta") are 0 here and filled in
 // from the column type by ResolveCodecChain.
 std::string CodecSpecToString(const CodecSpec& spec);
@@ -44,7 +47,7 @@ std::string CodecChainToString(const CodecChain& chain);  // "Delta(4), ZSTD(1)"
 
 // Parses the inside of CODEC(...): "Delta, ZSTD(1)". Case-insensitive names:
 // None, Delta[(w)], DoubleDelta[(w)], Gorilla[(w)], ZSTD[(level)] (default level 1).
-absl::StatusOr<CodecChain> ParseCodecChain(std::string_view text);
+absl::StatusOr<CodecChain> ParseCodecChain(absl::string_view text);
 
 // Fills in widths of transform codecs from the column's fixed value width
 // (`value_width` 0 = variable-width data, where transforms are refused), and checks
@@ -65,7 +68,7 @@ absl::StatusOr<CodecChain> EncodeWithChain(const CodecChain& chain, absl::Span<c
 // which is resized to exactly `raw_size` bytes. Any inconsistency (size mismatch, corrupt
 // ZSTD frame, truncated input) is DataLoss mentioning `what`.
 absl::Status DecodeWithChain(const CodecChain& chain, absl::Span<const uint8_t> stored,
-                             size_t raw_size, std::string_view what, PodVector<uint8_t>* out);
+                             size_t raw_size, absl::string_view what, PodVector<uint8_t>* out);
 
 }  // namespace tally::format
 

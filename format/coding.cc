@@ -14,26 +14,26 @@ void PutVarint64(std::string* out, uint64_t v) {
   out->push_back(static_cast<char>(v));
 }
 
-void PutLengthPrefixed(std::string* out, std::string_view bytes) {
+void PutLengthPrefixed(std::string* out, absl::string_view bytes) {
   PutVarint64(out, bytes.size());
-  out->append(bytes);
+  out->append(bytes.data(), bytes.size());
 }
 
 uint64_t Checksum(absl::Span<const uint8_t> bytes) {
   return XXH3_64bits(bytes.data(), bytes.size());
 }
 
-absl::Status ByteReader::Corrupt(std::string_view field, std::string_view why) const {
+absl::Status ByteReader::Corrupt(absl::string_view field, absl::string_view why) const {
   return absl::DataLossError(
       absl::StrCat(what_, ": offset ", base_offset_ + pos_, ": ", field, ": ", why));
 }
 
-absl::Status ByteReader::ExpectDone(std::string_view field) const {
+absl::Status ByteReader::ExpectDone(absl::string_view field) const {
   if (done()) return absl::OkStatus();
   return Corrupt(field, absl::StrCat(remaining(), " unexpected trailing bytes"));
 }
 
-absl::StatusOr<absl::Span<const uint8_t>> ByteReader::ReadBytes(size_t n, std::string_view field) {
+absl::StatusOr<absl::Span<const uint8_t>> ByteReader::ReadBytes(size_t n, absl::string_view field) {
   if (n > remaining()) {
     return Corrupt(field, absl::StrCat("truncated: need ", n, " bytes, ", remaining(), " left"));
   }
@@ -42,13 +42,13 @@ absl::StatusOr<absl::Span<const uint8_t>> ByteReader::ReadBytes(size_t n, std::s
   return out;
 }
 
-absl::StatusOr<uint8_t> ByteReader::ReadFixed8(std::string_view field) {
+absl::StatusOr<uint8_t> ByteReader::ReadFixed8(absl::string_view field) {
   auto b = ReadBytes(1, field);
   if (!b.ok()) return b.status();
   return (*b)[0];
 }
 
-absl::StatusOr<uint16_t> ByteReader::ReadFixed16(std::string_view field) {
+absl::StatusOr<uint16_t> ByteReader::ReadFixed16(absl::string_view field) {
   auto b = ReadBytes(2, field);
   if (!b.ok()) return b.status();
   uint16_t v;
@@ -56,19 +56,19 @@ absl::StatusOr<uint16_t> ByteReader::ReadFixed16(std::string_view field) {
   return v;
 }
 
-absl::StatusOr<uint32_t> ByteReader::ReadFixed32(std::string_view field) {
+absl::StatusOr<uint32_t> ByteReader::ReadFixed32(absl::string_view field) {
   auto b = ReadBytes(4, field);
   if (!b.ok()) return b.status();
   return LoadFixed32(b->data());
 }
 
-absl::StatusOr<uint64_t> ByteReader::ReadFixed64(std::string_view field) {
+absl::StatusOr<uint64_t> ByteReader::ReadFixed64(absl::string_view field) {
   auto b = ReadBytes(8, field);
   if (!b.ok()) return b.status();
   return LoadFixed64(b->data());
 }
 
-absl::StatusOr<uint64_t> ByteReader::ReadVarint64(std::string_view field) {
+absl::StatusOr<uint64_t> ByteReader::ReadVarint64(absl::string_view field) {
   uint64_t v = 0;
   for (int shift = 0; shift <= 63; shift += 7) {
     if (pos_ >= bytes_.size()) return Corrupt(field, "truncated varint");
@@ -80,7 +80,7 @@ absl::StatusOr<uint64_t> ByteReader::ReadVarint64(std::string_view field) {
   return Corrupt(field, "varint longer than 10 bytes");
 }
 
-absl::StatusOr<std::string> ByteReader::ReadLengthPrefixed(std::string_view field) {
+absl::StatusOr<std::string> ByteReader::ReadLengthPrefixed(absl::string_view field) {
   auto n = ReadVarint64(field);
   if (!n.ok()) return n.status();
   auto b = ReadBytes(*n, field);

@@ -9,7 +9,7 @@
 #include <cstdint>
 #include <cstring>
 #include <string>
-#include <string_view>
+#include "absl/strings/string_view.h"
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -25,7 +25,7 @@ inline void PutFixed32(std::string* out, uint32_t v) { out->append(reinterpret_c
 inline void PutFixed64(std::string* out, uint64_t v) { out->append(reinterpret_cast<const char*>(&v), 8); }
 void PutVarint64(std::string* out, uint64_t v);
 // Varint length, then the bytes.
-void PutLengthPrefixed(std::string* out, std::string_view bytes);
+void PutLengthPrefixed(std::string* out, absl::string_view bytes);
 
 inline uint32_t LoadFixed32(const uint8_t* p) {
   uint32_t v;
@@ -40,16 +40,16 @@ inline uint64_t LoadFixed64(const uint8_t* p) {
 inline void StoreFixed32(uint8_t* p, uint32_t v) { std::memcpy(p, &v, 4); }
 inline void StoreFixed64(uint8_t* p, uint64_t v) { std::memcpy(p, &v, 8); }
 
-inline absl::Span<const uint8_t> AsBytes(std::string_view s) {
+inline absl::Span<const uint8_t> AsBytes(absl::string_view s) {
   return absl::Span<const uint8_t>(reinterpret_cast<const uint8_t*>(s.data()), s.size());
 }
-inline std::string_view AsStringView(absl::Span<const uint8_t> b) {
-  return std::string_view(reinterpret_cast<const char*>(b.data()), b.size());
+inline absl::string_view AsStringView(absl::Span<const uint8_t> b) {
+  return absl::string_view(reinterpret_cast<const char*>(b.data()), b.size());
 }
 
 // XXH3-64 of `bytes`: the checksum of every tally file and block.
 uint64_t Checksum(absl::Span<const uint8_t> bytes);
-inline uint64_t Checksum(std::string_view bytes) { return Checksum(AsBytes(bytes)); }
+inline uint64_t Checksum(absl::string_view bytes) { return Checksum(AsBytes(bytes)); }
 
 class ByteReader {
  public:
@@ -63,17 +63,17 @@ class ByteReader {
   bool done() const { return pos_ == bytes_.size(); }
   const std::string& what() const { return what_; }
 
-  absl::StatusOr<uint8_t> ReadFixed8(std::string_view field);
-  absl::StatusOr<uint16_t> ReadFixed16(std::string_view field);
-  absl::StatusOr<uint32_t> ReadFixed32(std::string_view field);
-  absl::StatusOr<uint64_t> ReadFixed64(std::string_view field);
-  absl::StatusOr<uint64_t> ReadVarint64(std::string_view field);
-  absl::StatusOr<absl::Span<const uint8_t>> ReadBytes(size_t n, std::string_view field);
-  absl::StatusOr<std::string> ReadLengthPrefixed(std::string_view field);
+  absl::StatusOr<uint8_t> ReadFixed8(absl::string_view field);
+  absl::StatusOr<uint16_t> ReadFixed16(absl::string_view field);
+  absl::StatusOr<uint32_t> ReadFixed32(absl::string_view field);
+  absl::StatusOr<uint64_t> ReadFixed64(absl::string_view field);
+  absl::StatusOr<uint64_t> ReadVarint64(absl::string_view field);
+  absl::StatusOr<absl::Span<const uint8_t>> ReadBytes(size_t n, absl::string_view field);
+  absl::StatusOr<std::string> ReadLengthPrefixed(absl::string_view field);
 
   // A DataLoss status "<what>: offset N: <field>: <why>" at the current position.
-  absl::Status Corrupt(std::string_view field, std::string_view why) const;
-  absl::Status ExpectDone(std::string_view field) const;
+  absl::Status Corrupt(absl::string_view field, absl::string_view why) const;
+  absl::Status ExpectDone(absl::string_view field) const;
 
  private:
   absl::Span<const uint8_t> bytes_;

@@ -1,0 +1,130 @@
+// Database: the embeddable engine. A directory holding a manifest and one directory per
+// table of MergeTree parts. This is the API both embedders and the server drive.
+//
+//   auto db = Database::Open("/var/lib/tally");
+//   db->CreateTable("events", schema);
+//   db->Insert("events", block);              // durable when it returns OK
+//   auto cursor = db->Scan("events", {.columns = {"time", "value"}, .ranges = {...}});
+//
+// Layout: <dir>/MANIFEST (format/manifest_format.h), <dir>/tables/<table dir>/<part>/,
+// <dir>/tables/<table dir>/detached/ for parts set aside by recovery.
+//
+// An insert is acknowledged only after its parts are written, synced and renamed into
+// place and the manifest edit recording them is synced: a crash at any point leaves the
+// insert wholly present or wholly absent. Opening a database recovers: temporary and
+// uncommitted parts are removed, parts that fail validation are moved to detached/ with a
+// .reason file, and everything done is listed in recovery().
+//
+// Thread-safe: any number of threads may insert, scan, create and drop concurrently.
+// Scans see a snapshot of the parts at the time Scan was called.
+#ifndef TALLY_ENGINE_DATABASE_H_
+#define TALLY_ENGINE_DATABASE_H_
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "engine/block.h"
+#include "engine/env.h"
+#include "engine/part.h"
+#include "engine/partition.h"
+#include "engine/scan.h"
+#include "format/manifest_format.h"
+#include "format/table_schema.h"
+
+namespace tally::engine {
+
+struct PartInfo {
+  std::string name;
+  std::string partition_id;
+  uint64_t rows = 0;
+  uint64_t granules = 0;
+  uint64_t bytes_on_disk = 0;
+  uint32_t level = 0;
+};
+
+struct RecoveryReport {
+  std::vector<std::string> events;  // one line per action, naming table, part and reason
+  uint64_t temporary_removed = 0;
+  uint64_t uncommitted_removed = 0;
+  uint64_t detached = 0;
+  uint64_t missing = 0;
+  bool manifest_torn_tail = false;
+};
+
+struct DatabaseOptions {
+  Env* env = nullptr;  // Env::Default() when null; must outlive the Database
+};
+
+class Database {
+ public:
+  using Options = DatabaseOptions;
+
+  static absl::StatusOr<std::unique_ptr<Database>> Open(const std::string& dir, Options options = {});
+  ~Database();
+
+  // Checks the schema (names, types, codecs, sorting key, partition expression) and
+  // records the table. AlreadyExists unless if_not_exists.
+  absl::Status CreateTable(const std::string& name, format::TableSchema schema, bool if_not_exists = false);
+  absl::Status DropTable(const std::string& name, bool if_exists = false);
+  std::vector<std::string> ListTables() const;
+  absl::StatusOr<format::TableSchema> GetSchema(const std::string& name) const;
+
+  // Inserts a block: columns by name, any order; columns left out take their type's
+  // default. The block is validated whole before anything is written; an invalid block
+  // stores nothing.
+  absl::Status Insert(const std::string& table, const Block& block);
+
+  absl::StatusOr<std::unique_ptr<ScanCursor>> Scan(const std::string& table, ScanOptions options) const;
+
+  absl::StatusOr<std::vector<PartInfo>> ListParts(const std::string& table) const;
+  // Reads every byte of every part of the table and verifies all checksums.
+  absl::Status CheckTable(const std::string& table) const;
+
+  const RecoveryReport& recovery() const { return recovery_; }
+  const std::string& dir() const { return dir_; }
+
+ private:
+  struct Table {
+    std::string name;
+    std::string dir;  // absolute path
+    std::string dir_name;
+    format::TableSchema schema;
+    PartitionKey partition;
+    std::vector<PartPtr> parts;
+    uint64_t next_block = 1;
+  };
+
+  Database(Env* env, std::string dir) : env_(env), dir_(std::move(dir)) {}
+  absl::Status Recover();
+  absl::Status RecoverTable(Table* table, const std::vector<std::string>& committed);
+  absl::Status WriteSnapshot() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  absl::Status Commit(const format::ManifestEdit& edit) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  absl::StatusOr<std::shared_ptr<Table>> FindTable(const std::string& name) const;
+  std::string TablesDir() const;
+
+  Env* const env_;
+  const std::string dir_;
+  RecoveryReport recovery_;
+
+  mutable absl::Mutex mu_;
+  absl::flat_hash_map<std::string, std::shared_ptr<Table>> tables_ ABSL_GUARDED_BY(mu_);
+  std::unique_ptr<WritableFile> manifest_ ABSL_GUARDED_BY(mu_);
+  // Set when a manifest write failed: the log's tail is unknown, so no further edit may be
+  // appended until the database is reopened (which rewrites the manifest).
+  absl::Status poisoned_ ABSL_GUARDED_BY(mu_);
+  uint64_t dir_counter_ ABSL_GUARDED_BY(mu_) = 0;
+};
+
+// Checks a schema as CreateTable does.
+absl::Status ValidateSchema(const format::TableSchema& schema);
+
+inline constexpr char kManifestFile[] = "MANIFEST";
+
+}  // namespace tally::engine
+
+#endif  // TALLY_ENGINE_DATABASE_H_

@@ -1,0 +1,168 @@
+// Database::Insert: validate the block whole, split it by partition, sort each piece by
+// the sorting key, write one part per piece, then commit all of them in one manifest edit.
+#include "absl/strings/str_cat.h"
+#include "engine/database.h"
+#include "engine/part_writer.h"
+#include "engine/sort.h"
+#include "format/status_macros.h"
+
+namespace tally::engine {
+
+using format::Column;
+using format::TypeId;
+
+namespace {
+
+// Longest value a String stream can hold (lengths are u32).
+constexpr uint64_t kMaxStringBytes = UINT32_MAX;
+
+absl::Status CheckStringLengths(const Column& c, absl::string_view what) {
+  switch (c.type->id()) {
+    case TypeId::kString:
+      for (size_t i = 0; i < c.offsets.size(); ++i) {
+        uint64_t len = c.offsets[i] - (i == 0 ? 0 : c.offsets[i - 1]);
+        if (len > kMaxStringBytes) {
+          return absl::InvalidArgumentError(absl::StrCat(what, ": row ", i, ": a ", len, "-byte string exceeds 4 GiB"));
+        }
+      }
+      return absl::OkStatus();
+    case TypeId::kArray:
+    case TypeId::kMap:
+      for (size_t i = 0; i < c.offsets.size(); ++i) {
+        uint64_t len = c.offsets[i] - (i == 0 ? 0 : c.offsets[i - 1]);
+        if (len > kMaxStringBytes) {
+          return absl::InvalidArgumentError(absl::StrCat(what, ": row ", i, ": ", len, " elements is too many"));
+        }
+      }
+      for (const Column& child : c.children) TALLY_RETURN_IF_ERROR(CheckStringLengths(child, what));
+      return absl::OkStatus();
+    case TypeId::kNullable:
+      return CheckStringLengths(c.children[0], what);
+    default:
+      return absl::OkStatus();
+  }
+}
+
+// The block's columns in schema order, defaults filled in, everything validated.
+absl::StatusOr<Block> ConformBlock(const std::string& table, const format::TableSchema& schema, const Block& block) {
+  if (block.names.size() != block.columns.size()) {
+    return absl::InvalidArgumentError(absl::StrCat("insert into ", table, ": ", block.names.size(), " names for ",
+                                                   block.columns.size(), " columns"));
+  }
+  const size_t rows = block.rows();
+  if (rows >= UINT32_MAX) {
+    return absl::InvalidArgumentError(absl::StrCat("insert into ", table, ": ", rows,
+                                                   " rows in one block; split it below 4294967295"));
+  }
+  std::vector<int> source(schema.columns.size(), -1);
+  for (size_t i = 0; i < block.names.size(); ++i) {
+    int c = schema.FindColumn(block.names[i]);
+    if (c < 0) {
+      return absl::InvalidArgumentError(absl::StrCat("insert into ", table, ": no column '", block.names[i], "'"));
+    }
+    if (source[c] >= 0) {
+      return absl::InvalidArgumentError(absl::StrCat("insert into ", table, ": column '", block.names[i],
+                                                     "' given twice"));
+    }
+    source[c] = static_cast<int>(i);
+    const Column& col = block.columns[i];
+    const std::string what = absl::StrCat("insert into ", table, ": column '", block.names[i], "'");
+    if (col.type == nullptr || !col.type->Equals(*schema.columns[c].type)) {
+      return absl::InvalidArgumentError(absl::StrCat(what, " is ", col.type ? col.type->ToString() : "untyped",
+                                                     ", the table has ", schema.columns[c].type->ToString()));
+    }
+    if (col.size() != rows) {
+      return absl::InvalidArgumentError(absl::StrCat(what, " has ", col.size(), " rows, the first column ", rows));
+    }
+    TALLY_RETURN_IF_ERROR(col.Validate(what));
+    TALLY_RETURN_IF_ERROR(CheckStringLengths(col, what));
+  }
+  Block out;
+  for (size_t c = 0; c < schema.columns.size(); ++c) {
+    out.names.push_back(schema.columns[c].name);
+    if (source[c] >= 0) {
+      out.columns.push_back(block.columns[source[c]]);
+    } else {
+      Column filled = Column::Make(schema.columns[c].type);
+      for (size_t r = 0; r < rows; ++r) filled.AppendDefault();
+      out.columns.push_back(std::move(filled));
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+absl::Status Database::Insert(const std::string& table_name, const Block& block) {
+  TALLY_ASSIGN_OR_RETURN(std::shared_ptr<Table> table, FindTable(table_name));
+  const format::TableSchema& schema = table->schema;  // immutable once created
+  TALLY_ASSIGN_OR_RETURN(Block full, ConformBlock(table_name, schema, block));
+  if (full.rows() == 0) return absl::OkStatus();
+
+  std::vector<PartitionGroup> groups = table->partition.Split(full);
+  uint64_t first_block;
+  {
+    absl::MutexLock lock(&mu_);
+    if (!poisoned_.ok()) return poisoned_;
+    first_block = table->next_block;
+    table->next_block += groups.size();
+  }
+  std::vector<const Column*> keys;
+  for (const std::string& k : schema.sort_key) keys.push_back(&full.columns[schema.FindColumn(k)]);
+
+  std::vector<PartPtr> written;
+  auto discard = [&]() {
+    for (const PartPtr& p : written) const_cast<Part*>(p.get())->MarkObsolete();
+    written.clear();
+  };
+  for (size_t g = 0; g < groups.size(); ++g) {
+    std::vector<uint32_t> order = SortPermutation(keys, std::move(groups[g].rows));
+    Block sorted;
+    sorted.names = full.names;
+    for (const Column& c : full.columns) sorted.columns.push_back(Column::Gather(c, order));
+    PartIdentity id{groups[g].id, groups[g].value, first_block + g, first_block + g, 0};
+    auto meta = WritePart(env_, table->dir, schema, id, std::move(sorted));
+    if (!meta.ok()) {
+      discard();
+      return meta.status();
+    }
+    // Read back what was written: the part must open and validate before it is committed.
+    auto part = Part::Open(env_, JoinPath(table->dir, meta->name));
+    if (!part.ok()) {
+      discard();
+      return absl::InternalError(absl::StrCat("insert into ", table_name, ": part ", meta->name,
+                                              " failed validation right after writing: ", part.status().message()));
+    }
+    written.push_back(*part);
+  }
+
+  absl::MutexLock lock(&mu_);
+  auto it = tables_.find(table_name);
+  if (it == tables_.end() || it->second != table) {
+    discard();
+    return absl::AbortedError(absl::StrCat("insert into ", table_name, ": the table was dropped during the insert"));
+  }
+  format::ManifestEdit edit;
+  for (const PartPtr& p : written) {
+    format::ManifestOp op;
+    op.kind = format::ManifestOp::Kind::kAddPart;
+    op.table = table_name;
+    op.part = p->name();
+    op.rows = p->rows();
+    edit.ops.push_back(std::move(op));
+  }
+  format::ManifestOp next;
+  next.kind = format::ManifestOp::Kind::kNextBlock;
+  next.table = table_name;
+  next.next_block = table->next_block;
+  edit.ops.push_back(std::move(next));
+  absl::Status s = Commit(edit);
+  if (!s.ok()) {
+    discard();
+    return s;
+  }
+  table->parts.insert(table->parts.end(), written.begin(), written.end());
+  return absl::OkStatus();
+}
+
+}  // namespace tally::engine

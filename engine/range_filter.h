@@ -1,0 +1,57 @@
+// ColumnRange: a closed, open or half-bounded interval on one column, the condition a
+// scan prunes parts and granules with and then filters rows by. Evaluation is vectorized
+// per column type; on a LowCardinality column the condition runs once per dictionary entry
+// and rows are matched through their indexes.
+//
+// Pure functions; thread-safe.
+#ifndef TALLY_ENGINE_RANGE_FILTER_H_
+#define TALLY_ENGINE_RANGE_FILTER_H_
+
+#include <optional>
+#include <string>
+
+#include "format/column.h"
+#include "format/pod_vector.h"
+#include "format/value.h"
+
+namespace tally::engine {
+
+struct ColumnRange {
+  std::string column;
+  std::optional<format::Value> min;  // unbounded when absent
+  bool min_inclusive = true;
+  std::optional<format::Value> max;
+  bool max_inclusive = true;
+
+  static ColumnRange Equal(std::string column, format::Value v) {
+    ColumnRange r;
+    r.column = std::move(column);
+    r.min = v;
+    r.max = std::move(v);
+    return r;
+  }
+  static ColumnRange Between(std::string column, format::Value lo, format::Value hi_exclusive) {
+    ColumnRange r;
+    r.column = std::move(column);
+    r.min = std::move(lo);
+    r.max = std::move(hi_exclusive);
+    r.max_inclusive = false;
+    return r;
+  }
+
+  // Whether `v` lies inside. NULL never does.
+  bool Contains(const format::Value& v) const;
+  // Whether some value in [lo, hi] can lie inside (both bounds inclusive).
+  bool Intersects(const format::Value& lo, const format::Value& hi) const;
+  std::string DebugString() const;
+};
+
+// mask[i] &= (row i of `column` lies inside `range`). REQUIRES: mask->size() == rows.
+void FilterColumn(const format::Column& column, const ColumnRange& range, format::PodVector<uint8_t>* mask);
+
+// Rows of `column` inside `range`, without materializing them.
+uint64_t CountMatches(const format::Column& column, const ColumnRange& range);
+
+}  // namespace tally::engine
+
+#endif  // TALLY_ENGINE_RANGE_FILTER_H_

@@ -1,0 +1,182 @@
+#include "engine/scan.h"
+
+#include "absl/strings/str_cat.h"
+#include "format/status_macros.h"
+
+namespace tally::engine {
+
+using format::Column;
+using format::Value;
+
+bool PartMayMatch(const Part& part, const std::vector<ColumnRange>& ranges) {
+  for (const ColumnRange& r : ranges) {
+    const format::ColumnMeta* cm = part.meta().FindColumn(r.column);
+    if (cm == nullptr || !cm->has_min_max) continue;
+    if (!r.Intersects(cm->min, cm->max)) return false;
+  }
+  return true;
+}
+
+std::vector<std::pair<uint64_t, uint64_t>> SelectGranules(const Part& part, const format::TableSchema& schema,
+                                                          const std::vector<ColumnRange>& ranges) {
+  const format::PrimaryIndex& index = part.index();
+  const size_t granules = index.granules();
+  // For each key column, the ranges on it.
+  std::vector<std::vector<const ColumnRange*>> on_key(schema.sort_key.size());
+  bool any = false;
+  for (const ColumnRange& r : ranges) {
+    for (size_t k = 0; k < schema.sort_key.size(); ++k) {
+      if (schema.sort_key[k] == r.column) {
+        on_key[k].push_back(&r);
+        any = true;
+      }
+    }
+  }
+  std::vector<std::pair<uint64_t, uint64_t>> runs;
+  auto add = [&runs](uint64_t g) {
+    if (!runs.empty() && runs.back().second == g) {
+      runs.back().second = g + 1;
+    } else {
+      runs.emplace_back(g, g + 1);
+    }
+  };
+  for (size_t g = 0; g < granules; ++g) {
+    bool keep = true;
+    if (any) {
+      // Rows of granule g lie between its first key and the next granule's first key (or
+      // the part's last key). Column k is bounded by them while columns before it agree.
+      for (size_t k = 0; k < on_key.size() && keep; ++k) {
+        const Value& lo = index.keys[k][g];
+        const Value& hi = index.keys[k][g + 1];
+        for (const ColumnRange* r : on_key[k]) {
+          if (!r->Intersects(lo, hi)) {
+            keep = false;
+            break;
+          }
+        }
+        if (!(lo == hi)) break;
+      }
+    }
+    if (keep) add(g);
+  }
+  return runs;
+}
+
+absl::StatusOr<std::unique_ptr<ScanCursor>> ScanCursor::Make(const format::TableSchema& schema,
+                                                             std::vector<PartPtr> parts, ScanOptions options) {
+  std::unique_ptr<ScanCursor> cursor(new ScanCursor());
+  cursor->schema_ = schema;
+  cursor->parts_ = std::move(parts);
+  cursor->options_ = std::move(options);
+  if (cursor->options_.max_block_rows == 0) cursor->options_.max_block_rows = 1;
+  if (cursor->options_.columns.empty()) {
+    for (const auto& c : schema.columns) cursor->options_.columns.push_back(c.name);
+  }
+  for (const std::string& name : cursor->options_.columns) {
+    int c = schema.FindColumn(name);
+    if (c < 0) return absl::NotFoundError(absl::StrCat("scan: no column '", name, "'"));
+    cursor->output_columns_.push_back(c);
+  }
+  for (const ColumnRange& r : cursor->options_.ranges) {
+    int c = schema.FindColumn(r.column);
+    if (c < 0) return absl::NotFoundError(absl::StrCat("scan: range on unknown column '", r.column, "'"));
+    cursor->range_columns_.push_back(c);
+  }
+  cursor->Plan();
+  return cursor;
+}
+
+void ScanCursor::Plan() {
+  stats_.parts_total = parts_.size();
+  cursors_.resize(parts_.size());
+  for (size_t p = 0; p < parts_.size(); ++p) {
+    const Part& part = *parts_[p];
+    stats_.granules_total += part.granules();
+    cursors_[p].resize(schema_.columns.size());
+    if (!PartMayMatch(part, options_.ranges)) continue;
+    ++stats_.parts_selected;
+    const auto& starts = part.index().granule_starts;
+    for (auto [begin, end] : SelectGranules(part, schema_, options_.ranges)) {
+      stats_.granules_selected += end - begin;
+      uint64_t g = begin;
+      while (g < end) {
+        uint64_t e = g + 1;
+        while (e < end && starts[e + 1] - starts[g] <= options_.max_block_rows) ++e;
+        chunks_.push_back(Chunk{p, g, e});
+        g = e;
+      }
+    }
+  }
+}
+
+absl::Status ScanCursor::ReadColumn(size_t part, size_t column, uint64_t g0, uint64_t g1, Column* out) {
+  auto& cursor = cursors_[part][column];
+  if (cursor == nullptr) {
+    const format::ColumnMeta* cm = parts_[part]->meta().FindColumn(schema_.columns[column].name);
+    if (cm == nullptr || !cm->type->Equals(*schema_.columns[column].type)) {
+      return absl::DataLossError(absl::StrCat("part ", parts_[part]->name(), ": column '",
+                                              schema_.columns[column].name, "' missing or of another type"));
+    }
+    size_t part_column = cm - parts_[part]->meta().columns.data();
+    cursor = std::make_unique<ColumnCursor>(parts_[part], part_column);
+  }
+  TALLY_ASSIGN_OR_RETURN(*out, cursor->Read(g0, g1));
+  return absl::OkStatus();
+}
+
+absl::StatusOr<bool> ScanCursor::Next(Block* out) {
+  while (next_chunk_ < chunks_.size()) {
+    const Chunk chunk = chunks_[next_chunk_++];
+    const auto& starts = parts_[chunk.part]->index().granule_starts;
+    const uint64_t rows = starts[chunk.granule_end] - starts[chunk.granule_begin];
+    stats_.rows_read += rows;
+    std::vector<Column> columns(schema_.columns.size());
+    std::vector<bool> have(schema_.columns.size(), false);
+    format::PodVector<uint8_t> mask;
+    bool filtered = !options_.ranges.empty();
+    uint64_t matching = rows;
+    if (filtered) {
+      mask.resize(rows, 1);
+      for (size_t r = 0; r < options_.ranges.size(); ++r) {
+        int c = range_columns_[r];
+        if (!have[c]) {
+          TALLY_RETURN_IF_ERROR(ReadColumn(chunk.part, c, chunk.granule_begin, chunk.granule_end, &columns[c]));
+          have[c] = true;
+        }
+        FilterColumn(columns[c], options_.ranges[r], &mask);
+      }
+      matching = 0;
+      for (uint8_t m : mask) matching += m;
+      if (matching == 0) continue;  // the other columns are never read
+    }
+    std::vector<uint32_t> selection;
+    if (filtered && matching != rows) {
+      selection.reserve(matching);
+      for (uint32_t i = 0; i < rows; ++i) {
+        if (mask[i]) selection.push_back(i);
+      }
+    }
+    out->names.clear();
+    out->columns.clear();
+    std::vector<int> uses(schema_.columns.size(), 0);
+    for (int c : output_columns_) ++uses[c];
+    for (int c : output_columns_) {
+      if (!have[c]) {
+        TALLY_RETURN_IF_ERROR(ReadColumn(chunk.part, c, chunk.granule_begin, chunk.granule_end, &columns[c]));
+        have[c] = true;
+      }
+      out->names.push_back(schema_.columns[c].name);
+      if (selection.empty()) {
+        // A column asked for twice is copied for all but its last use.
+        out->columns.push_back(--uses[c] == 0 ? std::move(columns[c]) : columns[c]);
+      } else {
+        out->columns.push_back(Column::Gather(columns[c], selection));
+      }
+    }
+    stats_.rows_returned += matching;
+    return true;
+  }
+  return false;
+}
+
+}  // namespace tally::engine

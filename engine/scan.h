@@ -1,0 +1,81 @@
+// Scans: reading a table's rows through a snapshot of its parts, pruning before reading.
+//
+// Pruning order: part min/max statistics, then the sparse primary index (a range on a
+// sorting-key column, narrowed column by column while the granule's first and next keys
+// agree on the columns before it). Then, per chunk of surviving granules, the range
+// columns are read first and the other columns only when some row matches.
+//
+// A ScanCursor holds its parts alive (snapshot isolation against inserts and drops) and
+// is used by one thread.
+#ifndef TALLY_ENGINE_SCAN_H_
+#define TALLY_ENGINE_SCAN_H_
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "engine/block.h"
+#include "engine/part.h"
+#include "engine/range_filter.h"
+#include "format/table_schema.h"
+
+namespace tally::engine {
+
+struct ScanOptions {
+  std::vector<std::string> columns;  // empty: every column
+  std::vector<ColumnRange> ranges;   // all must hold (AND)
+  uint64_t max_block_rows = 65536;   // output blocks hold whole granules, at most this many rows
+                                     // unless one granule is larger
+};
+
+struct ScanStats {
+  uint64_t parts_total = 0;
+  uint64_t parts_selected = 0;  // after min/max pruning
+  uint64_t granules_total = 0;  // in all parts
+  uint64_t granules_selected = 0;  // after primary-index pruning
+  uint64_t rows_read = 0;
+  uint64_t rows_returned = 0;
+};
+
+class ScanCursor {
+ public:
+  // Validates the options against the schema (unknown columns are NotFound).
+  static absl::StatusOr<std::unique_ptr<ScanCursor>> Make(const format::TableSchema& schema,
+                                                          std::vector<PartPtr> parts, ScanOptions options);
+
+  // Fills *out with the next non-empty block; false when the scan is done.
+  absl::StatusOr<bool> Next(Block* out);
+  const ScanStats& stats() const { return stats_; }
+
+ private:
+  struct Chunk {
+    size_t part;
+    uint64_t granule_begin, granule_end;
+  };
+  ScanCursor() = default;
+  void Plan();
+  absl::Status ReadColumn(size_t part, size_t column, uint64_t g0, uint64_t g1, format::Column* out);
+
+  format::TableSchema schema_;
+  std::vector<PartPtr> parts_;
+  ScanOptions options_;
+  std::vector<int> output_columns_;  // schema indexes
+  std::vector<int> range_columns_;   // schema index of each range
+  std::vector<Chunk> chunks_;
+  size_t next_chunk_ = 0;
+  // cursors_[part][column], created on first use.
+  std::vector<std::vector<std::unique_ptr<ColumnCursor>>> cursors_;
+  ScanStats stats_;
+};
+
+// Granules of `part` that can hold rows inside every range (by the primary index), as
+// half-open [begin, end) runs.
+std::vector<std::pair<uint64_t, uint64_t>> SelectGranules(const Part& part, const format::TableSchema& schema,
+                                                          const std::vector<ColumnRange>& ranges);
+// Whether the part's min/max statistics allow rows inside every range.
+bool PartMayMatch(const Part& part, const std::vector<ColumnRange>& ranges);
+
+}  // namespace tally::engine
+
+#endif  // TALLY_ENGINE_SCAN_H_

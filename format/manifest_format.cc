@@ -1,0 +1,136 @@
+#include "format/manifest_format.h"
+
+#include "absl/strings/str_cat.h"
+#include "format/part_format.h"
+#include "format/status_macros.h"
+
+namespace tally::format {
+
+std::string ManifestHeader() {
+  std::string out;
+  PutFixed32(&out, static_cast<uint32_t>(FileKind::kManifest));
+  PutFixed16(&out, kFormatVersion);
+  PutFixed16(&out, 0);
+  return out;
+}
+
+void EncodeManifestRecord(std::string* out, const ManifestEdit& edit) {
+  std::string p;
+  PutVarint64(&p, edit.ops.size());
+  for (const ManifestOp& op : edit.ops) {
+    PutFixed8(&p, static_cast<uint8_t>(op.kind));
+    PutLengthPrefixed(&p, op.table);
+    switch (op.kind) {
+      case ManifestOp::Kind::kCreateTable:
+        EncodeTableSchema(&p, op.schema);
+        PutLengthPrefixed(&p, op.directory);
+        break;
+      case ManifestOp::Kind::kDropTable:
+        break;
+      case ManifestOp::Kind::kAddPart:
+        PutLengthPrefixed(&p, op.part);
+        PutVarint64(&p, op.rows);
+        break;
+      case ManifestOp::Kind::kRemovePart:
+        PutLengthPrefixed(&p, op.part);
+        break;
+      case ManifestOp::Kind::kNextBlock:
+        PutVarint64(&p, op.next_block);
+        break;
+    }
+  }
+  PutFixed32(out, static_cast<uint32_t>(p.size()));
+  PutFixed64(out, Checksum(p));
+  out->append(p);
+}
+
+namespace {
+
+absl::StatusOr<ManifestEdit> DecodeEdit(absl::Span<const uint8_t> payload, absl::string_view what,
+                                        uint64_t offset) {
+  ByteReader in(payload, std::string(what), offset);
+  ManifestEdit edit;
+  TALLY_ASSIGN_OR_RETURN(uint64_t nops, in.ReadVarint64("op count"));
+  if (nops > payload.size()) return in.Corrupt("op count", "too large");
+  for (uint64_t i = 0; i < nops; ++i) {
+    ManifestOp op;
+    TALLY_ASSIGN_OR_RETURN(uint8_t kind, in.ReadFixed8("op kind"));
+    op.kind = static_cast<ManifestOp::Kind>(kind);
+    TALLY_ASSIGN_OR_RETURN(op.table, in.ReadLengthPrefixed("table"));
+    switch (op.kind) {
+      case ManifestOp::Kind::kCreateTable: {
+        TALLY_ASSIGN_OR_RETURN(op.schema, DecodeTableSchema(&in));
+        TALLY_ASSIGN_OR_RETURN(op.directory, in.ReadLengthPrefixed("table directory"));
+        break;
+      }
+      case ManifestOp::Kind::kDropTable:
+        break;
+      case ManifestOp::Kind::kAddPart: {
+        TALLY_ASSIGN_OR_RETURN(op.part, in.ReadLengthPrefixed("part"));
+        TALLY_ASSIGN_OR_RETURN(op.rows, in.ReadVarint64("rows"));
+        break;
+      }
+      case ManifestOp::Kind::kRemovePart: {
+        TALLY_ASSIGN_OR_RETURN(op.part, in.ReadLengthPrefixed("part"));
+        break;
+      }
+      case ManifestOp::Kind::kNextBlock: {
+        TALLY_ASSIGN_OR_RETURN(op.next_block, in.ReadVarint64("next block"));
+        break;
+      }
+      default:
+        return absl::UnimplementedError(absl::StrCat(what, ": offset ", offset, ": unknown manifest op ", kind,
+                                                     " (written by a newer tally?)"));
+    }
+    edit.ops.push_back(std::move(op));
+  }
+  TALLY_RETURN_IF_ERROR(in.ExpectDone("manifest record"));
+  return edit;
+}
+
+}  // namespace
+
+absl::StatusOr<ManifestContents> DecodeManifest(absl::Span<const uint8_t> file, absl::string_view what) {
+  ByteReader header(file, std::string(what));
+  TALLY_ASSIGN_OR_RETURN(uint32_t magic, header.ReadFixed32("magic"));
+  if (magic != static_cast<uint32_t>(FileKind::kManifest)) return header.Corrupt("magic", "not a manifest");
+  TALLY_ASSIGN_OR_RETURN(uint16_t version, header.ReadFixed16("version"));
+  if (version == 0) return header.Corrupt("version", "version 0 does not exist");
+  if (version > kFormatVersion) {
+    return absl::UnimplementedError(absl::StrCat(what, ": format version ", version,
+                                                 " is newer than this build's ", kFormatVersion));
+  }
+  TALLY_ASSIGN_OR_RETURN(uint16_t reserved, header.ReadFixed16("reserved"));
+  if (reserved != 0) return header.Corrupt("reserved", "not zero");
+
+  ManifestContents out;
+  uint64_t pos = kManifestHeaderBytes;
+  while (pos < file.size()) {
+    uint64_t left = file.size() - pos;
+    bool fits = left >= kManifestRecordOverhead &&
+                LoadFixed32(file.data() + pos) <= left - kManifestRecordOverhead;
+    if (!fits) {
+      out.torn_tail = true;  // cut short: the crash hit before this record's sync
+      break;
+    }
+    uint32_t size = LoadFixed32(file.data() + pos);
+    uint64_t sum = LoadFixed64(file.data() + pos + 4);
+    auto payload = file.subspan(pos + kManifestRecordOverhead, size);
+    uint64_t end = pos + kManifestRecordOverhead + size;
+    if (Checksum(payload) != sum) {
+      if (end == file.size()) {
+        out.torn_tail = true;
+        break;
+      }
+      return absl::DataLossError(absl::StrCat(what, ": offset ", pos, ": manifest record checksum mismatch"
+                                              " with ", file.size() - end, " bytes after it"));
+    }
+    TALLY_ASSIGN_OR_RETURN(ManifestEdit edit, DecodeEdit(payload, what, pos + kManifestRecordOverhead));
+    out.edits.push_back(std::move(edit));
+    pos = end;
+  }
+  out.valid_bytes = pos;
+  return out;
+}
+
+}  // namespace tally::format

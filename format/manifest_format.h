@@ -1,0 +1,65 @@
+// The manifest: a database-wide log of edits (docs/format.md, "Manifest"). One edit is one
+// atomic step: an insert that writes parts to several tables (later: rollup parts and
+// dedup records) commits them all in a single edit.
+//
+//   file    = header (magic "TLYL" u32, version u16, reserved u16) then records
+//   record  = payload size u32 | XXH3 u64 of payload | payload (one Edit)
+//
+// Pure encode/decode; thread-safe.
+#ifndef TALLY_FORMAT_MANIFEST_FORMAT_H_
+#define TALLY_FORMAT_MANIFEST_FORMAT_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/types/span.h"
+#include "format/table_schema.h"
+
+namespace tally::format {
+
+struct ManifestOp {
+  // Values persisted: only ever added.
+  enum class Kind : uint8_t {
+    kCreateTable = 1,  // table, schema, directory
+    kDropTable = 2,    // table
+    kAddPart = 3,      // table, part, rows
+    kRemovePart = 4,   // table, part
+    kNextBlock = 5,    // table, next_block: block numbers below it are taken
+  };
+  Kind kind = Kind::kCreateTable;
+  std::string table;
+  TableSchema schema;
+  std::string directory;  // kCreateTable: the table's directory name under tables/
+  std::string part;
+  uint64_t rows = 0;
+  uint64_t next_block = 0;
+};
+
+struct ManifestEdit {
+  std::vector<ManifestOp> ops;
+};
+
+inline constexpr size_t kManifestHeaderBytes = 8;
+inline constexpr size_t kManifestRecordOverhead = 12;
+
+std::string ManifestHeader();
+// Appends one framed record.
+void EncodeManifestRecord(std::string* out, const ManifestEdit& edit);
+
+struct ManifestContents {
+  std::vector<ManifestEdit> edits;
+  // Bytes of whole, valid records (header included). Past it lies a torn tail: a last
+  // record cut short by a crash before its sync, which was therefore never acknowledged.
+  uint64_t valid_bytes = 0;
+  bool torn_tail = false;
+};
+
+// Reads a whole manifest. A torn last record is tolerated (see above); a bad record with
+// more data after it is DataLoss.
+absl::StatusOr<ManifestContents> DecodeManifest(absl::Span<const uint8_t> file, absl::string_view what);
+
+}  // namespace tally::format
+
+#endif  // TALLY_FORMAT_MANIFEST_FORMAT_H_
