@@ -110,6 +110,12 @@ std::string Database::TablesDir() const { return JoinPath(dir_, kTablesDir); }
 
 absl::Status Database::Recover() {
   TALLY_RETURN_IF_ERROR(env_->CreateDirs(TablesDir()));
+  // The directories themselves must be durable, or a crash could take the whole
+  // database with them, acknowledged inserts included.
+  size_t slash = dir_.find_last_of('/');
+  const std::string parent = slash == std::string::npos ? "." : slash == 0 ? "/" : dir_.substr(0, slash);
+  TALLY_RETURN_IF_ERROR(env_->SyncDir(parent));
+  TALLY_RETURN_IF_ERROR(env_->SyncDir(dir_));
   const std::string manifest_path = JoinPath(dir_, kManifestFile);
   absl::flat_hash_map<std::string, std::vector<std::string>> committed;  // table -> parts
   absl::MutexLock lock(&mu_);

@@ -12,6 +12,10 @@
 namespace tally::format {
 namespace {
 
+// Per-thread scratch buffers for intermediate stages keep their capacity between calls
+// up to this size; a larger one (left by a huge stream) is released at the next call.
+constexpr size_t kScratchKeepBytes = size_t{64} << 20;
+
 // Checks a chain that is about to be used. Errors carry `bad_code` (InvalidArgument for
 // chains from callers, DataLoss for chains read from disk), except unknown ids read from
 // disk, which are Unimplemented: a newer tally wrote them.
@@ -196,6 +200,7 @@ absl::StatusOr<CodecChain> EncodeWithChain(const CodecChain& chain, absl::Span<c
   }
   // Stages alternate between *out and a scratch string so that the last lands in *out.
   thread_local std::string scratch;
+  if (scratch.capacity() > kScratchKeepBytes) std::string().swap(scratch);
   absl::Span<const uint8_t> in = raw;
   for (size_t k = 0; k < chain.size(); ++k) {
     std::string* dst = (chain.size() - 1 - k) % 2 == 0 ? out : &scratch;
@@ -217,6 +222,9 @@ absl::Status DecodeWithChain(const CodecChain& chain, absl::Span<const uint8_t> 
   absl::InlinedVector<size_t, 4> bounds = StageBounds(chain, raw_size);
   // Intermediate stages alternate between two per-thread buffers that keep their capacity.
   thread_local PodVector<uint8_t> scratch[2];
+  for (PodVector<uint8_t>& buffer : scratch) {
+    if (buffer.capacity() > kScratchKeepBytes) buffer = PodVector<uint8_t>();
+  }
   absl::Span<const uint8_t> in = stored;
   for (size_t k = chain.size(); k-- > 0;) {
     PodVector<uint8_t>* dst = k == 0 ? out : &scratch[k % 2];

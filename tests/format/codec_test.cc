@@ -323,5 +323,47 @@ TEST(DecodeWithChainTest, CorruptionIsDataLossOrRightSizeNeverACrash) {
   }
 }
 
+// A cheap fuzz pass: random bytes, and valid encodings with random bytes overwritten,
+// through every codec with exact and bounded size limits.
+TEST(DecodeWithChainTest, RandomAndMutatedInputsNeverCrash) {
+  const CodecSpec specs[] = {kNone,          Delta(1),   Delta(8),   DoubleDelta(1),
+                             DoubleDelta(8), Gorilla(4), Gorilla(8), Zstd(1)};
+  std::mt19937_64 rng(99);
+  PodVector<uint8_t> out;
+  for (const CodecSpec& spec : specs) {
+    SCOPED_TRACE(CodecSpecToString(spec));
+    const CodecInfo* codec = FindCodec(spec.id);
+    std::vector<double> series(300);
+    for (size_t i = 0; i < series.size(); ++i) series[i] = static_cast<double>(i / 3) * 1.5;
+    std::string valid = testing::EncodeOne(spec, ToBytes(series));
+    for (int iter = 0; iter < 3000; ++iter) {
+      std::string input;
+      if (iter % 2 == 0) {
+        input = std::string(rng() % 48, '\0');
+        for (char& c : input) c = static_cast<char>(rng());
+        if (!input.empty() && rng() % 2) input[0] = static_cast<char>(rng() % 64);
+      } else {
+        input = valid;
+        for (int m = 1 + static_cast<int>(rng() % 4); m > 0; --m) {
+          input[rng() % input.size()] = static_cast<char>(rng());
+        }
+      }
+      bool exact = rng() % 2;
+      size_t size = exact ? (iter % 4 == 1 ? series.size() * 8 : rng() % 4096) : 1 << 20;
+      absl::Status s =
+          codec->decode(spec, AsBytes(input), DecodedSizeLimit{size, exact}, "test column", &out);
+      if (s.ok()) {
+        if (exact) {
+          EXPECT_EQ(out.size(), size);
+        }
+        EXPECT_LE(out.size(), size);
+      } else {
+        EXPECT_EQ(s.code(), absl::StatusCode::kDataLoss) << s;
+        EXPECT_NE(s.message().find("test column"), absl::string_view::npos) << s;
+      }
+    }
+  }
+}
+
 }  // namespace
 }  // namespace tally::format

@@ -259,8 +259,10 @@ bool HasLeaf(const DataType& t, bool (*pred)(const DataType&)) {
 
 std::vector<std::string> ChainsFor(const DataType& type) {
   std::vector<std::string> out = {"None", "ZSTD(1)"};
+  // Transforms need fixed-width values of width 1, 2, 4 or 8 somewhere in the type.
   bool uuid = HasLeaf(type, [](const DataType& t) { return t.id() == TypeId::kUUID; });
-  if (!uuid) out.push_back("Delta");
+  bool fixed = HasLeaf(type, [](const DataType& t) { return t.is_fixed_width(); });
+  if (fixed && !uuid) out.push_back("Delta");
   if (HasLeaf(type, [](const DataType& t) { return t.is_integer() || t.is_time(); }) && !uuid) {
     out.push_back("Delta, ZSTD(1)");
     out.push_back("DoubleDelta, ZSTD(1)");
@@ -355,8 +357,16 @@ TEST(ColumnStreamsTest, StreamChainsResolveWidthsAndDropTransformsForOtherStream
   ASSERT_EQ(chains.size(), 2u);
   EXPECT_EQ(chains[0], zstd);  // nulls
   EXPECT_EQ(chains[1], (CodecChain{CodecSpec{CodecId::kDelta, 4}, CodecSpec{CodecId::kZstd, 1}}));
-  ASSERT_OK_AND_ASSIGN(chains, StreamChains(*T("Array(String)"), Chain("Delta"), {}));
-  EXPECT_EQ(chains, (std::vector<CodecChain>{none, none, none}));
+  ASSERT_OK_AND_ASSIGN(chains, StreamChains(*T("Array(UInt16)"), Chain("Delta"), {}));
+  EXPECT_EQ(chains, (std::vector<CodecChain>{none, {CodecSpec{CodecId::kDelta, 2}}}));
+  ASSERT_OK_AND_ASSIGN(chains, StreamChains(*T("Map(String, Int8)"), Chain("DoubleDelta"), {}));
+  EXPECT_EQ(chains, (std::vector<CodecChain>{none, none, none, {CodecSpec{CodecId::kDoubleDelta, 1}}}));
+  // A transform with no fixed-width values to work on is a mistake, not silently raw.
+  EXPECT_STATUS(StreamChains(*T("Array(String)"), Chain("Delta"), {}),
+                absl::StatusCode::kInvalidArgument, "has none");
+  EXPECT_STATUS(StreamChains(*T("LowCardinality(String)"), Chain("Delta, ZSTD(1)"),
+                             {LowCardinalityPlan{true, 1, 3}}),
+                absl::StatusCode::kInvalidArgument, "has none");
   ASSERT_OK_AND_ASSIGN(chains, StreamChains(*T("Float32"), Chain("Gorilla"), {}));
   EXPECT_EQ(chains, (std::vector<CodecChain>{{CodecSpec{CodecId::kGorilla, 4}}}));
   ASSERT_OK_AND_ASSIGN(chains, StreamChains(*T("Date"), {}, {}));  // empty: None
