@@ -234,9 +234,11 @@ absl::StatusOr<PartMeta> DecodePartMeta(absl::Span<const uint8_t> file, absl::st
     if (!type.ok()) return in.Corrupt("column type", type.status().message());
     c.type = *type;
     TALLY_ASSIGN_OR_RETURN(std::string codec_text, in.ReadLengthPrefixed("column codecs"));
-    auto codecs = ParseCodecChain(codec_text);
-    if (!codecs.ok()) return in.Corrupt("column codecs", codecs.status().message());
-    c.codecs = *codecs;
+    if (!codec_text.empty()) {  // "": none declared, as EncodePartMeta writes an empty chain
+      auto codecs = ParseCodecChain(codec_text);
+      if (!codecs.ok()) return in.Corrupt("column codecs", codecs.status().message());
+      c.codecs = *codecs;
+    }
     TALLY_ASSIGN_OR_RETURN(uint64_t nplans, in.ReadVarint64("LowCardinality plan count"));
     if (nplans != CountLowCardinalityNodes(*c.type)) {
       return in.Corrupt("LowCardinality plan count", absl::StrCat(nplans, " plans for type ", type_text));

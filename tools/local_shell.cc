@@ -1,0 +1,264 @@
+#include "tools/local_shell.h"
+
+#include <unistd.h>
+
+#include <chrono>
+#include <iostream>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
+#include "engine/text_format.h"
+#include "format/status_macros.h"
+#include "tests/metering_data.h"
+
+namespace tally::tools {
+
+namespace {
+
+constexpr char kHelp[] =
+    "tally local: commands\n"
+    "  .tables                 list tables\n"
+    "  .schema TABLE           the CREATE TABLE statement of a table\n"
+    "  .parts TABLE            the table's parts: partition, rows, granules, bytes\n"
+    "  .check TABLE            read every byte of the table and verify all checksums\n"
+    "  .head TABLE [N]         the first N rows (default 10), TabSeparatedWithNames\n"
+    "  .demo TABLE ROWS        create a metering table (if missing) and insert generated events\n"
+    "  .recovery               what opening the data directory repaired\n"
+    "  .help                   this text\n"
+    "  .quit                   leave\n"
+    "SQL statements arrive with the SQL layer; until then they are refused.\n";
+
+std::string HumanBytes(uint64_t bytes) {
+  if (bytes < 1024) return absl::StrCat(bytes, " B");
+  if (bytes < (1 << 20)) return absl::StrFormat("%.1f KiB", bytes / 1024.0);
+  if (bytes < (1ull << 30)) return absl::StrFormat("%.1f MiB", bytes / 1048576.0);
+  return absl::StrFormat("%.2f GiB", bytes / 1073741824.0);
+}
+
+}  // namespace
+
+std::string CreateTableStatement(const std::string& name, const format::TableSchema& schema) {
+  std::string out = absl::StrCat("CREATE TABLE ", name, "\n(\n");
+  for (size_t i = 0; i < schema.columns.size(); ++i) {
+    const format::ColumnDef& c = schema.columns[i];
+    absl::StrAppend(&out, "    `", c.name, "` ", c.type->ToString());
+    if (!c.codecs.empty()) absl::StrAppend(&out, " CODEC(", format::CodecChainToString(c.codecs), ")");
+    absl::StrAppend(&out, i + 1 < schema.columns.size() ? ",\n" : "\n");
+  }
+  absl::StrAppend(&out, ")\nENGINE = ", schema.engine, "\n");
+  if (!schema.partition_by.empty()) absl::StrAppend(&out, "PARTITION BY ", schema.partition_by, "\n");
+  absl::StrAppend(&out, "ORDER BY ");
+  if (schema.sort_key.size() == 1) {
+    absl::StrAppend(&out, schema.sort_key[0]);
+  } else {
+    absl::StrAppend(&out, "(", absl::StrJoin(schema.sort_key, ", "), ")");
+  }
+  absl::StrAppend(&out, "\nSETTINGS index_granularity = ", schema.index_granularity);
+  return out;
+}
+
+void LocalShell::Print(absl::string_view text) { std::fwrite(text.data(), 1, text.size(), out_); }
+
+absl::Status LocalShell::Execute(absl::string_view line) {
+  line = absl::StripAsciiWhitespace(line);
+  while (absl::ConsumeSuffix(&line, ";")) line = absl::StripAsciiWhitespace(line);
+  if (line.empty()) return absl::OkStatus();
+  std::vector<std::string> words = absl::StrSplit(line, ' ', absl::SkipWhitespace());
+  const std::string& cmd = words[0];
+  auto arg = [&](size_t i) -> absl::StatusOr<std::string> {
+    if (i >= words.size()) return absl::InvalidArgumentError(absl::StrCat(cmd, ": missing argument ", i));
+    return words[i];
+  };
+  auto number = [&](size_t i, uint64_t fallback) -> absl::StatusOr<uint64_t> {
+    if (i >= words.size()) return fallback;
+    uint64_t v;
+    if (!absl::SimpleAtoi(words[i], &v)) {
+      return absl::InvalidArgumentError(absl::StrCat(cmd, ": '", words[i], "' is not a number"));
+    }
+    return v;
+  };
+  if (cmd == ".help") {
+    Print(kHelp);
+    return absl::OkStatus();
+  }
+  if (cmd == ".tables") return Tables();
+  if (cmd == ".recovery") return Recovery();
+  if (cmd == ".schema") {
+    TALLY_ASSIGN_OR_RETURN(std::string t, arg(1));
+    return Schema(t);
+  }
+  if (cmd == ".parts") {
+    TALLY_ASSIGN_OR_RETURN(std::string t, arg(1));
+    return Parts(t);
+  }
+  if (cmd == ".check") {
+    TALLY_ASSIGN_OR_RETURN(std::string t, arg(1));
+    return Check(t);
+  }
+  if (cmd == ".head") {
+    TALLY_ASSIGN_OR_RETURN(std::string t, arg(1));
+    TALLY_ASSIGN_OR_RETURN(uint64_t n, number(2, 10));
+    return Head(t, n);
+  }
+  if (cmd == ".demo") {
+    TALLY_ASSIGN_OR_RETURN(std::string t, arg(1));
+    TALLY_ASSIGN_OR_RETURN(uint64_t n, number(2, 1000000));
+    return Demo(t, n);
+  }
+  if (cmd[0] == '.') {
+    return absl::InvalidArgumentError(absl::StrCat("unknown command '", cmd, "' (try .help)"));
+  }
+  return absl::UnimplementedError(absl::StrCat(
+      "SQL is not supported yet: '", line.substr(0, 40), line.size() > 40 ? "...'" : "'",
+      " was not run. tally local understands the dot-commands listed by .help"));
+}
+
+absl::Status LocalShell::Tables() {
+  for (const std::string& t : db_->ListTables()) Print(absl::StrCat(t, "\n"));
+  return absl::OkStatus();
+}
+
+absl::Status LocalShell::Schema(const std::string& table) {
+  TALLY_ASSIGN_OR_RETURN(format::TableSchema schema, db_->GetSchema(table));
+  Print(absl::StrCat(CreateTableStatement(table, schema), "\n"));
+  return absl::OkStatus();
+}
+
+absl::Status LocalShell::Parts(const std::string& table) {
+  TALLY_ASSIGN_OR_RETURN(auto parts, db_->ListParts(table));
+  std::string out = "partition\tpart\trows\tgranules\tbytes_on_disk\n";
+  uint64_t rows = 0, bytes = 0;
+  for (const engine::PartInfo& p : parts) {
+    absl::StrAppend(&out, p.partition_id, "\t", p.name, "\t", p.rows, "\t", p.granules, "\t", p.bytes_on_disk, "\n");
+    rows += p.rows;
+    bytes += p.bytes_on_disk;
+  }
+  absl::StrAppend(&out, "-- ", parts.size(), " parts, ", rows, " rows, ", HumanBytes(bytes), " on disk",
+                  rows > 0 ? absl::StrFormat(" (%.2f bytes/row)", static_cast<double>(bytes) / rows) : "", "\n");
+  Print(out);
+  return absl::OkStatus();
+}
+
+absl::Status LocalShell::Check(const std::string& table) {
+  TALLY_RETURN_IF_ERROR(db_->CheckTable(table));
+  Print(absl::StrCat(table, ": all checksums verified\n"));
+  return absl::OkStatus();
+}
+
+absl::Status LocalShell::Head(const std::string& table, uint64_t limit) {
+  TALLY_ASSIGN_OR_RETURN(auto cursor, db_->Scan(table, {}));
+  engine::Block block;
+  bool header = false;
+  uint64_t printed = 0;
+  std::string out;
+  while (printed < limit) {
+    TALLY_ASSIGN_OR_RETURN(bool more, cursor->Next(&block));
+    if (!more) break;
+    if (!header) {
+      absl::StrAppend(&out, absl::StrJoin(block.names, "\t"), "\n");
+      header = true;
+    }
+    for (size_t r = 0; r < block.rows() && printed < limit; ++r, ++printed) {
+      for (size_t c = 0; c < block.columns.size(); ++c) {
+        if (c > 0) out.push_back('\t');
+        engine::AppendTsvValue(block.columns[c], r, &out);
+      }
+      out.push_back('\n');
+    }
+  }
+  Print(out);
+  return absl::OkStatus();
+}
+
+absl::Status LocalShell::Demo(const std::string& table, uint64_t rows) {
+  TALLY_RETURN_IF_ERROR(db_->CreateTable(table, testing_data::MeteringSchema(), /*if_not_exists=*/true));
+  auto start = std::chrono::steady_clock::now();
+  constexpr uint64_t kBatch = 1000000;
+  uint64_t seed = static_cast<uint64_t>(std::chrono::system_clock::now().time_since_epoch().count());
+  for (uint64_t done = 0; done < rows; done += kBatch) {
+    uint64_t n = std::min(kBatch, rows - done);
+    TALLY_RETURN_IF_ERROR(db_->Insert(table, testing_data::MeteringBlock(n, seed + done)));
+  }
+  double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  Print(absl::StrFormat("inserted %d rows into %s in %.2f s (generation included)\n", rows, table, secs));
+  return absl::OkStatus();
+}
+
+absl::Status LocalShell::Recovery() {
+  const engine::RecoveryReport& r = db_->recovery();
+  if (r.events.empty()) Print("opened cleanly: nothing to recover\n");
+  for (const std::string& e : r.events) Print(absl::StrCat(e, "\n"));
+  return absl::OkStatus();
+}
+
+int RunLocal(int argc, char** argv) {
+  std::string data_dir = "./data";
+  std::vector<std::string> queries;
+  for (int i = 0; i < argc; ++i) {
+    absl::string_view a = argv[i];
+    if ((a == "--data" || a == "--path") && i + 1 < argc) {
+      data_dir = argv[++i];
+    } else if (absl::ConsumePrefix(&a, "--data=") || absl::ConsumePrefix(&a, "--path=")) {
+      data_dir = std::string(a);
+    } else if ((a == "--query" || a == "-q") && i + 1 < argc) {
+      queries.push_back(argv[++i]);
+    } else if (absl::ConsumePrefix(&a, "--query=")) {
+      queries.push_back(std::string(a));
+    } else if (a == "--help" || a == "-h") {
+      std::printf("usage: tally local [--data DIR] [--query COMMANDS]\n\n%s", kHelp);
+      return 0;
+    } else {
+      std::fprintf(stderr, "tally local: unknown argument '%s' (see --help)\n", argv[i]);
+      return 2;
+    }
+  }
+  auto db = engine::Database::Open(data_dir);
+  if (!db.ok()) {
+    std::fprintf(stderr, "tally local: cannot open %s: %s\n", data_dir.c_str(), db.status().ToString().c_str());
+    return 1;
+  }
+  for (const std::string& e : (*db)->recovery().events) std::fprintf(stderr, "recovery: %s\n", e.c_str());
+  LocalShell shell(db->get(), stdout);
+  auto run = [&](absl::string_view text) -> bool {
+    for (absl::string_view line : absl::StrSplit(text, absl::ByAnyChar(";\n"), absl::SkipWhitespace())) {
+      absl::Status s = shell.Execute(line);
+      std::fflush(stdout);
+      if (!s.ok()) {
+        std::fprintf(stderr, "Error: %s\n", s.ToString().c_str());
+        return false;
+      }
+    }
+    return true;
+  };
+  if (!queries.empty()) {
+    for (const std::string& q : queries) {
+      if (!run(q)) return 1;
+    }
+    return 0;
+  }
+  const bool interactive = isatty(STDIN_FILENO);
+  if (interactive) std::printf("tally local on %s. Type .help for commands.\n", data_dir.c_str());
+  std::string line;
+  bool ok = true;
+  while (true) {
+    if (interactive) {
+      std::printf("tally> ");
+      std::fflush(stdout);
+    }
+    if (!std::getline(std::cin, line)) break;
+    if (absl::StripAsciiWhitespace(line) == ".quit" || absl::StripAsciiWhitespace(line) == ".exit") break;
+    if (!run(line)) {
+      ok = false;
+      if (!interactive) return 1;  // scripts stop at the first error
+    }
+  }
+  if (interactive) std::printf("\n");
+  return ok ? 0 : 1;
+}
+
+}  // namespace tally::tools
