@@ -71,8 +71,9 @@ const Table& MeteringTable() {
       const format::Column& v = b.columns[b.Find("value")];
       for (size_t r = 0; r < v.size(); ++r) t->value_sum += v.values<uint64_t>()[r];
       const format::Column& tenant = b.columns[b.Find("tenant")];
-      for (size_t r = 0; r < tenant.size(); ++r) t->tenant_rows += tenant.StringAt(tenant.IndexAt(r)) == kTenant;
-      (void)tenant;
+      for (size_t r = 0; r < tenant.size(); ++r) {
+        t->tenant_rows += tenant.dictionary->StringAt(tenant.IndexAt(r)) == kTenant;
+      }
       t->rows += b.rows();
       CheckOk(t->db->Insert("events", b), "insert");
     }
@@ -84,9 +85,6 @@ const Table& MeteringTable() {
   }();
   return *table;
 }
-
-// LowCardinality rows hold dictionary indexes; StringAt on the dictionary gives the value.
-// (Used above through the column's own dictionary.)
 
 std::unique_ptr<ScanCursor> ScanOrDie(const Table& t, ScanOptions options) {
   auto cursor = t.db->Scan("events", std::move(options));

@@ -51,7 +51,8 @@ absl::StatusOr<CodecChain> ParseCodecChain(absl::string_view text);
 
 // Fills in widths of transform codecs from the column's fixed value width
 // (`value_width` 0 = variable-width data, where transforms are refused), and checks
-// every parameter. Errors are InvalidArgument naming the codec.
+// every parameter. Errors are InvalidArgument naming the codec; an empty chain, `None`
+// combined with other codecs and chains over kMaxCodecChainLength are refused too.
 absl::StatusOr<CodecChain> ResolveCodecChain(const CodecChain& chain, size_t value_width);
 
 // Checks that a chain read from disk is well formed (known ids, valid params).

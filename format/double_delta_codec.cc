@@ -94,7 +94,7 @@ absl::Status UnpackDeltaOfDeltas(BitReader* r, size_t n, T value, T delta, uint8
   return absl::OkStatus();
 }
 
-// Decodes n >= 1 values from in[*pos...end) (the bytes before the trailing partial element).
+// Decodes n >= 1 values from in[pos..], which ends where the trailing bytes begin.
 template <typename T>
 absl::Status DecodeValues(absl::Span<const uint8_t> in, size_t pos, size_t n, uint8_t* out,
                           absl::string_view what, CodecSpec spec) {

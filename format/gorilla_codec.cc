@@ -1,5 +1,6 @@
 #include "format/gorilla_codec.h"
 
+#include <algorithm>
 #include <bit>
 
 #include "absl/strings/str_cat.h"

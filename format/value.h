@@ -6,6 +6,7 @@
 #define TALLY_FORMAT_VALUE_H_
 
 #include <cstdint>
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -71,6 +72,9 @@ struct Value {
 // Total order used for sorting keys and index bounds: NULL first, numbers by value across
 // kinds (NaN after every number), strings bytewise, arrays lexicographically.
 int CompareValues(const Value& a, const Value& b);
+
+// For test frameworks' failure messages.
+inline void PrintTo(const Value& v, std::ostream* os) { *os << v.DebugString(); }
 
 }  // namespace tally::format
 

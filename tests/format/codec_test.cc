@@ -132,6 +132,7 @@ TEST(ResolveCodecChainTest, RefusesBadWidthsLevelsAndShapes) {
                 absl::StatusCode::kInvalidArgument, "unknown codec id 9");
   EXPECT_STATUS(ResolveCodecChain(CodecChain(9, Zstd(1)), 4), absl::StatusCode::kInvalidArgument,
                 "at most 8");
+  EXPECT_STATUS(ResolveCodecChain({}, 4), absl::StatusCode::kInvalidArgument, "empty codec chain");
 }
 
 TEST(ValidateStoredChainTest, AcceptsWellFormedChains) {

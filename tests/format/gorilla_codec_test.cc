@@ -18,10 +18,12 @@ using testing::ToBytes;
 template <typename F>
 std::vector<F> EdgeValues() {
   using L = std::numeric_limits<F>;
-  return {F(0),        -F(0),        F(1),          F(1),        -F(1),          L::quiet_NaN(),
-          L::infinity(), -L::infinity(), L::denorm_min(), -L::denorm_min(), L::min() / 4,
-          L::min(),    L::max(),     L::lowest(),   L::epsilon(), F(0),           -F(0),
-          L::signaling_NaN(), F(3.14159), F(3.14159), F(2.71828)};
+  return {F(0),           -F(0),          F(1),           F(1),
+          -F(1),          L::quiet_NaN(), L::infinity(),  -L::infinity(),
+          L::denorm_min(), -L::denorm_min(), L::min() / 4, L::min(),
+          L::max(),       L::lowest(),    L::epsilon(),   F(0),
+          -F(0),          L::signaling_NaN(), F(3.14159), F(3.14159),
+          F(2.71828)};
 }
 
 template <typename F>
@@ -109,7 +111,8 @@ TEST(GorillaCodecTest, RejectsNonZeroPaddingAndTrailingBytes) {
 
 TEST(GorillaCodecTest, TruncationIsDataLossAndBitFlipsNeverCrash) {
   for (uint8_t w : {4, 8}) {
-    Bytes raw = w == 8 ? ToBytes(SensorSeries<double>(100, 1)) : ToBytes(SensorSeries<float>(100, 2));
+    Bytes raw =
+        w == 8 ? ToBytes(SensorSeries<double>(100, 1)) : ToBytes(SensorSeries<float>(100, 2));
     raw.push_back(0x33);
     std::string stored = testing::EncodeOne({CodecId::kGorilla, w}, raw);
     testing::SweepCorruptions(stored, raw.size(), 1, /*truncation_always_detected=*/true,
