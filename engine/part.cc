@@ -168,7 +168,14 @@ absl::Status Part::LoadColumn(size_t c) {
     return absl::DataLossError(absl::StrCat(What(cd.file), ": ", cd.data->Size(), " bytes, shorter than its header"));
   }
   TALLY_RETURN_IF_ERROR(cd.data->Read(0, sizeof(header), header));
-  TALLY_RETURN_IF_ERROR(format::CheckDataFileHeader(absl::MakeConstSpan(header), What(cd.file)));
+  absl::Status header_ok = format::CheckDataFileHeader(absl::MakeConstSpan(header), What(cd.file));
+  if (absl::IsUnimplemented(header_ok)) {
+    // part.meta, checksummed and readable, fixes the part's version: a data file claiming
+    // a newer one is a damaged header, and must be detached like any other corruption.
+    return absl::DataLossError(absl::StrCat(header_ok.message(), ", but part.meta says version ",
+                                            meta_.format_version));
+  }
+  TALLY_RETURN_IF_ERROR(header_ok);
   if (!cd.blocks.empty() && cd.blocks[0].offset != format::kDataFileHeaderBytes) {
     return absl::DataLossError(absl::StrCat(What(mrk->name), ": first block at offset ", cd.blocks[0].offset));
   }
@@ -176,15 +183,17 @@ absl::Status Part::LoadColumn(size_t c) {
 }
 
 absl::Status Part::VerifyChecksums() const {
-  for (const format::FileChecksum& f : meta_.files) {
-    TALLY_RETURN_IF_ERROR(ReadVerified(f).status());
-  }
+  // Column blocks first: their own checksums locate damage to a block offset, where the
+  // whole-file XXH3 of part.meta can only say that the file differs somewhere.
   std::shared_ptr<const Part> self(this, [](const Part*) {});  // non-owning, for the cursor
   for (size_t c = 0; c < columns_.size(); ++c) {
     ColumnCursor cursor(self, c);
     for (uint64_t g = 0; g < meta_.granules; ++g) {
       TALLY_RETURN_IF_ERROR(cursor.Read(g, g + 1).status());
     }
+  }
+  for (const format::FileChecksum& f : meta_.files) {
+    TALLY_RETURN_IF_ERROR(ReadVerified(f).status());
   }
   return absl::OkStatus();
 }

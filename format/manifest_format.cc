@@ -88,6 +88,17 @@ absl::StatusOr<ManifestEdit> DecodeEdit(absl::Span<const uint8_t> payload, absl:
   return edit;
 }
 
+// Whether a record with a matching checksum starts anywhere in (pos, end of file). A torn
+// tail is a prefix of a single record, so none can (barring a 64-bit checksum collision).
+bool WholeRecordAfter(absl::Span<const uint8_t> file, uint64_t pos) {
+  for (uint64_t q = pos + 1; q + kManifestRecordOverhead <= file.size(); ++q) {
+    uint32_t size = LoadFixed32(file.data() + q);
+    if (size > file.size() - q - kManifestRecordOverhead) continue;
+    if (Checksum(file.subspan(q + kManifestRecordOverhead, size)) == LoadFixed64(file.data() + q + 4)) return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 absl::StatusOr<ManifestContents> DecodeManifest(absl::Span<const uint8_t> file, absl::string_view what) {
@@ -110,7 +121,15 @@ absl::StatusOr<ManifestContents> DecodeManifest(absl::Span<const uint8_t> file, 
     bool fits = left >= kManifestRecordOverhead &&
                 LoadFixed32(file.data() + pos) <= left - kManifestRecordOverhead;
     if (!fits) {
-      out.torn_tail = true;  // cut short: the crash hit before this record's sync
+      // Cut short: the crash hit before this record's sync. Unless whole records follow:
+      // then this record's size field was damaged in place, and the edits after it are
+      // acknowledged ones that must not be dropped.
+      if (WholeRecordAfter(file, pos)) {
+        return absl::DataLossError(absl::StrCat(what, ": offset ", pos, ": manifest record size ",
+                                                LoadFixed32(file.data() + pos),
+                                                " runs past the end of the file, yet whole records follow it"));
+      }
+      out.torn_tail = true;
       break;
     }
     uint32_t size = LoadFixed32(file.data() + pos);

@@ -7,7 +7,8 @@
 // row.
 #include <gtest/gtest.h>
 
-#include <functional>
+#include <algorithm>
+#include <set>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
@@ -172,11 +173,17 @@ class CorruptionTest : public ::testing::Test {
     }
     ASSERT_OK_AND_ASSIGN(auto db, Database::Open(kDb, {.env = &env}));
     if (open_status.ok()) {
+      ++refused_on_read_;
       CheckServedWithDataLoss(*db, file, block);
     } else {
+      ++detached_;
       CheckDetached(&env, *db, file, open_status, deleted ? nullptr : &d.bytes);
     }
   }
+
+  // How Check's cases went: detached at reopen, or kept and refused when read.
+  int detached_ = 0;
+  int refused_on_read_ = 0;
 
   // Part::Open accepted a damaged .bin: the block holding `position` must fail to read
   // with DataLoss naming the file and an offset inside that block; the others must read.
@@ -281,15 +288,30 @@ TEST_F(CorruptionTest, PartHasEveryKindOfFile) {
 }
 
 TEST_F(CorruptionTest, FlippedByteInEveryFileIsDataLoss) {
+  int cases = 0, in_blocks = 0;
   for (const std::string& file : w().part_files) {
-    for (const Damage& d : Flips(Original(file))) Check(file, d);
+    for (const Damage& d : Flips(Original(file))) {
+      Check(file, d);
+      ++cases;
+      in_blocks += IsDataFile(file) && d.position >= format::kDataFileHeaderBytes;
+    }
   }
+  // Part::Open catches every flip but those inside column blocks, which reads catch.
+  EXPECT_EQ(refused_on_read_, in_blocks);
+  EXPECT_EQ(detached_, cases - in_blocks);
+  EXPECT_GT(in_blocks, 0);
+  EXPECT_GT(cases, 400);
 }
 
 TEST_F(CorruptionTest, TruncatedOrEmptiedFileIsDataLoss) {
+  int cases = 0;
   for (const std::string& file : w().part_files) {
-    for (const Damage& d : Truncations(Original(file))) Check(file, d);
+    for (const Damage& d : Truncations(Original(file))) {
+      Check(file, d);
+      ++cases;
+    }
   }
+  EXPECT_EQ(detached_, cases) << "every size change is caught by Part::Open";
 }
 
 TEST_F(CorruptionTest, AppendedByteIsDataLoss) {
@@ -300,10 +322,12 @@ TEST_F(CorruptionTest, AppendedByteIsDataLoss) {
                          original + extra, original.size()});
     }
   }
+  EXPECT_EQ(detached_, 2 * static_cast<int>(w().part_files.size()));
 }
 
 TEST_F(CorruptionTest, DeletedFileIsDataLoss) {
   for (const std::string& file : w().part_files) Check(file, Damage{"deleted", "", 0}, /*deleted=*/true);
+  EXPECT_EQ(detached_, static_cast<int>(w().part_files.size()));
 }
 
 TEST_F(CorruptionTest, FlipInsideColumnBlockFailsCheckTableAndScan) {

@@ -283,7 +283,7 @@ std::vector<std::pair<std::string, std::vector<Value>>> SampleColumns() {
     out.emplace_back(std::move(type), std::move(values));
   };
   add("UInt16", [](int i) { return U(i * 1000); });
-  add("Int64", [](int i) { return I(i % 2 ? -i : i * kI64Max / 40); });
+  add("Int64", [](int i) { return I(i % 2 ? -i : kI64Max / 40 * i); });
   add("Float32", [](int i) { return F(i * 0.5f); });
   add("UUID", [](int i) { return S(std::string(16, static_cast<char>(i))); });
   add("String", [](int i) { return S(std::string(i % 5, static_cast<char>('a' + i % 26))); });
