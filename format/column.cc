@@ -382,7 +382,7 @@ Column Column::Gather(const Column& src, absl::Span<const uint32_t> rows) {
         uint32_t r = rows[i];
         uint64_t begin = r == 0 ? 0 : src.offsets[r - 1];
         uint64_t len = src.offsets[r] - begin;
-        std::memcpy(out.chars.data() + pos, src.chars.data() + begin, len);
+        if (len > 0) std::memcpy(out.chars.data() + pos, src.chars.data() + begin, len);  // all-empty: null chars
         pos += len;
         out.offsets[i] = pos;
       }

@@ -285,6 +285,9 @@ ColumnStreamReader::ColumnStreamReader(DataTypePtr type, std::vector<LowCardinal
 }
 
 absl::StatusOr<Column> ColumnStreamReader::Read(DecodedBlock* block, absl::string_view what) const {
+  if (stream_count_ == 0) {
+    return absl::InternalError(absl::StrCat(what, ": the reader's LowCardinality plans do not fit its type"));
+  }
   if (block->streams.size() != stream_count_) {
     return absl::DataLossError(absl::StrCat(what, ": block has ", block->streams.size(),
                                             " streams, the column's type needs ", stream_count_));

@@ -209,6 +209,7 @@ absl::StatusOr<PartMeta> DecodePartMeta(absl::Span<const uint8_t> file, absl::st
   TALLY_ASSIGN_OR_RETURN(meta.min_block, in.ReadVarint64("min block"));
   TALLY_ASSIGN_OR_RETURN(meta.max_block, in.ReadVarint64("max block"));
   TALLY_ASSIGN_OR_RETURN(uint64_t level, in.ReadVarint64("level"));
+  if (level > UINT32_MAX) return in.Corrupt("level", absl::StrCat(level, " does not fit 32 bits"));
   meta.level = static_cast<uint32_t>(level);
   TALLY_ASSIGN_OR_RETURN(meta.rows, in.ReadVarint64("rows"));
   TALLY_ASSIGN_OR_RETURN(meta.granules, in.ReadVarint64("granules"));

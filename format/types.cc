@@ -192,6 +192,7 @@ class TypeParser {
 
   absl::StatusOr<DataTypePtr> Parse(int depth) {
     if (depth > kMaxDepth) return Error("type nested too deeply");
+    SkipSpace();
     size_t name_pos = pos_;
     absl::string_view name = Identifier();
     if (name.empty()) return Error("expected a type name");

@@ -212,7 +212,8 @@ TEST(ColumnTest, NullableRowsKeepNullsAndDefaultValuesBeneath) {
   EXPECT_EQ(c.children[0].GetValue(1), I(0));
   ExpectRoundTrip("Nullable(String)", {S(""), N(), S("x")});
   ExpectRoundTrip("Nullable(Float64)", {N(), F(-0.0)});
-  ExpectRoundTrip("Array(Nullable(Int64))", {Value::Array({N(), I(kI64Min), N()}), Value::Array({})});
+  ExpectRoundTrip("Array(Nullable(Int64))",
+                  {Value::Array({N(), I(kI64Min), N()}), Value::Array({})});
 }
 
 TEST(ColumnTest, LowCardinalityDeduplicatesAndKeepsNullApartFromEmpty) {
@@ -246,7 +247,8 @@ TEST(ColumnTest, NestedArraysAndMapsRoundTrip) {
                   {Value::Map({S("a"), Value::Array({N(), I(1)}), S("b"), Value::Array({})}),
                    Value::Map({})});
   ExpectRoundTrip("Map(UInt64, Map(Date, LowCardinality(Nullable(String))))",
-                  {Value::Map({U(kU64Max), Value::Map({U(1), N(), U(2), S("x")})}), Value::Map({})});
+                  {Value::Map({U(kU64Max), Value::Map({U(1), N(), U(2), S("x")})}),
+                   Value::Map({})});
 }
 
 TEST(ColumnTest, AppendDefaultGivesTheTypesZero) {
@@ -475,7 +477,8 @@ TEST(ColumnTest, ValidateCatchesBrokenOffsets) {
     c.chars.push_back('x');
     ExpectInvalid(c, "no rows but 1");
   }
-  Column arr = Build("Array(Array(String))", {Value::Array({Value::Array({S("a")})}), Value::Array({})});
+  Column arr =
+      Build("Array(Array(String))", {Value::Array({Value::Array({S("a")})}), Value::Array({})});
   {
     Column c = arr;
     c.offsets[0] = 2;

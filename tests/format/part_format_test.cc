@@ -267,7 +267,8 @@ TEST(PartFormatTest, ValuesRoundTripBitExactly) {
   for (int i = 0; i < 30; ++i) nested = Value::Array({nested});
   const Value values[] = {
       Value::Null(), Value::UInt(0), Value::UInt(std::numeric_limits<uint64_t>::max()),
-      Value::Int(std::numeric_limits<int64_t>::min()), Value::Int(std::numeric_limits<int64_t>::max()),
+      Value::Int(std::numeric_limits<int64_t>::min()),
+      Value::Int(std::numeric_limits<int64_t>::max()),
       Value::Int(-1), Value::Float(-0.0), Value::Float(nan_payload), Value::String(""),
       Value::String(std::string("\0\xff", 2)), nested,
       Value::Map({Value::String("k"), Value::Array({Value::Null()})})};
@@ -352,7 +353,9 @@ std::vector<FileCase> AllFiles() {
 }
 
 // `what` as a reader would pass it, so the test can look for it in every message.
-std::string What(const FileCase& f) { return absl::StrCat("part 202610_3_7_1: file '", f.name, "'"); }
+std::string What(const FileCase& f) {
+  return absl::StrCat("part 202610_3_7_1: file '", f.name, "'");
+}
 
 TEST(PartFormatTest, EmptyAndTruncatedFilesAreDataLoss) {
   for (const FileCase& f : AllFiles()) {
@@ -436,8 +439,12 @@ TEST(PartFormatTest, HostilePayloadsAreDataLoss) {
     return s;
   };
   auto marks = [](const std::string& f) { return DecodeMarks(AsBytes(f), "m.mrk").status(); };
-  auto index = [](const std::string& f) { return DecodePrimaryIndex(AsBytes(f), "p.idx").status(); };
-  auto dicts = [](const std::string& f) { return DecodeDictionaries(AsBytes(f), "d.dict").status(); };
+  auto index = [](const std::string& f) {
+    return DecodePrimaryIndex(AsBytes(f), "p.idx").status();
+  };
+  auto dicts = [](const std::string& f) {
+    return DecodeDictionaries(AsBytes(f), "d.dict").status();
+  };
 
   EXPECT_STATUS(marks(wrap(FileKind::kMarks, {varint(1000), std::string(12, '\0')})), kDataLoss,
                 "1000 marks do not fit");
@@ -520,8 +527,8 @@ TEST(PartFormatTest, ColumnFileBaseEscapesEverythingButWordCharacters) {
 TEST(PartFormatTest, PartNameJoinsItsFields) {
   EXPECT_EQ(PartName("202610", 3, 7, 1), "202610_3_7_1");
   EXPECT_EQ(PartName("all", 0, 0, 0), "all_0_0_0");
-  EXPECT_EQ(PartName("x", std::numeric_limits<uint64_t>::max(), std::numeric_limits<uint64_t>::max(),
-                     std::numeric_limits<uint32_t>::max()),
+  constexpr uint64_t kMax64 = std::numeric_limits<uint64_t>::max();
+  EXPECT_EQ(PartName("x", kMax64, kMax64, std::numeric_limits<uint32_t>::max()),
             "x_18446744073709551615_18446744073709551615_4294967295");
 }
 

@@ -121,8 +121,9 @@ TEST(TypesTest, EqualsComparesTheWholeTree) {
 }
 
 TEST(TypesTest, AcceptsWhitespaceAndPrintsCanonically) {
-  ASSERT_OK_AND_ASSIGN(DataTypePtr t,
-                       ParseDataType("  Map( LowCardinality ( String ) ,\tArray(Nullable( Int32 )) ) "));
+  ASSERT_OK_AND_ASSIGN(
+      DataTypePtr t,
+      ParseDataType("  Map( LowCardinality ( String ) ,\tArray(Nullable( Int32 )) ) "));
   EXPECT_EQ(t->ToString(), "Map(LowCardinality(String), Array(Nullable(Int32)))");
   ASSERT_OK_AND_ASSIGN(t, ParseDataType("DateTime64( 3 ,'UTC' )"));
   EXPECT_EQ(t->ToString(), "DateTime64(3, 'UTC')");
@@ -250,7 +251,8 @@ TEST(ValueTest, EqualityIsKindAwareAndNanAware) {
   EXPECT_EQ(Value::Null(), Value());
   EXPECT_NE(Value::Null(), Value::String(""));
   EXPECT_NE(Value::Array({}), Value::Map({}));
-  EXPECT_EQ(Value::Array({Value::Int(1), Value::Null()}), Value::Array({Value::Int(1), Value::Null()}));
+  EXPECT_EQ(Value::Array({Value::Int(1), Value::Null()}),
+            Value::Array({Value::Int(1), Value::Null()}));
   EXPECT_NE(Value::Array({Value::Int(1)}), Value::Array({Value::Int(1), Value::Int(1)}));
 }
 
