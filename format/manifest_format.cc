@@ -118,6 +118,14 @@ absl::StatusOr<ManifestContents> DecodeManifest(absl::Span<const uint8_t> file, 
   uint64_t pos = kManifestHeaderBytes;
   while (pos < file.size()) {
     uint64_t left = file.size() - pos;
+    // Some file systems leave a crashed append as zero-filled blocks. No record is all
+    // zeros (every payload holds at least its op count), so such a tail is torn.
+    bool zeros = true;
+    for (uint64_t k = pos; k < file.size() && zeros; ++k) zeros = file[k] == 0;
+    if (zeros) {
+      out.torn_tail = true;
+      break;
+    }
     bool fits = left >= kManifestRecordOverhead &&
                 LoadFixed32(file.data() + pos) <= left - kManifestRecordOverhead;
     if (!fits) {

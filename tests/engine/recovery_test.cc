@@ -308,3 +308,26 @@ TEST_F(RecoveryTest, NewerManifestVersionIsUnimplemented) {
 
 }  // namespace
 }  // namespace tally::engine
+
+namespace tally::engine {
+namespace {
+
+TEST(ManifestTailTest, ZeroFilledTailIsTornNotCorrupt) {
+  MemEnv env;
+  {
+    ASSERT_OK_AND_ASSIGN(auto db, Database::Open("db", {.env = &env}));
+    ASSERT_OK(db->CreateTable("events", testing_data::MeteringSchema()));
+    ASSERT_OK(db->Insert("events", testing_data::MeteringBlock(100, 21)));
+  }
+  ASSERT_OK_AND_ASSIGN(std::string manifest, env.ReadFileToString("db/MANIFEST"));
+  manifest.append(4096, '\0');
+  ASSERT_OK(WriteFileSynced(&env, "db/MANIFEST", manifest));
+  ASSERT_OK_AND_ASSIGN(auto db, Database::Open("db", {.env = &env}));
+  EXPECT_TRUE(db->recovery().manifest_torn_tail);
+  ASSERT_OK_AND_ASSIGN(auto parts, db->ListParts("events"));
+  ASSERT_EQ(parts.size(), 1u);
+  EXPECT_EQ(parts[0].rows, 100u);
+}
+
+}  // namespace
+}  // namespace tally::engine
