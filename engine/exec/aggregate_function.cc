@@ -1,0 +1,143 @@
+#include "engine/exec/aggregate_function.h"
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "format/status_macros.h"
+
+namespace tally::engine::exec {
+
+using format::Column;
+using format::DataTypePtr;
+
+namespace {
+
+// name + "If": the last argument is a condition (UInt8 / Bool); rows where it is 0 are
+// skipped. Implemented by compacting the selected rows before calling the nested
+// aggregate, so every aggregate gets the combinator for free.
+class IfCombinator : public AggregateFunction {
+ public:
+  explicit IfCombinator(std::unique_ptr<AggregateFunction> nested) : nested_(std::move(nested)) {
+    result_type_ = nested_->result_type();
+  }
+  size_t state_size() const override { return nested_->state_size(); }
+  size_t state_align() const override { return nested_->state_align(); }
+  void Create(uint8_t* state) const override { nested_->Create(state); }
+  void Destroy(uint8_t* state) const override { nested_->Destroy(state); }
+  void Merge(uint8_t* dst, const uint8_t* src) const override { nested_->Merge(dst, src); }
+  void Finalize(const uint8_t* state, Column* out) const override { nested_->Finalize(state, out); }
+  size_t HeapBytes(const uint8_t* state) const override { return nested_->HeapBytes(state); }
+
+  void AddBatch(uint8_t* const* places, size_t offset, absl::Span<const ColumnArg> args,
+                size_t rows) const override {
+    std::vector<uint32_t> selected = Selected(args.back(), rows);
+    std::vector<Column> compacted;
+    std::vector<ColumnArg> nested_args = Compact(args.subspan(0, args.size() - 1), selected, &compacted);
+    std::vector<uint8_t*> nested_places(selected.size());
+    for (size_t i = 0; i < selected.size(); ++i) nested_places[i] = places[selected[i]];
+    nested_->AddBatch(nested_places.data(), offset, nested_args, selected.size());
+  }
+  void AddBatchSinglePlace(uint8_t* place, absl::Span<const ColumnArg> args, size_t rows) const override {
+    std::vector<uint32_t> selected = Selected(args.back(), rows);
+    if (selected.size() == rows) {
+      nested_->AddBatchSinglePlace(place, args.subspan(0, args.size() - 1), rows);
+      return;
+    }
+    std::vector<Column> compacted;
+    std::vector<ColumnArg> nested_args = Compact(args.subspan(0, args.size() - 1), selected, &compacted);
+    nested_->AddBatchSinglePlace(place, nested_args, selected.size());
+  }
+
+ private:
+  static std::vector<uint32_t> Selected(const ColumnArg& cond, size_t rows) {
+    std::vector<uint32_t> out;
+    const Column& c = *cond.column;
+    const bool nullable = c.type->id() == format::TypeId::kNullable;
+    const Column& values = nullable ? c.children[0] : c;
+    out.reserve(rows);
+    for (size_t r = 0; r < rows; ++r) {
+      size_t i = cond.row(r);
+      if (nullable && c.nulls[i]) continue;
+      if (values.data[i * values.type->fixed_width()] != 0) out.push_back(static_cast<uint32_t>(r));
+    }
+    return out;
+  }
+  static std::vector<ColumnArg> Compact(absl::Span<const ColumnArg> args, const std::vector<uint32_t>& rows,
+                                        std::vector<Column>* storage) {
+    storage->reserve(args.size());
+    std::vector<ColumnArg> out;
+    for (const ColumnArg& a : args) {
+      if (a.is_const) {
+        out.push_back(a);
+      } else {
+        storage->push_back(Column::Gather(*a.column, rows));
+        out.push_back(ColumnArg{&storage->back(), false});
+      }
+    }
+    return out;
+  }
+
+  std::unique_ptr<AggregateFunction> nested_;
+};
+
+bool IsConditionType(const format::DataType& t) {
+  const format::DataType& v = t.id() == format::TypeId::kNullable ? t.child(0) : t;
+  return v.id() == format::TypeId::kUInt8 || v.id() == format::TypeId::kBool;
+}
+
+}  // namespace
+
+AggregateRegistry& AggregateRegistry::Global() {
+  static AggregateRegistry* registry = [] {
+    auto* r = new AggregateRegistry();
+    RegisterBasicAggregates(*r);
+    RegisterUniqAggregates(*r);
+    RegisterQuantileAggregates(*r);
+    return r;
+  }();
+  return *registry;
+}
+
+void AggregateRegistry::Register(const std::string& name, AggregateFactory factory, bool case_insensitive) {
+  (case_insensitive ? insensitive_ : exact_).emplace_back(name, std::move(factory));
+}
+
+const AggregateFactory* AggregateRegistry::Find(absl::string_view name) const {
+  for (const auto& [n, f] : exact_) {
+    if (n == name) return &f;
+  }
+  for (const auto& [n, f] : insensitive_) {
+    if (absl::EqualsIgnoreCase(n, name)) return &f;
+  }
+  return nullptr;
+}
+
+bool AggregateRegistry::IsAggregate(absl::string_view name) const {
+  if (Find(name) != nullptr) return true;
+  return absl::EndsWith(name, "If") && name.size() > 2 && Find(name.substr(0, name.size() - 2)) != nullptr;
+}
+
+absl::StatusOr<std::unique_ptr<AggregateFunction>> AggregateRegistry::Bind(
+    absl::string_view name, bool distinct, absl::Span<const DataTypePtr> args,
+    absl::Span<const format::Value> params) const {
+  if (distinct) {
+    if (!absl::EqualsIgnoreCase(name, "count") && name != "uniqExact") {
+      return absl::UnimplementedError(absl::StrCat(name, "(DISTINCT ...) is not supported yet; count(DISTINCT) is"));
+    }
+    return Bind("uniqExact", false, args, params);
+  }
+  if (const AggregateFactory* f = Find(name)) return (*f)(args, params);
+  if (absl::EndsWith(name, "If") && name.size() > 2) {
+    absl::string_view base = name.substr(0, name.size() - 2);
+    if (const AggregateFactory* f = Find(base)) {
+      if (args.empty() || !IsConditionType(*args.back())) {
+        return absl::InvalidArgumentError(absl::StrCat(name, ": the last argument must be a condition (UInt8)",
+                                                       args.empty() ? "" : absl::StrCat(", not ", args.back()->ToString())));
+      }
+      TALLY_ASSIGN_OR_RETURN(auto nested, (*f)(args.subspan(0, args.size() - 1), params));
+      return std::unique_ptr<AggregateFunction>(new IfCombinator(std::move(nested)));
+    }
+  }
+  return absl::NotFoundError(absl::StrCat("unknown aggregate function '", name, "'"));
+}
+
+}  // namespace tally::engine::exec

@@ -1,0 +1,87 @@
+// Aggregate functions: count, sum, uniq, quantile, ... and the -If combinator.
+//
+// An aggregate's state lives in memory the aggregator owns (state_size() bytes aligned to
+// state_align()), one per group; the aggregator creates, feeds, merges and finalizes it.
+// Batch entry points take whole columns so the per-row loop stays inside the kernel.
+// Later, states will also be stored in columns (AggregateFunction(sum, UInt64)) for
+// AggregatingMergeTree: Serialize/Deserialize are the hooks for that.
+//
+// Bound aggregates are immutable and thread-safe; states are not.
+#ifndef TALLY_ENGINE_EXEC_AGGREGATE_FUNCTION_H_
+#define TALLY_ENGINE_EXEC_AGGREGATE_FUNCTION_H_
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/types/span.h"
+#include "engine/exec/function.h"
+#include "format/column.h"
+#include "format/value.h"
+
+namespace tally::engine::exec {
+
+class AggregateFunction {
+ public:
+  virtual ~AggregateFunction() = default;
+
+  const format::DataTypePtr& result_type() const { return result_type_; }
+  virtual size_t state_size() const = 0;
+  virtual size_t state_align() const { return 8; }
+
+  virtual void Create(uint8_t* state) const = 0;
+  // Frees what the state owns (heap memory of uniqExact sets, quantile buffers...).
+  virtual void Destroy(uint8_t* state) const { (void)state; }
+
+  // Adds rows [0, rows) of `args`; row r goes to the state at places[r] + offset.
+  virtual void AddBatch(uint8_t* const* places, size_t offset, absl::Span<const ColumnArg> args,
+                        size_t rows) const = 0;
+  // Adds rows [0, rows) to one state (no GROUP BY).
+  virtual void AddBatchSinglePlace(uint8_t* place, absl::Span<const ColumnArg> args, size_t rows) const = 0;
+  // dst += src.
+  virtual void Merge(uint8_t* dst, const uint8_t* src) const = 0;
+  // Appends the final value to `out` (a column of result_type()).
+  virtual void Finalize(const uint8_t* state, format::Column* out) const = 0;
+
+  // Memory the state holds beyond state_size(), for max_memory_usage accounting.
+  virtual size_t HeapBytes(const uint8_t* state) const {
+    (void)state;
+    return 0;
+  }
+
+ protected:
+  format::DataTypePtr result_type_;
+};
+
+// Binds an aggregate to its argument types and parameters (quantile(0.9)(x): params =
+// {0.9}). `distinct` is count(DISTINCT x) and friends.
+using AggregateFactory = std::function<absl::StatusOr<std::unique_ptr<AggregateFunction>>(
+    absl::Span<const format::DataTypePtr> args, absl::Span<const format::Value> params)>;
+
+class AggregateRegistry {
+ public:
+  static AggregateRegistry& Global();
+  void Register(const std::string& name, AggregateFactory factory, bool case_insensitive = false);
+  // Resolves combinators: countIf -> count with the If combinator, sumIf, uniqIf, ...
+  // count(DISTINCT x) binds as uniqExact(x). NotFound when no such aggregate exists.
+  absl::StatusOr<std::unique_ptr<AggregateFunction>> Bind(absl::string_view name, bool distinct,
+                                                          absl::Span<const format::DataTypePtr> args,
+                                                          absl::Span<const format::Value> params) const;
+  bool IsAggregate(absl::string_view name) const;
+
+ private:
+  const AggregateFactory* Find(absl::string_view name) const;
+  std::vector<std::pair<std::string, AggregateFactory>> exact_;
+  std::vector<std::pair<std::string, AggregateFactory>> insensitive_;
+};
+
+void RegisterBasicAggregates(AggregateRegistry& registry);     // count sum min max avg any anyLast argMin argMax
+void RegisterUniqAggregates(AggregateRegistry& registry);      // uniq uniqExact
+void RegisterQuantileAggregates(AggregateRegistry& registry);  // quantile quantiles (t-digest)
+
+}  // namespace tally::engine::exec
+
+#endif  // TALLY_ENGINE_EXEC_AGGREGATE_FUNCTION_H_

@@ -1,0 +1,8 @@
+// Arithmetic functions. (Being written: registers nothing yet.)
+#include "engine/exec/function.h"
+
+namespace tally::engine::exec {
+
+void RegisterArithmeticFunctions(FunctionRegistry& registry) { (void)registry; }
+
+}  // namespace tally::engine::exec

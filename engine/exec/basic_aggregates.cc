@@ -1,0 +1,8 @@
+// Basic aggregates. (Being written: registers nothing yet.)
+#include "engine/exec/aggregate_function.h"
+
+namespace tally::engine::exec {
+
+void RegisterBasicAggregates(AggregateRegistry& registry) { (void)registry; }
+
+}  // namespace tally::engine::exec

@@ -1,0 +1,8 @@
+// Collection functions. (Being written: registers nothing yet.)
+#include "engine/exec/function.h"
+
+namespace tally::engine::exec {
+
+void RegisterCollectionFunctions(FunctionRegistry& registry) { (void)registry; }
+
+}  // namespace tally::engine::exec

@@ -1,0 +1,8 @@
+// Conditional functions. (Being written: registers nothing yet.)
+#include "engine/exec/function.h"
+
+namespace tally::engine::exec {
+
+void RegisterConditionalFunctions(FunctionRegistry& registry) { (void)registry; }
+
+}  // namespace tally::engine::exec

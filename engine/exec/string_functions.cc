@@ -1,0 +1,8 @@
+// String functions. (Being written: registers nothing yet.)
+#include "engine/exec/function.h"
+
+namespace tally::engine::exec {
+
+void RegisterStringFunctions(FunctionRegistry& registry) { (void)registry; }
+
+}  // namespace tally::engine::exec
