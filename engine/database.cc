@@ -366,6 +366,26 @@ absl::Status Database::DropTable(const std::string& name, bool if_exists) {
   return absl::OkStatus();
 }
 
+absl::Status Database::TruncateTable(const std::string& name) {
+  absl::MutexLock lock(&mu_);
+  auto it = tables_.find(name);
+  if (it == tables_.end()) return absl::NotFoundError(absl::StrCat("table '", name, "' does not exist"));
+  Table& table = *it->second;
+  if (table.parts.empty()) return absl::OkStatus();
+  ManifestEdit edit;
+  for (const PartPtr& p : table.parts) {
+    ManifestOp op;
+    op.kind = ManifestOp::Kind::kRemovePart;
+    op.table = name;
+    op.part = p->name();
+    edit.ops.push_back(std::move(op));
+  }
+  TALLY_RETURN_IF_ERROR(Commit(edit));
+  for (const PartPtr& p : table.parts) const_cast<Part*>(p.get())->MarkObsolete();
+  table.parts.clear();
+  return absl::OkStatus();
+}
+
 std::vector<std::string> Database::ListTables() const {
   absl::MutexLock lock(&mu_);
   std::vector<std::string> names;

@@ -71,6 +71,8 @@ class Database {
   // records the table. AlreadyExists unless if_not_exists.
   absl::Status CreateTable(const std::string& name, format::TableSchema schema, bool if_not_exists = false);
   absl::Status DropTable(const std::string& name, bool if_exists = false);
+  // Removes every row of the table in one manifest edit; the table stays.
+  absl::Status TruncateTable(const std::string& name);
   std::vector<std::string> ListTables() const;
   absl::StatusOr<format::TableSchema> GetSchema(const std::string& name) const;
 

@@ -133,7 +133,7 @@ absl::StatusOr<bool> ScanCursor::Next(Block* out) {
     std::vector<Column> columns(schema_.columns.size());
     std::vector<bool> have(schema_.columns.size(), false);
     format::PodVector<uint8_t> mask;
-    bool filtered = !options_.ranges.empty();
+    bool filtered = !options_.ranges.empty() && options_.filter_rows;
     uint64_t matching = rows;
     if (filtered) {
       mask.resize(rows, 1);

@@ -27,6 +27,9 @@ struct ScanOptions {
   std::vector<ColumnRange> ranges;   // all must hold (AND)
   uint64_t max_block_rows = 65536;   // output blocks hold whole granules, at most this many rows
                                      // unless one granule is larger
+  // false: the ranges only prune parts and granules, and every row of a surviving granule
+  // is returned (the caller filters, e.g. with the query's full WHERE).
+  bool filter_rows = true;
 };
 
 struct ScanStats {

@@ -231,3 +231,28 @@ TEST(DatabasePosixTest, RoundTripsOnRealFiles) {
 
 }  // namespace
 }  // namespace tally::engine
+
+namespace tally::engine {
+namespace {
+
+TEST(DatabaseTruncateTest, TruncateRemovesRowsDurably) {
+  MemEnv env;
+  {
+    ASSERT_OK_AND_ASSIGN(auto db, Database::Open("db", {.env = &env}));
+    ASSERT_OK(db->CreateTable("events", testing_data::MeteringSchema()));
+    ASSERT_OK(db->Insert("events", testing_data::MeteringBlock(1000, 31)));
+    ASSERT_OK(db->TruncateTable("events"));
+    ASSERT_OK_AND_ASSIGN(auto parts, db->ListParts("events"));
+    EXPECT_TRUE(parts.empty());
+    ASSERT_OK(db->Insert("events", testing_data::MeteringBlock(10, 32)));
+  }
+  env.Crash();
+  ASSERT_OK_AND_ASSIGN(auto db, Database::Open("db", {.env = &env}));
+  ASSERT_OK_AND_ASSIGN(auto parts, db->ListParts("events"));
+  ASSERT_EQ(parts.size(), 1u);
+  EXPECT_EQ(parts[0].rows, 10u);
+  EXPECT_STATUS(db->TruncateTable("nope"), absl::StatusCode::kNotFound, "nope");
+}
+
+}  // namespace
+}  // namespace tally::engine

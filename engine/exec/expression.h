@@ -1,0 +1,60 @@
+// Compiled expressions: a tree of input columns, constants and bound functions that
+// evaluates over a Block, vectorized. Built from the SQL syntax tree by the planner
+// (engine/sql/planner.h), which resolves names and types first.
+//
+// An Expression is immutable once built and may be evaluated concurrently.
+#ifndef TALLY_ENGINE_EXEC_EXPRESSION_H_
+#define TALLY_ENGINE_EXEC_EXPRESSION_H_
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "engine/block.h"
+#include "engine/exec/function.h"
+#include "format/column.h"
+
+namespace tally::engine::exec {
+
+// The value of an expression over a block: a column of the block's row count, or a
+// constant (one row standing for every row). Shared, so passing input columns through
+// costs nothing.
+struct Evaluated {
+  std::shared_ptr<const format::Column> column;
+  bool is_const = false;
+  ColumnArg arg() const { return ColumnArg{column.get(), is_const}; }
+  // A full column of `rows` rows (copies a constant out).
+  format::Column Materialize(size_t rows) const;
+};
+
+class Expression {
+ public:
+  virtual ~Expression() = default;
+  const format::DataTypePtr& type() const { return type_; }
+  // The result over `input` (REQUIRES: input has the columns the expression was bound to).
+  virtual absl::StatusOr<Evaluated> Evaluate(const Block& input) const = 0;
+  // Whether this is a constant (no input columns, deterministic).
+  virtual bool is_constant() const { return false; }
+
+ protected:
+  format::DataTypePtr type_;
+};
+
+using ExpressionPtr = std::shared_ptr<const Expression>;
+
+// Column `index` of the input block.
+ExpressionPtr MakeInputColumn(size_t index, format::DataTypePtr type);
+// A one-row constant.
+ExpressionPtr MakeConstant(format::Column value);
+// fn(args...); folds to a constant when every argument is constant and fn is
+// deterministic.
+absl::StatusOr<ExpressionPtr> MakeCall(std::unique_ptr<BoundFunction> fn, std::vector<ExpressionPtr> args,
+                                       std::string name);
+
+// The single value of a constant expression.
+absl::StatusOr<format::Column> EvaluateConstant(const Expression& e);
+
+}  // namespace tally::engine::exec
+
+#endif  // TALLY_ENGINE_EXEC_EXPRESSION_H_
