@@ -191,38 +191,61 @@ void FilterColumn(const Column& c, const ColumnRange& r, format::PodVector<uint8
   }
 }
 
+namespace {
+
+// Rows whose index equals `target`, counted in 4096-row chunks with a narrow accumulator
+// so the compare-and-add loop stays simple enough to vectorize.
+template <typename T>
+uint64_t CountEqual(const uint8_t* data, size_t n, T target) {
+  const T* idx = reinterpret_cast<const T*>(data);
+  uint64_t count = 0;
+  for (size_t start = 0; start < n; start += 4096) {
+    const size_t end = std::min(n, start + 4096);
+    uint32_t chunk = 0;
+    for (size_t i = start; i < end; ++i) chunk += idx[i] == target;
+    count += chunk;
+  }
+  return count;
+}
+
+template <typename T>
+uint64_t CountInTable(const uint8_t* data, size_t n, const uint8_t* entry) {
+  const T* idx = reinterpret_cast<const T*>(data);
+  uint64_t count = 0;
+  for (size_t i = 0; i < n; ++i) count += entry[idx[i]];
+  return count;
+}
+
+}  // namespace
+
 uint64_t CountMatches(const Column& c, const ColumnRange& r) {
-  if (c.type->id() == TypeId::kLowCardinality && c.index_width == 1) {
-    // The hot path of "count where tenant = X": one dictionary pass, then a byte loop
-    // the compiler vectorizes.
+  if (c.type->id() == TypeId::kLowCardinality) {
+    // The hot path of "count where tenant = X": one pass over the dictionary, then one
+    // over the indexes, never materializing a mask.
     const Column& dict = *c.dictionary;
     const bool nullable = c.type->is_nullable_low_cardinality();
-    uint8_t entry[256] = {0};
-    for (size_t k = 0; k < dict.size() && k < 256; ++k) {
+    std::vector<uint8_t> entry(dict.size());
+    size_t matching = 0, which = 0;
+    for (size_t k = 0; k < dict.size(); ++k) {
       entry[k] = !(nullable && k == 0) && r.Contains(Value::String(std::string(dict.StringAt(k))));
-    }
-    int matching = 0, which = -1;
-    for (int k = 0; k < 256; ++k) {
       if (entry[k]) {
         ++matching;
         which = k;
       }
     }
-    const uint8_t* idx = c.data.data();
     const size_t n = c.size();
-    uint64_t count = 0;
-    if (matching == 1) {
-      const uint8_t target = static_cast<uint8_t>(which);
-      for (size_t start = 0; start < n; start += 4096) {
-        const size_t end = std::min(n, start + 4096);
-        uint32_t chunk = 0;  // narrow accumulator: vectorizes to byte compares
-        for (size_t i = start; i < end; ++i) chunk += idx[i] == target;
-        count += chunk;
-      }
-    } else {
-      for (size_t i = 0; i < n; ++i) count += entry[idx[i]];
+    if (matching == 0) return 0;
+    switch (c.index_width) {
+      case 1:
+        return matching == 1 ? CountEqual<uint8_t>(c.data.data(), n, static_cast<uint8_t>(which))
+                             : CountInTable<uint8_t>(c.data.data(), n, entry.data());
+      case 2:
+        return matching == 1 ? CountEqual<uint16_t>(c.data.data(), n, static_cast<uint16_t>(which))
+                             : CountInTable<uint16_t>(c.data.data(), n, entry.data());
+      default:
+        return matching == 1 ? CountEqual<uint32_t>(c.data.data(), n, static_cast<uint32_t>(which))
+                             : CountInTable<uint32_t>(c.data.data(), n, entry.data());
     }
-    return count;
   }
   format::PodVector<uint8_t> mask;
   mask.resize(c.size(), 1);

@@ -10,6 +10,27 @@
 namespace tally::format {
 namespace {
 
+// The largest of `rows` dictionary indexes of `width` bytes. One loop per width, so it
+// compiles to a branch-free (and, at -O3, vectorized) max instead of a switch per row.
+template <typename T>
+uint32_t MaxIndexOf(const uint8_t* data, size_t rows) {
+  const T* idx = reinterpret_cast<const T*>(data);
+  T max = 0;
+  for (size_t i = 0; i < rows; ++i) max = idx[i] > max ? idx[i] : max;
+  return max;
+}
+
+uint32_t MaxIndex(const uint8_t* data, uint8_t width, size_t rows) {
+  switch (width) {
+    case 1:
+      return MaxIndexOf<uint8_t>(data, rows);
+    case 2:
+      return MaxIndexOf<uint16_t>(data, rows);
+    default:
+      return MaxIndexOf<uint32_t>(data, rows);
+  }
+}
+
 bool IsTransform(CodecId id) {
   return id == CodecId::kDelta || id == CodecId::kDoubleDelta || id == CodecId::kGorilla;
 }
@@ -324,8 +345,7 @@ absl::Status ColumnStreamReader::Read(const DataType& type, DecodedBlock* block,
         out->dictionary = dictionaries_[node];
         const uint64_t dict_size = out->dictionary->size();
         if (dict_size < (uint64_t{1} << (8 * plan.index_width))) {
-          uint32_t max_index = 0;
-          for (size_t i = 0; i < rows; ++i) max_index = std::max(max_index, out->IndexAt(i));
+          const uint32_t max_index = MaxIndex(out->data.data(), plan.index_width, rows);
           if (rows > 0 && max_index >= dict_size) {
             return absl::DataLossError(absl::StrCat(what, ": dictionary index ", max_index,
                                                     " past the dictionary's ", dict_size, " entries"));
