@@ -27,6 +27,7 @@ enum class CodecId : uint8_t {
   kDoubleDelta = 2,  // param: element width 1, 2, 4 or 8
   kGorilla = 3,      // param: element width 4 (Float32) or 8 (Float64)
   kZstd = 4,         // param: compression level 1..22 (not needed to decode)
+  kNarrow = 5,       // param: element width 2, 4 or 8 (frame of reference, format/narrow_codec.h)
 };
 
 struct CodecSpec {

@@ -7,6 +7,7 @@
 #include "format/delta_codec.h"
 #include "format/double_delta_codec.h"
 #include "format/gorilla_codec.h"
+#include "format/narrow_codec.h"
 #include "format/zstd_codec.h"
 
 namespace tally::format {
@@ -45,6 +46,8 @@ constexpr CodecInfo kCodecs[] = {
      GorillaMaxEncodedBytes},
     {CodecId::kZstd, "ZSTD", false, ZstdParamOk, "level must be 1..22", ZstdEncode, ZstdDecode,
      ZstdMaxEncodedBytes},
+    {CodecId::kNarrow, "Narrow", true, NarrowParamOk, "width must be 2, 4 or 8", NarrowEncode,
+     NarrowDecode, NarrowMaxEncodedBytes},
 };
 
 constexpr bool IdsMatchPositions() {

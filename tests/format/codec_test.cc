@@ -143,8 +143,8 @@ TEST(ValidateStoredChainTest, AcceptsWellFormedChains) {
 }
 
 TEST(ValidateStoredChainTest, UnknownIdIsUnimplementedAndBadParamsAreDataLoss) {
-  EXPECT_STATUS(ValidateStoredChain({{static_cast<CodecId>(5), 1}}),
-                absl::StatusCode::kUnimplemented, "unknown codec id 5");
+  EXPECT_STATUS(ValidateStoredChain({{static_cast<CodecId>(6), 1}}),
+                absl::StatusCode::kUnimplemented, "unknown codec id 6");
   EXPECT_STATUS(ValidateStoredChain({Delta(0)}), absl::StatusCode::kDataLoss, "Delta");
   EXPECT_STATUS(ValidateStoredChain({Gorilla(2)}), absl::StatusCode::kDataLoss, "Gorilla(2)");
   EXPECT_STATUS(ValidateStoredChain({Zstd(0)}), absl::StatusCode::kDataLoss, "ZSTD");
