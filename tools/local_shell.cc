@@ -6,12 +6,14 @@
 #include <iostream>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "engine/sql/ddl.h"
 #include "engine/text_format.h"
 #include "format/status_macros.h"
 #include "tests/metering_data.h"
@@ -31,7 +33,7 @@ constexpr char kHelp[] =
     "  .recovery               what opening the data directory repaired\n"
     "  .help                   this text\n"
     "  .quit                   leave\n"
-    "SQL statements arrive with the SQL layer; until then they are refused.\n";
+    "Anything else is SQL (ClickHouse dialect); statements end with ';'.\n";
 
 std::string HumanBytes(uint64_t bytes) {
   if (bytes < 1024) return absl::StrCat(bytes, " B");
@@ -42,29 +44,21 @@ std::string HumanBytes(uint64_t bytes) {
 
 }  // namespace
 
-std::string CreateTableStatement(const std::string& name, const format::TableSchema& schema) {
-  std::string out = absl::StrCat("CREATE TABLE ", name, "\n(\n");
-  for (size_t i = 0; i < schema.columns.size(); ++i) {
-    const format::ColumnDef& c = schema.columns[i];
-    absl::StrAppend(&out, "    `", c.name, "` ", c.type->ToString());
-    if (!c.codecs.empty()) absl::StrAppend(&out, " CODEC(", format::CodecChainToString(c.codecs), ")");
-    absl::StrAppend(&out, i + 1 < schema.columns.size() ? ",\n" : "\n");
-  }
-  absl::StrAppend(&out, ")\nENGINE = ", schema.engine, "\n");
-  if (!schema.partition_by.empty()) absl::StrAppend(&out, "PARTITION BY ", schema.partition_by, "\n");
-  absl::StrAppend(&out, "ORDER BY ");
-  if (schema.sort_key.size() == 1) {
-    absl::StrAppend(&out, schema.sort_key[0]);
-  } else {
-    absl::StrAppend(&out, "(", absl::StrJoin(schema.sort_key, ", "), ")");
-  }
-  absl::StrAppend(&out, "\nSETTINGS index_granularity = ", schema.index_granularity);
-  return out;
-}
-
 void LocalShell::Print(absl::string_view text) { std::fwrite(text.data(), 1, text.size(), out_); }
 
-absl::Status LocalShell::Execute(absl::string_view line) {
+absl::Status LocalShell::Execute(absl::string_view text, absl::string_view input) {
+  absl::string_view trimmed = absl::StripAsciiWhitespace(text);
+  if (trimmed.empty()) return absl::OkStatus();
+  if (trimmed[0] == '.') {
+    for (absl::string_view line : absl::StrSplit(trimmed, absl::ByAnyChar(";\n"), absl::SkipWhitespace())) {
+      TALLY_RETURN_IF_ERROR(DotCommand(line));
+    }
+    return absl::OkStatus();
+  }
+  return session_.Execute(text, input, [this](absl::string_view out) { Print(out); });
+}
+
+absl::Status LocalShell::DotCommand(absl::string_view line) {
   line = absl::StripAsciiWhitespace(line);
   while (absl::ConsumeSuffix(&line, ";")) line = absl::StripAsciiWhitespace(line);
   if (line.empty()) return absl::OkStatus();
@@ -110,12 +104,7 @@ absl::Status LocalShell::Execute(absl::string_view line) {
     TALLY_ASSIGN_OR_RETURN(uint64_t n, number(2, 1000000));
     return Demo(t, n);
   }
-  if (cmd[0] == '.') {
-    return absl::InvalidArgumentError(absl::StrCat("unknown command '", cmd, "' (try .help)"));
-  }
-  return absl::UnimplementedError(absl::StrCat(
-      "SQL is not supported yet: '", line.substr(0, 40), line.size() > 40 ? "...'" : "'",
-      " was not run. tally local understands the dot-commands listed by .help"));
+  return absl::InvalidArgumentError(absl::StrCat("unknown command '", cmd, "' (try .help)"));
 }
 
 absl::Status LocalShell::Tables() {
@@ -125,7 +114,7 @@ absl::Status LocalShell::Tables() {
 
 absl::Status LocalShell::Schema(const std::string& table) {
   TALLY_ASSIGN_OR_RETURN(format::TableSchema schema, db_->GetSchema(table));
-  Print(absl::StrCat(CreateTableStatement(table, schema), "\n"));
+  Print(absl::StrCat(engine::sql::CreateTableStatement(table, schema), "\n"));
   return absl::OkStatus();
 }
 
@@ -196,9 +185,21 @@ absl::Status LocalShell::Recovery() {
   return absl::OkStatus();
 }
 
+namespace {
+
+std::string ReadAll(std::istream& in) {
+  std::string out, chunk(1 << 16, '\0');
+  while (in.read(chunk.data(), chunk.size()) || in.gcount() > 0) out.append(chunk.data(), in.gcount());
+  return out;
+}
+
+}  // namespace
+
 int RunLocal(int argc, char** argv) {
   std::string data_dir = "./data";
   std::vector<std::string> queries;
+  std::string format;
+  std::vector<std::pair<std::string, std::string>> params;
   for (int i = 0; i < argc; ++i) {
     absl::string_view a = argv[i];
     if ((a == "--data" || a == "--path") && i + 1 < argc) {
@@ -209,8 +210,28 @@ int RunLocal(int argc, char** argv) {
       queries.push_back(argv[++i]);
     } else if (absl::ConsumePrefix(&a, "--query=")) {
       queries.push_back(std::string(a));
+    } else if ((a == "--format" || a == "--output-format") && i + 1 < argc) {
+      format = argv[++i];
+    } else if (absl::ConsumePrefix(&a, "--format=") || absl::ConsumePrefix(&a, "--output-format=")) {
+      format = std::string(a);
+    } else if (absl::ConsumePrefix(&a, "--param_")) {
+      size_t eq = a.find('=');
+      if (eq != absl::string_view::npos) {
+        params.emplace_back(std::string(a.substr(0, eq)), std::string(a.substr(eq + 1)));
+      } else if (i + 1 < argc) {
+        params.emplace_back(std::string(a), argv[++i]);
+      } else {
+        std::fprintf(stderr, "tally local: --param_%s needs a value\n", std::string(a).c_str());
+        return 2;
+      }
+    } else if (a == "--multiquery" || a == "-n") {
+      // Always on: statements are separated by ';'.
     } else if (a == "--help" || a == "-h") {
-      std::printf("usage: tally local [--data DIR] [--query COMMANDS]\n\n%s", kHelp);
+      std::printf(
+          "usage: tally local [--data DIR] [--query SQL] [--format FORMAT] [--param_NAME=VALUE]\n"
+          "  SQL comes from --query or, without it, from stdin; with --query, stdin feeds\n"
+          "  INSERT ... FORMAT statements. Output is PrettyCompact on a terminal, else TabSeparated.\n\n%s",
+          kHelp);
       return 0;
     } else {
       std::fprintf(stderr, "tally local: unknown argument '%s' (see --help)\n", argv[i]);
@@ -224,41 +245,47 @@ int RunLocal(int argc, char** argv) {
   }
   for (const std::string& e : (*db)->recovery().events) std::fprintf(stderr, "recovery: %s\n", e.c_str());
   LocalShell shell(db->get(), stdout);
-  auto run = [&](absl::string_view text) -> bool {
-    for (absl::string_view line : absl::StrSplit(text, absl::ByAnyChar(";\n"), absl::SkipWhitespace())) {
-      absl::Status s = shell.Execute(line);
-      std::fflush(stdout);
-      if (!s.ok()) {
-        std::fprintf(stderr, "Error: %s\n", s.ToString().c_str());
-        return false;
-      }
+  shell.session().set_default_format(!format.empty() ? format : isatty(STDOUT_FILENO) ? "PrettyCompact" : "TabSeparated");
+  for (auto& [name, value] : params) shell.session().SetParameter(name, value);
+  auto run = [&](absl::string_view text, absl::string_view input) -> bool {
+    absl::Status s = shell.Execute(text, input);
+    std::fflush(stdout);
+    if (!s.ok()) {
+      std::fprintf(stderr, "Error: %s\n", s.ToString().c_str());
+      return false;
     }
     return true;
   };
+  const bool interactive = isatty(STDIN_FILENO);
   if (!queries.empty()) {
+    std::string input = interactive ? "" : ReadAll(std::cin);
     for (const std::string& q : queries) {
-      if (!run(q)) return 1;
+      if (!run(q, input)) return 1;
     }
     return 0;
   }
-  const bool interactive = isatty(STDIN_FILENO);
-  if (interactive) std::printf("tally local on %s. Type .help for commands.\n", data_dir.c_str());
-  std::string line;
-  bool ok = true;
+  if (!interactive) return run(ReadAll(std::cin), "") ? 0 : 1;
+  std::printf("tally local on %s. SQL ends with ';'. Type .help for commands.\n", data_dir.c_str());
+  std::string line, pending;
   while (true) {
-    if (interactive) {
-      std::printf("tally> ");
-      std::fflush(stdout);
-    }
+    std::printf(pending.empty() ? "tally> " : "    -> ");
+    std::fflush(stdout);
     if (!std::getline(std::cin, line)) break;
-    if (absl::StripAsciiWhitespace(line) == ".quit" || absl::StripAsciiWhitespace(line) == ".exit") break;
-    if (!run(line)) {
-      ok = false;
-      if (!interactive) return 1;  // scripts stop at the first error
+    absl::string_view trimmed = absl::StripAsciiWhitespace(line);
+    if (pending.empty() && (trimmed == ".quit" || trimmed == ".exit" || trimmed == "exit" || trimmed == "quit")) break;
+    if (pending.empty() && !trimmed.empty() && trimmed[0] == '.') {
+      run(trimmed, "");
+      continue;
+    }
+    absl::StrAppend(&pending, line, "\n");
+    if (absl::EndsWith(trimmed, ";")) {
+      run(pending, "");
+      pending.clear();
     }
   }
-  if (interactive) std::printf("\n");
-  return ok ? 0 : 1;
+  if (!pending.empty()) run(pending, "");
+  std::printf("\n");
+  return 0;
 }
 
 }  // namespace tally::tools

@@ -1,8 +1,8 @@
-// `tally local`: an in-process shell on a data directory, like clickhouse-local.
+// `tally local`: an in-process SQL shell on a data directory, like clickhouse-local.
 //
-// Until the SQL layer lands it understands dot-commands (.tables, .schema, .parts,
-// .check, .head, .demo, .recovery); anything else is refused with a clear error rather
-// than ignored. Not thread-safe: one shell per process.
+// SQL statements run through engine::sql::Session; dot-commands (.tables, .parts,
+// .check, .demo, .recovery, ...) cover what SQL does not (yet). Not thread-safe: one
+// shell per process.
 #ifndef TALLY_TOOLS_LOCAL_SHELL_H_
 #define TALLY_TOOLS_LOCAL_SHELL_H_
 
@@ -12,15 +12,19 @@
 
 #include "absl/status/status.h"
 #include "engine/database.h"
+#include "engine/sql/session.h"
 
 namespace tally::tools {
 
 class LocalShell {
  public:
-  LocalShell(engine::Database* db, std::FILE* out) : db_(db), out_(out) {}
+  LocalShell(engine::Database* db, std::FILE* out) : db_(db), out_(out), session_(db) {}
 
-  // Runs one command line; output goes to `out`, errors come back as the status.
-  absl::Status Execute(absl::string_view line);
+  // Runs a dot-command line, or SQL (several statements separated by ';'); output goes to
+  // `out`, errors come back as the status. `input` feeds INSERT ... FORMAT without
+  // inline data.
+  absl::Status Execute(absl::string_view text, absl::string_view input = "");
+  engine::sql::Session& session() { return session_; }
 
  private:
   absl::Status Tables();
@@ -32,12 +36,12 @@ class LocalShell {
   absl::Status Recovery();
   void Print(absl::string_view text);
 
+  absl::Status DotCommand(absl::string_view line);
+
   engine::Database* db_;
   std::FILE* out_;
+  engine::sql::Session session_;
 };
-
-// The DDL that recreates `schema`, in ClickHouse's dialect.
-std::string CreateTableStatement(const std::string& name, const format::TableSchema& schema);
 
 // Entry point of `tally local ARGS`; returns the process exit code.
 int RunLocal(int argc, char** argv);

@@ -1,8 +1,373 @@
-// Conditional functions. (Being written: registers nothing yet.)
-#include "engine/exec/function.h"
+// Conditional functions: if, multiIf, coalesce, ifNull, nullIf, isNull, isNotNull,
+// assumeNotNull, greatest, least.
+//
+// Branches are converted to their common supertype (engine/exec/function_util.h: numbers
+// widen, String with LowCardinality(String) is String, a NULL literal makes the result
+// Nullable); each row's source is then chosen and the result assembled in one gather. A
+// condition is true when non-zero and not NULL.
+#include <cstring>
+
+#include "absl/strings/str_cat.h"
+#include "engine/exec/function_util.h"
+#include "format/status_macros.h"
 
 namespace tally::engine::exec {
 
-void RegisterConditionalFunctions(FunctionRegistry& registry) { (void)registry; }
+using format::Column;
+using format::DataType;
+using format::DataTypePtr;
+using format::PodVector;
+using format::TypeId;
+
+namespace {
+
+constexpr uint32_t kNone = kDefaultSource;
+
+// An argument converted to `to` (one row when constant).
+absl::StatusOr<Column> ConvertBranch(const ColumnArg& arg, bool null_literal, const DataTypePtr& to,
+                                     const FunctionContext& context, absl::string_view name) {
+  if (null_literal) {
+    Column c = Column::Make(to);
+    c.AppendDefault();
+    return c;
+  }
+  return ConvertArg(arg, to, context, name);
+}
+
+// Arguments converted to one type; those already of that type are used in place.
+class Branches {
+ public:
+  explicit Branches(size_t n) { owned_.reserve(n); }
+
+  absl::Status Add(const ColumnArg& arg, bool null_literal, const DataTypePtr& to, const FunctionContext& context,
+                   absl::string_view name) {
+    is_const_.push_back(arg.is_const || null_literal);
+    if (!null_literal && arg.column->type->Equals(*to)) {
+      columns_.push_back(arg.column);
+      return absl::OkStatus();
+    }
+    TALLY_ASSIGN_OR_RETURN(Column c, ConvertBranch(arg, null_literal, to, context, name));
+    owned_.push_back(std::move(c));  // reserved: pointers stay valid
+    columns_.push_back(&owned_.back());
+    return absl::OkStatus();
+  }
+
+  size_t size() const { return columns_.size(); }
+  ColumnArg operator[](size_t k) const { return ColumnArg{columns_[k], is_const_[k]}; }
+
+  // Rows by choice (kNone: the default value, NULL for Nullable types).
+  Column Pick(const DataTypePtr& type, absl::Span<const uint32_t> choice) const {
+    switch (type->fixed_width()) {  // the common case, without a row index array
+      case 1:
+        return PickFixed<1>(type, choice);
+      case 2:
+        return PickFixed<2>(type, choice);
+      case 4:
+        return PickFixed<4>(type, choice);
+      case 8:
+        return PickFixed<8>(type, choice);
+      default:
+        break;
+    }
+    std::vector<uint64_t> rows(choice.size());
+    for (size_t i = 0; i < choice.size(); ++i) rows[i] = choice[i] != kNone && is_const_[choice[i]] ? 0 : i;
+    return GatherRows(type, columns_, choice, rows);
+  }
+
+ private:
+  template <size_t W>
+  Column PickFixed(const DataTypePtr& type, absl::Span<const uint32_t> choice) const {
+    Column out = AllocateFixed(type, choice.size());
+    uint8_t* o = out.data.data();
+    for (size_t i = 0; i < choice.size(); ++i) {
+      uint32_t k = choice[i];
+      if (k == kNone) {
+        std::memset(o + i * W, 0, W);
+      } else {
+        std::memcpy(o + i * W, columns_[k]->data.data() + (is_const_[k] ? 0 : i) * W, W);
+      }
+    }
+    return out;
+  }
+
+  std::vector<Column> owned_;
+  std::vector<const Column*> columns_;
+  std::vector<bool> is_const_;
+};
+
+// Condition truth per row: non-zero and not NULL.
+absl::Status Truth(absl::string_view name, size_t index, const ColumnArg& arg, size_t rows, uint8_t* out) {
+  NullableView v = UnwrapNullable(arg);
+  const Column& c = *v.values.column;
+  if (c.type->is_nullable_low_cardinality() || !DispatchNumeric(c.type->id(), [&](auto tag) {
+        using T = decltype(tag);
+        const T* x = c.values<T>();
+        for (size_t r = 0; r < rows; ++r) out[r] = x[v.values.row(r)] != 0 && !v.is_null(r);
+      })) {
+    return ArgTypeError(name, index, *arg.column->type, "a number");
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckCondition(absl::string_view name, size_t index, const ArgInfo& arg) {
+  if (IsNullLiteral(arg) || IsNumber(*StripNullable(arg.type))) return absl::OkStatus();
+  return ArgTypeError(name, index, *arg.type, "a number (the condition)");
+}
+
+// multiIf(c1, v1, ..., else); if(c, a, b) is multiIf with one condition.
+FunctionFactory MultiIfFactory(std::string name) {
+  return [name](absl::Span<const ArgInfo> args,
+                const FunctionContext& context) -> absl::StatusOr<std::unique_ptr<BoundFunction>> {
+    if (name == "if" && args.size() != 3) return ArgCountError(name, "3", args.size());
+    if (args.size() < 3 || args.size() % 2 == 0) return ArgCountError(name, "an odd number (at least 3) of", args.size());
+    std::vector<ArgInfo> values;
+    std::vector<bool> null_literal;
+    for (size_t k = 0; k < args.size(); ++k) {
+      bool is_value = k % 2 == 1 || k + 1 == args.size();
+      if (!is_value) {
+        TALLY_RETURN_IF_ERROR(CheckCondition(name, k, args[k]));
+        continue;
+      }
+      values.push_back(args[k]);
+      null_literal.push_back(IsNullLiteral(args[k]));
+    }
+    std::vector<bool> condition_null;
+    for (size_t k = 0; k + 1 < args.size(); k += 2) condition_null.push_back(IsNullLiteral(args[k]));
+    TALLY_ASSIGN_OR_RETURN(DataTypePtr result, CommonSupertypeOfArgs(values, name));
+    return std::make_unique<LambdaFunction>(
+        result, [=](absl::Span<const ColumnArg> a, size_t rows) -> absl::StatusOr<Column> {
+          const size_t branches = null_literal.size();
+          std::vector<uint32_t> choice(rows, kNone);
+          PodVector<uint8_t> truth(rows);
+          for (size_t k = 0; k + 1 < branches; ++k) {
+            if (condition_null[k]) continue;
+            TALLY_RETURN_IF_ERROR(Truth(name, 2 * k, a[2 * k], rows, truth.data()));
+            for (size_t r = 0; r < rows; ++r) {
+              if (choice[r] == kNone && truth[r]) choice[r] = static_cast<uint32_t>(k);
+            }
+          }
+          for (uint32_t& c : choice) {
+            if (c == kNone) c = static_cast<uint32_t>(branches - 1);
+          }
+          Branches values(branches);
+          for (size_t k = 0; k < branches; ++k) {
+            const ColumnArg& v = a[k + 1 < branches ? 2 * k + 1 : a.size() - 1];
+            TALLY_RETURN_IF_ERROR(values.Add(v, null_literal[k], result, context, name));
+          }
+          return values.Pick(result, choice);
+        });
+  };
+}
+
+// NULL rows of an argument (Nullable or LowCardinality(Nullable)); false when none can be.
+bool NullRows(const ColumnArg& arg, size_t rows, std::vector<uint8_t>* out) {
+  const Column& c = *arg.column;
+  out->assign(rows, 0);
+  if (c.type->id() == TypeId::kNullable) {
+    for (size_t r = 0; r < rows; ++r) (*out)[r] = c.nulls[arg.row(r)];
+    return true;
+  }
+  if (c.type->is_nullable_low_cardinality()) {
+    for (size_t r = 0; r < rows; ++r) (*out)[r] = c.IndexAt(arg.row(r)) == 0;
+    return true;
+  }
+  return false;
+}
+
+// coalesce(x, ...): the first non-NULL argument; ifNull(x, alt) is coalesce(x, alt).
+FunctionFactory CoalesceFactory(std::string name) {
+  return [name](absl::Span<const ArgInfo> args,
+                const FunctionContext& context) -> absl::StatusOr<std::unique_ptr<BoundFunction>> {
+    if (name == "ifNull" && args.size() != 2) return ArgCountError(name, "2", args.size());
+    if (args.empty()) return ArgCountError(name, "at least 1", 0);
+    std::vector<bool> null_literal;
+    std::vector<DataTypePtr> types;
+    bool any_not_nullable = false;
+    for (const ArgInfo& arg : args) {
+      null_literal.push_back(IsNullLiteral(arg));
+      if (null_literal.back()) continue;
+      types.push_back(StripLowCardinality(StripNullable(arg.type)));
+      if (!IsNullableType(*arg.type)) any_not_nullable = true;
+      types.back() = StripNullable(types.back());
+    }
+    if (types.empty()) {
+      DataTypePtr t = args[0].type;
+      return std::make_unique<LambdaFunction>(t, [t](absl::Span<const ColumnArg>, size_t rows) {
+        Column c = Column::Make(t);
+        for (size_t r = 0; r < rows; ++r) c.AppendDefault();
+        return absl::StatusOr<Column>(std::move(c));
+      });
+    }
+    TALLY_ASSIGN_OR_RETURN(DataTypePtr base, CommonSupertype(types, name));
+    if (!CanBeInsideNullable(*base)) {
+      return absl::InvalidArgumentError(absl::StrCat(name, ": ", base->ToString(), " values cannot be NULL"));
+    }
+    DataTypePtr pick_type = DataType::Nullable(base);
+    DataTypePtr result = any_not_nullable ? base : pick_type;
+    return std::make_unique<LambdaFunction>(
+        result, [=](absl::Span<const ColumnArg> a, size_t rows) -> absl::StatusOr<Column> {
+          std::vector<uint32_t> choice(rows, kNone);
+          std::vector<uint8_t> nulls;
+          for (size_t k = 0; k < a.size(); ++k) {
+            if (null_literal[k]) continue;
+            bool can_be_null = NullRows(a[k], rows, &nulls);
+            for (size_t r = 0; r < rows; ++r) {
+              if (choice[r] == kNone && (!can_be_null || !nulls[r])) choice[r] = static_cast<uint32_t>(k);
+            }
+          }
+          Branches values(a.size());
+          for (size_t k = 0; k < a.size(); ++k) {
+            TALLY_RETURN_IF_ERROR(values.Add(a[k], null_literal[k], pick_type, context, name));
+          }
+          Column picked = values.Pick(pick_type, choice);
+          if (!any_not_nullable) return picked;
+          return std::move(picked.children[0]);  // every row found a non-NULL value
+        });
+  };
+}
+
+// nullIf(x, y): NULL when x = y, else x.
+absl::StatusOr<std::unique_ptr<BoundFunction>> BindNullIf(absl::Span<const ArgInfo> args, const FunctionContext& context) {
+  if (args.size() != 2) return ArgCountError("nullIf", "2", args.size());
+  if (!CanBeInsideNullable(*StripLowCardinality(StripNullable(args[0].type)))) {
+    return ArgTypeError("nullIf", 0, *args[0].type, "a type that can be NULL");
+  }
+  TALLY_ASSIGN_OR_RETURN(std::unique_ptr<BoundFunction> bound_equals, BindFunction("equals", args, context));
+  std::shared_ptr<const BoundFunction> equals = std::move(bound_equals);
+  DataTypePtr result = MakeNullable(StripLowCardinality(args[0].type));
+  bool null_literal = IsNullLiteral(args[0]);
+  return std::make_unique<LambdaFunction>(
+      result, [=](absl::Span<const ColumnArg> a, size_t rows) -> absl::StatusOr<Column> {
+        TALLY_ASSIGN_OR_RETURN(Column eq, equals->Execute(a, rows));
+        TALLY_ASSIGN_OR_RETURN(Column x, ConvertBranch(a[0], null_literal, result, context, "nullIf"));
+        if (a[0].is_const) x = Materialize(ColumnArg{&x, true}, rows);
+        NullableView e = UnwrapNullable(ColumnArg{&eq, false});
+        const uint8_t* hit = e.values.column->data.data();
+        for (size_t r = 0; r < rows; ++r) {
+          if (hit[r] && !e.is_null(r)) x.nulls[r] = 1;
+        }
+        return x;
+      });
+}
+
+// isNull / isNotNull.
+FunctionFactory IsNullFactory(bool want_null, std::string name) {
+  return [want_null, name](absl::Span<const ArgInfo> args,
+                           const FunctionContext&) -> absl::StatusOr<std::unique_ptr<BoundFunction>> {
+    if (args.size() != 1) return ArgCountError(name, "1", args.size());
+    bool literal = IsNullLiteral(args[0]);
+    return std::make_unique<LambdaFunction>(TypeOf(TypeId::kUInt8), [want_null, literal](absl::Span<const ColumnArg> a,
+                                                                                        size_t rows) {
+      Column out = AllocateFixed(TypeOf(TypeId::kUInt8), rows);
+      std::vector<uint8_t> nulls;
+      bool can_be_null = NullRows(a[0], rows, &nulls);
+      for (size_t r = 0; r < rows; ++r) {
+        bool is_null = literal || (can_be_null && nulls[r]);
+        out.data[r] = is_null == want_null;
+      }
+      return absl::StatusOr<Column>(std::move(out));
+    });
+  };
+}
+
+absl::StatusOr<std::unique_ptr<BoundFunction>> BindAssumeNotNull(absl::Span<const ArgInfo> args, const FunctionContext&) {
+  if (args.size() != 1) return ArgCountError("assumeNotNull", "1", args.size());
+  const DataTypePtr& t = args[0].type;
+  // LowCardinality(Nullable(String)) gives String (ClickHouse: LowCardinality(String)).
+  DataTypePtr result = t->is_nullable_low_cardinality() ? TypeOf(TypeId::kString) : StripNullable(t);
+  return std::make_unique<LambdaFunction>(result, [result](absl::Span<const ColumnArg> a, size_t rows) {
+    const Column& c = *a[0].column;
+    Column values;
+    if (c.type->id() == TypeId::kNullable) {
+      values = c.children[0];
+    } else if (c.type->is_nullable_low_cardinality()) {
+      std::vector<uint64_t> index(c.size());
+      for (size_t i = 0; i < index.size(); ++i) index[i] = c.IndexAt(i);  // entry 0 (NULL) is ''
+      const Column* dict = c.dictionary.get();
+      values = GatherRows(result, absl::MakeConstSpan(&dict, 1), {}, index);
+    } else {
+      values = c;
+    }
+    return absl::StatusOr<Column>(a[0].is_const ? Materialize(ColumnArg{&values, true}, rows) : std::move(values));
+  });
+}
+
+// Chooses, per row, the argument with the greatest (or least) non-NULL value.
+template <typename Better>
+void ChooseBest(const Branches& values, size_t rows, std::vector<uint32_t>* choice, Better better) {
+  for (size_t k = 0; k < values.size(); ++k) {
+    NullableView v = UnwrapNullable(values[k]);
+    for (size_t r = 0; r < rows; ++r) {
+      if (v.is_null(r)) continue;
+      uint32_t best = (*choice)[r];
+      if (best == kNone || better(*v.values.column, v.values.row(r), best, r)) (*choice)[r] = static_cast<uint32_t>(k);
+    }
+  }
+}
+
+FunctionFactory ExtremeFactory(bool greatest, std::string name) {
+  return [greatest, name](absl::Span<const ArgInfo> args,
+                          const FunctionContext& context) -> absl::StatusOr<std::unique_ptr<BoundFunction>> {
+    if (args.size() < 2) return ArgCountError(name, "at least 2", args.size());
+    TALLY_ASSIGN_OR_RETURN(DataTypePtr result, CommonSupertypeOfArgs(args, name));
+    const DataType& base = *StripLowCardinality(StripNullable(result));
+    const DataType& value_type = base.id() == TypeId::kNullable ? base.child(0) : base;
+    if (!IsNumberLike(value_type) && value_type.id() != TypeId::kString && value_type.id() != TypeId::kUUID) {
+      return absl::InvalidArgumentError(absl::StrCat(name, ": cannot order values of type ", result->ToString()));
+    }
+    std::vector<bool> null_literal;
+    for (const ArgInfo& a : args) null_literal.push_back(IsNullLiteral(a));
+    return std::make_unique<LambdaFunction>(
+        result, [=](absl::Span<const ColumnArg> a, size_t rows) -> absl::StatusOr<Column> {
+          Branches values(a.size());
+          for (size_t k = 0; k < a.size(); ++k) {
+            TALLY_RETURN_IF_ERROR(values.Add(a[k], null_literal[k], result, context, name));
+          }
+          std::vector<uint32_t> choice(rows, kNone);
+          auto value_of = [&](uint32_t k) { return UnwrapNullable(values[k]).values; };
+          const DataType& vt = *value_of(0).column->type;
+          if (IsNumberLike(vt)) {
+            DispatchNumeric(vt.id(), [&](auto tag) {
+              using T = decltype(tag);
+              ChooseBest(values, rows, &choice, [&](const Column& c, size_t row, uint32_t best, size_t r) {
+                ColumnArg b = value_of(best);
+                T x = c.values<T>()[row], y = b.column->values<T>()[b.row(r)];
+                return greatest ? y < x : x < y;
+              });
+            });
+          } else {
+            ChooseBest(values, rows, &choice, [&](const Column& c, size_t row, uint32_t best, size_t r) {
+              ColumnArg b = value_of(best);
+              int order;
+              if (vt.id() == TypeId::kUUID) {
+                order = std::memcmp(c.data.data() + row * 16, b.column->data.data() + b.row(r) * 16, 16);
+              } else {
+                auto str = [](const Column& s, size_t i) {
+                  return s.type->id() == TypeId::kString ? s.StringAt(i) : s.dictionary->StringAt(s.IndexAt(i));
+                };
+                order = str(c, row).compare(str(*b.column, b.row(r)));
+              }
+              return greatest ? order > 0 : order < 0;
+            });
+          }
+          return values.Pick(result, choice);
+        });
+  };
+}
+
+}  // namespace
+
+void RegisterConditionalFunctions(FunctionRegistry& registry) {
+  registry.Register("if", MultiIfFactory("if"), /*case_insensitive=*/true);
+  registry.Register("multiIf", MultiIfFactory("multiIf"));
+  registry.Register("coalesce", CoalesceFactory("coalesce"), /*case_insensitive=*/true);
+  registry.Register("ifNull", CoalesceFactory("ifNull"), /*case_insensitive=*/true);
+  registry.Register("nullIf", BindNullIf, /*case_insensitive=*/true);
+  registry.Register("isNull", IsNullFactory(true, "isNull"), /*case_insensitive=*/true);
+  registry.Register("isNotNull", IsNullFactory(false, "isNotNull"), /*case_insensitive=*/true);
+  registry.Register("assumeNotNull", BindAssumeNotNull);
+  registry.Register("greatest", ExtremeFactory(true, "greatest"), /*case_insensitive=*/true);
+  registry.Register("least", ExtremeFactory(false, "least"), /*case_insensitive=*/true);
+}
 
 }  // namespace tally::engine::exec

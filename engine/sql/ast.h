@@ -182,10 +182,11 @@ struct Statement {
   std::string table;                        // kDropTable, kTruncate, kShowCreateTable, kDescribeTable, kOptimize, kExists
   bool if_exists = false;                   // DROP ... IF EXISTS
   bool if_not_exists = false;               // CREATE DATABASE IF NOT EXISTS
-  std::string explain_kind;                 // EXPLAIN [PLAN|AST|SYNTAX|PIPELINE|indexes = 1]
+  std::string explain_kind;                 // PLAN (default), AST, SYNTAX, PIPELINE, ESTIMATE
   std::string like;                         // SHOW TABLES LIKE '...'
-  SettingsClause settings;                  // kSet
+  SettingsClause settings;                  // kSet; kExplain: its options (indexes = 1)
   std::string format;                       // trailing FORMAT of SHOW/DESCRIBE/EXPLAIN
+  bool final = false;                       // OPTIMIZE TABLE ... FINAL
 };
 
 }  // namespace tally::engine::sql

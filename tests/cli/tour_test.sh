@@ -26,11 +26,21 @@ grep -q "\`tenant\` LowCardinality(String)" <<<"$out" || fail ".schema column: $
 out=$(printf '.check events\n' | "$TALLY" local --data "$DIR")
 grep -q "all checksums verified" <<<"$out" || fail ".check: $out"
 
-# SQL is refused with a clear error and a non-zero exit, never ignored.
-if err=$("$TALLY" local --data "$DIR" --query "SELECT 1" 2>&1); then fail "SQL should fail"; fi
-grep -q "SQL is not supported yet" <<<"$err" || fail "SQL error text: $err"
+# SQL: a query, a parameter, and a syntax error reported with its position.
+out=$("$TALLY" local --data "$DIR" --query "SELECT count() FROM events")
+[ "$out" = "30000" ] || fail "count(): $out"
+out=$("$TALLY" local --data "$DIR" --param_t=tenant_0 --query "SELECT count() > 0 FROM events WHERE tenant = {t:String}")
+[ "$out" = "1" ] || fail "parameter: $out"
+if err=$("$TALLY" local --data "$DIR" --query "SELECT count( FROM events" 2>&1); then fail "bad SQL should fail"; fi
+grep -q "line 1, column" <<<"$err" || fail "syntax error position: $err"
 if err=$("$TALLY" local --data "$DIR" --query ".nope" 2>&1); then fail "unknown command should fail"; fi
 grep -q "unknown command '.nope'" <<<"$err" || fail "unknown command text: $err"
+
+# INSERT ... FORMAT with the data on stdin.
+printf '{"time":"2026-10-05 10:00:00","tenant":"cli","metric":"m","path":"/x","method":"GET","status":200,"region":"r","country":"DE","user_id":1,"value":7,"id":"00000000-0000-0000-0000-000000000001"}\n' |
+  "$TALLY" local --data "$DIR" --query "INSERT INTO events FORMAT JSONEachRow"
+out=$("$TALLY" local --data "$DIR" --query "SELECT sum(value) FROM events WHERE tenant = 'cli'")
+[ "$out" = "7" ] || fail "insert from stdin: $out"
 
 # A flipped byte in a column file is found by .check, with the part and file named.
 bin=$(find "$DIR/tables" -name 'value.bin' | head -1)

@@ -1,0 +1,340 @@
+#include "engine/exec/aggregator.h"
+
+#include <algorithm>
+#include <cstring>
+#include <type_traits>
+
+#include "absl/strings/str_cat.h"
+#include "engine/exec/aggregate_util.h"
+#include "format/status_macros.h"
+
+namespace tally::engine::exec {
+
+using format::Column;
+using format::DataType;
+using format::DataTypePtr;
+using format::TypeId;
+
+namespace {
+
+// Dictionaries whose index -> group mappings are kept (blocks of a few parts interleave).
+constexpr size_t kMaxDictionaries = 8;
+
+size_t AlignUp(size_t n, size_t align) { return (n + align - 1) / align * align; }
+
+Aggregator::Method ChooseMethod(const std::vector<DataTypePtr>& keys) {
+  using Method = Aggregator::Method;
+  if (keys.empty()) return Method::kNoKeys;
+  if (keys.size() == 1) {
+    const DataType& t = *keys[0];
+    if (t.id() == TypeId::kLowCardinality) return Method::kLowCardinality;
+    const DataType& v = t.id() == TypeId::kNullable ? t.child(0) : t;
+    size_t w = v.fixed_width();
+    if (w == 1 || w == 2) return Method::kDirect;
+    if (w == 4 || w == 8) return Method::kFixed;
+    if (v.id() == TypeId::kString) return Method::kString;
+    return Method::kSerialized;
+  }
+  size_t width = 0;
+  for (const DataTypePtr& t : keys) {
+    if (!t->is_fixed_width()) return Method::kSerialized;
+    width += t->fixed_width();
+  }
+  return width <= 8 ? Method::kFixed : Method::kSerialized;
+}
+
+// A single key's values: a Nullable column's children[0], else the column.
+const Column& KeyValues(const Column& c) {
+  return c.type->id() == TypeId::kNullable ? c.children[0] : c;
+}
+bool KeyIsNull(const Column& c, size_t row) {
+  return c.type->id() == TypeId::kNullable && c.nulls[row] != 0;
+}
+
+}  // namespace
+
+Aggregator::Aggregator(std::vector<DataTypePtr> key_types,
+                       std::vector<std::shared_ptr<const AggregateFunction>> aggregates)
+    : key_types_(std::move(key_types)), aggregates_(std::move(aggregates)) {
+  size_t pos = 0;
+  for (const auto& a : aggregates_) {
+    pos = AlignUp(pos, a->state_align());
+    offsets_.push_back(pos);
+    pos += a->state_size();
+    block_align_ = std::max(block_align_, a->state_align());
+  }
+  block_bytes_ = AlignUp(std::max<size_t>(pos, 1), block_align_);
+  for (const DataTypePtr& t : key_types_) key_columns_.push_back(Column::Make(t));
+  method_ = ChooseMethod(key_types_);
+  if (method_ == Method::kNoKeys) NewGroup({}, 0);
+}
+
+Aggregator::~Aggregator() {
+  if (!finished_) DestroyStates();
+}
+
+void Aggregator::DestroyStates() {
+  for (uint8_t* place : groups_) {
+    for (size_t a = 0; a < aggregates_.size(); ++a) aggregates_[a]->Destroy(place + offsets_[a]);
+  }
+}
+
+uint8_t* Aggregator::NewGroup(absl::Span<const ColumnArg> keys, size_t row) {
+  uint8_t* place = arena_.Allocate(block_bytes_, block_align_);
+  for (size_t a = 0; a < aggregates_.size(); ++a) aggregates_[a]->Create(place + offsets_[a]);
+  for (size_t k = 0; k < keys.size(); ++k)
+    key_columns_[k].AppendRange(*keys[k].column, keys[k].row(row), 1);
+  groups_.push_back(place);
+  return place;
+}
+
+uint8_t* Aggregator::NullGroup(absl::Span<const ColumnArg> keys, size_t row) {
+  if (null_group_ == nullptr) null_group_ = NewGroup(keys, row);
+  return null_group_;
+}
+
+uint8_t* Aggregator::FindOrAddFixed(uint64_t key, absl::Span<const ColumnArg> keys, size_t row) {
+  auto [it, inserted] = fixed_.try_emplace(key, nullptr);
+  if (inserted) it->second = NewGroup(keys, row);
+  return it->second;
+}
+
+uint8_t* Aggregator::FindOrAddBytes(absl::string_view key, absl::Span<const ColumnArg> keys,
+                                    size_t row) {
+  auto it = bytes_.find(key);
+  if (it != bytes_.end()) return it->second;
+  uint8_t* place = NewGroup(keys, row);
+  bytes_.emplace(arena_.CopyString(key), place);
+  return place;
+}
+
+absl::Status Aggregator::Validate(absl::Span<const ColumnArg> keys,
+                                  absl::Span<const std::vector<ColumnArg>> agg_args,
+                                  size_t rows) const {
+  if (finished_) return absl::FailedPreconditionError("aggregator: Add after Finish");
+  if (keys.size() != key_types_.size()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "aggregator: ", keys.size(), " key columns given, ", key_types_.size(), " expected"));
+  }
+  if (agg_args.size() != aggregates_.size()) {
+    return absl::InvalidArgumentError(absl::StrCat("aggregator: arguments for ", agg_args.size(),
+                                                   " aggregates given, ", aggregates_.size(),
+                                                   " expected"));
+  }
+  auto check_rows = [rows](const ColumnArg& a, absl::string_view what) -> absl::Status {
+    if (a.column == nullptr)
+      return absl::InvalidArgumentError(absl::StrCat("aggregator: ", what, " is missing"));
+    size_t need = a.is_const ? 1 : rows;
+    if (rows > 0 && a.column->size() < need) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "aggregator: ", what, " has ", a.column->size(), " rows, ", need, " expected"));
+    }
+    return absl::OkStatus();
+  };
+  for (size_t k = 0; k < keys.size(); ++k) {
+    TALLY_RETURN_IF_ERROR(check_rows(keys[k], absl::StrCat("key column ", k)));
+    if (!keys[k].column->type->Equals(*key_types_[k])) {
+      return absl::InvalidArgumentError(absl::StrCat("aggregator: key column ", k, " is ",
+                                                     keys[k].column->type->ToString(), ", ",
+                                                     key_types_[k]->ToString(), " expected"));
+    }
+  }
+  for (size_t a = 0; a < agg_args.size(); ++a) {
+    for (size_t i = 0; i < agg_args[a].size(); ++i) {
+      TALLY_RETURN_IF_ERROR(
+          check_rows(agg_args[a][i], absl::StrCat("argument ", i, " of aggregate ", a)));
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Aggregator::Add(absl::Span<const ColumnArg> keys,
+                             absl::Span<const std::vector<ColumnArg>> agg_args, size_t rows) {
+  TALLY_RETURN_IF_ERROR(Validate(keys, agg_args, rows));
+  if (rows == 0) return absl::OkStatus();
+  if (method_ == Method::kNoKeys) {
+    for (size_t a = 0; a < aggregates_.size(); ++a) {
+      aggregates_[a]->AddBatchSinglePlace(groups_[0] + offsets_[a], agg_args[a], rows);
+    }
+    return absl::OkStatus();
+  }
+  places_.resize(rows);
+  switch (method_) {
+    case Method::kDirect:
+      PlacesDirect(keys, rows);
+      break;
+    case Method::kFixed:
+      if (keys.size() > 1) {
+        PlacesFixedPacked(keys, rows);
+      } else if (KeyValues(*keys[0].column).type->fixed_width() == 4) {
+        PlacesFixedSingle<uint32_t>(keys, rows);
+      } else {
+        PlacesFixedSingle<uint64_t>(keys, rows);
+      }
+      break;
+    case Method::kLowCardinality:
+      PlacesLowCardinality(keys, rows);
+      break;
+    case Method::kString:
+      PlacesString(keys, rows);
+      break;
+    case Method::kSerialized:
+    case Method::kNoKeys:
+      PlacesSerialized(keys, rows);
+      break;
+  }
+  for (size_t a = 0; a < aggregates_.size(); ++a) {
+    aggregates_[a]->AddBatch(places_.data(), offsets_[a], agg_args[a], rows);
+  }
+  return absl::OkStatus();
+}
+
+void Aggregator::PlacesDirect(absl::Span<const ColumnArg> keys, size_t rows) {
+  const Column& c = *keys[0].column;
+  const Column& v = KeyValues(c);
+  const bool wide = v.type->fixed_width() == 2;
+  if (direct_.empty()) direct_.assign(wide ? 0x10000 : 0x100, nullptr);
+  for (size_t r = 0; r < rows; ++r) {
+    size_t row = keys[0].row(r);
+    if (KeyIsNull(c, row)) {
+      places_[r] = NullGroup(keys, r);
+      continue;
+    }
+    uint32_t key = wide ? v.values<uint16_t>()[row] : v.data[row];
+    uint8_t*& place = direct_[key];
+    if (place == nullptr) place = NewGroup(keys, r);
+    places_[r] = place;
+  }
+}
+
+template <typename T>
+void Aggregator::PlacesFixedSingle(absl::Span<const ColumnArg> keys, size_t rows) {
+  const Column& c = *keys[0].column;
+  const T* v = KeyValues(c).template values<T>();
+  const bool nullable = c.type->id() == TypeId::kNullable;
+  uint64_t last_key = 0;
+  uint8_t* last = nullptr;
+  for (size_t r = 0; r < rows; ++r) {
+    size_t row = keys[0].row(r);
+    if (nullable && c.nulls[row]) {
+      places_[r] = NullGroup(keys, r);
+      continue;
+    }
+    uint64_t key = v[row];
+    if (last == nullptr || key != last_key) {
+      last = FindOrAddFixed(key, keys, r);
+      last_key = key;
+    }
+    places_[r] = last;
+  }
+}
+
+void Aggregator::PlacesFixedPacked(absl::Span<const ColumnArg> keys, size_t rows) {
+  uint64_t last_key = 0;
+  uint8_t* last = nullptr;
+  for (size_t r = 0; r < rows; ++r) {
+    uint64_t key = 0;
+    size_t shift = 0;
+    for (const ColumnArg& k : keys) {
+      size_t w = k.column->type->fixed_width();
+      uint64_t part = 0;
+      std::memcpy(&part, k.column->data.data() + k.row(r) * w, w);  // little-endian: low bytes
+      key |= part << shift;
+      shift += w * 8;
+    }
+    if (last == nullptr || key != last_key) {
+      last = FindOrAddFixed(key, keys, r);
+      last_key = key;
+    }
+    places_[r] = last;
+  }
+}
+
+Aggregator::DictionaryGroups& Aggregator::GroupsFor(
+    const std::shared_ptr<const Column>& dictionary) {
+  for (auto it = dictionaries_.rbegin(); it != dictionaries_.rend(); ++it) {
+    if (it->dictionary == dictionary) {
+      if (it->places.size() < dictionary->size()) it->places.resize(dictionary->size(), nullptr);
+      return *it;
+    }
+  }
+  if (dictionaries_.size() >= kMaxDictionaries) dictionaries_.erase(dictionaries_.begin());
+  dictionaries_.push_back(
+      DictionaryGroups{dictionary, std::vector<uint8_t*>(dictionary->size(), nullptr)});
+  return dictionaries_.back();
+}
+
+void Aggregator::PlacesLowCardinality(absl::Span<const ColumnArg> keys, size_t rows) {
+  const Column& c = *keys[0].column;
+  const bool nullable = c.type->is_nullable_low_cardinality();
+  DictionaryGroups& groups = GroupsFor(c.dictionary);
+  const Column& dictionary = *c.dictionary;
+  for (size_t r = 0; r < rows; ++r) {
+    uint32_t index = c.IndexAt(keys[0].row(r));
+    uint8_t*& place = groups.places[index];
+    if (place == nullptr) {
+      place = nullable && index == 0 ? NullGroup(keys, r)
+                                     : FindOrAddBytes(dictionary.StringAt(index), keys, r);
+    }
+    places_[r] = place;
+  }
+}
+
+void Aggregator::PlacesString(absl::Span<const ColumnArg> keys, size_t rows) {
+  const Column& c = *keys[0].column;
+  const Column& v = KeyValues(c);
+  absl::string_view last_key;
+  uint8_t* last = nullptr;
+  for (size_t r = 0; r < rows; ++r) {
+    size_t row = keys[0].row(r);
+    if (KeyIsNull(c, row)) {
+      places_[r] = NullGroup(keys, r);
+      continue;
+    }
+    absl::string_view key = v.StringAt(row);
+    if (last == nullptr || key != last_key) {
+      last = FindOrAddBytes(key, keys, r);
+      last_key = key;
+    }
+    places_[r] = last;
+  }
+}
+
+void Aggregator::PlacesSerialized(absl::Span<const ColumnArg> keys, size_t rows) {
+  for (size_t r = 0; r < rows; ++r) {
+    key_buffer_.clear();
+    for (const ColumnArg& k : keys) SerializeRow(*k.column, k.row(r), &key_buffer_);
+    places_[r] = FindOrAddBytes(key_buffer_, keys, r);
+  }
+}
+
+absl::StatusOr<std::vector<Column>> Aggregator::Finish() {
+  if (finished_) return absl::FailedPreconditionError("aggregator: Finish called twice");
+  std::vector<Column> out = std::move(key_columns_);
+  for (size_t a = 0; a < aggregates_.size(); ++a) {
+    Column column = Column::Make(aggregates_[a]->result_type());
+    for (uint8_t* place : groups_) aggregates_[a]->Finalize(place + offsets_[a], &column);
+    out.push_back(std::move(column));
+  }
+  DestroyStates();
+  finished_ = true;
+  return out;
+}
+
+size_t Aggregator::MemoryBytes() const {
+  size_t n = arena_.bytes() +
+             (groups_.capacity() + places_.capacity() + direct_.capacity()) * sizeof(uint8_t*);
+  n += fixed_.capacity() * (sizeof(std::pair<uint64_t, uint8_t*>) + 1);
+  n += bytes_.capacity() * (sizeof(std::pair<absl::string_view, uint8_t*>) + 1);
+  n += key_buffer_.capacity();
+  for (const DictionaryGroups& d : dictionaries_) n += d.places.capacity() * sizeof(uint8_t*);
+  if (finished_) return n;
+  for (const Column& k : key_columns_) n += k.ByteSize();
+  for (uint8_t* place : groups_) {
+    for (size_t a = 0; a < aggregates_.size(); ++a)
+      n += aggregates_[a]->HeapBytes(place + offsets_[a]);
+  }
+  return n;
+}
+
+}  // namespace tally::engine::exec

@@ -1,0 +1,117 @@
+// Aggregator: hash aggregation for one GROUP BY (or none). Blocks go in with Add; Finish
+// returns one row per group: the key columns (with their own types, LowCardinality kept)
+// then one column per aggregate. Without keys there is exactly one group, even over no
+// rows (SELECT count() FROM empty returns 0).
+//
+// Each group's aggregate states sit side by side in one block of an Arena; the key decides
+// how a row finds its block (the method is chosen once from the key types):
+//
+//   kNoKeys          one state block, fed with AddBatchSinglePlace
+//   kDirect          one key of 1 or 2 bytes (UInt8, Int16, Date, Bool...): an array indexed
+//                    by the value
+//   kFixed           one key of 4 or 8 bytes, or several non-nullable fixed-width keys that
+//                    add up to 8 bytes, packed: hash map uint64 -> group
+//   kLowCardinality  one LowCardinality key: dictionary index -> group, one mapping per
+//                    dictionary (blocks of one part share theirs), resolved through the
+//                    dictionary strings so different dictionaries agree
+//   kString          one String key: hash map of the key bytes (copied into the arena)
+//   kSerialized      anything else: the keys' prefix-free encoding (SerializeRow), hashed
+//
+// A single Nullable key gives NULL its own group. Rows with equal consecutive keys reuse
+// the previous group without a look-up (sorted input is common).
+//
+// Not thread-safe: one Aggregator per thread. The aggregate functions are shared and
+// immutable.
+#ifndef TALLY_ENGINE_EXEC_AGGREGATOR_H_
+#define TALLY_ENGINE_EXEC_AGGREGATOR_H_
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/statusor.h"
+#include "absl/types/span.h"
+#include "engine/exec/aggregate_function.h"
+#include "engine/exec/arena.h"
+#include "engine/exec/function.h"
+#include "format/column.h"
+
+namespace tally::engine::exec {
+
+class Aggregator {
+ public:
+  enum class Method { kNoKeys, kDirect, kFixed, kLowCardinality, kString, kSerialized };
+
+  Aggregator(std::vector<format::DataTypePtr> key_types,
+             std::vector<std::shared_ptr<const AggregateFunction>> aggregates);
+  ~Aggregator();
+  Aggregator(const Aggregator&) = delete;
+  Aggregator& operator=(const Aggregator&) = delete;
+
+  // Adds rows [0, rows): keys[k] is key column k (of key_types[k]); agg_args[a] are the
+  // arguments of aggregate a. InvalidArgument when counts, types or row counts disagree.
+  absl::Status Add(absl::Span<const ColumnArg> keys,
+                   absl::Span<const std::vector<ColumnArg>> agg_args, size_t rows);
+
+  // The key columns then one column per aggregate (its result_type()), one row per group
+  // in order of first appearance. Frees the states; the aggregator is spent afterwards.
+  absl::StatusOr<std::vector<format::Column>> Finish();
+
+  size_t groups() const { return groups_.size(); }
+  Method method() const { return method_; }
+
+  // Bytes held: arena, hash tables, key columns and what the states hold on the heap.
+  // O(groups) when an aggregate keeps heap memory (uniqExact, quantile...), so check it
+  // every few blocks rather than every row.
+  size_t MemoryBytes() const;
+
+ private:
+  // A LowCardinality key's dictionary and the group of each of its entries (null = not
+  // yet looked up). Holding the dictionary keeps its address from being reused.
+  struct DictionaryGroups {
+    std::shared_ptr<const format::Column> dictionary;
+    std::vector<uint8_t*> places;
+  };
+
+  uint8_t* NewGroup(absl::Span<const ColumnArg> keys, size_t row);
+  void PlacesDirect(absl::Span<const ColumnArg> keys, size_t rows);
+  template <typename T>
+  void PlacesFixedSingle(absl::Span<const ColumnArg> keys, size_t rows);
+  void PlacesFixedPacked(absl::Span<const ColumnArg> keys, size_t rows);
+  void PlacesLowCardinality(absl::Span<const ColumnArg> keys, size_t rows);
+  void PlacesString(absl::Span<const ColumnArg> keys, size_t rows);
+  void PlacesSerialized(absl::Span<const ColumnArg> keys, size_t rows);
+  uint8_t* FindOrAddFixed(uint64_t key, absl::Span<const ColumnArg> keys, size_t row);
+  uint8_t* FindOrAddBytes(absl::string_view key, absl::Span<const ColumnArg> keys, size_t row);
+  uint8_t* NullGroup(absl::Span<const ColumnArg> keys, size_t row);
+  DictionaryGroups& GroupsFor(const std::shared_ptr<const format::Column>& dictionary);
+  absl::Status Validate(absl::Span<const ColumnArg> keys,
+                        absl::Span<const std::vector<ColumnArg>> agg_args, size_t rows) const;
+  void DestroyStates();
+
+  std::vector<format::DataTypePtr> key_types_;
+  std::vector<std::shared_ptr<const AggregateFunction>> aggregates_;
+  std::vector<size_t> offsets_;  // of each aggregate's state in a group's block
+  size_t block_bytes_ = 0;
+  size_t block_align_ = 8;
+  Method method_ = Method::kNoKeys;
+  bool finished_ = false;
+
+  Arena arena_;
+  std::vector<uint8_t*> groups_;             // each group's state block, in creation order
+  std::vector<format::Column> key_columns_;  // one row per group
+  std::vector<uint8_t*> places_;             // per row of the current block
+
+  uint8_t* null_group_ = nullptr;  // a single Nullable key's NULL
+  std::vector<uint8_t*> direct_;   // kDirect: by key value
+  absl::flat_hash_map<uint64_t, uint8_t*> fixed_;
+  absl::flat_hash_map<absl::string_view, uint8_t*> bytes_;  // kString, kSerialized, kLowCardinality
+  std::vector<DictionaryGroups> dictionaries_;              // kLowCardinality, most recent last
+  std::string key_buffer_;                                  // kSerialized
+};
+
+}  // namespace tally::engine::exec
+
+#endif  // TALLY_ENGINE_EXEC_AGGREGATOR_H_

@@ -1,0 +1,565 @@
+#include "engine/exec/input_format.h"
+
+#include <utility>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "engine/exec/json.h"
+#include "engine/exec/text_parse.h"
+#include "format/status_macros.h"
+
+namespace tally::engine {
+
+using format::Column;
+using format::DataType;
+using format::DataTypePtr;
+using format::TypeId;
+
+namespace {
+
+enum class Kind { kJsonEachRow, kJsonCompactEachRow, kCsv, kTsv, kTsvRaw, kValues };
+
+struct FormatName {
+  absl::string_view name;
+  Kind kind;
+  int header_lines;  // 1: names, 2: names and types
+};
+
+constexpr FormatName kFormats[] = {
+    {"JSONEachRow", Kind::kJsonEachRow, 0},
+    {"JSONLines", Kind::kJsonEachRow, 0},
+    {"NDJSON", Kind::kJsonEachRow, 0},
+    {"JSONCompactEachRow", Kind::kJsonCompactEachRow, 0},
+    {"CSV", Kind::kCsv, 0},
+    {"CSVWithNames", Kind::kCsv, 1},
+    {"CSVWithNamesAndTypes", Kind::kCsv, 2},
+    {"TabSeparated", Kind::kTsv, 0},
+    {"TSV", Kind::kTsv, 0},
+    {"TabSeparatedWithNames", Kind::kTsv, 1},
+    {"TSVWithNames", Kind::kTsv, 1},
+    {"TabSeparatedWithNamesAndTypes", Kind::kTsv, 2},
+    {"TSVWithNamesAndTypes", Kind::kTsv, 2},
+    {"TabSeparatedRaw", Kind::kTsvRaw, 0},
+    {"TSVRaw", Kind::kTsvRaw, 0},
+    {"TabSeparatedRawWithNames", Kind::kTsvRaw, 1},
+    {"TSVRawWithNames", Kind::kTsvRaw, 1},
+    {"TabSeparatedRawWithNamesAndTypes", Kind::kTsvRaw, 2},
+    {"TSVRawWithNamesAndTypes", Kind::kTsvRaw, 2},
+    {"Raw", Kind::kTsvRaw, 0},
+    {"Values", Kind::kValues, 0},
+};
+
+const FormatName* FindFormat(absl::string_view name) {
+  for (const FormatName& f : kFormats) {
+    if (f.name == name) return &f;
+  }
+  return nullptr;
+}
+
+absl::Status RowError(size_t row, absl::string_view why) {
+  return absl::InvalidArgumentError(absl::StrCat("Cannot parse input: row ", row, ": ", why));
+}
+
+// The state every format shares: the columns being filled and how to report errors.
+class Parser {
+ public:
+  Parser(const std::vector<std::string>& names, const std::vector<DataTypePtr>& types,
+         const InputOptions& options)
+      : names_(names), options_(options) {
+    for (size_t i = 0; i < names.size(); ++i) {
+      result_.block.Add(names[i], Column::Make(types[i]));
+      index_.emplace(names[i], i);
+    }
+    result_.present.assign(names.size(), false);
+  }
+
+  size_t columns() const { return names_.size(); }
+  const std::string& name(size_t i) const { return names_[i]; }
+  Column* column(size_t i) { return &result_.block.columns[i]; }
+  const InputOptions& options() const { return options_; }
+  ParsedInput Take() { return std::move(result_); }
+  void MarkPresent(size_t i) { result_.present[i] = true; }
+  int Find(absl::string_view name) const {
+    auto it = index_.find(name);
+    return it == index_.end() ? -1 : static_cast<int>(it->second);
+  }
+
+  absl::Status FieldError(size_t row, size_t col, absl::string_view why) const {
+    return absl::InvalidArgumentError(
+        absl::StrCat("Cannot parse input: row ", row, ", column '", names_[col], "': ", why));
+  }
+  absl::Status Mismatch(size_t row, size_t col, absl::string_view text,
+                        const absl::Status& why) const {
+    return FieldError(row, col,
+                      absl::StrCat("expected ", result_.block.columns[col].type->ToString(),
+                                   ", got '", TextForError(text), "' (", why.message(), ")"));
+  }
+
+  // Maps header names to columns: mapping[field] = column, or -1 for a skipped field.
+  absl::Status MapHeader(const std::vector<std::string>& header, std::vector<int>* mapping) {
+    std::vector<bool> seen(columns(), false);
+    for (const std::string& name : header) {
+      int c = Find(name);
+      if (c < 0 && !options_.skip_unknown_fields) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "Cannot parse input: the header names unknown column '", TextForError(name),
+            "' (set input_format_skip_unknown_fields to skip it)"));
+      }
+      if (c >= 0 && seen[c]) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("Cannot parse input: the header names column '", name, "' twice"));
+      }
+      if (c >= 0) seen[c] = true;
+      mapping->push_back(c);
+    }
+    return absl::OkStatus();
+  }
+
+  absl::Status CheckHeaderTypes(const std::vector<std::string>& types,
+                                const std::vector<int>& mapping) const {
+    if (types.size() != mapping.size()) {
+      return absl::InvalidArgumentError(absl::StrCat("Cannot parse input: the header has ",
+                                                     mapping.size(), " names but ", types.size(),
+                                                     " types"));
+    }
+    for (size_t f = 0; f < mapping.size(); ++f) {
+      if (mapping[f] < 0) continue;
+      const DataType& want = *result_.block.columns[mapping[f]].type;
+      absl::StatusOr<DataTypePtr> got = format::ParseDataType(types[f]);
+      if (!got.ok() || !(*got)->Equals(want)) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "Cannot parse input: column '", names_[mapping[f]], "' has type ",
+            TextForError(types[f]), " in the header but ", want.ToString(), " in the table"));
+      }
+    }
+    return absl::OkStatus();
+  }
+
+  // Defaults for the columns a row did not mention.
+  void FillMissing(const std::vector<bool>& seen) {
+    for (size_t c = 0; c < columns(); ++c) {
+      if (!seen[c]) result_.block.columns[c].AppendDefault();
+    }
+  }
+
+ private:
+  const std::vector<std::string>& names_;
+  const InputOptions& options_;
+  ParsedInput result_;
+  absl::flat_hash_map<std::string, size_t> index_;
+};
+
+absl::string_view SkipBom(absl::string_view data) {
+  if (data.substr(0, 3) == "\xEF\xBB\xBF") data.remove_prefix(3);
+  return data;
+}
+
+// --- JSONEachRow / JSONCompactEachRow ---
+
+absl::Status ParseJsonEachRow(absl::string_view data, Parser* p) {
+  JsonReader in(SkipBom(data));
+  const JsonReadOptions json{.null_as_default = p->options().null_as_default};
+  const bool array = in.Consume('[');
+  std::vector<bool> seen(p->columns());
+  std::string scratch;
+  size_t row = 0;
+  while (true) {
+    while (in.Consume(',')) {
+    }
+    in.SkipSpace();
+    if (array && in.Consume(']')) {
+      in.SkipSpace();
+      if (!in.AtEnd()) return RowError(row + 1, in.Error("text after the closing ']'").message());
+      break;
+    }
+    if (in.AtEnd()) {
+      if (array) return RowError(row + 1, in.Error("unterminated '['").message());
+      break;
+    }
+    ++row;
+    if (in.Peek() != '{') return RowError(row, in.Error("expected '{' to start a row").message());
+    TALLY_RETURN_IF_ERROR(in.Expect('{'));
+    seen.assign(p->columns(), false);
+    int last = -1;
+    if (!in.Consume('}')) {
+      while (true) {
+        in.SkipSpace();
+        if (in.Peek() != '"') return RowError(row, in.Error("expected a quoted key").message());
+        absl::string_view key;
+        absl::Status s = in.ReadString(&scratch, &key);
+        if (s.ok()) s = in.Expect(':');
+        if (!s.ok()) return RowError(row, s.message());
+        // Rows usually repeat one key order: try the column after the last one first.
+        int c = static_cast<size_t>(last + 1) < p->columns() && p->name(last + 1) == key
+                    ? last + 1
+                    : p->Find(key);
+        last = c;
+        if (c < 0) {
+          if (!p->options().skip_unknown_fields) {
+            return RowError(row, absl::StrCat("unknown field '", TextForError(key),
+                                              "' (set input_format_skip_unknown_fields to skip it)"));
+          }
+          s = in.SkipValue(nullptr);
+          if (!s.ok()) return RowError(row, s.message());
+        } else {
+          if (seen[c]) return RowError(row, absl::StrCat("field '", key, "' appears twice"));
+          seen[c] = true;
+          p->MarkPresent(c);
+          s = ReadJsonInto(p->column(c), &in, json);
+          if (!s.ok()) return p->FieldError(row, c, s.message());
+        }
+        if (in.Consume(',')) continue;
+        if (in.Consume('}')) break;
+        return RowError(row, in.Error("expected ',' or '}'").message());
+      }
+    }
+    p->FillMissing(seen);
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ParseJsonCompactEachRow(absl::string_view data, Parser* p) {
+  JsonReader in(SkipBom(data));
+  const JsonReadOptions json{.null_as_default = p->options().null_as_default};
+  for (size_t c = 0; c < p->columns(); ++c) p->MarkPresent(c);
+  size_t row = 0;
+  while (true) {
+    while (in.Consume(',')) {
+    }
+    in.SkipSpace();
+    if (in.AtEnd()) break;
+    ++row;
+    absl::Status s = in.Expect('[');
+    if (!s.ok()) return RowError(row, s.message());
+    for (size_t c = 0; c < p->columns(); ++c) {
+      if (c > 0 && !in.Consume(',')) {
+        return RowError(row, absl::StrCat("expected ", p->columns(), " values, got ", c));
+      }
+      s = ReadJsonInto(p->column(c), &in, json);
+      if (!s.ok()) return p->FieldError(row, c, s.message());
+    }
+    if (!in.Consume(']')) {
+      return RowError(row, absl::StrCat("more than ", p->columns(), " values, or ",
+                                        in.Error("expected ']'").message()));
+    }
+  }
+  return absl::OkStatus();
+}
+
+// --- TabSeparated ---
+
+// Splits off the next line (without its \n or \r\n). False at the end of the data.
+bool NextLine(absl::string_view* data, absl::string_view* line) {
+  if (data->empty()) return false;
+  size_t nl = data->find('\n');
+  *line = data->substr(0, nl);
+  data->remove_prefix(nl == absl::string_view::npos ? data->size() : nl + 1);
+  if (!line->empty() && line->back() == '\r') line->remove_suffix(1);
+  return true;
+}
+
+std::vector<absl::string_view> SplitTabs(absl::string_view line) {
+  std::vector<absl::string_view> fields;
+  while (true) {
+    size_t tab = line.find('\t');
+    fields.push_back(line.substr(0, tab));
+    if (tab == absl::string_view::npos) break;
+    line.remove_prefix(tab + 1);
+  }
+  return fields;
+}
+
+absl::Status ParseTsvField(Parser* p, size_t row, size_t c, absl::string_view field, bool raw,
+                           std::string* scratch) {
+  Column* col = p->column(c);
+  absl::Status s;
+  if (field == "\\N") {
+    s = AppendNull(col, p->options().null_as_default);
+    return s.ok() ? s : p->FieldError(row, c, s.message());
+  }
+  absl::string_view text = field;
+  TypeId id = col->type->id();
+  if (!raw && id != TypeId::kArray && id != TypeId::kMap &&
+      field.find('\\') != absl::string_view::npos) {
+    UnescapeTsv(field, scratch);  // arrays and maps carry their own quoted escapes
+    text = *scratch;
+  }
+  s = ParseTextField(col, text, TextParseOptions{.detect_null = false});
+  return s.ok() ? s : p->Mismatch(row, c, field, s);
+}
+
+absl::Status ParseTsv(absl::string_view data, bool raw, int header_lines, Parser* p) {
+  data = SkipBom(data);
+  std::vector<int> mapping;
+  absl::string_view line;
+  std::string scratch;
+  auto header_fields = [&](absl::string_view l) {
+    std::vector<std::string> out;
+    for (absl::string_view f : SplitTabs(l)) {
+      if (raw) {
+        out.emplace_back(f);
+      } else {
+        UnescapeTsv(f, &scratch);
+        out.push_back(scratch);
+      }
+    }
+    return out;
+  };
+  if (header_lines >= 1) {
+    if (!NextLine(&data, &line)) return absl::OkStatus();  // empty input, no rows
+    TALLY_RETURN_IF_ERROR(p->MapHeader(header_fields(line), &mapping));
+    if (header_lines >= 2) {
+      if (!NextLine(&data, &line)) return RowError(1, "missing the types line of the header");
+      TALLY_RETURN_IF_ERROR(p->CheckHeaderTypes(header_fields(line), mapping));
+    }
+  } else {
+    for (size_t c = 0; c < p->columns(); ++c) mapping.push_back(static_cast<int>(c));
+  }
+  std::vector<bool> seen(p->columns(), false);
+  for (int c : mapping) {
+    if (c >= 0) {
+      seen[c] = true;
+      p->MarkPresent(c);
+    }
+  }
+  size_t row = 0;
+  while (NextLine(&data, &line)) {
+    ++row;
+    std::vector<absl::string_view> fields = SplitTabs(line);
+    if (fields.size() != mapping.size()) {
+      return RowError(row, absl::StrCat("expected ", mapping.size(), " tab-separated fields, got ",
+                                        fields.size()));
+    }
+    for (size_t f = 0; f < fields.size(); ++f) {
+      if (mapping[f] < 0) continue;
+      TALLY_RETURN_IF_ERROR(ParseTsvField(p, row, mapping[f], fields[f], raw, &scratch));
+    }
+    p->FillMissing(seen);
+  }
+  return absl::OkStatus();
+}
+
+// --- CSV ---
+
+struct CsvField {
+  std::string value;
+  bool quoted = false;
+};
+
+// Reads one CSV record from the front of *data. False at the end of the data.
+absl::StatusOr<bool> NextCsvRecord(absl::string_view* data, size_t row,
+                                   std::vector<CsvField>* fields) {
+  fields->clear();
+  if (data->empty()) return false;
+  while (true) {
+    CsvField field;
+    size_t i = 0;
+    while (i < data->size() && ((*data)[i] == ' ' || (*data)[i] == '\t')) ++i;
+    if (i < data->size() && (*data)[i] == '"') {
+      field.quoted = true;
+      ++i;
+      while (true) {
+        size_t quote = data->find('"', i);
+        if (quote == absl::string_view::npos) return RowError(row, "unterminated quoted CSV field");
+        field.value.append(data->data() + i, quote - i);
+        i = quote + 1;
+        if (i < data->size() && (*data)[i] == '"') {  // "" inside quotes is one "
+          field.value.push_back('"');
+          ++i;
+          continue;
+        }
+        break;
+      }
+      while (i < data->size() && ((*data)[i] == ' ' || (*data)[i] == '\t')) ++i;
+    } else {
+      size_t start = i;
+      while (i < data->size() && (*data)[i] != ',' && (*data)[i] != '\n' && (*data)[i] != '\r') ++i;
+      absl::string_view v = data->substr(start, i - start);
+      while (!v.empty() && (v.back() == ' ' || v.back() == '\t')) v.remove_suffix(1);
+      field.value = std::string(v);
+    }
+    fields->push_back(std::move(field));
+    if (i >= data->size()) {
+      data->remove_prefix(i);
+      return true;
+    }
+    char c = (*data)[i];
+    if (c == ',') {
+      data->remove_prefix(i + 1);
+      continue;
+    }
+    if (c == '\r' || c == '\n') {
+      i += (c == '\r' && i + 1 < data->size() && (*data)[i + 1] == '\n') ? 2 : 1;
+      data->remove_prefix(i);
+      return true;
+    }
+    return RowError(row, absl::StrCat("expected ',' or a line end after a quoted field, got '",
+                                      TextForError(data->substr(i, 1)), "'"));
+  }
+}
+
+absl::Status ParseCsvField(Parser* p, size_t row, size_t c, const CsvField& field) {
+  Column* col = p->column(c);
+  absl::Status s;
+  const DataType& type = *col->type;
+  if (!field.quoted && IsNullText(type, field.value)) {
+    s = AppendNull(col, p->options().null_as_default);
+    return s.ok() ? s : p->FieldError(row, c, s.message());
+  }
+  if (field.value.empty() && !field.quoted && p->options().csv_empty_as_default) {
+    col->AppendDefault();  // as ClickHouse: only an unquoted empty field; "" is a value
+    return absl::OkStatus();
+  }
+  s = ParseTextField(col, field.value, TextParseOptions{.detect_null = false});
+  return s.ok() ? s : p->Mismatch(row, c, field.value, s);
+}
+
+absl::Status ParseCsv(absl::string_view data, int header_lines, Parser* p) {
+  data = SkipBom(data);
+  std::vector<int> mapping;
+  std::vector<CsvField> fields;
+  auto values = [&] {
+    std::vector<std::string> out;
+    for (const CsvField& f : fields) out.push_back(f.value);
+    return out;
+  };
+  if (header_lines >= 1) {
+    TALLY_ASSIGN_OR_RETURN(bool any, NextCsvRecord(&data, 1, &fields));
+    if (!any) return absl::OkStatus();
+    TALLY_RETURN_IF_ERROR(p->MapHeader(values(), &mapping));
+    if (header_lines >= 2) {
+      TALLY_ASSIGN_OR_RETURN(bool types, NextCsvRecord(&data, 1, &fields));
+      if (!types) return RowError(1, "missing the types line of the header");
+      TALLY_RETURN_IF_ERROR(p->CheckHeaderTypes(values(), mapping));
+    }
+  } else {
+    for (size_t c = 0; c < p->columns(); ++c) mapping.push_back(static_cast<int>(c));
+  }
+  std::vector<bool> seen(p->columns(), false);
+  for (int c : mapping) {
+    if (c >= 0) {
+      seen[c] = true;
+      p->MarkPresent(c);
+    }
+  }
+  for (size_t row = 1;; ++row) {
+    TALLY_ASSIGN_OR_RETURN(bool any, NextCsvRecord(&data, row, &fields));
+    if (!any) break;
+    if (fields.size() != mapping.size()) {
+      return RowError(row, absl::StrCat("expected ", mapping.size(), " comma-separated fields, got ",
+                                        fields.size()));
+    }
+    for (size_t f = 0; f < fields.size(); ++f) {
+      if (mapping[f] < 0) continue;
+      TALLY_RETURN_IF_ERROR(ParseCsvField(p, row, mapping[f], fields[f]));
+    }
+    p->FillMissing(seen);
+  }
+  return absl::OkStatus();
+}
+
+// --- Values ---
+
+void SkipSpace(absl::string_view* in) {
+  while (!in->empty() && absl::ascii_isspace(static_cast<unsigned char>(in->front()))) {
+    in->remove_prefix(1);
+  }
+}
+
+absl::Status ParseValues(absl::string_view data, Parser* p) {
+  const TextParseOptions options{.null_as_default = p->options().null_as_default};
+  for (size_t c = 0; c < p->columns(); ++c) p->MarkPresent(c);
+  absl::string_view in = SkipBom(data);
+  size_t row = 0;
+  while (true) {
+    SkipSpace(&in);
+    if (in.empty()) break;
+    if (in.front() == ';') {
+      in.remove_prefix(1);
+      SkipSpace(&in);
+      if (!in.empty()) return RowError(row + 1, "text after ';'");
+      break;
+    }
+    ++row;
+    if (in.front() != '(') {
+      return RowError(row, absl::StrCat("expected '(' to start a row, got '",
+                                        TextForError(in.substr(0, 20)), "'"));
+    }
+    in.remove_prefix(1);
+    for (size_t c = 0; c < p->columns(); ++c) {
+      absl::Status s = ParseQuotedValue(p->column(c), &in, options);
+      if (!s.ok()) return p->FieldError(row, c, s.message());
+      SkipSpace(&in);
+      const bool last = c + 1 == p->columns();
+      if (!in.empty() && in.front() == (last ? ')' : ',')) {
+        if (!last) in.remove_prefix(1);
+        continue;
+      }
+      if (!in.empty() && (in.front() == ')' || in.front() == ',')) {
+        return RowError(row, absl::StrCat("expected ", p->columns(), " values, got ",
+                                          in.front() == ')' ? c + 1 : c + 2, " or more"));
+      }
+      return p->FieldError(row, c, absl::StrCat("expressions in VALUES are not supported yet (found '",
+                                                TextForError(in.substr(0, 20)),
+                                                "' after the literal); write literals only"));
+    }
+    if (p->columns() == 0 || in.empty() || in.front() != ')') {
+      return RowError(row, "expected ')' to end the row");
+    }
+    in.remove_prefix(1);
+    SkipSpace(&in);
+    if (!in.empty() && in.front() == ',') in.remove_prefix(1);
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+bool IsInputFormat(absl::string_view format) { return FindFormat(format) != nullptr; }
+
+absl::StatusOr<ParsedInput> ParseInputWithPresence(absl::string_view format,
+                                                   absl::string_view data,
+                                                   const std::vector<std::string>& names,
+                                                   const std::vector<DataTypePtr>& types,
+                                                   const InputOptions& options) {
+  const FormatName* f = FindFormat(format);
+  if (f == nullptr) {
+    return absl::InvalidArgumentError(absl::StrCat("unknown input format '", format, "'"));
+  }
+  if (names.size() != types.size()) {
+    return absl::InvalidArgumentError(absl::StrCat("input format ", format, ": ", names.size(),
+                                                   " names but ", types.size(), " types"));
+  }
+  Parser p(names, types, options);
+  switch (f->kind) {
+    case Kind::kJsonEachRow:
+      TALLY_RETURN_IF_ERROR(ParseJsonEachRow(data, &p));
+      break;
+    case Kind::kJsonCompactEachRow:
+      TALLY_RETURN_IF_ERROR(ParseJsonCompactEachRow(data, &p));
+      break;
+    case Kind::kCsv:
+      TALLY_RETURN_IF_ERROR(ParseCsv(data, f->header_lines, &p));
+      break;
+    case Kind::kTsv:
+    case Kind::kTsvRaw:
+      TALLY_RETURN_IF_ERROR(ParseTsv(data, f->kind == Kind::kTsvRaw, f->header_lines, &p));
+      break;
+    case Kind::kValues:
+      TALLY_RETURN_IF_ERROR(ParseValues(data, &p));
+      break;
+  }
+  return p.Take();
+}
+
+absl::StatusOr<Block> ParseInput(absl::string_view format, absl::string_view data,
+                                 const std::vector<std::string>& names,
+                                 const std::vector<DataTypePtr>& types,
+                                 const InputOptions& options) {
+  TALLY_ASSIGN_OR_RETURN(ParsedInput parsed,
+                         ParseInputWithPresence(format, data, names, types, options));
+  return std::move(parsed.block);
+}
+
+}  // namespace tally::engine

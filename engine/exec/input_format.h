@@ -1,0 +1,67 @@
+// Parsing INSERT data in ClickHouse's input formats into a Block.
+//
+//   JSONEachRow (JSONLines, NDJSON)  objects, separated by whitespace or commas, optionally
+//                                    inside one [...]; keys in any order; missing keys take
+//                                    the column default; unknown keys are an error unless
+//                                    skip_unknown_fields; a key twice is an error
+//   JSONCompactEachRow               [v1, v2, ...] per row, in column order
+//   CSV, CSVWithNames[AndTypes]      RFC 4180 quoting ("" inside quotes), \n or \r\n; unquoted
+//                                    fields trimmed; unquoted \N (and NULL for non-String
+//                                    types) is NULL; an unquoted empty field is the default
+//   TabSeparated (TSV), TSVWithNames[AndTypes], TabSeparatedRaw (TSVRaw)
+//                                    backslash escapes (none in Raw); \N is NULL
+//   Values                           (1, 'a', NULL, [1,2], {'k':'v'}), (...) literals only
+//
+// *WithNames formats map header names to columns (unknown names: error, or skipped with
+// skip_unknown_fields; columns not in the header take defaults). The result always holds
+// every given column, in the given order.
+//
+// All or nothing: any error returns a status and no Block. Errors are InvalidArgument and
+// name the 1-based data row and the column: "Cannot parse input: row 3, column 'status':
+// expected UInt16, got 'abc' (not a number)".
+//
+// Thread-safe: pure functions.
+#ifndef TALLY_ENGINE_EXEC_INPUT_FORMAT_H_
+#define TALLY_ENGINE_EXEC_INPUT_FORMAT_H_
+
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "engine/block.h"
+#include "format/types.h"
+
+namespace tally::engine {
+
+struct InputOptions {
+  bool skip_unknown_fields = false;  // input_format_skip_unknown_fields
+  bool null_as_default = true;       // input_format_null_as_default
+  bool csv_empty_as_default = true;  // input_format_csv_empty_as_default
+};
+
+struct ParsedInput {
+  Block block;
+  // present[i]: column i had a value in the input (a JSON key in some row, a header name,
+  // or any positional format). Columns not present hold only defaults; callers with DEFAULT
+  // expressions recompute them.
+  std::vector<bool> present;
+};
+
+absl::StatusOr<Block> ParseInput(absl::string_view format, absl::string_view data,
+                                 const std::vector<std::string>& names,
+                                 const std::vector<format::DataTypePtr>& types,
+                                 const InputOptions& options = {});
+
+absl::StatusOr<ParsedInput> ParseInputWithPresence(absl::string_view format,
+                                                   absl::string_view data,
+                                                   const std::vector<std::string>& names,
+                                                   const std::vector<format::DataTypePtr>& types,
+                                                   const InputOptions& options = {});
+
+// Whether `format` is an input format ParseInput knows.
+bool IsInputFormat(absl::string_view format);
+
+}  // namespace tally::engine
+
+#endif  // TALLY_ENGINE_EXEC_INPUT_FORMAT_H_

@@ -1,0 +1,122 @@
+// Logical functions: and, or (variadic), xor, not -> UInt8. Any number is true when
+// non-zero. NULL follows ClickHouse's three-valued logic: and() is 0 when any argument is
+// 0, else NULL when any is NULL; or() is 1 when any argument is 1, else NULL when any is
+// NULL; xor() and not() are NULL when an argument is. A Nullable (or NULL literal)
+// argument makes the result Nullable(UInt8).
+#include <cstring>
+
+#include "absl/strings/str_cat.h"
+#include "engine/exec/function_util.h"
+
+namespace tally::engine::exec {
+
+using format::Column;
+using format::DataType;
+using format::DataTypePtr;
+using format::PodVector;
+using format::TypeId;
+
+namespace {
+
+enum class Logic { kAnd, kOr, kXor, kNot };
+
+// Folds one argument into the accumulators (see Finish for their meaning).
+template <Logic op, typename T>
+void Fold(const T* v, bool is_const, const uint8_t* nulls, uint8_t* acc, uint8_t* nul, size_t n) {
+  for (size_t r = 0; r < n; ++r) {
+    size_t row = is_const ? 0 : r;
+    uint8_t is_null = nulls != nullptr && nulls[row];
+    uint8_t t = v[row] != 0;
+    if constexpr (op == Logic::kAnd) {
+      acc[r] &= is_null | t;  // acc: no 0 seen yet
+    } else if constexpr (op == Logic::kOr) {
+      acc[r] |= (is_null ^ 1) & t;  // acc: a 1 seen
+    } else {
+      acc[r] ^= t;  // parity (xor), or the value (not)
+    }
+    nul[r] |= is_null;
+  }
+}
+
+absl::StatusOr<Column> Run(Logic op, absl::Span<const ColumnArg> args, const std::vector<bool>& null_literal,
+                           bool nullable, size_t rows) {
+  PodVector<uint8_t> acc(rows), nul(rows);
+  std::memset(acc.data(), op == Logic::kAnd ? 1 : 0, rows);
+  std::memset(nul.data(), 0, rows);
+  for (size_t k = 0; k < args.size(); ++k) {
+    if (null_literal[k]) {
+      std::memset(nul.data(), 1, rows);
+      continue;
+    }
+    NullableView view = UnwrapNullable(args[k]);
+    DispatchNumeric(view.values.column->type->id(), [&](auto tag) {
+      using T = decltype(tag);
+      const T* v = view.values.column->values<T>();
+      bool c = view.values.is_const;
+      switch (op) {
+        case Logic::kAnd:
+          Fold<Logic::kAnd>(v, c, view.nulls, acc.data(), nul.data(), rows);
+          break;
+        case Logic::kOr:
+          Fold<Logic::kOr>(v, c, view.nulls, acc.data(), nul.data(), rows);
+          break;
+        default:
+          Fold<Logic::kXor>(v, c, view.nulls, acc.data(), nul.data(), rows);
+          break;
+      }
+    });
+  }
+  Column out = AllocateFixed(TypeOf(TypeId::kUInt8), rows);
+  uint8_t* o = out.data.data();
+  for (size_t r = 0; r < rows; ++r) {
+    switch (op) {
+      case Logic::kAnd:
+        nul[r] &= acc[r];  // a 0 wins over NULL
+        o[r] = acc[r] & (nul[r] ^ 1);
+        break;
+      case Logic::kOr:
+        nul[r] &= acc[r] ^ 1;  // a 1 wins over NULL
+        o[r] = acc[r];
+        break;
+      case Logic::kXor:
+        o[r] = acc[r] & (nul[r] ^ 1);
+        break;
+      case Logic::kNot:
+        o[r] = (acc[r] ^ 1) & (nul[r] ^ 1);
+        break;
+    }
+  }
+  if (!nullable) return out;
+  return WrapNullable(std::move(out), std::move(nul));
+}
+
+FunctionFactory LogicFactory(Logic op, std::string name) {
+  return [op, name](absl::Span<const ArgInfo> args, const FunctionContext&) -> absl::StatusOr<std::unique_ptr<BoundFunction>> {
+    if (op == Logic::kNot && args.size() != 1) return ArgCountError(name, "1", args.size());
+    if (op != Logic::kNot && args.size() < 2) return ArgCountError(name, "at least 2", args.size());
+    bool nullable = false;
+    std::vector<bool> null_literal;
+    for (size_t k = 0; k < args.size(); ++k) {
+      null_literal.push_back(IsNullLiteral(args[k]));
+      const DataTypePtr& t = StripNullable(args[k].type);
+      nullable = nullable || args[k].type->id() == TypeId::kNullable;
+      if (!null_literal.back() && !IsNumber(*t)) return ArgTypeError(name, k, *args[k].type, "a number or Bool");
+    }
+    DataTypePtr result = TypeOf(TypeId::kUInt8);
+    if (nullable) result = DataType::Nullable(result);
+    return std::make_unique<LambdaFunction>(result, [op, null_literal, nullable](absl::Span<const ColumnArg> a, size_t rows) {
+      return Run(op, a, null_literal, nullable, rows);
+    });
+  };
+}
+
+}  // namespace
+
+void RegisterLogicalFunctions(FunctionRegistry& registry) {
+  registry.Register("and", LogicFactory(Logic::kAnd, "and"), /*case_insensitive=*/true);
+  registry.Register("or", LogicFactory(Logic::kOr, "or"), /*case_insensitive=*/true);
+  registry.Register("xor", LogicFactory(Logic::kXor, "xor"), /*case_insensitive=*/true);
+  registry.Register("not", LogicFactory(Logic::kNot, "not"), /*case_insensitive=*/true);
+}
+
+}  // namespace tally::engine::exec

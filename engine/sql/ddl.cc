@@ -1,0 +1,134 @@
+#include "engine/sql/ddl.h"
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "format/status_macros.h"
+
+namespace tally::engine::sql {
+
+namespace {
+
+std::string At(const Position& p) { return absl::StrCat(" (line ", p.line, ", column ", p.column, ")"); }
+
+absl::StatusOr<uint64_t> SettingUInt(const std::string& name, const format::Value& v) {
+  if (v.kind == format::Value::Kind::kUInt && v.u > 0) return v.u;
+  return absl::InvalidArgumentError(absl::StrCat("setting ", name, " must be a positive integer, got ", v.DebugString()));
+}
+
+}  // namespace
+
+absl::StatusOr<format::TableSchema> SchemaFromCreate(const CreateTableQuery& create) {
+  format::TableSchema schema;
+  if (create.as_select) return absl::UnimplementedError("CREATE TABLE ... AS SELECT is not supported yet");
+  if (create.engine == nullptr) {
+    return absl::InvalidArgumentError("CREATE TABLE needs ENGINE = MergeTree() (tally has no default engine)");
+  }
+  const Expr& engine = *create.engine;
+  std::string engine_name = engine.kind == Expr::Kind::kFunction ? engine.name : absl::StrJoin(engine.parts, ".");
+  if (engine_name != "MergeTree") {
+    return absl::UnimplementedError(absl::StrCat("ENGINE = ", engine_name, " is not supported yet (MergeTree is)",
+                                                 At(engine.pos)));
+  }
+  if (!engine.args.empty()) return absl::InvalidArgumentError("MergeTree() takes no arguments");
+  for (const ColumnDeclaration& c : create.columns) {
+    format::ColumnDef def;
+    def.name = c.name;
+    auto type = format::ParseDataType(c.type);
+    if (!type.ok()) {
+      return absl::InvalidArgumentError(absl::StrCat("column `", c.name, "`: ", type.status().message(), At(c.pos)));
+    }
+    def.type = *type;
+    if (!c.codec.empty()) {
+      auto codecs = format::ParseCodecChain(c.codec);
+      if (!codecs.ok()) {
+        return absl::InvalidArgumentError(absl::StrCat("column `", c.name, "`: ", codecs.status().message(), At(c.pos)));
+      }
+      def.codecs = *codecs;
+    }
+    if (c.default_expr != nullptr || !c.default_kind.empty()) {
+      return absl::UnimplementedError(absl::StrCat("column `", c.name, "`: ", c.default_kind.empty() ? "DEFAULT" : c.default_kind,
+                                                   " expressions are not supported yet", At(c.pos)));
+    }
+    if (c.ttl != nullptr) return absl::UnimplementedError(absl::StrCat("column `", c.name, "`: TTL is not supported yet", At(c.pos)));
+    schema.columns.push_back(std::move(def));
+  }
+  if (!create.indexes.empty()) {
+    return absl::UnimplementedError(absl::StrCat("INDEX ", create.indexes[0].name,
+                                                 ": skip indexes are not supported yet", At(create.indexes[0].pos)));
+  }
+  if (!create.ttl.empty()) return absl::UnimplementedError("table TTL is not supported yet");
+  if (create.partition_by != nullptr) schema.partition_by = create.partition_by->ToString();
+  for (const ExprPtr& k : create.order_by) {
+    if (k->kind == Expr::Kind::kFunction && k->name == "tuple" && k->args.empty()) continue;
+    if (k->kind == Expr::Kind::kFunction && k->name == "tuple") {
+      for (const ExprPtr& a : k->args) {
+        if (a->kind != Expr::Kind::kIdentifier) {
+          return absl::UnimplementedError(absl::StrCat("ORDER BY ", a->ToString(),
+                                                       ": expressions in the sorting key are not supported yet",
+                                                       At(a->pos)));
+        }
+        schema.sort_key.push_back(a->identifier());
+      }
+      continue;
+    }
+    if (k->kind != Expr::Kind::kIdentifier) {
+      return absl::UnimplementedError(absl::StrCat("ORDER BY ", k->ToString(),
+                                                   ": expressions in the sorting key are not supported yet", At(k->pos)));
+    }
+    schema.sort_key.push_back(k->identifier());
+  }
+  if (!create.primary_key.empty()) {
+    std::vector<std::string> pk;
+    for (const ExprPtr& k : create.primary_key) {
+      if (k->kind == Expr::Kind::kFunction && k->name == "tuple") {
+        for (const ExprPtr& a : k->args) pk.push_back(a->ToString());
+      } else {
+        pk.push_back(k->ToString());
+      }
+    }
+    if (pk.size() > schema.sort_key.size() ||
+        !std::equal(pk.begin(), pk.end(), schema.sort_key.begin())) {
+      return absl::InvalidArgumentError("PRIMARY KEY must be a prefix of ORDER BY");
+    }
+    if (pk.size() != schema.sort_key.size()) {
+      return absl::UnimplementedError("a PRIMARY KEY shorter than ORDER BY is not supported yet");
+    }
+  }
+  for (const auto& [name, value] : create.settings.values) {
+    if (name == "index_granularity") {
+      TALLY_ASSIGN_OR_RETURN(schema.index_granularity, SettingUInt(name, value));
+    } else if (name == "index_granularity_bytes") {
+      TALLY_ASSIGN_OR_RETURN(schema.index_granularity_bytes, SettingUInt(name, value));
+    } else if (name == "min_compress_block_size" || name == "min_block_bytes") {
+      TALLY_ASSIGN_OR_RETURN(schema.min_block_bytes, SettingUInt(name, value));
+    } else if (name == "low_cardinality_max_dictionary_size" || name == "max_dictionary_entries") {
+      TALLY_ASSIGN_OR_RETURN(schema.max_dictionary_entries, SettingUInt(name, value));
+    } else {
+      return absl::InvalidArgumentError(absl::StrCat("Unknown table setting '", name, "'"));
+    }
+  }
+  return schema;
+}
+
+std::string CreateTableStatement(const std::string& name, const format::TableSchema& schema) {
+  std::string out = absl::StrCat("CREATE TABLE ", name, "\n(\n");
+  for (size_t i = 0; i < schema.columns.size(); ++i) {
+    const format::ColumnDef& c = schema.columns[i];
+    absl::StrAppend(&out, "    `", c.name, "` ", c.type->ToString());
+    if (!c.codecs.empty()) absl::StrAppend(&out, " CODEC(", format::CodecChainToString(c.codecs), ")");
+    absl::StrAppend(&out, i + 1 < schema.columns.size() ? ",\n" : "\n");
+  }
+  absl::StrAppend(&out, ")\nENGINE = ", schema.engine, "\n");
+  if (!schema.partition_by.empty()) absl::StrAppend(&out, "PARTITION BY ", schema.partition_by, "\n");
+  absl::StrAppend(&out, "ORDER BY ");
+  if (schema.sort_key.size() == 1) {
+    absl::StrAppend(&out, schema.sort_key[0]);
+  } else {
+    absl::StrAppend(&out, "(", absl::StrJoin(schema.sort_key, ", "), ")");
+  }
+  absl::StrAppend(&out, "\nSETTINGS index_granularity = ", schema.index_granularity);
+  return out;
+}
+
+}  // namespace tally::engine::sql

@@ -1,0 +1,25 @@
+// DDL: CREATE TABLE statements to table schemas and back.
+//
+// Pure functions; thread-safe.
+#ifndef TALLY_ENGINE_SQL_DDL_H_
+#define TALLY_ENGINE_SQL_DDL_H_
+
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "engine/sql/ast.h"
+#include "format/table_schema.h"
+
+namespace tally::engine::sql {
+
+// What CREATE TABLE says, as a schema. Parts that tally parses but does not implement yet
+// (other engines, TTL, skip indexes, DEFAULT expressions, expression sorting keys) are
+// Unimplemented errors naming the clause, never silently ignored.
+absl::StatusOr<format::TableSchema> SchemaFromCreate(const CreateTableQuery& create);
+
+// The CREATE TABLE statement that recreates `schema`, in ClickHouse's dialect.
+std::string CreateTableStatement(const std::string& name, const format::TableSchema& schema);
+
+}  // namespace tally::engine::sql
+
+#endif  // TALLY_ENGINE_SQL_DDL_H_

@@ -1,0 +1,459 @@
+#include "engine/sql/select.h"
+
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "engine/exec/aggregate_function.h"
+#include "engine/exec/aggregator.h"
+#include "engine/sql/order.h"
+#include "engine/sql/select_source.h"
+#include "format/status_macros.h"
+
+namespace tally::engine::sql {
+
+using exec::Evaluated;
+using exec::ExpressionPtr;
+using format::Column;
+using format::DataType;
+using format::DataTypePtr;
+using format::TypeId;
+using format::Value;
+
+absl::Status QueryContext::CheckLimits(uint64_t extra_bytes) const {
+  if (cancelled != nullptr && cancelled->load()) return absl::CancelledError("Query was cancelled");
+  if (max_execution_time_s > 0) {
+    double elapsed = absl::ToDoubleSeconds(absl::Now() - start);
+    if (elapsed > max_execution_time_s) {
+      return absl::DeadlineExceededError(absl::StrCat("Timeout exceeded: elapsed ", elapsed,
+                                                      " seconds, maximum: ", max_execution_time_s,
+                                                      " (setting max_execution_time)"));
+    }
+  }
+  if (max_memory_usage > 0 && memory_bytes + extra_bytes > max_memory_usage) {
+    return absl::ResourceExhaustedError(absl::StrCat("Memory limit (for query) exceeded: would use ",
+                                                     memory_bytes + extra_bytes, " bytes, maximum: ",
+                                                     max_memory_usage, " (setting max_memory_usage)"));
+  }
+  return absl::OkStatus();
+}
+
+std::string QualifiedTableName(const std::string& database, const std::string& table, const QueryContext& ctx) {
+  const std::string& db = database.empty() ? ctx.current_database : database;
+  return db == "default" ? table : absl::StrCat(db, ".", table);
+}
+
+namespace {
+
+struct SelectItem {
+  ExprPtr expr;  // aliases expanded
+  std::string name;
+};
+
+// Rows of `block` where the WHERE / HAVING result is true.
+absl::StatusOr<std::vector<uint32_t>> Selected(const Evaluated& mask, size_t rows, bool* all) {
+  const Column& c = *mask.column;
+  const bool nullable = c.type->id() == TypeId::kNullable;
+  const Column& v = nullable ? c.children[0] : c;
+  if (v.type->fixed_width() == 0 || v.type->is_float()) {
+    return absl::InvalidArgumentError(absl::StrCat("Illegal type ", c.type->ToString(),
+                                                   " of column for filter. Must be UInt8 or Nullable(UInt8)"));
+  }
+  const size_t w = v.type->fixed_width();
+  std::vector<uint32_t> out;
+  auto truthy = [&](size_t i) {
+    if (nullable && c.nulls[i]) return false;
+    for (size_t b = 0; b < w; ++b) {
+      if (v.data[i * w + b] != 0) return true;
+    }
+    return false;
+  };
+  if (mask.is_const) {
+    *all = truthy(0);
+    return out;
+  }
+  out.reserve(rows);
+  for (size_t r = 0; r < rows; ++r) {
+    if (truthy(r)) out.push_back(static_cast<uint32_t>(r));
+  }
+  *all = out.size() == rows;
+  return out;
+}
+
+Block Filter(const Block& block, const std::vector<uint32_t>& rows) {
+  Block out;
+  out.names = block.names;
+  for (const Column& c : block.columns) out.columns.push_back(Column::Gather(c, rows));
+  return out;
+}
+
+absl::StatusOr<uint64_t> ConstantUInt(const ExprPtr& e, const QueryParams& params, const char* what) {
+  Scope empty;
+  TALLY_ASSIGN_OR_RETURN(ExpressionPtr b, Bind(*e, empty, params));
+  if (!b->is_constant()) return absl::InvalidArgumentError(absl::StrCat(what, " must be a constant"));
+  TALLY_ASSIGN_OR_RETURN(Column c, exec::EvaluateConstant(*b));
+  Value v = c.GetValue(0);
+  if (v.kind == Value::Kind::kUInt) return v.u;
+  if (v.kind == Value::Kind::kInt && v.i >= 0) return static_cast<uint64_t>(v.i);
+  return absl::InvalidArgumentError(absl::StrCat(what, " must be a non-negative integer, got ", v.DebugString()));
+}
+
+absl::StatusOr<std::optional<Value>> ConstantValue(const ExprPtr& e, const QueryParams& params) {
+  if (e == nullptr) return std::optional<Value>();
+  Scope empty;
+  TALLY_ASSIGN_OR_RETURN(ExpressionPtr b, Bind(*e, empty, params));
+  if (!b->is_constant()) return absl::InvalidArgumentError("WITH FILL bounds must be constants");
+  TALLY_ASSIGN_OR_RETURN(Column c, exec::EvaluateConstant(*b));
+  return std::optional<Value>(c.GetValue(0));
+}
+
+void CollectIdentifiers(const ExprPtr& e, std::vector<std::string>* out) {
+  if (e == nullptr) return;
+  if (e->kind == Expr::Kind::kIdentifier) out->push_back(absl::StrJoin(e->parts, "."));
+  for (const ExprPtr& a : e->args) CollectIdentifiers(a, out);
+}
+
+}  // namespace
+
+absl::StatusOr<ResultSet> ExecuteSelect(const SelectQuery& q, QueryContext& ctx) {
+  if (!q.union_all.empty()) return absl::UnimplementedError("UNION ALL is not supported yet");
+  if (q.prewhere != nullptr) return absl::UnimplementedError("PREWHERE is not supported yet; use WHERE");
+  TALLY_ASSIGN_OR_RETURN(SourceCatalog catalog, ResolveSource(q, ctx));
+
+  // Aliases from WITH and from the select list.
+  absl::flat_hash_map<std::string, ExprPtr> aliases;
+  for (const ExprPtr& w : q.with) {
+    if (!w->alias.empty()) aliases[w->alias] = w;
+  }
+  for (const ExprPtr& s : q.select) {
+    if (!s->alias.empty()) aliases[s->alias] = s;
+  }
+  auto expand = [&](const ExprPtr& e) { return ExpandAliases(e, aliases); };
+
+  std::vector<SelectItem> items;
+  for (const ExprPtr& s : q.select) {
+    if (s->kind == Expr::Kind::kAsterisk) {
+      for (size_t i = 0; i < catalog.names.size(); ++i) {
+        auto id = std::make_shared<Expr>();
+        id->kind = Expr::Kind::kIdentifier;
+        id->parts = {catalog.names[i]};
+        items.push_back(SelectItem{id, catalog.names[i]});
+      }
+      continue;
+    }
+    TALLY_ASSIGN_OR_RETURN(ExprPtr e, expand(s));
+    items.push_back(SelectItem{e, s->alias.empty() ? s->ToString() : s->alias});
+  }
+  ExprPtr where, having;
+  if (q.where) {
+    TALLY_ASSIGN_OR_RETURN(where, expand(q.where));
+  }
+  if (q.having) {
+    TALLY_ASSIGN_OR_RETURN(having, expand(q.having));
+  }
+  std::vector<ExprPtr> group_by, limit_by;
+  for (const ExprPtr& g : q.group_by) {
+    TALLY_ASSIGN_OR_RETURN(ExprPtr e, expand(g));
+    group_by.push_back(e);
+  }
+  for (const ExprPtr& g : q.limit_by) {
+    TALLY_ASSIGN_OR_RETURN(ExprPtr e, expand(g));
+    limit_by.push_back(e);
+  }
+  std::vector<ExprPtr> order_exprs;
+  for (const OrderByElement& o : q.order_by) {
+    TALLY_ASSIGN_OR_RETURN(ExprPtr e, expand(o.expr));
+    order_exprs.push_back(e);
+  }
+
+  // The source columns the query reads.
+  std::vector<std::string> wanted;
+  for (const SelectItem& i : items) CollectIdentifiers(i.expr, &wanted);
+  for (const ExprPtr& e : {where, having}) CollectIdentifiers(e, &wanted);
+  for (const auto* list : {&group_by, &limit_by, &order_exprs}) {
+    for (const ExprPtr& e : *list) CollectIdentifiers(e, &wanted);
+  }
+  std::vector<std::string> read;
+  for (const std::string& w : wanted) {
+    std::string name = w;
+    if (std::find(catalog.names.begin(), catalog.names.end(), name) == catalog.names.end()) {
+      size_t dot = w.rfind('.');
+      if (dot != std::string::npos) name = w.substr(dot + 1);
+    }
+    if (std::find(catalog.names.begin(), catalog.names.end(), name) != catalog.names.end() &&
+        std::find(read.begin(), read.end(), name) == read.end()) {
+      read.push_back(name);
+    }
+  }
+  if (read.empty() && !catalog.names.empty()) read.push_back(catalog.cheapest_column);
+  Scope scope;
+  for (const std::string& r : read) scope.Add(r, catalog.types[std::find(catalog.names.begin(), catalog.names.end(), r) - catalog.names.begin()]);
+
+  ExpressionPtr where_expr;
+  if (where) {
+    TALLY_ASSIGN_OR_RETURN(where_expr, Bind(*where, scope, ctx.params));
+  }
+  TALLY_ASSIGN_OR_RETURN(std::unique_ptr<Source> source, OpenSource(catalog, read, where, ctx));
+
+  // Aggregation?
+  std::vector<ExprPtr> agg_calls;
+  absl::flat_hash_set<std::string> seen;
+  for (const SelectItem& i : items) CollectAggregates(i.expr, &agg_calls, &seen);
+  CollectAggregates(having, &agg_calls, &seen);
+  for (const ExprPtr& e : order_exprs) CollectAggregates(e, &agg_calls, &seen);
+  if (where && CollectAggregates(where, nullptr, nullptr)) {
+    return absl::InvalidArgumentError("aggregate functions are not allowed in WHERE; use HAVING");
+  }
+  const bool aggregating = !agg_calls.empty() || !group_by.empty();
+
+  std::vector<ExpressionPtr> out_exprs, order_bound;
+  Block final_block;  // the columns select and order expressions read
+  Scope final_scope;
+  const std::optional<size_t> early_limit =
+      (!aggregating && q.order_by.empty() && !q.distinct && limit_by.empty() && q.limit != nullptr)
+          ? std::optional<size_t>(0) : std::nullopt;
+  uint64_t limit = UINT64_MAX, offset = 0;
+  if (q.limit) {
+    TALLY_ASSIGN_OR_RETURN(limit, ConstantUInt(q.limit, ctx.params, "LIMIT"));
+  }
+  if (q.offset) {
+    TALLY_ASSIGN_OR_RETURN(offset, ConstantUInt(q.offset, ctx.params, "OFFSET"));
+  }
+
+  std::vector<Column> out_cols, order_cols;
+  if (aggregating) {
+    std::vector<ExpressionPtr> keys;
+    std::vector<DataTypePtr> key_types;
+    for (const ExprPtr& g : group_by) {
+      TALLY_ASSIGN_OR_RETURN(ExpressionPtr k, Bind(*g, scope, ctx.params));
+      keys.push_back(k);
+      key_types.push_back(k->type());
+    }
+    std::vector<std::vector<ExpressionPtr>> agg_args;
+    std::vector<std::shared_ptr<const exec::AggregateFunction>> aggs;
+    for (const ExprPtr& call : agg_calls) {
+      std::vector<ExpressionPtr> args;
+      std::vector<DataTypePtr> types;
+      for (const ExprPtr& a : call->args) {
+        TALLY_ASSIGN_OR_RETURN(ExpressionPtr b, Bind(*a, scope, ctx.params));
+        types.push_back(b->type());
+        args.push_back(std::move(b));
+      }
+      std::vector<Value> params;
+      for (const ExprPtr& p : call->params) {
+        TALLY_ASSIGN_OR_RETURN(std::optional<Value> v, ConstantValue(p, ctx.params));
+        params.push_back(*v);
+      }
+      auto bound = exec::AggregateRegistry::Global().Bind(call->name, call->distinct, types, params);
+      if (!bound.ok()) {
+        return absl::Status(bound.status().code(), absl::StrCat(bound.status().message(), " (line ", call->pos.line,
+                                                                ", column ", call->pos.column, ")"));
+      }
+      aggs.push_back(std::shared_ptr<const exec::AggregateFunction>(std::move(*bound)));
+      agg_args.push_back(std::move(args));
+    }
+    exec::Aggregator aggregator(key_types, aggs);
+    Block block;
+    while (true) {
+      TALLY_ASSIGN_OR_RETURN(bool more, source->Next(&block));
+      if (!more) break;
+      if (where_expr) {
+        TALLY_ASSIGN_OR_RETURN(Evaluated m, where_expr->Evaluate(block));
+        bool all = false;
+        TALLY_ASSIGN_OR_RETURN(std::vector<uint32_t> rows, Selected(m, block.rows(), &all));
+        if (!all) {
+          if (rows.empty()) continue;
+          block = Filter(block, rows);
+        }
+      }
+      std::vector<Evaluated> key_values;
+      std::vector<exec::ColumnArg> key_args;
+      for (const ExpressionPtr& k : keys) {
+        TALLY_ASSIGN_OR_RETURN(Evaluated v, k->Evaluate(block));
+        key_values.push_back(std::move(v));
+      }
+      for (const Evaluated& v : key_values) key_args.push_back(v.arg());
+      std::vector<std::vector<Evaluated>> arg_values(aggs.size());
+      std::vector<std::vector<exec::ColumnArg>> arg_args(aggs.size());
+      for (size_t a = 0; a < aggs.size(); ++a) {
+        for (const ExpressionPtr& e : agg_args[a]) {
+          TALLY_ASSIGN_OR_RETURN(Evaluated v, e->Evaluate(block));
+          arg_values[a].push_back(std::move(v));
+        }
+        for (const Evaluated& v : arg_values[a]) arg_args[a].push_back(v.arg());
+      }
+      TALLY_RETURN_IF_ERROR(aggregator.Add(key_args, arg_args, block.rows()));
+      ctx.memory_bytes = aggregator.MemoryBytes();
+      TALLY_RETURN_IF_ERROR(ctx.CheckLimits());
+    }
+    TALLY_ASSIGN_OR_RETURN(std::vector<Column> result, aggregator.Finish());
+    for (size_t k = 0; k < group_by.size(); ++k) {
+      final_scope.by_text[group_by[k]->ToString()] = final_scope.names.size();
+      final_scope.Add(group_by[k]->ToString(), key_types[k]);
+    }
+    for (size_t a = 0; a < agg_calls.size(); ++a) {
+      final_scope.by_text[agg_calls[a]->ToString()] = final_scope.names.size();
+      final_scope.Add(agg_calls[a]->ToString(), aggs[a]->result_type());
+    }
+    final_scope.columns_visible = false;
+    for (size_t i = 0; i < scope.names.size(); ++i) {
+      // Visible only to name "not under aggregate function" errors.
+      (void)i;
+    }
+    final_block.names = final_scope.names;
+    final_block.columns = std::move(result);
+    if (having) {
+      TALLY_ASSIGN_OR_RETURN(ExpressionPtr h, Bind(*having, final_scope, ctx.params));
+      TALLY_ASSIGN_OR_RETURN(Evaluated m, h->Evaluate(final_block));
+      bool all = false;
+      TALLY_ASSIGN_OR_RETURN(std::vector<uint32_t> rows, Selected(m, final_block.rows(), &all));
+      if (!all) final_block = Filter(final_block, rows);
+    }
+    for (const SelectItem& i : items) {
+      auto b = Bind(*i.expr, final_scope, ctx.params);
+      if (!b.ok() && absl::IsInvalidArgument(b.status()) && i.expr->kind == Expr::Kind::kIdentifier &&
+          scope.Find(i.expr->identifier()) >= 0) {
+        return absl::InvalidArgumentError(absl::StrCat("Column `", i.expr->identifier(),
+                                                       "` is not under aggregate function and not in GROUP BY keys"));
+      }
+      if (!b.ok()) return b.status();
+      TALLY_ASSIGN_OR_RETURN(Evaluated v, (*b)->Evaluate(final_block));
+      out_cols.push_back(v.Materialize(final_block.rows()));
+    }
+    for (const ExprPtr& e : order_exprs) {
+      TALLY_ASSIGN_OR_RETURN(ExpressionPtr b, Bind(*e, final_scope, ctx.params));
+      TALLY_ASSIGN_OR_RETURN(Evaluated v, b->Evaluate(final_block));
+      order_cols.push_back(v.Materialize(final_block.rows()));
+    }
+  } else {
+    for (const SelectItem& i : items) {
+      TALLY_ASSIGN_OR_RETURN(ExpressionPtr b, Bind(*i.expr, scope, ctx.params));
+      out_exprs.push_back(b);
+      out_cols.push_back(Column::Make(b->type()));
+    }
+    for (const ExprPtr& e : order_exprs) {
+      TALLY_ASSIGN_OR_RETURN(ExpressionPtr b, Bind(*e, scope, ctx.params));
+      order_bound.push_back(b);
+      order_cols.push_back(Column::Make(b->type()));
+    }
+    uint64_t rows_kept = 0;
+    Block block;
+    while (!(early_limit && limit != UINT64_MAX && rows_kept >= limit + offset)) {
+      TALLY_ASSIGN_OR_RETURN(bool more, source->Next(&block));
+      if (!more) break;
+      if (where_expr) {
+        TALLY_ASSIGN_OR_RETURN(Evaluated m, where_expr->Evaluate(block));
+        bool all = false;
+        TALLY_ASSIGN_OR_RETURN(std::vector<uint32_t> rows, Selected(m, block.rows(), &all));
+        if (!all) {
+          if (rows.empty()) continue;
+          block = Filter(block, rows);
+        }
+      }
+      const size_t rows = block.rows();
+      uint64_t bytes = 0;
+      for (size_t k = 0; k < out_exprs.size(); ++k) {
+        TALLY_ASSIGN_OR_RETURN(Evaluated v, out_exprs[k]->Evaluate(block));
+        if (v.is_const) {
+          for (size_t r = 0; r < rows; ++r) out_cols[k].AppendRange(*v.column, 0, 1);
+        } else {
+          out_cols[k].AppendRange(*v.column, 0, rows);
+        }
+        bytes += out_cols[k].ByteSize();
+      }
+      for (size_t k = 0; k < order_bound.size(); ++k) {
+        TALLY_ASSIGN_OR_RETURN(Evaluated v, order_bound[k]->Evaluate(block));
+        order_cols[k].AppendRange(v.Materialize(rows), 0, rows);
+        bytes += order_cols[k].ByteSize();
+      }
+      rows_kept += rows;
+      ctx.memory_bytes = bytes;
+      TALLY_RETURN_IF_ERROR(ctx.CheckLimits());
+    }
+  }
+  ctx.stats = source->stats();
+
+  size_t rows = out_cols.empty() ? 0 : out_cols[0].size();
+  auto apply = [&](const std::vector<uint32_t>& order) {
+    for (Column& c : out_cols) c = Column::Gather(c, order);
+    for (Column& c : order_cols) c = Column::Gather(c, order);
+    rows = order.size();
+  };
+  if (q.distinct) {
+    std::vector<const Column*> cols;
+    for (const Column& c : out_cols) cols.push_back(&c);
+    apply(DistinctRows(cols, rows));
+  }
+  if (!q.order_by.empty()) {
+    std::vector<SortKey> keys;
+    for (size_t k = 0; k < q.order_by.size(); ++k) {
+      const OrderByElement& o = q.order_by[k];
+      keys.push_back(SortKey{&order_cols[k], o.descending, o.nulls_first.value_or(false)});
+    }
+    bool fill = std::any_of(q.order_by.begin(), q.order_by.end(), [](const OrderByElement& o) { return o.with_fill; });
+    std::optional<size_t> top;
+    if (limit != UINT64_MAX && limit_by.empty() && !fill) top = limit + offset;
+    apply(OrderRows(keys, rows, top));
+    for (size_t k = 0; k < q.order_by.size(); ++k) {
+      const OrderByElement& o = q.order_by[k];
+      if (!o.with_fill) continue;
+      // Fill runs on the order key; the selected column with the same text is filled too.
+      FillSpec spec;
+      spec.descending = o.descending;
+      TALLY_ASSIGN_OR_RETURN(spec.from, ConstantValue(o.fill_from, ctx.params));
+      TALLY_ASSIGN_OR_RETURN(spec.to, ConstantValue(o.fill_to, ctx.params));
+      TALLY_ASSIGN_OR_RETURN(spec.step, ConstantValue(o.fill_step, ctx.params));
+      std::vector<Column> cols = out_cols;
+      cols.push_back(order_cols[k]);
+      spec.key_column = cols.size() - 1;
+      const std::string key_text = order_exprs[k]->ToString();
+      std::optional<size_t> same;
+      for (size_t i = 0; i < items.size(); ++i) {
+        if (items[i].expr->ToString() == key_text || items[i].name == key_text) same = i;
+      }
+      TALLY_ASSIGN_OR_RETURN(cols, FillRows(std::move(cols), spec));
+      Column filled_key = cols.back();
+      cols.pop_back();
+      if (same) cols[*same] = filled_key;
+      out_cols = std::move(cols);
+      rows = out_cols.empty() ? 0 : out_cols[0].size();
+      order_cols.clear();
+      break;  // one filled key
+    }
+  }
+  if (!limit_by.empty()) {
+    // LIMIT n BY keys: evaluated over the final rows, by the keys' text among the outputs.
+    std::vector<const Column*> cols;
+    for (const ExprPtr& e : limit_by) {
+      bool found = false;
+      for (size_t i = 0; i < items.size(); ++i) {
+        if (items[i].expr->ToString() == e->ToString() || items[i].name == e->ToString()) {
+          cols.push_back(&out_cols[i]);
+          found = true;
+          break;
+        }
+      }
+      if (!found) return absl::UnimplementedError(absl::StrCat("LIMIT BY ", e->ToString(), ": the key must be selected"));
+    }
+    TALLY_ASSIGN_OR_RETURN(uint64_t n, ConstantUInt(q.limit_by_limit, ctx.params, "LIMIT BY"));
+    uint64_t off = 0;
+    if (q.limit_by_offset) {
+      TALLY_ASSIGN_OR_RETURN(off, ConstantUInt(q.limit_by_offset, ctx.params, "LIMIT BY OFFSET"));
+    }
+    apply(LimitByRows(cols, rows, n, off));
+  }
+  if (offset > 0 || limit < rows) {
+    std::vector<uint32_t> keep;
+    for (uint64_t r = offset; r < rows && r - offset < limit; ++r) keep.push_back(static_cast<uint32_t>(r));
+    apply(keep);
+  }
+  ResultSet result;
+  for (size_t i = 0; i < items.size(); ++i) {
+    result.names.push_back(items[i].name);
+    result.types.push_back(out_cols[i].type);
+    result.block.Add(items[i].name, std::move(out_cols[i]));
+  }
+  return result;
+}
+
+}  // namespace tally::engine::sql

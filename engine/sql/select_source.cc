@@ -1,0 +1,334 @@
+#include "engine/sql/select_source.h"
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "format/status_macros.h"
+
+namespace tally::engine::sql {
+
+using exec::ExpressionPtr;
+using format::Column;
+using format::DataType;
+using format::TypeId;
+using format::Value;
+
+namespace {
+
+class ScanSource : public Source {
+ public:
+  explicit ScanSource(std::unique_ptr<ScanCursor> cursor) : cursor_(std::move(cursor)) {}
+  absl::StatusOr<bool> Next(Block* out) override { return cursor_->Next(out); }
+  ScanStats stats() const override { return cursor_->stats(); }
+
+ private:
+  std::unique_ptr<ScanCursor> cursor_;
+};
+
+class BlockSource : public Source {
+ public:
+  BlockSource(Block block) : block_(std::move(block)) {}
+  absl::StatusOr<bool> Next(Block* out) override {
+    if (done_) return false;
+    done_ = true;
+    *out = std::move(block_);
+    return true;
+  }
+
+ private:
+  Block block_;
+  bool done_ = false;
+};
+
+class NumbersSource : public Source {
+ public:
+  explicit NumbersSource(uint64_t n) : n_(n) {}
+  absl::StatusOr<bool> Next(Block* out) override {
+    if (next_ >= n_) return false;
+    uint64_t end = std::min(n_, next_ + 65536);
+    Column c = Column::Make(DataType::Make(TypeId::kUInt64));
+    c.data.resize((end - next_) * 8);
+    uint64_t* v = reinterpret_cast<uint64_t*>(c.data.data());
+    for (uint64_t i = next_; i < end; ++i) v[i - next_] = i;
+    out->names = {"number"};
+    out->columns.clear();
+    out->columns.push_back(std::move(c));
+    next_ = end;
+    return true;
+  }
+
+ private:
+  uint64_t n_;
+  uint64_t next_ = 0;
+};
+
+bool IsComparison(absl::string_view name) {
+  return name == "equals" || name == "less" || name == "greater" || name == "lessOrEquals" ||
+         name == "greaterOrEquals";
+}
+
+absl::string_view Flip(absl::string_view name) {
+  if (name == "less") return "greater";
+  if (name == "greater") return "less";
+  if (name == "lessOrEquals") return "greaterOrEquals";
+  if (name == "greaterOrEquals") return "lessOrEquals";
+  return name;
+}
+
+// The constant converted exactly to the column's type, or nothing (then no pruning).
+std::optional<Value> ToColumnDomain(const Column& constant, const DataType& column_type) {
+  const DataType& t = column_type.id() == TypeId::kNullable ? column_type.child(0) : column_type;
+  const DataType& ct = *constant.type;
+  Value v = constant.GetValue(0);
+  if (v.is_null()) return std::nullopt;
+  const bool string_column = t.id() == TypeId::kString || t.id() == TypeId::kLowCardinality;
+  if (string_column) {
+    if (ct.id() == TypeId::kString) return v;
+    return std::nullopt;
+  }
+  if (t.is_integer() || t.is_time()) {
+    if (ct.is_integer() || (ct.is_time() && ct.Equals(t))) return v;
+    if (ct.id() == TypeId::kString && t.is_time()) {
+      // '2026-10-01 00:00:00' against a DateTime column: converted by CAST, exactly.
+      const exec::FunctionFactory* cast = exec::FunctionRegistry::Global().Find("CAST");
+      if (cast == nullptr) return std::nullopt;
+      Column type_name = Column::Make(DataType::Make(TypeId::kString));
+      type_name.AppendString(t.ToString());
+      std::vector<exec::ArgInfo> infos = {{constant.type, &constant}, {type_name.type, &type_name}};
+      auto bound = (*cast)(infos, exec::FunctionContext());
+      if (!bound.ok()) return std::nullopt;
+      std::vector<exec::ColumnArg> args = {{&constant, true}, {&type_name, true}};
+      auto out = (*bound)->Execute(args, 1);
+      if (!out.ok() || out->size() != 1) return std::nullopt;
+      return out->GetValue(0);
+    }
+    return std::nullopt;
+  }
+  if (t.is_float() && (ct.is_integer() || ct.is_float())) return v;
+  return std::nullopt;
+}
+
+void Conjuncts(const ExprPtr& e, std::vector<ExprPtr>* out) {
+  if (e == nullptr) return;
+  if (e->kind == Expr::Kind::kFunction && e->name == "and") {
+    for (const ExprPtr& a : e->args) Conjuncts(a, out);
+    return;
+  }
+  out->push_back(e);
+}
+
+}  // namespace
+
+absl::StatusOr<SourceCatalog> ResolveSource(const SelectQuery& q, QueryContext& ctx) {
+  SourceCatalog c;
+  if (!q.from) {
+    c.kind = SourceCatalog::Kind::kBlock;
+    Column dummy = Column::Make(DataType::Make(TypeId::kUInt8));
+    dummy.Append<uint8_t>(0);
+    c.block.Add("dummy", std::move(dummy));
+    c.names = {"dummy"};
+    c.types = {DataType::Make(TypeId::kUInt8)};
+    c.cheapest_column = "dummy";
+    return c;
+  }
+  const TableRef& from = *q.from;
+  if (from.subquery) {
+    TALLY_ASSIGN_OR_RETURN(ResultSet r, ExecuteSelect(*from.subquery, ctx));
+    c.kind = SourceCatalog::Kind::kBlock;
+    c.names = r.names;
+    c.types = r.types;
+    c.block = std::move(r.block);
+    c.cheapest_column = c.names.empty() ? "" : c.names[0];
+    return c;
+  }
+  if (from.table_function) {
+    const Expr& f = *from.table_function;
+    if (f.name != "numbers" || f.args.size() != 1 || f.args[0]->kind != Expr::Kind::kLiteral ||
+        f.args[0]->literal.kind != Value::Kind::kUInt) {
+      return absl::UnimplementedError(absl::StrCat("table function ", f.ToString(),
+                                                   " is not supported (numbers(N) is)"));
+    }
+    c.kind = SourceCatalog::Kind::kNumbers;
+    c.numbers = f.args[0]->literal.u;
+    c.names = {"number"};
+    c.types = {DataType::Make(TypeId::kUInt64)};
+    c.cheapest_column = "number";
+    return c;
+  }
+  if (from.final) return absl::UnimplementedError("FINAL is not supported yet (it applies to the MergeTree family)");
+  c.kind = SourceCatalog::Kind::kTable;
+  c.table = QualifiedTableName(from.database, from.table, ctx);
+  auto schema = ctx.db->GetSchema(c.table);
+  if (!schema.ok()) {
+    return absl::NotFoundError(absl::StrCat("Table ", from.database.empty() ? ctx.current_database : from.database, ".",
+                                            from.table, " does not exist"));
+  }
+  c.schema = *schema;
+  for (const auto& col : c.schema.columns) {
+    c.names.push_back(col.name);
+    c.types.push_back(col.type);
+  }
+  // count(): the narrowest column will do.
+  size_t best = 0, best_width = SIZE_MAX;
+  for (size_t i = 0; i < c.schema.columns.size(); ++i) {
+    const DataType& t = *c.schema.columns[i].type;
+    size_t w = t.id() == TypeId::kLowCardinality ? 1 : t.fixed_width() == 0 ? 64 : t.fixed_width();
+    if (w < best_width) {
+      best = i;
+      best_width = w;
+    }
+  }
+  c.cheapest_column = c.names[best];
+  return c;
+}
+
+std::vector<ColumnRange> ExtractRanges(const ExprPtr& where, const SourceCatalog& catalog, const QueryParams& params) {
+  std::vector<ColumnRange> out;
+  std::vector<ExprPtr> conjuncts;
+  Conjuncts(where, &conjuncts);
+  Scope empty;
+  auto column_of = [&](const ExprPtr& e) -> int {
+    if (e->kind != Expr::Kind::kIdentifier) return -1;
+    for (size_t i = 0; i < catalog.names.size(); ++i) {
+      if (catalog.names[i] == e->identifier()) return static_cast<int>(i);
+    }
+    return -1;
+  };
+  auto constant_of = [&](const ExprPtr& e) -> std::optional<Column> {
+    auto b = Bind(*e, empty, params);
+    if (!b.ok() || !(*b)->is_constant()) return std::nullopt;
+    auto c = exec::EvaluateConstant(**b);
+    if (!c.ok()) return std::nullopt;
+    return *c;
+  };
+  for (const ExprPtr& e : conjuncts) {
+    if (e->kind != Expr::Kind::kFunction || e->args.size() != 2) continue;
+    if (IsComparison(e->name)) {
+      absl::string_view op = e->name;
+      int col = column_of(e->args[0]);
+      ExprPtr other = e->args[1];
+      if (col < 0) {
+        col = column_of(e->args[1]);
+        other = e->args[0];
+        op = Flip(op);
+      }
+      if (col < 0) continue;
+      std::optional<Column> k = constant_of(other);
+      if (!k) continue;
+      std::optional<Value> v = ToColumnDomain(*k, *catalog.types[col]);
+      if (!v) continue;
+      ColumnRange r;
+      r.column = catalog.names[col];
+      if (op == "equals") {
+        r.min = *v;
+        r.max = *v;
+      } else if (op == "less" || op == "lessOrEquals") {
+        r.max = *v;
+        r.max_inclusive = op == "lessOrEquals";
+      } else {
+        r.min = *v;
+        r.min_inclusive = op == "greaterOrEquals";
+      }
+      out.push_back(std::move(r));
+    } else if (e->name == "in") {
+      int col = column_of(e->args[0]);
+      if (col < 0 || e->args[1]->kind != Expr::Kind::kLiteral) continue;
+      const Value& list = e->args[1]->literal;
+      std::vector<Value> items = list.kind == Value::Kind::kArray ? list.items : std::vector<Value>{list};
+      std::optional<Value> lo, hi;
+      bool ok = !items.empty();
+      for (const Value& item : items) {
+        auto k = LiteralColumn(item);
+        std::optional<Value> v = k.ok() ? ToColumnDomain(*k, *catalog.types[col]) : std::nullopt;
+        if (!v) {
+          ok = false;
+          break;
+        }
+        if (!lo || format::CompareValues(*v, *lo) < 0) lo = v;
+        if (!hi || format::CompareValues(*v, *hi) > 0) hi = v;
+      }
+      if (!ok) continue;
+      ColumnRange r;
+      r.column = catalog.names[col];
+      r.min = lo;
+      r.max = hi;
+      out.push_back(std::move(r));
+    }
+  }
+  return out;
+}
+
+absl::StatusOr<std::unique_ptr<Source>> OpenSource(const SourceCatalog& catalog, const std::vector<std::string>& columns,
+                                                   const ExprPtr& where, QueryContext& ctx) {
+  switch (catalog.kind) {
+    case SourceCatalog::Kind::kNumbers:
+      return std::unique_ptr<Source>(new NumbersSource(catalog.numbers));
+    case SourceCatalog::Kind::kBlock: {
+      Block b;
+      for (const std::string& name : columns) {
+        int i = catalog.block.Find(name);
+        if (i < 0) return absl::InternalError(absl::StrCat("subquery has no column ", name));
+        b.Add(name, catalog.block.columns[i]);
+      }
+      return std::unique_ptr<Source>(new BlockSource(std::move(b)));
+    }
+    case SourceCatalog::Kind::kTable: {
+      ScanOptions options;
+      options.columns = columns;
+      options.ranges = ExtractRanges(where, catalog, ctx.params);
+      options.filter_rows = false;
+      TALLY_ASSIGN_OR_RETURN(auto cursor, ctx.db->Scan(catalog.table, std::move(options)));
+      ctx.stats = cursor->stats();
+      return std::unique_ptr<Source>(new ScanSource(std::move(cursor)));
+    }
+  }
+  return absl::InternalError("unknown source");
+}
+
+absl::StatusOr<std::string> ExplainSelect(const SelectQuery& q, QueryContext& ctx) {
+  TALLY_ASSIGN_OR_RETURN(SourceCatalog catalog, ResolveSource(q, ctx));
+  std::string out;
+  int indent = 0;
+  auto line = [&](absl::string_view text) { absl::StrAppend(&out, std::string(indent * 2, ' '), text, "\n"); };
+  line("Expression (Projection)");
+  ++indent;
+  if (q.limit) {
+    line("Limit");
+    ++indent;
+  }
+  if (!q.order_by.empty()) {
+    line(q.limit ? "Sorting (top-N)" : "Sorting");
+    ++indent;
+  }
+  bool aggregating = !q.group_by.empty();
+  for (const ExprPtr& s : q.select) aggregating |= CollectAggregates(s, nullptr, nullptr);
+  if (aggregating) {
+    line(absl::StrCat("Aggregating", q.group_by.empty() ? "" : absl::StrCat(" (keys: ", q.group_by.size(), ")")));
+    ++indent;
+  }
+  if (q.where) {
+    line(absl::StrCat("Filter (WHERE ", q.where->ToString(), ")"));
+    ++indent;
+  }
+  if (catalog.kind != SourceCatalog::Kind::kTable) {
+    line(catalog.kind == SourceCatalog::Kind::kNumbers ? "ReadFromNumbers" : "ReadFromSubqueryOrDummy");
+    return out;
+  }
+  std::vector<ColumnRange> ranges = ExtractRanges(q.where, catalog, ctx.params);
+  line(absl::StrCat("ReadFromMergeTree (", catalog.table, ")"));
+  ++indent;
+  ScanOptions options;
+  options.columns = {catalog.cheapest_column};
+  options.ranges = ranges;
+  options.filter_rows = false;
+  TALLY_ASSIGN_OR_RETURN(auto cursor, ctx.db->Scan(catalog.table, options));
+  const ScanStats& s = cursor->stats();
+  std::vector<std::string> conditions;
+  for (const ColumnRange& r : ranges) conditions.push_back(r.DebugString());
+  line(absl::StrCat("Conditions: ", conditions.empty() ? "none" : absl::StrJoin(conditions, " AND ")));
+  line(absl::StrCat("MinMax: parts ", s.parts_selected, "/", s.parts_total));
+  line(absl::StrCat("PrimaryKey (", absl::StrJoin(catalog.schema.sort_key, ", "), "): granules ",
+                    s.granules_selected, "/", s.granules_total));
+  return out;
+}
+
+}  // namespace tally::engine::sql

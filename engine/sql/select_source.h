@@ -1,0 +1,52 @@
+// Where a SELECT's rows come from: a table (scanned with pruning from the WHERE clause),
+// a subquery, the numbers(N) table function, or one dummy row for SELECT without FROM.
+//
+// Single-threaded objects.
+#ifndef TALLY_ENGINE_SQL_SELECT_SOURCE_H_
+#define TALLY_ENGINE_SQL_SELECT_SOURCE_H_
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "engine/block.h"
+#include "engine/range_filter.h"
+#include "engine/scan.h"
+#include "engine/sql/ast.h"
+#include "engine/sql/select.h"
+
+namespace tally::engine::sql {
+
+struct SourceCatalog {
+  enum class Kind { kTable, kBlock, kNumbers };
+  Kind kind = Kind::kBlock;
+  std::string table;  // kTable: the Database's table name
+  std::vector<std::string> names;
+  std::vector<format::DataTypePtr> types;
+  std::string cheapest_column;  // read when a query needs no column (count())
+  Block block;                  // kBlock: the rows
+  uint64_t numbers = 0;         // kNumbers: numbers(N)
+  format::TableSchema schema;   // kTable
+};
+
+class Source {
+ public:
+  virtual ~Source() = default;
+  virtual absl::StatusOr<bool> Next(Block* out) = 0;
+  virtual ScanStats stats() const { return {}; }
+};
+
+absl::StatusOr<SourceCatalog> ResolveSource(const SelectQuery& query, QueryContext& ctx);
+
+// Opens the source reading `columns`; a table source prunes with the ranges found in
+// `where` (which the caller still applies in full).
+absl::StatusOr<std::unique_ptr<Source>> OpenSource(const SourceCatalog& catalog, const std::vector<std::string>& columns,
+                                                   const ExprPtr& where, QueryContext& ctx);
+
+// Conjuncts of `where` of the form column <op> constant (and IN lists) on table columns.
+std::vector<ColumnRange> ExtractRanges(const ExprPtr& where, const SourceCatalog& catalog, const QueryParams& params);
+
+}  // namespace tally::engine::sql
+
+#endif  // TALLY_ENGINE_SQL_SELECT_SOURCE_H_

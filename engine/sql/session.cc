@@ -1,0 +1,249 @@
+#include "engine/sql/session.h"
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/ascii.h"
+#include "engine/exec/input_format.h"
+#include "engine/exec/output_format.h"
+#include "engine/sql/ddl.h"
+#include "engine/sql/parser.h"
+#include "format/status_macros.h"
+
+namespace tally::engine::sql {
+
+using format::Column;
+using format::DataType;
+using format::TypeId;
+using format::Value;
+
+namespace {
+
+ResultSet StringColumns(const std::vector<std::string>& names, const std::vector<std::vector<std::string>>& rows) {
+  ResultSet r;
+  for (size_t c = 0; c < names.size(); ++c) {
+    Column col = Column::Make(DataType::Make(TypeId::kString));
+    for (const auto& row : rows) col.AppendString(row[c]);
+    r.names.push_back(names[c]);
+    r.types.push_back(col.type);
+    r.block.Add(names[c], std::move(col));
+  }
+  return r;
+}
+
+// Converts `c` to `type` with CAST when they differ (INSERT ... SELECT).
+absl::StatusOr<Column> ConvertTo(Column c, const format::DataTypePtr& type) {
+  if (c.type->Equals(*type)) return c;
+  const exec::FunctionFactory* cast = exec::FunctionRegistry::Global().Find("CAST");
+  if (cast == nullptr) return absl::InternalError("CAST is not registered");
+  Column type_name = Column::Make(DataType::Make(TypeId::kString));
+  type_name.AppendString(type->ToString());
+  std::vector<exec::ArgInfo> infos = {{c.type, nullptr}, {type_name.type, &type_name}};
+  TALLY_ASSIGN_OR_RETURN(auto bound, (*cast)(infos, exec::FunctionContext()));
+  std::vector<exec::ColumnArg> args = {{&c, false}, {&type_name, true}};
+  return bound->Execute(args, c.size());
+}
+
+}  // namespace
+
+absl::Status Session::SetSetting(const std::string& name, const Value& value) {
+  auto as_uint = [&]() -> absl::StatusOr<uint64_t> {
+    if (value.kind == Value::Kind::kUInt) return value.u;
+    if (value.kind == Value::Kind::kString) {
+      uint64_t v;
+      if (absl::SimpleAtoi(value.s, &v)) return v;
+    }
+    return absl::InvalidArgumentError(absl::StrCat("setting ", name, " takes a non-negative integer"));
+  };
+  if (name == "max_memory_usage") {
+    TALLY_ASSIGN_OR_RETURN(max_memory_usage_, as_uint());
+  } else if (name == "max_execution_time") {
+    if (value.kind == Value::Kind::kFloat) {
+      max_execution_time_s_ = value.f;
+    } else {
+      TALLY_ASSIGN_OR_RETURN(uint64_t s, as_uint());
+      max_execution_time_s_ = static_cast<double>(s);
+    }
+  } else if (name == "output_format" || name == "format" || name == "default_format") {
+    if (value.kind != Value::Kind::kString) return absl::InvalidArgumentError("format takes a name");
+    default_format_ = value.s;
+  } else if (name == "session_timezone") {
+    if (value.kind != Value::Kind::kString) return absl::InvalidArgumentError("session_timezone takes a zone name");
+    timezone_ = value.s;
+  } else {
+    return absl::InvalidArgumentError(absl::StrCat("Unknown setting '", name, "'"));
+  }
+  return absl::OkStatus();
+}
+
+QueryContext Session::NewContext() const {
+  QueryContext ctx;
+  ctx.db = db_;
+  ctx.params.values = params_;
+  ctx.params.functions.session_timezone = timezone_;
+  ctx.params.functions.now_s = absl::ToUnixSeconds(absl::Now());
+  ctx.current_database = current_database_;
+  ctx.max_memory_usage = max_memory_usage_;
+  ctx.max_execution_time_s = max_execution_time_s_;
+  ctx.cancelled = &cancelled_;
+  return ctx;
+}
+
+absl::Status Session::Execute(absl::string_view sql, absl::string_view input, const Sink& sink) {
+  cancelled_.store(false);
+  TALLY_ASSIGN_OR_RETURN(std::vector<Statement> statements, ParseStatements(sql));
+  for (const Statement& st : statements) TALLY_RETURN_IF_ERROR(Run(st, input, sink));
+  return absl::OkStatus();
+}
+
+absl::Status Session::Output(const ResultSet& result, const std::string& format, const Sink& sink,
+                             const ScanStats& stats) {
+  std::string buffer;
+  TALLY_ASSIGN_OR_RETURN(auto out, MakeOutputFormat(format.empty() ? default_format_ : format, result.names,
+                                                          result.types, &buffer));
+  out->WritePrefix();
+  if (result.block.rows() > 0) out->WriteBlock(result.block);
+  OutputStats s;
+  s.rows = result.block.rows();
+  s.rows_read = stats.rows_read;
+  out->WriteSuffix(s);
+  sink(buffer);
+  return absl::OkStatus();
+}
+
+absl::Status Session::Run(const Statement& st, absl::string_view input, const Sink& sink) {
+  switch (st.kind) {
+    case Statement::Kind::kSelect: {
+      QueryContext ctx = NewContext();
+      TALLY_ASSIGN_OR_RETURN(ResultSet r, ExecuteSelect(*st.select, ctx));
+      return Output(r, st.select->format, sink, ctx.stats);
+    }
+    case Statement::Kind::kExplain: {
+      QueryContext ctx = NewContext();
+      TALLY_ASSIGN_OR_RETURN(std::string plan, ExplainSelect(*st.select, ctx));
+      std::vector<std::vector<std::string>> rows;
+      for (absl::string_view line : absl::StrSplit(plan, '\n', absl::SkipEmpty())) rows.push_back({std::string(line)});
+      return Output(StringColumns({"explain"}, rows), st.format, sink, {});
+    }
+    case Statement::Kind::kInsert:
+      return RunInsert(*st.insert, input);
+    case Statement::Kind::kCreateTable: {
+      const CreateTableQuery& c = *st.create;
+      TALLY_ASSIGN_OR_RETURN(format::TableSchema schema, SchemaFromCreate(c));
+      QueryContext ctx = NewContext();
+      return db_->CreateTable(QualifiedTableName(c.database, c.table, ctx), std::move(schema), c.if_not_exists);
+    }
+    case Statement::Kind::kDropTable: {
+      QueryContext ctx = NewContext();
+      return db_->DropTable(QualifiedTableName(st.database, st.table, ctx), st.if_exists);
+    }
+    case Statement::Kind::kTruncate: {
+      QueryContext ctx = NewContext();
+      std::string name = QualifiedTableName(st.database, st.table, ctx);
+      if (st.if_exists && !db_->GetSchema(name).ok()) return absl::OkStatus();
+      return db_->TruncateTable(name);
+    }
+    case Statement::Kind::kCreateDatabase:
+      if (st.database == "default") return absl::OkStatus();
+      return absl::UnimplementedError(absl::StrCat("CREATE DATABASE ", st.database,
+                                                   ": only the default database exists yet"));
+    case Statement::Kind::kDropDatabase:
+      return absl::UnimplementedError("DROP DATABASE is not supported yet");
+    case Statement::Kind::kUse:
+      if (st.database != "default") {
+        return absl::NotFoundError(absl::StrCat("Database ", st.database, " does not exist"));
+      }
+      current_database_ = st.database;
+      return absl::OkStatus();
+    case Statement::Kind::kSet:
+      for (const auto& [name, value] : st.settings.values) TALLY_RETURN_IF_ERROR(SetSetting(name, value));
+      return absl::OkStatus();
+    case Statement::Kind::kShowDatabases:
+      return Output(StringColumns({"name"}, {{"default"}}), st.format, sink, {});
+    case Statement::Kind::kShowTables: {
+      std::vector<std::vector<std::string>> rows;
+      for (const std::string& t : db_->ListTables()) {
+        if (!st.like.empty()) {
+          // LIKE with % and _: a small matcher is enough for table names.
+          std::function<bool(size_t, size_t)> match = [&](size_t i, size_t j) -> bool {
+            if (j == st.like.size()) return i == t.size();
+            if (st.like[j] == '%') return match(i, j + 1) || (i < t.size() && match(i + 1, j));
+            if (i < t.size() && (st.like[j] == '_' || st.like[j] == t[i])) return match(i + 1, j + 1);
+            return false;
+          };
+          if (!match(0, 0)) continue;
+        }
+        rows.push_back({t});
+      }
+      return Output(StringColumns({"name"}, rows), st.format, sink, {});
+    }
+    case Statement::Kind::kShowCreateTable:
+    case Statement::Kind::kDescribeTable:
+    case Statement::Kind::kExists: {
+      QueryContext ctx = NewContext();
+      std::string name = QualifiedTableName(st.database, st.table, ctx);
+      auto schema = db_->GetSchema(name);
+      if (st.kind == Statement::Kind::kExists) {
+        return Output(StringColumns({"result"}, {{schema.ok() ? "1" : "0"}}), st.format, sink, {});
+      }
+      if (!schema.ok()) return absl::NotFoundError(absl::StrCat("Table ", ctx.current_database, ".", st.table, " does not exist"));
+      if (st.kind == Statement::Kind::kShowCreateTable) {
+        std::string full = absl::StrCat(st.database.empty() ? ctx.current_database : st.database, ".", st.table);
+        return Output(StringColumns({"statement"}, {{CreateTableStatement(full, *schema)}}), st.format, sink, {});
+      }
+      std::vector<std::vector<std::string>> rows;
+      for (const format::ColumnDef& c : schema->columns) {
+        rows.push_back({c.name, c.type->ToString(), "", "", "",
+                        c.codecs.empty() ? "" : absl::StrCat("CODEC(", format::CodecChainToString(c.codecs), ")"), ""});
+      }
+      return Output(StringColumns({"name", "type", "default_type", "default_expression", "comment",
+                                   "codec_expression", "ttl_expression"}, rows),
+                    st.format, sink, {});
+    }
+    case Statement::Kind::kOptimize:
+      return absl::UnimplementedError("OPTIMIZE arrives with merges");
+  }
+  return absl::UnimplementedError("statement not supported yet");
+}
+
+absl::Status Session::RunInsert(const InsertQuery& insert, absl::string_view input) {
+  QueryContext ctx = NewContext();
+  const std::string table = QualifiedTableName(insert.database, insert.table, ctx);
+  auto schema = db_->GetSchema(table);
+  if (!schema.ok()) return absl::NotFoundError(absl::StrCat("Table ", ctx.current_database, ".", insert.table, " does not exist"));
+  std::vector<std::string> names = insert.columns;
+  if (names.empty()) {
+    for (const auto& c : schema->columns) names.push_back(c.name);
+  }
+  std::vector<format::DataTypePtr> types;
+  for (const std::string& n : names) {
+    int i = schema->FindColumn(n);
+    if (i < 0) return absl::InvalidArgumentError(absl::StrCat("No such column ", n, " in table ", table));
+    types.push_back(schema->columns[i].type);
+  }
+  Block block;
+  if (insert.select) {
+    TALLY_ASSIGN_OR_RETURN(ResultSet r, ExecuteSelect(*insert.select, ctx));
+    if (r.names.size() != names.size()) {
+      return absl::InvalidArgumentError(absl::StrCat("INSERT ... SELECT: the SELECT returns ", r.names.size(),
+                                                     " columns, the insert names ", names.size()));
+    }
+    for (size_t c = 0; c < names.size(); ++c) {
+      auto converted = ConvertTo(std::move(r.block.columns[c]), types[c]);
+      if (!converted.ok()) {
+        return absl::InvalidArgumentError(absl::StrCat("INSERT ... SELECT: column ", names[c], ": ",
+                                                       converted.status().message()));
+      }
+      block.Add(names[c], std::move(*converted));
+    }
+  } else {
+    absl::string_view data = insert.data;
+    if (absl::StripAsciiWhitespace(data).empty()) data = input;
+    TALLY_ASSIGN_OR_RETURN(block, ParseInput(insert.format, data, names, types));
+  }
+  return db_->Insert(table, block);
+}
+
+}  // namespace tally::engine::sql
