@@ -152,6 +152,7 @@ absl::Status Aggregator::Add(absl::Span<const ColumnArg> keys,
                              absl::Span<const std::vector<ColumnArg>> agg_args, size_t rows) {
   TALLY_RETURN_IF_ERROR(Validate(keys, agg_args, rows));
   if (rows == 0) return absl::OkStatus();
+  rows_since_heap_scan_ += rows;
   if (method_ == Method::kNoKeys) {
     for (size_t a = 0; a < aggregates_.size(); ++a) {
       aggregates_[a]->AddBatchSinglePlace(groups_[0] + offsets_[a], agg_args[a], rows);
@@ -330,11 +331,16 @@ size_t Aggregator::MemoryBytes() const {
   for (const DictionaryGroups& d : dictionaries_) n += d.places.capacity() * sizeof(uint8_t*);
   if (finished_) return n;
   for (const Column& k : key_columns_) n += k.ByteSize();
-  for (uint8_t* place : groups_) {
-    for (size_t a = 0; a < aggregates_.size(); ++a)
-      n += aggregates_[a]->HeapBytes(place + offsets_[a]);
+  if (rows_since_heap_scan_ >= groups_.size()) {
+    heap_bytes_ = 0;
+    for (uint8_t* place : groups_) {
+      for (size_t a = 0; a < aggregates_.size(); ++a) {
+        heap_bytes_ += aggregates_[a]->HeapBytes(place + offsets_[a]);
+      }
+    }
+    rows_since_heap_scan_ = 0;
   }
-  return n;
+  return n + heap_bytes_;
 }
 
 }  // namespace tally::engine::exec

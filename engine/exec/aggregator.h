@@ -62,9 +62,11 @@ class Aggregator {
   size_t groups() const { return groups_.size(); }
   Method method() const { return method_; }
 
-  // Bytes held: arena, hash tables, key columns and what the states hold on the heap.
-  // O(groups) when an aggregate keeps heap memory (uniqExact, quantile...), so check it
-  // every few blocks rather than every row.
+  // Bytes held: arena, hash tables, key columns and what the states hold on the heap
+  // (uniqExact sets, quantile buffers...). Cheap enough to call after every block: the heap
+  // part costs a pass over all states, so it is refreshed only once at least as many rows
+  // were added as there are groups (at most one HeapBytes call per row and aggregate);
+  // in between it lags by what those rows added.
   size_t MemoryBytes() const;
 
  private:
@@ -110,6 +112,9 @@ class Aggregator {
   absl::flat_hash_map<absl::string_view, uint8_t*> bytes_;  // kString, kSerialized, kLowCardinality
   std::vector<DictionaryGroups> dictionaries_;              // kLowCardinality, most recent last
   std::string key_buffer_;                                  // kSerialized
+
+  mutable size_t heap_bytes_ = 0;  // of all states, at the last refresh
+  mutable size_t rows_since_heap_scan_ = 0;
 };
 
 }  // namespace tally::engine::exec

@@ -20,21 +20,31 @@ namespace {
 
 enum class Logic { kAnd, kOr, kXor, kNot };
 
-// Folds one argument into the accumulators (see Finish for their meaning).
+template <Logic op>
+inline void Step(uint8_t t, uint8_t is_null, uint8_t* acc) {
+  if constexpr (op == Logic::kAnd) {
+    *acc &= is_null | t;  // acc: no 0 seen yet
+  } else if constexpr (op == Logic::kOr) {
+    *acc |= (is_null ^ 1) & t;  // acc: a 1 seen
+  } else {
+    *acc ^= t;  // parity (xor), or the value (not)
+  }
+}
+
+// Folds one argument into the accumulators (Run's final loop says what they mean).
 template <Logic op, typename T>
 void Fold(const T* v, bool is_const, const uint8_t* nulls, uint8_t* acc, uint8_t* nul, size_t n) {
-  for (size_t r = 0; r < n; ++r) {
-    size_t row = is_const ? 0 : r;
-    uint8_t is_null = nulls != nullptr && nulls[row];
-    uint8_t t = v[row] != 0;
-    if constexpr (op == Logic::kAnd) {
-      acc[r] &= is_null | t;  // acc: no 0 seen yet
-    } else if constexpr (op == Logic::kOr) {
-      acc[r] |= (is_null ^ 1) & t;  // acc: a 1 seen
-    } else {
-      acc[r] ^= t;  // parity (xor), or the value (not)
+  if (is_const) {
+    const uint8_t t = v[0] != 0, is_null = nulls != nullptr && nulls[0];
+    for (size_t r = 0; r < n; ++r) Step<op>(t, is_null, &acc[r]);
+    if (is_null) std::memset(nul, 1, n);
+  } else if (nulls == nullptr) {
+    for (size_t r = 0; r < n; ++r) Step<op>(v[r] != 0, 0, &acc[r]);
+  } else {
+    for (size_t r = 0; r < n; ++r) {
+      Step<op>(v[r] != 0, nulls[r], &acc[r]);
+      nul[r] |= nulls[r];
     }
-    nul[r] |= is_null;
   }
 }
 
