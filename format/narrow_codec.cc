@@ -84,7 +84,7 @@ void EncodeT(absl::Span<const uint8_t> in, std::string* out) {
       Pack<T, uint64_t>(in.data(), n, base, dst);
       break;
   }
-  std::memcpy(dst + n * s, in.data() + n * sizeof(T), in.size() - n * sizeof(T));
+  if (in.size() > n * sizeof(T)) std::memcpy(dst + n * s, in.data() + n * sizeof(T), in.size() - n * sizeof(T));
 }
 
 template <typename T>
@@ -120,7 +120,7 @@ absl::Status DecodeT(CodecSpec spec, absl::Span<const uint8_t> in, size_t pos, s
       Unpack<T, uint64_t>(src, n, base, out->data());
       break;
   }
-  std::memcpy(out->data() + n * sizeof(T), src + n * s, tail);
+  if (tail > 0) std::memcpy(out->data() + n * sizeof(T), src + n * s, tail);  // empty: data() may be null
   return absl::OkStatus();
 }
 
