@@ -22,6 +22,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "engine/exec/aggregate_function.h"
+#include "engine/exec/function_util.h"
 #include "engine/exec/aggregate_util.h"
 #include "format/status_macros.h"
 
@@ -225,44 +226,7 @@ absl::StatusOr<std::vector<double>> ParseLevels(absl::string_view name,
 // Calls f(T{}) with the C++ type of a numeric or time column type; false for others.
 template <typename F>
 bool WithQuantileType(TypeId id, F&& f) {
-  switch (id) {
-    case TypeId::kUInt8:
-    case TypeId::kBool:
-      f(uint8_t{});
-      return true;
-    case TypeId::kUInt16:
-    case TypeId::kDate:
-      f(uint16_t{});
-      return true;
-    case TypeId::kUInt32:
-    case TypeId::kDateTime:
-      f(uint32_t{});
-      return true;
-    case TypeId::kUInt64:
-      f(uint64_t{});
-      return true;
-    case TypeId::kInt8:
-      f(int8_t{});
-      return true;
-    case TypeId::kInt16:
-      f(int16_t{});
-      return true;
-    case TypeId::kInt32:
-      f(int32_t{});
-      return true;
-    case TypeId::kInt64:
-    case TypeId::kDateTime64:
-      f(int64_t{});
-      return true;
-    case TypeId::kFloat32:
-      f(float{});
-      return true;
-    case TypeId::kFloat64:
-      f(double{});
-      return true;
-    default:
-      return false;
-  }
+  return DispatchNumeric(id, std::forward<F>(f));
 }
 
 // Appends one result row: a value, or an Array of them when `several`.
