@@ -58,9 +58,6 @@ absl::Status ValidateSchema(const TableSchema& schema) {
       return absl::InvalidArgumentError(absl::StrCat("column '", c.name, "' is declared twice"));
     }
     if (c.type == nullptr) return absl::InvalidArgumentError(absl::StrCat("column '", c.name, "' has no type"));
-    if (!c.default_expr.empty()) {
-      return absl::UnimplementedError(absl::StrCat("column '", c.name, "': DEFAULT expressions are not supported yet"));
-    }
     format::CodecChain codecs = format::EffectiveCodecs(c);
     for (bool dictionary : {true, false}) {
       auto chains = format::StreamChains(*c.type, codecs, UniformPlans(*c.type, dictionary));

@@ -87,6 +87,8 @@ absl::StatusOr<std::unique_ptr<ScanCursor>> ScanCursor::Make(const format::Table
 }
 
 void ScanCursor::Plan() {
+  plan_ = std::make_shared<SharedPlan>();
+  std::vector<Chunk>& chunks_ = plan_->chunks;
   stats_.parts_total = parts_.size();
   cursors_.resize(parts_.size());
   for (size_t p = 0; p < parts_.size(); ++p) {
@@ -107,6 +109,49 @@ void ScanCursor::Plan() {
       }
     }
   }
+  const uint64_t max_task_rows = std::max<uint64_t>(options_.task_rows, 1);
+  uint64_t task_rows = max_task_rows;
+  for (size_t c = 0; c < chunks_.size(); ++c) {
+    const Chunk& chunk = chunks_[c];
+    const auto& starts = parts_[chunk.part]->index().granule_starts;
+    const uint64_t rows = starts[chunk.granule_end] - starts[chunk.granule_begin];
+    const bool new_part = c > 0 && chunks_[c - 1].part != chunk.part;
+    if (task_rows + rows > max_task_rows || new_part) {
+      plan_->task_starts.push_back(c);
+      task_rows = 0;
+    }
+    task_rows += rows;
+  }
+  plan_->task_starts.push_back(chunks_.size());
+}
+
+std::vector<std::unique_ptr<ScanCursor>> ScanCursor::Split(size_t n) {
+  std::vector<std::unique_ptr<ScanCursor>> out;
+  for (size_t i = 1; i < n; ++i) {
+    std::unique_ptr<ScanCursor> sibling(new ScanCursor());
+    sibling->schema_ = schema_;
+    sibling->parts_ = parts_;
+    sibling->options_ = options_;
+    sibling->output_columns_ = output_columns_;
+    sibling->range_columns_ = range_columns_;
+    sibling->plan_ = plan_;
+    sibling->cursors_.resize(parts_.size());
+    for (auto& per_part : sibling->cursors_) per_part.resize(schema_.columns.size());
+    out.push_back(std::move(sibling));
+  }
+  return out;
+}
+
+bool ScanCursor::NextChunk(size_t* chunk) {
+  if (task_next_ == task_end_) {
+    const size_t tasks = plan_->task_starts.size() - 1;
+    const size_t t = plan_->next_task.fetch_add(1, std::memory_order_relaxed);
+    if (t >= tasks) return false;
+    task_next_ = plan_->task_starts[t];
+    task_end_ = plan_->task_starts[t + 1];
+  }
+  *chunk = task_next_++;
+  return true;
 }
 
 absl::Status ScanCursor::ReadColumn(size_t part, size_t column, uint64_t g0, uint64_t g1, Column* out) {
@@ -125,8 +170,9 @@ absl::Status ScanCursor::ReadColumn(size_t part, size_t column, uint64_t g0, uin
 }
 
 absl::StatusOr<bool> ScanCursor::Next(Block* out) {
-  while (next_chunk_ < chunks_.size()) {
-    const Chunk chunk = chunks_[next_chunk_++];
+  size_t chunk_index = 0;
+  while (NextChunk(&chunk_index)) {
+    const Chunk chunk = plan_->chunks[chunk_index];
     const auto& starts = parts_[chunk.part]->index().granule_starts;
     const uint64_t rows = starts[chunk.granule_end] - starts[chunk.granule_begin];
     stats_.rows_read += rows;
@@ -174,6 +220,7 @@ absl::StatusOr<bool> ScanCursor::Next(Block* out) {
       }
     }
     stats_.rows_returned += matching;
+    last_chunk_ = chunk_index;
     return true;
   }
   return false;

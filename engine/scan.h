@@ -6,10 +6,13 @@
 // columns are read first and the other columns only when some row matches.
 //
 // A ScanCursor holds its parts alive (snapshot isolation against inserts and drops) and
-// is used by one thread.
+// is used by one thread. Split() makes sibling cursors, one per further thread, that take
+// work from the same plan: runs of neighbouring chunks (so a compressed column block is
+// rarely decoded by two threads) handed out through an atomic counter.
 #ifndef TALLY_ENGINE_SCAN_H_
 #define TALLY_ENGINE_SCAN_H_
 
+#include <atomic>
 #include <memory>
 #include <string>
 #include <vector>
@@ -30,6 +33,9 @@ struct ScanOptions {
   // false: the ranges only prune parts and granules, and every row of a surviving granule
   // is returned (the caller filters, e.g. with the query's full WHERE).
   bool filter_rows = true;
+  // Rows a thread takes at a time after Split: long enough that a thread decodes whole
+  // column blocks, short enough that threads finish close together.
+  uint64_t task_rows = uint64_t{1} << 20;
 };
 
 struct ScanStats {
@@ -49,6 +55,15 @@ class ScanCursor {
 
   // Fills *out with the next non-empty block; false when the scan is done.
   absl::StatusOr<bool> Next(Block* out);
+  // The position of the block last returned in the scan's order (parts in order, granules
+  // in order): blocks from sibling cursors sorted by it come out as one cursor gives them.
+  uint64_t last_sequence() const { return last_chunk_; }
+
+  // `n` - 1 sibling cursors sharing this cursor's plan. Call before the first Next; each
+  // cursor, this one included, then goes to its own thread. Sibling stats count only the
+  // rows they read (parts and granules are counted by this cursor).
+  std::vector<std::unique_ptr<ScanCursor>> Split(size_t n);
+
   const ScanStats& stats() const { return stats_; }
 
  private:
@@ -56,8 +71,16 @@ class ScanCursor {
     size_t part;
     uint64_t granule_begin, granule_end;
   };
+  // The chunks, and runs of them (tasks) that one cursor takes at a time.
+  struct SharedPlan {
+    std::vector<Chunk> chunks;
+    std::vector<size_t> task_starts;  // first chunk of each task; ends with chunks.size()
+    std::atomic<size_t> next_task{0};
+  };
   ScanCursor() = default;
   void Plan();
+  // The next chunk this cursor reads; false when no work is left.
+  bool NextChunk(size_t* chunk);
   absl::Status ReadColumn(size_t part, size_t column, uint64_t g0, uint64_t g1, format::Column* out);
 
   format::TableSchema schema_;
@@ -65,8 +88,9 @@ class ScanCursor {
   ScanOptions options_;
   std::vector<int> output_columns_;  // schema indexes
   std::vector<int> range_columns_;   // schema index of each range
-  std::vector<Chunk> chunks_;
-  size_t next_chunk_ = 0;
+  std::shared_ptr<SharedPlan> plan_;
+  size_t task_next_ = 0, task_end_ = 0;  // chunks of the task in hand
+  uint64_t last_chunk_ = 0;
   // cursors_[part][column], created on first use.
   std::vector<std::vector<std::unique_ptr<ColumnCursor>>> cursors_;
   ScanStats stats_;

@@ -159,6 +159,14 @@ absl::Status Aggregator::Add(absl::Span<const ColumnArg> keys,
     }
     return absl::OkStatus();
   }
+  FindPlaces(keys, rows);
+  for (size_t a = 0; a < aggregates_.size(); ++a) {
+    aggregates_[a]->AddBatch(places_.data(), offsets_[a], agg_args[a], rows);
+  }
+  return absl::OkStatus();
+}
+
+void Aggregator::FindPlaces(absl::Span<const ColumnArg> keys, size_t rows) {
   places_.resize(rows);
   switch (method_) {
     case Method::kDirect:
@@ -184,8 +192,35 @@ absl::Status Aggregator::Add(absl::Span<const ColumnArg> keys,
       PlacesSerialized(keys, rows);
       break;
   }
-  for (size_t a = 0; a < aggregates_.size(); ++a) {
-    aggregates_[a]->AddBatch(places_.data(), offsets_[a], agg_args[a], rows);
+}
+
+absl::Status Aggregator::MergeFrom(const Aggregator& other) {
+  if (finished_ || other.finished_) return absl::FailedPreconditionError("aggregator: MergeFrom after Finish");
+  if (other.aggregates_ != aggregates_ || other.key_types_.size() != key_types_.size()) {
+    return absl::InvalidArgumentError("aggregator: MergeFrom with different aggregates or keys");
+  }
+  for (size_t k = 0; k < key_types_.size(); ++k) {
+    if (!other.key_types_[k]->Equals(*key_types_[k])) {
+      return absl::InvalidArgumentError("aggregator: MergeFrom with different key types");
+    }
+  }
+  const size_t rows = other.groups_.size();
+  if (rows == 0) return absl::OkStatus();
+  rows_since_heap_scan_ += rows;
+  if (method_ == Method::kNoKeys) {
+    for (size_t a = 0; a < aggregates_.size(); ++a) {
+      aggregates_[a]->Merge(groups_[0] + offsets_[a], other.groups_[0] + offsets_[a]);
+    }
+    return absl::OkStatus();
+  }
+  // other's key columns hold one row per group, in the order of other.groups_.
+  std::vector<ColumnArg> keys;
+  for (const Column& k : other.key_columns_) keys.push_back(ColumnArg{&k, false});
+  FindPlaces(keys, rows);
+  for (size_t g = 0; g < rows; ++g) {
+    for (size_t a = 0; a < aggregates_.size(); ++a) {
+      aggregates_[a]->Merge(places_[g] + offsets_[a], other.groups_[g] + offsets_[a]);
+    }
   }
   return absl::OkStatus();
 }

@@ -20,8 +20,8 @@
 // A single Nullable key gives NULL its own group. Rows with equal consecutive keys reuse
 // the previous group without a look-up (sorted input is common).
 //
-// Not thread-safe: one Aggregator per thread. The aggregate functions are shared and
-// immutable.
+// Not thread-safe: one Aggregator per thread, combined at the end with MergeFrom. The
+// aggregate functions are shared and immutable.
 #ifndef TALLY_ENGINE_EXEC_AGGREGATOR_H_
 #define TALLY_ENGINE_EXEC_AGGREGATOR_H_
 
@@ -59,6 +59,11 @@ class Aggregator {
   // in order of first appearance. Frees the states; the aggregator is spent afterwards.
   absl::StatusOr<std::vector<format::Column>> Finish();
 
+  // Folds `other`'s groups into this one (states merged with AggregateFunction::Merge), for
+  // aggregating on several threads and combining at the end. `other` keeps its states and
+  // is destroyed as usual. REQUIRES: the same key types and aggregates; neither finished.
+  absl::Status MergeFrom(const Aggregator& other);
+
   size_t groups() const { return groups_.size(); }
   Method method() const { return method_; }
 
@@ -78,6 +83,8 @@ class Aggregator {
   };
 
   uint8_t* NewGroup(absl::Span<const ColumnArg> keys, size_t row);
+  // Fills places_[0, rows) with each row's group, creating groups as needed.
+  void FindPlaces(absl::Span<const ColumnArg> keys, size_t rows);
   void PlacesDirect(absl::Span<const ColumnArg> keys, size_t rows);
   template <typename T>
   void PlacesFixedSingle(absl::Span<const ColumnArg> keys, size_t rows);

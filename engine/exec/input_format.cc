@@ -72,6 +72,7 @@ class Parser {
       index_.emplace(names[i], i);
     }
     result_.present.assign(names.size(), false);
+    result_.omitted.resize(names.size());
   }
 
   size_t columns() const { return names_.size(); }
@@ -139,7 +140,10 @@ class Parser {
   // Defaults for the columns a row did not mention.
   void FillMissing(const std::vector<bool>& seen) {
     for (size_t c = 0; c < columns(); ++c) {
-      if (!seen[c]) result_.block.columns[c].AppendDefault();
+      if (seen[c]) continue;
+      Column& col = result_.block.columns[c];
+      result_.omitted[c].push_back(static_cast<uint32_t>(col.size()));
+      col.AppendDefault();
     }
   }
 

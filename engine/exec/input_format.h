@@ -46,6 +46,10 @@ struct ParsedInput {
   // or any positional format). Columns not present hold only defaults; callers with DEFAULT
   // expressions recompute them.
   std::vector<bool> present;
+  // omitted[i]: the rows (ascending) where a row-wise format (JSONEachRow, a header
+  // format) left column i out, which hold the type's default: callers with DEFAULT
+  // expressions compute those rows (input_format_defaults_for_omitted_fields).
+  std::vector<std::vector<uint32_t>> omitted;
 };
 
 absl::StatusOr<Block> ParseInput(absl::string_view format, absl::string_view data,

@@ -111,6 +111,7 @@ struct ColumnDeclaration {
   std::string name;
   std::string type;  // as written, parsed by format::ParseDataType
   ExprPtr default_expr;
+  std::string default_text;  // the expression as written
   std::string default_kind;  // "DEFAULT", "MATERIALIZED", "ALIAS", "EPHEMERAL" or ""
   std::string codec;  // the inside of CODEC(...), as written
   ExprPtr ttl;

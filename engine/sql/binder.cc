@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "engine/exec/aggregate_function.h"
+#include "engine/exec/interval.h"
 #include "format/status_macros.h"
 
 namespace tally::engine::sql {
@@ -100,18 +101,6 @@ absl::StatusOr<ExprPtr> Expand(const ExprPtr& expr, const absl::flat_hash_map<st
   return copy;
 }
 
-// ClickHouse's unit names for add/subtract.
-const char* IntervalUnit(absl::string_view fn) {
-  static const std::pair<const char*, const char*> kUnits[] = {
-      {"toIntervalSecond", "Seconds"}, {"toIntervalMinute", "Minutes"}, {"toIntervalHour", "Hours"},
-      {"toIntervalDay", "Days"},       {"toIntervalWeek", "Weeks"},     {"toIntervalMonth", "Months"},
-      {"toIntervalQuarter", "Quarters"}, {"toIntervalYear", "Years"}};
-  for (const auto& [name, unit] : kUnits) {
-    if (fn == name) return unit;
-  }
-  return nullptr;
-}
-
 absl::StatusOr<ExpressionPtr> BindImpl(const Expr& e, const Scope& scope, const QueryParams& params, int depth);
 
 absl::StatusOr<ExpressionPtr> BindCall(const std::string& name, std::vector<ExpressionPtr> args, const Expr& at) {
@@ -165,9 +154,14 @@ absl::StatusOr<ExpressionPtr> BindIn(const Expr& e, const Scope& scope, const Qu
       TALLY_ASSIGN_OR_RETURN(Column c, exec::EvaluateConstant(*b));
       values.push_back(c.GetValue(0));
     }
+  } else if (rhs.kind == Expr::Kind::kSubquery) {
+    if (!params.run_subquery) return absl::UnimplementedError(absl::StrCat("a subquery is not allowed here", At(rhs)));
+    TALLY_ASSIGN_OR_RETURN(Column column, params.run_subquery(*rhs.subquery, rhs));
+    values.reserve(column.size());
+    for (size_t i = 0; i < column.size(); ++i) values.push_back(column.GetValue(i));
   } else {
-    return absl::UnimplementedError(absl::StrCat("IN with ", rhs.kind == Expr::Kind::kSubquery ? "a subquery" : "this right side",
-                                                 " is not supported yet", At(e)));
+    return absl::UnimplementedError(absl::StrCat("IN with this right side is not supported yet (a list of ",
+                                                 "constants or a subquery is)", At(e)));
   }
   const DataType& lt = *lhs->type();
   DataTypePtr set_type = lhs->type();
@@ -182,6 +176,27 @@ absl::StatusOr<ExpressionPtr> BindIn(const Expr& e, const Scope& scope, const Qu
   }
   std::vector<ExpressionPtr> args = {lhs};
   return exec::MakeCall(std::make_unique<InSet>(lt, std::move(set), negate), std::move(args), e.name);
+}
+
+// (SELECT x ...) as a value: its one row as a constant of type Nullable(x's type), NULL
+// when it returns no rows (ClickHouse's rule; LowCardinality stays as it is).
+absl::StatusOr<ExpressionPtr> BindScalarSubquery(const Expr& e, const QueryParams& params) {
+  if (!params.run_subquery) return absl::UnimplementedError(absl::StrCat("a subquery is not allowed here", At(e)));
+  TALLY_ASSIGN_OR_RETURN(Column column, params.run_subquery(*e.subquery, e));
+  if (column.size() > 1) {
+    return absl::InvalidArgumentError(absl::StrCat("Scalar subquery returned more than one row", At(e)));
+  }
+  const DataType& t = *column.type;
+  const bool can_be_null = t.id() != TypeId::kNullable && t.id() != TypeId::kLowCardinality &&
+                           t.id() != TypeId::kArray && t.id() != TypeId::kMap;
+  if (!can_be_null && column.size() == 1) return exec::MakeConstant(std::move(column));
+  if (!can_be_null && t.id() != TypeId::kNullable) {
+    return absl::InvalidArgumentError(absl::StrCat("Scalar subquery returned empty result of type ", t.ToString(),
+                                                   " which cannot be Nullable", At(e)));
+  }
+  Column out = Column::Make(t.id() == TypeId::kNullable ? column.type : DataType::Nullable(column.type));
+  TALLY_RETURN_IF_ERROR(out.AppendValue(column.size() == 1 ? column.GetValue(0) : Value()));
+  return exec::MakeConstant(std::move(out));
 }
 
 absl::StatusOr<ExpressionPtr> BindImpl(const Expr& e, const Scope& scope, const QueryParams& params, int depth) {
@@ -220,7 +235,7 @@ absl::StatusOr<ExpressionPtr> BindImpl(const Expr& e, const Scope& scope, const 
     case Expr::Kind::kAsterisk:
       return absl::InvalidArgumentError(absl::StrCat("* is not allowed here", At(e)));
     case Expr::Kind::kSubquery:
-      return absl::UnimplementedError(absl::StrCat("scalar subqueries are not supported yet", At(e)));
+      return BindScalarSubquery(e, params);
     case Expr::Kind::kLambda:
       return absl::UnimplementedError(absl::StrCat("lambda functions are not supported yet", At(e)));
   }
@@ -232,15 +247,34 @@ absl::StatusOr<ExpressionPtr> BindImpl(const Expr& e, const Scope& scope, const 
                                                    " is found where it cannot be (in WHERE, or inside another aggregate)",
                                                    At(e)));
   }
+  // Intervals carry their unit in the call that made them (engine/exec/interval.h):
   // t + INTERVAL n UNIT -> addUnits(t, n); t - INTERVAL ... -> subtractUnits(t, n).
+  auto interval_unit = [](const Expr& arg) -> std::optional<exec::IntervalUnit> {
+    if (arg.kind != Expr::Kind::kFunction || arg.args.size() != 1) return std::nullopt;
+    return exec::IntervalUnitOfFunction(arg.name);
+  };
   if ((e.name == "plus" || e.name == "minus") && e.args.size() == 2) {
     for (int side = 1; side >= 0; --side) {
-      const Expr& arg = *e.args[side];
-      const char* unit = arg.kind == Expr::Kind::kFunction ? IntervalUnit(arg.name) : nullptr;
-      if (unit == nullptr || arg.args.size() != 1 || (e.name == "minus" && side == 0)) continue;
+      std::optional<exec::IntervalUnit> unit = interval_unit(*e.args[side]);
+      if (!unit || (e.name == "minus" && side == 0)) continue;
       TALLY_ASSIGN_OR_RETURN(ExpressionPtr t, BindImpl(*e.args[1 - side], scope, params, depth + 1));
-      TALLY_ASSIGN_OR_RETURN(ExpressionPtr n, BindImpl(*arg.args[0], scope, params, depth + 1));
-      return BindCall(absl::StrCat(e.name == "plus" ? "add" : "subtract", unit), {t, n}, e);
+      TALLY_ASSIGN_OR_RETURN(ExpressionPtr n, BindImpl(*e.args[side]->args[0], scope, params, depth + 1));
+      return BindCall(exec::IntervalArithmeticFunction(*unit, e.name == "minus"), {t, n}, e);
+    }
+  }
+  // toStartOfInterval(t, INTERVAL n UNIT [, tz]) -> toStartOfInterval(t, n, 'Unit' [, tz]).
+  if (absl::EqualsIgnoreCase(e.name, "toStartOfInterval") && e.args.size() >= 2) {
+    if (std::optional<exec::IntervalUnit> unit = interval_unit(*e.args[1])) {
+      std::vector<ExpressionPtr> args;
+      TALLY_ASSIGN_OR_RETURN(ExpressionPtr t, BindImpl(*e.args[0], scope, params, depth + 1));
+      TALLY_ASSIGN_OR_RETURN(ExpressionPtr n, BindImpl(*e.args[1]->args[0], scope, params, depth + 1));
+      TALLY_ASSIGN_OR_RETURN(Column unit_name, LiteralColumn(Value::String(std::string(exec::IntervalUnitName(*unit)))));
+      args = {t, n, exec::MakeConstant(std::move(unit_name))};
+      for (size_t i = 2; i < e.args.size(); ++i) {
+        TALLY_ASSIGN_OR_RETURN(ExpressionPtr extra, BindImpl(*e.args[i], scope, params, depth + 1));
+        args.push_back(std::move(extra));
+      }
+      return BindCall("toStartOfInterval", std::move(args), e);
     }
   }
   std::vector<ExpressionPtr> args;

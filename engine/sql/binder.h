@@ -2,12 +2,15 @@
 // input columns. Resolves names (source columns, aliases, and, after aggregation, the
 // GROUP BY keys and aggregate results by their text), types literals as ClickHouse
 // does (1 is UInt8, 300 UInt16, -1 Int8), substitutes query parameters, and rewrites a
-// few forms (t + INTERVAL n UNIT into addUnits(t, n), x IN (...) into a set look-up).
+// few forms (t + INTERVAL n UNIT into addUnits(t, n), toStartOfInterval(t, INTERVAL n UNIT)
+// into toStartOfInterval(t, n, 'Unit'), x IN (...) and x IN (SELECT ...) into a set
+// look-up, a scalar (SELECT ...) into its value as a constant).
 //
 // A Scope is built per query stage and only read while binding. Not synchronized.
 #ifndef TALLY_ENGINE_SQL_BINDER_H_
 #define TALLY_ENGINE_SQL_BINDER_H_
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -22,6 +25,10 @@ namespace tally::engine::sql {
 struct QueryParams {
   absl::flat_hash_map<std::string, std::string> values;  // {name:Type} -> value text
   exec::FunctionContext functions;
+  // Runs an uncorrelated subquery (x IN (SELECT ...), a scalar (SELECT ...)) and returns
+  // its only column. Set by ExecuteSelect, which caches each subquery's result for the
+  // query; without it, subqueries are an error.
+  std::function<absl::StatusOr<format::Column>(const SelectQuery& query, const Expr& at)> run_subquery;
 };
 
 struct Scope {

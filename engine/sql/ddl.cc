@@ -3,6 +3,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "engine/sql/defaults.h"
 #include "format/status_macros.h"
 
 namespace tally::engine::sql {
@@ -34,6 +35,10 @@ absl::StatusOr<format::TableSchema> SchemaFromCreate(const CreateTableQuery& cre
   for (const ColumnDeclaration& c : create.columns) {
     format::ColumnDef def;
     def.name = c.name;
+    if (c.type.empty()) {
+      return absl::UnimplementedError(absl::StrCat("column `", c.name, "`: a type is required (taking it from the ",
+                                                   "DEFAULT expression is not supported yet)", At(c.pos)));
+    }
     auto type = format::ParseDataType(c.type);
     if (!type.ok()) {
       return absl::InvalidArgumentError(absl::StrCat("column `", c.name, "`: ", type.status().message(), At(c.pos)));
@@ -46,10 +51,11 @@ absl::StatusOr<format::TableSchema> SchemaFromCreate(const CreateTableQuery& cre
       }
       def.codecs = *codecs;
     }
-    if (c.default_expr != nullptr || !c.default_kind.empty()) {
-      return absl::UnimplementedError(absl::StrCat("column `", c.name, "`: ", c.default_kind.empty() ? "DEFAULT" : c.default_kind,
-                                                   " expressions are not supported yet", At(c.pos)));
+    if (!c.default_kind.empty() && c.default_kind != "DEFAULT") {
+      return absl::UnimplementedError(absl::StrCat("column `", c.name, "`: ", c.default_kind,
+                                                   " columns are not supported yet (DEFAULT is)", At(c.pos)));
     }
+    if (c.default_expr != nullptr) def.default_expr = c.default_text;
     if (c.ttl != nullptr) return absl::UnimplementedError(absl::StrCat("column `", c.name, "`: TTL is not supported yet", At(c.pos)));
     schema.columns.push_back(std::move(def));
   }
@@ -108,6 +114,7 @@ absl::StatusOr<format::TableSchema> SchemaFromCreate(const CreateTableQuery& cre
       return absl::InvalidArgumentError(absl::StrCat("Unknown table setting '", name, "'"));
     }
   }
+  TALLY_RETURN_IF_ERROR(ValidateDefaults(schema));
   return schema;
 }
 
@@ -116,6 +123,7 @@ std::string CreateTableStatement(const std::string& name, const format::TableSch
   for (size_t i = 0; i < schema.columns.size(); ++i) {
     const format::ColumnDef& c = schema.columns[i];
     absl::StrAppend(&out, "    `", c.name, "` ", c.type->ToString());
+    if (!c.default_expr.empty()) absl::StrAppend(&out, " DEFAULT ", c.default_expr);
     if (!c.codecs.empty()) absl::StrAppend(&out, " CODEC(", format::CodecChainToString(c.codecs), ")");
     absl::StrAppend(&out, i + 1 < schema.columns.size() ? ",\n" : "\n");
   }

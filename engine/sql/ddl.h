@@ -13,7 +13,7 @@
 namespace tally::engine::sql {
 
 // What CREATE TABLE says, as a schema. Parts that tally parses but does not implement yet
-// (other engines, TTL, skip indexes, DEFAULT expressions, expression sorting keys) are
+// (other engines, TTL, skip indexes, MATERIALIZED/ALIAS columns, expression sorting keys) are
 // Unimplemented errors naming the clause, never silently ignored.
 absl::StatusOr<format::TableSchema> SchemaFromCreate(const CreateTableQuery& create);
 

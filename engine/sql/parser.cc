@@ -96,7 +96,10 @@ const Token& Parser::Peek(size_t k) {
 
 Token Parser::Take() {
   Token t = Peek();
-  if (!IsTerminal(t)) ++next_;
+  if (!IsTerminal(t)) {
+    ++next_;
+    last_end_ = t.end;
+  }
   if (next_ >= 256 && next_ * 2 >= buffer_.size()) {  // drop consumed tokens
     buffer_.erase(buffer_.begin(), buffer_.begin() + static_cast<ptrdiff_t>(next_));
     next_ = 0;

@@ -139,7 +139,9 @@ absl::Status Parser::ParseColumn(CreateTableQuery* create) {
                                   (next.kind == TokenKind::kComma ||
                                    next.kind == TokenKind::kRParen || IsColumnModifier(next));
       if (!bare_ephemeral) {
+        const size_t begin = Peek().begin;
         TALLY_ASSIGN_OR_RETURN(col.default_expr, ParseExpr());
+        col.default_text = std::string(absl::StripAsciiWhitespace(text_.substr(begin, last_end_ - begin)));
       }
     } else if (IsKeyword(m, "CODEC")) {
       if (!col.codec.empty()) return duplicate(m);

@@ -180,6 +180,7 @@ class Parser {
   Lexer lexer_;
   std::vector<Token> buffer_;  // look-ahead; buffer_[next_] is the current token
   size_t next_ = 0;
+  size_t last_end_ = 0;  // byte offset just past the last token taken
   int depth_ = 0;
   absl::flat_hash_map<const Expr*, int> heights_;  // nodes taller than 1
   int select_height_ = 0;  // tallest expression of the SELECT being parsed

@@ -1,11 +1,14 @@
 #include "engine/sql/select.h"
 
 #include <algorithm>
+#include <atomic>
+#include <functional>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "engine/exec/aggregate_function.h"
 #include "engine/exec/aggregator.h"
+#include "engine/parallel.h"
 #include "engine/sql/order.h"
 #include "engine/sql/select_source.h"
 #include "format/status_macros.h"
@@ -107,6 +110,55 @@ absl::StatusOr<std::optional<Value>> ConstantValue(const ExprPtr& e, const Query
   return std::optional<Value>(c.GetValue(0));
 }
 
+// The sources a query's threads read, and the memory each thread holds.
+struct Streams {
+  std::vector<std::unique_ptr<Source>> sources;
+  std::vector<std::atomic<uint64_t>> memory_bytes;
+
+  Streams(std::unique_ptr<Source> source, size_t threads) {
+    sources.push_back(std::move(source));
+    for (auto& s : sources[0]->Split(std::max<size_t>(threads, 1))) sources.push_back(std::move(s));
+    memory_bytes = std::vector<std::atomic<uint64_t>>(sources.size());
+  }
+  size_t size() const { return sources.size(); }
+  uint64_t TotalMemory() const {
+    uint64_t n = 0;
+    for (const auto& m : memory_bytes) n += m.load(std::memory_order_relaxed);
+    return n;
+  }
+  // The first source's pruning figures with every source's row counts.
+  ScanStats stats() const {
+    ScanStats s = sources[0]->stats();
+    for (size_t i = 1; i < sources.size(); ++i) {
+      s.rows_read += sources[i]->stats().rows_read;
+      s.rows_returned += sources[i]->stats().rows_returned;
+    }
+    return s;
+  }
+};
+
+// Calls fn with each block of `source` that has rows passing `where` (filtered), until
+// the source ends or another thread failed.
+absl::Status ForEachBlock(Source& source, const ExpressionPtr& where, const ParallelRun& run,
+                          const std::function<absl::Status(Block&)>& fn) {
+  Block block;
+  while (!run.stopped()) {
+    TALLY_ASSIGN_OR_RETURN(bool more, source.Next(&block));
+    if (!more) break;
+    if (where) {
+      TALLY_ASSIGN_OR_RETURN(Evaluated m, where->Evaluate(block));
+      bool all = false;
+      TALLY_ASSIGN_OR_RETURN(std::vector<uint32_t> rows, Selected(m, block.rows(), &all));
+      if (!all) {
+        if (rows.empty()) continue;
+        block = Filter(block, rows);
+      }
+    }
+    TALLY_RETURN_IF_ERROR(fn(block));
+  }
+  return absl::OkStatus();
+}
+
 void CollectIdentifiers(const ExprPtr& e, std::vector<std::string>* out) {
   if (e == nullptr) return;
   if (e->kind == Expr::Kind::kIdentifier) out->push_back(absl::StrJoin(e->parts, "."));
@@ -115,7 +167,30 @@ void CollectIdentifiers(const ExprPtr& e, std::vector<std::string>* out) {
 
 }  // namespace
 
+void InstallSubqueryRunner(QueryContext& ctx) {
+  if (ctx.params.run_subquery) return;
+  auto cache = std::make_shared<absl::flat_hash_map<const SelectQuery*, Column>>();
+  QueryContext* outer = &ctx;
+  ctx.params.run_subquery = [outer, cache](const SelectQuery& sub, const Expr& at) -> absl::StatusOr<Column> {
+    auto it = cache->find(&sub);
+    if (it != cache->end()) return it->second;
+    QueryContext sub_ctx = *outer;
+    sub_ctx.stats = {};
+    sub_ctx.memory_bytes = 0;
+    TALLY_ASSIGN_OR_RETURN(ResultSet r, ExecuteSelect(sub, sub_ctx));
+    if (r.block.columns.size() != 1) {
+      return absl::InvalidArgumentError(absl::StrCat("the subquery at line ", at.pos.line, ", column ", at.pos.column,
+                                                     " returns ", r.block.columns.size(),
+                                                     " columns; one is expected here (tuples are not supported yet)"));
+    }
+    Column column = std::move(r.block.columns[0]);
+    cache->emplace(&sub, column);
+    return column;
+  };
+}
+
 absl::StatusOr<ResultSet> ExecuteSelect(const SelectQuery& q, QueryContext& ctx) {
+  InstallSubqueryRunner(ctx);
   if (!q.union_all.empty()) return absl::UnimplementedError("UNION ALL is not supported yet");
   if (q.prewhere != nullptr) return absl::UnimplementedError("PREWHERE is not supported yet; use WHERE");
   TALLY_ASSIGN_OR_RETURN(SourceCatalog catalog, ResolveSource(q, ctx));
@@ -252,40 +327,43 @@ absl::StatusOr<ResultSet> ExecuteSelect(const SelectQuery& q, QueryContext& ctx)
       aggs.push_back(std::shared_ptr<const exec::AggregateFunction>(std::move(*bound)));
       agg_args.push_back(std::move(args));
     }
-    exec::Aggregator aggregator(key_types, aggs);
-    Block block;
-    while (true) {
-      TALLY_ASSIGN_OR_RETURN(bool more, source->Next(&block));
-      if (!more) break;
-      if (where_expr) {
-        TALLY_ASSIGN_OR_RETURN(Evaluated m, where_expr->Evaluate(block));
-        bool all = false;
-        TALLY_ASSIGN_OR_RETURN(std::vector<uint32_t> rows, Selected(m, block.rows(), &all));
-        if (!all) {
-          if (rows.empty()) continue;
-          block = Filter(block, rows);
+    Streams streams(std::move(source), ctx.max_threads == 0 ? DefaultThreads() : ctx.max_threads);
+    std::vector<std::unique_ptr<exec::Aggregator>> partial(streams.size());
+    TALLY_RETURN_IF_ERROR(ParallelRun::Run(streams.size(), [&](size_t t, const ParallelRun& run) -> absl::Status {
+      partial[t] = std::make_unique<exec::Aggregator>(key_types, aggs);
+      exec::Aggregator& aggregator = *partial[t];
+      return ForEachBlock(*streams.sources[t], where_expr, run, [&](Block& block) -> absl::Status {
+        std::vector<Evaluated> key_values;
+        std::vector<exec::ColumnArg> key_args;
+        for (const ExpressionPtr& k : keys) {
+          TALLY_ASSIGN_OR_RETURN(Evaluated v, k->Evaluate(block));
+          key_values.push_back(std::move(v));
         }
-      }
-      std::vector<Evaluated> key_values;
-      std::vector<exec::ColumnArg> key_args;
-      for (const ExpressionPtr& k : keys) {
-        TALLY_ASSIGN_OR_RETURN(Evaluated v, k->Evaluate(block));
-        key_values.push_back(std::move(v));
-      }
-      for (const Evaluated& v : key_values) key_args.push_back(v.arg());
-      std::vector<std::vector<Evaluated>> arg_values(aggs.size());
-      std::vector<std::vector<exec::ColumnArg>> arg_args(aggs.size());
-      for (size_t a = 0; a < aggs.size(); ++a) {
-        for (const ExpressionPtr& e : agg_args[a]) {
-          TALLY_ASSIGN_OR_RETURN(Evaluated v, e->Evaluate(block));
-          arg_values[a].push_back(std::move(v));
+        for (const Evaluated& v : key_values) key_args.push_back(v.arg());
+        std::vector<std::vector<Evaluated>> arg_values(aggs.size());
+        std::vector<std::vector<exec::ColumnArg>> arg_args(aggs.size());
+        for (size_t a = 0; a < aggs.size(); ++a) {
+          for (const ExpressionPtr& e : agg_args[a]) {
+            TALLY_ASSIGN_OR_RETURN(Evaluated v, e->Evaluate(block));
+            arg_values[a].push_back(std::move(v));
+          }
+          for (const Evaluated& v : arg_values[a]) arg_args[a].push_back(v.arg());
         }
-        for (const Evaluated& v : arg_values[a]) arg_args[a].push_back(v.arg());
-      }
-      TALLY_RETURN_IF_ERROR(aggregator.Add(key_args, arg_args, block.rows()));
-      ctx.memory_bytes = aggregator.MemoryBytes();
-      TALLY_RETURN_IF_ERROR(ctx.CheckLimits());
+        TALLY_RETURN_IF_ERROR(aggregator.Add(key_args, arg_args, block.rows()));
+        streams.memory_bytes[t].store(aggregator.MemoryBytes(), std::memory_order_relaxed);
+        return ctx.CheckLimits(streams.TotalMemory());
+      });
+    }));
+    exec::Aggregator& aggregator = *partial[0];
+    for (size_t t = 1; t < partial.size(); ++t) {
+      TALLY_RETURN_IF_ERROR(aggregator.MergeFrom(*partial[t]));
+      partial[t].reset();
+      streams.memory_bytes[t].store(0, std::memory_order_relaxed);
+      streams.memory_bytes[0].store(aggregator.MemoryBytes(), std::memory_order_relaxed);
+      TALLY_RETURN_IF_ERROR(ctx.CheckLimits(streams.TotalMemory()));
     }
+    ctx.stats = streams.stats();
+    ctx.memory_bytes = streams.TotalMemory();
     TALLY_ASSIGN_OR_RETURN(std::vector<Column> result, aggregator.Finish());
     for (size_t k = 0; k < group_by.size(); ++k) {
       final_scope.by_text[group_by[k]->ToString()] = final_scope.names.size();
@@ -336,42 +414,54 @@ absl::StatusOr<ResultSet> ExecuteSelect(const SelectQuery& q, QueryContext& ctx)
       order_bound.push_back(b);
       order_cols.push_back(Column::Make(b->type()));
     }
-    uint64_t rows_kept = 0;
-    Block block;
-    while (!(early_limit && limit != UINT64_MAX && rows_kept >= limit + offset)) {
-      TALLY_ASSIGN_OR_RETURN(bool more, source->Next(&block));
-      if (!more) break;
-      if (where_expr) {
-        TALLY_ASSIGN_OR_RETURN(Evaluated m, where_expr->Evaluate(block));
-        bool all = false;
-        TALLY_ASSIGN_OR_RETURN(std::vector<uint32_t> rows, Selected(m, block.rows(), &all));
-        if (!all) {
-          if (rows.empty()) continue;
-          block = Filter(block, rows);
-        }
-      }
-      const size_t rows = block.rows();
+    // Rows of a plain SELECT are gathered per block, then put back in scan order. A LIMIT
+    // without ORDER BY reads on one thread and stops as soon as it has enough rows.
+    struct Piece {
+      uint64_t sequence;
+      std::vector<Column> out, order;
+    };
+    const size_t threads = early_limit ? 1 : (ctx.max_threads == 0 ? DefaultThreads() : ctx.max_threads);
+    Streams streams(std::move(source), threads);
+    std::vector<std::vector<Piece>> pieces(streams.size());
+    std::atomic<uint64_t> rows_kept{0};
+    TALLY_RETURN_IF_ERROR(ParallelRun::Run(streams.size(), [&](size_t t, const ParallelRun& run) -> absl::Status {
+      Source& src = *streams.sources[t];
       uint64_t bytes = 0;
-      for (size_t k = 0; k < out_exprs.size(); ++k) {
-        TALLY_ASSIGN_OR_RETURN(Evaluated v, out_exprs[k]->Evaluate(block));
-        if (v.is_const) {
-          for (size_t r = 0; r < rows; ++r) out_cols[k].AppendRange(*v.column, 0, 1);
-        } else {
-          out_cols[k].AppendRange(*v.column, 0, rows);
+      return ForEachBlock(src, where_expr, run, [&](Block& block) -> absl::Status {
+        if (early_limit && limit != UINT64_MAX && rows_kept.load() >= limit + offset) return absl::OkStatus();
+        const size_t rows = block.rows();
+        Piece piece{src.last_sequence(), {}, {}};
+        for (const ExpressionPtr& e : out_exprs) {
+          TALLY_ASSIGN_OR_RETURN(Evaluated v, e->Evaluate(block));
+          piece.out.push_back(v.Materialize(rows));
+          bytes += piece.out.back().ByteSize();
         }
-        bytes += out_cols[k].ByteSize();
-      }
-      for (size_t k = 0; k < order_bound.size(); ++k) {
-        TALLY_ASSIGN_OR_RETURN(Evaluated v, order_bound[k]->Evaluate(block));
-        order_cols[k].AppendRange(v.Materialize(rows), 0, rows);
-        bytes += order_cols[k].ByteSize();
-      }
-      rows_kept += rows;
-      ctx.memory_bytes = bytes;
-      TALLY_RETURN_IF_ERROR(ctx.CheckLimits());
+        for (const ExpressionPtr& e : order_bound) {
+          TALLY_ASSIGN_OR_RETURN(Evaluated v, e->Evaluate(block));
+          piece.order.push_back(v.Materialize(rows));
+          bytes += piece.order.back().ByteSize();
+        }
+        pieces[t].push_back(std::move(piece));
+        rows_kept += rows;
+        streams.memory_bytes[t].store(bytes, std::memory_order_relaxed);
+        return ctx.CheckLimits(streams.TotalMemory());
+      });
+    }));
+    std::vector<Piece*> ordered;
+    for (auto& list : pieces) {
+      for (Piece& p : list) ordered.push_back(&p);
     }
+    std::stable_sort(ordered.begin(), ordered.end(),
+                     [](const Piece* a, const Piece* b) { return a->sequence < b->sequence; });
+    for (Piece* p : ordered) {
+      const size_t rows = p->out.empty() ? (p->order.empty() ? 0 : p->order[0].size()) : p->out[0].size();
+      for (size_t k = 0; k < out_cols.size(); ++k) out_cols[k].AppendRange(p->out[k], 0, rows);
+      for (size_t k = 0; k < order_cols.size(); ++k) order_cols[k].AppendRange(p->order[k], 0, rows);
+      *p = Piece{};
+    }
+    ctx.stats = streams.stats();
+    ctx.memory_bytes = streams.TotalMemory();
   }
-  ctx.stats = source->stats();
 
   size_t rows = out_cols.empty() ? 0 : out_cols[0].size();
   auto apply = [&](const std::vector<uint32_t>& order) {

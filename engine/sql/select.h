@@ -2,7 +2,10 @@
 // WHERE, GROUP BY with aggregates, HAVING, ORDER BY (top-N when limited), WITH FILL,
 // DISTINCT, LIMIT BY, LIMIT/OFFSET, projections.
 //
-// Runs on the calling thread. Not synchronized; one query at a time per QueryContext.
+// A table or numbers() source is read by max_threads threads (the caller's and threads
+// started for the query), each filtering and aggregating its share of blocks; partial
+// aggregates merge at the end, and rows of a plain SELECT are put back in scan order.
+// Not synchronized; one query at a time per QueryContext.
 #ifndef TALLY_ENGINE_SQL_SELECT_H_
 #define TALLY_ENGINE_SQL_SELECT_H_
 
@@ -26,6 +29,7 @@ struct QueryContext {
   std::string current_database = "default";
   uint64_t max_memory_usage = 0;     // bytes; 0 = unlimited
   double max_execution_time_s = 0;   // 0 = unlimited
+  size_t max_threads = 0;            // threads a scan uses; 0 = one per core
   const std::atomic<bool>* cancelled = nullptr;
   absl::Time start = absl::Now();
   // Filled in as the query runs.
@@ -43,6 +47,11 @@ struct ResultSet {
 };
 
 absl::StatusOr<ResultSet> ExecuteSelect(const SelectQuery& query, QueryContext& ctx);
+
+// Lets the binder run uncorrelated subqueries (IN (SELECT ...), scalar (SELECT ...)) with
+// ctx's settings, each once per query. ExecuteSelect and ExplainSelect call it; ctx must
+// outlive the binding.
+void InstallSubqueryRunner(QueryContext& ctx);
 
 // EXPLAIN: the plan, with how many parts and granules each pruning step keeps.
 absl::StatusOr<std::string> ExplainSelect(const SelectQuery& query, QueryContext& ctx);

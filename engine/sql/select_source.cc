@@ -1,5 +1,7 @@
 #include "engine/sql/select_source.h"
 
+#include <atomic>
+
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "format/status_macros.h"
@@ -19,6 +21,12 @@ class ScanSource : public Source {
   explicit ScanSource(std::unique_ptr<ScanCursor> cursor) : cursor_(std::move(cursor)) {}
   absl::StatusOr<bool> Next(Block* out) override { return cursor_->Next(out); }
   ScanStats stats() const override { return cursor_->stats(); }
+  std::vector<std::unique_ptr<Source>> Split(size_t n) override {
+    std::vector<std::unique_ptr<Source>> out;
+    for (auto& c : cursor_->Split(n)) out.push_back(std::make_unique<ScanSource>(std::move(c)));
+    return out;
+  }
+  uint64_t last_sequence() const override { return cursor_->last_sequence(); }
 
  private:
   std::unique_ptr<ScanCursor> cursor_;
@@ -39,26 +47,42 @@ class BlockSource : public Source {
   bool done_ = false;
 };
 
+// numbers(N): blocks of 64Ki numbers, handed out through a counter shared by the sources
+// of a Split.
 class NumbersSource : public Source {
  public:
-  explicit NumbersSource(uint64_t n) : n_(n) {}
+  static constexpr uint64_t kBlockRows = 65536;
+  explicit NumbersSource(uint64_t n) : n_(n), next_(std::make_shared<std::atomic<uint64_t>>(0)) {}
   absl::StatusOr<bool> Next(Block* out) override {
-    if (next_ >= n_) return false;
-    uint64_t end = std::min(n_, next_ + 65536);
+    const uint64_t block = next_->fetch_add(1, std::memory_order_relaxed);
+    if (block >= n_ / kBlockRows + (n_ % kBlockRows != 0)) return false;
+    const uint64_t begin = block * kBlockRows;
+    const uint64_t end = std::min(n_, begin + kBlockRows);
     Column c = Column::Make(DataType::Make(TypeId::kUInt64));
-    c.data.resize((end - next_) * 8);
+    c.data.resize((end - begin) * 8);
     uint64_t* v = reinterpret_cast<uint64_t*>(c.data.data());
-    for (uint64_t i = next_; i < end; ++i) v[i - next_] = i;
+    for (uint64_t i = begin; i < end; ++i) v[i - begin] = i;
     out->names = {"number"};
     out->columns.clear();
     out->columns.push_back(std::move(c));
-    next_ = end;
+    last_ = block;
     return true;
   }
+  std::vector<std::unique_ptr<Source>> Split(size_t n) override {
+    std::vector<std::unique_ptr<Source>> out;
+    for (size_t i = 1; i < n; ++i) {
+      auto sibling = std::make_unique<NumbersSource>(n_);
+      sibling->next_ = next_;
+      out.push_back(std::move(sibling));
+    }
+    return out;
+  }
+  uint64_t last_sequence() const override { return last_; }
 
  private:
   uint64_t n_;
-  uint64_t next_ = 0;
+  std::shared_ptr<std::atomic<uint64_t>> next_;
+  uint64_t last_ = 0;
 };
 
 bool IsComparison(absl::string_view name) {
@@ -77,7 +101,8 @@ absl::string_view Flip(absl::string_view name) {
 // The constant converted exactly to the column's type, or nothing (then no pruning).
 std::optional<Value> ToColumnDomain(const Column& constant, const DataType& column_type) {
   const DataType& t = column_type.id() == TypeId::kNullable ? column_type.child(0) : column_type;
-  const DataType& ct = *constant.type;
+  // A NULL never matches; a non-NULL value of Nullable(T) (a scalar subquery's) is a T.
+  const DataType& ct = constant.type->id() == TypeId::kNullable ? constant.type->child(0) : *constant.type;
   Value v = constant.GetValue(0);
   if (v.is_null()) return std::nullopt;
   const bool string_column = t.id() == TypeId::kString || t.id() == TypeId::kLowCardinality;
@@ -231,9 +256,26 @@ std::vector<ColumnRange> ExtractRanges(const ExprPtr& where, const SourceCatalog
       out.push_back(std::move(r));
     } else if (e->name == "in") {
       int col = column_of(e->args[0]);
-      if (col < 0 || e->args[1]->kind != Expr::Kind::kLiteral) continue;
-      const Value& list = e->args[1]->literal;
-      std::vector<Value> items = list.kind == Value::Kind::kArray ? list.items : std::vector<Value>{list};
+      if (col < 0) continue;
+      std::vector<Value> items;
+      if (e->args[1]->kind == Expr::Kind::kLiteral) {
+        const Value& list = e->args[1]->literal;
+        items = list.kind == Value::Kind::kArray ? list.items : std::vector<Value>{list};
+      } else if (e->args[1]->kind == Expr::Kind::kSubquery && params.run_subquery) {
+        // The subquery's smallest and largest values bound the column.
+        auto set = params.run_subquery(*e->args[1]->subquery, *e->args[1]);
+        if (!set.ok()) continue;
+        std::optional<Value> lo, hi;
+        for (size_t i = 0; i < set->size(); ++i) {
+          Value v = set->GetValue(i);
+          if (v.is_null()) continue;
+          if (!lo || format::CompareValues(v, *lo) < 0) lo = v;
+          if (!hi || format::CompareValues(v, *hi) > 0) hi = std::move(v);
+        }
+        if (lo) items = {*lo, *hi};
+      } else {
+        continue;
+      }
       std::optional<Value> lo, hi;
       bool ok = !items.empty();
       for (const Value& item : items) {
@@ -285,6 +327,7 @@ absl::StatusOr<std::unique_ptr<Source>> OpenSource(const SourceCatalog& catalog,
 }
 
 absl::StatusOr<std::string> ExplainSelect(const SelectQuery& q, QueryContext& ctx) {
+  InstallSubqueryRunner(ctx);
   TALLY_ASSIGN_OR_RETURN(SourceCatalog catalog, ResolveSource(q, ctx));
   std::string out;
   int indent = 0;

@@ -1,7 +1,7 @@
 // Where a SELECT's rows come from: a table (scanned with pruning from the WHERE clause),
 // a subquery, the numbers(N) table function, or one dummy row for SELECT without FROM.
 //
-// Single-threaded objects.
+// Single-threaded objects; Split() gives one source per thread.
 #ifndef TALLY_ENGINE_SQL_SELECT_SOURCE_H_
 #define TALLY_ENGINE_SQL_SELECT_SOURCE_H_
 
@@ -35,6 +35,15 @@ class Source {
   virtual ~Source() = default;
   virtual absl::StatusOr<bool> Next(Block* out) = 0;
   virtual ScanStats stats() const { return {}; }
+  // Up to `n` - 1 further sources sharing this one's rows, one per extra thread; empty
+  // when the source cannot be shared. Call before the first Next.
+  virtual std::vector<std::unique_ptr<Source>> Split(size_t n) {
+    (void)n;
+    return {};
+  }
+  // Where the block last returned stands in the source's order: blocks of all the
+  // sources of a Split, sorted by it, come in the order one source would give them.
+  virtual uint64_t last_sequence() const { return 0; }
 };
 
 absl::StatusOr<SourceCatalog> ResolveSource(const SelectQuery& query, QueryContext& ctx);

@@ -9,6 +9,7 @@
 #include "engine/exec/input_format.h"
 #include "engine/exec/output_format.h"
 #include "engine/sql/ddl.h"
+#include "engine/sql/defaults.h"
 #include "engine/sql/parser.h"
 #include "format/status_macros.h"
 
@@ -33,60 +34,54 @@ ResultSet StringColumns(const std::vector<std::string>& names, const std::vector
   return r;
 }
 
-// Converts `c` to `type` with CAST when they differ (INSERT ... SELECT).
-absl::StatusOr<Column> ConvertTo(Column c, const format::DataTypePtr& type) {
-  if (c.type->Equals(*type)) return c;
-  const exec::FunctionFactory* cast = exec::FunctionRegistry::Global().Find("CAST");
-  if (cast == nullptr) return absl::InternalError("CAST is not registered");
-  Column type_name = Column::Make(DataType::Make(TypeId::kString));
-  type_name.AppendString(type->ToString());
-  std::vector<exec::ArgInfo> infos = {{c.type, nullptr}, {type_name.type, &type_name}};
-  TALLY_ASSIGN_OR_RETURN(auto bound, (*cast)(infos, exec::FunctionContext()));
-  std::vector<exec::ColumnArg> args = {{&c, false}, {&type_name, true}};
-  return bound->Execute(args, c.size());
-}
-
 }  // namespace
 
-absl::Status Session::SetSetting(const std::string& name, const Value& value) {
+absl::Status Settings::Set(const std::string& name, const Value& value) {
   auto as_uint = [&]() -> absl::StatusOr<uint64_t> {
     if (value.kind == Value::Kind::kUInt) return value.u;
     if (value.kind == Value::Kind::kString) {
       uint64_t v;
       if (absl::SimpleAtoi(value.s, &v)) return v;
     }
-    return absl::InvalidArgumentError(absl::StrCat("setting ", name, " takes a non-negative integer"));
+    return absl::InvalidArgumentError(absl::StrCat("setting ", name, " takes a non-negative integer, got ",
+                                                   value.DebugString()));
   };
   if (name == "max_memory_usage") {
-    TALLY_ASSIGN_OR_RETURN(max_memory_usage_, as_uint());
+    TALLY_ASSIGN_OR_RETURN(max_memory_usage, as_uint());
   } else if (name == "max_execution_time") {
-    if (value.kind == Value::Kind::kFloat) {
-      max_execution_time_s_ = value.f;
+    if (value.kind == Value::Kind::kFloat && value.f >= 0) {
+      max_execution_time_s = value.f;
     } else {
       TALLY_ASSIGN_OR_RETURN(uint64_t s, as_uint());
-      max_execution_time_s_ = static_cast<double>(s);
+      max_execution_time_s = static_cast<double>(s);
     }
+  } else if (name == "max_threads") {
+    TALLY_ASSIGN_OR_RETURN(max_threads, as_uint());
+    if (max_threads > 1024) return absl::InvalidArgumentError("setting max_threads: at most 1024");
   } else if (name == "output_format" || name == "format" || name == "default_format") {
     if (value.kind != Value::Kind::kString) return absl::InvalidArgumentError("format takes a name");
-    default_format_ = value.s;
+    default_format = value.s;
   } else if (name == "session_timezone") {
     if (value.kind != Value::Kind::kString) return absl::InvalidArgumentError("session_timezone takes a zone name");
-    timezone_ = value.s;
+    timezone = value.s;
   } else {
     return absl::InvalidArgumentError(absl::StrCat("Unknown setting '", name, "'"));
   }
   return absl::OkStatus();
 }
 
-QueryContext Session::NewContext() const {
+absl::StatusOr<QueryContext> Session::NewContext(const SettingsClause& overrides) const {
+  Settings settings = settings_;
+  for (const auto& [name, value] : overrides.values) TALLY_RETURN_IF_ERROR(settings.Set(name, value));
   QueryContext ctx;
   ctx.db = db_;
   ctx.params.values = params_;
-  ctx.params.functions.session_timezone = timezone_;
+  ctx.params.functions.session_timezone = settings.timezone;
   ctx.params.functions.now_s = absl::ToUnixSeconds(absl::Now());
   ctx.current_database = current_database_;
-  ctx.max_memory_usage = max_memory_usage_;
-  ctx.max_execution_time_s = max_execution_time_s_;
+  ctx.max_memory_usage = settings.max_memory_usage;
+  ctx.max_execution_time_s = settings.max_execution_time_s;
+  ctx.max_threads = settings.max_threads;
   ctx.cancelled = &cancelled_;
   return ctx;
 }
@@ -101,7 +96,7 @@ absl::Status Session::Execute(absl::string_view sql, absl::string_view input, co
 absl::Status Session::Output(const ResultSet& result, const std::string& format, const Sink& sink,
                              const ScanStats& stats) {
   std::string buffer;
-  TALLY_ASSIGN_OR_RETURN(auto out, MakeOutputFormat(format.empty() ? default_format_ : format, result.names,
+  TALLY_ASSIGN_OR_RETURN(auto out, MakeOutputFormat(format.empty() ? settings_.default_format : format, result.names,
                                                           result.types, &buffer));
   out->WritePrefix();
   if (result.block.rows() > 0) out->WriteBlock(result.block);
@@ -116,12 +111,12 @@ absl::Status Session::Output(const ResultSet& result, const std::string& format,
 absl::Status Session::Run(const Statement& st, absl::string_view input, const Sink& sink) {
   switch (st.kind) {
     case Statement::Kind::kSelect: {
-      QueryContext ctx = NewContext();
+      TALLY_ASSIGN_OR_RETURN(QueryContext ctx, NewContext(st.select->settings));
       TALLY_ASSIGN_OR_RETURN(ResultSet r, ExecuteSelect(*st.select, ctx));
       return Output(r, st.select->format, sink, ctx.stats);
     }
     case Statement::Kind::kExplain: {
-      QueryContext ctx = NewContext();
+      TALLY_ASSIGN_OR_RETURN(QueryContext ctx, NewContext(st.select->settings));
       TALLY_ASSIGN_OR_RETURN(std::string plan, ExplainSelect(*st.select, ctx));
       std::vector<std::vector<std::string>> rows;
       for (absl::string_view line : absl::StrSplit(plan, '\n', absl::SkipEmpty())) rows.push_back({std::string(line)});
@@ -132,15 +127,15 @@ absl::Status Session::Run(const Statement& st, absl::string_view input, const Si
     case Statement::Kind::kCreateTable: {
       const CreateTableQuery& c = *st.create;
       TALLY_ASSIGN_OR_RETURN(format::TableSchema schema, SchemaFromCreate(c));
-      QueryContext ctx = NewContext();
+      TALLY_ASSIGN_OR_RETURN(QueryContext ctx, NewContext());
       return db_->CreateTable(QualifiedTableName(c.database, c.table, ctx), std::move(schema), c.if_not_exists);
     }
     case Statement::Kind::kDropTable: {
-      QueryContext ctx = NewContext();
+      TALLY_ASSIGN_OR_RETURN(QueryContext ctx, NewContext());
       return db_->DropTable(QualifiedTableName(st.database, st.table, ctx), st.if_exists);
     }
     case Statement::Kind::kTruncate: {
-      QueryContext ctx = NewContext();
+      TALLY_ASSIGN_OR_RETURN(QueryContext ctx, NewContext());
       std::string name = QualifiedTableName(st.database, st.table, ctx);
       if (st.if_exists && !db_->GetSchema(name).ok()) return absl::OkStatus();
       return db_->TruncateTable(name);
@@ -182,7 +177,7 @@ absl::Status Session::Run(const Statement& st, absl::string_view input, const Si
     case Statement::Kind::kShowCreateTable:
     case Statement::Kind::kDescribeTable:
     case Statement::Kind::kExists: {
-      QueryContext ctx = NewContext();
+      TALLY_ASSIGN_OR_RETURN(QueryContext ctx, NewContext());
       std::string name = QualifiedTableName(st.database, st.table, ctx);
       auto schema = db_->GetSchema(name);
       if (st.kind == Statement::Kind::kExists) {
@@ -195,7 +190,7 @@ absl::Status Session::Run(const Statement& st, absl::string_view input, const Si
       }
       std::vector<std::vector<std::string>> rows;
       for (const format::ColumnDef& c : schema->columns) {
-        rows.push_back({c.name, c.type->ToString(), "", "", "",
+        rows.push_back({c.name, c.type->ToString(), c.default_expr.empty() ? "" : "DEFAULT", c.default_expr, "",
                         c.codecs.empty() ? "" : absl::StrCat("CODEC(", format::CodecChainToString(c.codecs), ")"), ""});
       }
       return Output(StringColumns({"name", "type", "default_type", "default_expression", "comment",
@@ -209,7 +204,7 @@ absl::Status Session::Run(const Statement& st, absl::string_view input, const Si
 }
 
 absl::Status Session::RunInsert(const InsertQuery& insert, absl::string_view input) {
-  QueryContext ctx = NewContext();
+  TALLY_ASSIGN_OR_RETURN(QueryContext ctx, NewContext(insert.settings));
   const std::string table = QualifiedTableName(insert.database, insert.table, ctx);
   auto schema = db_->GetSchema(table);
   if (!schema.ok()) return absl::NotFoundError(absl::StrCat("Table ", ctx.current_database, ".", insert.table, " does not exist"));
@@ -231,7 +226,7 @@ absl::Status Session::RunInsert(const InsertQuery& insert, absl::string_view inp
                                                      " columns, the insert names ", names.size()));
     }
     for (size_t c = 0; c < names.size(); ++c) {
-      auto converted = ConvertTo(std::move(r.block.columns[c]), types[c]);
+      auto converted = ConvertColumn(std::move(r.block.columns[c]), types[c]);
       if (!converted.ok()) {
         return absl::InvalidArgumentError(absl::StrCat("INSERT ... SELECT: column ", names[c], ": ",
                                                        converted.status().message()));
@@ -241,8 +236,12 @@ absl::Status Session::RunInsert(const InsertQuery& insert, absl::string_view inp
   } else {
     absl::string_view data = insert.data;
     if (absl::StripAsciiWhitespace(data).empty()) data = input;
-    TALLY_ASSIGN_OR_RETURN(block, ParseInput(insert.format, data, names, types));
+    TALLY_ASSIGN_OR_RETURN(ParsedInput parsed, ParseInputWithPresence(insert.format, data, names, types));
+    block = std::move(parsed.block);
+    TALLY_RETURN_IF_ERROR(FillDefaults(*schema, ctx.params, &block, &parsed.omitted));
+    return db_->Insert(table, block);
   }
+  TALLY_RETURN_IF_ERROR(FillDefaults(*schema, ctx.params, &block, nullptr));
   return db_->Insert(table, block);
 }
 

@@ -19,6 +19,19 @@
 
 namespace tally::engine::sql {
 
+// Settings a session keeps (SET name = value) and a statement may override for itself
+// (SELECT ... SETTINGS name = value).
+struct Settings {
+  uint64_t max_memory_usage = 0;   // bytes; 0 = unlimited
+  double max_execution_time_s = 0;  // 0 = unlimited
+  uint64_t max_threads = 0;         // 0 = one per core
+  std::string default_format = "TabSeparated";
+  std::string timezone = "UTC";
+
+  // InvalidArgument for an unknown name or a value of the wrong kind.
+  absl::Status Set(const std::string& name, const format::Value& value);
+};
+
 class Session {
  public:
   using Sink = std::function<void(absl::string_view)>;
@@ -27,9 +40,11 @@ class Session {
 
   // {name:Type} placeholders take these values (text, converted to Type on use).
   void SetParameter(const std::string& name, std::string value) { params_[name] = std::move(value); }
-  // Settings: max_memory_usage, max_execution_time, output format default (`format`),
-  // session_timezone; unknown names are InvalidArgument.
-  absl::Status SetSetting(const std::string& name, const format::Value& value);
+  // Settings: max_memory_usage, max_execution_time, max_threads, output format default
+  // (`format`), session_timezone; unknown names are InvalidArgument.
+  absl::Status SetSetting(const std::string& name, const format::Value& value) {
+    return settings_.Set(name, value);
+  }
 
   // Runs every statement in `sql`. `input` is the data of an INSERT ... FORMAT whose data
   // is not in the query (stdin). A failing statement stops the run; the error names the
@@ -37,22 +52,20 @@ class Session {
   absl::Status Execute(absl::string_view sql, absl::string_view input, const Sink& sink);
 
   void Cancel() { cancelled_.store(true); }
-  const std::string& default_format() const { return default_format_; }
-  void set_default_format(std::string format) { default_format_ = std::move(format); }
+  const std::string& default_format() const { return settings_.default_format; }
+  void set_default_format(std::string format) { settings_.default_format = std::move(format); }
 
  private:
   absl::Status Run(const Statement& st, absl::string_view input, const Sink& sink);
   absl::Status RunInsert(const InsertQuery& insert, absl::string_view input);
   absl::Status Output(const ResultSet& result, const std::string& format, const Sink& sink, const ScanStats& stats);
-  QueryContext NewContext() const;
+  // A context with the session's settings, overridden by a statement's SETTINGS clause.
+  absl::StatusOr<QueryContext> NewContext(const SettingsClause& overrides = {}) const;
 
   Database* db_;
   absl::flat_hash_map<std::string, std::string> params_;
-  std::string default_format_ = "TabSeparated";
+  Settings settings_;
   std::string current_database_ = "default";
-  std::string timezone_ = "UTC";
-  uint64_t max_memory_usage_ = 0;
-  double max_execution_time_s_ = 0;
   std::atomic<bool> cancelled_{false};
 };
 

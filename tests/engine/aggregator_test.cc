@@ -192,19 +192,28 @@ std::map<std::string, Expected> Naive(const std::vector<Block>& blocks) {
   return groups;
 }
 
+// Aggregates `blocks` on `partials` aggregators, each taking a contiguous run of blocks,
+// then merges them into the first in order (as parallel scans do), so "first" and
+// "best on ties" semantics still see the rows in order.
 std::vector<Column> Aggregate(const std::vector<std::string>& key_types,
-                              const std::vector<Block>& blocks, Method* method) {
+                              const std::vector<Block>& blocks, size_t partials, Method* method) {
   std::vector<DataTypePtr> types;
   for (const std::string& t : key_types) types.push_back(T(t));
-  Aggregator agg(types, TestAggregates());
-  *method = agg.method();
-  for (const Block& b : blocks) {
+  std::vector<std::unique_ptr<Aggregator>> aggs;
+  const auto functions = TestAggregates();  // shared: partials merge only with the same ones
+  for (size_t i = 0; i < partials; ++i) aggs.push_back(std::make_unique<Aggregator>(types, functions));
+  *method = aggs[0]->method();
+  for (size_t i = 0; i < blocks.size(); ++i) {
+    const Block& b = blocks[i];
+    Aggregator& agg = *aggs[i * partials / blocks.size()];
     std::vector<ColumnArg> keys;
     for (const Column& k : b.keys) keys.push_back(ColumnArg{&k, false});
     ColumnArg v{&b.v, false}, u{&b.u, false}, tag{&b.tag, false};
     std::vector<std::vector<ColumnArg>> args = {{}, {v}, {v}, {v}, {u}, {tag, v}, {tag}, {u}};
     EXPECT_OK(agg.Add(keys, args, b.v.size()));
   }
+  Aggregator& agg = *aggs[0];
+  for (size_t i = 1; i < partials; ++i) EXPECT_OK(agg.MergeFrom(*aggs[i]));
   EXPECT_GT(agg.MemoryBytes(), agg.groups() * 8);
   absl::StatusOr<std::vector<Column>> out = agg.Finish();
   EXPECT_OK(out);
@@ -218,8 +227,10 @@ void CheckAgainstNaive(const std::vector<std::string>& key_types, Method want_me
                             key_types.size() > 1 ? ", ..." : ""));
   std::vector<Block> blocks = MakeBlocks(key_types, 100000, strings, seed);
   auto expected = Naive(blocks);
+  for (size_t partials : {1, 3}) {
+  SCOPED_TRACE(absl::StrCat(partials, " partial aggregators merged"));
   Method method;
-  std::vector<Column> out = Aggregate(key_types, blocks, &method);
+  std::vector<Column> out = Aggregate(key_types, blocks, partials, &method);
   EXPECT_EQ(method, want_method);
   const size_t nk = key_types.size();
   ASSERT_EQ(out.size(), nk + 8);
@@ -245,6 +256,7 @@ void CheckAgainstNaive(const std::vector<std::string>& key_types, Method want_me
     EXPECT_EQ(out[nk + 6].GetValue(g), Value::String(e.first_tag));
     EXPECT_EQ(out[nk + 7].GetValue(g), Value::UInt(e.distinct.size()));  // <= 50: exact
     if (::testing::Test::HasFailure()) break;
+  }
   }
 }
 
@@ -299,6 +311,17 @@ TEST(AggregatorTest, NoRowsWithoutKeysIsOneDefaultRow) {
   EXPECT_EQ(out[2].GetValue(0), Value::String(""));
   EXPECT_TRUE(std::isnan(out[3].GetValue(0).f));
   EXPECT_EQ(out[4].GetValue(0), Value::UInt(0));
+}
+
+TEST(AggregatorTest, MergeRejectsOtherAggregatesAndFinished) {
+  Aggregator a({T("UInt64")}, {Bind("count", {})});
+  Aggregator b({T("UInt64")}, {Bind("count", {})});  // equal, but other instances
+  EXPECT_STATUS(a.MergeFrom(b), absl::StatusCode::kInvalidArgument, "different aggregates");
+  auto count = Bind("count", {});
+  Aggregator c({T("UInt64")}, {count}), d({T("String")}, {count}), e({T("UInt64")}, {count});
+  EXPECT_STATUS(c.MergeFrom(d), absl::StatusCode::kInvalidArgument, "key types");
+  ASSERT_OK(e.Finish().status());
+  EXPECT_STATUS(c.MergeFrom(e), absl::StatusCode::kFailedPrecondition, "after Finish");
 }
 
 TEST(AggregatorTest, NoRowsWithKeysIsNoRows) {
