@@ -1,5 +1,6 @@
 #include "tools/local_shell.h"
 
+#include <signal.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -41,6 +42,10 @@ std::string HumanBytes(uint64_t bytes) {
   if (bytes < (1ull << 30)) return absl::StrFormat("%.1f MiB", bytes / 1048576.0);
   return absl::StrFormat("%.2f GiB", bytes / 1073741824.0);
 }
+
+// The session Ctrl-C cancels in the interactive shell. Session::Cancel only stores to a
+// lock-free atomic, which a signal handler may do.
+engine::sql::Session* g_interrupt_session = nullptr;
 
 }  // namespace
 
@@ -265,7 +270,15 @@ int RunLocal(int argc, char** argv) {
     return 0;
   }
   if (!interactive) return run(ReadAll(std::cin), "") ? 0 : 1;
-  std::printf("tally local on %s. SQL ends with ';'. Type .help for commands.\n", data_dir.c_str());
+  // Ctrl-C cancels the running query (the query fails with "Query was cancelled") and
+  // keeps the shell; .quit or Ctrl-D leave.
+  g_interrupt_session = &shell.session();
+  struct sigaction action = {};
+  action.sa_handler = [](int) { g_interrupt_session->Cancel(); };
+  action.sa_flags = SA_RESTART;
+  sigaction(SIGINT, &action, nullptr);
+  std::printf("tally local on %s. SQL ends with ';'. Ctrl-C cancels a query. Type .help for commands.\n",
+              data_dir.c_str());
   std::string line, pending;
   while (true) {
     std::printf(pending.empty() ? "tally> " : "    -> ");

@@ -1,0 +1,183 @@
+// SELECT execution through a Session on an in-memory database: parallel scans agree with
+// one thread, subqueries, INTERVAL rewrites, DEFAULT expressions, per-statement settings
+// and cancellation.
+#include "engine/sql/select.h"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <chrono>
+#include <thread>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "engine/mem_env.h"
+#include "engine/sql/session.h"
+#include "tests/metering_data.h"
+#include "tests/test_util.h"
+
+namespace tally::engine::sql {
+namespace {
+
+class SelectTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto db = Database::Open("db", {.env = &env_});
+    ASSERT_OK(db);
+    db_ = std::move(*db);
+    session_ = std::make_unique<Session>(db_.get());
+  }
+
+  // The statement's TabSeparated output, or "error: <message>".
+  std::string Run(const std::string& sql, absl::string_view input = "") {
+    std::string out;
+    absl::Status s = session_->Execute(sql, input, [&](absl::string_view chunk) { absl::StrAppend(&out, chunk); });
+    return s.ok() ? out : absl::StrCat("error: ", s.message());
+  }
+
+  // A metering table of several parts, in small granules so scans have many chunks.
+  void MakeEvents() {
+    format::TableSchema schema = testing_data::MeteringSchema();
+    schema.index_granularity = 512;
+    ASSERT_OK(db_->CreateTable("events", schema));
+    for (uint64_t seed = 1; seed <= 4; ++seed) {
+      ASSERT_OK(db_->Insert("events", testing_data::MeteringBlock(30000, seed, 1790812800, 45 * 86400)));
+    }
+  }
+
+  MemEnv env_;
+  std::unique_ptr<Database> db_;
+  std::unique_ptr<Session> session_;
+};
+
+TEST_F(SelectTest, ThreadsGiveTheSameAnswersAsOneThread) {
+  MakeEvents();
+  const char* queries[] = {
+      "SELECT count(), sum(value), min(time), max(time), uniqExact(user_id) FROM events",
+      "SELECT tenant, count(), sum(value), avg(value) FROM events GROUP BY tenant ORDER BY tenant",
+      "SELECT status, metric, count() AS c FROM events WHERE value > 100 GROUP BY status, metric ORDER BY status, metric",
+      "SELECT path, uniqExact(user_id), uniq(user_id), max(time) FROM events GROUP BY path ORDER BY path",
+      "SELECT toStartOfDay(time) AS d, max(value), any(tenant) = any(tenant) FROM events GROUP BY d ORDER BY d",
+      "SELECT region, countIf(status >= 500) FROM events GROUP BY region ORDER BY region",
+      // A plain SELECT keeps the scan order without ORDER BY.
+      "SELECT time, tenant, value FROM events WHERE status = 404",
+      "SELECT id FROM events WHERE tenant = 'tenant_3' AND value < 50",
+      "SELECT number * 3 FROM numbers(300000) WHERE number % 7 = 0",
+      "SELECT sum(number), count() FROM numbers(1000000)",
+  };
+  for (const char* q : queries) {
+    SCOPED_TRACE(q);
+    std::string one = Run(absl::StrCat(q, " SETTINGS max_threads = 1"));
+    ASSERT_FALSE(absl::StartsWith(one, "error:")) << one;
+    EXPECT_GT(one.size(), 0u);
+    for (int threads : {2, 3, 8}) {
+      EXPECT_EQ(Run(absl::StrCat(q, " SETTINGS max_threads = ", threads)), one) << threads << " threads";
+    }
+  }
+}
+
+TEST_F(SelectTest, MemoryLimitCountsEveryThread) {
+  MakeEvents();
+  std::string out = Run("SELECT id, count() FROM events GROUP BY id SETTINGS max_threads = 2, max_memory_usage = 1000000");
+  EXPECT_TRUE(absl::StrContains(out, "Memory limit (for query) exceeded")) << out;
+}
+
+TEST_F(SelectTest, InSubqueryAndScalarSubquery) {
+  MakeEvents();
+  // IN (SELECT ...) agrees with the same set written out.
+  std::string tenants = Run("SELECT tenant FROM events WHERE status = 503 GROUP BY tenant ORDER BY count() DESC LIMIT 2");
+  std::vector<std::string> names = absl::StrSplit(tenants, '\n', absl::SkipEmpty());
+  ASSERT_EQ(names.size(), 2u);
+  EXPECT_EQ(Run("SELECT count() FROM events WHERE tenant IN (SELECT tenant FROM events WHERE status = 503 "
+                "GROUP BY tenant ORDER BY count() DESC LIMIT 2)"),
+            Run(absl::StrCat("SELECT count() FROM events WHERE tenant IN ('", names[0], "', '", names[1], "')")));
+  EXPECT_EQ(Run("SELECT 3 IN (SELECT number FROM numbers(5)), 7 NOT IN (SELECT number FROM numbers(5))"), "1\t1\n");
+  // A scalar subquery is a Nullable constant, NULL when it has no rows.
+  EXPECT_EQ(Run("SELECT (SELECT max(number) FROM numbers(10)) AS m, toTypeName(m)"), "9\tNullable(UInt64)\n");
+  EXPECT_EQ(Run("SELECT (SELECT 1 WHERE 0) AS x, toTypeName(x)"), "\\N\tNullable(UInt8)\n");
+  EXPECT_EQ(Run("SELECT (SELECT number FROM numbers(3))"),
+            "error: Scalar subquery returned more than one row (line 1, column 8)");
+  EXPECT_TRUE(absl::StrContains(Run("SELECT 1 IN (SELECT 1, 2)"), "returns 2 columns; one is expected"));
+  // The last hour of data: the scalar bound also prunes.
+  std::string last_hour = Run("SELECT count() FROM events WHERE time > (SELECT max(time) FROM events) - INTERVAL 1 HOUR");
+  std::string max_time = Run("SELECT toUnixTimestamp(max(time)) FROM events");
+  EXPECT_EQ(last_hour, Run(absl::StrCat("SELECT countIf(toUnixTimestamp(time) > ", std::stoll(max_time) - 3600,
+                                        ") FROM events")));
+  std::string plan = Run("EXPLAIN SELECT count() FROM events WHERE time > (SELECT max(time) FROM events) - INTERVAL 1 HOUR");
+  EXPECT_TRUE(absl::StrContains(plan, absl::StrCat("Conditions: (", std::stoll(max_time) - 3600, ", +inf) on time")))
+      << plan;
+}
+
+TEST_F(SelectTest, ToStartOfIntervalTakesAnInterval) {
+  EXPECT_EQ(Run("SELECT toStartOfInterval(toDateTime('2026-10-01 10:17:31'), INTERVAL 5 minute), "
+                "toStartOfInterval(toDateTime('2026-10-01 10:17:31'), toIntervalHour(2)), "
+                "toStartOfInterval(toDateTime64('2026-10-01 10:17:31.123456', 6), INTERVAL 100 millisecond)"),
+            "2026-10-01 10:15:00\t2026-10-01 10:00:00\t2026-10-01 10:17:31.100000\n");
+  EXPECT_EQ(Run("SELECT toStartOfInterval(toDateTime('2026-10-01 20:17:31', 'UTC'), INTERVAL 1 day, 'Asia/Tokyo')"),
+            "2026-10-02 00:00:00\n");
+  EXPECT_EQ(Run("SELECT toDateTime('2026-10-01 10:17:31') - INTERVAL 3 hour, INTERVAL 1 week + toDate('2026-10-01')"),
+            "2026-10-01 07:17:31\t2026-10-08\n");
+}
+
+TEST_F(SelectTest, DefaultExpressionsFillLeftOutColumnsAndOmittedFields) {
+  ASSERT_EQ(Run("CREATE TABLE d (time DateTime, tenant LowCardinality(String) DEFAULT 'anon', "
+                "day Date DEFAULT toDate(time), v UInt64 DEFAULT 7 * 6, "
+                "label String DEFAULT concat(tenant, '-', toString(v))) ENGINE = MergeTree ORDER BY time"),
+            "");
+  EXPECT_EQ(Run("INSERT INTO d (time) VALUES ('2026-10-01 10:20:30')"), "");
+  EXPECT_EQ(Run("INSERT INTO d FORMAT JSONEachRow",
+                "{\"time\":\"2026-10-02 01:02:03\",\"v\":5}\n{\"time\":\"2026-10-03 01:02:03\",\"tenant\":\"acme\"}\n"),
+            "");
+  EXPECT_EQ(Run("INSERT INTO d (time, tenant) SELECT toDateTime('2026-10-04 00:00:00'), 'x'"), "");
+  EXPECT_EQ(Run("SELECT * FROM d ORDER BY time"),
+            "2026-10-01 10:20:30\tanon\t2026-10-01\t42\tanon-42\n"
+            "2026-10-02 01:02:03\tanon\t2026-10-02\t5\tanon-5\n"
+            "2026-10-03 01:02:03\tacme\t2026-10-03\t42\tacme-42\n"
+            "2026-10-04 00:00:00\tx\t2026-10-04\t42\tx-42\n");
+  EXPECT_TRUE(absl::StrContains(Run("SHOW CREATE TABLE d"), "`day` Date DEFAULT toDate(time)"));
+  EXPECT_TRUE(absl::StrContains(Run("DESCRIBE TABLE d"), "day\tDate\tDEFAULT\ttoDate(time)"));
+}
+
+TEST_F(SelectTest, BadDefaultExpressionsAreRejectedAtCreate) {
+  EXPECT_EQ(Run("CREATE TABLE e (a UInt8 DEFAULT b, b UInt8 DEFAULT a) ENGINE = MergeTree ORDER BY tuple()"),
+            "error: DEFAULT expressions of columns `a`, `b` depend on each other in a cycle");
+  EXPECT_TRUE(absl::StrContains(Run("CREATE TABLE e (a UInt8 DEFAULT 'x') ENGINE = MergeTree ORDER BY tuple()"),
+                                "column `a` DEFAULT 'x': CAST: cannot parse 'x' as UInt8"));
+  EXPECT_TRUE(absl::StrContains(Run("CREATE TABLE e (a UInt8 DEFAULT zz + 1) ENGINE = MergeTree ORDER BY tuple()"),
+                                "Unknown identifier `zz`"));
+  EXPECT_TRUE(absl::StrContains(Run("CREATE TABLE e (a UInt8 DEFAULT sum(1)) ENGINE = MergeTree ORDER BY tuple()"),
+                                "aggregate functions are not allowed"));
+  EXPECT_TRUE(absl::StrContains(Run("CREATE TABLE e (a UInt8 MATERIALIZED 1) ENGINE = MergeTree ORDER BY tuple()"),
+                                "MATERIALIZED columns are not supported yet"));
+  EXPECT_EQ(Run("SHOW TABLES"), "");
+}
+
+TEST_F(SelectTest, SettingsClauseAppliesToItsStatementOnly) {
+  EXPECT_EQ(Run("SELECT count() FROM numbers(100000) SETTINGS max_memory_usage = 100000, max_threads = 1"),
+            "100000\n") << "count() keeps one state";
+  EXPECT_TRUE(absl::StrContains(Run("SELECT number FROM numbers(100000) SETTINGS max_memory_usage = 1000"),
+                                "Memory limit (for query) exceeded"));
+  EXPECT_EQ(Run("SELECT count() FROM numbers(100000)"), "100000\n");
+  EXPECT_TRUE(absl::StrContains(Run("SELECT 1 SETTINGS no_such_setting = 1"), "Unknown setting 'no_such_setting'"));
+  EXPECT_TRUE(absl::StrContains(Run("SET max_threads = 'many'"), "max_threads takes a non-negative integer"));
+}
+
+TEST_F(SelectTest, CancelStopsARunningQuery) {
+  std::atomic<bool> done{false};
+  std::thread canceller([&] {
+    // Cancel repeatedly until the query has seen it (it may not have started yet).
+    while (!done.load()) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      session_->Cancel();
+    }
+  });
+  // Far more rows than can be summed before the backstop limit.
+  std::string out = Run("SELECT sum(number) FROM numbers(1000000000000) SETTINGS max_execution_time = 120");
+  done = true;
+  canceller.join();
+  EXPECT_EQ(out, "error: Query was cancelled");
+}
+
+}  // namespace
+}  // namespace tally::engine::sql
