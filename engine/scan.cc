@@ -1,5 +1,7 @@
 #include "engine/scan.h"
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 #include "format/status_macros.h"
 
@@ -77,6 +79,14 @@ absl::StatusOr<std::unique_ptr<ScanCursor>> ScanCursor::Make(const format::Table
     if (c < 0) return absl::NotFoundError(absl::StrCat("scan: no column '", name, "'"));
     cursor->output_columns_.push_back(c);
   }
+  for (const std::string& name : cursor->options_.filter_columns) {
+    int c = schema.FindColumn(name);
+    if (c < 0) return absl::NotFoundError(absl::StrCat("scan: no filter column '", name, "'"));
+    if (std::find(cursor->filter_columns_.begin(), cursor->filter_columns_.end(), c) != cursor->filter_columns_.end()) {
+      return absl::InvalidArgumentError(absl::StrCat("scan: filter column '", name, "' named twice"));
+    }
+    cursor->filter_columns_.push_back(c);
+  }
   for (const ColumnRange& r : cursor->options_.ranges) {
     int c = schema.FindColumn(r.column);
     if (c < 0) return absl::NotFoundError(absl::StrCat("scan: range on unknown column '", r.column, "'"));
@@ -134,6 +144,7 @@ std::vector<std::unique_ptr<ScanCursor>> ScanCursor::Split(size_t n) {
     sibling->options_ = options_;
     sibling->output_columns_ = output_columns_;
     sibling->range_columns_ = range_columns_;
+    sibling->filter_columns_ = filter_columns_;
     sibling->plan_ = plan_;
     sibling->cursors_.resize(parts_.size());
     for (auto& per_part : sibling->cursors_) per_part.resize(schema_.columns.size());
@@ -179,10 +190,11 @@ absl::StatusOr<bool> ScanCursor::Next(Block* out) {
     std::vector<Column> columns(schema_.columns.size());
     std::vector<bool> have(schema_.columns.size(), false);
     format::PodVector<uint8_t> mask;
-    bool filtered = !options_.ranges.empty() && options_.filter_rows;
+    const bool by_ranges = !options_.ranges.empty() && options_.filter_rows;
+    const bool filtered = by_ranges || options_.row_filter != nullptr;
     uint64_t matching = rows;
-    if (filtered) {
-      mask.resize(rows, 1);
+    if (filtered) mask.resize(rows, 1);
+    if (by_ranges) {
       for (size_t r = 0; r < options_.ranges.size(); ++r) {
         int c = range_columns_[r];
         if (!have[c]) {
@@ -191,6 +203,23 @@ absl::StatusOr<bool> ScanCursor::Next(Block* out) {
         }
         FilterColumn(columns[c], options_.ranges[r], &mask);
       }
+    }
+    if (options_.row_filter != nullptr) {
+      // The filter's columns are lent to it in a block and taken back.
+      Block filter_block;
+      for (int c : filter_columns_) {
+        if (!have[c]) {
+          TALLY_RETURN_IF_ERROR(ReadColumn(chunk.part, c, chunk.granule_begin, chunk.granule_end, &columns[c]));
+          have[c] = true;
+        }
+        filter_block.names.push_back(schema_.columns[c].name);
+        filter_block.columns.push_back(std::move(columns[c]));
+      }
+      absl::Status s = options_.row_filter(filter_block, &mask);
+      for (size_t i = 0; i < filter_columns_.size(); ++i) columns[filter_columns_[i]] = std::move(filter_block.columns[i]);
+      TALLY_RETURN_IF_ERROR(s);
+    }
+    if (filtered) {
       matching = 0;
       for (uint8_t m : mask) matching += m;
       if (matching == 0) continue;  // the other columns are never read

@@ -13,12 +13,14 @@
 #define TALLY_ENGINE_SCAN_H_
 
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
 #include "engine/block.h"
+#include "format/pod_vector.h"
 #include "engine/part.h"
 #include "engine/range_filter.h"
 #include "format/table_schema.h"
@@ -33,6 +35,12 @@ struct ScanOptions {
   // false: the ranges only prune parts and granules, and every row of a surviving granule
   // is returned (the caller filters, e.g. with the query's full WHERE).
   bool filter_rows = true;
+  // A row filter run before the other columns are read (PREWHERE): it gets a block of
+  // `filter_columns` (in that order) for the chunk's rows and clears mask[i] for rows that
+  // fail. The other columns are read only for chunks with a surviving row. May be called
+  // from several threads at once (one per split cursor).
+  std::vector<std::string> filter_columns;
+  std::function<absl::Status(const Block& block, format::PodVector<uint8_t>* mask)> row_filter;
   // Rows a thread takes at a time after Split: long enough that a thread decodes whole
   // column blocks, short enough that threads finish close together.
   uint64_t task_rows = uint64_t{1} << 20;
@@ -88,6 +96,7 @@ class ScanCursor {
   ScanOptions options_;
   std::vector<int> output_columns_;  // schema indexes
   std::vector<int> range_columns_;   // schema index of each range
+  std::vector<int> filter_columns_;  // schema indexes of options_.filter_columns
   std::shared_ptr<SharedPlan> plan_;
   size_t task_next_ = 0, task_end_ = 0;  // chunks of the task in hand
   uint64_t last_chunk_ = 0;

@@ -159,6 +159,44 @@ absl::Status ForEachBlock(Source& source, const ExpressionPtr& where, const Para
   return absl::OkStatus();
 }
 
+// The source columns among `names` (as written: "t.col" or "col"), each once, in order.
+std::vector<std::string> SourceColumns(const std::vector<std::string>& names, const SourceCatalog& catalog) {
+  std::vector<std::string> out;
+  auto known = [&](const std::string& n) { return std::find(catalog.names.begin(), catalog.names.end(), n) != catalog.names.end(); };
+  for (const std::string& w : names) {
+    std::string name = w;
+    if (!known(name)) {
+      size_t dot = w.rfind('.');
+      if (dot != std::string::npos) name = w.substr(dot + 1);
+    }
+    if (known(name) && std::find(out.begin(), out.end(), name) == out.end()) out.push_back(name);
+  }
+  return out;
+}
+
+Scope ScopeOf(const std::vector<std::string>& columns, const SourceCatalog& catalog) {
+  Scope scope;
+  for (const std::string& c : columns) {
+    scope.Add(c, catalog.types[std::find(catalog.names.begin(), catalog.names.end(), c) - catalog.names.begin()]);
+  }
+  return scope;
+}
+
+// mask[r] &= the filter's value for row r (NULL is false).
+absl::Status AndMask(const Evaluated& m, size_t rows, format::PodVector<uint8_t>* mask) {
+  bool all = false;
+  TALLY_ASSIGN_OR_RETURN(std::vector<uint32_t> selected, Selected(m, rows, &all));
+  if (all) return absl::OkStatus();
+  uint8_t* out = mask->data();
+  size_t next = 0;
+  for (uint32_t r : selected) {
+    for (; next < r; ++next) out[next] = 0;
+    next = r + 1;
+  }
+  for (; next < rows; ++next) out[next] = 0;
+  return absl::OkStatus();
+}
+
 void CollectIdentifiers(const ExprPtr& e, std::vector<std::string>* out) {
   if (e == nullptr) return;
   if (e->kind == Expr::Kind::kIdentifier) out->push_back(absl::StrJoin(e->parts, "."));
@@ -248,27 +286,33 @@ absl::StatusOr<ResultSet> ExecuteSelect(const SelectQuery& q, QueryContext& ctx)
   for (const auto* list : {&group_by, &limit_by, &order_exprs}) {
     for (const ExprPtr& e : *list) CollectIdentifiers(e, &wanted);
   }
-  std::vector<std::string> read;
-  for (const std::string& w : wanted) {
-    std::string name = w;
-    if (std::find(catalog.names.begin(), catalog.names.end(), name) == catalog.names.end()) {
-      size_t dot = w.rfind('.');
-      if (dot != std::string::npos) name = w.substr(dot + 1);
-    }
-    if (std::find(catalog.names.begin(), catalog.names.end(), name) != catalog.names.end() &&
-        std::find(read.begin(), read.end(), name) == read.end()) {
-      read.push_back(name);
-    }
-  }
+  std::vector<std::string> read = SourceColumns(wanted, catalog);
   if (read.empty() && !catalog.names.empty()) read.push_back(catalog.cheapest_column);
-  Scope scope;
-  for (const std::string& r : read) scope.Add(r, catalog.types[std::find(catalog.names.begin(), catalog.names.end(), r) - catalog.names.begin()]);
+  const Scope scope = ScopeOf(read, catalog);
 
   ExpressionPtr where_expr;
   if (where) {
     TALLY_ASSIGN_OR_RETURN(where_expr, Bind(*where, scope, ctx.params));
   }
-  TALLY_ASSIGN_OR_RETURN(std::unique_ptr<Source> source, OpenSource(catalog, read, where, ctx));
+  // A table scan runs the WHERE itself, on the columns it reads, before reading the others
+  // (PREWHERE): needle look-ups then decode only the filter columns of most granules.
+  PushedFilter pushed;
+  if (where && catalog.kind == SourceCatalog::Kind::kTable) {
+    std::vector<std::string> where_ids;
+    CollectIdentifiers(where, &where_ids);
+    pushed.columns = SourceColumns(where_ids, catalog);
+  }
+  if (!pushed.columns.empty()) {
+    TALLY_ASSIGN_OR_RETURN(ExpressionPtr filter, Bind(*where, ScopeOf(pushed.columns, catalog), ctx.params));
+    const QueryContext* limits = &ctx;
+    pushed.row_filter = [filter, limits](const Block& block, format::PodVector<uint8_t>* mask) -> absl::Status {
+      TALLY_RETURN_IF_ERROR(limits->CheckLimits());
+      TALLY_ASSIGN_OR_RETURN(Evaluated m, filter->Evaluate(block));
+      return AndMask(m, block.rows(), mask);
+    };
+  }
+  TALLY_ASSIGN_OR_RETURN(std::unique_ptr<Source> source, OpenSource(catalog, read, where, pushed, ctx));
+  if (pushed.row_filter) where_expr = nullptr;  // the scan applies it
 
   // Aggregation?
   std::vector<ExprPtr> agg_calls;

@@ -300,7 +300,7 @@ std::vector<ColumnRange> ExtractRanges(const ExprPtr& where, const SourceCatalog
 }
 
 absl::StatusOr<std::unique_ptr<Source>> OpenSource(const SourceCatalog& catalog, const std::vector<std::string>& columns,
-                                                   const ExprPtr& where, QueryContext& ctx) {
+                                                   const ExprPtr& where, const PushedFilter& pushed, QueryContext& ctx) {
   switch (catalog.kind) {
     case SourceCatalog::Kind::kNumbers:
       return std::unique_ptr<Source>(new NumbersSource(catalog.numbers));
@@ -318,6 +318,8 @@ absl::StatusOr<std::unique_ptr<Source>> OpenSource(const SourceCatalog& catalog,
       options.columns = columns;
       options.ranges = ExtractRanges(where, catalog, ctx.params);
       options.filter_rows = false;
+      options.filter_columns = pushed.columns;
+      options.row_filter = pushed.row_filter;
       TALLY_ASSIGN_OR_RETURN(auto cursor, ctx.db->Scan(catalog.table, std::move(options)));
       ctx.stats = cursor->stats();
       return std::unique_ptr<Source>(new ScanSource(std::move(cursor)));

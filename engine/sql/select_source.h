@@ -5,6 +5,7 @@
 #ifndef TALLY_ENGINE_SQL_SELECT_SOURCE_H_
 #define TALLY_ENGINE_SQL_SELECT_SOURCE_H_
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -46,12 +47,18 @@ class Source {
   virtual uint64_t last_sequence() const { return 0; }
 };
 
+// A row filter a table scan applies before reading the other columns (see ScanOptions).
+struct PushedFilter {
+  std::vector<std::string> columns;
+  std::function<absl::Status(const Block& block, format::PodVector<uint8_t>* mask)> row_filter;
+};
+
 absl::StatusOr<SourceCatalog> ResolveSource(const SelectQuery& query, QueryContext& ctx);
 
 // Opens the source reading `columns`; a table source prunes with the ranges found in
-// `where` (which the caller still applies in full).
+// `where` and runs `pushed` (when set) on its rows; otherwise the caller applies `where`.
 absl::StatusOr<std::unique_ptr<Source>> OpenSource(const SourceCatalog& catalog, const std::vector<std::string>& columns,
-                                                   const ExprPtr& where, QueryContext& ctx);
+                                                   const ExprPtr& where, const PushedFilter& pushed, QueryContext& ctx);
 
 // Conjuncts of `where` of the form column <op> constant (and IN lists) on table columns.
 std::vector<ColumnRange> ExtractRanges(const ExprPtr& where, const SourceCatalog& catalog, const QueryParams& params);
