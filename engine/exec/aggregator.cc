@@ -36,11 +36,24 @@ Aggregator::Method ChooseMethod(const std::vector<DataTypePtr>& keys) {
     return Method::kSerialized;
   }
   size_t width = 0;
+  bool all_fixed = true;
   for (const DataTypePtr& t : keys) {
-    if (!t->is_fixed_width()) return Method::kSerialized;
+    all_fixed &= t->is_fixed_width();
     width += t->fixed_width();
   }
-  return width <= 8 ? Method::kFixed : Method::kSerialized;
+  if (all_fixed) return width <= 8 ? Method::kFixed : Method::kSerialized;
+  // LowCardinality keys take 4 bytes of codes; the others their width (Nullable: no).
+  size_t bytes = 0;
+  for (const DataTypePtr& t : keys) {
+    if (t->id() == TypeId::kLowCardinality) {
+      bytes += 4;
+    } else if (t->is_fixed_width() && t->id() != TypeId::kNullable) {
+      bytes += t->fixed_width();
+    } else {
+      return Method::kSerialized;
+    }
+  }
+  return bytes <= 8 ? Method::kPacked : Method::kSerialized;
 }
 
 // A single key's values: a Nullable column's children[0], else the column.
@@ -67,6 +80,7 @@ Aggregator::Aggregator(std::vector<DataTypePtr> key_types,
   for (const DataTypePtr& t : key_types_) key_columns_.push_back(Column::Make(t));
   method_ = ChooseMethod(key_types_);
   if (method_ == Method::kNoKeys) NewGroup({}, 0);
+  if (method_ == Method::kPacked) key_codes_.resize(key_types_.size());
 }
 
 Aggregator::~Aggregator() {
@@ -186,6 +200,9 @@ void Aggregator::FindPlaces(absl::Span<const ColumnArg> keys, size_t rows) {
       break;
     case Method::kString:
       PlacesString(keys, rows);
+      break;
+    case Method::kPacked:
+      PlacesPacked(keys, rows);
       break;
     case Method::kSerialized:
     case Method::kNoKeys:
@@ -344,6 +361,97 @@ void Aggregator::PlacesSerialized(absl::Span<const ColumnArg> keys, size_t rows)
   }
 }
 
+const std::vector<uint32_t>& Aggregator::CodesFor(size_t k, const Column& c) {
+  KeyCodes& codes = key_codes_[k];
+  for (auto it = codes.dictionaries.rbegin(); it != codes.dictionaries.rend(); ++it) {
+    if (it->first == c.dictionary) return it->second;
+  }
+  if (codes.dictionaries.size() >= kMaxDictionaries) codes.dictionaries.erase(codes.dictionaries.begin());
+  // Codes start at 1; a Nullable LowCardinality's NULL (entry 0) is UINT32_MAX.
+  const bool nullable = c.type->is_nullable_low_cardinality();
+  std::vector<uint32_t> entry_codes(c.dictionary->size());
+  for (size_t i = 0; i < entry_codes.size(); ++i) {
+    if (nullable && i == 0) {
+      entry_codes[i] = UINT32_MAX;
+      continue;
+    }
+    auto [it, inserted] = codes.by_string.try_emplace(std::string(c.dictionary->StringAt(i)), 0);
+    if (inserted) it->second = static_cast<uint32_t>(codes.by_string.size());
+    entry_codes[i] = it->second;
+  }
+  codes.dictionaries.emplace_back(c.dictionary, std::move(entry_codes));
+  return codes.dictionaries.back().second;
+}
+
+namespace {
+
+// packed[r] |= code of row r << shift, for index type I.
+template <typename I>
+void PackCodes(const Column& c, const ColumnArg& arg, const uint32_t* codes, size_t shift, size_t rows,
+               uint64_t* packed) {
+  const I* index = reinterpret_cast<const I*>(c.data.data());
+  if (arg.is_const) {
+    const uint64_t code = uint64_t{codes[index[0]]} << shift;
+    for (size_t r = 0; r < rows; ++r) packed[r] |= code;
+    return;
+  }
+  for (size_t r = 0; r < rows; ++r) packed[r] |= uint64_t{codes[index[r]]} << shift;
+}
+
+template <typename T>
+void PackValues(const Column& c, const ColumnArg& arg, size_t shift, size_t rows, uint64_t* packed) {
+  const T* v = c.values<T>();
+  for (size_t r = 0; r < rows; ++r) packed[r] |= uint64_t{v[arg.row(r)]} << shift;
+}
+
+}  // namespace
+
+void Aggregator::PlacesPacked(absl::Span<const ColumnArg> keys, size_t rows) {
+  packed_.assign(rows, 0);
+  size_t shift = 0;
+  for (size_t k = 0; k < keys.size(); ++k) {
+    const Column& c = *keys[k].column;
+    if (c.type->id() == TypeId::kLowCardinality) {
+      const uint32_t* codes = CodesFor(k, c).data();
+      switch (c.index_width) {
+        case 1:
+          PackCodes<uint8_t>(c, keys[k], codes, shift, rows, packed_.data());
+          break;
+        case 2:
+          PackCodes<uint16_t>(c, keys[k], codes, shift, rows, packed_.data());
+          break;
+        default:
+          PackCodes<uint32_t>(c, keys[k], codes, shift, rows, packed_.data());
+          break;
+      }
+      shift += 32;
+      continue;
+    }
+    switch (c.type->fixed_width()) {
+      case 1:
+        PackValues<uint8_t>(c, keys[k], shift, rows, packed_.data());
+        break;
+      case 2:
+        PackValues<uint16_t>(c, keys[k], shift, rows, packed_.data());
+        break;
+      default:
+        PackValues<uint32_t>(c, keys[k], shift, rows, packed_.data());
+        break;
+    }
+    shift += c.type->fixed_width() * 8;
+  }
+  uint64_t last_key = 0;
+  uint8_t* last = nullptr;
+  for (size_t r = 0; r < rows; ++r) {
+    const uint64_t key = packed_[r];
+    if (last == nullptr || key != last_key) {
+      last = FindOrAddFixed(key, keys, r);
+      last_key = key;
+    }
+    places_[r] = last;
+  }
+}
+
 absl::StatusOr<std::vector<Column>> Aggregator::Finish() {
   if (finished_) return absl::FailedPreconditionError("aggregator: Finish called twice");
   std::vector<Column> out = std::move(key_columns_);
@@ -362,7 +470,11 @@ size_t Aggregator::MemoryBytes() const {
              (groups_.capacity() + places_.capacity() + direct_.capacity()) * sizeof(uint8_t*);
   n += fixed_.capacity() * (sizeof(std::pair<uint64_t, uint8_t*>) + 1);
   n += bytes_.capacity() * (sizeof(std::pair<absl::string_view, uint8_t*>) + 1);
-  n += key_buffer_.capacity();
+  n += key_buffer_.capacity() + packed_.capacity() * sizeof(uint64_t);
+  for (const KeyCodes& codes : key_codes_) {
+    n += codes.by_string.capacity() * (sizeof(std::pair<std::string, uint32_t>) + 1);
+    for (const auto& d : codes.dictionaries) n += d.second.capacity() * sizeof(uint32_t);
+  }
   for (const DictionaryGroups& d : dictionaries_) n += d.places.capacity() * sizeof(uint8_t*);
   if (finished_) return n;
   for (const Column& k : key_columns_) n += k.ByteSize();

@@ -15,6 +15,11 @@
 //                    dictionary (blocks of one part share theirs), resolved through the
 //                    dictionary strings so different dictionaries agree
 //   kString          one String key: hash map of the key bytes (copied into the arena)
+//   kPacked          several keys, some LowCardinality, the rest non-nullable fixed-width,
+//                    whose codes fit 64 bits together: each LowCardinality key becomes a
+//                    32-bit code (a per-query number for each distinct string, found once
+//                    per dictionary entry), packed with the others: hash map uint64 -> group
+//                    (GROUP BY tenant, metric)
 //   kSerialized      anything else: the keys' prefix-free encoding (SerializeRow), hashed
 //
 // A single Nullable key gives NULL its own group. Rows with equal consecutive keys reuse
@@ -42,7 +47,7 @@ namespace tally::engine::exec {
 
 class Aggregator {
  public:
-  enum class Method { kNoKeys, kDirect, kFixed, kLowCardinality, kString, kSerialized };
+  enum class Method { kNoKeys, kDirect, kFixed, kLowCardinality, kString, kPacked, kSerialized };
 
   Aggregator(std::vector<format::DataTypePtr> key_types,
              std::vector<std::shared_ptr<const AggregateFunction>> aggregates);
@@ -92,6 +97,9 @@ class Aggregator {
   void PlacesLowCardinality(absl::Span<const ColumnArg> keys, size_t rows);
   void PlacesString(absl::Span<const ColumnArg> keys, size_t rows);
   void PlacesSerialized(absl::Span<const ColumnArg> keys, size_t rows);
+  void PlacesPacked(absl::Span<const ColumnArg> keys, size_t rows);
+  // kPacked: the code of each entry of `c`'s dictionary for LowCardinality key k.
+  const std::vector<uint32_t>& CodesFor(size_t k, const format::Column& c);
   uint8_t* FindOrAddFixed(uint64_t key, absl::Span<const ColumnArg> keys, size_t row);
   uint8_t* FindOrAddBytes(absl::string_view key, absl::Span<const ColumnArg> keys, size_t row);
   uint8_t* NullGroup(absl::Span<const ColumnArg> keys, size_t row);
@@ -119,6 +127,14 @@ class Aggregator {
   absl::flat_hash_map<absl::string_view, uint8_t*> bytes_;  // kString, kSerialized, kLowCardinality
   std::vector<DictionaryGroups> dictionaries_;              // kLowCardinality, most recent last
   std::string key_buffer_;                                  // kSerialized
+  // kPacked, per key: the codes given to strings so far (LowCardinality keys), and the
+  // codes of recent dictionaries' entries (0 = not looked up yet).
+  struct KeyCodes {
+    absl::flat_hash_map<std::string, uint32_t> by_string;
+    std::vector<std::pair<std::shared_ptr<const format::Column>, std::vector<uint32_t>>> dictionaries;
+  };
+  std::vector<KeyCodes> key_codes_;
+  std::vector<uint64_t> packed_;  // kPacked: per row of the current block
 
   mutable size_t heap_bytes_ = 0;  // of all states, at the last refresh
   mutable size_t rows_since_heap_scan_ = 0;

@@ -291,6 +291,12 @@ TEST(AggregatorTest, ThreeSmallKeysArePacked) {
 TEST(AggregatorTest, StringAndIntegerKeys) {
   CheckAgainstNaive({"String", "UInt32"}, Method::kSerialized, 15, 30);
 }
+TEST(AggregatorTest, TwoLowCardinalityKeysArePacked) {
+  CheckAgainstNaive({"LowCardinality(String)", "LowCardinality(Nullable(String))"}, Method::kPacked, 17, 30);
+}
+TEST(AggregatorTest, LowCardinalityAndSmallKeysArePacked) {
+  CheckAgainstNaive({"UInt16", "LowCardinality(String)", "Bool"}, Method::kPacked, 18, 30);
+}
 TEST(AggregatorTest, ThreeKeysWithLowCardinalityAndNulls) {
   CheckAgainstNaive({"LowCardinality(String)", "Int64", "Nullable(String)"}, Method::kSerialized,
                     16, 20);
