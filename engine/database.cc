@@ -4,6 +4,7 @@
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/match.h"
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
@@ -24,6 +25,23 @@ namespace {
 
 constexpr char kTablesDir[] = "tables";
 constexpr char kDetachedDir[] = "detached";
+
+absl::Status CheckDatabaseName(const std::string& name) {
+  if (name.empty()) return absl::InvalidArgumentError("a database needs a name");
+  for (char c : name) {
+    if (!absl::ascii_isalnum(static_cast<unsigned char>(c)) && c != '_') {
+      return absl::InvalidArgumentError(absl::StrCat("database name '", name,
+                                                     "': only letters, digits and '_' are allowed"));
+    }
+  }
+  return absl::OkStatus();
+}
+
+// "db.t" -> "db"; "t" -> "default".
+std::string DatabaseOf(const std::string& table) {
+  size_t dot = table.find('.');
+  return dot == std::string::npos ? "default" : table.substr(0, dot);
+}
 
 absl::Status CheckTableName(const std::string& name) {
   if (name.empty() || name.size() > 200) {
@@ -128,6 +146,19 @@ absl::Status Database::Recover() {
     }
     for (const ManifestEdit& edit : contents.edits) {
       for (const ManifestOp& op : edit.ops) {
+        if (op.kind == ManifestOp::Kind::kCreateDatabase) {
+          if (!databases_.insert(op.table).second) {
+            return absl::DataLossError(absl::StrCat(manifest_path, ": database '", op.table, "' created twice"));
+          }
+          continue;
+        }
+        if (op.kind == ManifestOp::Kind::kDropDatabase) {
+          if (databases_.erase(op.table) == 0) {
+            return absl::DataLossError(absl::StrCat(manifest_path, ": edit drops database '", op.table,
+                                                    "' that does not exist"));
+          }
+          continue;
+        }
         auto it = tables_.find(op.table);
         if (op.kind != ManifestOp::Kind::kCreateTable && it == tables_.end()) {
           return absl::DataLossError(absl::StrCat(manifest_path, ": edit names table '", op.table,
@@ -168,6 +199,9 @@ absl::Status Database::Recover() {
           case ManifestOp::Kind::kNextBlock:
             it->second->next_block = std::max(it->second->next_block, op.next_block);
             break;
+          case ManifestOp::Kind::kCreateDatabase:
+          case ManifestOp::Kind::kDropDatabase:
+            break;  // handled above
         }
       }
     }
@@ -249,6 +283,14 @@ absl::Status Database::RecoverTable(Table* table, const std::vector<std::string>
 
 absl::Status Database::WriteSnapshot() {
   ManifestEdit snapshot;
+  std::vector<std::string> databases(databases_.begin(), databases_.end());
+  std::sort(databases.begin(), databases.end());
+  for (const std::string& d : databases) {
+    ManifestOp create;
+    create.kind = ManifestOp::Kind::kCreateDatabase;
+    create.table = d;
+    snapshot.ops.push_back(std::move(create));
+  }
   std::vector<std::string> names;
   for (const auto& [name, table] : tables_) names.push_back(name);
   std::sort(names.begin(), names.end());
@@ -316,6 +358,9 @@ absl::Status Database::CreateTable(const std::string& name, TableSchema schema, 
     if (if_not_exists) return absl::OkStatus();
     return absl::AlreadyExistsError(absl::StrCat("table '", name, "' already exists"));
   }
+  if (const std::string db = DatabaseOf(name); db != "default" && !databases_.contains(db)) {
+    return absl::NotFoundError(absl::StrCat("database '", db, "' does not exist (table '", name, "')"));
+  }
   auto table = std::make_shared<Table>();
   table->name = name;
   table->schema = std::move(schema);
@@ -352,6 +397,11 @@ absl::Status Database::DropTable(const std::string& name, bool if_exists) {
   TALLY_RETURN_IF_ERROR(Commit(edit));
   std::shared_ptr<Table> table = it->second;
   tables_.erase(it);
+  Discard(table);
+  return absl::OkStatus();
+}
+
+void Database::Discard(const std::shared_ptr<Table>& table) {
   bool in_use = false;
   for (const PartPtr& p : table->parts) {
     const_cast<Part*>(p.get())->MarkObsolete();
@@ -360,7 +410,63 @@ absl::Status Database::DropTable(const std::string& name, bool if_exists) {
   table->parts.clear();
   // Parts still read by a scan go when it ends; the directory then on the next Open.
   if (!in_use) (void)env_->RemoveAll(table->dir);
+}
+
+
+absl::Status Database::CreateDatabase(const std::string& name, bool if_not_exists) {
+  TALLY_RETURN_IF_ERROR(CheckDatabaseName(name));
+  absl::MutexLock lock(&mu_);
+  if (name == "default" || databases_.contains(name)) {
+    if (if_not_exists) return absl::OkStatus();
+    return absl::AlreadyExistsError(absl::StrCat("database '", name, "' already exists"));
+  }
+  ManifestEdit edit;
+  ManifestOp op;
+  op.kind = ManifestOp::Kind::kCreateDatabase;
+  op.table = name;
+  edit.ops.push_back(std::move(op));
+  TALLY_RETURN_IF_ERROR(Commit(edit));
+  databases_.insert(name);
   return absl::OkStatus();
+}
+
+absl::Status Database::DropDatabase(const std::string& name, bool if_exists) {
+  absl::MutexLock lock(&mu_);
+  if (name == "default") return absl::InvalidArgumentError("the default database cannot be dropped");
+  if (!databases_.contains(name)) {
+    if (if_exists) return absl::OkStatus();
+    return absl::NotFoundError(absl::StrCat("database '", name, "' does not exist"));
+  }
+  ManifestEdit edit;
+  std::vector<std::string> dropped;
+  for (const auto& [table_name, table] : tables_) {
+    if (DatabaseOf(table_name) != name) continue;
+    ManifestOp op;
+    op.kind = ManifestOp::Kind::kDropTable;
+    op.table = table_name;
+    edit.ops.push_back(std::move(op));
+    dropped.push_back(table_name);
+  }
+  ManifestOp op;
+  op.kind = ManifestOp::Kind::kDropDatabase;
+  op.table = name;
+  edit.ops.push_back(std::move(op));
+  TALLY_RETURN_IF_ERROR(Commit(edit));
+  databases_.erase(name);
+  for (const std::string& t : dropped) {
+    std::shared_ptr<Table> table = tables_[t];
+    tables_.erase(t);
+    Discard(table);
+  }
+  return absl::OkStatus();
+}
+
+std::vector<std::string> Database::ListDatabases() const {
+  absl::MutexLock lock(&mu_);
+  std::vector<std::string> names(databases_.begin(), databases_.end());
+  names.push_back("default");
+  std::sort(names.begin(), names.end());
+  return names;
 }
 
 absl::Status Database::TruncateTable(const std::string& name) {

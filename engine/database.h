@@ -26,6 +26,7 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "engine/block.h"
@@ -67,8 +68,15 @@ class Database {
   static absl::StatusOr<std::unique_ptr<Database>> Open(const std::string& dir, Options options = {});
   ~Database();
 
+  // Databases group tables: a table "db.t" belongs to database "db", a name without a dot
+  // to "default", which always exists. Names are letters, digits and '_'.
+  absl::Status CreateDatabase(const std::string& name, bool if_not_exists = false);
+  // Drops the database and all its tables in one manifest edit.
+  absl::Status DropDatabase(const std::string& name, bool if_exists = false);
+  std::vector<std::string> ListDatabases() const;
+
   // Checks the schema (names, types, codecs, sorting key, partition expression) and
-  // records the table. AlreadyExists unless if_not_exists.
+  // records the table; its database must exist. AlreadyExists unless if_not_exists.
   absl::Status CreateTable(const std::string& name, format::TableSchema schema, bool if_not_exists = false);
   absl::Status DropTable(const std::string& name, bool if_exists = false);
   // Removes every row of the table in one manifest edit; the table stays.
@@ -107,6 +115,8 @@ class Database {
   absl::Status WriteSnapshot() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   absl::Status Commit(const format::ManifestEdit& edit) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   absl::StatusOr<std::shared_ptr<Table>> FindTable(const std::string& name) const;
+  // Marks a dropped table's parts obsolete and removes its directory when no scan holds it.
+  void Discard(const std::shared_ptr<Table>& table) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   std::string TablesDir() const;
 
   Env* const env_;
@@ -115,6 +125,7 @@ class Database {
 
   mutable absl::Mutex mu_;
   absl::flat_hash_map<std::string, std::shared_ptr<Table>> tables_ ABSL_GUARDED_BY(mu_);
+  absl::flat_hash_set<std::string> databases_ ABSL_GUARDED_BY(mu_);  // besides "default"
   std::unique_ptr<WritableFile> manifest_ ABSL_GUARDED_BY(mu_);
   // Set when a manifest write failed: the log's tail is unknown, so no further edit may be
   // appended until the database is reopened (which rewrites the manifest).

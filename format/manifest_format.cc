@@ -26,6 +26,8 @@ void EncodeManifestRecord(std::string* out, const ManifestEdit& edit) {
         PutLengthPrefixed(&p, op.directory);
         break;
       case ManifestOp::Kind::kDropTable:
+      case ManifestOp::Kind::kCreateDatabase:
+      case ManifestOp::Kind::kDropDatabase:
         break;
       case ManifestOp::Kind::kAddPart:
         PutLengthPrefixed(&p, op.part);
@@ -64,6 +66,8 @@ absl::StatusOr<ManifestEdit> DecodeEdit(absl::Span<const uint8_t> payload, absl:
         break;
       }
       case ManifestOp::Kind::kDropTable:
+      case ManifestOp::Kind::kCreateDatabase:
+      case ManifestOp::Kind::kDropDatabase:
         break;
       case ManifestOp::Kind::kAddPart: {
         TALLY_ASSIGN_OR_RETURN(op.part, in.ReadLengthPrefixed("part"));

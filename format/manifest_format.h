@@ -27,6 +27,8 @@ struct ManifestOp {
     kAddPart = 3,      // table, part, rows
     kRemovePart = 4,   // table, part
     kNextBlock = 5,    // table, next_block: block numbers below it are taken
+    kCreateDatabase = 6,  // table = the database's name
+    kDropDatabase = 7,    // table = the database's name (its tables are dropped by kDropTable)
   };
   Kind kind = Kind::kCreateTable;
   std::string table;

@@ -141,25 +141,40 @@ absl::Status Session::Run(const Statement& st, absl::string_view input, const Si
       return db_->TruncateTable(name);
     }
     case Statement::Kind::kCreateDatabase:
-      if (st.database == "default") return absl::OkStatus();
-      return absl::UnimplementedError(absl::StrCat("CREATE DATABASE ", st.database,
-                                                   ": only the default database exists yet"));
+      return db_->CreateDatabase(st.database, st.if_not_exists);
     case Statement::Kind::kDropDatabase:
-      return absl::UnimplementedError("DROP DATABASE is not supported yet");
-    case Statement::Kind::kUse:
-      if (st.database != "default") {
+      TALLY_RETURN_IF_ERROR(db_->DropDatabase(st.database, st.if_exists));
+      if (current_database_ == st.database) current_database_ = "default";
+      return absl::OkStatus();
+    case Statement::Kind::kUse: {
+      std::vector<std::string> databases = db_->ListDatabases();
+      if (std::find(databases.begin(), databases.end(), st.database) == databases.end()) {
         return absl::NotFoundError(absl::StrCat("Database ", st.database, " does not exist"));
       }
       current_database_ = st.database;
       return absl::OkStatus();
+    }
     case Statement::Kind::kSet:
       for (const auto& [name, value] : st.settings.values) TALLY_RETURN_IF_ERROR(SetSetting(name, value));
       return absl::OkStatus();
-    case Statement::Kind::kShowDatabases:
-      return Output(StringColumns({"name"}, {{"default"}}), st.format, sink, {});
+    case Statement::Kind::kShowDatabases: {
+      std::vector<std::vector<std::string>> rows;
+      for (const std::string& d : db_->ListDatabases()) rows.push_back({d});
+      return Output(StringColumns({"name"}, rows), st.format, sink, {});
+    }
     case Statement::Kind::kShowTables: {
       std::vector<std::vector<std::string>> rows;
-      for (const std::string& t : db_->ListTables()) {
+      const std::string database = st.database.empty() ? current_database_ : st.database;
+      std::vector<std::string> databases = db_->ListDatabases();
+      if (std::find(databases.begin(), databases.end(), database) == databases.end()) {
+        return absl::NotFoundError(absl::StrCat("Database ", database, " does not exist"));
+      }
+      for (std::string t : db_->ListTables()) {
+        // "db.t" belongs to db, a name without a dot to default.
+        const size_t dot = t.find('.');
+        const std::string table_db = dot == std::string::npos ? "default" : t.substr(0, dot);
+        if (table_db != database) continue;
+        if (dot != std::string::npos) t = t.substr(dot + 1);
         if (!st.like.empty()) {
           // LIKE with % and _: a small matcher is enough for table names.
           std::function<bool(size_t, size_t)> match = [&](size_t i, size_t j) -> bool {

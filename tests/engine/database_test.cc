@@ -221,6 +221,38 @@ TEST_F(DatabaseTest, SplitScanGivesEveryRowOnceAndSequencesRestoreOrder) {
   }
 }
 
+TEST_F(DatabaseTest, DatabasesHoldTablesAndSurviveReopen) {
+  {
+    auto db = OpenDb();
+    EXPECT_EQ(db->ListDatabases(), std::vector<std::string>{"default"});
+    ASSERT_OK(db->CreateDatabase("metering"));
+    EXPECT_STATUS(db->CreateDatabase("metering"), absl::StatusCode::kAlreadyExists, "already exists");
+    ASSERT_OK(db->CreateDatabase("metering", /*if_not_exists=*/true));
+    EXPECT_STATUS(db->CreateDatabase("bad-name"), absl::StatusCode::kInvalidArgument, "only letters");
+    EXPECT_STATUS(db->CreateTable("nope.events", testing_data::MeteringSchema()), absl::StatusCode::kNotFound,
+                  "database 'nope' does not exist");
+    ASSERT_OK(db->CreateTable("metering.events", testing_data::MeteringSchema()));
+    ASSERT_OK(db->CreateTable("events", testing_data::MeteringSchema()));
+    ASSERT_OK(db->Insert("metering.events", testing_data::MeteringBlock(1000, 1)));
+    ASSERT_OK(db->CreateDatabase("logs"));
+  }
+  {
+    auto db = OpenDb();
+    EXPECT_EQ(db->ListDatabases(), (std::vector<std::string>{"default", "logs", "metering"}));
+    EXPECT_EQ(TotalRows(ScanAll(db.get(), "metering.events")), 1000u);
+    EXPECT_STATUS(db->DropDatabase("default"), absl::StatusCode::kInvalidArgument, "cannot be dropped");
+    ASSERT_OK(db->DropDatabase("metering"));
+    EXPECT_STATUS(db->DropDatabase("metering"), absl::StatusCode::kNotFound, "does not exist");
+    ASSERT_OK(db->DropDatabase("metering", /*if_exists=*/true));
+  }
+  auto db = OpenDb();
+  EXPECT_EQ(db->ListDatabases(), (std::vector<std::string>{"default", "logs"}));
+  EXPECT_EQ(db->ListTables(), std::vector<std::string>{"events"});
+  // The dropped table's directory is gone: only the default table's remains.
+  ASSERT_OK_AND_ASSIGN(auto dirs, env_.ListDir("db/tables"));
+  EXPECT_EQ(dirs.size(), 1u);
+}
+
 TEST_F(DatabaseTest, DropTableRemovesItsData) {
   auto db = OpenDb();
   ASSERT_OK(db->CreateTable("events", testing_data::MeteringSchema()));

@@ -1,0 +1,112 @@
+// The manifest log: every operation kind round-trips, a torn tail is tolerated, damage
+// before the end is DataLoss, and an unknown operation kind is Unimplemented.
+#include "format/manifest_format.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "format/coding.h"
+#include "tests/test_util.h"
+
+namespace tally::format {
+namespace {
+
+ManifestEdit EveryKind() {
+  ManifestEdit edit;
+  ManifestOp db;
+  db.kind = ManifestOp::Kind::kCreateDatabase;
+  db.table = "metering";
+  edit.ops.push_back(db);
+  ManifestOp create;
+  create.kind = ManifestOp::Kind::kCreateTable;
+  create.table = "metering.events";
+  create.schema.columns.push_back(ColumnDef{"time", *ParseDataType("DateTime"), {}, ""});
+  create.schema.columns.push_back(ColumnDef{"day", *ParseDataType("Date"), {}, "toDate(time)"});
+  create.schema.sort_key = {"time"};
+  create.schema.partition_by = "toYYYYMM(time)";
+  create.directory = "metering.events.1f";
+  edit.ops.push_back(create);
+  ManifestOp next;
+  next.kind = ManifestOp::Kind::kNextBlock;
+  next.table = "metering.events";
+  next.next_block = 42;
+  edit.ops.push_back(next);
+  ManifestOp add;
+  add.kind = ManifestOp::Kind::kAddPart;
+  add.table = "metering.events";
+  add.part = "202610_1_1_0";
+  add.rows = 1000;
+  edit.ops.push_back(add);
+  ManifestOp remove = add;
+  remove.kind = ManifestOp::Kind::kRemovePart;
+  remove.rows = 0;  // not recorded for a removal
+  edit.ops.push_back(remove);
+  ManifestOp drop;
+  drop.kind = ManifestOp::Kind::kDropTable;
+  drop.table = "metering.events";
+  edit.ops.push_back(drop);
+  ManifestOp drop_db = db;
+  drop_db.kind = ManifestOp::Kind::kDropDatabase;
+  edit.ops.push_back(drop_db);
+  return edit;
+}
+
+TEST(ManifestFormatTest, EveryOperationKindRoundTrips) {
+  std::string file = ManifestHeader();
+  EncodeManifestRecord(&file, EveryKind());
+  ASSERT_OK_AND_ASSIGN(ManifestContents got, DecodeManifest(AsBytes(file), "MANIFEST"));
+  ASSERT_EQ(got.edits.size(), 1u);
+  EXPECT_FALSE(got.torn_tail);
+  EXPECT_EQ(got.valid_bytes, file.size());
+  const ManifestEdit want = EveryKind();
+  ASSERT_EQ(got.edits[0].ops.size(), want.ops.size());
+  for (size_t i = 0; i < want.ops.size(); ++i) {
+    const ManifestOp& a = got.edits[0].ops[i];
+    const ManifestOp& b = want.ops[i];
+    EXPECT_EQ(a.kind, b.kind) << i;
+    EXPECT_EQ(a.table, b.table) << i;
+    EXPECT_EQ(a.directory, b.directory) << i;
+    EXPECT_EQ(a.part, b.part) << i;
+    EXPECT_EQ(a.rows, b.rows) << i;
+    EXPECT_EQ(a.next_block, b.next_block) << i;
+  }
+  const TableSchema& schema = got.edits[0].ops[1].schema;
+  ASSERT_EQ(schema.columns.size(), 2u);
+  EXPECT_EQ(schema.columns[1].default_expr, "toDate(time)");
+  EXPECT_EQ(schema.partition_by, "toYYYYMM(time)");
+}
+
+TEST(ManifestFormatTest, TornLastRecordIsDroppedAndDamageBeforeTheEndIsDataLoss) {
+  std::string file = ManifestHeader();
+  EncodeManifestRecord(&file, EveryKind());
+  const size_t first_end = file.size();
+  EncodeManifestRecord(&file, EveryKind());
+  // Cut the second record short: torn, the first survives.
+  std::string torn = file.substr(0, file.size() - 5);
+  ASSERT_OK_AND_ASSIGN(ManifestContents got, DecodeManifest(AsBytes(torn), "MANIFEST"));
+  EXPECT_TRUE(got.torn_tail);
+  EXPECT_EQ(got.edits.size(), 1u);
+  EXPECT_EQ(got.valid_bytes, first_end);
+  // Flip a byte inside the first record, with a whole record after it: corruption.
+  std::string damaged = file;
+  damaged[first_end - 3] ^= 0x40;
+  EXPECT_STATUS(DecodeManifest(AsBytes(damaged), "MANIFEST"), absl::StatusCode::kDataLoss, "MANIFEST");
+}
+
+TEST(ManifestFormatTest, UnknownOperationKindIsUnimplemented) {
+  // A record holding one operation of kind 200, framed with a valid checksum.
+  std::string payload;
+  PutVarint64(&payload, 1);
+  PutFixed8(&payload, 200);
+  PutLengthPrefixed(&payload, "t");
+  std::string file = ManifestHeader();
+  PutFixed32(&file, static_cast<uint32_t>(payload.size()));
+  PutFixed64(&file, Checksum(payload));
+  file += payload;
+  EXPECT_STATUS(DecodeManifest(AsBytes(file), "MANIFEST"), absl::StatusCode::kUnimplemented,
+                "unknown manifest op 200");
+}
+
+}  // namespace
+}  // namespace tally::format
