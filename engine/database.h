@@ -62,6 +62,8 @@ struct DatabaseOptions {
 };
 
 class Database {
+  struct Table;
+
  public:
   using Options = DatabaseOptions;
 
@@ -88,6 +90,34 @@ class Database {
   // default. The block is validated whole before anything is written; an invalid block
   // stores nothing.
   absl::Status Insert(const std::string& table, const Block& block);
+  absl::Status Insert(const std::string& table, Block&& block);  // moves the columns
+
+  // An insert of many blocks that commits atomically (an INSERT of a large file). Each Add
+  // validates, sorts and writes its block's parts at once, so memory holds one block;
+  // Commit records all the parts in one manifest edit, and only then does any row become
+  // visible. A batch destroyed or failed before Commit leaves nothing behind (its parts
+  // are removed; after a crash, recovery removes them). One thread per batch.
+  class InsertBatch {
+   public:
+    ~InsertBatch();
+    InsertBatch(const InsertBatch&) = delete;
+    InsertBatch& operator=(const InsertBatch&) = delete;
+    absl::Status Add(Block block);
+    absl::Status Commit();
+    uint64_t rows() const { return rows_; }
+
+   private:
+    friend class Database;
+    InsertBatch(Database* db, std::string table_name) : db_(db), table_name_(std::move(table_name)) {}
+    void Discard();
+    Database* const db_;
+    const std::string table_name_;
+    std::shared_ptr<Table> table_;  // kept alive while the batch runs
+    std::vector<PartPtr> written_;
+    uint64_t rows_ = 0;
+    bool done_ = false;
+  };
+  absl::StatusOr<std::unique_ptr<InsertBatch>> BeginInsert(const std::string& table);
 
   absl::StatusOr<std::unique_ptr<ScanCursor>> Scan(const std::string& table, ScanOptions options) const;
 

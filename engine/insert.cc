@@ -1,5 +1,6 @@
-// Database::Insert: validate the block whole, split it by partition, sort each piece by
-// the sorting key, write one part per piece, then commit all of them in one manifest edit.
+// Database::Insert and InsertBatch: validate each block whole, split it by partition, sort
+// each piece by the sorting key, write one part per piece; then commit all the parts of
+// the insert in one manifest edit.
 #include "absl/strings/str_cat.h"
 #include "engine/database.h"
 #include "engine/part_writer.h"
@@ -44,7 +45,7 @@ absl::Status CheckStringLengths(const Column& c, absl::string_view what) {
 }
 
 // The block's columns in schema order, defaults filled in, everything validated.
-absl::StatusOr<Block> ConformBlock(const std::string& table, const format::TableSchema& schema, const Block& block) {
+absl::StatusOr<Block> ConformBlock(const std::string& table, const format::TableSchema& schema, Block block) {
   if (block.names.size() != block.columns.size()) {
     return absl::InvalidArgumentError(absl::StrCat("insert into ", table, ": ", block.names.size(), " names for ",
                                                    block.columns.size(), " columns"));
@@ -81,7 +82,7 @@ absl::StatusOr<Block> ConformBlock(const std::string& table, const format::Table
   for (size_t c = 0; c < schema.columns.size(); ++c) {
     out.names.push_back(schema.columns[c].name);
     if (source[c] >= 0) {
-      out.columns.push_back(block.columns[source[c]]);
+      out.columns.push_back(std::move(block.columns[source[c]]));
     } else {
       Column filled = Column::Make(schema.columns[c].type);
       for (size_t r = 0; r < rows; ++r) filled.AppendDefault();
@@ -91,77 +92,123 @@ absl::StatusOr<Block> ConformBlock(const std::string& table, const format::Table
   return out;
 }
 
+bool IsIdentity(const std::vector<uint32_t>& order) {
+  for (size_t i = 0; i < order.size(); ++i) {
+    if (order[i] != i) return false;
+  }
+  return true;
+}
+
 }  // namespace
 
-absl::Status Database::Insert(const std::string& table_name, const Block& block) {
+absl::Status Database::Insert(const std::string& table, const Block& block) { return Insert(table, Block(block)); }
+
+absl::Status Database::Insert(const std::string& table, Block&& block) {
+  TALLY_ASSIGN_OR_RETURN(std::unique_ptr<InsertBatch> batch, BeginInsert(table));
+  TALLY_RETURN_IF_ERROR(batch->Add(std::move(block)));
+  return batch->Commit();
+}
+
+absl::StatusOr<std::unique_ptr<Database::InsertBatch>> Database::BeginInsert(const std::string& table_name) {
   TALLY_ASSIGN_OR_RETURN(std::shared_ptr<Table> table, FindTable(table_name));
+  std::unique_ptr<InsertBatch> batch(new InsertBatch(this, table_name));
+  batch->table_ = table;
+  return batch;
+}
+
+Database::InsertBatch::~InsertBatch() {
+  if (!done_) Discard();
+}
+
+void Database::InsertBatch::Discard() {
+  for (const PartPtr& p : written_) const_cast<Part*>(p.get())->MarkObsolete();
+  written_.clear();
+  done_ = true;
+}
+
+absl::Status Database::InsertBatch::Add(Block block) {
+  if (done_) return absl::FailedPreconditionError(absl::StrCat("insert into ", table_name_, ": batch already ended"));
+  Table* table = table_.get();
   const format::TableSchema& schema = table->schema;  // immutable once created
-  TALLY_ASSIGN_OR_RETURN(Block full, ConformBlock(table_name, schema, block));
+  auto fail = [this](absl::Status s) {
+    Discard();
+    return s;
+  };
+  auto conformed = ConformBlock(table_name_, schema, std::move(block));
+  if (!conformed.ok()) return fail(conformed.status());
+  Block full = std::move(*conformed);
   if (full.rows() == 0) return absl::OkStatus();
 
   std::vector<PartitionGroup> groups = table->partition.Split(full);
   uint64_t first_block;
   {
-    absl::MutexLock lock(&mu_);
-    if (!poisoned_.ok()) return poisoned_;
+    absl::MutexLock lock(&db_->mu_);
+    if (!db_->poisoned_.ok()) return fail(db_->poisoned_);
     first_block = table->next_block;
     table->next_block += groups.size();
   }
   std::vector<const Column*> keys;
   for (const std::string& k : schema.sort_key) keys.push_back(&full.columns[schema.FindColumn(k)]);
-
-  std::vector<PartPtr> written;
-  auto discard = [&]() {
-    for (const PartPtr& p : written) const_cast<Part*>(p.get())->MarkObsolete();
-    written.clear();
-  };
   for (size_t g = 0; g < groups.size(); ++g) {
     std::vector<uint32_t> order = SortPermutation(keys, std::move(groups[g].rows));
     Block sorted;
     sorted.names = full.names;
-    for (const Column& c : full.columns) sorted.columns.push_back(Column::Gather(c, order));
+    if (groups.size() == 1 && IsIdentity(order)) {
+      sorted.columns = std::move(full.columns);  // already in key order: no copy
+    } else {
+      for (const Column& c : full.columns) sorted.columns.push_back(Column::Gather(c, order));
+    }
     PartIdentity id{groups[g].id, groups[g].value, first_block + g, first_block + g, 0};
-    auto meta = WritePart(env_, table->dir, schema, id, std::move(sorted));
-    if (!meta.ok()) {
-      discard();
-      return meta.status();
-    }
+    auto meta = WritePart(db_->env_, table->dir, schema, id, std::move(sorted));
+    if (!meta.ok()) return fail(meta.status());
     // Read back what was written: the part must open and validate before it is committed.
-    auto part = Part::Open(env_, JoinPath(table->dir, meta->name));
+    auto part = Part::Open(db_->env_, JoinPath(table->dir, meta->name));
     if (!part.ok()) {
-      discard();
-      return absl::InternalError(absl::StrCat("insert into ", table_name, ": part ", meta->name,
-                                              " failed validation right after writing: ", part.status().message()));
+      return fail(absl::InternalError(absl::StrCat("insert into ", table_name_, ": part ", meta->name,
+                                                   " failed validation right after writing: ",
+                                                   part.status().message())));
     }
-    written.push_back(*part);
+    rows_ += (*part)->rows();
+    written_.push_back(*part);
   }
+  return absl::OkStatus();
+}
 
-  absl::MutexLock lock(&mu_);
-  auto it = tables_.find(table_name);
-  if (it == tables_.end() || it->second != table) {
-    discard();
-    return absl::AbortedError(absl::StrCat("insert into ", table_name, ": the table was dropped during the insert"));
+absl::Status Database::InsertBatch::Commit() {
+  if (done_) return absl::FailedPreconditionError(absl::StrCat("insert into ", table_name_, ": batch already ended"));
+  if (written_.empty()) {
+    done_ = true;
+    return absl::OkStatus();
+  }
+  Table* table = table_.get();
+  absl::MutexLock lock(&db_->mu_);
+  auto it = db_->tables_.find(table_name_);
+  if (it == db_->tables_.end() || it->second.get() != table) {
+    Discard();
+    return absl::AbortedError(absl::StrCat("insert into ", table_name_, ": the table was dropped during the insert"));
   }
   format::ManifestEdit edit;
-  for (const PartPtr& p : written) {
+  for (const PartPtr& p : written_) {
     format::ManifestOp op;
     op.kind = format::ManifestOp::Kind::kAddPart;
-    op.table = table_name;
+    op.table = table_name_;
     op.part = p->name();
     op.rows = p->rows();
     edit.ops.push_back(std::move(op));
   }
   format::ManifestOp next;
   next.kind = format::ManifestOp::Kind::kNextBlock;
-  next.table = table_name;
+  next.table = table_name_;
   next.next_block = table->next_block;
   edit.ops.push_back(std::move(next));
-  absl::Status s = Commit(edit);
+  absl::Status s = db_->Commit(edit);
   if (!s.ok()) {
-    discard();
+    Discard();
     return s;
   }
-  table->parts.insert(table->parts.end(), written.begin(), written.end());
+  table->parts.insert(table->parts.end(), written_.begin(), written_.end());
+  written_.clear();
+  done_ = true;
   return absl::OkStatus();
 }
 

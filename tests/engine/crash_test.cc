@@ -8,6 +8,7 @@
 #include "engine/database.h"
 #include "engine/fault_injection_env.h"
 #include "engine/mem_env.h"
+#include "format/status_macros.h"
 #include "tests/metering_data.h"
 #include "tests/test_util.h"
 
@@ -82,6 +83,35 @@ TEST(CrashTest, InsertIsAllOrNothingAtEveryStep) {
           EXPECT_EQ(rows, 5000u) << "an acknowledged insert was lost";
         } else {
           EXPECT_TRUE(rows == 3000u || rows == 5000u) << rows << " rows: a partial insert is visible";
+        }
+        EXPECT_EQ(db->recovery().missing, 0u);
+        EXPECT_EQ(db->recovery().detached, 0u) << "a torn part was committed";
+        EXPECT_OK(db->CheckTable("events"));
+      });
+}
+
+TEST(CrashTest, BatchInsertOfSeveralBlocksIsAllOrNothingAtEveryStep) {
+  const Block first = testing_data::MeteringBlock(1000, 21);
+  const Block more[] = {testing_data::MeteringBlock(700, 22), testing_data::MeteringBlock(500, 23),
+                        testing_data::MeteringBlock(300, 24, 1790812800 + 25 * 86400, 20 * 86400)};
+  CrashAtEveryStep(
+      [&](MemEnv* mem) {
+        auto db = Database::Open("db", {.env = mem});
+        ASSERT_OK(db);
+        ASSERT_OK((*db)->CreateTable("events", SmallSchema()));
+        ASSERT_OK((*db)->Insert("events", first));
+      },
+      [&](Database* db) -> absl::Status {
+        TALLY_ASSIGN_OR_RETURN(auto batch, db->BeginInsert("events"));
+        for (const Block& b : more) TALLY_RETURN_IF_ERROR(batch->Add(b));
+        return batch->Commit();
+      },
+      [&](Database* db, const absl::Status& result) {
+        uint64_t rows = CountRows(db, "events");
+        if (result.ok()) {
+          EXPECT_EQ(rows, 2500u) << "an acknowledged insert was lost";
+        } else {
+          EXPECT_TRUE(rows == 1000u || rows == 2500u) << rows << " rows: a partial insert is visible";
         }
         EXPECT_EQ(db->recovery().missing, 0u);
         EXPECT_EQ(db->recovery().detached, 0u) << "a torn part was committed";

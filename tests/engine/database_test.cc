@@ -253,6 +253,42 @@ TEST_F(DatabaseTest, DatabasesHoldTablesAndSurviveReopen) {
   EXPECT_EQ(dirs.size(), 1u);
 }
 
+TEST_F(DatabaseTest, BatchInsertIsInvisibleUntilCommitAndLeavesNothingWhenAbandoned) {
+  auto db = OpenDb();
+  ASSERT_OK(db->CreateTable("events", testing_data::MeteringSchema()));
+  const Block a = testing_data::MeteringBlock(4000, 1), b = testing_data::MeteringBlock(3000, 2);
+  {
+    ASSERT_OK_AND_ASSIGN(auto batch, db->BeginInsert("events"));
+    ASSERT_OK(batch->Add(a));
+    ASSERT_OK(batch->Add(b));
+    EXPECT_EQ(batch->rows(), 7000u);
+    EXPECT_EQ(TotalRows(ScanAll(db.get(), "events")), 0u) << "rows visible before Commit";
+    ASSERT_OK(batch->Commit());
+    EXPECT_STATUS(batch->Add(a), absl::StatusCode::kFailedPrecondition, "already ended");
+  }
+  EXPECT_EQ(Rows(ScanAll(db.get(), "events")), Rows({a, b}));
+  ASSERT_OK_AND_ASSIGN(auto parts_before, db->ListParts("events"));
+  {
+    // A batch dropped before Commit, and one whose second block is bad: nothing is stored.
+    ASSERT_OK_AND_ASSIGN(auto abandoned, db->BeginInsert("events"));
+    ASSERT_OK(abandoned->Add(a));
+    ASSERT_OK_AND_ASSIGN(auto failing, db->BeginInsert("events"));
+    ASSERT_OK(failing->Add(b));
+    Block bad = a;
+    bad.columns[0] = format::Column::Make(bad.columns[1].type);
+    EXPECT_FALSE(failing->Add(bad).ok());
+    EXPECT_STATUS(failing->Commit(), absl::StatusCode::kFailedPrecondition, "already ended");
+  }
+  EXPECT_EQ(TotalRows(ScanAll(db.get(), "events")), 7000u);
+  ASSERT_OK_AND_ASSIGN(auto parts_after, db->ListParts("events"));
+  EXPECT_EQ(parts_after.size(), parts_before.size());
+  // Their part directories are gone too.
+  db.reset();
+  db = OpenDb();
+  EXPECT_EQ(db->recovery().uncommitted_removed, 0u) << "abandoned parts were left on disk";
+  EXPECT_EQ(TotalRows(ScanAll(db.get(), "events")), 7000u);
+}
+
 TEST_F(DatabaseTest, DropTableRemovesItsData) {
   auto db = OpenDb();
   ASSERT_OK(db->CreateTable("events", testing_data::MeteringSchema()));
