@@ -52,6 +52,11 @@ engine::sql::Session* g_interrupt_session = nullptr;
 void LocalShell::Print(absl::string_view text) { std::fwrite(text.data(), 1, text.size(), out_); }
 
 absl::Status LocalShell::Execute(absl::string_view text, absl::string_view input) {
+  engine::sql::StringInputStream stream(input);
+  return Execute(text, &stream);
+}
+
+absl::Status LocalShell::Execute(absl::string_view text, engine::sql::InputStream* input) {
   absl::string_view trimmed = absl::StripAsciiWhitespace(text);
   if (trimmed.empty()) return absl::OkStatus();
   if (trimmed[0] == '.') {
@@ -192,6 +197,21 @@ absl::Status LocalShell::Recovery() {
 
 namespace {
 
+// stdin (or nothing, for a null file) as an InputStream.
+class FileInputStream : public engine::sql::InputStream {
+ public:
+  explicit FileInputStream(std::FILE* file) : file_(file) {}
+  absl::StatusOr<size_t> Read(char* buf, size_t n) override {
+    if (file_ == nullptr) return 0;
+    size_t got = std::fread(buf, 1, n, file_);
+    if (got < n && std::ferror(file_)) return absl::DataLossError("reading standard input failed");
+    return got;
+  }
+
+ private:
+  std::FILE* file_;
+};
+
 std::string ReadAll(std::istream& in) {
   std::string out, chunk(1 << 16, '\0');
   while (in.read(chunk.data(), chunk.size()) || in.gcount() > 0) out.append(chunk.data(), in.gcount());
@@ -252,7 +272,7 @@ int RunLocal(int argc, char** argv) {
   LocalShell shell(db->get(), stdout);
   shell.session().set_default_format(!format.empty() ? format : isatty(STDOUT_FILENO) ? "PrettyCompact" : "TabSeparated");
   for (auto& [name, value] : params) shell.session().SetParameter(name, value);
-  auto run = [&](absl::string_view text, absl::string_view input) -> bool {
+  auto run = [&](absl::string_view text, engine::sql::InputStream* input) -> bool {
     absl::Status s = shell.Execute(text, input);
     std::fflush(stdout);
     if (!s.ok()) {
@@ -263,13 +283,15 @@ int RunLocal(int argc, char** argv) {
   };
   const bool interactive = isatty(STDIN_FILENO);
   if (!queries.empty()) {
-    std::string input = interactive ? "" : ReadAll(std::cin);
+    // INSERT data on stdin is read as the insert needs it, not all at once.
+    FileInputStream stdin_stream(interactive ? nullptr : stdin);
     for (const std::string& q : queries) {
-      if (!run(q, input)) return 1;
+      if (!run(q, &stdin_stream)) return 1;
     }
     return 0;
   }
-  if (!interactive) return run(ReadAll(std::cin), "") ? 0 : 1;
+  engine::sql::StringInputStream no_input("");
+  if (!interactive) return run(ReadAll(std::cin), &no_input) ? 0 : 1;
   // Ctrl-C cancels the running query (the query fails with "Query was cancelled") and
   // keeps the shell; .quit or Ctrl-D leave.
   g_interrupt_session = &shell.session();
@@ -287,16 +309,16 @@ int RunLocal(int argc, char** argv) {
     absl::string_view trimmed = absl::StripAsciiWhitespace(line);
     if (pending.empty() && (trimmed == ".quit" || trimmed == ".exit" || trimmed == "exit" || trimmed == "quit")) break;
     if (pending.empty() && !trimmed.empty() && trimmed[0] == '.') {
-      run(trimmed, "");
+      run(trimmed, &no_input);
       continue;
     }
     absl::StrAppend(&pending, line, "\n");
     if (absl::EndsWith(trimmed, ";")) {
-      run(pending, "");
+      run(pending, &no_input);
       pending.clear();
     }
   }
-  if (!pending.empty()) run(pending, "");
+  if (!pending.empty()) run(pending, &no_input);
   std::printf("\n");
   return 0;
 }

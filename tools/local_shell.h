@@ -24,6 +24,8 @@ class LocalShell {
   // `out`, errors come back as the status. `input` feeds INSERT ... FORMAT without
   // inline data.
   absl::Status Execute(absl::string_view text, absl::string_view input = "");
+  // INSERT ... FORMAT data read from `input` as needed (stdin).
+  absl::Status Execute(absl::string_view text, engine::sql::InputStream* input);
   engine::sql::Session& session() { return session_; }
 
  private:

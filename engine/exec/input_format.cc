@@ -4,6 +4,8 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "engine/exec/json.h"
 #include "engine/exec/text_parse.h"
@@ -522,6 +524,11 @@ absl::Status ParseValues(absl::string_view data, Parser* p) {
 
 bool IsInputFormat(absl::string_view format) { return FindFormat(format) != nullptr; }
 
+namespace {
+absl::Status ParseAll(const FormatName& format, absl::string_view data, Parser* parser);
+absl::Status RenumberRows(const absl::Status& s, uint64_t first_row);
+}  // namespace
+
 absl::StatusOr<ParsedInput> ParseInputWithPresence(absl::string_view format,
                                                    absl::string_view data,
                                                    const std::vector<std::string>& names,
@@ -536,6 +543,71 @@ absl::StatusOr<ParsedInput> ParseInputWithPresence(absl::string_view format,
                                                    " names but ", types.size(), " types"));
   }
   Parser p(names, types, options);
+  absl::Status s = ParseAll(*f, data, &p);
+  if (!s.ok()) return RenumberRows(s, options.first_row);
+  return p.Take();
+}
+
+std::optional<size_t> CompleteRowsPrefix(absl::string_view format, absl::string_view data) {
+  const FormatName* f = FindFormat(format);
+  if (f == nullptr || f->header_lines > 0 || f->kind == Kind::kValues) return std::nullopt;
+  switch (f->kind) {
+    case Kind::kJsonEachRow:
+    case Kind::kJsonCompactEachRow: {
+      // Rows end where a top-level object (array) closes; strings may hold any bracket.
+      size_t depth = 0, end = 0;
+      bool in_string = false, escaped = false;
+      for (size_t i = 0; i < data.size(); ++i) {
+        const char c = data[i];
+        if (in_string) {
+          if (escaped) {
+            escaped = false;
+          } else if (c == '\\') {
+            escaped = true;
+          } else if (c == '"') {
+            in_string = false;
+          }
+          continue;
+        }
+        if (c == '"') {
+          in_string = true;
+        } else if (c == '{' || c == '[') {
+          // A '[' opening the whole input is the JSON array form: read it whole.
+          if (depth == 0 && c == '[' && f->kind == Kind::kJsonEachRow) return std::nullopt;
+          ++depth;
+        } else if ((c == '}' || c == ']') && depth > 0 && --depth == 0) {
+          end = i + 1;
+        }
+      }
+      return end;
+    }
+    case Kind::kCsv: {
+      // The last line break outside quotes ("" inside quotes toggles twice).
+      bool quoted = false;
+      size_t end = 0;
+      for (size_t i = 0; i < data.size(); ++i) {
+        if (data[i] == '"') quoted = !quoted;
+        if (data[i] == '\n' && !quoted) end = i + 1;
+      }
+      return end;
+    }
+    case Kind::kTsv:
+    case Kind::kTsvRaw: {
+      // A TSV value never holds a raw line break (it is escaped as \n).
+      size_t nl = data.rfind('\n');
+      return nl == absl::string_view::npos ? 0 : nl + 1;
+    }
+    case Kind::kValues:
+      break;
+  }
+  return std::nullopt;
+}
+
+namespace {
+
+absl::Status ParseAll(const FormatName& format, absl::string_view data, Parser* parser) {
+  Parser& p = *parser;
+  const FormatName* f = &format;
   switch (f->kind) {
     case Kind::kJsonEachRow:
       TALLY_RETURN_IF_ERROR(ParseJsonEachRow(data, &p));
@@ -554,8 +626,23 @@ absl::StatusOr<ParsedInput> ParseInputWithPresence(absl::string_view format,
       TALLY_RETURN_IF_ERROR(ParseValues(data, &p));
       break;
   }
-  return p.Take();
+  return absl::OkStatus();
 }
+
+// "Cannot parse input: row N..." of a piece of a longer input: N counts from the start.
+absl::Status RenumberRows(const absl::Status& s, uint64_t first_row) {
+  constexpr absl::string_view kPrefix = "Cannot parse input: row ";
+  absl::string_view m = s.message();
+  if (first_row == 0 || !absl::StartsWith(m, kPrefix)) return s;
+  m.remove_prefix(kPrefix.size());
+  size_t digits = 0;
+  while (digits < m.size() && absl::ascii_isdigit(static_cast<unsigned char>(m[digits]))) ++digits;
+  uint64_t row = 0;
+  if (!absl::SimpleAtoi(m.substr(0, digits), &row)) return s;
+  return absl::Status(s.code(), absl::StrCat(kPrefix, row + first_row, m.substr(digits)));
+}
+
+}  // namespace
 
 absl::StatusOr<Block> ParseInput(absl::string_view format, absl::string_view data,
                                  const std::vector<std::string>& names,

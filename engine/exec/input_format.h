@@ -24,6 +24,7 @@
 #ifndef TALLY_ENGINE_EXEC_INPUT_FORMAT_H_
 #define TALLY_ENGINE_EXEC_INPUT_FORMAT_H_
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -38,6 +39,8 @@ struct InputOptions {
   bool skip_unknown_fields = false;  // input_format_skip_unknown_fields
   bool null_as_default = true;       // input_format_null_as_default
   bool csv_empty_as_default = true;  // input_format_csv_empty_as_default
+  // Rows before this piece of a longer input: error messages count from it.
+  uint64_t first_row = 0;
 };
 
 struct ParsedInput {
@@ -65,6 +68,12 @@ absl::StatusOr<ParsedInput> ParseInputWithPresence(absl::string_view format,
 
 // Whether `format` is an input format ParseInput knows.
 bool IsInputFormat(absl::string_view format);
+
+// For reading a long input in pieces: the length of the longest prefix of `data` made of
+// whole rows of `format`, so that parsing it and then the rest (with more data appended)
+// reads the same rows as parsing everything at once. nullopt when the format cannot be
+// read in pieces (a header, Values, a JSON array): the caller parses the input whole.
+std::optional<size_t> CompleteRowsPrefix(absl::string_view format, absl::string_view data);
 
 }  // namespace tally::engine
 

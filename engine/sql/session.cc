@@ -1,5 +1,7 @@
 #include "engine/sql/session.h"
 
+#include <cstring>
+
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/numbers.h"
@@ -55,6 +57,12 @@ absl::Status Settings::Set(const std::string& name, const Value& value) {
       TALLY_ASSIGN_OR_RETURN(uint64_t s, as_uint());
       max_execution_time_s = static_cast<double>(s);
     }
+  } else if (name == "max_read_buffer_size" || name == "min_insert_block_size_rows" ||
+             name == "min_insert_block_size_bytes") {
+    TALLY_ASSIGN_OR_RETURN(uint64_t v, as_uint());
+    if (v == 0) return absl::InvalidArgumentError(absl::StrCat("setting ", name, " must be positive"));
+    (name == "max_read_buffer_size" ? max_read_buffer_size
+     : name == "min_insert_block_size_rows" ? min_insert_block_size_rows : min_insert_block_size_bytes) = v;
   } else if (name == "max_threads") {
     TALLY_ASSIGN_OR_RETURN(max_threads, as_uint());
     if (max_threads > 1024) return absl::InvalidArgumentError("setting max_threads: at most 1024");
@@ -70,9 +78,14 @@ absl::Status Settings::Set(const std::string& name, const Value& value) {
   return absl::OkStatus();
 }
 
-absl::StatusOr<QueryContext> Session::NewContext(const SettingsClause& overrides) const {
+absl::StatusOr<Settings> Session::StatementSettings(const SettingsClause& overrides) const {
   Settings settings = settings_;
   for (const auto& [name, value] : overrides.values) TALLY_RETURN_IF_ERROR(settings.Set(name, value));
+  return settings;
+}
+
+absl::StatusOr<QueryContext> Session::NewContext(const SettingsClause& overrides) const {
+  TALLY_ASSIGN_OR_RETURN(Settings settings, StatementSettings(overrides));
   QueryContext ctx;
   ctx.db = db_;
   ctx.params.values = params_;
@@ -86,7 +99,19 @@ absl::StatusOr<QueryContext> Session::NewContext(const SettingsClause& overrides
   return ctx;
 }
 
+absl::StatusOr<size_t> StringInputStream::Read(char* buf, size_t n) {
+  n = std::min(n, data_.size());
+  std::memcpy(buf, data_.data(), n);
+  data_.remove_prefix(n);
+  return n;
+}
+
 absl::Status Session::Execute(absl::string_view sql, absl::string_view input, const Sink& sink) {
+  StringInputStream stream(input);
+  return Execute(sql, &stream, sink);
+}
+
+absl::Status Session::Execute(absl::string_view sql, InputStream* input, const Sink& sink) {
   cancelled_.store(false);
   TALLY_ASSIGN_OR_RETURN(std::vector<Statement> statements, ParseStatements(sql));
   for (const Statement& st : statements) TALLY_RETURN_IF_ERROR(Run(st, input, sink));
@@ -108,7 +133,7 @@ absl::Status Session::Output(const ResultSet& result, const std::string& format,
   return absl::OkStatus();
 }
 
-absl::Status Session::Run(const Statement& st, absl::string_view input, const Sink& sink) {
+absl::Status Session::Run(const Statement& st, InputStream* input, const Sink& sink) {
   switch (st.kind) {
     case Statement::Kind::kSelect: {
       TALLY_ASSIGN_OR_RETURN(QueryContext ctx, NewContext(st.select->settings));
@@ -218,7 +243,7 @@ absl::Status Session::Run(const Statement& st, absl::string_view input, const Si
   return absl::UnimplementedError("statement not supported yet");
 }
 
-absl::Status Session::RunInsert(const InsertQuery& insert, absl::string_view input) {
+absl::Status Session::RunInsert(const InsertQuery& insert, InputStream* input) {
   TALLY_ASSIGN_OR_RETURN(QueryContext ctx, NewContext(insert.settings));
   const std::string table = QualifiedTableName(insert.database, insert.table, ctx);
   auto schema = db_->GetSchema(table);
@@ -249,15 +274,84 @@ absl::Status Session::RunInsert(const InsertQuery& insert, absl::string_view inp
       block.Add(names[c], std::move(*converted));
     }
   } else {
-    absl::string_view data = insert.data;
-    if (absl::StripAsciiWhitespace(data).empty()) data = input;
-    TALLY_ASSIGN_OR_RETURN(ParsedInput parsed, ParseInputWithPresence(insert.format, data, names, types));
+    if (absl::StripAsciiWhitespace(insert.data).empty()) {
+      TALLY_ASSIGN_OR_RETURN(auto batch, db_->BeginInsert(table));
+      TALLY_ASSIGN_OR_RETURN(Settings settings, StatementSettings(insert.settings));
+      TALLY_RETURN_IF_ERROR(StreamInsert(insert, input, names, types, *schema, ctx, settings, batch.get()));
+      return batch->Commit();
+    }
+    TALLY_ASSIGN_OR_RETURN(ParsedInput parsed, ParseInputWithPresence(insert.format, insert.data, names, types));
     block = std::move(parsed.block);
     TALLY_RETURN_IF_ERROR(FillDefaults(*schema, ctx.params, &block, &parsed.omitted));
-    return db_->Insert(table, block);
+    return db_->Insert(table, std::move(block));
   }
   TALLY_RETURN_IF_ERROR(FillDefaults(*schema, ctx.params, &block, nullptr));
-  return db_->Insert(table, block);
+  return db_->Insert(table, std::move(block));
+}
+
+absl::Status Session::StreamInsert(const InsertQuery& insert, InputStream* input, const std::vector<std::string>& names,
+                                   const std::vector<format::DataTypePtr>& types, const format::TableSchema& schema,
+                                   const QueryContext& ctx, const Settings& settings,
+                                   Database::InsertBatch* batch) {
+  std::string buffer;
+  bool eof = false;
+  uint64_t rows_before = 0;
+  Block pending;
+  auto flush = [&]() -> absl::Status {
+    if (pending.rows() == 0) return absl::OkStatus();
+    Block block = std::move(pending);
+    pending = Block();
+    return batch->Add(std::move(block));
+  };
+  auto read_more = [&](size_t bytes) -> absl::Status {
+    const size_t old = buffer.size();
+    buffer.resize(old + bytes);
+    size_t got = 0;
+    while (got < bytes) {
+      TALLY_ASSIGN_OR_RETURN(size_t n, input->Read(buffer.data() + old + got, bytes - got));
+      if (n == 0) {
+        eof = true;
+        break;
+      }
+      got += n;
+    }
+    buffer.resize(old + got);
+    return absl::OkStatus();
+  };
+  while (true) {
+    TALLY_RETURN_IF_ERROR(ctx.CheckLimits());
+    if (!eof) TALLY_RETURN_IF_ERROR(read_more(std::max<size_t>(settings.max_read_buffer_size, buffer.size())));
+    size_t cut = buffer.size();
+    if (!eof) {
+      std::optional<size_t> whole = CompleteRowsPrefix(insert.format, buffer);
+      if (!whole.has_value()) continue;  // a format read whole: read on to the end
+      if (*whole == 0) continue;         // no complete row yet: a longer row, read more
+      cut = *whole;
+    }
+    InputOptions options;
+    options.first_row = rows_before;
+    TALLY_ASSIGN_OR_RETURN(ParsedInput parsed,
+                           ParseInputWithPresence(insert.format, absl::string_view(buffer).substr(0, cut), names,
+                                                  types, options));
+    buffer.erase(0, cut);
+    Block block = std::move(parsed.block);
+    TALLY_RETURN_IF_ERROR(FillDefaults(schema, ctx.params, &block, &parsed.omitted));
+    rows_before += block.rows();
+    if (pending.columns.empty()) {
+      pending = std::move(block);
+    } else {
+      for (size_t c = 0; c < pending.columns.size(); ++c) {
+        pending.columns[c].AppendRange(block.columns[c], 0, block.rows());
+      }
+    }
+    size_t bytes = 0;
+    for (const Column& c : pending.columns) bytes += c.ByteSize();
+    if (pending.rows() >= settings.min_insert_block_size_rows || bytes >= settings.min_insert_block_size_bytes) {
+      TALLY_RETURN_IF_ERROR(flush());
+    }
+    if (eof && buffer.empty()) break;
+  }
+  return flush();
 }
 
 }  // namespace tally::engine::sql

@@ -13,6 +13,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "engine/database.h"
 #include "engine/sql/ast.h"
 #include "engine/sql/select.h"
@@ -27,21 +28,48 @@ struct Settings {
   uint64_t max_threads = 0;         // 0 = one per core
   std::string default_format = "TabSeparated";
   std::string timezone = "UTC";
+  // INSERT ... FORMAT from a stream reads this much input at a time, and writes a block
+  // (its parts) once this many rows or bytes are parsed; all of one INSERT still commits
+  // at once.
+  uint64_t max_read_buffer_size = uint64_t{16} << 20;
+  uint64_t min_insert_block_size_rows = uint64_t{1} << 20;
+  uint64_t min_insert_block_size_bytes = uint64_t{256} << 20;
 
   // InvalidArgument for an unknown name or a value of the wrong kind.
   absl::Status Set(const std::string& name, const format::Value& value);
+};
+
+// The data of an INSERT ... FORMAT that is not inline in the query (stdin, an HTTP body),
+// read in pieces so a large input is parsed and written block by block.
+class InputStream {
+ public:
+  virtual ~InputStream() = default;
+  // Up to `n` bytes into `buf`; 0 at the end.
+  virtual absl::StatusOr<size_t> Read(char* buf, size_t n) = 0;
+};
+
+// An InputStream over bytes in memory.
+class StringInputStream : public InputStream {
+ public:
+  explicit StringInputStream(absl::string_view data) : data_(data) {}
+  absl::StatusOr<size_t> Read(char* buf, size_t n) override;
+
+ private:
+  absl::string_view data_;
 };
 
 class Session {
  public:
   using Sink = std::function<void(absl::string_view)>;
 
+
   explicit Session(Database* db) : db_(db) {}
 
   // {name:Type} placeholders take these values (text, converted to Type on use).
   void SetParameter(const std::string& name, std::string value) { params_[name] = std::move(value); }
   // Settings: max_memory_usage, max_execution_time, max_threads, output format default
-  // (`format`), session_timezone; unknown names are InvalidArgument.
+  // (`format`), session_timezone, max_read_buffer_size, min_insert_block_size_rows,
+  // min_insert_block_size_bytes; unknown names are InvalidArgument.
   absl::Status SetSetting(const std::string& name, const format::Value& value) {
     return settings_.Set(name, value);
   }
@@ -50,17 +78,24 @@ class Session {
   // is not in the query (stdin). A failing statement stops the run; the error names the
   // statement's position.
   absl::Status Execute(absl::string_view sql, absl::string_view input, const Sink& sink);
+  // The same, with the INSERT data read from `input` as it is needed.
+  absl::Status Execute(absl::string_view sql, InputStream* input, const Sink& sink);
 
   void Cancel() { cancelled_.store(true); }
   const std::string& default_format() const { return settings_.default_format; }
   void set_default_format(std::string format) { settings_.default_format = std::move(format); }
 
  private:
-  absl::Status Run(const Statement& st, absl::string_view input, const Sink& sink);
-  absl::Status RunInsert(const InsertQuery& insert, absl::string_view input);
+  absl::Status Run(const Statement& st, InputStream* input, const Sink& sink);
+  absl::Status RunInsert(const InsertQuery& insert, InputStream* input);
+  // Parses `input` in pieces of whole rows and adds them to `batch` in blocks.
+  absl::Status StreamInsert(const InsertQuery& insert, InputStream* input, const std::vector<std::string>& names,
+                            const std::vector<format::DataTypePtr>& types, const format::TableSchema& schema,
+                            const QueryContext& ctx, const Settings& settings, Database::InsertBatch* batch);
   absl::Status Output(const ResultSet& result, const std::string& format, const Sink& sink, const ScanStats& stats);
   // A context with the session's settings, overridden by a statement's SETTINGS clause.
   absl::StatusOr<QueryContext> NewContext(const SettingsClause& overrides = {}) const;
+  absl::StatusOr<Settings> StatementSettings(const SettingsClause& overrides) const;
 
   Database* db_;
   absl::flat_hash_map<std::string, std::string> params_;
