@@ -554,6 +554,22 @@ std::optional<size_t> CompleteRowsPrefix(absl::string_view format, absl::string_
   switch (f->kind) {
     case Kind::kJsonEachRow:
     case Kind::kJsonCompactEachRow: {
+      // Fast path for one row per line: a JSON string never holds a raw line break, so a
+      // line break after '}' and before '{' ("]" and "[" for the compact form) lies between
+      // two top-level values: inside one, the '}' that closes a nested value is followed by
+      // ',' or another closing bracket, never by '{'.
+      const char close = f->kind == Kind::kJsonEachRow ? '}' : ']';
+      const char open = f->kind == Kind::kJsonEachRow ? '{' : '[';
+      auto is_space = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
+      for (size_t nl = data.rfind('\n'); nl != absl::string_view::npos && nl > 0; nl = data.rfind('\n', nl - 1)) {
+        size_t before = nl;
+        while (before > 0 && is_space(data[before - 1])) --before;
+        size_t after = nl + 1;
+        while (after < data.size() && is_space(data[after])) ++after;
+        if (after == data.size()) continue;  // what follows is not read yet
+        if (before > 0 && data[before - 1] == close && data[after] == open) return nl + 1;
+        if (data.size() - nl > (size_t{1} << 20)) break;  // rows are not one per line: scan
+      }
       // Rows end where a top-level object (array) closes; strings may hold any bracket.
       size_t depth = 0, end = 0;
       bool in_string = false, escaped = false;
