@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "benchmarks/bench_util.h"
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "engine/block.h"
@@ -32,12 +33,7 @@ constexpr size_t kRows = 1'000'000;
 constexpr uint32_t kStartS = 1790812800;  // 2026-10-01
 constexpr uint32_t kSpanS = 20 * 86400;   // one partition (202610)
 
-void CheckOk(const absl::Status& s, const char* what) {
-  if (!s.ok()) {
-    std::fprintf(stderr, "%s: %s\n", what, s.ToString().c_str());
-    std::abort();
-  }
-}
+using bench::CheckOk;
 
 // The insert block, as it arrives: time-ordered, not in sorting-key order.
 const Block& MeteringInput() {

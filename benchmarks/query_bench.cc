@@ -11,6 +11,7 @@
 #include <memory>
 #include <string>
 
+#include "benchmarks/bench_util.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
 #include "absl/strings/strip.h"
@@ -26,12 +27,7 @@ constexpr uint32_t kStartS = 1790812800;  // 2026-10-01 00:00:00 UTC
 constexpr uint32_t kSpanS = 30 * 86400;
 constexpr size_t kRowsPerInsert = 1000000;
 
-void CheckOk(const absl::Status& s, const char* what) {
-  if (!s.ok()) {
-    std::fprintf(stderr, "%s: %s\n", what, s.ToString().c_str());
-    std::abort();
-  }
-}
+using bench::CheckOk;
 
 struct Table {
   MemEnv env;

@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "benchmarks/bench_util.h"
 #include "absl/status/status.h"
 #include "engine/block.h"
 #include "engine/database.h"
@@ -36,12 +37,7 @@ constexpr uint32_t kStartS = 1790812800;  // 2026-10-01
 constexpr uint32_t kInsertSpanS = 3 * 86400;
 constexpr char kTenant[] = "tenant_3";
 
-void CheckOk(const absl::Status& s, const char* what) {
-  if (!s.ok()) {
-    std::fprintf(stderr, "%s: %s\n", what, s.ToString().c_str());
-    std::abort();
-  }
-}
+using bench::CheckOk;
 
 // The committed table plus the answers each benchmark must reproduce, computed from the
 // generated blocks before they were inserted.
