@@ -141,9 +141,10 @@ def markdown(r, json_rel, img_rel):
          " database measured " + ", ".join(f"{NAMES[s]} {mib(b)} MiB" for s, b in r["baseline_rss_bytes"].items())
          + "). Times are the statement alone, output included, without process start-up. The OS page"
          " cache cannot be dropped here (no root over the host), so \"cold\" means a fresh process with warm"
-         " page cache. Bytes on disk are `du` of each system's data directory after ClickHouse's"
-         " `OPTIMIZE TABLE ... FINAL` and DuckDB's `CHECKPOINT`; tally has no merges yet and is measured"
-         " as written. chDB and DuckDB use both cores; tally's scans are single-threaded today.", ""]
+         " page cache. Bytes on disk: for ClickHouse the active parts' `bytes_on_disk` after"
+         " `OPTIMIZE TABLE ... FINAL` (merged-away parts linger on disk for `old_parts_lifetime`, so `du` would"
+         " count them twice); for DuckDB `du` of its directory after `CHECKPOINT`; for tally `du` of its data"
+         " directory as written (tally has no merges yet). chDB and DuckDB use both cores; tally's scans are single-threaded today.", ""]
 
     L += ["### Goals", "", "| Goal | Target (tally/ClickHouse) | Measured | |", "|---|---|---|---|"]
     for g, target, x, met in goals(r):
@@ -174,6 +175,19 @@ def markdown(r, json_rel, img_rel):
           f"{r['ingest']['metering'].get('tally_native', {}).get('runs', [{}])[0].get('batch_rows', 0):,} rows;"
           " parsing the JSON into those Blocks is not counted (it is in the JSONEachRow row).", ""]
 
+    for wl, ing in r["ingest"].items():
+        tc, cc = ing.get("tally", {}).get("column_bytes"), ing.get("chdb", {}).get("column_bytes")
+        if not tc or not cc:
+            continue
+        n = r["rows"][wl]
+        L += [f"Bytes per row by column, {wl} (tally: data, marks and dictionary files; ClickHouse:"
+              " `system.columns.data_compressed_bytes`):", "", "| Column | tally | ClickHouse | tally/CH |",
+              "|---|---|---|---|"]
+        for col in sorted(cc, key=lambda c: -cc[c]):
+            t = tc.get(col)
+            L.append(f"| `{col}` | {t / n if t else 0:.2f} | {cc[col] / n:.2f} | {fr(ratio(t, cc[col]))} |")
+        L.append("")
+
     L += ["### Queries", "", f"![queries]({img_rel['queries']})", "",
           "Milliseconds. Ratios are tally's hot median over the peer's. \"agree\" compares each result"
           " (all rows, normalized and sorted) with ClickHouse's.", "",
@@ -193,6 +207,25 @@ def markdown(r, json_rel, img_rel):
         agree = ", ".join(f"{NAMES[s]}: {'yes' if ok else '**NO**'}" for s, ok in q["agree"].items() if s != "chdb")
         L.append(f"| {q['workload']} | `{q['name']}` | {cells[0]} | {cells[1]} | {cells[2]} | {fr(ratio(t, c))} |"
                  f" {fr(ratio(t, d))} | {rows} | {agree} |")
+    L += ["", "Threads and caches, hot medians in ms. The table above gives ClickHouse all cores and turns its"
+          " query condition cache off (it is on by default since 25.3: it remembers which granules matched a"
+          " filter, so a repeated selective query becomes a cache lookup). Here: both peers on one thread, as"
+          " tally's scans are today, and ClickHouse with its defaults, cache included.", "",
+          "| Query | tally | ClickHouse, 1 thread | ClickHouse, defaults (condition cache) | DuckDB, 1 thread |"
+          " tally/CH 1 thread | tally/DuckDB 1 thread |", "|---|---|---|---|---|---|---|"]
+    per_wl = {}
+    for q in r["queries"]:
+        t = q["systems"].get("tally", {}).get("hot_median_s")
+        c1 = q["systems"].get("chdb", {}).get("hot_1t_median_s")
+        cd = q["systems"].get("chdb", {}).get("hot_default_median_s")
+        d1 = q["systems"].get("duckdb", {}).get("hot_1t_median_s")
+        per_wl.setdefault(q["workload"], []).append((t, c1))
+        L.append(f"| `{q['name']}` | {ms(t)} | {ms(c1)} | {ms(cd)} | {ms(d1)} | {fr(ratio(t, c1))} |"
+                 f" {fr(ratio(t, d1))} |")
+    L.append("")
+    for wl, pairs in per_wl.items():
+        if all(t and c for t, c in pairs):
+            L.append(f"Geometric mean of tally/ClickHouse-1-thread, {wl}: {fr(geomean([t / c for t, c in pairs]))}.")
     roll = r["rollup"]["chdb"]
     L += ["", "Rollup read (monthly bill per tenant and metric from hourly pre-aggregates):", "",
           "| System | hot best / median ms | result agrees with `monthly_bill` |", "|---|---|---|",

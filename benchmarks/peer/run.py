@@ -66,6 +66,17 @@ def run_proc(argv, stdin_path=None, stdin_text=None):
         return p.returncode, out.read().decode(errors="replace"), err.read().decode(errors="replace"), wall, rss
 
 
+def tally_column_bytes(path):
+    """Bytes per column over all parts: <column>.<ext> files (data, marks, dictionaries)."""
+    out = {}
+    for d, _, files in os.walk(os.path.join(path, "tables")):
+        for f in files:
+            col, _, ext = f.partition(".")
+            if ext and f not in ("part.meta", "primary.idx"):
+                out[col] = out.get(col, 0) + os.path.getsize(os.path.join(d, f))
+    return out
+
+
 def du_bytes(path):
     total = 0
     for d, _, files in os.walk(path):
@@ -117,13 +128,15 @@ class Runner:
                 res = {"ingest_s": r["insert_s"], "parse_s": r["parse_s"], "wall_s": wall, "peak_rss_bytes": rss,
                        "batch_rows": r["batch_rows"]}
             res["optimize_s"] = 0.0
+            res["column_bytes"] = tally_column_bytes(d)
         else:
             rc, out, err, wall, rss = run_proc([self.py, self.worker, system, "ingest", d, workload, data])
             if rc != 0:
                 return {"error": err.strip()[-2000:]}
             res = json.loads(out)
             res.update(wall_s=wall, peak_rss_bytes=rss)
-        res["bytes_on_disk"] = du_bytes(d)
+        res["du_bytes"] = du_bytes(d)
+        res["bytes_on_disk"] = res.get("active_bytes", res["du_bytes"])
         return res
 
     # ---- queries ------------------------------------------------------------------------
@@ -330,6 +343,7 @@ def main():
             summary[s] = {"ingest_s": med("ingest_s"), "rows_per_s": n / med("ingest_s"),
                           "peak_rss_bytes": med("peak_rss_bytes"), "bytes_on_disk": ok[-1]["bytes_on_disk"],
                           "bytes_per_row": ok[-1]["bytes_on_disk"] / n, "optimize_s": med("optimize_s"),
+                          "column_bytes": ok[-1].get("column_bytes"),
                           "runs": rs}
         result["ingest"][wl] = summary
 
@@ -352,7 +366,11 @@ def main():
             entry["systems"][s] = {"cold_s": cold["cold_s"], "hot_s": hot["hot_s"], "hot_best_s": min(hot["hot_s"]),
                                    "hot_median_s": statistics.median(hot["hot_s"]), "result_rows": n,
                                    "fingerprint": fp, "cold_peak_rss_bytes": cold["peak_rss_bytes"],
-                                   "sample": normed[:3]}
+                                   "hot_peak_rss_bytes": hot["peak_rss_bytes"], "sample": normed[:3]}
+            for key in ("hot_1t_s", "hot_default_s"):
+                if key in hot:
+                    entry["systems"][s][key] = hot[key]
+                    entry["systems"][s][key[:-2] + "_median_s"] = statistics.median(hot[key])
             log(f"  hot median {entry['systems'][s]['hot_median_s'] * 1000:.1f} ms, cold {cold['cold_s'] * 1000:.1f}"
                 f" ms, {n} rows, {fp}")
         fps = {s: v["fingerprint"] for s, v in entry["systems"].items() if "fingerprint" in v}
