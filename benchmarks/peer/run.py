@@ -77,6 +77,14 @@ def tally_column_bytes(path):
     return out
 
 
+def failure(rc, err):
+    """What to report for a failed process: its last stderr lines, or how it ended."""
+    err = err.strip()
+    if err:
+        return err[-2000:]
+    return f"killed by signal {-rc} (out of memory?)" if rc < 0 else f"exit code {rc}, no message"
+
+
 def du_bytes(path):
     total = 0
     for d, _, files in os.walk(path):
@@ -111,19 +119,19 @@ class Runner:
         if system in ("tally", "tally_native"):
             rc, _, err, _, _ = run_proc([self.a.tally, "local", "--data", d, "--query", w["ddl"]["tally"]])
             if rc != 0:
-                return {"error": err.strip()}
+                return {"error": failure(rc, err)}
             if system == "tally":
                 rc, _, err, wall, rss = run_proc(
                     [self.a.tally, "local", "--data", d, "--time", "--query",
                      workloads.ingest_sql("tally", workload, data)], stdin_path=data)
                 if rc != 0:
-                    return {"error": err.strip()[-2000:]}
+                    return {"error": failure(rc, err)}
                 secs = float(err.strip().splitlines()[-1])
                 res = {"ingest_s": secs, "wall_s": wall, "peak_rss_bytes": rss}
             else:
                 rc, out, err, wall, rss = run_proc([self.a.native, "--data", d, "--table", w["table"], "--file", data])
                 if rc != 0:
-                    return {"error": err.strip()[-2000:]}
+                    return {"error": failure(rc, err)}
                 r = json.loads(out)
                 res = {"ingest_s": r["insert_s"], "parse_s": r["parse_s"], "wall_s": wall, "peak_rss_bytes": rss,
                        "batch_rows": r["batch_rows"]}
@@ -132,7 +140,7 @@ class Runner:
         else:
             rc, out, err, wall, rss = run_proc([self.py, self.worker, system, "ingest", d, workload, data])
             if rc != 0:
-                return {"error": err.strip()[-2000:]}
+                return {"error": failure(rc, err)}
             res = json.loads(out)
             res.update(wall_s=wall, peak_rss_bytes=rss)
         res["du_bytes"] = du_bytes(d)
@@ -147,7 +155,7 @@ class Runner:
                                             "TabSeparated"], stdin_text=text)
         times = [float(x) for x in err.splitlines() if re.fullmatch(r"\d+\.\d+", x.strip())]
         if rc != 0:
-            return {"error": err.strip().splitlines()[-1] if err.strip() else f"exit {rc}"}
+            return {"error": failure(rc, err).splitlines()[-1]}
         rows = [line.split("\t") for line in out.splitlines()]
         if reps == 0:
             return {"cold_s": times[0], "rows": rows, "peak_rss_bytes": rss}
@@ -163,7 +171,7 @@ class Runner:
         finally:
             os.unlink(f.name)
         if rc != 0:
-            return {"error": err.strip().splitlines()[-1] if err.strip() else f"exit {rc}"}
+            return {"error": failure(rc, err).splitlines()[-1]}
         r = json.loads(out)
         r["peak_rss_bytes"] = rss
         return r
@@ -176,7 +184,7 @@ class Runner:
     def rollup(self):
         rc, out, err, wall, rss = run_proc([self.py, self.worker, "chdb", "rollup", self.dir("chdb", "metering")])
         if rc != 0:
-            return {"error": err.strip()[-500:]}
+            return {"error": failure(rc, err)[-500:]}
         r = json.loads(out)
         r["peak_rss_bytes"] = rss
         return r
