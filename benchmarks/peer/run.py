@@ -85,6 +85,13 @@ def failure(rc, err):
     return f"killed by signal {-rc} (out of memory?)" if rc < 0 else f"exit code {rc}, no message"
 
 
+def failure_line(rc, err):
+    """One line for a table: the last line that names an error (tracebacks end in context)."""
+    lines = failure(rc, err).splitlines()
+    named = [x.strip() for x in lines if re.search(r"Error|Exception|error:", x)]
+    return named[-1] if named else lines[-1]
+
+
 def du_bytes(path):
     total = 0
     for d, _, files in os.walk(path):
@@ -155,7 +162,7 @@ class Runner:
                                             "TabSeparated"], stdin_text=text)
         times = [float(x) for x in err.splitlines() if re.fullmatch(r"\d+\.\d+", x.strip())]
         if rc != 0:
-            return {"error": failure(rc, err).splitlines()[-1]}
+            return {"error": failure_line(rc, err)}
         rows = [line.split("\t") for line in out.splitlines()]
         if reps == 0:
             return {"cold_s": times[0], "rows": rows, "peak_rss_bytes": rss}
@@ -171,7 +178,7 @@ class Runner:
         finally:
             os.unlink(f.name)
         if rc != 0:
-            return {"error": failure(rc, err).splitlines()[-1]}
+            return {"error": failure_line(rc, err)}
         r = json.loads(out)
         r["peak_rss_bytes"] = rss
         return r
