@@ -6,9 +6,9 @@ ASAN_DIR ?= build-asan
 JOBS ?= $(shell nproc)
 DATA_DIR ?= ./data
 DEB_PACKAGES := cmake ninja-build g++ pkg-config libzstd-dev libxxhash-dev libabsl-dev \
-	libgtest-dev libbenchmark-dev
+	libgtest-dev libbenchmark-dev time
 
-.PHONY: all build deps test run asan bench-micro clean format
+.PHONY: all build deps test run asan bench-micro bench bench-full bench-smoke clean format
 
 all: build
 
@@ -49,6 +49,35 @@ asan: deps
 # Micro-benchmarks on one core (taskset pins them); results go in docs/benchmarks.md.
 bench-micro: build
 	for b in $(BUILD_DIR)/benchmarks/*_bench; do taskset -c 0 $$b --benchmark_min_time=0.5; done
+
+# The peer benchmark (benchmarks/peer/): tally, ClickHouse (chDB) and DuckDB on the same
+# generated data and queries. Writes benchmarks/results/<date>-<commit>.json and the peer
+# section of docs/benchmarks.md with charts in docs/img/. `make bench` is 10M metering
+# events (about 10-20 minutes), `make bench-full` 100M; BENCH_ROWS and BENCH_RUNS override.
+PEER_VENV ?= $(BUILD_DIR)/peer-venv
+BENCH_ROWS ?= 10000000
+BENCH_RUNS ?= 3
+BENCH_ARGS ?=
+
+$(PEER_VENV)/.installed: benchmarks/peer/requirements.txt
+	python3 -m venv $(PEER_VENV)
+	$(PEER_VENV)/bin/pip install -q -r benchmarks/peer/requirements.txt
+	touch $@
+
+# Builds only what the harness runs (tally and native_ingest), not the test suites.
+bench: deps $(PEER_VENV)/.installed $(BUILD_DIR)/build.ninja
+	cmake --build $(BUILD_DIR) -j $(JOBS) --target tally native_ingest
+	nice -n 10 $(PEER_VENV)/bin/python benchmarks/peer/run.py --rows $(BENCH_ROWS) --runs $(BENCH_RUNS) \
+	  --tally $(BUILD_DIR)/tally --native $(BUILD_DIR)/benchmarks/native_ingest \
+	  --work $(BUILD_DIR)/peer-work $(BENCH_ARGS)
+
+bench-full:
+	$(MAKE) bench BENCH_ROWS=100000000 BENCH_RUNS=1
+
+# A quick end-to-end check of the harness: 200K events, results under build/, docs untouched.
+bench-smoke:
+	$(MAKE) bench BENCH_ROWS=200000 BENCH_RUNS=1 \
+	  BENCH_ARGS="--results $(BUILD_DIR)/peer-results --no-docs --no-profile"
 
 clean:
 	rm -rf $(BUILD_DIR) $(ASAN_DIR)

@@ -15,6 +15,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "engine/sql/ddl.h"
+#include "engine/sql/lexer.h"
 #include "engine/text_format.h"
 #include "format/status_macros.h"
 #include "tests/metering_data.h"
@@ -212,6 +213,36 @@ class FileInputStream : public engine::sql::InputStream {
   std::FILE* file_;
 };
 
+// Splits SQL text into statements at top-level ';' for --time, which times each one.
+// An INSERT takes the rest of the text: its data (VALUES or FORMAT) is not SQL, and the
+// session finds where it ends. Text the lexer rejects is left whole for the session to
+// report. Dot-commands are one piece.
+std::vector<absl::string_view> SplitStatements(absl::string_view text) {
+  std::vector<absl::string_view> out;
+  if (absl::StartsWith(absl::StripLeadingAsciiWhitespace(text), ".")) return {text};
+  engine::sql::Lexer lexer(text);
+  size_t start = 0;
+  bool first = true;  // the next significant token starts a statement
+  while (true) {
+    engine::sql::Token t = lexer.Next();
+    if (t.kind == engine::sql::TokenKind::kEnd) break;
+    if (t.kind == engine::sql::TokenKind::kError ||
+        (first && t.kind == engine::sql::TokenKind::kBareWord && absl::EqualsIgnoreCase(t.text, "INSERT"))) {
+      out.push_back(text.substr(start));
+      return out;
+    }
+    if (t.kind == engine::sql::TokenKind::kSemicolon) {
+      if (!first) out.push_back(text.substr(start, t.end - start));
+      start = t.end;
+      first = true;
+      continue;
+    }
+    first = false;
+  }
+  if (!first) out.push_back(text.substr(start));
+  return out;
+}
+
 std::string ReadAll(std::istream& in) {
   std::string out, chunk(1 << 16, '\0');
   while (in.read(chunk.data(), chunk.size()) || in.gcount() > 0) out.append(chunk.data(), in.gcount());
@@ -224,6 +255,7 @@ int RunLocal(int argc, char** argv) {
   std::string data_dir = "./data";
   std::vector<std::string> queries;
   std::string format;
+  bool print_time = false;
   std::vector<std::pair<std::string, std::string>> params;
   for (int i = 0; i < argc; ++i) {
     absl::string_view a = argv[i];
@@ -249,13 +281,16 @@ int RunLocal(int argc, char** argv) {
         std::fprintf(stderr, "tally local: --param_%s needs a value\n", std::string(a).c_str());
         return 2;
       }
+    } else if (a == "--time" || a == "-t") {
+      print_time = true;
     } else if (a == "--multiquery" || a == "-n") {
       // Always on: statements are separated by ';'.
     } else if (a == "--help" || a == "-h") {
       std::printf(
-          "usage: tally local [--data DIR] [--query SQL] [--format FORMAT] [--param_NAME=VALUE]\n"
+          "usage: tally local [--data DIR] [--query SQL] [--format FORMAT] [--param_NAME=VALUE] [--time]\n"
           "  SQL comes from --query or, without it, from stdin; with --query, stdin feeds\n"
-          "  INSERT ... FORMAT statements. Output is PrettyCompact on a terminal, else TabSeparated.\n\n%s",
+          "  INSERT ... FORMAT statements. Output is PrettyCompact on a terminal, else TabSeparated.\n"
+          "  --time prints each statement's elapsed seconds to stderr, one line per statement.\n\n%s",
           kHelp);
       return 0;
     } else {
@@ -272,12 +307,25 @@ int RunLocal(int argc, char** argv) {
   LocalShell shell(db->get(), stdout);
   shell.session().set_default_format(!format.empty() ? format : isatty(STDOUT_FILENO) ? "PrettyCompact" : "TabSeparated");
   for (auto& [name, value] : params) shell.session().SetParameter(name, value);
-  auto run = [&](absl::string_view text, engine::sql::InputStream* input) -> bool {
+  auto run_one = [&](absl::string_view text, engine::sql::InputStream* input) -> bool {
+    auto start = std::chrono::steady_clock::now();
     absl::Status s = shell.Execute(text, input);
     std::fflush(stdout);
     if (!s.ok()) {
       std::fprintf(stderr, "Error: %s\n", s.ToString().c_str());
       return false;
+    }
+    if (print_time) {
+      // Output is written and flushed before the clock stops, as clickhouse-local does.
+      double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      std::fprintf(stderr, "%.6f\n", secs);
+    }
+    return true;
+  };
+  auto run = [&](absl::string_view text, engine::sql::InputStream* input) -> bool {
+    if (!print_time) return run_one(text, input);
+    for (absl::string_view st : SplitStatements(text)) {
+      if (!run_one(st, input)) return false;
     }
     return true;
   };
