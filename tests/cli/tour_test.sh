@@ -42,6 +42,21 @@ printf '{"time":"2026-10-05 10:00:00","tenant":"cli","metric":"m","path":"/x","m
 out=$("$TALLY" local --data "$DIR" --query "SELECT sum(value) FROM events WHERE tenant = 'cli'")
 [ "$out" = "7" ] || fail "insert from stdin: $out"
 
+# --time: one line of seconds per statement on stderr; the results stay on stdout.
+out=$("$TALLY" local --data "$DIR" --time --query "SELECT 1; SELECT count() >= 30000 FROM events" 2>"$DIR/time.err")
+[ "$out" = "$(printf '1\n1')" ] || fail "--time stdout: $out"
+[ "$(wc -l < "$DIR/time.err")" -eq 2 ] || fail "--time should print two lines: $(cat "$DIR/time.err")"
+grep -Eqvx '[0-9]+\.[0-9]{6}' "$DIR/time.err" && fail "--time lines are seconds: $(cat "$DIR/time.err")"
+
+# INSERT data on stdin, streamed: a bad row is reported by number and stores nothing.
+"$TALLY" local --data "$DIR" --query "CREATE TABLE s (id UInt32, v String) ENGINE = MergeTree ORDER BY id"
+printf '{"id":1,"v":"a"}\n{"id":2,"v":"b"}\n' | "$TALLY" local --data "$DIR" --query "INSERT INTO s FORMAT JSONEachRow"
+if err=$(printf '{"id":3}\n{"id":"x"}\n' | "$TALLY" local --data "$DIR" --query "INSERT INTO s FORMAT JSONEachRow" 2>&1); then
+  fail "a bad row should fail the insert"
+fi
+grep -q "row 2, column 'id'" <<<"$err" || fail "bad row error: $err"
+[ "$("$TALLY" local --data "$DIR" --query "SELECT count() FROM s")" = "2" ] || fail "a failed insert stored rows"
+
 # A flipped byte in a column file is found by .check, with the part and file named.
 bin=$(find "$DIR/tables" -name 'value.bin' | head -1)
 size=$(stat -c %s "$bin")
