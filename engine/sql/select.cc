@@ -242,7 +242,6 @@ void InstallSubqueryRunner(QueryContext& ctx) {
 absl::StatusOr<ResultSet> ExecuteSelect(const SelectQuery& q, QueryContext& ctx) {
   InstallSubqueryRunner(ctx);
   if (!q.union_all.empty()) return absl::UnimplementedError("UNION ALL is not supported yet");
-  if (q.prewhere != nullptr) return absl::UnimplementedError("PREWHERE is not supported yet; use WHERE");
   TALLY_ASSIGN_OR_RETURN(SourceCatalog catalog, ResolveSource(q, ctx));
 
   // Aliases from WITH and from the select list.
@@ -270,8 +269,8 @@ absl::StatusOr<ResultSet> ExecuteSelect(const SelectQuery& q, QueryContext& ctx)
     items.push_back(SelectItem{e, s->alias.empty() ? s->ToString() : s->alias});
   }
   ExprPtr where, having;
-  if (q.where) {
-    TALLY_ASSIGN_OR_RETURN(where, expand(q.where));
+  if (const ExprPtr filter = RowFilter(q)) {
+    TALLY_ASSIGN_OR_RETURN(where, expand(filter));
   }
   if (q.having) {
     TALLY_ASSIGN_OR_RETURN(having, expand(q.having));

@@ -143,6 +143,17 @@ void Conjuncts(const ExprPtr& e, std::vector<ExprPtr>* out) {
 
 }  // namespace
 
+ExprPtr RowFilter(const SelectQuery& q) {
+  if (q.prewhere == nullptr) return q.where;
+  if (q.where == nullptr) return q.prewhere;
+  auto both = std::make_shared<Expr>();
+  both->kind = Expr::Kind::kFunction;
+  both->name = "and";
+  both->pos = q.prewhere->pos;
+  both->args = {q.prewhere, q.where};
+  return both;
+}
+
 absl::StatusOr<SourceCatalog> ResolveSource(const SelectQuery& q, QueryContext& ctx) {
   SourceCatalog c;
   if (!q.from) {
@@ -350,15 +361,16 @@ absl::StatusOr<std::string> ExplainSelect(const SelectQuery& q, QueryContext& ct
     line(absl::StrCat("Aggregating", q.group_by.empty() ? "" : absl::StrCat(" (keys: ", q.group_by.size(), ")")));
     ++indent;
   }
-  if (q.where) {
-    line(absl::StrCat("Filter (WHERE ", q.where->ToString(), ")"));
+  const ExprPtr filter = RowFilter(q);
+  if (filter) {
+    line(absl::StrCat("Filter (WHERE ", filter->ToString(), ")"));
     ++indent;
   }
   if (catalog.kind != SourceCatalog::Kind::kTable) {
     line(catalog.kind == SourceCatalog::Kind::kNumbers ? "ReadFromNumbers" : "ReadFromSubqueryOrDummy");
     return out;
   }
-  std::vector<ColumnRange> ranges = ExtractRanges(q.where, catalog, ctx.params);
+  std::vector<ColumnRange> ranges = ExtractRanges(filter, catalog, ctx.params);
   line(absl::StrCat("ReadFromMergeTree (", catalog.table, ")"));
   ++indent;
   ScanOptions options;

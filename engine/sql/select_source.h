@@ -53,6 +53,10 @@ struct PushedFilter {
   std::function<absl::Status(const Block& block, format::PodVector<uint8_t>* mask)> row_filter;
 };
 
+// The query's row filter: WHERE, PREWHERE, or both joined by AND (the scan runs every
+// filter before reading the other columns, so PREWHERE only names what it always does).
+ExprPtr RowFilter(const SelectQuery& query);
+
 absl::StatusOr<SourceCatalog> ResolveSource(const SelectQuery& query, QueryContext& ctx);
 
 // Opens the source reading `columns`; a table source prunes with the ranges found in

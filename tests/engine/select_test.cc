@@ -79,6 +79,16 @@ TEST_F(SelectTest, ThreadsGiveTheSameAnswersAsOneThread) {
   }
 }
 
+TEST_F(SelectTest, PrewhereIsAFilterLikeWhere) {
+  MakeEvents();
+  const std::string want = Run("SELECT count(), sum(value) FROM events WHERE status = 500 AND tenant = 'tenant_2'");
+  EXPECT_EQ(Run("SELECT count(), sum(value) FROM events PREWHERE status = 500 WHERE tenant = 'tenant_2'"), want);
+  EXPECT_EQ(Run("SELECT count(), sum(value) FROM events PREWHERE status = 500 AND tenant = 'tenant_2'"), want);
+  EXPECT_TRUE(absl::StrContains(Run("EXPLAIN SELECT count() FROM events PREWHERE tenant = 'tenant_2'"),
+                                "Conditions: [\\'tenant_2\\', \\'tenant_2\\'] on tenant"))
+      << Run("EXPLAIN SELECT count() FROM events PREWHERE tenant = 'tenant_2'");
+}
+
 TEST_F(SelectTest, MemoryLimitCountsEveryThread) {
   MakeEvents();
   std::string out = Run("SELECT id, count() FROM events GROUP BY id SETTINGS max_threads = 2, max_memory_usage = 1000000");
