@@ -526,7 +526,6 @@ bool IsInputFormat(absl::string_view format) { return FindFormat(format) != null
 
 namespace {
 absl::Status ParseAll(const FormatName& format, absl::string_view data, Parser* parser);
-absl::Status RenumberRows(const absl::Status& s, uint64_t first_row);
 }  // namespace
 
 absl::StatusOr<ParsedInput> ParseInputWithPresence(absl::string_view format,
@@ -544,8 +543,21 @@ absl::StatusOr<ParsedInput> ParseInputWithPresence(absl::string_view format,
   }
   Parser p(names, types, options);
   absl::Status s = ParseAll(*f, data, &p);
-  if (!s.ok()) return RenumberRows(s, options.first_row);
+  if (!s.ok()) return OffsetRowNumbers(s, options.first_row);
   return p.Take();
+}
+
+// "Cannot parse input: row N..." of a piece of a longer input: N counts from the start.
+absl::Status OffsetRowNumbers(const absl::Status& s, uint64_t first_row) {
+  constexpr absl::string_view kPrefix = "Cannot parse input: row ";
+  absl::string_view m = s.message();
+  if (first_row == 0 || !absl::StartsWith(m, kPrefix)) return s;
+  m.remove_prefix(kPrefix.size());
+  size_t digits = 0;
+  while (digits < m.size() && absl::ascii_isdigit(static_cast<unsigned char>(m[digits]))) ++digits;
+  uint64_t row = 0;
+  if (!absl::SimpleAtoi(m.substr(0, digits), &row)) return s;
+  return absl::Status(s.code(), absl::StrCat(kPrefix, row + first_row, m.substr(digits)));
 }
 
 std::optional<size_t> CompleteRowsPrefix(absl::string_view format, absl::string_view data) {
@@ -643,19 +655,6 @@ absl::Status ParseAll(const FormatName& format, absl::string_view data, Parser* 
       break;
   }
   return absl::OkStatus();
-}
-
-// "Cannot parse input: row N..." of a piece of a longer input: N counts from the start.
-absl::Status RenumberRows(const absl::Status& s, uint64_t first_row) {
-  constexpr absl::string_view kPrefix = "Cannot parse input: row ";
-  absl::string_view m = s.message();
-  if (first_row == 0 || !absl::StartsWith(m, kPrefix)) return s;
-  m.remove_prefix(kPrefix.size());
-  size_t digits = 0;
-  while (digits < m.size() && absl::ascii_isdigit(static_cast<unsigned char>(m[digits]))) ++digits;
-  uint64_t row = 0;
-  if (!absl::SimpleAtoi(m.substr(0, digits), &row)) return s;
-  return absl::Status(s.code(), absl::StrCat(kPrefix, row + first_row, m.substr(digits)));
 }
 
 }  // namespace

@@ -69,6 +69,10 @@ absl::StatusOr<ParsedInput> ParseInputWithPresence(absl::string_view format,
 // Whether `format` is an input format ParseInput knows.
 bool IsInputFormat(absl::string_view format);
 
+// An error from parsing a piece that started after `first_row` rows of the whole input,
+// with its row number counted from the start ("Cannot parse input: row N ...").
+absl::Status OffsetRowNumbers(const absl::Status& status, uint64_t first_row);
+
 // For reading a long input in pieces: the length of the longest prefix of `data` made of
 // whole rows of `format`, so that parsing it and then the rest (with more data appended)
 // reads the same rows as parsing everything at once. nullopt when the format cannot be

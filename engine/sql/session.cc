@@ -10,6 +10,7 @@
 #include "absl/strings/ascii.h"
 #include "engine/exec/input_format.h"
 #include "engine/exec/output_format.h"
+#include "engine/parallel.h"
 #include "engine/sql/ddl.h"
 #include "engine/sql/defaults.h"
 #include "engine/sql/parser.h"
@@ -97,13 +98,6 @@ absl::StatusOr<QueryContext> Session::NewContext(const SettingsClause& overrides
   ctx.max_threads = settings.max_threads;
   ctx.cancelled = &cancelled_;
   return ctx;
-}
-
-absl::StatusOr<size_t> StringInputStream::Read(char* buf, size_t n) {
-  n = std::min(n, data_.size());
-  std::memcpy(buf, data_.data(), n);
-  data_.remove_prefix(n);
-  return n;
 }
 
 absl::Status Session::Execute(absl::string_view sql, absl::string_view input, const Sink& sink) {
@@ -277,7 +271,14 @@ absl::Status Session::RunInsert(const InsertQuery& insert, InputStream* input) {
     if (absl::StripAsciiWhitespace(insert.data).empty()) {
       TALLY_ASSIGN_OR_RETURN(auto batch, db_->BeginInsert(table));
       TALLY_ASSIGN_OR_RETURN(Settings settings, StatementSettings(insert.settings));
-      TALLY_RETURN_IF_ERROR(StreamInsert(insert, input, names, types, *schema, ctx, settings, batch.get()));
+      StreamInsertOptions options{.format = insert.format,
+                                  .names = names,
+                                  .types = types,
+                                  .read_bytes = settings.max_read_buffer_size,
+                                  .block_rows = settings.min_insert_block_size_rows,
+                                  .block_bytes = settings.min_insert_block_size_bytes,
+                                  .threads = settings.max_threads == 0 ? DefaultThreads() : settings.max_threads};
+      TALLY_RETURN_IF_ERROR(StreamInsert(input, options, *schema, ctx, batch.get()));
       return batch->Commit();
     }
     TALLY_ASSIGN_OR_RETURN(ParsedInput parsed, ParseInputWithPresence(insert.format, insert.data, names, types));
@@ -287,71 +288,6 @@ absl::Status Session::RunInsert(const InsertQuery& insert, InputStream* input) {
   }
   TALLY_RETURN_IF_ERROR(FillDefaults(*schema, ctx.params, &block, nullptr));
   return db_->Insert(table, std::move(block));
-}
-
-absl::Status Session::StreamInsert(const InsertQuery& insert, InputStream* input, const std::vector<std::string>& names,
-                                   const std::vector<format::DataTypePtr>& types, const format::TableSchema& schema,
-                                   const QueryContext& ctx, const Settings& settings,
-                                   Database::InsertBatch* batch) {
-  std::string buffer;
-  bool eof = false;
-  uint64_t rows_before = 0;
-  Block pending;
-  auto flush = [&]() -> absl::Status {
-    if (pending.rows() == 0) return absl::OkStatus();
-    Block block = std::move(pending);
-    pending = Block();
-    return batch->Add(std::move(block));
-  };
-  auto read_more = [&](size_t bytes) -> absl::Status {
-    const size_t old = buffer.size();
-    buffer.resize(old + bytes);
-    size_t got = 0;
-    while (got < bytes) {
-      TALLY_ASSIGN_OR_RETURN(size_t n, input->Read(buffer.data() + old + got, bytes - got));
-      if (n == 0) {
-        eof = true;
-        break;
-      }
-      got += n;
-    }
-    buffer.resize(old + got);
-    return absl::OkStatus();
-  };
-  while (true) {
-    TALLY_RETURN_IF_ERROR(ctx.CheckLimits());
-    if (!eof) TALLY_RETURN_IF_ERROR(read_more(std::max<size_t>(settings.max_read_buffer_size, buffer.size())));
-    size_t cut = buffer.size();
-    if (!eof) {
-      std::optional<size_t> whole = CompleteRowsPrefix(insert.format, buffer);
-      if (!whole.has_value()) continue;  // a format read whole: read on to the end
-      if (*whole == 0) continue;         // no complete row yet: a longer row, read more
-      cut = *whole;
-    }
-    InputOptions options;
-    options.first_row = rows_before;
-    TALLY_ASSIGN_OR_RETURN(ParsedInput parsed,
-                           ParseInputWithPresence(insert.format, absl::string_view(buffer).substr(0, cut), names,
-                                                  types, options));
-    buffer.erase(0, cut);
-    Block block = std::move(parsed.block);
-    TALLY_RETURN_IF_ERROR(FillDefaults(schema, ctx.params, &block, &parsed.omitted));
-    rows_before += block.rows();
-    if (pending.columns.empty()) {
-      pending = std::move(block);
-    } else {
-      for (size_t c = 0; c < pending.columns.size(); ++c) {
-        pending.columns[c].AppendRange(block.columns[c], 0, block.rows());
-      }
-    }
-    size_t bytes = 0;
-    for (const Column& c : pending.columns) bytes += c.ByteSize();
-    if (pending.rows() >= settings.min_insert_block_size_rows || bytes >= settings.min_insert_block_size_bytes) {
-      TALLY_RETURN_IF_ERROR(flush());
-    }
-    if (eof && buffer.empty()) break;
-  }
-  return flush();
 }
 
 }  // namespace tally::engine::sql

@@ -16,6 +16,7 @@
 #include "absl/status/statusor.h"
 #include "engine/database.h"
 #include "engine/sql/ast.h"
+#include "engine/sql/insert_stream.h"
 #include "engine/sql/select.h"
 
 namespace tally::engine::sql {
@@ -28,34 +29,15 @@ struct Settings {
   uint64_t max_threads = 0;         // 0 = one per core
   std::string default_format = "TabSeparated";
   std::string timezone = "UTC";
-  // INSERT ... FORMAT from a stream reads this much input at a time, and writes a block
-  // (its parts) once this many rows or bytes are parsed; all of one INSERT still commits
-  // at once.
+  // INSERT ... FORMAT from a stream reads this much input at a time (one piece, parsed on
+  // its own thread), and writes a block (its parts) once this many rows or bytes are
+  // parsed; all of one INSERT still commits at once (engine/sql/insert_stream.h).
   uint64_t max_read_buffer_size = uint64_t{16} << 20;
   uint64_t min_insert_block_size_rows = uint64_t{1} << 20;
   uint64_t min_insert_block_size_bytes = uint64_t{256} << 20;
 
   // InvalidArgument for an unknown name or a value of the wrong kind.
   absl::Status Set(const std::string& name, const format::Value& value);
-};
-
-// The data of an INSERT ... FORMAT that is not inline in the query (stdin, an HTTP body),
-// read in pieces so a large input is parsed and written block by block.
-class InputStream {
- public:
-  virtual ~InputStream() = default;
-  // Up to `n` bytes into `buf`; 0 at the end.
-  virtual absl::StatusOr<size_t> Read(char* buf, size_t n) = 0;
-};
-
-// An InputStream over bytes in memory.
-class StringInputStream : public InputStream {
- public:
-  explicit StringInputStream(absl::string_view data) : data_(data) {}
-  absl::StatusOr<size_t> Read(char* buf, size_t n) override;
-
- private:
-  absl::string_view data_;
 };
 
 class Session {
@@ -88,10 +70,6 @@ class Session {
  private:
   absl::Status Run(const Statement& st, InputStream* input, const Sink& sink);
   absl::Status RunInsert(const InsertQuery& insert, InputStream* input);
-  // Parses `input` in pieces of whole rows and adds them to `batch` in blocks.
-  absl::Status StreamInsert(const InsertQuery& insert, InputStream* input, const std::vector<std::string>& names,
-                            const std::vector<format::DataTypePtr>& types, const format::TableSchema& schema,
-                            const QueryContext& ctx, const Settings& settings, Database::InsertBatch* batch);
   absl::Status Output(const ResultSet& result, const std::string& format, const Sink& sink, const ScanStats& stats);
   // A context with the session's settings, overridden by a statement's SETTINGS clause.
   absl::StatusOr<QueryContext> NewContext(const SettingsClause& overrides = {}) const;

@@ -1,0 +1,129 @@
+#include "engine/sql/insert_stream.h"
+
+#include <algorithm>
+#include <cstring>
+#include <deque>
+#include <future>
+#include <optional>
+
+#include "engine/exec/input_format.h"
+#include "engine/sql/defaults.h"
+#include "format/status_macros.h"
+
+namespace tally::engine::sql {
+
+using format::Column;
+
+absl::StatusOr<size_t> StringInputStream::Read(char* buf, size_t n) {
+  n = std::min(n, data_.size());
+  std::memcpy(buf, data_.data(), n);
+  data_.remove_prefix(n);
+  return n;
+}
+
+namespace {
+
+// Reads the input in pieces that end on a row boundary.
+class PieceReader {
+ public:
+  PieceReader(InputStream* input, absl::string_view format, size_t read_bytes)
+      : input_(input), format_(format), read_bytes_(std::max<size_t>(read_bytes, 1)) {}
+
+  // The next piece of whole rows; nullopt at the end of the input.
+  absl::StatusOr<std::optional<std::string>> Next() {
+    while (true) {
+      if (eof_) {
+        if (buffer_.empty()) return std::optional<std::string>();
+        return std::optional<std::string>(std::exchange(buffer_, std::string()));
+      }
+      TALLY_RETURN_IF_ERROR(ReadMore(std::max(read_bytes_, buffer_.size())));
+      if (eof_) continue;
+      std::optional<size_t> whole = CompleteRowsPrefix(format_, buffer_);
+      // A format read whole, or no complete row yet (a long row): read more.
+      if (!whole.has_value() || *whole == 0) continue;
+      std::string piece = buffer_.substr(0, *whole);
+      buffer_.erase(0, *whole);
+      return std::optional<std::string>(std::move(piece));
+    }
+  }
+
+ private:
+  absl::Status ReadMore(size_t bytes) {
+    const size_t old = buffer_.size();
+    buffer_.resize(old + bytes);
+    size_t got = 0;
+    while (got < bytes) {
+      TALLY_ASSIGN_OR_RETURN(size_t n, input_->Read(buffer_.data() + old + got, bytes - got));
+      if (n == 0) {
+        eof_ = true;
+        break;
+      }
+      got += n;
+    }
+    buffer_.resize(old + got);
+    return absl::OkStatus();
+  }
+
+  InputStream* const input_;
+  const std::string format_;
+  const size_t read_bytes_;
+  std::string buffer_;
+  bool eof_ = false;
+};
+
+// One piece, parsed with its defaults computed; row numbers in an error count from the
+// piece's first row (the gatherer offsets them).
+absl::StatusOr<Block> ParsePiece(const std::string& piece, const StreamInsertOptions& options,
+                                 const format::TableSchema& schema, const QueryParams& params) {
+  TALLY_ASSIGN_OR_RETURN(ParsedInput parsed, ParseInputWithPresence(options.format, piece, options.names, options.types));
+  Block block = std::move(parsed.block);
+  TALLY_RETURN_IF_ERROR(FillDefaults(schema, params, &block, &parsed.omitted));
+  return block;
+}
+
+}  // namespace
+
+absl::Status StreamInsert(InputStream* input, const StreamInsertOptions& options, const format::TableSchema& schema,
+                          const QueryContext& ctx, Database::InsertBatch* batch) {
+  PieceReader reader(input, options.format, options.read_bytes);
+  const size_t threads = std::max<size_t>(options.threads, 1);
+  std::deque<std::future<absl::StatusOr<Block>>> parsing;  // in input order
+  uint64_t rows_before = 0;
+  Block pending;
+  bool input_done = false;
+  // On an early return the futures' destructors wait for their threads, which own
+  // their pieces, so nothing outlives this call.
+  while (true) {
+    TALLY_RETURN_IF_ERROR(ctx.CheckLimits());
+    while (!input_done && parsing.size() < threads) {
+      TALLY_ASSIGN_OR_RETURN(std::optional<std::string> piece, reader.Next());
+      if (!piece.has_value()) {
+        input_done = true;
+        break;
+      }
+      parsing.push_back(std::async(std::launch::async, [piece = std::move(*piece), &options, &schema, &ctx]() {
+        return ParsePiece(piece, options, schema, ctx.params);
+      }));
+    }
+    if (parsing.empty()) break;
+    absl::StatusOr<Block> parsed = parsing.front().get();
+    parsing.pop_front();
+    if (!parsed.ok()) return OffsetRowNumbers(parsed.status(), rows_before);
+    Block block = std::move(*parsed);
+    rows_before += block.rows();
+    if (pending.columns.empty()) {
+      pending = std::move(block);
+    } else {
+      for (size_t c = 0; c < pending.columns.size(); ++c) pending.columns[c].AppendRange(block.columns[c], 0, block.rows());
+    }
+    size_t bytes = 0;
+    for (const Column& c : pending.columns) bytes += c.ByteSize();
+    if (pending.rows() >= options.block_rows || bytes >= options.block_bytes) {
+      TALLY_RETURN_IF_ERROR(batch->Add(std::exchange(pending, Block())));
+    }
+  }
+  if (pending.rows() > 0) TALLY_RETURN_IF_ERROR(batch->Add(std::move(pending)));
+  return absl::OkStatus();
+}
+
+}  // namespace tally::engine::sql
