@@ -156,7 +156,7 @@ TEST(FloatTextTest, SpecialValuesAndIntegers) {
   EXPECT_EQ(F64(INFINITY), "inf");
   EXPECT_EQ(F64(-INFINITY), "-inf");
   EXPECT_EQ(F64(0.0), "0");
-  EXPECT_EQ(F64(-0.0), "0");
+  EXPECT_EQ(F64(-0.0), "-0");
   EXPECT_EQ(F64(42.0), "42");
   EXPECT_EQ(F64(-1.0), "-1");
   EXPECT_EQ(F64(1000000.0), "1000000");
