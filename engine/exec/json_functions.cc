@@ -199,7 +199,12 @@ absl::StatusOr<std::vector<PathStep>> ParsePath(absl::string_view name, absl::st
   ++pos;
   std::vector<PathStep> steps;
   while (pos < path.size()) {
-    if (path[pos] == '.') {
+    if (path[pos] == '.' && pos + 1 < path.size() && path[pos + 1] == '"') {  // $."a b"
+      size_t close = path.find('"', pos + 2);
+      if (close == absl::string_view::npos) return unsupported("missing closing '\"'");
+      steps.push_back(PathStep{true, std::string(path.substr(pos + 2, close - pos - 2))});
+      pos = close + 1;
+    } else if (path[pos] == '.') {
       size_t end = path.find_first_of(".[", pos + 1);
       if (end == absl::string_view::npos) end = path.size();
       absl::string_view member = path.substr(pos + 1, end - pos - 1);

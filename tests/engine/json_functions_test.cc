@@ -195,6 +195,7 @@ TEST(JsonFunctionsTest, JsonPathFunctions) {
   EXPECT_EQ(value("$.b.c[0]"), (std::vector<Value>{S("1"), S(""), S("")}));
   EXPECT_EQ(value("$['b'][\"c\"][4]"), (std::vector<Value>{S("true"), S(""), S("")}));
   EXPECT_EQ(value("$.b"), (std::vector<Value>{S(""), S(""), S("")}));  // objects are not values
+  EXPECT_EQ(value("$.\"b\".\"c\"[1]"), (std::vector<Value>{S("2.5"), S(""), S("")}));
   EXPECT_EQ(Str("JSON_QUERY", {doc, Key("$.b.c")}), R"([[1,2.5,-3,"4",true,null]])");
   EXPECT_EQ(Int("JSON_EXISTS", {doc, Key("$.b.c[5]")}), 1);
   EXPECT_EQ(Int("JSON_EXISTS", {doc, Key("$.b.c[6]")}), 0);
