@@ -1,0 +1,26 @@
+-- Arithmetic, comparison and logical operators; result types and printing.
+SELECT 1 + 2, 10 - 3, 4 * 5, 7 / 2, 7 % 3, -7 % 3, intDiv(7, 2), intDiv(-7, 2), 7 DIV 2, 7 MOD 3;
+SELECT toTypeName(1 + 2), toTypeName(200 + 100), toTypeName(1 - 2), toTypeName(7 / 2), toTypeName(1 * 1.5), toTypeName(intDiv(7, 2)), toTypeName(-7 % 3);
+SELECT 255 + 1, toUInt8(255) + 1, toTypeName(toUInt8(255) + 1), 0 - 1, toUInt64(0) - 1, toTypeName(toUInt64(0) - 1);
+SELECT 1 / 0, -1 / 0, 0 / 0, 1 % 0.0, 5.5 % 2;
+SELECT 1.5 + 2.25, 0.1 + 0.2, 1 - 0.9, 3.0 * 1.1, 1e300 * 1e10, 2.5e-7, 123456789012345678901.0, 1e21, 1e20;
+SELECT 1e15, 1e16, 9007199254740993.0, toFloat32(16777217), toFloat32(1e10), toFloat32(0.1) + 0, 1e-5, 1e-6, 1e-7, 123e-10, toFloat32(1.5e-7), toFloat32(3e38);
+SELECT -5, -(5), negate(3), abs(-3), abs(-2.5), -0.0, 1 - 1.0, -number FROM numbers(1);
+SELECT 9223372036854775807 + 0, 18446744073709551615, -9223372036854775808, 18446744073709551616;
+SELECT number, number * 3 - 1, number / 4, -number, number % 2 = 0 FROM numbers(5);
+SELECT toInt32(-3.9), toUInt8(300), toInt8(200), toFloat64(1) / 3, toFloat32(0.1), toInt64('-42'), toUInt16('65535');
+SELECT toString(1e21), toString(0.1), CAST(1e21 AS String), toString(1.5e-7), toString(toFloat32(0.1)), toString(-0.0), toString(1 / 3), CAST(1e-7, 'String');
+SELECT 2 + 3 * 4, (2 + 3) * 4, 10 - 2 - 3, 100 / 10 / 5, 2 * -3, -2 * -3;
+SELECT 1 < 2, 2 <= 2, 3 > 4, 3 >= 4, 1 = 1, 1 == 2, 1 != 2, 1 <> 1;
+SELECT 'a' < 'b', 'abc' = 'abc', 'B' < 'a', toDate('2026-10-01') < toDate('2026-10-02'), 1 = 1.0, -1 < toUInt64(1), toUInt64(18446744073709551615) > -1, 0.1 + 0.2 = 0.3;
+SELECT 1 AND 0, 1 OR 0, NOT 1, NOT 0, 1 AND 1 AND 1, 0 OR 0 OR 1, xor(1, 0), 5 AND 3, NOT 7;
+SELECT NULL AND 0, NULL AND 1, NULL OR 1, NULL OR 0, NOT NULL, 1 + NULL, NULL = NULL, NULL < 1;
+SELECT number BETWEEN 2 AND 3, number NOT BETWEEN 2 AND 3 FROM numbers(5);
+SELECT number IN (1, 3), number NOT IN (1, 3), number IN (5), number IN 2 FROM numbers(4);
+SELECT 'b' IN ('a', 'b'), 2.0 IN (1, 2), 1 IN (NULL, 1), 'z' NOT IN ('a');
+SELECT if(1, 'yes', 'no'), if(0, 1, 2.5), if(number > 1, number, 0), if(number = 1, NULL, number) FROM numbers(3);
+SELECT multiIf(number = 0, 'zero', number = 1, 'one', 'many') FROM numbers(3);
+SELECT CASE WHEN number < 1 THEN 'a' WHEN number < 2 THEN 'b' ELSE 'c' END, CASE number WHEN 0 THEN 10 WHEN 2 THEN 20 END FROM numbers(3);
+SELECT number > 0 ? 'pos' : 'zero' FROM numbers(2);
+SELECT greatest(1, 3, 2), least(1, 3, 2), greatest(1.5, 2), least('b', 'a'), toTypeName(greatest(1, 2.5));
+SELECT coalesce(NULL, 2), coalesce(NULL, NULL, 'x'), ifNull(NULL, 5), ifNull(3, 5), nullIf(1, 1), nullIf(1, 2), isNull(NULL), isNotNull(1), assumeNotNull(CAST(3, 'Nullable(UInt8)'));

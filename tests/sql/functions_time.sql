@@ -1,0 +1,20 @@
+-- Date and time functions (UTC unless a zone is given).
+SELECT toDate('2026-10-01'), toDateTime('2026-10-01 12:34:56'), toDateTime64('2026-10-01 12:34:56.789', 3), toDateTime64('2026-10-01 12:34:56', 6);
+SELECT toTypeName(toDate('2026-10-01')), toTypeName(toDateTime('2026-10-01 00:00:00')), toTypeName(toDateTime64('2026-10-01 00:00:00', 3)), toTypeName(now()), toTypeName(today());
+SELECT today() = toDate(now()), toTypeName(now64()), now() - now() <= 1, toDate(now64()) = today(), toStartOfDay(now()) <= now();
+SELECT toDate(toDateTime('2026-10-01 23:59:59')), toDateTime(toDate('2026-10-01')), toDate(20362), toDateTime(1790000000), toDate('2026-10-01 12:00:00');
+SELECT toYYYYMM(toDate('2026-10-01')), toYYYYMMDD(toDateTime('2026-10-01 12:00:00')), toYYYYMM(toDateTime64('1999-12-31 23:59:59.999', 3)), toTypeName(toYYYYMM(today()));
+SELECT toUnixTimestamp(toDateTime('2026-10-01 00:00:00')), toUnixTimestamp('2026-10-01 00:00:00'), toUnixTimestamp(toDateTime('1970-01-01 00:00:00')), toUnixTimestamp(toDate('2026-10-01'));
+SELECT toStartOfMinute(toDateTime('2026-10-01 12:34:56')), toStartOfFiveMinutes(toDateTime('2026-10-01 12:34:56')), toStartOfFifteenMinutes(toDateTime('2026-10-01 12:34:56')), toStartOfHour(toDateTime('2026-10-01 12:34:56'));
+SELECT toStartOfDay(toDateTime('2026-10-01 12:34:56')), toStartOfWeek(toDate('2026-10-01')), toStartOfWeek(toDate('2026-10-04')), toStartOfWeek(toDate('2026-10-04'), 1), toStartOfMonth(toDate('2026-10-31')), toStartOfYear(toDateTime('2026-10-01 12:00:00'));
+SELECT toStartOfMonth(toDateTime('2026-10-15 10:00:00')), toStartOfQuarter(toDate('2026-11-15')), toStartOfDay(toDate('2026-10-01')), toStartOfHour(toDateTime64('2026-10-01 12:34:56.789', 3)), toStartOfMinute(toDateTime64('2026-10-01 12:34:56.789', 3));
+SELECT toTypeName(toStartOfDay(toDateTime('2026-10-01 00:00:00'))), toTypeName(toStartOfMonth(toDateTime('2026-10-01 00:00:00'))), toTypeName(toStartOfHour(toDateTime64('2026-10-01 00:00:00', 3))), toTypeName(toStartOfWeek(today()));
+SELECT formatDateTime(toDateTime('2026-10-01 09:05:03'), '%Y-%m-%d %H:%M:%S'), formatDateTime(toDateTime('2026-10-01 09:05:03'), '%F %T'), formatDateTime(toDate('2026-10-01'), '%d/%m/%y'), formatDateTime(toDateTime('2026-10-01 21:05:03'), '%I %p %j %u %w %a %b %%');
+SELECT formatDateTime(toDateTime('2026-01-04 09:05:03'), '%V %D %R %h %M'), formatDateTime(toDateTime64('2026-10-01 09:05:03.123', 3), '%Y%m%d %H:%i');
+SELECT toDateTime('2026-10-01 00:00:00') + INTERVAL 1 hour, toDateTime('2026-10-01 00:00:00') - INTERVAL 90 minute, toDate('2026-01-31') + INTERVAL 1 month, toDate('2024-02-29') + INTERVAL 1 year, toDate('2026-10-01') - INTERVAL 1 week;
+SELECT toDateTime('2026-10-01 00:00:00') + INTERVAL 1 day, toDateTime('2026-10-01 00:00:00') + INTERVAL 3 second, toDate('2026-10-01') + INTERVAL 1 day, toDate('2026-10-01') + 10, toDateTime('2026-10-01 00:00:00') + 60, toDate('2026-03-31') - INTERVAL 1 month, toDate('2026-10-01') + INTERVAL 1 quarter;
+SELECT toTypeName(toDate('2026-10-01') + INTERVAL 1 hour), toDate('2026-10-01') + INTERVAL 1 hour, toDateTime64('2026-10-01 00:00:00.5', 1) + INTERVAL 1 second, addMilliseconds(toDateTime64('2026-10-01 00:00:00.5', 3), 250), toDateTime64('2026-10-01 00:00:00.123456', 6) - INTERVAL 1 day;
+SELECT toDate('2026-10-02') - toDate('2026-10-01'), toDateTime('2026-10-01 00:01:00') - toDateTime('2026-10-01 00:00:00'), dateDiff('day', toDate('2026-10-01'), toDate('2026-10-31')), dateDiff('hour', toDateTime('2026-10-01 00:00:00'), toDateTime('2026-10-02 01:30:00'));
+SELECT toHour(toDateTime('2026-10-01 12:34:56')), toMinute(toDateTime('2026-10-01 12:34:56')), toSecond(toDateTime('2026-10-01 12:34:56')), dateTrunc('month', toDateTime('2026-10-15 10:00:00'));
+SELECT toDateTime('2026-10-01T12:00:00'), toDateTime('2026-10-01 12:00'), toDateTime('2026-10-01'), toDateTime64('2026-10-01 12:00:00.123456', 6), toDateTime64('1969-12-31 23:59:59.5', 1), toDate('1970-01-01'), toDate('2149-06-06');
+SELECT number, toDateTime('2026-10-01 00:00:00') + number * 3600 AS t, toStartOfHour(t), toStartOfDay(t) FROM numbers(3);
