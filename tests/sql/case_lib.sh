@@ -21,3 +21,15 @@ expect_error() {
     exit 1
   fi
 }
+
+# expect_output TEXT COMMAND...: COMMAND must succeed with TEXT in its stdout. Prints
+# nothing: for output that is tally's own (EXPLAIN details), not part of the reference.
+expect_output() {
+  local want="$1" out
+  shift
+  out=$("$@") || { echo "FAIL: failed: $*" >&2; exit 1; }
+  if ! grep -qF -- "$want" <<<"$out"; then
+    echo "FAIL: output should contain '$want', got: $out" >&2
+    exit 1
+  fi
+}
