@@ -14,3 +14,4 @@ SELECT replaceAll('a.b.c', '.', '-'), replaceOne('a.b.c', '.', '-'), replace('aa
 SELECT toString(123), toString(-1.5), toString(toDate('2026-10-01')), toString(toDateTime('2026-10-01 12:00:00')), toString(NULL), toString(toUInt8(7));
 SELECT 'tab\there', 'nl\nhere', 'quote''s', 'back\\slash', 'uni ✓', 'cr\rx', 'nul\0x';
 SELECT number, lower(s), upper(s), length(s) FROM (SELECT number, concat('Row', toString(number)) AS s FROM numbers(3)) ORDER BY number;
+SELECT lowerUTF8('ÀÉÜÞ ŁŐŸŽ ΑΒΓ АБВЁ'), upperUTF8('àéüþÿ łőž αβγς абвё'), lowerUTF8('日本 ✓'), 'ÄÖÜ' ILIKE 'ä_ü', 'ПРИВЕТ мир' ILIKE 'привет%', 'Straße' ILIKE '%STRASSE%';

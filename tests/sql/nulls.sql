@@ -31,3 +31,5 @@ SELECT id, x FROM n ORDER BY id FORMAT CSV;
 SELECT id, x, s FROM n ORDER BY id FORMAT JSONEachRow;
 SELECT id, s, lc FROM n ORDER BY id FORMAT PrettyCompact;
 SELECT id, x, s FROM n ORDER BY id FORMAT TabSeparatedWithNames;
+SELECT upper(NULL), length(NULL), toYYYYMM(NULL), concat(NULL, 'a'), JSONExtractString(NULL, 'a'), startsWith(NULL, 'a'), NULL LIKE 'a%';
+SELECT coalesce(NULL, 1, 2.5), toTypeName(coalesce(NULL, 1, 2.5)), coalesce(1, 'a'), toTypeName(coalesce(x, 0, 'never')) FROM n LIMIT 1;
