@@ -24,3 +24,6 @@ SELECT CASE WHEN number < 1 THEN 'a' WHEN number < 2 THEN 'b' ELSE 'c' END, CASE
 SELECT number > 0 ? 'pos' : 'zero' FROM numbers(2);
 SELECT greatest(1, 3, 2), least(1, 3, 2), greatest(1.5, 2), least('b', 'a'), toTypeName(greatest(1, 2.5));
 SELECT coalesce(NULL, 2), coalesce(NULL, NULL, 'x'), ifNull(NULL, 5), ifNull(3, 5), nullIf(1, 1), nullIf(1, 2), isNull(NULL), isNotNull(1), assumeNotNull(CAST(3, 'Nullable(UInt8)'));
+SELECT round(2.5), round(3.5), round(-2.5), round(2.675, 2), round(3.14159, 2), round(1234.5678, -2), round(-0.4), floor(-1.5), ceil(-1.5), trunc(-1.7), floor(1.25, 1), ceil(1.21, 1), round(toFloat32(2.345), 2), toTypeName(round(toFloat32(1.5)));
+SELECT round(15, -1), round(25, -1), round(-15, -1), floor(-15, -1), ceil(15, -1), trunc(-15, -1), round(5), toTypeName(floor(toUInt16(5))), round(NULL), round(CAST(1.5 AS Nullable(Float64))), ceiling(1.1), truncate(1.9);
+SELECT number / 3 AS x, round(x, 2), floor(x), ceil(x, 1), round(toInt64(number) * -37, -1) FROM numbers(4);
