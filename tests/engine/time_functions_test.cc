@@ -233,7 +233,7 @@ TEST(TimeFunctionsTest, DateTime64RoundsToDateTimeExceptBelowAMinute) {
   EXPECT_EQ(Eval("toSecond", {t}), UInts({59}));
   EXPECT_EQ(Eval("toUnixTimestamp", {t}), Secs({Utc(2026, 5, 1, 10, 7, 59)}));
   EXPECT_EQ(Eval("formatDateTime", {t, CStr("%H:%i:%S.%f")}),
-            (std::vector<Value>{S("10:07:59.123")}));
+            (std::vector<Value>{S("10:07:59.123000")}));  // %f: always microseconds
   EXPECT_EQ(Eval("toStartOfInterval", {t, CInt(100), CStr("millisecond")}),
             (std::vector<Value>{I(Utc(2026, 5, 1, 10, 7, 59) * 1000 + 100)}));
   EXPECT_EQ(Eval("addMilliseconds", {t, CInt(900)}),
