@@ -9,7 +9,7 @@
 // Invalid JSON, a missing key or a value that does not convert gives the type's default
 // ('' or 0), never an error. JSONExtractString returns a string's value, the minified text
 // of any other value, and '' for null. JSONExtractRaw and JSON_QUERY return the value's
-// own text minified (ClickHouse reprints numbers: 1.50 stays 1.50 here).
+// own text minified, numbers reprinted as ClickHouse does (1.50 is 1.5, 1e2 is 100).
 //
 // Documents are scanned by json_scanner.h (validating, iterative, depth-capped); a
 // LowCardinality(String) document column is parsed once per dictionary entry (BindPlain).

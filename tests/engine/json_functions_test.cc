@@ -74,6 +74,9 @@ TEST(JsonFunctionsTest, ExtractByKeysAndIndexes) {
   EXPECT_EQ(Int("JSONExtractBool", {doc, Key("b"), Key("c"), Index(1)}), 1);
   EXPECT_EQ(Str("JSONExtractRaw", {doc, Key("b")}), R"({"c":[1,2.5,-3,"4",true,null]})");
   EXPECT_EQ(Str("JSONExtractRaw", {Docs({R"( [ "a b" , {} ] )"})}), R"(["a b",{}])");
+  // Numbers are reprinted: floats in shortest form, integers beyond 64 bits as strings.
+  EXPECT_EQ(Str("JSONExtractRaw", {Docs({R"([1.50, -0, 1e2, -0.0, 1E-7, 18446744073709551615, 18446744073709551616])"})}),
+            R"([1.5,0,100,-0,1e-7,18446744073709551615,"18446744073709551616"])");
   EXPECT_EQ(Int("JSONHas", {doc, Key("b"), Key("c")}), 1);
   EXPECT_EQ(Int("JSONHas", {doc, Key("b"), Key("x")}), 0);
   EXPECT_EQ(Int("JSONLength", {doc, Key("b"), Key("c")}), 6);

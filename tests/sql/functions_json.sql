@@ -9,3 +9,4 @@ SELECT JSON_VALUE('{"a":"hello"}', '$.a'), JSON_VALUE('{"a":{"b":5}}', '$.a.b'),
 SELECT JSON_VALUE('{"a":1.5}', '$.a'), JSON_VALUE('{"a":null}', '$.a'), JSON_VALUE('{"a b":"sp"}', '$."a b"'), JSON_VALUE('bad', '$.a'), toTypeName(JSON_VALUE('{}', '$.a'));
 SELECT JSONHas('{"a":1}', 'a'), JSONHas('{"a":1}', 'b'), JSONLength('[1,2,3]'), JSONLength('{"a":1,"b":2}'), JSONExtractRaw('{"a":[1, 2]}', 'a'), isValidJSON('{"a":1}'), isValidJSON('{a:1}');
 SELECT n, JSONExtractString(j, 'user'), JSONExtractInt(j, 'tokens'), JSONExtractFloat(j, 'cost') FROM (SELECT number AS n, concat('{"user":"u', toString(number), '","tokens":', toString(number * 100), ',"cost":', toString(number / 4), '}') AS j FROM numbers(3));
+SELECT JSONExtractRaw('{"a":[1.50, -0, 1e2, 0.1, 1E-7, -0.0, 12345678901234567890]}', 'a'), JSON_QUERY('{"a":[1.50, 2e1]}', '$.a'), JSONExtractString('{"a":[1.50]}', 'a'), JSONExtractKeys('{"a":1,"b":{"c":2}}'), JSONExtractArrayRaw('{"a":[true, 2.50, "x"]}', 'a');
