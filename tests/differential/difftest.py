@@ -3,9 +3,10 @@
 
 Generates a table of a few thousand rows (NULLs, LowCardinality strings, integers, floats,
 DateTimes), loads it into both engines, then runs seeded random queries (filters, GROUP BY
-with aggregates, ORDER BY + LIMIT, DISTINCT, arithmetic, CASE/if) rendered in each
-engine's dialect, and compares the results: unordered results are sorted, floats compared
-with a relative tolerance. Only semantics both engines share are generated (no integer
+with aggregates and HAVING, ORDER BY + LIMIT/OFFSET, DISTINCT, subqueries in FROM,
+arithmetic, string and time functions, CASE/if) rendered in each engine's dialect, and
+compares the results: unordered results are sorted, floats compared with a relative
+tolerance. Only semantics both engines share are generated (no integer
 `/`, no division by zero, no ties under LIMIT, no aggregates over empty sets of
 non-Nullable columns without a translation).
 
@@ -306,8 +307,16 @@ def order_items(exprs, rng):
 def make_query(g):
     """Returns (tally_sql, duckdb_sql, ordered)."""
     r = g.r
-    shape = r.randrange(6)
+    shape = r.randrange(7)
     wch, wdk = g.where()
+    if shape == 6:  # a subquery in FROM, filtered and aggregated outside
+        k, v = g.group_key(), g.int_expr(1)
+        lim = r.randrange(-200, 200)
+        inner_ch = f"SELECT {k.ch} AS k0, {v.ch} AS v FROM t{wch}"
+        inner_dk = f"SELECT {k.dk} AS k0, {v.dk} AS v FROM t{wdk}"
+        return (f"SELECT k0, count() AS c, sum(v) AS s, max(v) AS m FROM ({inner_ch}) WHERE v > {lim} GROUP BY k0",
+                f"SELECT k0, count(*) AS c, sum(v) AS s, max(v) AS m FROM ({inner_dk}) WHERE v > {lim} GROUP BY k0",
+                False)
     if shape in (0, 1):  # filter + projection, ordered by all columns and id
         exprs = [g.scalar() for _ in range(r.randrange(1, 4))]
         sel_ch = ", ".join(f"{e.ch} AS c{i}" for i, e in enumerate(exprs))
