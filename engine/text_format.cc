@@ -137,7 +137,8 @@ void AppendShortest(F v, std::string* out) {
 }
 
 // ClickHouse prints integral floats below 2^53 (2^24 for Float32), where every integer is
-// exact, with itoa; so -0.0 prints as 0. Larger integral values take the shortest digits.
+// exact, as integers; -0.0 keeps its sign (`-0`). Larger integral values take the shortest
+// digits.
 template <typename F>
 void AppendFloat(F v, double integer_limit, std::string* out) {
   if (std::isnan(v)) {
@@ -149,6 +150,7 @@ void AppendFloat(F v, double integer_limit, std::string* out) {
     return;
   }
   if (v == std::trunc(v) && std::fabs(static_cast<double>(v)) < integer_limit) {
+    if (v == 0 && std::signbit(v)) out->push_back('-');
     absl::StrAppend(out, static_cast<int64_t>(v));
     return;
   }

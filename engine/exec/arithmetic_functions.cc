@@ -22,6 +22,7 @@
 #include <type_traits>
 
 #include "absl/strings/str_cat.h"
+#include "engine/exec/function_subgroups.h"
 #include "engine/exec/function_util.h"
 #include "format/status_macros.h"
 
@@ -494,6 +495,7 @@ void RegisterArithmeticFunctions(FunctionRegistry& registry) {
   registry.Register("abs", UnaryFactory(true, "abs"), /*case_insensitive=*/true);
   RegisterComparisonFunctions(registry);
   RegisterLogicalFunctions(registry);
+  RegisterRoundingFunctions(registry);
 }
 
 }  // namespace tally::engine::exec

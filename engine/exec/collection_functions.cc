@@ -1,4 +1,4 @@
-// Collection functions: array(...), arrayElement (arr[i], map[key]), has, indexOf,
+// Collection functions: array(...), map(...), arrayElement (arr[i], map[key]), has, indexOf,
 // mapContains, mapKeys, mapValues, and length / empty / notEmpty for String, Array and
 // Map alike (the string functions leave those three to this file, so each name has one
 // registration).
@@ -229,6 +229,39 @@ absl::StatusOr<std::unique_ptr<BoundFunction>> BindArrayElement(absl::Span<const
   });
 }
 
+// Interleaves the arguments a[first], a[first + stride], ... converted to `element`: row r
+// of the result holds their row-r values in order (the elements of array() and of map()'s
+// keys or values).
+absl::StatusOr<Column> InterleaveArgs(absl::Span<const ColumnArg> a, size_t first, size_t stride,
+                                      const DataTypePtr& element, const std::vector<bool>& null_literal,
+                                      size_t rows, const FunctionContext& context, absl::string_view name) {
+  std::vector<Column> converted;
+  std::vector<size_t> arg_of;
+  for (size_t j = first; j < a.size(); j += stride) arg_of.push_back(j);
+  const size_t k = arg_of.size();
+  converted.resize(k);
+  std::vector<const Column*> sources(k);
+  for (size_t i = 0; i < k; ++i) {
+    if (null_literal[arg_of[i]]) {
+      converted[i] = Column::Make(element);
+      converted[i].AppendDefault();
+    } else {
+      TALLY_ASSIGN_OR_RETURN(converted[i], ConvertArg(a[arg_of[i]], element, context, name));
+    }
+    sources[i] = &converted[i];
+  }
+  std::vector<uint32_t> source(rows * k);
+  std::vector<uint64_t> at(rows * k);
+  for (size_t r = 0; r < rows; ++r) {
+    for (size_t i = 0; i < k; ++i) {
+      source[r * k + i] = static_cast<uint32_t>(i);
+      at[r * k + i] = a[arg_of[i]].is_const ? 0 : r;
+    }
+  }
+  if (k == 0) return Column::Make(element);
+  return GatherRows(element, sources, source, at);
+}
+
 // array(x, ...): one Array row per row, of the arguments' common supertype.
 absl::StatusOr<std::unique_ptr<BoundFunction>> BindArray(absl::Span<const ArgInfo> args, const FunctionContext& context) {
   DataTypePtr element = TypeOf(TypeId::kUInt8);  // array(): ClickHouse's Array(Nothing)
@@ -239,30 +272,36 @@ absl::StatusOr<std::unique_ptr<BoundFunction>> BindArray(absl::Span<const ArgInf
   for (const ArgInfo& a : args) null_literal.push_back(IsNullLiteral(a));
   DataTypePtr result = DataType::Array(element);
   return std::make_unique<LambdaFunction>(result, [=](absl::Span<const ColumnArg> a, size_t rows) -> absl::StatusOr<Column> {
-    const size_t k = a.size();
-    std::vector<Column> converted(k);
-    std::vector<const Column*> sources(k);
-    for (size_t j = 0; j < k; ++j) {
-      if (null_literal[j]) {
-        converted[j] = Column::Make(element);
-        converted[j].AppendDefault();
-      } else {
-        TALLY_ASSIGN_OR_RETURN(converted[j], ConvertArg(a[j], element, context, "array"));
-      }
-      sources[j] = &converted[j];
-    }
-    std::vector<uint32_t> source(rows * k);
-    std::vector<uint64_t> at(rows * k);
-    for (size_t r = 0; r < rows; ++r) {
-      for (size_t j = 0; j < k; ++j) {
-        source[r * k + j] = static_cast<uint32_t>(j);
-        at[r * k + j] = a[j].is_const ? 0 : r;
-      }
-    }
     Column out = Column::Make(result);
-    if (k > 0) out.children[0] = GatherRows(element, sources, source, at);
+    TALLY_ASSIGN_OR_RETURN(out.children[0], InterleaveArgs(a, 0, 1, element, null_literal, rows, context, "array"));
     out.offsets.resize(rows);
-    for (size_t r = 0; r < rows; ++r) out.offsets[r] = (r + 1) * k;
+    for (size_t r = 0; r < rows; ++r) out.offsets[r] = (r + 1) * a.size();
+    return out;
+  });
+}
+
+// map(k1, v1, k2, v2, ...): one Map row per row; keys and values each take their common
+// supertype. Like ClickHouse, repeated keys are kept (m[k] finds the first).
+absl::StatusOr<std::unique_ptr<BoundFunction>> BindMap(absl::Span<const ArgInfo> args, const FunctionContext& context) {
+  if (args.size() % 2 != 0) {
+    return absl::InvalidArgumentError(absl::StrCat("map: needs key-value pairs, got ", args.size(), " arguments"));
+  }
+  DataTypePtr key = TypeOf(TypeId::kUInt8), value = TypeOf(TypeId::kUInt8);  // map(): Map(Nothing, Nothing)
+  if (!args.empty()) {
+    std::vector<ArgInfo> keys, values;
+    for (size_t j = 0; j < args.size(); ++j) (j % 2 == 0 ? keys : values).push_back(args[j]);
+    TALLY_ASSIGN_OR_RETURN(key, CommonSupertypeOfArgs(keys, "map"));
+    TALLY_ASSIGN_OR_RETURN(value, CommonSupertypeOfArgs(values, "map"));
+  }
+  std::vector<bool> null_literal;
+  for (const ArgInfo& a : args) null_literal.push_back(IsNullLiteral(a));
+  DataTypePtr result = DataType::Map(key, value);
+  return std::make_unique<LambdaFunction>(result, [=](absl::Span<const ColumnArg> a, size_t rows) -> absl::StatusOr<Column> {
+    Column out = Column::Make(result);
+    TALLY_ASSIGN_OR_RETURN(out.children[0], InterleaveArgs(a, 0, 2, key, null_literal, rows, context, "map"));
+    TALLY_ASSIGN_OR_RETURN(out.children[1], InterleaveArgs(a, 1, 2, value, null_literal, rows, context, "map"));
+    out.offsets.resize(rows);
+    for (size_t r = 0; r < rows; ++r) out.offsets[r] = (r + 1) * (a.size() / 2);
     return out;
   });
 }
@@ -348,6 +387,7 @@ FunctionFactory SizeFactory(Size kind, std::string name) {
 
 void RegisterCollectionFunctions(FunctionRegistry& registry) {
   registry.Register("array", BindArray);
+  registry.Register("map", BindMap);
   registry.Register("arrayElement", BindArrayElement);
   registry.Register("has", SearchFactory(Search::kHas, "has"));
   registry.Register("indexOf", SearchFactory(Search::kIndexOf, "indexOf"));

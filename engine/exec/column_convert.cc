@@ -457,9 +457,20 @@ absl::StatusOr<Column> Convert(const Column& src, const DataTypePtr& to, const C
     return Convert(src.children[0], to, ctx, nullptr);
   }
   if (to->id() == TypeId::kNullable) {
+    PodVector<uint8_t> nulls(src.size());
+    if (src.size() > 0) std::memset(nulls.data(), 0, src.size());
+    if (from.id() == TypeId::kString && to->child(0).id() != TypeId::kString) {
+      // As ClickHouse, the text \N is NULL when parsing into a Nullable type (query
+      // parameters --param_x='\N' rely on it); such rows are not parsed.
+      bool any = false;
+      for (size_t i = 0; i < src.size(); ++i) {
+        nulls[i] = src.StringAt(i) == "\\N" || (skip != nullptr && skip[i]);
+        any = any || nulls[i];
+      }
+      if (any) skip = nulls.data();
+    }
     TALLY_ASSIGN_OR_RETURN(Column values, Convert(src, to->children()[0], ctx, skip));
-    PodVector<uint8_t> nulls(values.size());
-    if (values.size() > 0) std::memset(nulls.data(), 0, values.size());
+    if (skip != nulls.data()) std::memset(nulls.data(), 0, src.size());
     return WrapNullable(std::move(values), std::move(nulls));
   }
   if (to->id() == TypeId::kArray || to->id() == TypeId::kMap) {

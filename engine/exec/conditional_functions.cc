@@ -174,7 +174,8 @@ bool NullRows(const ColumnArg& arg, size_t rows, std::vector<uint8_t>* out) {
   return false;
 }
 
-// coalesce(x, ...): the first non-NULL argument; ifNull(x, alt) is coalesce(x, alt).
+// coalesce(x, ...): the first non-NULL argument; ifNull(x, alt) is coalesce(x, alt). The
+// result type is the supertype of the arguments up to the first non-Nullable one.
 FunctionFactory CoalesceFactory(std::string name) {
   return [name](absl::Span<const ArgInfo> args,
                 const FunctionContext& context) -> absl::StatusOr<std::unique_ptr<BoundFunction>> {
@@ -184,7 +185,9 @@ FunctionFactory CoalesceFactory(std::string name) {
     std::vector<DataTypePtr> types;
     bool any_not_nullable = false;
     for (const ArgInfo& arg : args) {
-      null_literal.push_back(IsNullLiteral(arg));
+      // As ClickHouse, arguments after the first that cannot be NULL are never reached and
+      // take no part in the result type (coalesce(1, 'a') is UInt8): treat them as NULL.
+      null_literal.push_back(any_not_nullable || IsNullLiteral(arg));
       if (null_literal.back()) continue;
       types.push_back(StripLowCardinality(StripNullable(arg.type)));
       if (!IsNullableType(*arg.type)) any_not_nullable = true;

@@ -5,9 +5,10 @@
 //   %b month abbreviation  %d day 01-31  %e day space-padded  %j day of year 001-366
 //   %a weekday abbreviation  %W weekday name  %w weekday 0-6 from Sunday  %u ISO weekday
 //   1-7  %V ISO week 01-53  %Q quarter  %H hour 00-23 (also %k)  %I hour 01-12 (also
-//   %h, %l)  %i minute 00-59  %S second (also %s)  %f fraction (the DateTime64's
-//   digits, else 000000)  %p AM/PM  %z +hhmm  %F %Y-%m-%d  %D %m/%d/%y  %T %H:%i:%S
-//   %R %H:%i  %r %h:%i %p  %n newline  %t tab  %% percent
+//   %h, %l)  %i minute 00-59  %S second (also %s)  %f microseconds, six digits (a
+//   DateTime64's fraction cut or padded; 000000 for other types)  %p AM/PM  %z +hhmm
+//   %F %Y-%m-%d  %D %m/%d/%y  %T %H:%i:%S  %R %H:%i  %r %h:%i %p  %n newline  %t tab
+//   %% percent
 //
 // The format must be constant; it is compiled once. An unknown specifier is an error.
 #include <limits>
@@ -246,9 +247,11 @@ Bound BindFormatDateTime(absl::Span<const ArgInfo> args, const FunctionContext& 
             int64_t t = in.Seconds(r);
             local = clock.Local(t);
             offset = local - t;
-            if (digits > 0) {
-              fraction = absl::StrCat(ModFloor(in.Raw(r), in.scale()));
-              fraction.insert(0, digits - fraction.size(), '0');
+            if (digits > 0) {  // always six digits (microseconds), as ClickHouse
+              std::string f = absl::StrCat(ModFloor(in.Raw(r), in.scale()));
+              f.insert(0, digits - f.size(), '0');
+              f.resize(6, '0');
+              fraction = f;
             }
           }
           int64_t day = DivFloor(local, kSecondsPerDay);

@@ -2,8 +2,34 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
+#include "engine/exec/function_util.h"
 
 namespace tally::engine::exec {
+
+namespace {
+
+// ClickHouse types a NULL literal as Nothing, which every function takes and answers NULL
+// for; tally gives it a stand-in type (Nullable(UInt8)). When a function rejects that
+// type, the call is still NULL: upper(NULL), length(NULL), toYYYYMM(NULL).
+FunctionFactory AnswerNullForRejectedNullLiterals(FunctionFactory factory) {
+  return [factory = std::move(factory)](absl::Span<const ArgInfo> args, const FunctionContext& context)
+             -> absl::StatusOr<std::unique_ptr<BoundFunction>> {
+    absl::StatusOr<std::unique_ptr<BoundFunction>> bound = factory(args, context);
+    if (bound.ok() || !absl::IsInvalidArgument(bound.status())) return bound;
+    for (const ArgInfo& a : args) {
+      if (!IsNullLiteral(a)) continue;
+      format::DataTypePtr type = MakeNullable(StripLowCardinality(StripNullable(a.type)));
+      return std::make_unique<LambdaFunction>(type, [type](absl::Span<const ColumnArg>, size_t rows) {
+        format::Column c = format::Column::Make(type);
+        for (size_t r = 0; r < rows; ++r) c.AppendDefault();
+        return absl::StatusOr<format::Column>(std::move(c));
+      });
+    }
+    return bound;
+  };
+}
+
+}  // namespace
 
 FunctionRegistry& FunctionRegistry::Global() {
   static FunctionRegistry* registry = [] {
@@ -21,7 +47,7 @@ FunctionRegistry& FunctionRegistry::Global() {
 }
 
 void FunctionRegistry::Register(const std::string& name, FunctionFactory factory, bool case_insensitive) {
-  (case_insensitive ? insensitive_ : exact_).emplace_back(name, std::move(factory));
+  (case_insensitive ? insensitive_ : exact_).emplace_back(name, AnswerNullForRejectedNullLiterals(std::move(factory)));
 }
 
 const FunctionFactory* FunctionRegistry::Find(absl::string_view name) const {

@@ -1,4 +1,4 @@
-// Sub-groups of the string, time and JSON functions: each Register*Functions of
+// Sub-groups of the arithmetic, string, time and JSON functions: each Register*Functions of
 // function.h calls the sub-groups of its family, so builtin registration stays one list.
 #ifndef TALLY_ENGINE_EXEC_FUNCTION_SUBGROUPS_H_
 #define TALLY_ENGINE_EXEC_FUNCTION_SUBGROUPS_H_
@@ -7,6 +7,8 @@
 
 namespace tally::engine::exec {
 
+// From RegisterArithmeticFunctions.
+void RegisterRoundingFunctions(FunctionRegistry& registry);  // round floor ceil trunc
 // From RegisterStringFunctions.
 void RegisterStringSearchFunctions(
     FunctionRegistry& registry);  // startsWith position like hasToken

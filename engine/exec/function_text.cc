@@ -1,6 +1,5 @@
 // Time zones and the text forms of dates, times, UUIDs and floats (declared in
 // engine/exec/function_util.h).
-#include <charconv>
 #include <cmath>
 #include <string>
 
@@ -8,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
 #include "engine/exec/function_util.h"
+#include "engine/text_format.h"
 
 namespace tally::engine::exec {
 
@@ -320,26 +320,9 @@ void AppendUuidText(const uint8_t* bytes, std::string* out) {
   }
 }
 
-void AppendFloatText(double v, std::string* out) {
-  if (std::isnan(v)) {
-    out->append("nan");
-  } else if (std::isinf(v)) {
-    out->append(v > 0 ? "inf" : "-inf");
-  } else {
-    char buf[64];
-    auto res = std::to_chars(buf, buf + sizeof(buf), v);
-    out->append(buf, res.ptr - buf);
-  }
-}
+// toString and CAST print floats as every output format does.
+void AppendFloatText(double v, std::string* out) { engine::AppendFloat64Text(v, out); }
 
-void AppendFloat32Text(float v, std::string* out) {
-  if (std::isnan(v) || std::isinf(v)) {
-    AppendFloatText(v, out);
-    return;
-  }
-  char buf[64];
-  auto res = std::to_chars(buf, buf + sizeof(buf), v);
-  out->append(buf, res.ptr - buf);
-}
+void AppendFloat32Text(float v, std::string* out) { engine::AppendFloat32Text(v, out); }
 
 }  // namespace tally::engine::exec

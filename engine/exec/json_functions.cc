@@ -9,7 +9,7 @@
 // Invalid JSON, a missing key or a value that does not convert gives the type's default
 // ('' or 0), never an error. JSONExtractString returns a string's value, the minified text
 // of any other value, and '' for null. JSONExtractRaw and JSON_QUERY return the value's
-// own text minified (ClickHouse reprints numbers: 1.50 stays 1.50 here).
+// own text minified, numbers reprinted as ClickHouse does (1.50 is 1.5, 1e2 is 100).
 //
 // Documents are scanned by json_scanner.h (validating, iterative, depth-capped); a
 // LowCardinality(String) document column is parsed once per dictionary entry (BindPlain).
@@ -199,7 +199,12 @@ absl::StatusOr<std::vector<PathStep>> ParsePath(absl::string_view name, absl::st
   ++pos;
   std::vector<PathStep> steps;
   while (pos < path.size()) {
-    if (path[pos] == '.') {
+    if (path[pos] == '.' && pos + 1 < path.size() && path[pos + 1] == '"') {  // $."a b"
+      size_t close = path.find('"', pos + 2);
+      if (close == absl::string_view::npos) return unsupported("missing closing '\"'");
+      steps.push_back(PathStep{true, std::string(path.substr(pos + 2, close - pos - 2))});
+      pos = close + 1;
+    } else if (path[pos] == '.') {
       size_t end = path.find_first_of(".[", pos + 1);
       if (end == absl::string_view::npos) end = path.size();
       absl::string_view member = path.substr(pos + 1, end - pos - 1);

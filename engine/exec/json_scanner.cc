@@ -4,6 +4,9 @@
 #include <cstring>
 #include <type_traits>
 
+#include "absl/strings/str_cat.h"
+#include "engine/text_format.h"
+
 namespace tally::engine::exec::json_scan {
 namespace {
 
@@ -409,12 +412,45 @@ void AppendUnescaped(const Node& node, std::string* out) {
   }
 }
 
+namespace {
+
+// A number as ClickHouse reprints it: integers that fit Int64 or UInt64 in decimal (-0 is
+// 0), larger ones as a JSON string, anything with a fraction or exponent as a Float64 in
+// the text formats' shortest form (1.50 is 1.5, 1e2 is 100).
+void AppendNumber(absl::string_view token, std::string* out) {
+  if (IntegerSyntax(token)) {
+    int64_t i;
+    uint64_t u;
+    if (ParseAll(token, &i)) {
+      absl::StrAppend(out, i);
+    } else if (ParseAll(token, &u)) {
+      absl::StrAppend(out, u);
+    } else {
+      absl::StrAppend(out, "\"", token, "\"");
+    }
+    return;
+  }
+  double d;
+  if (ParseAll(token, &d)) {
+    engine::AppendFloat64Text(d, out);
+  } else {
+    out->append(token.data(), token.size());
+  }
+}
+
+}  // namespace
+
 void AppendMinified(const Node& node, std::string* out) {
   absl::string_view s = node.text;
   for (size_t i = 0; i < s.size();) {
     if (s[i] == '"') {
       size_t end = SkipString(s, i);
       out->append(s.data() + i, end - i);
+      i = end;
+    } else if (s[i] == '-' || (s[i] >= '0' && s[i] <= '9')) {
+      size_t end = i + 1;
+      while (end < s.size() && (std::strchr("0123456789+-.eE", s[end]) != nullptr && s[end] != '\0')) ++end;
+      AppendNumber(s.substr(i, end - i), out);
       i = end;
     } else {
       if (!IsSpace(s[i])) out->push_back(s[i]);

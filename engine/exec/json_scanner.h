@@ -53,7 +53,8 @@ class Iterator {
 
 // A string node's value, unescaped (\uXXXX to UTF-8; a lone surrogate becomes U+FFFD).
 void AppendUnescaped(const Node& string_node, std::string* out);
-// The node's text without insignificant whitespace.
+// The node's text without insignificant whitespace, numbers reprinted as ClickHouse does:
+// integers in decimal (beyond 64 bits as a JSON string), others as Float64 text.
 void AppendMinified(const Node& node, std::string* out);
 
 // ClickHouse's JSONExtract conversions; false (the caller's default) when the value does

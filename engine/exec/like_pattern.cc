@@ -11,9 +11,77 @@ void AsciiLowerInto(absl::string_view s, std::string* out) {
   for (size_t i = 0; i < s.size(); ++i) (*out)[i] = AsciiLower(s[i]);
 }
 
+namespace {
+
+// Lower case of a code point in U+0080..U+07FF (see Utf8CaseInto), or itself.
+char32_t LowerTwoByte(char32_t c) {
+  if (c >= 0xC0 && c <= 0xDE && c != 0xD7) return c + 0x20;  // Latin-1
+  if (c == 0x178) return 0xFF;                               // Y with diaeresis
+  if ((c >= 0x100 && c <= 0x12F) || (c >= 0x132 && c <= 0x137) || (c >= 0x14A && c <= 0x177)) {
+    return c % 2 == 0 ? c + 1 : c;  // Latin Extended-A: upper even, lower odd
+  }
+  if ((c >= 0x139 && c <= 0x148) || (c >= 0x179 && c <= 0x17E)) return c % 2 == 1 ? c + 1 : c;
+  if (c >= 0x391 && c <= 0x3A9 && c != 0x3A2) return c + 0x20;  // Greek
+  if (c == 0x386) return 0x3AC;
+  if (c >= 0x388 && c <= 0x38A) return c + 0x25;
+  if (c == 0x38C) return 0x3CC;
+  if (c == 0x38E || c == 0x38F) return c + 0x3F;
+  if (c >= 0x410 && c <= 0x42F) return c + 0x20;  // Cyrillic
+  if (c >= 0x400 && c <= 0x40F) return c + 0x50;
+  return c;
+}
+
+char32_t UpperTwoByte(char32_t c) {
+  if (c >= 0xE0 && c <= 0xFE && c != 0xF7) return c - 0x20;
+  if (c == 0xFF) return 0x178;
+  if ((c >= 0x100 && c <= 0x12F) || (c >= 0x132 && c <= 0x137) || (c >= 0x14A && c <= 0x177)) {
+    return c % 2 == 1 ? c - 1 : c;
+  }
+  if ((c >= 0x139 && c <= 0x148) || (c >= 0x179 && c <= 0x17E)) return c % 2 == 0 ? c - 1 : c;
+  if (c == 0x3C2) return 0x3A3;  // final sigma
+  if (c >= 0x3B1 && c <= 0x3C9) return c - 0x20;
+  if (c == 0x3AC) return 0x386;
+  if (c >= 0x3AD && c <= 0x3AF) return c - 0x25;
+  if (c == 0x3CC) return 0x38C;
+  if (c == 0x3CD || c == 0x3CE) return c - 0x3F;
+  if (c >= 0x430 && c <= 0x44F) return c - 0x20;
+  if (c >= 0x450 && c <= 0x45F) return c - 0x50;
+  return c;
+}
+
+}  // namespace
+
+void Utf8CaseInto(absl::string_view s, Utf8Case mode, std::string* out) {
+  out->resize(s.size());
+  char* o = out->data();
+  for (size_t i = 0; i < s.size(); ++i) {
+    const unsigned char b = static_cast<unsigned char>(s[i]);
+    if (b < 0x80) {
+      o[i] = mode == Utf8Case::kUpper ? AsciiUpper(s[i]) : AsciiLower(s[i]);
+      continue;
+    }
+    const unsigned char b2 = i + 1 < s.size() ? static_cast<unsigned char>(s[i + 1]) : 0;
+    if (b < 0xC2 || b > 0xDF || (b2 & 0xC0) != 0x80) {  // not a two-byte sequence: copy
+      o[i] = s[i];
+      continue;
+    }
+    char32_t c = (static_cast<char32_t>(b & 0x1F) << 6) | (b2 & 0x3F);
+    c = mode == Utf8Case::kUpper ? UpperTwoByte(c) : LowerTwoByte(c);
+    if (mode == Utf8Case::kFold && c == 0x3C2) c = 0x3C3;
+    o[i] = static_cast<char>(0xC0 | (c >> 6));
+    o[i + 1] = static_cast<char>(0x80 | (c & 0x3F));
+    ++i;
+  }
+}
+
 LikePattern LikePattern::Compile(absl::string_view pattern, bool case_insensitive) {
   LikePattern p;
   p.fold_ = case_insensitive;
+  std::string folded;
+  if (case_insensitive) {
+    Utf8CaseInto(pattern, Utf8Case::kFold, &folded);  // `%`, `_` and `\` are unchanged
+    pattern = folded;
+  }
   p.pieces_.emplace_back();
   for (size_t i = 0; i < pattern.size(); ++i) {
     char c = pattern[i];
@@ -24,7 +92,7 @@ LikePattern LikePattern::Compile(absl::string_view pattern, bool case_insensitiv
     }
     bool any = c == '_';
     if (c == '\\' && i + 1 < pattern.size()) c = pattern[++i];
-    piece.bytes.push_back(case_insensitive ? AsciiLower(c) : c);
+    piece.bytes.push_back(c);
     piece.any.push_back(any);
     piece.has_any |= any;
   }
@@ -45,7 +113,7 @@ LikePattern LikePattern::Compile(absl::string_view pattern, bool case_insensitiv
 
 bool LikePattern::Matches(absl::string_view s, std::string* scratch) const {
   if (fold_) {
-    AsciiLowerInto(s, scratch);
+    Utf8CaseInto(s, Utf8Case::kFold, scratch);
     s = *scratch;
   }
   switch (shape_) {

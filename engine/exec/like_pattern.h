@@ -1,7 +1,8 @@
 // LikePattern: an SQL LIKE pattern compiled once, with ClickHouse's rules: `%` matches any
 // run of bytes, `_` exactly one character (one UTF-8 code point), and a backslash makes the
 // next character literal (`\%`, `\_`, `\\`; a trailing backslash is itself). The whole
-// string must match. ILIKE folds ASCII letters only.
+// string must match. ILIKE folds case with Utf8CaseInto (ASCII, Latin-1, Latin Extended-A,
+// Greek, Cyrillic); letters of other scripts compare as they are.
 //
 // The common shapes run without the general matcher: 'abc' (equality), 'abc%' (prefix),
 // '%abc' (suffix) and '%abc%' (substring search with memmem).
@@ -49,6 +50,14 @@ class LikePattern {
 inline char AsciiLower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; }
 inline char AsciiUpper(char c) { return c >= 'a' && c <= 'z' ? static_cast<char>(c - 32) : c; }
 void AsciiLowerInto(absl::string_view s, std::string* out);
+
+// Case mapping for lowerUTF8 / upperUTF8 / ILIKE: ASCII letters, and the letters of
+// Latin-1, Latin Extended-A, Greek and Cyrillic, whose case pairs both take two UTF-8
+// bytes, so `out` has the length of `s`. Other characters (and invalid UTF-8) pass
+// through: unlike ClickHouse, no length-changing mappings (ß -> SS) and no other scripts.
+// kFold lowercases and also maps final sigma to sigma, for comparing without case.
+enum class Utf8Case { kLower, kUpper, kFold };
+void Utf8CaseInto(absl::string_view s, Utf8Case mode, std::string* out);
 
 }  // namespace tally::engine::exec
 

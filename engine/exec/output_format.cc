@@ -365,10 +365,12 @@ size_t DisplayWidth(absl::string_view s, size_t prefix, size_t limit = 0, size_t
   return width;
 }
 
+// Numbers and times (Date, DateTime, DateTime64) align right, as ClickHouse's number-based
+// types do; Bool ('true'/'false'), strings, UUIDs, arrays and maps align left.
 bool AlignsRight(const DataType& t) {
   const DataType* inner = &t;
-  while (inner->id() == TypeId::kNullable) inner = &inner->child(0);
-  return inner->is_integer() || inner->is_float() || inner->id() == TypeId::kBool;
+  while (inner->id() == TypeId::kNullable || inner->id() == TypeId::kLowCardinality) inner = &inner->child(0);
+  return inner->is_integer() || inner->is_float() || inner->is_time();
 }
 
 std::string Repeat(absl::string_view s, size_t n) {

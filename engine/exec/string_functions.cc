@@ -1,5 +1,6 @@
-// String transforms with ClickHouse semantics, over bytes: lower upper (and lowerUTF8 /
-// upperUTF8, which fold ASCII letters only for now), concat, substring, trim*,
+// String transforms with ClickHouse semantics, over bytes: lower upper (ASCII letters, as
+// ClickHouse), lowerUTF8 / upperUTF8 (also Latin-1, Latin Extended-A, Greek and Cyrillic;
+// see Utf8CaseInto), concat, substring, trim*,
 // replaceAll / replaceOne, splitByChar / splitByString. The searches (startsWith,
 // position, like, hasToken ...) are in string_search_functions.cc.
 //
@@ -9,6 +10,7 @@
 #include <string.h>  // memmem (glibc)
 
 #include <algorithm>
+#include <cstring>
 #include <string>
 #include <vector>
 
@@ -81,6 +83,26 @@ PlainBinder CaseBinder(std::string name) {
             dst[i] = static_cast<uint8_t>(kMap(static_cast<char>(src[i])));
           return out;
         });
+  };
+}
+
+PlainBinder Utf8CaseBinder(std::string name, Utf8Case mode) {
+  return [name, mode](absl::Span<const ArgInfo> args, const FunctionContext&) -> Bound {
+    if (args.size() != 1) return ArgCountError(name, "1", args.size());
+    TALLY_RETURN_IF_ERROR(ExpectStrings(name, args, 0, 1));
+    return MakeKernel(StringType(), [mode](absl::Span<const ColumnArg> a, size_t) -> absl::StatusOr<Column> {
+      const Column& in = *a[0].column;  // the mapping keeps lengths: offsets stay
+      Column out = Column::Make(StringType());
+      out.offsets = in.offsets;
+      out.chars.resize(in.chars.size());
+      std::string mapped;
+      for (size_t r = 0; r < in.size(); ++r) {  // row by row: a sequence never spans two rows
+        absl::string_view s = in.StringAt(r);
+        Utf8CaseInto(s, mode, &mapped);
+        if (!mapped.empty()) std::memcpy(out.chars.data() + (r == 0 ? 0 : in.offsets[r - 1]), mapped.data(), mapped.size());
+      }
+      return out;
+    });
   };
 }
 
@@ -283,9 +305,9 @@ void RegisterStringFunctions(FunctionRegistry& registry) {
   RegisterPlain(registry, "lcase", CaseBinder<AsciiLower>("lcase"), true);
   RegisterPlain(registry, "upper", CaseBinder<AsciiUpper>("upper"), true);
   RegisterPlain(registry, "ucase", CaseBinder<AsciiUpper>("ucase"), true);
-  // ASCII letters only: non-ASCII text passes through unchanged (ClickHouse folds Unicode).
-  RegisterPlain(registry, "lowerUTF8", CaseBinder<AsciiLower>("lowerUTF8"));
-  RegisterPlain(registry, "upperUTF8", CaseBinder<AsciiUpper>("upperUTF8"));
+  // ASCII plus Latin-1, Latin Extended-A, Greek and Cyrillic (see Utf8CaseInto).
+  RegisterPlain(registry, "lowerUTF8", Utf8CaseBinder("lowerUTF8", Utf8Case::kLower));
+  RegisterPlain(registry, "upperUTF8", Utf8CaseBinder("upperUTF8", Utf8Case::kUpper));
   RegisterPlain(registry, "concat", BindConcat, true);
   for (const char* name : {"substring", "substr", "mid"}) {
     RegisterPlain(registry, name, BindSubstring, true);

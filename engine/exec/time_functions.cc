@@ -226,8 +226,11 @@ PlainBinder StartOfBinder(std::string name, IntervalUnit unit, int64_t n) {
     DataTypePtr result;
     if (b.time_type->id() == TypeId::kDate) {  // toStartOfDay(Date): its local midnight
       result = DataType::DateTime(b.result_zone);
-    } else if (unit == IntervalUnit::kSecond && b.time_type->id() != TypeId::kDateTime64) {
-      return ArgTypeError(name, 0, *b.time_type, "DateTime64");
+    } else if (unit == IntervalUnit::kSecond) {  // toStartOfSecond keeps DateTime64
+      if (b.time_type->id() != TypeId::kDateTime64) {
+        return ArgTypeError(name, 0, *b.time_type, "DateTime64");
+      }
+      result = DataType::DateTime64(b.time_type->precision(), b.result_zone);
     } else {
       TALLY_ASSIGN_OR_RETURN(result, RoundedType(b.time_type, unit, b.result_zone, name));
     }

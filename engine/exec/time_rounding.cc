@@ -141,8 +141,7 @@ absl::StatusOr<DataTypePtr> RoundedType(const DataTypePtr& time_type, IntervalUn
     return TypeOf(TypeId::kDate);
   }
   if (unit >= IntervalUnit::kWeek) return TypeOf(TypeId::kDate);
-  if (id == TypeId::kDateTime64) return DataType::DateTime64(time_type->precision(), zone_name);
-  return DataType::DateTime(zone_name);
+  return DataType::DateTime(zone_name);  // DateTime64 too: whole seconds need no fraction
 }
 
 Column RoundColumn(const ColumnArg& time, const DataTypePtr& result_type, IntervalUnit unit,

@@ -29,9 +29,10 @@ int64_t RoundDownSeconds(int64_t t, IntervalUnit unit, int64_t n, LocalClock& cl
 // REQUIRES: unit >= kDay, n >= 1. Local day number in, day number out.
 int64_t RoundDownDays(int64_t day, IntervalUnit unit, int64_t n);
 
-// The result type of rounding a `time_type` value to `unit`: DateTime for units up to a
-// day (DateTime64 of the same precision for DateTime64 input, with `zone_name` as its
-// zone), Date for weeks and longer and for Date input. InvalidArgument for units finer
+// The result type of rounding a `time_type` value to `unit`: DateTime with `zone_name` as
+// its zone for units from a second up to a day (DateTime64 input included, as ClickHouse),
+// DateTime64 of the input's precision for sub-second units, Date for weeks and longer and
+// for Date input. InvalidArgument for units finer
 // than a day on Date, and for sub-second units on anything but DateTime64.
 absl::StatusOr<format::DataTypePtr> RoundedType(const format::DataTypePtr& time_type,
                                                 IntervalUnit unit, const std::string& zone_name,

@@ -1,4 +1,5 @@
-// Tests for engine/exec/arithmetic_functions.cc and logical_functions.cc: values and
+// Tests for engine/exec/arithmetic_functions.cc, logical_functions.cc and
+// rounding_functions.cc: values and
 // result types as ClickHouse gives them.
 #include <gtest/gtest.h>
 
@@ -151,6 +152,40 @@ TEST(LogicalTest, ThreeValuedNulls) {
   TALLY_EXPECT_CALL(Call("not", {x}), "Nullable(UInt8)", (std::vector<Value>{N(), N(), N(), U(0)}));
   TALLY_EXPECT_CALL(Call("or", {y, Const("Nullable(UInt8)", N())}), "Nullable(UInt8)",
                     (std::vector<Value>{N(), U(1), U(1), N()}));
+}
+
+TEST(RoundingTest, FloatsTiesToEvenInTheirOwnPrecision) {
+  Arg x = Vec("Float64", {F(2.5), F(3.5), F(-2.5), F(2.675), F(-0.4)});
+  TALLY_EXPECT_CALL(Call("round", {x}), "Float64", (std::vector<Value>{F(2), F(4), F(-2), F(3), F(-0.0)}));
+  TALLY_EXPECT_CALL(Call("round", {x, Const("UInt8", U(2))}), "Float64",
+                    (std::vector<Value>{F(2.5), F(3.5), F(-2.5), F(2.68), F(-0.4)}));
+  TALLY_EXPECT_CALL(Call("floor", {Vec("Float64", {F(-1.5), F(1234.5)}), Const("Int8", I(-2))}), "Float64",
+                    (std::vector<Value>{F(-100), F(1200)}));
+  TALLY_EXPECT_CALL(Call("ceil", {Vec("Float64", {F(1.21)}), Const("UInt8", U(1))}), "Float64",
+                    (std::vector<Value>{F(1.3)}));
+  TALLY_EXPECT_CALL(Call("trunc", {Vec("Float64", {F(-1.7)})}), "Float64", (std::vector<Value>{F(-1)}));
+  TALLY_EXPECT_CALL(Call("round", {Vec("Float32", {F(2.345)}), Const("UInt8", U(2))}), "Float32",
+                    (std::vector<Value>{F(static_cast<double>(2.34f))}));
+}
+
+TEST(RoundingTest, IntegersRoundToTensAwayFromZero) {
+  Arg x = Vec("Int64", {I(15), I(25), I(-15), I(-25), I(7)});
+  TALLY_EXPECT_CALL(Call("round", {x, Const("Int8", I(-1))}), "Int64",
+                    (std::vector<Value>{I(20), I(30), I(-20), I(-30), I(10)}));
+  TALLY_EXPECT_CALL(Call("floor", {x, Const("Int8", I(-1))}), "Int64",
+                    (std::vector<Value>{I(10), I(20), I(-20), I(-30), I(0)}));
+  TALLY_EXPECT_CALL(Call("ceil", {x, Const("Int8", I(-1))}), "Int64",
+                    (std::vector<Value>{I(20), I(30), I(-10), I(-20), I(10)}));
+  TALLY_EXPECT_CALL(Call("trunc", {x, Const("Int8", I(-1))}), "Int64",
+                    (std::vector<Value>{I(10), I(20), I(-10), I(-20), I(0)}));
+  TALLY_EXPECT_CALL(Call("round", {Vec("UInt8", {U(255), U(7)})}), "UInt8", (std::vector<Value>{U(255), U(7)}));
+  TALLY_EXPECT_CALL(Call("round", {Vec("UInt8", {U(255)}), Const("Int8", I(-1))}), "UInt8",
+                    (std::vector<Value>{U(4)}));  // 260 wraps, as ClickHouse
+  TALLY_EXPECT_CALL(Call("round", {Vec("UInt64", {U(1234)}), Const("Int8", I(-25))}), "UInt64",
+                    (std::vector<Value>{U(0)}));
+  EXPECT_STATUS(Call("round", {x, Vec("Int8", {I(1), I(1), I(1), I(1), I(1)})}), absl::StatusCode::kInvalidArgument,
+                "constant integer");
+  EXPECT_STATUS(Call("round", {Vec("String", {S("1")})}), absl::StatusCode::kInvalidArgument, "a number");
 }
 
 }  // namespace

@@ -19,6 +19,16 @@ TEST(ArrayTest, BuildsRowsOfTheCommonSupertype) {
                 "array: there is no supertype for types String, UInt8");
 }
 
+TEST(MapFunctionTest, BuildsRowsFromKeyValuePairs) {
+  TALLY_EXPECT_CALL(Call("map", {Const("String", S("a")), Vec("UInt8", {U(1), U(2)}), Const("String", S("b")),
+                                 Const("Int16", I(-3))}),
+                    "Map(String, Int16)",
+                    (std::vector<Value>{M({S("a"), I(1), S("b"), I(-3)}), M({S("a"), I(2), S("b"), I(-3)})}));
+  TALLY_EXPECT_CALL(Call("map", {}, 1), "Map(UInt8, UInt8)", (std::vector<Value>{M({})}));
+  EXPECT_STATUS(Call("map", {Const("String", S("a"))}), absl::StatusCode::kInvalidArgument,
+                "map: needs key-value pairs, got 1 arguments");
+}
+
 TEST(ArrayElementTest, OneBasedNegativeFromEndElseDefault) {
   Arg arr = Vec("Array(String)", {A({S("a"), S("b"), S("c")}), A({}), A({S("x")})});
   TALLY_EXPECT_CALL(Call("arrayElement", {arr, Const("UInt8", U(1))}), "String", (std::vector<Value>{S("a"), S(""), S("x")}));

@@ -79,6 +79,25 @@ TEST(CoalesceTest, FirstNonNull) {
   EXPECT_STATUS(Call("ifNull", {a}), absl::StatusCode::kInvalidArgument, "ifNull: expected 2 arguments, got 1");
 }
 
+TEST(CoalesceTest, ArgumentsAfterTheFirstThatCannotBeNullAreIgnored) {
+  Arg a = Vec("Nullable(UInt8)", {U(1), N()});
+  TALLY_EXPECT_CALL(Call("coalesce", {a, Const("UInt8", U(0)), Const("String", S("never"))}), "UInt8",
+                    (std::vector<Value>{U(1), U(0)}));
+  TALLY_EXPECT_CALL(Call("coalesce", {Const("Nullable(UInt8)", N()), Const("UInt8", U(1)), Const("Float64", F(2.5))}, 1),
+                    "UInt8", (std::vector<Value>{U(1)}));
+}
+
+// Any function that rejects a NULL literal's stand-in type answers NULL, as ClickHouse
+// does for Nothing (registry behaviour, checked through a few groups).
+TEST(NullLiteralTest, RejectedNullLiteralGivesNull) {
+  Arg null = Const("Nullable(UInt8)", N());
+  TALLY_EXPECT_CALL(Call("upper", {null}, 2), "Nullable(UInt8)", (std::vector<Value>{N(), N()}));
+  TALLY_EXPECT_CALL(Call("toYYYYMM", {null}, 1), "Nullable(UInt8)", (std::vector<Value>{N()}));
+  TALLY_EXPECT_CALL(Call("JSONExtractString", {null, Const("String", S("a"))}, 1), "Nullable(UInt8)",
+                    (std::vector<Value>{N()}));
+  EXPECT_STATUS(Call("upper", {Const("UInt8", U(1))}), absl::StatusCode::kInvalidArgument, "upper");
+}
+
 TEST(NullIfTest, NullWhenEqual) {
   TALLY_EXPECT_CALL(Call("nullIf", {Vec("UInt8", {U(0), U(1), U(2)}), Const("UInt8", U(0))}), "Nullable(UInt8)",
                     (std::vector<Value>{N(), U(1), U(2)}));

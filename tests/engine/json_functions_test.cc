@@ -74,6 +74,9 @@ TEST(JsonFunctionsTest, ExtractByKeysAndIndexes) {
   EXPECT_EQ(Int("JSONExtractBool", {doc, Key("b"), Key("c"), Index(1)}), 1);
   EXPECT_EQ(Str("JSONExtractRaw", {doc, Key("b")}), R"({"c":[1,2.5,-3,"4",true,null]})");
   EXPECT_EQ(Str("JSONExtractRaw", {Docs({R"( [ "a b" , {} ] )"})}), R"(["a b",{}])");
+  // Numbers are reprinted: floats in shortest form, integers beyond 64 bits as strings.
+  EXPECT_EQ(Str("JSONExtractRaw", {Docs({R"([1.50, -0, 1e2, -0.0, 1E-7, 18446744073709551615, 18446744073709551616])"})}),
+            R"([1.5,0,100,-0,1e-7,18446744073709551615,"18446744073709551616"])");
   EXPECT_EQ(Int("JSONHas", {doc, Key("b"), Key("c")}), 1);
   EXPECT_EQ(Int("JSONHas", {doc, Key("b"), Key("x")}), 0);
   EXPECT_EQ(Int("JSONLength", {doc, Key("b"), Key("c")}), 6);
@@ -195,6 +198,7 @@ TEST(JsonFunctionsTest, JsonPathFunctions) {
   EXPECT_EQ(value("$.b.c[0]"), (std::vector<Value>{S("1"), S(""), S("")}));
   EXPECT_EQ(value("$['b'][\"c\"][4]"), (std::vector<Value>{S("true"), S(""), S("")}));
   EXPECT_EQ(value("$.b"), (std::vector<Value>{S(""), S(""), S("")}));  // objects are not values
+  EXPECT_EQ(value("$.\"b\".\"c\"[1]"), (std::vector<Value>{S("2.5"), S(""), S("")}));
   EXPECT_EQ(Str("JSON_QUERY", {doc, Key("$.b.c")}), R"([[1,2.5,-3,"4",true,null]])");
   EXPECT_EQ(Int("JSON_EXISTS", {doc, Key("$.b.c[5]")}), 1);
   EXPECT_EQ(Int("JSON_EXISTS", {doc, Key("$.b.c[6]")}), 0);

@@ -156,7 +156,7 @@ TEST(FloatTextTest, SpecialValuesAndIntegers) {
   EXPECT_EQ(F64(INFINITY), "inf");
   EXPECT_EQ(F64(-INFINITY), "-inf");
   EXPECT_EQ(F64(0.0), "0");
-  EXPECT_EQ(F64(-0.0), "0");
+  EXPECT_EQ(F64(-0.0), "-0");
   EXPECT_EQ(F64(42.0), "42");
   EXPECT_EQ(F64(-1.0), "-1");
   EXPECT_EQ(F64(1000000.0), "1000000");
@@ -459,15 +459,15 @@ TEST(OutputFormatTest, PrettyDrawsAFullGrid) {
             "└───┴──────┘\n");
 }
 
-TEST(OutputFormatTest, PrettyCompactAlignsNumbersRightAndTextLeft) {
+TEST(OutputFormatTest, PrettyCompactAlignsNumbersAndTimesRightAndTextLeft) {
   Table t = One({{"name", Col("String", {Value::String("ab"), Value::String("abcdef")})},
                  {"n", Col("UInt64", {Value::UInt(5), Value::UInt(12345)})},
                  {"when", Col("Date", {Value::UInt(kDay20261001), Value::UInt(0)})},
                  {"ok", Col("Bool", {Value::UInt(1), Value::UInt(0)})},
                  {"arr", Col("Array(String)", {Value::Array({Value::String("q")}), Value::Array({})})}});
   EXPECT_EQ(Render("PrettyCompact", t),
-            "┌─name───┬─────n─┬─when───────┬────ok─┬─arr───┐\n"
-            "│ ab     │     5 │ 2026-10-01 │  true │ ['q'] │\n"
+            "┌─name───┬─────n─┬───────when─┬─ok────┬─arr───┐\n"
+            "│ ab     │     5 │ 2026-10-01 │ true  │ ['q'] │\n"
             "│ abcdef │ 12345 │ 1970-01-01 │ false │ []    │\n"
             "└────────┴───────┴────────────┴───────┴───────┘\n");
 }

@@ -61,6 +61,13 @@ TEST(StringFunctionsTest, LowerAndUpperFoldAsciiOnly) {
   EXPECT_EQ(Eval("lowerUTF8", {CStr("ABC")}), Strings({"abc"}));
 }
 
+TEST(StringFunctionsTest, Utf8CaseCoversLatinGreekAndCyrillic) {
+  EXPECT_EQ(Eval("lowerUTF8", {Str({"ÀÉÜÞ ŁŐŸŽ ΑΣΩΆ ЖЯЁ", "日本 ✓ ß", "\xC3"})}),
+            Strings({"àéüþ łőÿž ασωά жяё", "日本 ✓ ß", "\xC3"}));
+  EXPECT_EQ(Eval("upperUTF8", {Str({"àéüþÿ łőž αςωά жяё"})}), Strings({"ÀÉÜÞŸ ŁŐŽ ΑΣΩΆ ЖЯЁ"}));
+  EXPECT_EQ(Eval("lower", {CStr("ÄB")}), Strings({"Äb"}));  // lower and upper stay ASCII
+}
+
 TEST(StringFunctionsTest, ConcatTakesAnyTypesAndPropagatesNull) {
   EXPECT_EQ(
       Eval("concat", {Str({"a", "b"}), CStr("-"), ColumnOf(T(TypeId::kUInt32), UInts({1, 20}))}),
@@ -167,6 +174,9 @@ TEST(StringFunctionsTest, LikeShapesAndGeneralPatterns) {
   EXPECT_EQ(Eval("notLike", {s, CStr("%c")}), UInts({0, 1, 0, 1, 0, 0, 0, 1}));
   EXPECT_EQ(Eval("ilike", {Str({"ABC", "aBc", "abd"}), CStr("a%C")}), UInts({1, 1, 0}));
   EXPECT_EQ(Eval("notILike", {Str({"ABC", "abd"}), CStr("abc")}), UInts({0, 1}));
+  EXPECT_EQ(Eval("ilike", {Str({"ÄÖÜ", "äöü", "ΣΟΦΟΣ", "Привет"}), CStr("ä_ü")}), UInts({1, 1, 0, 0}));
+  EXPECT_EQ(Eval("ilike", {Str({"ΣΟΦΟΣ", "σοφος"}), CStr("%ς")}), UInts({1, 1}));
+  EXPECT_EQ(Eval("ilike", {Str({"Привет мир"}), CStr("ПРИВЕТ%")}), UInts({1}));
   // A column of patterns, compiled as they change.
   EXPECT_EQ(Eval("like", {Str({"abc", "abc", "abc"}), Str({"a%", "a%", "%d"})}), UInts({1, 1, 0}));
 }

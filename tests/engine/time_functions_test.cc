@@ -222,16 +222,18 @@ TEST(TimeFunctionsTest, StartOfMinuteFamilies) {
             Secs({Utc(2026, 5, 1, 9, 30), Utc(2026, 5, 1, 10, 30)}));
 }
 
-TEST(TimeFunctionsTest, DateTime64KeepsPrecision) {
+TEST(TimeFunctionsTest, DateTime64RoundsToDateTimeExceptBelowAMinute) {
   FnArg t = ColumnOf(DataType::DateTime64(3, "UTC"), {I(Utc(2026, 5, 1, 10, 7, 59) * 1000 + 123)});
-  EXPECT_EQ(TypeOfCall("toStartOfMinute", {t}), "DateTime64(3, 'UTC')");
-  EXPECT_EQ(Eval("toStartOfMinute", {t}), (std::vector<Value>{I(Utc(2026, 5, 1, 10, 7) * 1000)}));
+  EXPECT_EQ(TypeOfCall("toStartOfMinute", {t}), "DateTime('UTC')");
+  EXPECT_EQ(Eval("toStartOfMinute", {t}), Secs({Utc(2026, 5, 1, 10, 7)}));
+  EXPECT_EQ(TypeOfCall("toStartOfInterval", {t, CInt(1), CStr("hour")}), "DateTime('UTC')");
+  EXPECT_EQ(TypeOfCall("toStartOfSecond", {t}), "DateTime64(3, 'UTC')");
   EXPECT_EQ(Eval("toStartOfSecond", {t}),
             (std::vector<Value>{I(Utc(2026, 5, 1, 10, 7, 59) * 1000)}));
   EXPECT_EQ(Eval("toSecond", {t}), UInts({59}));
   EXPECT_EQ(Eval("toUnixTimestamp", {t}), Secs({Utc(2026, 5, 1, 10, 7, 59)}));
   EXPECT_EQ(Eval("formatDateTime", {t, CStr("%H:%i:%S.%f")}),
-            (std::vector<Value>{S("10:07:59.123")}));
+            (std::vector<Value>{S("10:07:59.123000")}));  // %f: always microseconds
   EXPECT_EQ(Eval("toStartOfInterval", {t, CInt(100), CStr("millisecond")}),
             (std::vector<Value>{I(Utc(2026, 5, 1, 10, 7, 59) * 1000 + 100)}));
   EXPECT_EQ(Eval("addMilliseconds", {t, CInt(900)}),

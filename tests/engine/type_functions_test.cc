@@ -69,6 +69,18 @@ TEST(CastTest, NullableAndNull) {
   EXPECT_STATUS(Call("CAST", {Vec("Nullable(UInt8)", {U(1), N()}), Const("String", S("UInt8"))}),
                 absl::StatusCode::kInvalidArgument, "CAST: cannot convert NULL to non-Nullable type UInt8");
   TALLY_EXPECT_CALL(Call("toString", {Const("Nullable(UInt8)", N())}, 2), "Nullable(String)", (std::vector<Value>{N(), N()}));
+  // The text \N parses as NULL into Nullable types other than Nullable(String).
+  TALLY_EXPECT_CALL(Call("CAST", {Vec("String", {S("\\N"), S("7")}), Const("String", S("Nullable(Int64)"))}),
+                    "Nullable(Int64)", (std::vector<Value>{N(), I(7)}));
+  TALLY_EXPECT_CALL(Call("CAST", {Vec("String", {S("\\N")}), Const("String", S("Nullable(String)"))}),
+                    "Nullable(String)", (std::vector<Value>{S("\\N")}));
+}
+
+TEST(ToStringTest, FloatsAsTheOutputFormatsPrintThem) {
+  TALLY_EXPECT_CALL(Call("toString", {Vec("Float64", {F(1e21), F(1e-7), F(-0.0), F(1.5e300)})}), "String",
+                    (std::vector<Value>{S("1e21"), S("1e-7"), S("-0"), S("1.5e300")}));
+  TALLY_EXPECT_CALL(Call("toString", {Vec("Float32", {F(3e38), F(0.1)})}), "String",
+                    (std::vector<Value>{S("3e38"), S("0.1")}));
 }
 
 TEST(CastTest, BadTypesAndArguments) {
