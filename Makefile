@@ -8,7 +8,7 @@ DATA_DIR ?= ./data
 DEB_PACKAGES := cmake ninja-build g++ pkg-config libzstd-dev libxxhash-dev libabsl-dev \
 	libgtest-dev libbenchmark-dev time
 
-.PHONY: all build deps test run asan bench-micro bench bench-full bench-smoke clean format
+.PHONY: all build deps test run asan tsan bench-micro bench bench-full bench-smoke clean format
 
 all: build
 
@@ -46,6 +46,15 @@ asan: deps
 	cd $(ASAN_DIR) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	  ctest --output-on-failure -j $(JOBS)
 
+# The tests that run threads (parallel scans and aggregation, streamed inserts,
+# concurrent database use) under ThreadSanitizer.
+TSAN_DIR ?= build-tsan
+tsan: deps
+	cmake -S . -B $(TSAN_DIR) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTALLY_TSAN=ON -DTALLY_BENCHMARKS=OFF
+	cmake --build $(TSAN_DIR) -j $(JOBS) --target engine_tests
+	cd $(TSAN_DIR) && TSAN_OPTIONS=halt_on_error=1 ./tests/engine_tests \
+	  --gtest_filter='SelectTest.*:DatabaseTest.*:EnvTest*:*Concurrent*'
+
 # Micro-benchmarks on one core (taskset pins them); results go in docs/benchmarks.md.
 bench-micro: build
 	for b in $(BUILD_DIR)/benchmarks/*_bench; do taskset -c 0 $$b --benchmark_min_time=0.5; done
@@ -80,7 +89,7 @@ bench-smoke:
 	  BENCH_ARGS="--results $(BUILD_DIR)/peer-results --no-docs --no-profile"
 
 clean:
-	rm -rf $(BUILD_DIR) $(ASAN_DIR)
+	rm -rf $(BUILD_DIR) $(ASAN_DIR) $(TSAN_DIR)
 
 format:
 	clang-format -i $$(git ls-files '*.h' '*.cc')

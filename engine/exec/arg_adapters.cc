@@ -2,12 +2,12 @@
 
 #include <cstring>
 #include <deque>
+#include <mutex>
 #include <limits>
 #include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "absl/synchronization/mutex.h"
 #include "engine/exec/function_util.h"
 #include "format/status_macros.h"
 
@@ -133,7 +133,7 @@ class AdaptedFunction : public BoundFunction {
                                           std::shared_ptr<const Column>* out) const {
     const std::shared_ptr<const Column>& dict = plain[lc].column->dictionary;
     if (cacheable_) {
-      absl::MutexLock lock(&mu_);
+      std::lock_guard<std::mutex> lock(mu_);
       if (cached_dictionary_ == dict) {
         *out = cached_result_;
         return true;
@@ -154,7 +154,7 @@ class AdaptedFunction : public BoundFunction {
     if (!result.ok()) return false;
     *out = std::make_shared<const Column>(*std::move(result));
     if (cacheable_) {
-      absl::MutexLock lock(&mu_);
+      std::lock_guard<std::mutex> lock(mu_);
       cached_dictionary_ = dict;
       cached_result_ = *out;
     }
@@ -164,11 +164,13 @@ class AdaptedFunction : public BoundFunction {
   std::unique_ptr<BoundFunction> inner_;
   bool nullable_result_;
   bool cacheable_;
-  mutable absl::Mutex mu_;
+  // std::mutex, which ThreadSanitizer sees through (the system's Abseil is not built with
+  // its annotations); query threads share this cache.
+  mutable std::mutex mu_;
   // Holding the dictionary keeps its address from being reused and makes its owner copy
   // it before any change (Column copies a shared dictionary before writing).
-  mutable std::shared_ptr<const Column> cached_dictionary_ ABSL_GUARDED_BY(mu_);
-  mutable std::shared_ptr<const Column> cached_result_ ABSL_GUARDED_BY(mu_);
+  mutable std::shared_ptr<const Column> cached_dictionary_;  // guarded by mu_
+  mutable std::shared_ptr<const Column> cached_result_;  // guarded by mu_
 };
 
 }  // namespace
