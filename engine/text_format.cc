@@ -310,6 +310,32 @@ absl::StatusOr<absl::TimeZone> LoadZone(absl::string_view name) {
   return zone;
 }
 
+format::DataTypePtr WithDefaultZone(const format::DataTypePtr& type, const std::string& zone) {
+  using format::DataType;
+  using format::TypeId;
+  if (zone.empty()) return type;
+  switch (type->id()) {
+    case TypeId::kDateTime:
+      return type->timezone().empty() ? DataType::DateTime(zone) : type;
+    case TypeId::kDateTime64:
+      return type->timezone().empty() ? DataType::DateTime64(type->precision(), zone) : type;
+    case TypeId::kNullable:
+      return DataType::Nullable(WithDefaultZone(type->children()[0], zone));
+    case TypeId::kArray:
+      return DataType::Array(WithDefaultZone(type->children()[0], zone));
+    default:
+      return type;
+  }
+}
+
+void RetypeZones(format::Column* c, const format::DataTypePtr& type) {
+  c->type = type;
+  const format::TypeId id = type->id();
+  if ((id == format::TypeId::kNullable || id == format::TypeId::kArray) && !c->children.empty()) {
+    RetypeZones(&c->children[0], type->children()[0]);
+  }
+}
+
 absl::TimeZone ZoneOf(const format::DataType& type) {
   const std::string& name = type.timezone();
   if (name.empty()) return absl::UTCTimeZone();

@@ -56,6 +56,12 @@ absl::StatusOr<absl::TimeZone> LoadZone(absl::string_view name);
 // The zone DateTime/DateTime64 values of `type` are shown and parsed in: the type's own
 // zone, else UTC (the server's zone). An unloadable name also falls back to UTC.
 absl::TimeZone ZoneOf(const format::DataType& type);
+// `type` with every DateTime/DateTime64 that names no zone given `zone` (a session's
+// time zone): the values are instants, the zone decides how they print and parse.
+format::DataTypePtr WithDefaultZone(const format::DataTypePtr& type, const std::string& zone);
+// Gives `c` and its nested columns `type`. REQUIRES: `type` differs from c's type only in
+// time zones (WithDefaultZone), so the data stays valid.
+void RetypeZones(format::Column* c, const format::DataTypePtr& type);
 
 // --- Strings ---
 void AppendTsvEscaped(absl::string_view s, std::string* out);    // \t \n \\ \' ... escaped

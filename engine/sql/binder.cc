@@ -29,36 +29,45 @@ constexpr int kMaxDepth = 200;
 std::string At(const Expr& e) { return absl::StrCat(" (line ", e.pos.line, ", column ", e.pos.column, ")"); }
 
 // x IN (a, b, c): the right side converted to x's type once, then a hash look-up per row
-// (per dictionary entry for LowCardinality).
+// (per dictionary entry for LowCardinality). A NULL x gives NULL (Nullable(UInt8) result),
+// as ClickHouse does without transform_null_in.
 class InSet : public exec::BoundFunction {
  public:
   InSet(const DataType& lhs, Column set, bool negate) : set_col_(std::move(set)), negate_(negate) {
-    result_type_ = DataType::Make(TypeId::kUInt8);
-    nullable_ = lhs.id() == TypeId::kNullable;
+    nullable_ = lhs.id() == TypeId::kNullable || lhs.is_nullable_low_cardinality();
+    result_type_ = nullable_ ? DataType::Nullable(DataType::Make(TypeId::kUInt8)) : DataType::Make(TypeId::kUInt8);
     for (size_t i = 0; i < set_col_.size(); ++i) keys_.insert(Key(set_col_, i));
   }
 
   absl::StatusOr<Column> Execute(absl::Span<const ColumnArg> args, size_t rows) const override {
     const Column& c = *args[0].column;
     Column out = Column::Make(result_type_);
-    out.data.resize(rows);
+    Column& values_out = nullable_ ? out.children[0] : out;
+    values_out.data.resize(rows);
+    if (nullable_) out.nulls.resize(rows, 0);
     if (c.type->id() == TypeId::kLowCardinality) {
       std::vector<uint8_t> entry(c.dictionary->size());
       for (size_t k = 0; k < entry.size(); ++k) {
         bool is_null = k == 0 && c.type->is_nullable_low_cardinality();
         entry[k] = !is_null && (keys_.contains(std::string(c.dictionary->StringAt(k))) != negate_);
       }
-      for (size_t r = 0; r < rows; ++r) out.data[r] = entry[c.IndexAt(args[0].row(r))];
+      for (size_t r = 0; r < rows; ++r) {
+        const uint32_t index = c.IndexAt(args[0].row(r));
+        values_out.data[r] = entry[index];
+        if (nullable_) out.nulls[r] = index == 0;
+      }
       return out;
     }
-    const Column& values = nullable_ ? c.children[0] : c;
+    const bool nullable_column = c.type->id() == TypeId::kNullable;
+    const Column& values = nullable_column ? c.children[0] : c;
     for (size_t r = 0; r < rows; ++r) {
       size_t i = args[0].row(r);
-      if (nullable_ && c.nulls[i]) {
-        out.data[r] = 0;
+      if (nullable_column && c.nulls[i]) {
+        values_out.data[r] = 0;
+        out.nulls[r] = 1;
         continue;
       }
-      out.data[r] = keys_.contains(Key(values, i)) != negate_;
+      values_out.data[r] = keys_.contains(Key(values, i)) != negate_;
     }
     return out;
   }
@@ -103,7 +112,8 @@ absl::StatusOr<ExprPtr> Expand(const ExprPtr& expr, const absl::flat_hash_map<st
 
 absl::StatusOr<ExpressionPtr> BindImpl(const Expr& e, const Scope& scope, const QueryParams& params, int depth);
 
-absl::StatusOr<ExpressionPtr> BindCall(const std::string& name, std::vector<ExpressionPtr> args, const Expr& at) {
+absl::StatusOr<ExpressionPtr> BindCall(const std::string& name, std::vector<ExpressionPtr> args, const Expr& at,
+                                       const exec::FunctionContext& context) {
   const exec::FunctionFactory* factory = exec::FunctionRegistry::Global().Find(name);
   if (factory == nullptr) {
     if (exec::AggregateRegistry::Global().IsAggregate(name)) {
@@ -127,7 +137,6 @@ absl::StatusOr<ExpressionPtr> BindCall(const std::string& name, std::vector<Expr
   for (size_t i = 0; i < args.size(); ++i) {
     infos.push_back(ArgInfo{args[i]->type(), args[i]->is_constant() ? &constants[i] : nullptr});
   }
-  exec::FunctionContext context;
   auto bound = (*factory)(infos, context);
   if (!bound.ok()) {
     return absl::Status(bound.status().code(), absl::StrCat(bound.status().message(), At(at)));
@@ -228,7 +237,7 @@ absl::StatusOr<ExpressionPtr> BindImpl(const Expr& e, const Scope& scope, const 
       TALLY_ASSIGN_OR_RETURN(Column type, LiteralColumn(Value::String(e.parameter_type)));
       args.push_back(exec::MakeConstant(std::move(text)));
       args.push_back(exec::MakeConstant(std::move(type)));
-      return BindCall("CAST", std::move(args), e);
+      return BindCall("CAST", std::move(args), e, params.functions);
     }
     case Expr::Kind::kFunction:
       break;
@@ -259,7 +268,7 @@ absl::StatusOr<ExpressionPtr> BindImpl(const Expr& e, const Scope& scope, const 
       if (!unit || (e.name == "minus" && side == 0)) continue;
       TALLY_ASSIGN_OR_RETURN(ExpressionPtr t, BindImpl(*e.args[1 - side], scope, params, depth + 1));
       TALLY_ASSIGN_OR_RETURN(ExpressionPtr n, BindImpl(*e.args[side]->args[0], scope, params, depth + 1));
-      return BindCall(exec::IntervalArithmeticFunction(*unit, e.name == "minus"), {t, n}, e);
+      return BindCall(exec::IntervalArithmeticFunction(*unit, e.name == "minus"), {t, n}, e, params.functions);
     }
   }
   // toStartOfInterval(t, INTERVAL n UNIT [, tz]) -> toStartOfInterval(t, n, 'Unit' [, tz]).
@@ -274,7 +283,7 @@ absl::StatusOr<ExpressionPtr> BindImpl(const Expr& e, const Scope& scope, const 
         TALLY_ASSIGN_OR_RETURN(ExpressionPtr extra, BindImpl(*e.args[i], scope, params, depth + 1));
         args.push_back(std::move(extra));
       }
-      return BindCall("toStartOfInterval", std::move(args), e);
+      return BindCall("toStartOfInterval", std::move(args), e, params.functions);
     }
   }
   std::vector<ExpressionPtr> args;
@@ -282,7 +291,7 @@ absl::StatusOr<ExpressionPtr> BindImpl(const Expr& e, const Scope& scope, const 
     TALLY_ASSIGN_OR_RETURN(ExpressionPtr b, BindImpl(*a, scope, params, depth + 1));
     args.push_back(std::move(b));
   }
-  return BindCall(e.name, std::move(args), e);
+  return BindCall(e.name, std::move(args), e, params.functions);
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 
 #include "engine/exec/input_format.h"
 #include "engine/sql/defaults.h"
+#include "engine/text_format.h"
 #include "format/status_macros.h"
 
 namespace tally::engine::sql {
@@ -75,8 +76,10 @@ class PieceReader {
 // piece's first row (the gatherer offsets them).
 absl::StatusOr<Block> ParsePiece(const std::string& piece, const StreamInsertOptions& options,
                                  const format::TableSchema& schema, const QueryParams& params) {
-  TALLY_ASSIGN_OR_RETURN(ParsedInput parsed, ParseInputWithPresence(options.format, piece, options.names, options.types));
+  TALLY_ASSIGN_OR_RETURN(ParsedInput parsed,
+                         ParseInputWithPresence(options.format, piece, options.names, options.types, options.input));
   Block block = std::move(parsed.block);
+  for (size_t c = 0; c < options.stored_types.size(); ++c) RetypeZones(&block.columns[c], options.stored_types[c]);
   TALLY_RETURN_IF_ERROR(FillDefaults(schema, params, &block, &parsed.omitted));
   return block;
 }

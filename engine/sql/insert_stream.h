@@ -16,6 +16,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "engine/database.h"
+#include "engine/exec/input_format.h"
 #include "engine/sql/select.h"
 #include "format/table_schema.h"
 
@@ -42,11 +43,13 @@ class StringInputStream : public InputStream {
 struct StreamInsertOptions {
   std::string format;                 // an input format name
   std::vector<std::string> names;     // the columns the data holds, in order
-  std::vector<format::DataTypePtr> types;
+  std::vector<format::DataTypePtr> types;         // as parsed (time zones may differ)
+  std::vector<format::DataTypePtr> stored_types;  // the table's; empty = `types`
   size_t read_bytes = size_t{16} << 20;      // max_read_buffer_size
   size_t block_rows = size_t{1} << 20;       // min_insert_block_size_rows
   size_t block_bytes = size_t{256} << 20;    // min_insert_block_size_bytes
   size_t threads = 1;                        // pieces parsed at once
+  InputOptions input;                        // first_row is set per piece
 };
 
 // Reads all of `input` into `batch` (not committed). `ctx` gives limits and parameters.

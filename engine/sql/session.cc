@@ -12,6 +12,7 @@
 #include "engine/exec/output_format.h"
 #include "engine/parallel.h"
 #include "engine/sql/ddl.h"
+#include "engine/text_format.h"
 #include "engine/sql/defaults.h"
 #include "engine/sql/parser.h"
 #include "format/status_macros.h"
@@ -64,6 +65,10 @@ absl::Status Settings::Set(const std::string& name, const Value& value) {
     if (v == 0) return absl::InvalidArgumentError(absl::StrCat("setting ", name, " must be positive"));
     (name == "max_read_buffer_size" ? max_read_buffer_size
      : name == "min_insert_block_size_rows" ? min_insert_block_size_rows : min_insert_block_size_bytes) = v;
+  } else if (name == "input_format_skip_unknown_fields") {
+    TALLY_ASSIGN_OR_RETURN(uint64_t v, as_uint());
+    if (v > 1) return absl::InvalidArgumentError("setting input_format_skip_unknown_fields takes 0 or 1");
+    input_format_skip_unknown_fields = v == 1;
   } else if (name == "max_threads") {
     TALLY_ASSIGN_OR_RETURN(max_threads, as_uint());
     if (max_threads > 1024) return absl::InvalidArgumentError("setting max_threads: at most 1024");
@@ -113,12 +118,25 @@ absl::Status Session::Execute(absl::string_view sql, InputStream* input, const S
 }
 
 absl::Status Session::Output(const ResultSet& result, const std::string& format, const Sink& sink,
-                             const ScanStats& stats) {
+                             const ScanStats& stats, const std::string& timezone) {
+  const std::string& zone = timezone.empty() ? settings_.timezone : timezone;
   std::string buffer;
+  std::vector<format::DataTypePtr> types = result.types;
+  Block block;
+  const bool zoned = zone != "UTC";
+  if (zoned) {
+    // Times without a zone of their own print in the session's zone.
+    for (format::DataTypePtr& t : types) t = WithDefaultZone(t, zone);
+    block.names = result.block.names;
+    for (size_t c = 0; c < result.block.columns.size(); ++c) {
+      block.columns.push_back(result.block.columns[c]);
+      RetypeZones(&block.columns.back(), types[c]);
+    }
+  }
   TALLY_ASSIGN_OR_RETURN(auto out, MakeOutputFormat(format.empty() ? settings_.default_format : format, result.names,
-                                                          result.types, &buffer));
+                                                    types, &buffer));
   out->WritePrefix();
-  if (result.block.rows() > 0) out->WriteBlock(result.block);
+  if (result.block.rows() > 0) out->WriteBlock(zoned ? block : result.block);
   OutputStats s;
   s.rows = result.block.rows();
   s.rows_read = stats.rows_read;
@@ -132,7 +150,7 @@ absl::Status Session::Run(const Statement& st, InputStream* input, const Sink& s
     case Statement::Kind::kSelect: {
       TALLY_ASSIGN_OR_RETURN(QueryContext ctx, NewContext(st.select->settings));
       TALLY_ASSIGN_OR_RETURN(ResultSet r, ExecuteSelect(*st.select, ctx));
-      return Output(r, st.select->format, sink, ctx.stats);
+      return Output(r, st.select->format, sink, ctx.stats, ctx.params.functions.session_timezone);
     }
     case Statement::Kind::kExplain: {
       TALLY_ASSIGN_OR_RETURN(QueryContext ctx, NewContext(st.select->settings));
@@ -268,21 +286,32 @@ absl::Status Session::RunInsert(const InsertQuery& insert, InputStream* input) {
       block.Add(names[c], std::move(*converted));
     }
   } else {
+    TALLY_ASSIGN_OR_RETURN(Settings settings, StatementSettings(insert.settings));
+    InputOptions input_options;
+    input_options.skip_unknown_fields = settings.input_format_skip_unknown_fields;
+    // Times without a zone are read in the session's zone.
+    std::vector<format::DataTypePtr> parse_types;
+    for (const format::DataTypePtr& t : types) {
+      parse_types.push_back(WithDefaultZone(t, ctx.params.functions.session_timezone));
+    }
     if (absl::StripAsciiWhitespace(insert.data).empty()) {
       TALLY_ASSIGN_OR_RETURN(auto batch, db_->BeginInsert(table));
-      TALLY_ASSIGN_OR_RETURN(Settings settings, StatementSettings(insert.settings));
       StreamInsertOptions options{.format = insert.format,
                                   .names = names,
-                                  .types = types,
+                                  .types = parse_types,
+                                  .stored_types = types,
                                   .read_bytes = settings.max_read_buffer_size,
                                   .block_rows = settings.min_insert_block_size_rows,
                                   .block_bytes = settings.min_insert_block_size_bytes,
-                                  .threads = settings.max_threads == 0 ? DefaultThreads() : settings.max_threads};
+                                  .threads = settings.max_threads == 0 ? DefaultThreads() : settings.max_threads,
+                                  .input = input_options};
       TALLY_RETURN_IF_ERROR(StreamInsert(input, options, *schema, ctx, batch.get()));
       return batch->Commit();
     }
-    TALLY_ASSIGN_OR_RETURN(ParsedInput parsed, ParseInputWithPresence(insert.format, insert.data, names, types));
+    TALLY_ASSIGN_OR_RETURN(ParsedInput parsed,
+                           ParseInputWithPresence(insert.format, insert.data, names, parse_types, input_options));
     block = std::move(parsed.block);
+    for (size_t c = 0; c < types.size(); ++c) RetypeZones(&block.columns[c], types[c]);
     TALLY_RETURN_IF_ERROR(FillDefaults(*schema, ctx.params, &block, &parsed.omitted));
     return db_->Insert(table, std::move(block));
   }

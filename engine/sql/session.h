@@ -32,6 +32,7 @@ struct Settings {
   // INSERT ... FORMAT from a stream reads this much input at a time (one piece, parsed on
   // its own thread), and writes a block (its parts) once this many rows or bytes are
   // parsed; all of one INSERT still commits at once (engine/sql/insert_stream.h).
+  bool input_format_skip_unknown_fields = true;  // as ClickHouse since 23.x
   uint64_t max_read_buffer_size = uint64_t{16} << 20;
   uint64_t min_insert_block_size_rows = uint64_t{1} << 20;
   uint64_t min_insert_block_size_bytes = uint64_t{256} << 20;
@@ -70,7 +71,9 @@ class Session {
  private:
   absl::Status Run(const Statement& st, InputStream* input, const Sink& sink);
   absl::Status RunInsert(const InsertQuery& insert, InputStream* input);
-  absl::Status Output(const ResultSet& result, const std::string& format, const Sink& sink, const ScanStats& stats);
+  // `timezone`: the zone times without one print in ("" = the session's).
+  absl::Status Output(const ResultSet& result, const std::string& format, const Sink& sink, const ScanStats& stats,
+                      const std::string& timezone = "");
   // A context with the session's settings, overridden by a statement's SETTINGS clause.
   absl::StatusOr<QueryContext> NewContext(const SettingsClause& overrides = {}) const;
   absl::StatusOr<Settings> StatementSettings(const SettingsClause& overrides) const;

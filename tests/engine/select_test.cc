@@ -227,6 +227,40 @@ TEST_F(SelectTest, SettingsClauseAppliesToItsStatementOnly) {
   EXPECT_TRUE(absl::StrContains(Run("SET max_threads = 'many'"), "max_threads takes a non-negative integer"));
 }
 
+TEST_F(SelectTest, SessionClockAndTimeZoneReachFunctionsAndFormats) {
+  EXPECT_EQ(Run("SELECT now() > toDateTime('2026-01-01 00:00:00'), today() = toDate(now())"), "1\t1\n");
+  ASSERT_EQ(Run("SET session_timezone = 'Asia/Tokyo'"), "");
+  EXPECT_EQ(Run("SELECT timeZone(), toHour(toDateTime(0)), toDateTime(0), [toDateTime(0)], toDateTime(0, 'UTC')"),
+            "Asia/Tokyo\t9\t1970-01-01 09:00:00\t['1970-01-01 09:00:00']\t1970-01-01 00:00:00\n");
+  EXPECT_EQ(Run("SELECT toDateTime64('2026-10-01 00:00:00.5', 3) + INTERVAL 250 millisecond"),
+            "2026-10-01 00:00:00.750\n");
+  // Inserted text is read in the session's zone; the stored instant is zone-free.
+  ASSERT_EQ(Run("CREATE TABLE z (t DateTime) ENGINE = MergeTree ORDER BY t"), "");
+  ASSERT_EQ(Run("INSERT INTO z VALUES ('2026-10-01 09:00:00')"), "");
+  ASSERT_EQ(Run("INSERT INTO z FORMAT JSONEachRow", "{\"t\": \"2026-10-01 10:00:00\"}\n"), "");
+  EXPECT_EQ(Run("SELECT toUnixTimestamp(t) FROM z ORDER BY t"), "1790812800\n1790816400\n");
+  EXPECT_EQ(Run("SELECT t FROM z ORDER BY t SETTINGS session_timezone = 'UTC'"),
+            "2026-10-01 00:00:00\n2026-10-01 01:00:00\n");
+}
+
+TEST_F(SelectTest, InOfNullIsNull) {
+  EXPECT_EQ(Run("SELECT toTypeName(x IN (1, 2)), x IN (1, 2), x NOT IN (1), y IN (1) FROM "
+                "(SELECT CAST(NULL AS Nullable(Int32)) AS x, CAST(1 AS Nullable(Int32)) AS y)"),
+            "Nullable(UInt8)\t\\N\t\\N\t1\n");
+  EXPECT_EQ(Run("SELECT NULL IN (1, 2), 1 IN (1, NULL), 2 IN (1, NULL)"), "\\N\t1\t0\n");
+  EXPECT_EQ(Run("SELECT x IN ('a') FROM (SELECT CAST(NULL AS LowCardinality(Nullable(String))) AS x)"), "\\N\n");
+}
+
+TEST_F(SelectTest, UnknownInputFieldsAreSkippedUnlessAsked) {
+  ASSERT_EQ(Run("CREATE TABLE u (a UInt8, s String) ENGINE = MergeTree ORDER BY a"), "");
+  EXPECT_EQ(Run("INSERT INTO u FORMAT JSONEachRow", "{\"a\": 1, \"extra\": [1, {}], \"s\": \"x\"}\n"), "");
+  EXPECT_EQ(Run("SELECT * FROM u"), "1\tx\n");
+  EXPECT_TRUE(absl::StrContains(Run("INSERT INTO u SETTINGS input_format_skip_unknown_fields = 0 FORMAT JSONEachRow",
+                                    "{\"a\": 2, \"extra\": 1}\n"),
+                                "unknown field 'extra'"));
+  EXPECT_EQ(Run("SELECT count() FROM u"), "1\n");
+}
+
 TEST_F(SelectTest, CancelStopsARunningQuery) {
   std::atomic<bool> done{false};
   std::thread canceller([&] {
