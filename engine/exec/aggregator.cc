@@ -4,6 +4,9 @@
 #include <cstring>
 #include <type_traits>
 
+#define XXH_INLINE_ALL
+#include <xxhash.h>
+
 #include "absl/strings/str_cat.h"
 #include "engine/exec/aggregate_util.h"
 #include "format/status_macros.h"
@@ -53,7 +56,7 @@ Aggregator::Method ChooseMethod(const std::vector<DataTypePtr>& keys) {
       return Method::kSerialized;
     }
   }
-  return bytes <= 8 ? Method::kPacked : Method::kSerialized;
+  return bytes <= 16 ? Method::kPacked : Method::kSerialized;
 }
 
 // A single key's values: a Nullable column's children[0], else the column.
@@ -80,7 +83,10 @@ Aggregator::Aggregator(std::vector<DataTypePtr> key_types,
   for (const DataTypePtr& t : key_types_) key_columns_.push_back(Column::Make(t));
   method_ = ChooseMethod(key_types_);
   if (method_ == Method::kNoKeys) NewGroup({}, 0);
-  if (method_ == Method::kPacked) key_codes_.resize(key_types_.size());
+  if (method_ == Method::kPacked) {
+    key_codes_.resize(key_types_.size());
+    for (const DataTypePtr& t : key_types_) packed_bytes_ += t->id() == TypeId::kLowCardinality ? 4 : t->fixed_width();
+  }
 }
 
 Aggregator::~Aggregator() {
@@ -111,6 +117,10 @@ uint8_t* Aggregator::FindOrAddFixed(uint64_t key, absl::Span<const ColumnArg> ke
   auto [it, inserted] = fixed_.try_emplace(key, nullptr);
   if (inserted) it->second = NewGroup(keys, row);
   return it->second;
+}
+
+size_t Aggregator::BytesHash::operator()(absl::string_view key) const {
+  return static_cast<size_t>(XXH3_64bits(key.data(), key.size()));
 }
 
 uint8_t* Aggregator::FindOrAddBytes(absl::string_view key, absl::Span<const ColumnArg> keys,
@@ -386,28 +396,39 @@ const std::vector<uint32_t>& Aggregator::CodesFor(size_t k, const Column& c) {
 namespace {
 
 // packed[r] |= code of row r << shift, for index type I.
-template <typename I>
+template <typename I, typename Key>
 void PackCodes(const Column& c, const ColumnArg& arg, const uint32_t* codes, size_t shift, size_t rows,
-               uint64_t* packed) {
+               Key* packed) {
   const I* index = reinterpret_cast<const I*>(c.data.data());
   if (arg.is_const) {
-    const uint64_t code = uint64_t{codes[index[0]]} << shift;
+    const Key code = Key(codes[index[0]]) << shift;
     for (size_t r = 0; r < rows; ++r) packed[r] |= code;
     return;
   }
-  for (size_t r = 0; r < rows; ++r) packed[r] |= uint64_t{codes[index[r]]} << shift;
+  for (size_t r = 0; r < rows; ++r) packed[r] |= Key(codes[index[r]]) << shift;
 }
 
-template <typename T>
-void PackValues(const Column& c, const ColumnArg& arg, size_t shift, size_t rows, uint64_t* packed) {
+template <typename T, typename Key>
+void PackValues(const Column& c, const ColumnArg& arg, size_t shift, size_t rows, Key* packed) {
   const T* v = c.values<T>();
-  for (size_t r = 0; r < rows; ++r) packed[r] |= uint64_t{v[arg.row(r)]} << shift;
+  for (size_t r = 0; r < rows; ++r) packed[r] |= Key(v[arg.row(r)]) << shift;
 }
 
 }  // namespace
 
 void Aggregator::PlacesPacked(absl::Span<const ColumnArg> keys, size_t rows) {
-  packed_.assign(rows, 0);
+  if (packed_bytes_ <= 8) {
+    PlacesPackedAs<uint64_t>(keys, rows, &packed64_, &fixed_);
+  } else {
+    PlacesPackedAs<absl::uint128>(keys, rows, &packed128_, &packed_groups_);
+  }
+}
+
+template <typename Key, typename Map>
+void Aggregator::PlacesPackedAs(absl::Span<const ColumnArg> keys, size_t rows, std::vector<Key>* packed_keys,
+                                Map* groups) {
+  packed_keys->assign(rows, Key(0));
+  Key* packed = packed_keys->data();
   size_t shift = 0;
   for (size_t k = 0; k < keys.size(); ++k) {
     const Column& c = *keys[k].column;
@@ -415,13 +436,13 @@ void Aggregator::PlacesPacked(absl::Span<const ColumnArg> keys, size_t rows) {
       const uint32_t* codes = CodesFor(k, c).data();
       switch (c.index_width) {
         case 1:
-          PackCodes<uint8_t>(c, keys[k], codes, shift, rows, packed_.data());
+          PackCodes<uint8_t>(c, keys[k], codes, shift, rows, packed);
           break;
         case 2:
-          PackCodes<uint16_t>(c, keys[k], codes, shift, rows, packed_.data());
+          PackCodes<uint16_t>(c, keys[k], codes, shift, rows, packed);
           break;
         default:
-          PackCodes<uint32_t>(c, keys[k], codes, shift, rows, packed_.data());
+          PackCodes<uint32_t>(c, keys[k], codes, shift, rows, packed);
           break;
       }
       shift += 32;
@@ -429,23 +450,28 @@ void Aggregator::PlacesPacked(absl::Span<const ColumnArg> keys, size_t rows) {
     }
     switch (c.type->fixed_width()) {
       case 1:
-        PackValues<uint8_t>(c, keys[k], shift, rows, packed_.data());
+        PackValues<uint8_t>(c, keys[k], shift, rows, packed);
         break;
       case 2:
-        PackValues<uint16_t>(c, keys[k], shift, rows, packed_.data());
+        PackValues<uint16_t>(c, keys[k], shift, rows, packed);
+        break;
+      case 4:
+        PackValues<uint32_t>(c, keys[k], shift, rows, packed);
         break;
       default:
-        PackValues<uint32_t>(c, keys[k], shift, rows, packed_.data());
+        PackValues<uint64_t>(c, keys[k], shift, rows, packed);
         break;
     }
     shift += c.type->fixed_width() * 8;
   }
-  uint64_t last_key = 0;
+  Key last_key = 0;
   uint8_t* last = nullptr;
   for (size_t r = 0; r < rows; ++r) {
-    const uint64_t key = packed_[r];
+    const Key key = packed[r];
     if (last == nullptr || key != last_key) {
-      last = FindOrAddFixed(key, keys, r);
+      auto [it, inserted] = groups->try_emplace(key, nullptr);
+      if (inserted) it->second = NewGroup(keys, r);
+      last = it->second;
       last_key = key;
     }
     places_[r] = last;
@@ -470,7 +496,8 @@ size_t Aggregator::MemoryBytes() const {
              (groups_.capacity() + places_.capacity() + direct_.capacity()) * sizeof(uint8_t*);
   n += fixed_.capacity() * (sizeof(std::pair<uint64_t, uint8_t*>) + 1);
   n += bytes_.capacity() * (sizeof(std::pair<absl::string_view, uint8_t*>) + 1);
-  n += key_buffer_.capacity() + packed_.capacity() * sizeof(uint64_t);
+  n += key_buffer_.capacity() + packed64_.capacity() * sizeof(uint64_t) + packed128_.capacity() * sizeof(absl::uint128);
+  n += packed_groups_.capacity() * (sizeof(std::pair<absl::uint128, uint8_t*>) + 1);
   for (const KeyCodes& codes : key_codes_) {
     n += codes.by_string.capacity() * (sizeof(std::pair<std::string, uint32_t>) + 1);
     for (const auto& d : codes.dictionaries) n += d.second.capacity() * sizeof(uint32_t);

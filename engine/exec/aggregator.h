@@ -16,10 +16,10 @@
 //                    dictionary strings so different dictionaries agree
 //   kString          one String key: hash map of the key bytes (copied into the arena)
 //   kPacked          several keys, some LowCardinality, the rest non-nullable fixed-width,
-//                    whose codes fit 64 bits together: each LowCardinality key becomes a
+//                    whose codes fit 128 bits together: each LowCardinality key becomes a
 //                    32-bit code (a per-query number for each distinct string, found once
-//                    per dictionary entry), packed with the others: hash map uint64 -> group
-//                    (GROUP BY tenant, metric)
+//                    per dictionary entry), packed with the others: hash map uint128 ->
+//                    group (GROUP BY tenant, metric, region, toStartOfMonth(time))
 //   kSerialized      anything else: the keys' prefix-free encoding (SerializeRow), hashed
 //
 // A single Nullable key gives NULL its own group. Rows with equal consecutive keys reuse
@@ -36,6 +36,7 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/numeric/int128.h"
 #include "absl/status/statusor.h"
 #include "absl/types/span.h"
 #include "engine/exec/aggregate_function.h"
@@ -98,6 +99,8 @@ class Aggregator {
   void PlacesString(absl::Span<const ColumnArg> keys, size_t rows);
   void PlacesSerialized(absl::Span<const ColumnArg> keys, size_t rows);
   void PlacesPacked(absl::Span<const ColumnArg> keys, size_t rows);
+  template <typename Key, typename Map>
+  void PlacesPackedAs(absl::Span<const ColumnArg> keys, size_t rows, std::vector<Key>* packed_keys, Map* groups);
   // kPacked: the code of each entry of `c`'s dictionary for LowCardinality key k.
   const std::vector<uint32_t>& CodesFor(size_t k, const format::Column& c);
   uint8_t* FindOrAddFixed(uint64_t key, absl::Span<const ColumnArg> keys, size_t row);
@@ -124,7 +127,11 @@ class Aggregator {
   uint8_t* null_group_ = nullptr;  // a single Nullable key's NULL
   std::vector<uint8_t*> direct_;   // kDirect: by key value
   absl::flat_hash_map<uint64_t, uint8_t*> fixed_;
-  absl::flat_hash_map<absl::string_view, uint8_t*> bytes_;  // kString, kSerialized, kLowCardinality
+  // XXH3, inlined: the library hash of absl is a call into a shared object per row.
+  struct BytesHash {
+    size_t operator()(absl::string_view key) const;
+  };
+  absl::flat_hash_map<absl::string_view, uint8_t*, BytesHash> bytes_;  // kString, kSerialized, kLowCardinality
   std::vector<DictionaryGroups> dictionaries_;              // kLowCardinality, most recent last
   std::string key_buffer_;                                  // kSerialized
   // kPacked, per key: the codes given to strings so far (LowCardinality keys), and the
@@ -134,7 +141,12 @@ class Aggregator {
     std::vector<std::pair<std::shared_ptr<const format::Column>, std::vector<uint32_t>>> dictionaries;
   };
   std::vector<KeyCodes> key_codes_;
-  std::vector<uint64_t> packed_;  // kPacked: per row of the current block
+  // kPacked: each row's packed key, in 64 bits when the keys fit (hashing a 64-bit key is
+  // cheaper), else 128; groups by packed key (64-bit ones in fixed_).
+  size_t packed_bytes_ = 0;
+  std::vector<uint64_t> packed64_;
+  std::vector<absl::uint128> packed128_;
+  absl::flat_hash_map<absl::uint128, uint8_t*> packed_groups_;
 
   mutable size_t heap_bytes_ = 0;  // of all states, at the last refresh
   mutable size_t rows_since_heap_scan_ = 0;

@@ -297,6 +297,12 @@ TEST(AggregatorTest, TwoLowCardinalityKeysArePacked) {
 TEST(AggregatorTest, LowCardinalityAndSmallKeysArePacked) {
   CheckAgainstNaive({"UInt16", "LowCardinality(String)", "Bool"}, Method::kPacked, 18, 30);
 }
+TEST(AggregatorTest, LowCardinalityKeysAndADateArePackedIn128Bits) {
+  CheckAgainstNaive({"LowCardinality(String)", "LowCardinality(String)", "Date"}, Method::kPacked, 19, 30);
+}
+TEST(AggregatorTest, LowCardinalityAndA64BitKeyArePacked) {
+  CheckAgainstNaive({"LowCardinality(Nullable(String))", "UInt64"}, Method::kPacked, 20, 30);
+}
 TEST(AggregatorTest, ThreeKeysWithLowCardinalityAndNulls) {
   CheckAgainstNaive({"LowCardinality(String)", "Int64", "Nullable(String)"}, Method::kSerialized,
                     16, 20);
