@@ -7,6 +7,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
+#include "engine/exec/aggregate_util.h"
 #include "engine/sort.h"
 #include "format/status_macros.h"
 
@@ -44,11 +45,12 @@ std::vector<uint64_t> KeyRanks(const SortKey& key) {
   return ranks;
 }
 
+// The exact bytes of a row: equal iff the values are, floats by their bits as ClickHouse's
+// DISTINCT compares them (-0 and 0 differ, NaNs with the same bits do not), NULL apart
+// from every value.
 std::string RowKey(const std::vector<const Column*>& columns, size_t row) {
   std::string key;
-  for (const Column* c : columns) {
-    absl::StrAppend(&key, c->GetValue(row).DebugString(), "\x1f");
-  }
+  for (const Column* c : columns) exec::SerializeRow(*c, row, &key);
   return key;
 }
 
