@@ -19,3 +19,7 @@ SELECT sum(toUInt8(200) + number), toTypeName(sum(toUInt8(1))), toTypeName(sum(t
 SELECT argMax(number, (number * 7) % 25), argMin(number, (number * 7) % 25), argMax(toString(number), -toInt64(number)) FROM numbers(25);
 SELECT k, g, count() FROM m GROUP BY k, g ORDER BY k, g;
 SELECT count() FROM m WHERE v IS NULL;
+-- quantile as ClickHouse's reservoir answers while it holds every value (up to 8192 of them).
+SELECT k, quantile(0.1)(f), quantiles(0.1, 0.3, 0.7, 0.9)(f) FROM m GROUP BY k ORDER BY k;
+SELECT quantile(0.37)(number), quantiles(0.1, 0.999)(number * 1.1) FROM numbers(5000);
+SELECT quantile(0.37)(number), quantile(0.9)(number / 7) FROM numbers(8192);
