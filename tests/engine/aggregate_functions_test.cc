@@ -584,6 +584,34 @@ TEST(UniqExactAggregateTest, HeapBytesGrowAndNullsAreSkipped) {
   EXPECT_EQ(Agg("uniq", {Col("Nullable(String)", Strs({nullptr}))}), Value::UInt(0));
 }
 
+// ---------------------------------------------------------------- groupArray, countDistinct
+
+TEST(GroupArrayAggregateTest, KeepsOrderSkipsNullsAndStopsAtMaxSize) {
+  Column c = Col("Nullable(Int32)", {Value::Int(3), Value(), Value::Int(1), Value::Int(2)});
+  EXPECT_EQ(ResultType("groupArray", {c.type})->ToString(), "Array(Int32)");
+  EXPECT_EQ(Agg("groupArray", {c}), Value::Array({Value::Int(3), Value::Int(1), Value::Int(2)}));
+  EXPECT_EQ(Agg("groupArray", {c}, {Value::UInt(2)}), Value::Array({Value::Int(3), Value::Int(1)}));
+  Column s = Col("LowCardinality(String)", Strs({"b", "a"}));
+  EXPECT_EQ(ResultType("groupArray", {s.type})->ToString(), "Array(String)");
+  EXPECT_EQ(Agg("groupArray", {s}), Value::Array({Value::String("b"), Value::String("a")}));
+  EXPECT_EQ(Agg("groupArray", {Col("UInt8", {})}), Value::Array({}));
+  EXPECT_STATUS(
+      AggregateRegistry::Global().Bind("groupArray", false, {T("UInt8")}, {Value::UInt(0)}),
+      absl::StatusCode::kInvalidArgument, "positive integer");
+}
+
+TEST(CountDistinctAggregateTest, IsUniqExactWithAndWithoutIf) {
+  Column c = Col("Nullable(Int32)", {Value::Int(3), Value(), Value::Int(3), Value::Int(2)});
+  EXPECT_EQ(Agg("countDistinct", {c}), Value::UInt(2));
+  EXPECT_EQ(ResultType("countDistinct", {c.type})->ToString(), "UInt64");
+  Column cond = Col("UInt8", UInts({1, 1, 0, 1}));
+  auto fn =
+      Bind("countIf", {c.type, cond.type}, {}, /*distinct=*/true);  // countIf(DISTINCT x, cond)
+  ASSERT_NE(fn, nullptr);
+  EXPECT_EQ(RunAll(*fn, {c, cond}, 4), Value::UInt(2));
+  EXPECT_EQ(Agg("countDistinctIf", {c, cond}), Value::UInt(2));
+}
+
 // ---------------------------------------------------------------- quantiles
 
 TEST(QuantileAggregateTest, SmallInputsInterpolateLikeClickHouse) {
