@@ -92,6 +92,7 @@ AggregateRegistry& AggregateRegistry::Global() {
     RegisterBasicAggregates(*r);
     RegisterUniqAggregates(*r);
     RegisterQuantileAggregates(*r);
+    r->Register("countDistinct", *r->Find("uniqExact"));  // ClickHouse's default implementation
     return r;
   }();
   return *registry;
@@ -120,10 +121,14 @@ absl::StatusOr<std::unique_ptr<AggregateFunction>> AggregateRegistry::Bind(
     absl::string_view name, bool distinct, absl::Span<const DataTypePtr> args,
     absl::Span<const format::Value> params) const {
   if (distinct) {
-    if (!absl::EqualsIgnoreCase(name, "count") && name != "uniqExact") {
-      return absl::UnimplementedError(absl::StrCat(name, "(DISTINCT ...) is not supported yet; count(DISTINCT) is"));
+    // count(DISTINCT x) is uniqExact(x), countIf(DISTINCT x, cond) uniqExactIf(x, cond).
+    const bool with_if = absl::EndsWith(name, "If") && name.size() > 2;
+    absl::string_view base = with_if ? name.substr(0, name.size() - 2) : name;
+    if (!absl::EqualsIgnoreCase(base, "count") && base != "uniqExact" && base != "countDistinct") {
+      return absl::UnimplementedError(
+          absl::StrCat(name, "(DISTINCT ...) is not supported yet; count(DISTINCT) is"));
     }
-    return Bind("uniqExact", false, args, params);
+    return Bind(with_if ? "uniqExactIf" : "uniqExact", false, args, params);
   }
   if (const AggregateFactory* f = Find(name)) return (*f)(args, params);
   if (absl::EndsWith(name, "If") && name.size() > 2) {

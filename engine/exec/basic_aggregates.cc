@@ -7,6 +7,8 @@
 //   min max any anyLast   the argument's type (LowCardinality(String) -> String)
 //   argMin(a, v) argMax   a's type: the a of the row with the smallest / largest v (the
 //                         first such row); argMax(value, time) is the latest value
+//   groupArray([max_size])(x)  Array of x's type (LowCardinality(String) -> String): the
+//                         values in the order added, NULLs skipped, at most max_size
 //
 // Over no rows (no GROUP BY) every one returns its type's default (0, ''), avg nan. With a
 // Nullable argument, rows where an argument is NULL are skipped and the result is
@@ -602,6 +604,88 @@ absl::StatusOr<AggregatePtr> MakeAny(absl::Span<const DataTypePtr> args,
   return AggregatePtr(new Any<kLast>(args[0]));
 }
 
+// ---------------------------------------------------------------- groupArray
+
+// groupArray(x), groupArray(max_size)(x): the values in the order added (the first
+// max_size of them), NULLs skipped. The state owns a column of the values, made on the
+// first one.
+class GroupArray : public AggregateFunction {
+ public:
+  GroupArray(const DataTypePtr& arg, uint64_t max_size)
+      : element_type_(ValueResultType(arg)),
+        low_cardinality_(arg->id() == TypeId::kLowCardinality),
+        max_size_(max_size) {
+    result_type_ = DataType::Array(element_type_);
+  }
+  size_t state_size() const override { return sizeof(Column*); }
+  void Create(uint8_t* state) const override { new (state) Column*(nullptr); }
+  void Destroy(uint8_t* state) const override { delete Get(state); }
+  size_t HeapBytes(const uint8_t* state) const override {
+    const Column* c = Get(state);
+    return c == nullptr ? 0 : sizeof(Column) + c->ByteSize();
+  }
+
+  void AddBatch(uint8_t* const* places, size_t offset, absl::Span<const ColumnArg> args,
+                size_t rows) const override {
+    for (size_t r = 0; r < rows; ++r) Add(places[r] + offset, *args[0].column, args[0].row(r));
+  }
+  void AddBatchSinglePlace(uint8_t* place, absl::Span<const ColumnArg> args,
+                           size_t rows) const override {
+    for (size_t r = 0; r < rows; ++r) Add(place, *args[0].column, args[0].row(r));
+  }
+  void Merge(uint8_t* dst, const uint8_t* src) const override {
+    const Column* s = Get(src);
+    if (s == nullptr) return;
+    Column& d = Values(dst);
+    d.AppendRange(
+        *s, 0, std::min<uint64_t>(s->size(), max_size_ - std::min<uint64_t>(d.size(), max_size_)));
+  }
+  void Finalize(const uint8_t* state, Column* out) const override {
+    if (const Column* c = Get(state)) out->children[0].AppendRange(*c, 0, c->size());
+    out->offsets.push_back(out->children[0].size());
+  }
+
+ private:
+  static Column* Get(const uint8_t* p) { return *reinterpret_cast<Column* const*>(p); }
+  Column& Values(uint8_t* p) const {
+    Column*& c = *reinterpret_cast<Column**>(p);
+    if (c == nullptr) c = new Column(Column::Make(element_type_));
+    return *c;
+  }
+  void Add(uint8_t* place, const Column& c, size_t row) const {
+    Column& values = Values(place);
+    if (values.size() >= max_size_) return;
+    if (low_cardinality_) {
+      values.AppendString(StringAtRow(c, row));
+    } else {
+      values.AppendRange(c, row, 1);
+    }
+  }
+
+  DataTypePtr element_type_;
+  bool low_cardinality_;
+  uint64_t max_size_;
+};
+
+absl::StatusOr<AggregatePtr> MakeGroupArray(absl::Span<const DataTypePtr> args,
+                                            absl::Span<const format::Value> params) {
+  if (absl::Status s = CheckArity("groupArray", args, 1, {}); !s.ok()) return s;
+  uint64_t max_size = std::numeric_limits<uint64_t>::max();
+  if (params.size() > 1)
+    return absl::InvalidArgumentError("groupArray: takes at most one parameter (the max size)");
+  if (params.size() == 1) {
+    const format::Value& p = params[0];
+    const bool positive = (p.kind == format::Value::Kind::kUInt && p.u > 0) ||
+                          (p.kind == format::Value::Kind::kInt && p.i > 0);
+    if (!positive) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "groupArray: the max size must be a positive integer, got ", p.DebugString()));
+    }
+    max_size = p.kind == format::Value::Kind::kUInt ? p.u : static_cast<uint64_t>(p.i);
+  }
+  return AggregatePtr(new GroupArray(args[0], max_size));
+}
+
 }  // namespace
 
 void RegisterBasicAggregates(AggregateRegistry& registry) {
@@ -622,6 +706,7 @@ void RegisterBasicAggregates(AggregateRegistry& registry) {
   registry.Register("argMax", nullable(MakeArgMinMax<true>));
   registry.Register("min_by", nullable(MakeArgMinMax<false>), true);
   registry.Register("max_by", nullable(MakeArgMinMax<true>), true);
+  registry.Register("groupArray", SkipNullArguments(MakeGroupArray, NullResult::kNested));
 }
 
 }  // namespace tally::engine::exec

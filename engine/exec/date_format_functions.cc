@@ -2,7 +2,8 @@
 //
 //   %Y year  %y two-digit year  %C century  %G ISO year  %g two-digit ISO year
 //   %m month 01-12 (also %c)  %M month name (January; ClickHouse 23.4+, not the minute)
-//   %b month abbreviation  %d day 01-31  %e day space-padded  %j day of year 001-366
+//   %b month abbreviation  %d day 01-31  %e day 1-31 (unpadded, as ClickHouse 25.5+)  %j day
+//   of year 001-366
 //   %a weekday abbreviation  %W weekday name  %w weekday 0-6 from Sunday  %u ISO weekday
 //   1-7  %V ISO week 01-53  %Q quarter  %H hour 00-23 (also %k)  %I hour 01-12 (also
 //   %h, %l)  %i minute 00-59  %S second (also %s)  %f microseconds, six digits (a
@@ -163,7 +164,7 @@ void AppendStep(const Step& s, const DayFields& f, int64_t since_midnight, int64
       Pad(f.civil.day, 2, '0', out);
       return;
     case 'e':
-      Pad(f.civil.day, 2, ' ', out);
+      absl::StrAppend(out, f.civil.day);
       return;
     case 'j':
       Pad(f.day_of_year, 3, '0', out);

@@ -7,13 +7,14 @@
 //   quantileExact(level)(x)     the argument's type: the element at index level * n of the
 //   quantilesExact, medianExact sorted values, as ClickHouse does (no interpolation)
 //
-// quantile keeps every value until kBufferMax of them, and then answers exactly as
-// ClickHouse's quantile does on small inputs (linear interpolation at level * (n - 1)).
-// Beyond that it is a merging t-digest (Dunning & Ertl) with the arcsine scale function k1
-// and compression kCompression: centroids are narrow at the tails and at most ~1.6 % of
-// the rank wide in the middle, and interpolating between centroids brings the rank error
-// to a small fraction of that. NaN values are skipped. Levels are validated to lie in
-// [0, 1]. Over no rows the result is nan (or the type's default for dates).
+// quantile keeps every value while there are at most kBufferMax of them (8192, the size of
+// ClickHouse's reservoir, which holds every value up to there) and then answers exactly as
+// ClickHouse's quantile does (linear interpolation at level * (n - 1)). Beyond that it is a
+// merging t-digest (Dunning & Ertl) with the arcsine scale function k1 and compression
+// kCompression: centroids are narrow at the tails and at most ~1.6 % of the rank wide in
+// the middle, and interpolating between centroids brings the rank error to a small fraction
+// of that. NaN values are skipped. Levels are validated to lie in [0, 1]. Over no rows the
+// result is nan (or the type's default for dates).
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -38,7 +39,7 @@ namespace {
 using AggregatePtr = std::unique_ptr<AggregateFunction>;
 
 constexpr double kCompression = 200;
-constexpr size_t kBufferMax = 1024;
+constexpr size_t kBufferMax = 8192;
 constexpr double kPi = 3.14159265358979323846;
 
 struct Centroid {
@@ -49,7 +50,7 @@ struct Centroid {
 double ScaleK(double q) { return kCompression / (2 * kPi) * std::asin(2 * q - 1); }
 double ScaleInverse(double k) { return (std::sin(k * 2 * kPi / kCompression) + 1) / 2; }
 
-// A t-digest whose newest values wait in `buffer_` until there are kBufferMax of them.
+// A t-digest whose newest values wait in `buffer_` while there are at most kBufferMax.
 // While nothing was ever compressed (`centroids_` empty) it holds the values exactly.
 class TDigest {
  public:
@@ -58,8 +59,8 @@ class TDigest {
     min_ = count_ == 0 ? x : std::min(min_, x);
     max_ = count_ == 0 ? x : std::max(max_, x);
     ++count_;
+    if (buffer_.size() == kBufferMax) Compress();  // before: exact up to kBufferMax values
     buffer_.push_back(x);
-    if (buffer_.size() >= kBufferMax) Compress();
   }
 
   void Merge(const TDigest& other) {
@@ -68,7 +69,7 @@ class TDigest {
     max_ = count_ == 0 ? other.max_ : std::max(max_, other.max_);
     count_ += other.count_;
     if (other.centroids_.empty() && centroids_.empty() &&
-        buffer_.size() + other.buffer_.size() < kBufferMax) {
+        buffer_.size() + other.buffer_.size() <= kBufferMax) {
       buffer_.insert(buffer_.end(), other.buffer_.begin(), other.buffer_.end());
       return;
     }
@@ -93,7 +94,10 @@ class TDigest {
   }
 
  private:
-  // ClickHouse's quantile on few values: sort, interpolate at level * (n - 1).
+  // ClickHouse's quantile while its reservoir holds every value: sort, then at index
+  // level * (n - 1) take the element when the index is whole, else weigh the two around it
+  // as ReservoirSampler::getQuantile does (a * (right - index) + b * (index - left): the
+  // same rounding, so 10.225 and not a + t * (b - a) = 10.225000000000001).
   void ExactQuantiles(absl::Span<const double> levels, std::vector<double>* out) const {
     std::vector<double> v = buffer_;
     std::sort(v.begin(), v.end());
@@ -102,14 +106,14 @@ class TDigest {
         out->push_back(std::numeric_limits<double>::quiet_NaN());
         continue;
       }
-      double index = q * static_cast<double>(v.size() - 1);
-      size_t left = static_cast<size_t>(index);
-      if (left + 1 >= v.size()) {
-        out->push_back(v.back());
+      const double index = q * static_cast<double>(v.size() - 1);
+      const size_t left = static_cast<size_t>(index);
+      if (static_cast<double>(left) == index || left + 1 >= v.size()) {
+        out->push_back(v[std::min(left, v.size() - 1)]);
         continue;
       }
-      double frac = index - static_cast<double>(left);
-      out->push_back(v[left] + frac * (v[left + 1] - v[left]));
+      const double right = static_cast<double>(left + 1);
+      out->push_back(v[left] * (right - index) + v[left + 1] * (index - static_cast<double>(left)));
     }
   }
 

@@ -1,9 +1,13 @@
 #include "engine/sql/ddl.h"
 
+#include <string>
+#include <vector>
+
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "engine/sql/defaults.h"
+#include "format/codec.h"
 #include "format/status_macros.h"
 
 namespace tally::engine::sql {
@@ -65,7 +69,9 @@ absl::StatusOr<format::TableSchema> SchemaFromCreate(const CreateTableQuery& cre
   }
   if (!create.ttl.empty()) return absl::UnimplementedError("table TTL is not supported yet");
   if (create.partition_by != nullptr) schema.partition_by = create.partition_by->ToString();
-  for (const ExprPtr& k : create.order_by) {
+  // PRIMARY KEY alone is the sorting key too, as in ClickHouse.
+  const std::vector<ExprPtr>& sorting = create.order_by.empty() ? create.primary_key : create.order_by;
+  for (const ExprPtr& k : sorting) {
     if (k->kind == Expr::Kind::kFunction && k->name == "tuple" && k->args.empty()) continue;
     if (k->kind == Expr::Kind::kFunction && k->name == "tuple") {
       for (const ExprPtr& a : k->args) {
@@ -118,24 +124,62 @@ absl::StatusOr<format::TableSchema> SchemaFromCreate(const CreateTableQuery& cre
   return schema;
 }
 
+std::string CodecsAsClickHouse(const format::CodecChain& codecs, const format::DataType& type) {
+  // Transforms work on the scalar values inside Nullable and Array.
+  const format::DataType* scalar = &type;
+  while (scalar->id() == format::TypeId::kNullable || scalar->id() == format::TypeId::kArray) {
+    scalar = &scalar->child(0);
+  }
+  absl::StatusOr<format::CodecChain> resolved = format::ResolveCodecChain(codecs, scalar->fixed_width());
+  const format::CodecChain& chain = resolved.ok() ? *resolved : codecs;
+  return absl::StrJoin(chain, ", ", [](std::string* out, const format::CodecSpec& spec) {
+    switch (spec.id) {
+      case format::CodecId::kNone:
+        out->append("NONE");
+        return;
+      case format::CodecId::kDoubleDelta:  // ClickHouse names no width for it
+        out->append("DoubleDelta");
+        return;
+      default:
+        out->append(format::CodecSpecToString(spec));
+    }
+  });
+}
+
 std::string CreateTableStatement(const std::string& name, const format::TableSchema& schema) {
   std::string out = absl::StrCat("CREATE TABLE ", name, "\n(\n");
   for (size_t i = 0; i < schema.columns.size(); ++i) {
     const format::ColumnDef& c = schema.columns[i];
     absl::StrAppend(&out, "    `", c.name, "` ", c.type->ToString());
     if (!c.default_expr.empty()) absl::StrAppend(&out, " DEFAULT ", c.default_expr);
-    if (!c.codecs.empty()) absl::StrAppend(&out, " CODEC(", format::CodecChainToString(c.codecs), ")");
+    if (!c.codecs.empty()) absl::StrAppend(&out, " CODEC(", CodecsAsClickHouse(c.codecs, *c.type), ")");
     absl::StrAppend(&out, i + 1 < schema.columns.size() ? ",\n" : "\n");
   }
   absl::StrAppend(&out, ")\nENGINE = ", schema.engine, "\n");
   if (!schema.partition_by.empty()) absl::StrAppend(&out, "PARTITION BY ", schema.partition_by, "\n");
   absl::StrAppend(&out, "ORDER BY ");
-  if (schema.sort_key.size() == 1) {
+  if (schema.sort_key.empty()) {
+    absl::StrAppend(&out, "tuple()");
+  } else if (schema.sort_key.size() == 1) {
     absl::StrAppend(&out, schema.sort_key[0]);
   } else {
     absl::StrAppend(&out, "(", absl::StrJoin(schema.sort_key, ", "), ")");
   }
-  absl::StrAppend(&out, "\nSETTINGS index_granularity = ", schema.index_granularity);
+  // The settings that differ from their defaults, then index_granularity, which ClickHouse
+  // always names.
+  const format::TableSchema defaults;
+  std::vector<std::string> settings;
+  if (schema.index_granularity_bytes != defaults.index_granularity_bytes) {
+    settings.push_back(absl::StrCat("index_granularity_bytes = ", schema.index_granularity_bytes));
+  }
+  if (schema.min_block_bytes != defaults.min_block_bytes) {
+    settings.push_back(absl::StrCat("min_compress_block_size = ", schema.min_block_bytes));
+  }
+  if (schema.max_dictionary_entries != defaults.max_dictionary_entries) {
+    settings.push_back(absl::StrCat("low_cardinality_max_dictionary_size = ", schema.max_dictionary_entries));
+  }
+  settings.push_back(absl::StrCat("index_granularity = ", schema.index_granularity));
+  absl::StrAppend(&out, "\nSETTINGS ", absl::StrJoin(settings, ", "));
   return out;
 }
 

@@ -17,8 +17,14 @@ namespace tally::engine::sql {
 // Unimplemented errors naming the clause, never silently ignored.
 absl::StatusOr<format::TableSchema> SchemaFromCreate(const CreateTableQuery& create);
 
-// The CREATE TABLE statement that recreates `schema`, in ClickHouse's dialect.
+// The CREATE TABLE statement that recreates `schema`, as ClickHouse's SHOW CREATE TABLE
+// prints it; tally runs it back to the same schema.
 std::string CreateTableStatement(const std::string& name, const format::TableSchema& schema);
+
+// A column's declared codecs as ClickHouse prints them (SHOW CREATE TABLE, DESCRIBE's
+// codec_expression): widths filled in from the type ("Delta(4), ZSTD(1)"), DoubleDelta
+// without one, None as NONE.
+std::string CodecsAsClickHouse(const format::CodecChain& codecs, const format::DataType& type);
 
 }  // namespace tally::engine::sql
 

@@ -2,11 +2,17 @@
 
 #include <algorithm>
 #include <cmath>
+#include <memory>
 #include <numeric>
+#include <string>
+#include <type_traits>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
+#include "engine/exec/aggregate_util.h"
+#include "engine/exec/interval.h"
+#include "engine/exec/time_zone_util.h"
 #include "engine/sort.h"
 #include "format/status_macros.h"
 
@@ -44,33 +50,244 @@ std::vector<uint64_t> KeyRanks(const SortKey& key) {
   return ranks;
 }
 
+// The exact bytes of a row: equal iff the values are, floats by their bits as ClickHouse's
+// DISTINCT compares them (-0 and 0 differ, NaNs with the same bits do not), NULL apart
+// from every value.
 std::string RowKey(const std::vector<const Column*>& columns, size_t row) {
   std::string key;
-  for (const Column* c : columns) {
-    absl::StrAppend(&key, c->GetValue(row).DebugString(), "\x1f");
-  }
+  for (const Column* c : columns) exec::SerializeRow(*c, row, &key);
   return key;
 }
 
-bool IsNumberLike(const Value& v) {
-  return v.kind == Value::Kind::kUInt || v.kind == Value::Kind::kInt || v.kind == Value::Kind::kFloat;
+// --- WITH FILL ---------------------------------------------------------------------------------
+
+// The filled key as numbers of one representation: double for float keys, Wide for the
+// others (integers; days, seconds or ticks of times), exact for every key and bound.
+using Wide = __int128;
+constexpr uint64_t kMaxFillRows = 10'000'000;
+
+template <typename T>
+T NumberOf(const Value& v) {
+  switch (v.kind) {
+    case Value::Kind::kUInt:
+      return static_cast<T>(v.u);
+    case Value::Kind::kInt:
+      return static_cast<T>(v.i);
+    default:
+      return static_cast<T>(v.f);
+  }
 }
 
-double AsDouble(const Value& v) {
-  return v.kind == Value::Kind::kUInt ? static_cast<double>(v.u) : v.kind == Value::Kind::kInt ? static_cast<double>(v.i) : v.f;
+bool IsInteger(const Value& v) {
+  return v.kind == Value::Kind::kUInt || v.kind == Value::Kind::kInt;
 }
 
-// A Value of the column's kind holding `d`.
-Value FromDouble(const Column& like, double d) {
-  const format::DataType& t = *like.type;
-  if (t.is_float()) return Value::Float(d);
-  if (t.is_signed() || t.id() == TypeId::kDateTime64) return Value::Int(static_cast<int64_t>(std::llround(d)));
-  return Value::UInt(static_cast<uint64_t>(std::llround(d)));
+// A bound or step must be a number; an integer unless the key is a float.
+absl::Status CheckFillValue(const std::optional<Value>& v, const char* what,
+                            const format::DataType& key_type) {
+  if (!v) return absl::OkStatus();
+  if (IsInteger(*v) || (v->kind == Value::Kind::kFloat && key_type.is_float()))
+    return absl::OkStatus();
+  return absl::InvalidArgumentError(absl::StrCat("WITH FILL ", what, " ", v->DebugString(),
+                                                 " does not fit the key's type ",
+                                                 key_type.ToString()));
 }
 
+// A day moved by n days, weeks, months, quarters or years; months clamp the day to the
+// month's end (Jan 31 + 1 month = Feb 28), as addMonths.
+int64_t AddToDay(int64_t day, exec::IntervalUnit unit, int64_t n) {
+  constexpr int64_t kCap = 100'000'000;  // far past any time, so nothing overflows
+  n = std::clamp<int64_t>(n, -kCap, kCap);
+  if (unit == exec::IntervalUnit::kDay) return day + n;
+  if (unit == exec::IntervalUnit::kWeek) return day + 7 * n;
+  const int64_t months = n * (unit == exec::IntervalUnit::kMonth     ? 1
+                              : unit == exec::IntervalUnit::kQuarter ? 3
+                                                                     : 12);
+  exec::CivilDay c = exec::ToCivil(day);
+  const int64_t total = c.year * 12 + (c.month - 1) + months;
+  const int64_t year = exec::DivFloor(total, 12);
+  const int month = static_cast<int>(exec::ModFloor(total, 12)) + 1;
+  return exec::FromCivil(year, month, std::min(c.day, exec::DaysInMonthOf(year, month)));
+}
+
+// How the fill moves from one value to the next: adds `amount` to the key, or moves it by
+// n calendar units (day and longer) keeping the local time of day in `zone`, as addDays
+// and addMonths do.
+template <typename T>
+struct Stepper {
+  T amount = 1;
+  std::optional<exec::IntervalUnit> calendar;
+  int64_t n = 0;
+  bool is_date = false;
+  int64_t ticks_per_second = 1;
+  std::shared_ptr<const exec::ZoneTable> zone;
+
+  T Next(T v) const {
+    if (!calendar) return v + amount;
+    if constexpr (std::is_same_v<T, Wide>) {
+      if (is_date) return AddToDay(static_cast<int64_t>(v), *calendar, n);
+      const Wide limit = Wide{exec::kMaxSeconds} * ticks_per_second;
+      const int64_t ticks = static_cast<int64_t>(std::clamp(v, -limit, limit));
+      const int64_t secs = exec::DivFloor(ticks, ticks_per_second);
+      exec::LocalClock clock(*zone);
+      const int64_t local = clock.Local(secs);
+      const int64_t day = exec::DivFloor(local, exec::kSecondsPerDay);
+      const int64_t moved = zone->FromLocal(AddToDay(day, *calendar, n) * exec::kSecondsPerDay +
+                                            local - day * exec::kSecondsPerDay);
+      return Wide{moved} * ticks_per_second + (ticks - secs * ticks_per_second);
+    }
+    return v;
+  }
+};
+
+// The step of `spec` on keys of type `kt`: STEP n is n days for Date, n seconds for
+// DateTime and DateTime64; STEP INTERVAL takes its unit. Its sign must follow the order.
+template <typename T>
+absl::StatusOr<Stepper<T>> MakeStepper(const FillSpec& spec, const format::DataType& kt) {
+  Stepper<T> s;
+  if (kt.id() == TypeId::kDateTime64)
+    s.ticks_per_second = static_cast<int64_t>(std::llround(std::pow(10.0, kt.precision())));
+  if (!spec.step) {
+    s.amount = static_cast<T>(s.ticks_per_second) * (spec.descending ? -1 : 1);
+    return s;
+  }
+  if (spec.step_unit && !kt.is_time()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("WITH FILL STEP INTERVAL needs a Date or DateTime key, not ", kt.ToString()));
+  }
+  TALLY_RETURN_IF_ERROR(CheckFillValue(spec.step, "STEP", kt));
+  const T step = NumberOf<T>(*spec.step);
+  if (step == 0) return absl::InvalidArgumentError("WITH FILL STEP must not be zero");
+  if ((step < 0) != spec.descending) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "WITH FILL STEP ", spec.step->DebugString(), " must be ",
+        spec.descending ? "negative for a descending" : "positive for an ascending", " key"));
+  }
+  if (!spec.step_unit) {
+    s.amount = step * static_cast<T>(s.ticks_per_second);
+    return s;
+  }
+  const exec::IntervalUnit unit = *spec.step_unit;
+  s.is_date = kt.id() == TypeId::kDate;
+  if (unit >= exec::IntervalUnit::kDay) {
+    s.calendar = unit;
+    s.n = static_cast<int64_t>(step);
+    const std::string& zone =
+        kt.id() == TypeId::kDate || kt.timezone().empty() ? spec.time_zone : kt.timezone();
+    TALLY_ASSIGN_OR_RETURN(s.zone, exec::ZoneTable::Load(zone));
+    return s;
+  }
+  if (s.is_date) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "WITH FILL STEP INTERVAL ", spec.step->DebugString(), " ", exec::IntervalUnitName(unit),
+        " is shorter than a day, the unit of a Date key"));
+  }
+  // Sub-day units in the key's ticks; a step finer than a tick moves nothing: no rows.
+  const int64_t seconds = exec::IntervalSeconds(unit);
+  s.amount = seconds > 0 ? step * seconds * s.ticks_per_second
+                         : step * s.ticks_per_second / exec::IntervalFractionPerSecond(unit);
+  return s;
+}
+
+// A Value of the key column's kind.
+template <typename T>
+Value KeyValue(const format::DataType& kt, T v) {
+  if (kt.is_float()) return Value::Float(static_cast<double>(v));
+  if (kt.is_signed() || kt.id() == TypeId::kDateTime64) return Value::Int(static_cast<int64_t>(v));
+  return Value::UInt(static_cast<uint64_t>(v));
+}
+
+// Where each group of rows equal in `group_columns` starts, and the end: {0, rows} when
+// there are none (one group, even of no rows).
+std::vector<size_t> GroupBounds(const std::vector<Column>& columns,
+                                const std::vector<size_t>& group_columns, size_t rows) {
+  std::vector<size_t> bounds = {0};
+  std::string previous, current;
+  for (size_t r = 0; r < rows && !group_columns.empty(); ++r) {
+    current.clear();
+    for (size_t c : group_columns) exec::SerializeRow(columns[c], r, &current);
+    if (r > 0 && current != previous) bounds.push_back(r);
+    std::swap(previous, current);
+  }
+  bounds.push_back(rows);
+  return bounds;
+}
+
+template <typename T>
+absl::StatusOr<std::vector<Column>> FillTyped(const std::vector<Column>& columns,
+                                              const FillSpec& spec, const format::DataType& kt) {
+  TALLY_ASSIGN_OR_RETURN(Stepper<T> step, MakeStepper<T>(spec, kt));
+  TALLY_RETURN_IF_ERROR(CheckFillValue(spec.from, "FROM", kt));
+  TALLY_RETURN_IF_ERROR(CheckFillValue(spec.to, "TO", kt));
+  const Column& key = columns[spec.key_column];
+  const size_t rows = key.size();
+  auto is_null = [&](size_t r) { return key.type->id() == TypeId::kNullable && key.nulls[r]; };
+  auto key_at = [&](size_t r) { return NumberOf<T>(key.GetValue(r)); };
+  auto before = [&](T a, T b) { return spec.descending ? a > b : a < b; };
+  std::vector<bool> copied(columns.size(), false);
+  for (size_t c : spec.group_columns) copied[c] = true;
+
+  std::vector<Column> out;
+  for (const Column& c : columns) out.push_back(Column::Make(c.type));
+  auto emit_row = [&](size_t r) {
+    for (size_t c = 0; c < columns.size(); ++c) out[c].AppendRange(columns[c], r, 1);
+  };
+  uint64_t filled = 0;
+  // A new row with key v, the group's columns as in row `like` (kNoRow: defaults too).
+  constexpr size_t kNoRow = SIZE_MAX;
+  auto emit_fill = [&](T v, size_t like) -> absl::Status {
+    if (++filled > kMaxFillRows) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("WITH FILL would generate more than ", kMaxFillRows, " rows"));
+    }
+    for (size_t c = 0; c < columns.size(); ++c) {
+      if (c == spec.key_column) {
+        TALLY_RETURN_IF_ERROR(out[c].AppendValue(KeyValue(kt, v)));
+      } else if (copied[c] && like != kNoRow) {
+        out[c].AppendRange(columns[c], like, 1);
+      } else {
+        out[c].AppendDefault();
+      }
+    }
+    return absl::OkStatus();
+  };
+
+  const std::vector<size_t> bounds = GroupBounds(columns, spec.group_columns, rows);
+  for (size_t g = 0; g + 1 < bounds.size(); ++g) {
+    const size_t begin = bounds[g], end = bounds[g + 1];
+    std::optional<size_t> first, last;
+    for (size_t r = begin; r < end; ++r) {
+      if (is_null(r)) continue;
+      if (!first) first = r;
+      last = r;
+    }
+    size_t r = begin;
+    if (first || (spec.from && spec.to)) {
+      const T from = spec.from ? NumberOf<T>(*spec.from) : key_at(*first);
+      const T to = spec.to ? NumberOf<T>(*spec.to) : key_at(*last);  // exclusive
+      const size_t like = begin < end ? begin : kNoRow;
+      // Rows before the range keep their place, NULLs first among them.
+      while (r < end && (is_null(r) || before(key_at(r), from))) emit_row(r++);
+      for (T next = from; before(next, to);) {
+        while (r < end && !is_null(r) && before(key_at(r), next)) emit_row(r++);
+        if (r < end && !is_null(r) && key_at(r) == next) {
+          while (r < end && !is_null(r) && key_at(r) == next) emit_row(r++);
+        } else {
+          TALLY_RETURN_IF_ERROR(emit_fill(next, like));
+        }
+        const T after = step.Next(next);
+        if (!before(next, after)) break;  // the step moves nothing (finer than the key's unit)
+        next = after;
+      }
+    }
+    while (r < end) emit_row(r++);
+  }
+  return out;
+}
 }  // namespace
 
-std::vector<uint32_t> OrderRows(const std::vector<SortKey>& keys, size_t rows, std::optional<size_t> limit) {
+std::vector<uint32_t> OrderRows(const std::vector<SortKey>& keys, size_t rows,
+                                std::optional<size_t> limit) {
   std::vector<uint32_t> order(rows);
   std::iota(order.begin(), order.end(), 0);
   if (keys.empty() || rows <= 1) {
@@ -103,8 +320,8 @@ std::vector<uint32_t> DistinctRows(const std::vector<const Column*>& columns, si
   return out;
 }
 
-std::vector<uint32_t> LimitByRows(const std::vector<const Column*>& columns, size_t rows, uint64_t limit,
-                                  uint64_t offset) {
+std::vector<uint32_t> LimitByRows(const std::vector<const Column*>& columns, size_t rows,
+                                  uint64_t limit, uint64_t offset) {
   absl::flat_hash_map<std::string, uint64_t> counts;
   std::vector<uint32_t> out;
   for (size_t r = 0; r < rows; ++r) {
@@ -118,60 +335,21 @@ absl::StatusOr<std::vector<Column>> FillRows(std::vector<Column> columns, const 
   const Column& key = columns[spec.key_column];
   const format::DataType& kt = key.type->id() == TypeId::kNullable ? key.type->child(0) : *key.type;
   if (!(kt.is_integer() || kt.is_float() || kt.is_time())) {
-    return absl::InvalidArgumentError(absl::StrCat("WITH FILL needs a number, Date or DateTime key, not ", kt.ToString()));
+    return absl::InvalidArgumentError(
+        absl::StrCat("WITH FILL needs a number, Date or DateTime key, not ", kt.ToString()));
   }
-  const size_t rows = key.size();
-  double step = 1;
-  if (spec.step) {
-    if (!IsNumberLike(*spec.step)) return absl::InvalidArgumentError("WITH FILL STEP must be a number");
-    step = std::abs(AsDouble(*spec.step));
-  }
-  if (kt.id() == TypeId::kDateTime64) {
-    double scale = std::pow(10.0, kt.precision());
-    if (!spec.step) step = scale;  // one second
-  }
-  if (step <= 0) return absl::InvalidArgumentError("WITH FILL STEP must not be zero");
-  const double dir = spec.descending ? -1 : 1;
-  auto key_at = [&](size_t r) { return AsDouble(key.GetValue(r)); };
-  if (rows == 0 && (!spec.from || !spec.to)) return columns;
-  double from = spec.from ? AsDouble(*spec.from) : key_at(0);
-  double to = spec.to ? AsDouble(*spec.to) : key_at(rows - 1) + dir * step;
-  if (spec.from && !IsNumberLike(*spec.from)) return absl::InvalidArgumentError("WITH FILL FROM must be a number or time");
-  if (spec.to && !IsNumberLike(*spec.to)) return absl::InvalidArgumentError("WITH FILL TO must be a number or time");
-  const double span = (to - from) * dir;
-  if (span / step > 10'000'000) {
-    return absl::InvalidArgumentError(absl::StrCat("WITH FILL would generate ", span / step, " rows (limit 10000000)"));
-  }
-  std::vector<Column> out;
-  for (const Column& c : columns) out.push_back(Column::Make(c.type));
-  auto emit_row = [&](size_t r) {
-    for (size_t c = 0; c < columns.size(); ++c) out[c].AppendRange(columns[c], r, 1);
-  };
-  auto emit_fill = [&](double v) -> absl::Status {
-    for (size_t c = 0; c < columns.size(); ++c) {
-      if (c == spec.key_column) {
-        TALLY_RETURN_IF_ERROR(out[c].AppendValue(FromDouble(key, v)));
-      } else {
-        out[c].AppendDefault();
-      }
+  if (kt.is_float()) return FillTyped<double>(columns, spec, kt);
+  return FillTyped<Wide>(columns, spec, kt);
+}
+
+FillStepExpr SplitFillStep(const ExprPtr& step) {
+  if (step != nullptr && step->kind == Expr::Kind::kFunction && step->args.size() == 1 &&
+      !step->has_params) {
+    if (std::optional<exec::IntervalUnit> unit = exec::IntervalUnitOfFunction(step->name)) {
+      return FillStepExpr{step->args[0], unit};
     }
-    return absl::OkStatus();
-  };
-  size_t r = 0;
-  // Rows before the fill range keep their place.
-  while (r < rows && (key.GetValue(r).is_null() || (key_at(r) - from) * dir < 0)) emit_row(r++);
-  double next = from;
-  while ((to - next) * dir > 0) {
-    while (r < rows && !key.GetValue(r).is_null() && (key_at(r) - next) * dir < 0) emit_row(r++);
-    if (r < rows && !key.GetValue(r).is_null() && key_at(r) == next) {
-      while (r < rows && !key.GetValue(r).is_null() && key_at(r) == next) emit_row(r++);
-    } else {
-      TALLY_RETURN_IF_ERROR(emit_fill(next));
-    }
-    next += dir * step;
   }
-  while (r < rows) emit_row(r++);
-  return out;
+  return FillStepExpr{step, std::nullopt};
 }
 
 }  // namespace tally::engine::sql

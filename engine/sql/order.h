@@ -6,9 +6,12 @@
 #define TALLY_ENGINE_SQL_ORDER_H_
 
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "engine/exec/interval.h"
+#include "engine/sql/ast.h"
 #include "format/column.h"
 #include "format/value.h"
 
@@ -32,15 +35,34 @@ std::vector<uint32_t> LimitByRows(const std::vector<const format::Column*>& colu
                                   uint64_t offset);
 
 struct FillSpec {
-  size_t key_column;  // index into the columns being filled
+  size_t key_column = 0;  // index into the columns being filled
   std::optional<format::Value> from, to, step;
+  // STEP INTERVAL n UNIT: `step` holds n and this the unit; nullopt for a plain number.
+  std::optional<exec::IntervalUnit> step_unit;
+  // The zone of day and longer steps on DateTime keys whose type names none.
+  std::string time_zone = "UTC";
+  // Columns holding the sort keys before the filled one (ORDER BY k, t WITH FILL): each run
+  // of rows equal in them is filled on its own, and its filled rows copy their values.
+  std::vector<size_t> group_columns;
   bool descending = false;
 };
 
-// WITH FILL on sorted columns: inserts rows for the missing values of the key column from
-// `from` (default: the first row's key) to `to` (exclusive; default: past the last row's
-// key) by `step` (default 1, or 1 day for Date), the other columns taking defaults.
+// WITH FILL on sorted columns, as ClickHouse: within each group, inserts rows for the
+// missing values of the key column from `from` (default: the group's first key) by `step`
+// (default 1, 1 day for Date, 1 second for DateTime64; a number of seconds for DateTime64
+// keys) while before `to` (exclusive; default: the group's last key), the other columns
+// taking defaults. Each value is the previous one plus the step, so Jan 31 + 1 month is
+// Feb 28, then Mar 28. The step's sign must follow the direction.
 absl::StatusOr<std::vector<format::Column>> FillRows(std::vector<format::Column> columns, const FillSpec& spec);
+
+// WITH FILL STEP's expression split into its amount and unit: the parser makes STEP
+// INTERVAL 1 HOUR the call toIntervalHour(1), whose value (Int64 1) no longer says "hour"
+// (engine/exec/interval.h). A plain step comes back as is, without a unit.
+struct FillStepExpr {
+  ExprPtr amount;  // null when `step` is
+  std::optional<exec::IntervalUnit> unit;
+};
+FillStepExpr SplitFillStep(const ExprPtr& step);
 
 }  // namespace tally::engine::sql
 

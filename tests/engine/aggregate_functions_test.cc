@@ -584,6 +584,34 @@ TEST(UniqExactAggregateTest, HeapBytesGrowAndNullsAreSkipped) {
   EXPECT_EQ(Agg("uniq", {Col("Nullable(String)", Strs({nullptr}))}), Value::UInt(0));
 }
 
+// ---------------------------------------------------------------- groupArray, countDistinct
+
+TEST(GroupArrayAggregateTest, KeepsOrderSkipsNullsAndStopsAtMaxSize) {
+  Column c = Col("Nullable(Int32)", {Value::Int(3), Value(), Value::Int(1), Value::Int(2)});
+  EXPECT_EQ(ResultType("groupArray", {c.type})->ToString(), "Array(Int32)");
+  EXPECT_EQ(Agg("groupArray", {c}), Value::Array({Value::Int(3), Value::Int(1), Value::Int(2)}));
+  EXPECT_EQ(Agg("groupArray", {c}, {Value::UInt(2)}), Value::Array({Value::Int(3), Value::Int(1)}));
+  Column s = Col("LowCardinality(String)", Strs({"b", "a"}));
+  EXPECT_EQ(ResultType("groupArray", {s.type})->ToString(), "Array(String)");
+  EXPECT_EQ(Agg("groupArray", {s}), Value::Array({Value::String("b"), Value::String("a")}));
+  EXPECT_EQ(Agg("groupArray", {Col("UInt8", {})}), Value::Array({}));
+  EXPECT_STATUS(
+      AggregateRegistry::Global().Bind("groupArray", false, {T("UInt8")}, {Value::UInt(0)}),
+      absl::StatusCode::kInvalidArgument, "positive integer");
+}
+
+TEST(CountDistinctAggregateTest, IsUniqExactWithAndWithoutIf) {
+  Column c = Col("Nullable(Int32)", {Value::Int(3), Value(), Value::Int(3), Value::Int(2)});
+  EXPECT_EQ(Agg("countDistinct", {c}), Value::UInt(2));
+  EXPECT_EQ(ResultType("countDistinct", {c.type})->ToString(), "UInt64");
+  Column cond = Col("UInt8", UInts({1, 1, 0, 1}));
+  auto fn =
+      Bind("countIf", {c.type, cond.type}, {}, /*distinct=*/true);  // countIf(DISTINCT x, cond)
+  ASSERT_NE(fn, nullptr);
+  EXPECT_EQ(RunAll(*fn, {c, cond}, 4), Value::UInt(2));
+  EXPECT_EQ(Agg("countDistinctIf", {c, cond}), Value::UInt(2));
+}
+
 // ---------------------------------------------------------------- quantiles
 
 TEST(QuantileAggregateTest, SmallInputsInterpolateLikeClickHouse) {
@@ -607,6 +635,21 @@ TEST(QuantileAggregateTest, SmallInputsInterpolateLikeClickHouse) {
   EXPECT_EQ(Agg("quantilesExact", {c}, {Value::Float(0), Value::Float(1)}),
             Value::Array({Value::UInt(1), Value::UInt(4)}));
   EXPECT_EQ(ResultType("quantileExact", {T("Int16")})->ToString(), "Int16");
+}
+
+TEST(QuantileAggregateTest, TwoPointsWeighedAsClickHouseRounds) {
+  // a * (1 - t) + b * t: 10.225, where a + t * (b - a) gives 10.225000000000001.
+  Column c = Col("Float64", {Value::Float(100), Value::Float(0.25)});
+  EXPECT_EQ(Agg("quantile", {c}, {Value::Float(0.1)}), Value::Float(10.225));
+  EXPECT_EQ(Agg("quantiles", {c}, {Value::Float(0.1), Value::Float(0.9)}),
+            Value::Array({Value::Float(10.225), Value::Float(90.025)}));
+}
+
+TEST(QuantileAggregateTest, ExactUpTo8192Values) {
+  // ClickHouse's reservoir holds 8192 values: up to there quantile is exact.
+  Column c = Column::Make(T("UInt64"));
+  for (uint64_t i = 0; i < 8192; ++i) c.Append<uint64_t>(8191 - i);
+  EXPECT_EQ(Agg("quantile", {c}, {Value::Float(0.37)}), Value::Float(3030.67));
 }
 
 TEST(QuantileAggregateTest, EmptyAndNull) {
@@ -688,7 +731,8 @@ TEST(QuantileAggregateTest, MillionUniformValuesWithinATenthOfAPercentRank) {
   State one(*fn);
   fn->AddBatchSinglePlace(one.get(), {ColumnArg{&c, false}}, kRows);
   EXPECT_LT(MaxRankError(sorted, levels, one.Result()), 0.001);
-  EXPECT_LT(fn->HeapBytes(one.get()), 64u << 10);
+  // The 8192-value buffer (64 KiB, as ClickHouse's reservoir) and the centroids.
+  EXPECT_LT(fn->HeapBytes(one.get()), 80u << 10);
 
   // Four parts merged: as accurate.
   State merged(*fn);

@@ -339,7 +339,7 @@ TEST(TimeFunctionsTest, FormatDateTimeSpecifiers) {
   EXPECT_EQ(fmt("%Y-%m-%d %H:%i:%S"), "2026-01-01 09:05:07");
   EXPECT_EQ(fmt("%F %T"), "2026-01-01 09:05:07");
   EXPECT_EQ(fmt("%D"), "01/01/26");
-  EXPECT_EQ(fmt("%e|%j|%a|%b|%W|%M"), " 1|001|Thu|Jan|Thursday|January");
+  EXPECT_EQ(fmt("%e|%j|%a|%b|%W|%M"), "1|001|Thu|Jan|Thursday|January");
   EXPECT_EQ(fmt("%I %p %y %w %u %G-%V %Q %%"), "09 AM 26 4 4 2026-01 1 %");
   EXPECT_EQ(Eval("formatDateTime", {Times({Utc(2027, 1, 1, 15)}), CStr("%G-W%V-%u %h%p")})[0].s,
             "2026-W53-5 03PM");

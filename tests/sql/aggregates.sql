@@ -19,3 +19,15 @@ SELECT sum(toUInt8(200) + number), toTypeName(sum(toUInt8(1))), toTypeName(sum(t
 SELECT argMax(number, (number * 7) % 25), argMin(number, (number * 7) % 25), argMax(toString(number), -toInt64(number)) FROM numbers(25);
 SELECT k, g, count() FROM m GROUP BY k, g ORDER BY k, g;
 SELECT count() FROM m WHERE v IS NULL;
+-- quantile as ClickHouse's reservoir answers while it holds every value (up to 8192 of them).
+SELECT k, quantile(0.1)(f), quantiles(0.1, 0.3, 0.7, 0.9)(f) FROM m GROUP BY k ORDER BY k;
+SELECT quantile(0.37)(number), quantiles(0.1, 0.999)(number * 1.1) FROM numbers(5000);
+SELECT quantile(0.37)(number), quantile(0.9)(number / 7) FROM numbers(8192);
+-- groupArray: values in order, NULLs skipped, at most max_size; countDistinct is uniqExact.
+SELECT k, groupArray(v), groupArray(s), groupArray(1)(f) FROM (SELECT * FROM m ORDER BY t) GROUP BY k ORDER BY k;
+SELECT groupArray(k), toTypeName(groupArray(k)), toTypeName(groupArray(v)), groupArray(2)(t) FROM (SELECT * FROM m ORDER BY t);
+SELECT groupArray(2)(number), groupArray(number), groupArrayIf(number, number > 2), groupArray([number]) FROM numbers(5);
+SELECT groupArray(s), groupArray(v) FROM m WHERE g > 5;
+SELECT countDistinct(number % 3), countIf(DISTINCT number % 5, number > 3), countDistinctIf(number % 5, number > 3), toTypeName(countDistinct(number)), countDistinct(number % 2, number % 3) FROM numbers(10);
+SELECT countDistinct(v), countDistinct(k) FROM m;
+SELECT groupArray(0)(number) FROM numbers(3); -- error: positive integer

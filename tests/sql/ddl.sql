@@ -30,6 +30,10 @@ CREATE TABLE IF NOT EXISTS other (a Int32, b String) ENGINE = MergeTree ORDER BY
 CREATE TABLE pk (a String, b UInt32, c UInt8) ENGINE = MergeTree PRIMARY KEY (a, b) ORDER BY (a, b);
 INSERT INTO pk VALUES ('x', 2, 1), ('x', 1, 2), ('a', 9, 3);
 SELECT * FROM pk ORDER BY a, b;
+CREATE TABLE pk_only (a String, b UInt32) ENGINE = MergeTree PRIMARY KEY a;
+INSERT INTO pk_only VALUES ('y', 1), ('x', 2);
+SELECT * FROM pk_only;
+DROP TABLE pk_only;
 SHOW TABLES;
 SHOW TABLES LIKE 's%';
 INSERT INTO small (k, n) VALUES ('a', 1), ('b', 2);

@@ -20,3 +20,4 @@ SELECT toDateTime('2026-10-01T12:00:00'), toDateTime('2026-10-01 12:00'), toDate
 SELECT number, toDateTime('2026-10-01 00:00:00') + number * 3600 AS t, toStartOfHour(t), toStartOfDay(t) FROM numbers(3);
 SELECT formatDateTime(toDateTime64('2026-10-01 09:05:03.456', 3), '%f'), formatDateTime(toDateTime64('2026-10-01 09:05:03.123456789', 9), '%f'), formatDateTime(toDateTime64('2026-10-01 09:05:03.1', 1), '%T.%f'), formatDateTime(toDateTime('2026-10-01 09:05:03'), '%f'), formatDateTime(toDateTime64('1969-12-31 23:59:59.5', 1), '%f');
 SELECT formatDateTime(toDateTime('2026-01-04 21:05:03'), '%a %b %c %C %d %D %F %g %G %h %H %i %I %j %k %l %m %M %n %p %Q %r %R %s %S %t %T %u %V %w %W %y %Y %z %%');
+SELECT formatDateTime(toDateTime('2026-01-04 21:05:03'), '[%e] [%d]'), formatDateTime(toDate('2026-10-14'), '%e'), formatDateTime(toDateTime64('2026-02-09 00:00:00', 3), '%e.%c.%Y');

@@ -18,3 +18,11 @@ SELECT d, v FROM h ORDER BY d WITH FILL STEP INTERVAL 1 DAY;
 SELECT number * 3 AS n FROM numbers(4) ORDER BY n WITH FILL TO 10 STEP 2;
 SELECT toInt64(number) * 3 AS n FROM numbers(3) ORDER BY n DESC WITH FILL FROM 10 TO -1 STEP -4;
 SELECT number AS n FROM numbers(3) ORDER BY n WITH FILL LIMIT 2;
+-- Without TO the filling stops at the last key; the step's sign follows the order.
+SELECT number * 3 AS n FROM numbers(4) ORDER BY n WITH FILL STEP 2;
+SELECT number * 3 AS n FROM numbers(3) ORDER BY n DESC WITH FILL STEP -2;
+SELECT number * 3 AS n FROM numbers(3) ORDER BY n DESC WITH FILL STEP 2; -- error: must be negative
+SELECT number * 3 AS n FROM numbers(3) ORDER BY n WITH FILL STEP -2; -- error: must be positive
+SELECT number * 3 AS n FROM numbers(3) ORDER BY n WITH FILL STEP 0.5; -- error: does not fit the key's type
+-- STEP n on DateTime64 is n seconds.
+SELECT toDateTime64('2026-01-31 00:00:00', 3, 'UTC') + toIntervalMillisecond(number * 2003) AS t FROM numbers(2) ORDER BY t WITH FILL STEP 1;
