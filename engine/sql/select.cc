@@ -547,8 +547,21 @@ absl::StatusOr<ResultSet> ExecuteSelect(const SelectQuery& q, QueryContext& ctx)
       spec.descending = o.descending;
       TALLY_ASSIGN_OR_RETURN(spec.from, ConstantValue(o.fill_from, ctx.params));
       TALLY_ASSIGN_OR_RETURN(spec.to, ConstantValue(o.fill_to, ctx.params));
-      TALLY_ASSIGN_OR_RETURN(spec.step, ConstantValue(o.fill_step, ctx.params));
+      const FillStepExpr step = SplitFillStep(o.fill_step);  // INTERVAL 1 HOUR: 1 and kHour
+      TALLY_ASSIGN_OR_RETURN(spec.step, ConstantValue(step.amount, ctx.params));
+      spec.step_unit = step.unit;
+      spec.time_zone = ctx.params.functions.session_timezone;
       std::vector<Column> cols = out_cols;
+      // Rows are filled within groups of the earlier sort keys: their order columns and the
+      // selected columns with the same text, which the filled rows copy.
+      for (size_t j = 0; j < k; ++j) {
+        cols.push_back(order_cols[j]);
+        spec.group_columns.push_back(cols.size() - 1);
+        const std::string text = order_exprs[j]->ToString();
+        for (size_t i = 0; i < items.size(); ++i) {
+          if (items[i].expr->ToString() == text || items[i].name == text) spec.group_columns.push_back(i);
+        }
+      }
       cols.push_back(order_cols[k]);
       spec.key_column = cols.size() - 1;
       const std::string key_text = order_exprs[k]->ToString();
@@ -558,7 +571,7 @@ absl::StatusOr<ResultSet> ExecuteSelect(const SelectQuery& q, QueryContext& ctx)
       }
       TALLY_ASSIGN_OR_RETURN(cols, FillRows(std::move(cols), spec));
       Column filled_key = cols.back();
-      cols.pop_back();
+      cols.resize(out_cols.size());
       if (same) cols[*same] = filled_key;
       out_cols = std::move(cols);
       rows = out_cols.empty() ? 0 : out_cols[0].size();

@@ -243,7 +243,7 @@ absl::Status Session::Run(const Statement& st, InputStream* input, const Sink& s
       std::vector<std::vector<std::string>> rows;
       for (const format::ColumnDef& c : schema->columns) {
         rows.push_back({c.name, c.type->ToString(), c.default_expr.empty() ? "" : "DEFAULT", c.default_expr, "",
-                        c.codecs.empty() ? "" : absl::StrCat("CODEC(", format::CodecChainToString(c.codecs), ")"), ""});
+                        c.codecs.empty() ? "" : CodecsAsClickHouse(c.codecs, *c.type), ""});
       }
       return Output(StringColumns({"name", "type", "default_type", "default_expression", "comment",
                                    "codec_expression", "ttl_expression"}, rows),
