@@ -144,7 +144,7 @@ def markdown(r, json_rel, img_rel):
          " page cache. Bytes on disk: for ClickHouse the active parts' `bytes_on_disk` after"
          " `OPTIMIZE TABLE ... FINAL` (merged-away parts linger on disk for `old_parts_lifetime`, so `du` would"
          " count them twice); for DuckDB `du` of its directory after `CHECKPOINT`; for tally `du` of its data"
-         " directory as written (tally has no merges yet). chDB and DuckDB use both cores; tally's scans are single-threaded today.", ""]
+         " directory as written (tally has no merges yet). All three systems use both cores in the main tables.", ""]
 
     L += ["### Goals", "", "| Goal | Target (tally/ClickHouse) | Measured | |", "|---|---|---|---|"]
     for g, target, x, met in goals(r):
@@ -209,13 +209,13 @@ def markdown(r, json_rel, img_rel):
                  f" {fr(ratio(t, d))} | {rows} | {agree} |")
     L += ["", "Threads and caches, hot medians in ms. The table above gives ClickHouse all cores and turns its"
           " query condition cache off (it is on by default since 25.3: it remembers which granules matched a"
-          " filter, so a repeated selective query becomes a cache lookup). Here: both peers on one thread, as"
-          " tally's scans are today, and ClickHouse with its defaults, cache included.", "",
-          "| Query | tally | ClickHouse, 1 thread | ClickHouse, defaults (condition cache) | DuckDB, 1 thread |"
+          " filter, so a repeated selective query becomes a cache lookup). Here: each system on one thread"
+          " (tally with max_threads = 1), and ClickHouse with its defaults, cache included.", "",
+          "| Query | tally, 1 thread | ClickHouse, 1 thread | ClickHouse, defaults (condition cache) | DuckDB, 1 thread |"
           " tally/CH 1 thread | tally/DuckDB 1 thread |", "|---|---|---|---|---|---|---|"]
     per_wl = {}
     for q in r["queries"]:
-        t = q["systems"].get("tally", {}).get("hot_median_s")
+        t = q["systems"].get("tally", {}).get("hot_1t_median_s")
         c1 = q["systems"].get("chdb", {}).get("hot_1t_median_s")
         cd = q["systems"].get("chdb", {}).get("hot_default_median_s")
         d1 = q["systems"].get("duckdb", {}).get("hot_1t_median_s")

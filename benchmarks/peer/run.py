@@ -167,7 +167,14 @@ class Runner:
         if reps == 0:
             return {"cold_s": times[0], "rows": rows, "peak_rss_bytes": rss}
         per = len(rows) // (reps + 1) if rows else 0
-        return {"hot_s": times[1:], "rows": rows[:per], "peak_rss_bytes": rss}
+        # The same hot runs on one thread, for the one-thread comparison with the peers.
+        rc1, _, err1, _, _ = run_proc([self.a.tally, "local", "--data", d, "--time", "--format", "Null"],
+                                      stdin_text="SET max_threads = 1;\n" + text)
+        times1 = [float(x) for x in err1.splitlines() if re.fullmatch(r"\d+\.\d+", x.strip())]
+        res = {"hot_s": times[1:], "rows": rows[:per], "peak_rss_bytes": rss}
+        if rc1 == 0 and len(times1) == reps + 2:
+            res["hot_1t_s"] = times1[2:]  # past the SET and the warm-up
+        return res
 
     def peer_query(self, system, workload, sql, reps):
         with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
