@@ -507,8 +507,21 @@ class ArgMinMax : public AggregateFunction {
                 size_t rows) const override {
     const Column& a = *args[0].column;
     const Column& v = *args[1].column;
-    for (size_t r = 0; r < rows; ++r)
-      Update(Get(places[r] + offset), a, args[0].row(r), v, args[1].row(r));
+    // Rows of one group often come in runs (input sorted by the key): the best row of a
+    // run is found first, so the argument is copied once per run, not once per better row.
+    for (size_t r = 0; r < rows;) {
+      size_t best = r, end = r + 1;
+      auto best_value = K::Read(v, args[1].row(r));
+      for (; end < rows && places[end] == places[r]; ++end) {
+        auto value = K::Read(v, args[1].row(end));
+        if (Better<K, kMax>(value, best_value)) {
+          best_value = value;
+          best = end;
+        }
+      }
+      Update(Get(places[r] + offset), a, args[0].row(best), v, args[1].row(best));
+      r = end;
+    }
   }
   void AddBatchSinglePlace(uint8_t* place, absl::Span<const ColumnArg> args,
                            size_t rows) const override {

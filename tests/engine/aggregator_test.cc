@@ -336,6 +336,30 @@ TEST(AggregatorTest, MergeRejectsOtherAggregatesAndFinished) {
   EXPECT_STATUS(c.MergeFrom(e), absl::StatusCode::kFailedPrecondition, "after Finish");
 }
 
+TEST(AggregatorTest, ArgMaxOverRunsOfOneGroupKeepsTheFirstBest) {
+  // Sorted keys give runs of rows of one group; ties keep the earliest row, as row by row.
+  Column key = Column::Make(T("UInt32")), arg = Column::Make(T("String")), val = Column::Make(T("Int64"));
+  const int64_t values[] = {5, 9, 9, 1, 3, 3, 2, 7, 7, 7};
+  const uint32_t keys[] = {1, 1, 1, 1, 2, 2, 2, 3, 3, 1};
+  for (size_t r = 0; r < 10; ++r) {
+    key.Append<uint32_t>(keys[r]);
+    val.Append<int64_t>(values[r]);
+    arg.AppendString(absl::StrCat("row", r));
+  }
+  Aggregator agg({key.type}, {Bind("argMax", {arg.type, val.type}), Bind("argMin", {arg.type, val.type})});
+  ASSERT_OK(agg.Add({ColumnArg{&key, false}}, {{ColumnArg{&arg, false}, ColumnArg{&val, false}},
+                                              {ColumnArg{&arg, false}, ColumnArg{&val, false}}},
+                    10));
+  ASSERT_OK_AND_ASSIGN(std::vector<Column> out, agg.Finish());
+  ASSERT_EQ(out[0].size(), 3u);
+  EXPECT_EQ(out[1].GetValue(0), Value::String("row1"));  // key 1: 9 first at row 1
+  EXPECT_EQ(out[2].GetValue(0), Value::String("row3"));  // key 1: min 1 at row 3
+  EXPECT_EQ(out[1].GetValue(1), Value::String("row4"));  // key 2: 3 first at row 4
+  EXPECT_EQ(out[2].GetValue(1), Value::String("row6"));
+  EXPECT_EQ(out[1].GetValue(2), Value::String("row7"));  // key 3: 7, 7: the first
+  EXPECT_EQ(out[2].GetValue(2), Value::String("row7"));
+}
+
 TEST(AggregatorTest, NoRowsWithKeysIsNoRows) {
   Aggregator agg({T("LowCardinality(String)")}, {Bind("count", {})});
   ASSERT_OK_AND_ASSIGN(std::vector<Column> out, agg.Finish());
