@@ -69,6 +69,9 @@ struct Column {
     }
   }
   void AppendIndex(uint32_t index);
+  // Appends the non-NULL string `s` to a LowCardinality(String) or
+  // LowCardinality(Nullable(String)) column, adding it to the dictionary when new.
+  void AppendLowCardinalityString(absl::string_view s) { AppendIndex(DictionaryIndex(s)); }
   // Rewrites the indexes with `width` bytes each (1, 2 or 4); REQUIRES: all fit.
   void SetIndexWidth(uint8_t width);
 

@@ -469,6 +469,13 @@ absl::Status ReadJsonText(Column* col, JsonReader* in) {
     col->AppendString(text);
     return absl::OkStatus();
   }
+  const DataType* inner = col->type->id() == TypeId::kLowCardinality ? &col->type->child(0) : nullptr;
+  if (inner != nullptr && inner->id() == TypeId::kNullable) inner = &inner->child(0);
+  if (inner != nullptr && inner->id() == TypeId::kString) {
+    // LowCardinality(String) straight to its dictionary, without a Value (a copy) per row.
+    col->AppendLowCardinalityString(text);
+    return absl::OkStatus();
+  }
   return col->AppendValue(format::Value::String(std::string(text)));
 }
 
