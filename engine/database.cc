@@ -43,6 +43,14 @@ std::string DatabaseOf(const std::string& table) {
   return dot == std::string::npos ? "default" : table.substr(0, dot);
 }
 
+// An operation that names only a table or database (drop table, create/drop database).
+ManifestOp NamedOp(ManifestOp::Kind kind, const std::string& name) {
+  ManifestOp op;
+  op.kind = kind;
+  op.table = name;
+  return op;
+}
+
 absl::Status CheckTableName(const std::string& name) {
   if (name.empty() || name.size() > 200) {
     return absl::InvalidArgumentError(absl::StrCat("table name '", name, "' must be 1 to 200 bytes"));
@@ -286,10 +294,7 @@ absl::Status Database::WriteSnapshot() {
   std::vector<std::string> databases(databases_.begin(), databases_.end());
   std::sort(databases.begin(), databases.end());
   for (const std::string& d : databases) {
-    ManifestOp create;
-    create.kind = ManifestOp::Kind::kCreateDatabase;
-    create.table = d;
-    snapshot.ops.push_back(std::move(create));
+    snapshot.ops.push_back(NamedOp(ManifestOp::Kind::kCreateDatabase, d));
   }
   std::vector<std::string> names;
   for (const auto& [name, table] : tables_) names.push_back(name);
@@ -390,10 +395,7 @@ absl::Status Database::DropTable(const std::string& name, bool if_exists) {
     return absl::NotFoundError(absl::StrCat("table '", name, "' does not exist"));
   }
   ManifestEdit edit;
-  ManifestOp op;
-  op.kind = ManifestOp::Kind::kDropTable;
-  op.table = name;
-  edit.ops.push_back(std::move(op));
+  edit.ops.push_back(NamedOp(ManifestOp::Kind::kDropTable, name));
   TALLY_RETURN_IF_ERROR(Commit(edit));
   std::shared_ptr<Table> table = it->second;
   tables_.erase(it);
@@ -412,7 +414,6 @@ void Database::Discard(const std::shared_ptr<Table>& table) {
   if (!in_use) (void)env_->RemoveAll(table->dir);
 }
 
-
 absl::Status Database::CreateDatabase(const std::string& name, bool if_not_exists) {
   TALLY_RETURN_IF_ERROR(CheckDatabaseName(name));
   absl::MutexLock lock(&mu_);
@@ -421,10 +422,7 @@ absl::Status Database::CreateDatabase(const std::string& name, bool if_not_exist
     return absl::AlreadyExistsError(absl::StrCat("database '", name, "' already exists"));
   }
   ManifestEdit edit;
-  ManifestOp op;
-  op.kind = ManifestOp::Kind::kCreateDatabase;
-  op.table = name;
-  edit.ops.push_back(std::move(op));
+  edit.ops.push_back(NamedOp(ManifestOp::Kind::kCreateDatabase, name));
   TALLY_RETURN_IF_ERROR(Commit(edit));
   databases_.insert(name);
   return absl::OkStatus();
@@ -441,16 +439,10 @@ absl::Status Database::DropDatabase(const std::string& name, bool if_exists) {
   std::vector<std::string> dropped;
   for (const auto& [table_name, table] : tables_) {
     if (DatabaseOf(table_name) != name) continue;
-    ManifestOp op;
-    op.kind = ManifestOp::Kind::kDropTable;
-    op.table = table_name;
-    edit.ops.push_back(std::move(op));
+    edit.ops.push_back(NamedOp(ManifestOp::Kind::kDropTable, table_name));
     dropped.push_back(table_name);
   }
-  ManifestOp op;
-  op.kind = ManifestOp::Kind::kDropDatabase;
-  op.table = name;
-  edit.ops.push_back(std::move(op));
+  edit.ops.push_back(NamedOp(ManifestOp::Kind::kDropDatabase, name));
   TALLY_RETURN_IF_ERROR(Commit(edit));
   databases_.erase(name);
   for (const std::string& t : dropped) {

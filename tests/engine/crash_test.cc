@@ -65,29 +65,38 @@ void CrashAtEveryStep(Setup setup, Action action, Check check) {
   }
 }
 
+// A database holding `first` in table "events" (the set-up of the insert crash tests).
+auto EventsWith(const Block& first) {
+  return [&first](MemEnv* mem) {
+    auto db = Database::Open("db", {.env = mem});
+    ASSERT_OK(db);
+    ASSERT_OK((*db)->CreateTable("events", SmallSchema()));
+    ASSERT_OK((*db)->Insert("events", first));
+  };
+}
+
+// After a crash during an insert of `added` rows into `before`: acknowledged means all
+// there, otherwise all or nothing, and no part torn or lost.
+auto AllOrNothing(uint64_t before, uint64_t added) {
+  return [before, added](Database* db, const absl::Status& result) {
+    uint64_t rows = CountRows(db, "events");
+    if (result.ok()) {
+      EXPECT_EQ(rows, before + added) << "an acknowledged insert was lost";
+    } else {
+      EXPECT_TRUE(rows == before || rows == before + added) << rows << " rows: a partial insert is visible";
+    }
+    EXPECT_EQ(db->recovery().missing, 0u);
+    EXPECT_EQ(db->recovery().detached, 0u) << "a torn part was committed";
+    EXPECT_OK(db->CheckTable("events"));
+  };
+}
+
 TEST(CrashTest, InsertIsAllOrNothingAtEveryStep) {
   const Block first = testing_data::MeteringBlock(3000, 11);
   // Two months, so the insert writes two parts committed in one manifest edit.
   const Block second = testing_data::MeteringBlock(2000, 12, 1790812800 + 20 * 86400, 20 * 86400);
-  CrashAtEveryStep(
-      [&](MemEnv* mem) {
-        auto db = Database::Open("db", {.env = mem});
-        ASSERT_OK(db);
-        ASSERT_OK((*db)->CreateTable("events", SmallSchema()));
-        ASSERT_OK((*db)->Insert("events", first));
-      },
-      [&](Database* db) { return db->Insert("events", second); },
-      [&](Database* db, const absl::Status& result) {
-        uint64_t rows = CountRows(db, "events");
-        if (result.ok()) {
-          EXPECT_EQ(rows, 5000u) << "an acknowledged insert was lost";
-        } else {
-          EXPECT_TRUE(rows == 3000u || rows == 5000u) << rows << " rows: a partial insert is visible";
-        }
-        EXPECT_EQ(db->recovery().missing, 0u);
-        EXPECT_EQ(db->recovery().detached, 0u) << "a torn part was committed";
-        EXPECT_OK(db->CheckTable("events"));
-      });
+  CrashAtEveryStep(EventsWith(first), [&](Database* db) { return db->Insert("events", second); },
+                   AllOrNothing(3000, 2000));
 }
 
 TEST(CrashTest, BatchInsertOfSeveralBlocksIsAllOrNothingAtEveryStep) {
@@ -95,28 +104,13 @@ TEST(CrashTest, BatchInsertOfSeveralBlocksIsAllOrNothingAtEveryStep) {
   const Block more[] = {testing_data::MeteringBlock(700, 22), testing_data::MeteringBlock(500, 23),
                         testing_data::MeteringBlock(300, 24, 1790812800 + 25 * 86400, 20 * 86400)};
   CrashAtEveryStep(
-      [&](MemEnv* mem) {
-        auto db = Database::Open("db", {.env = mem});
-        ASSERT_OK(db);
-        ASSERT_OK((*db)->CreateTable("events", SmallSchema()));
-        ASSERT_OK((*db)->Insert("events", first));
-      },
+      EventsWith(first),
       [&](Database* db) -> absl::Status {
         TALLY_ASSIGN_OR_RETURN(auto batch, db->BeginInsert("events"));
         for (const Block& b : more) TALLY_RETURN_IF_ERROR(batch->Add(b));
         return batch->Commit();
       },
-      [&](Database* db, const absl::Status& result) {
-        uint64_t rows = CountRows(db, "events");
-        if (result.ok()) {
-          EXPECT_EQ(rows, 2500u) << "an acknowledged insert was lost";
-        } else {
-          EXPECT_TRUE(rows == 1000u || rows == 2500u) << rows << " rows: a partial insert is visible";
-        }
-        EXPECT_EQ(db->recovery().missing, 0u);
-        EXPECT_EQ(db->recovery().detached, 0u) << "a torn part was committed";
-        EXPECT_OK(db->CheckTable("events"));
-      });
+      AllOrNothing(1000, 1500));
 }
 
 TEST(CrashTest, CreateTableIsAllOrNothingAtEveryStep) {
