@@ -1,4 +1,6 @@
 // tally: one binary, several subcommands.
+#include <malloc.h>
+
 #include <cstdio>
 #include <cstring>
 
@@ -12,7 +14,17 @@ constexpr char kUsage[] =
 
 }  // namespace
 
+// Column blocks of a few MiB are allocated and freed for every chunk a query reads. glibc
+// would serve each from fresh mmap'ed pages (zeroed by the kernel: 8 % of a scan's time)
+// and hand freed heap tops back to the system; keep them for reuse instead. Memory held
+// between queries stays below the trim threshold.
+void TuneAllocator() {
+  mallopt(M_MMAP_THRESHOLD, 64 << 20);
+  mallopt(M_TRIM_THRESHOLD, 256 << 20);
+}
+
 int main(int argc, char** argv) {
+  TuneAllocator();
   if (argc < 2 || std::strcmp(argv[1], "--help") == 0 || std::strcmp(argv[1], "help") == 0) {
     std::fputs(kUsage, argc < 2 ? stderr : stdout);
     return argc < 2 ? 2 : 0;
