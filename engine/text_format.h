@@ -64,6 +64,8 @@ format::DataTypePtr WithDefaultZone(const format::DataTypePtr& type, const std::
 void RetypeZones(format::Column* c, const format::DataTypePtr& type);
 
 // --- Strings ---
+// Appends code point `cp` (<= 0x10FFFF) encoded as UTF-8.
+void AppendUtf8(uint32_t cp, std::string* out);
 void AppendTsvEscaped(absl::string_view s, std::string* out);    // \t \n \\ \' ... escaped
 void AppendQuotedString(absl::string_view s, std::string* out);  // 'it\'s'
 void AppendCsvString(absl::string_view s, std::string* out);     // "say ""hi"""
