@@ -17,10 +17,12 @@
 #include <cstring>
 #include <limits>
 #include <new>
+#include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "engine/exec/aggregate_function.h"
 #include "engine/exec/aggregate_util.h"
+#include "engine/exec/function_util.h"
 #include "engine/exec/value_slot.h"
 
 namespace tally::engine::exec {
@@ -152,45 +154,12 @@ class Sum : public AggregateFunction {
   }
 };
 
-// Calls f(T{}) with the C++ type of a numeric column type (Bool as uint8_t). Returns
-// false for non-numeric types.
+// Calls f(T{}) with the C++ type of a number column (Bool as uint8_t); false for any other
+// type, dates and times included (sum and avg take numbers only).
 template <typename F>
 bool WithNumericType(TypeId id, F&& f) {
-  switch (id) {
-    case TypeId::kUInt8:
-    case TypeId::kBool:
-      f(uint8_t{});
-      return true;
-    case TypeId::kUInt16:
-      f(uint16_t{});
-      return true;
-    case TypeId::kUInt32:
-      f(uint32_t{});
-      return true;
-    case TypeId::kUInt64:
-      f(uint64_t{});
-      return true;
-    case TypeId::kInt8:
-      f(int8_t{});
-      return true;
-    case TypeId::kInt16:
-      f(int16_t{});
-      return true;
-    case TypeId::kInt32:
-      f(int32_t{});
-      return true;
-    case TypeId::kInt64:
-      f(int64_t{});
-      return true;
-    case TypeId::kFloat32:
-      f(float{});
-      return true;
-    case TypeId::kFloat64:
-      f(double{});
-      return true;
-    default:
-      return false;
-  }
+  if (id == TypeId::kDate || id == TypeId::kDateTime || id == TypeId::kDateTime64) return false;
+  return DispatchNumeric(id, std::forward<F>(f));
 }
 
 absl::Status NotNumeric(absl::string_view name, const DataType& type) {
