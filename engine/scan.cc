@@ -98,7 +98,7 @@ absl::StatusOr<std::unique_ptr<ScanCursor>> ScanCursor::Make(const format::Table
 
 void ScanCursor::Plan() {
   plan_ = std::make_shared<SharedPlan>();
-  std::vector<Chunk>& chunks_ = plan_->chunks;
+  std::vector<Chunk>& chunks = plan_->chunks;
   stats_.parts_total = parts_.size();
   cursors_.resize(parts_.size());
   for (size_t p = 0; p < parts_.size(); ++p) {
@@ -114,25 +114,25 @@ void ScanCursor::Plan() {
       while (g < end) {
         uint64_t e = g + 1;
         while (e < end && starts[e + 1] - starts[g] <= options_.max_block_rows) ++e;
-        chunks_.push_back(Chunk{p, g, e});
+        chunks.push_back(Chunk{p, g, e});
         g = e;
       }
     }
   }
   const uint64_t max_task_rows = std::max<uint64_t>(options_.task_rows, 1);
   uint64_t task_rows = max_task_rows;
-  for (size_t c = 0; c < chunks_.size(); ++c) {
-    const Chunk& chunk = chunks_[c];
+  for (size_t c = 0; c < chunks.size(); ++c) {
+    const Chunk& chunk = chunks[c];
     const auto& starts = parts_[chunk.part]->index().granule_starts;
     const uint64_t rows = starts[chunk.granule_end] - starts[chunk.granule_begin];
-    const bool new_part = c > 0 && chunks_[c - 1].part != chunk.part;
+    const bool new_part = c > 0 && chunks[c - 1].part != chunk.part;
     if (task_rows + rows > max_task_rows || new_part) {
       plan_->task_starts.push_back(c);
       task_rows = 0;
     }
     task_rows += rows;
   }
-  plan_->task_starts.push_back(chunks_.size());
+  plan_->task_starts.push_back(chunks.size());
 }
 
 std::vector<std::unique_ptr<ScanCursor>> ScanCursor::Split(size_t n) {

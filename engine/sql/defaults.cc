@@ -20,8 +20,7 @@ absl::Status ColumnError(const format::ColumnDef& c, absl::string_view why) {
   return absl::InvalidArgumentError(absl::StrCat("column `", c.name, "` DEFAULT ", c.default_expr, ": ", why));
 }
 
-// One pass over the pending columns: computes those whose inputs are all in `block`.
-// Returns whether any was computed; *last_error is why the others could not be.
+// A column whose DEFAULT is still to be computed.
 struct Pending {
   size_t schema_index;
   int block_index;  // -1: the column is absent from the block

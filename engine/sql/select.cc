@@ -301,18 +301,16 @@ absl::StatusOr<ResultSet> ExecuteSelect(const SelectQuery& q, QueryContext& ctx)
   if (read.empty() && !catalog.names.empty()) read.push_back(catalog.cheapest_column);
   const Scope scope = ScopeOf(read, catalog);
 
-  ExpressionPtr where_expr;
-  if (where) {
-    TALLY_ASSIGN_OR_RETURN(where_expr, Bind(*where, scope, ctx.params));
-  }
   // A table scan runs the WHERE itself, on the columns it reads, before reading the others
-  // (PREWHERE): needle look-ups then decode only the filter columns of most granules.
+  // (PREWHERE): needle look-ups then decode only the filter columns of most granules. Other
+  // sources (and a WHERE that names no column) are filtered here, block by block.
   PushedFilter pushed;
   if (where && catalog.kind == SourceCatalog::Kind::kTable) {
     std::vector<std::string> where_ids;
     CollectIdentifiers(where, &where_ids);
     pushed.columns = SourceColumns(where_ids, catalog);
   }
+  ExpressionPtr where_expr;
   if (!pushed.columns.empty()) {
     TALLY_ASSIGN_OR_RETURN(ExpressionPtr filter, Bind(*where, ScopeOf(pushed.columns, catalog), ctx.params));
     const QueryContext* limits = &ctx;
@@ -321,9 +319,10 @@ absl::StatusOr<ResultSet> ExecuteSelect(const SelectQuery& q, QueryContext& ctx)
       TALLY_ASSIGN_OR_RETURN(Evaluated m, filter->Evaluate(block));
       return AndMask(m, block.rows(), mask);
     };
+  } else if (where) {
+    TALLY_ASSIGN_OR_RETURN(where_expr, Bind(*where, scope, ctx.params));
   }
   TALLY_ASSIGN_OR_RETURN(std::unique_ptr<Source> source, OpenSource(catalog, read, where, pushed, ctx));
-  if (pushed.row_filter) where_expr = nullptr;  // the scan applies it
 
   // Aggregation?
   std::vector<ExprPtr> agg_calls;
@@ -429,10 +428,6 @@ absl::StatusOr<ResultSet> ExecuteSelect(const SelectQuery& q, QueryContext& ctx)
       final_scope.Add(agg_calls[a]->ToString(), aggs[a]->result_type());
     }
     final_scope.columns_visible = false;
-    for (size_t i = 0; i < scope.names.size(); ++i) {
-      // Visible only to name "not under aggregate function" errors.
-      (void)i;
-    }
     final_block.names = final_scope.names;
     final_block.columns = std::move(result);
     if (having) {
