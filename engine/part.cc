@@ -215,13 +215,18 @@ absl::Status ColumnCursor::LoadBlock(uint64_t block) {
   return absl::OkStatus();
 }
 
-absl::StatusOr<Column> ColumnCursor::Read(uint64_t granule_begin, uint64_t granule_end) {
-  const Part::ColumnData& cd = part_->column_data(column_);
-  const auto& starts = part_->index().granule_starts;
+absl::Status ColumnCursor::CheckRange(uint64_t granule_begin, uint64_t granule_end) const {
   if (granule_begin >= granule_end || granule_end > part_->granules()) {
     return absl::InternalError(absl::StrCat("part ", part_->name(), ": bad granule range [", granule_begin, ", ",
                                             granule_end, ")"));
   }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<Column> ColumnCursor::Read(uint64_t granule_begin, uint64_t granule_end) {
+  TALLY_RETURN_IF_ERROR(CheckRange(granule_begin, granule_end));
+  const Part::ColumnData& cd = part_->column_data(column_);
+  const auto& starts = part_->index().granule_starts;
   uint64_t row = starts[granule_begin];
   const uint64_t end_row = starts[granule_end];
   Column out = Column::Make(part_->meta().columns[column_].type);
@@ -237,6 +242,39 @@ absl::StatusOr<Column> ColumnCursor::Read(uint64_t granule_begin, uint64_t granu
     }
     out.AppendRange(current_, from, to - from);
     row += to - from;
+    ++block;
+  }
+  return out;
+}
+
+absl::StatusOr<Column> ColumnCursor::ReadSelected(uint64_t granule_begin, uint64_t granule_end,
+                                                  absl::Span<const uint32_t> selection) {
+  TALLY_RETURN_IF_ERROR(CheckRange(granule_begin, granule_end));
+  const Part::ColumnData& cd = part_->column_data(column_);
+  const auto& starts = part_->index().granule_starts;
+  const uint64_t first_row = starts[granule_begin];
+  if (!selection.empty() && selection.back() >= starts[granule_end] - first_row) {
+    return absl::InternalError(absl::StrCat("part ", part_->name(), ": selected row ", selection.back(),
+                                            " past granules [", granule_begin, ", ", granule_end, ")"));
+  }
+  Column out = Column::Make(part_->meta().columns[column_].type);
+  uint64_t block = cd.granule_block[granule_begin];
+  size_t i = 0;
+  while (i < selection.size()) {
+    const Part::BlockExtent& extent = cd.blocks[block];
+    const uint64_t block_end = extent.first_row + extent.rows;  // rows of the part
+    const uint64_t row = first_row + selection[i];
+    if (row >= block_end) {
+      ++block;
+      continue;
+    }
+    size_t j = i;
+    while (j < selection.size() && first_row + selection[j] < block_end) ++j;
+    if (block != current_block_) TALLY_RETURN_IF_ERROR(LoadBlock(block));
+    rebased_.resize(j - i);  // the block may start before the chunk: rows counted from the block
+    for (size_t k = i; k < j; ++k) rebased_[k - i] = static_cast<uint32_t>(first_row + selection[k] - extent.first_row);
+    out.AppendGather(current_, rebased_);
+    i = j;
     ++block;
   }
   return out;

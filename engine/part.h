@@ -94,8 +94,14 @@ class ColumnCursor {
 
   // The rows of granules [granule_begin, granule_end).
   absl::StatusOr<format::Column> Read(uint64_t granule_begin, uint64_t granule_end);
+  // The rows `selection` (ascending, counted from the first row of granule_begin) of
+  // granules [granule_begin, granule_end). Column blocks holding none of them are not
+  // read: a selective filter decodes only the blocks its rows fall in.
+  absl::StatusOr<format::Column> ReadSelected(uint64_t granule_begin, uint64_t granule_end,
+                                              absl::Span<const uint32_t> selection);
 
  private:
+  absl::Status CheckRange(uint64_t granule_begin, uint64_t granule_end) const;
   absl::Status LoadBlock(uint64_t block);
 
   PartPtr part_;
@@ -104,6 +110,7 @@ class ColumnCursor {
   std::string io_;
   format::Column current_;
   uint64_t current_block_ = UINT64_MAX;
+  std::vector<uint32_t> rebased_;  // ReadSelected's rows, counted from a block's first row
 };
 
 }  // namespace tally::engine

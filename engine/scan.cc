@@ -165,7 +165,7 @@ bool ScanCursor::NextChunk(size_t* chunk) {
   return true;
 }
 
-absl::Status ScanCursor::ReadColumn(size_t part, size_t column, uint64_t g0, uint64_t g1, Column* out) {
+absl::StatusOr<ColumnCursor*> ScanCursor::Cursor(size_t part, size_t column) {
   auto& cursor = cursors_[part][column];
   if (cursor == nullptr) {
     const format::ColumnMeta* cm = parts_[part]->meta().FindColumn(schema_.columns[column].name);
@@ -176,7 +176,19 @@ absl::Status ScanCursor::ReadColumn(size_t part, size_t column, uint64_t g0, uin
     size_t part_column = cm - parts_[part]->meta().columns.data();
     cursor = std::make_unique<ColumnCursor>(parts_[part], part_column);
   }
+  return cursor.get();
+}
+
+absl::Status ScanCursor::ReadColumn(size_t part, size_t column, uint64_t g0, uint64_t g1, Column* out) {
+  TALLY_ASSIGN_OR_RETURN(ColumnCursor * cursor, Cursor(part, column));
   TALLY_ASSIGN_OR_RETURN(*out, cursor->Read(g0, g1));
+  return absl::OkStatus();
+}
+
+absl::Status ScanCursor::ReadColumnSelected(size_t part, size_t column, uint64_t g0, uint64_t g1,
+                                            absl::Span<const uint32_t> selection, Column* out) {
+  TALLY_ASSIGN_OR_RETURN(ColumnCursor * cursor, Cursor(part, column));
+  TALLY_ASSIGN_OR_RETURN(*out, cursor->ReadSelected(g0, g1, selection));
   return absl::OkStatus();
 }
 
@@ -219,29 +231,40 @@ absl::StatusOr<bool> ScanCursor::Next(Block* out) {
       for (size_t i = 0; i < filter_columns_.size(); ++i) columns[filter_columns_[i]] = std::move(filter_block.columns[i]);
       TALLY_RETURN_IF_ERROR(s);
     }
-    if (filtered) {
-      matching = 0;
-      for (uint8_t m : mask) matching += m;
-      if (matching == 0) continue;  // the other columns are never read
-    }
     std::vector<uint32_t> selection;
-    if (filtered && matching != rows) {
-      selection.reserve(matching);
+    if (filtered) {
+      // Row numbers of the mask's set bytes, without a branch per row.
+      selection.resize(rows);
+      size_t n = 0;
       for (uint32_t i = 0; i < rows; ++i) {
-        if (mask[i]) selection.push_back(i);
+        selection[n] = i;
+        n += mask[i] != 0;
       }
+      matching = n;
+      if (matching == 0) continue;  // the other columns are never read
+      selection.resize(matching);
+      if (matching == rows) selection.clear();
     }
     out->names.clear();
     out->columns.clear();
     std::vector<int> uses(schema_.columns.size(), 0);
     for (int c : output_columns_) ++uses[c];
+    // Columns read after the filter hold only the selected rows: their blocks without a
+    // selected row are never decoded.
+    std::vector<bool> selected(schema_.columns.size(), false);
     for (int c : output_columns_) {
       if (!have[c]) {
-        TALLY_RETURN_IF_ERROR(ReadColumn(chunk.part, c, chunk.granule_begin, chunk.granule_end, &columns[c]));
+        if (selection.empty()) {
+          TALLY_RETURN_IF_ERROR(ReadColumn(chunk.part, c, chunk.granule_begin, chunk.granule_end, &columns[c]));
+        } else {
+          TALLY_RETURN_IF_ERROR(
+              ReadColumnSelected(chunk.part, c, chunk.granule_begin, chunk.granule_end, selection, &columns[c]));
+          selected[c] = true;
+        }
         have[c] = true;
       }
       out->names.push_back(schema_.columns[c].name);
-      if (selection.empty()) {
+      if (selection.empty() || selected[c]) {
         // A column asked for twice is copied for all but its last use.
         out->columns.push_back(--uses[c] == 0 ? std::move(columns[c]) : columns[c]);
       } else {

@@ -89,7 +89,10 @@ class ScanCursor {
   void Plan();
   // The next chunk this cursor reads; false when no work is left.
   bool NextChunk(size_t* chunk);
+  absl::StatusOr<ColumnCursor*> Cursor(size_t part, size_t column);
   absl::Status ReadColumn(size_t part, size_t column, uint64_t g0, uint64_t g1, format::Column* out);
+  absl::Status ReadColumnSelected(size_t part, size_t column, uint64_t g0, uint64_t g1,
+                                  absl::Span<const uint32_t> selection, format::Column* out);
 
   format::TableSchema schema_;
   std::vector<PartPtr> parts_;

@@ -157,27 +157,34 @@ void GatherFixed(const uint8_t* src, absl::Span<const uint32_t> rows, uint8_t* d
   for (size_t i = 0; i < rows.size(); ++i) d[i] = s[rows[i]];
 }
 
-void GatherWidth(const PodVector<uint8_t>& src, size_t width, absl::Span<const uint32_t> rows,
-                 PodVector<uint8_t>* dst) {
-  dst->resize(rows.size() * width);
+// Writes the `width`-byte values of `rows` of src to dst, which has room for them.
+void GatherWidth(const PodVector<uint8_t>& src, size_t width, absl::Span<const uint32_t> rows, uint8_t* dst) {
   switch (width) {
     case 1:
-      GatherFixed<uint8_t>(src.data(), rows, dst->data());
+      GatherFixed<uint8_t>(src.data(), rows, dst);
       return;
     case 2:
-      GatherFixed<uint16_t>(src.data(), rows, dst->data());
+      GatherFixed<uint16_t>(src.data(), rows, dst);
       return;
     case 4:
-      GatherFixed<uint32_t>(src.data(), rows, dst->data());
+      GatherFixed<uint32_t>(src.data(), rows, dst);
       return;
     case 8:
-      GatherFixed<uint64_t>(src.data(), rows, dst->data());
+      GatherFixed<uint64_t>(src.data(), rows, dst);
       return;
     default:
       for (size_t i = 0; i < rows.size(); ++i) {
-        std::memcpy(dst->data() + i * width, src.data() + size_t{rows[i]} * width, width);
+        std::memcpy(dst + i * width, src.data() + size_t{rows[i]} * width, width);
       }
   }
+}
+
+// Appends the `width`-byte values of `rows` of src to dst.
+void AppendGatherWidth(const PodVector<uint8_t>& src, size_t width, absl::Span<const uint32_t> rows,
+                       PodVector<uint8_t>* dst) {
+  const size_t old = dst->size();
+  dst->resize(old + rows.size() * width);
+  GatherWidth(src, width, rows, dst->data() + old);
 }
 
 // Rows of the elements of Array/Map rows `rows`, in order, and the new offsets.
@@ -397,18 +404,42 @@ Column Column::Gather(const Column& src, absl::Span<const uint32_t> rows) {
       return out;
     }
     case TypeId::kNullable:
-      GatherWidth(src.nulls, 1, rows, &out.nulls);
+      AppendGatherWidth(src.nulls, 1, rows, &out.nulls);
       out.children[0] = Gather(src.children[0], rows);
       return out;
     case TypeId::kLowCardinality:
       out.dictionary = src.dictionary;
       out.index_width = src.index_width;
-      GatherWidth(src.data, src.index_width, rows, &out.data);
+      AppendGatherWidth(src.data, src.index_width, rows, &out.data);
       return out;
     default:
-      GatherWidth(src.data, src.type->fixed_width(), rows, &out.data);
+      AppendGatherWidth(src.data, src.type->fixed_width(), rows, &out.data);
       return out;
   }
+}
+
+void Column::AppendGather(const Column& src, absl::Span<const uint32_t> rows) {
+  if (rows.empty()) return;
+  if (size() == 0 && !lookup_.map) {
+    *this = Gather(src, rows);
+    return;
+  }
+  switch (type->id()) {
+    case TypeId::kString:
+    case TypeId::kArray:
+    case TypeId::kMap:
+    case TypeId::kNullable:
+      break;
+    case TypeId::kLowCardinality:
+      if (dictionary != src.dictionary || index_width != src.index_width) break;
+      AppendGatherWidth(src.data, index_width, rows, &data);
+      return;
+    default:
+      AppendGatherWidth(src.data, type->fixed_width(), rows, &data);
+      return;
+  }
+  Column gathered = Gather(src, rows);
+  AppendRange(gathered, 0, gathered.size());
 }
 
 Value Column::GetValue(size_t i) const {

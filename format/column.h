@@ -96,6 +96,8 @@ struct Column {
   void AppendRange(const Column& src, size_t start, size_t count);
   // A new column with src's rows in the order given.
   static Column Gather(const Column& src, absl::Span<const uint32_t> rows);
+  // Appends src's rows in the order given (same type).
+  void AppendGather(const Column& src, absl::Span<const uint32_t> rows);
 
   // Checks the layout invariants above (sizes agree, offsets never decrease and stay in
   // bounds, indexes inside the dictionary, Bool is 0/1). `what` prefixes the message.
