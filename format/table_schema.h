@@ -31,7 +31,7 @@ struct TableSchema {
   std::string engine = "MergeTree";
   uint64_t index_granularity = 8192;                    // rows per granule at most
   uint64_t index_granularity_bytes = 10 << 20;          // bytes per granule at most
-  uint64_t min_block_bytes = 256 << 10;                 // a column block closes past this
+  uint64_t min_block_bytes = 64 << 10;                  // a column block closes past this
   uint64_t max_dictionary_entries = kDefaultMaxDictionaryEntries;
 
   int FindColumn(absl::string_view name) const;  // -1 when absent
