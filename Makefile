@@ -81,7 +81,7 @@ bench: deps $(PEER_VENV)/.installed $(BUILD_DIR)/build.ninja
 	  --work $(BUILD_DIR)/peer-work $(BENCH_ARGS)
 
 bench-full:
-	$(MAKE) bench BENCH_ROWS=100000000 BENCH_RUNS=1
+	$(MAKE) bench BENCH_ROWS=100000000 BENCH_RUNS=1 BENCH_ARGS="--docs-section full $(BENCH_ARGS)"
 
 # A quick end-to-end check of the harness: 200K events, results under build/, docs untouched.
 bench-smoke:

@@ -315,6 +315,8 @@ def main():
     ap.add_argument("--results", default=os.path.join(ROOT, "benchmarks", "results"))
     ap.add_argument("--no-profile", action="store_true")
     ap.add_argument("--no-docs", action="store_true", help="write the JSON only")
+    ap.add_argument("--docs-section", choices=("main", "full"), default="main",
+                    help="the section of docs/benchmarks.md to write (full: the bench-full run)")
     a = ap.parse_args()
     logs_rows = a.logs_rows or max(a.rows // 5, 1000)
     r = Runner(a)
@@ -424,7 +426,7 @@ def main():
     log(f"wrote {out}")
     if not a.no_docs:
         import report
-        report.write(result, out, ROOT)
+        report.write(result, out, ROOT, a.docs_section)
 
 
 def profile_tally(r, files, result):
