@@ -2,10 +2,12 @@
 
 #include <algorithm>
 #include <cmath>
+#include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "format/coding.h"
 #include "format/column_streams.h"
+#include "format/value.h"
 #include "format/status_macros.h"
 
 namespace tally::engine {
@@ -123,144 +125,283 @@ void ComputeMinMax(const Column& c, format::ColumnMeta* meta) {
   meta->has_min_max = any;
 }
 
-struct PendingFile {
-  std::string name;
-  std::string bytes;
-};
+// Widens [*min, *max] with a chunk's statistics.
+void MergeMinMax(const format::ColumnMeta& chunk, format::ColumnMeta* meta) {
+  if (!chunk.has_min_max) return;
+  if (!meta->has_min_max) {
+    meta->has_min_max = true;
+    meta->min = chunk.min;
+    meta->max = chunk.max;
+    return;
+  }
+  if (format::CompareValues(chunk.min, meta->min) < 0) meta->min = chunk.min;
+  if (format::CompareValues(chunk.max, meta->max) > 0) meta->max = chunk.max;
+}
 
-absl::Status WriteColumn(Column column, const format::ColumnDef& def,
-                         const std::vector<uint64_t>& granule_starts, const format::TableSchema& schema,
-                         format::ColumnMeta* meta, std::vector<PendingFile>* files) {
-  ComputeMinMax(column, meta);
-  Column& prepared = column;
-  std::vector<std::shared_ptr<const Column>> dictionaries;
-  meta->lc_plans = format::PrepareLowCardinality(&prepared, schema.max_dictionary_entries, &dictionaries);
-  TALLY_ASSIGN_OR_RETURN(auto chains, format::StreamChains(*def.type, meta->codecs, meta->lc_plans));
-  format::ColumnStreamWriter writer(def.type, std::move(chains), meta->lc_plans);
-
-  const std::string base = format::ColumnFileBase(def.name);
-  std::string data = format::DataFileHeader();
-  std::vector<format::Mark> marks;
-  const size_t granules = granule_starts.size() - 1;
-  marks.reserve(granules);
-  for (size_t g = 0; g < granules; ++g) {
-    marks.push_back(format::Mark{data.size(), writer.pending_rows()});
-    writer.AppendRows(prepared, granule_starts[g], granule_starts[g + 1] - granule_starts[g]);
-    if (writer.pending_bytes() >= schema.min_block_bytes || g + 1 == granules) {
-      TALLY_RETURN_IF_ERROR(writer.FlushBlock(&data));
+// An appended column's dictionary-mode LowCardinality nodes must index the part's own
+// dictionaries at the plan's width: anything else would write indexes into the wrong table.
+absl::Status CheckDictionaries(const format::DataType& type, const Column& column,
+                               const std::vector<std::shared_ptr<const Column>>& dicts, size_t* node,
+                               absl::string_view name) {
+  switch (type.id()) {
+    case TypeId::kNullable:
+    case TypeId::kArray:
+      return CheckDictionaries(type.child(0), column.children[0], dicts, node, name);
+    case TypeId::kMap:
+      TALLY_RETURN_IF_ERROR(CheckDictionaries(type.child(0), column.children[0], dicts, node, name));
+      return CheckDictionaries(type.child(1), column.children[1], dicts, node, name);
+    case TypeId::kLowCardinality: {
+      const auto& dict = dicts[(*node)++];
+      if (dict == nullptr || column.size() == 0) return absl::OkStatus();
+      if (column.dictionary != dict || column.index_width != format::IndexWidthFor(dict->size())) {
+        return absl::InternalError(absl::StrCat("PartWriter: column '", name,
+                                                "' does not index the part dictionary"));
+      }
+      return absl::OkStatus();
     }
+    default:
+      return absl::OkStatus();
   }
-  files->push_back(PendingFile{base + ".bin", std::move(data)});
-  files->push_back(PendingFile{base + ".mrk", format::EncodeMarks(marks)});
-  std::vector<std::shared_ptr<const Column>> used;
-  for (auto& d : dictionaries) {
-    if (d != nullptr) used.push_back(d);
-  }
-  if (!used.empty()) {
-    TALLY_ASSIGN_OR_RETURN(std::string dict_file, format::EncodeDictionaries(used));
-    files->push_back(PendingFile{base + ".dict", std::move(dict_file)});
-  }
-  return absl::OkStatus();
 }
 
 }  // namespace
 
-std::vector<uint64_t> GranuleStarts(const Block& block, uint64_t index_granularity,
-                                    uint64_t index_granularity_bytes) {
-  const size_t rows = block.rows();
-  std::vector<uint64_t> starts = {0};
-  if (rows == 0) return starts;
-  bool all_fixed = true;
-  for (const Column& c : block.columns) all_fixed &= c.type->is_fixed_width() || c.type->id() == TypeId::kLowCardinality;
-  if (all_fixed) {
-    for (uint64_t r = index_granularity; r < rows; r += index_granularity) starts.push_back(r);
-  } else {
-    std::vector<uint64_t> sizes(rows, 0);
-    for (const Column& c : block.columns) AddRowBytes(c, &sizes);
-    uint64_t granule_rows = 0, granule_bytes = 0;
-    for (size_t r = 0; r < rows; ++r) {
-      if (granule_rows == index_granularity || (granule_rows > 0 && granule_bytes >= index_granularity_bytes)) {
-        starts.push_back(r);
-        granule_rows = granule_bytes = 0;
-      }
-      ++granule_rows;
-      granule_bytes += sizes[r];
-    }
-  }
-  starts.push_back(rows);
-  return starts;
-}
+struct PartWriter::ColumnState {
+  format::ColumnMeta meta;
+  std::vector<std::shared_ptr<const Column>> dictionaries;
+  std::unique_ptr<format::ColumnStreamWriter> writer;
+  std::string bin_name;
+  std::unique_ptr<WritableFile> bin;
+  format::StreamingChecksum bin_checksum;
+  uint64_t bin_bytes = 0;
+  std::vector<format::Mark> marks;
+  std::string block;  // FlushBlock's output, reused
+};
 
-absl::StatusOr<format::PartMeta> WritePart(Env* env, const std::string& table_dir,
-                                           const format::TableSchema& schema, const PartIdentity& id,
-                                           Block block) {
-  const size_t rows = block.rows();
-  if (rows == 0) return absl::InvalidArgumentError("WritePart: empty block");
-  if (block.columns.size() != schema.columns.size()) {
-    return absl::InternalError("WritePart: block does not match the schema");
+PartWriter::PartWriter(Env* env, const format::TableSchema& schema) : env_(env), schema_(schema) {}
+
+absl::StatusOr<std::unique_ptr<PartWriter>> PartWriter::Create(Env* env, const std::string& table_dir,
+                                                               const format::TableSchema& schema,
+                                                               const PartIdentity& id, Dictionaries dictionaries) {
+  if (dictionaries.size() != schema.columns.size()) {
+    return absl::InternalError("PartWriter: dictionaries do not match the schema");
   }
-  format::PartMeta meta;
+  std::unique_ptr<PartWriter> w(new PartWriter(env, schema));
+  format::PartMeta& meta = w->meta_;
   meta.name = format::PartName(id.partition_id, id.min_block, id.max_block, id.level);
   meta.partition_id = id.partition_id;
   meta.partition_value = id.partition_value;
   meta.min_block = id.min_block;
   meta.max_block = id.max_block;
   meta.level = id.level;
-  meta.rows = rows;
   meta.sort_key = schema.sort_key;
+  w->table_dir_ = table_dir;
+  w->tmp_dir_ = JoinPath(table_dir, std::string(kTmpPartPrefix) + meta.name);
+  TALLY_RETURN_IF_ERROR(env->RemoveAll(w->tmp_dir_));
+  TALLY_RETURN_IF_ERROR(env->CreateDirs(w->tmp_dir_));
 
-  const std::vector<uint64_t> starts =
-      GranuleStarts(block, schema.index_granularity, schema.index_granularity_bytes);
-  meta.granules = starts.size() - 1;
-
-  format::PrimaryIndex index;
-  index.granule_starts = starts;
-  for (const std::string& key : schema.sort_key) {
-    const Column& c = block.columns[schema.FindColumn(key)];
-    std::vector<Value> values;
-    values.reserve(starts.size());
-    for (size_t g = 0; g + 1 < starts.size(); ++g) values.push_back(c.GetValue(starts[g]));
-    values.push_back(c.GetValue(rows - 1));
-    index.keys.push_back(std::move(values));
-  }
-  std::vector<PendingFile> files;
+  for (const std::string& key : schema.sort_key) w->key_columns_.push_back(schema.FindColumn(key));
+  w->index_.keys.resize(schema.sort_key.size());
+  w->index_.granule_starts = {};
   for (size_t c = 0; c < schema.columns.size(); ++c) {
-    format::ColumnMeta column_meta;
-    column_meta.name = schema.columns[c].name;
-    column_meta.type = schema.columns[c].type;
-    column_meta.codecs = format::EffectiveCodecs(schema.columns[c]);
-    TALLY_RETURN_IF_ERROR(WriteColumn(std::move(block.columns[c]), schema.columns[c], starts, schema, &column_meta, &files));
-    meta.columns.push_back(std::move(column_meta));
+    const format::ColumnDef& def = schema.columns[c];
+    auto state = std::make_unique<ColumnState>();
+    w->all_fixed_ &= def.type->is_fixed_width() || def.type->id() == TypeId::kLowCardinality;
+    state->meta.name = def.name;
+    state->meta.type = def.type;
+    state->meta.codecs = format::EffectiveCodecs(def);
+    if (dictionaries[c].size() != format::CountLowCardinalityNodes(*def.type)) {
+      return absl::InternalError(absl::StrCat("PartWriter: column '", def.name, "': wrong number of dictionaries"));
+    }
+    for (const auto& dict : dictionaries[c]) {
+      if (dict == nullptr) {
+        state->meta.lc_plans.push_back(format::LowCardinalityPlan{false, 0, 0});
+      } else {
+        state->meta.lc_plans.push_back(format::LowCardinalityPlan{
+            true, static_cast<uint8_t>(format::IndexWidthFor(dict->size())), dict->size()});
+      }
+    }
+    state->dictionaries = std::move(dictionaries[c]);
+    TALLY_ASSIGN_OR_RETURN(auto chains, format::StreamChains(*def.type, state->meta.codecs, state->meta.lc_plans));
+    state->writer = std::make_unique<format::ColumnStreamWriter>(def.type, std::move(chains), state->meta.lc_plans);
+    state->bin_name = format::ColumnFileBase(def.name) + ".bin";
+    TALLY_ASSIGN_OR_RETURN(state->bin, env->NewWritableFile(JoinPath(w->tmp_dir_, state->bin_name)));
+    const std::string header = format::DataFileHeader();
+    TALLY_RETURN_IF_ERROR(state->bin->Append(header));
+    state->bin_checksum.Update(header);
+    state->bin_bytes = header.size();
+    w->columns_.push_back(std::move(state));
   }
+  return w;
+}
 
-  files.push_back(PendingFile{format::kPrimaryIndexFile, format::EncodePrimaryIndex(index)});
+PartWriter::~PartWriter() {
+  if (finished_) return;
+  columns_.clear();  // close the files first
+  (void)env_->RemoveAll(tmp_dir_);  // best effort: recovery removes what remains
+}
 
-  for (const PendingFile& f : files) {
-    meta.files.push_back(format::FileChecksum{f.name, f.bytes.size(), format::Checksum(f.bytes)});
+absl::Status PartWriter::CheckChunk(const Block& rows) const {
+  if (finished_) return absl::FailedPreconditionError(absl::StrCat("part ", meta_.name, ": already finished"));
+  if (rows.columns.size() != schema_.columns.size()) {
+    return absl::InternalError("PartWriter: block does not match the schema");
   }
-  files.push_back(PendingFile{format::kPartMetaFile, format::EncodePartMeta(meta)});
+  for (size_t c = 0; c < rows.columns.size(); ++c) {
+    const Column& column = rows.columns[c];
+    if (column.size() != rows.rows() || !column.type->Equals(*schema_.columns[c].type)) {
+      return absl::InternalError(absl::StrCat("PartWriter: column '", schema_.columns[c].name,
+                                              "' does not match the schema"));
+    }
+    size_t node = 0;
+    TALLY_RETURN_IF_ERROR(CheckDictionaries(*column.type, column, columns_[c]->dictionaries, &node,
+                                            schema_.columns[c].name));
+  }
+  return absl::OkStatus();
+}
 
-  // Invariant check before anything reaches disk: the metadata decodes to what we meant.
-  auto check = format::DecodePartMeta(format::AsBytes(files.back().bytes), meta.name);
-  if (!check.ok() || check->rows != rows || check->files.size() != meta.files.size()) {
+std::vector<size_t> PartWriter::GranuleStartsIn(const Block& rows) {
+  const size_t n = rows.rows();
+  const uint64_t max_rows = schema_.index_granularity;
+  std::vector<size_t> starts;
+  if (all_fixed_) {
+    size_t r = 0;
+    if (granule_rows_ > 0) r = std::min<uint64_t>(n, max_rows - granule_rows_);
+    if (r == n) {
+      granule_rows_ += n;
+      return starts;
+    }
+    for (; r < n; r += max_rows) starts.push_back(r);
+    granule_rows_ = n - starts.back();
+    return starts;
+  }
+  std::vector<uint64_t> sizes(n, 0);
+  for (const Column& c : rows.columns) AddRowBytes(c, &sizes);
+  for (size_t r = 0; r < n; ++r) {
+    if (granule_rows_ == 0 || granule_rows_ == max_rows ||
+        granule_bytes_ >= schema_.index_granularity_bytes) {
+      starts.push_back(r);
+      granule_rows_ = granule_bytes_ = 0;
+    }
+    ++granule_rows_;
+    granule_bytes_ += sizes[r];
+  }
+  return starts;
+}
+
+absl::Status PartWriter::FlushBlock(ColumnState* state) {
+  state->block.clear();
+  TALLY_RETURN_IF_ERROR(state->writer->FlushBlock(&state->block));
+  TALLY_RETURN_IF_ERROR(state->bin->Append(state->block));
+  state->bin_checksum.Update(state->block);
+  state->bin_bytes += state->block.size();
+  return absl::OkStatus();
+}
+
+absl::Status PartWriter::WriteColumn(size_t c, const Column& column, const std::vector<size_t>& starts) {
+  ColumnState& state = *columns_[c];
+  format::ColumnMeta chunk_stats;
+  ComputeMinMax(column, &chunk_stats);
+  MergeMinMax(chunk_stats, &state.meta);
+  size_t pos = 0;
+  for (size_t start : starts) {
+    if (start > pos) state.writer->AppendRows(column, pos, start - pos);
+    // A granule closed just before `start`: its block may be full.
+    if (!state.marks.empty() && state.writer->pending_bytes() >= schema_.min_block_bytes) {
+      TALLY_RETURN_IF_ERROR(FlushBlock(&state));
+    }
+    state.marks.push_back(format::Mark{state.bin_bytes, state.writer->pending_rows()});
+    pos = start;
+  }
+  if (column.size() > pos) state.writer->AppendRows(column, pos, column.size() - pos);
+  return absl::OkStatus();
+}
+
+absl::Status PartWriter::Append(const Block& rows) {
+  TALLY_RETURN_IF_ERROR(CheckChunk(rows));
+  const size_t n = rows.rows();
+  if (n == 0) return absl::OkStatus();
+  const std::vector<size_t> starts = GranuleStartsIn(rows);
+  for (size_t start : starts) {
+    index_.granule_starts.push_back(rows_ + start);
+    for (size_t k = 0; k < key_columns_.size(); ++k) {
+      index_.keys[k].push_back(rows.columns[key_columns_[k]].GetValue(start));
+    }
+  }
+  for (size_t c = 0; c < columns_.size(); ++c) TALLY_RETURN_IF_ERROR(WriteColumn(c, rows.columns[c], starts));
+  last_key_.clear();
+  for (size_t k : key_columns_) last_key_.push_back(rows.columns[k].GetValue(n - 1));
+  rows_ += n;
+  return absl::OkStatus();
+}
+
+absl::StatusOr<format::PartMeta> PartWriter::Finish() {
+  if (finished_) return absl::FailedPreconditionError(absl::StrCat("part ", meta_.name, ": already finished"));
+  if (rows_ == 0) return absl::InvalidArgumentError(absl::StrCat("part ", meta_.name, ": no rows"));
+  format::PartMeta& meta = meta_;
+  meta.rows = rows_;
+  meta.granules = index_.granule_starts.size();
+  index_.granule_starts.push_back(rows_);
+  for (size_t k = 0; k < key_columns_.size(); ++k) index_.keys[k].push_back(last_key_[k]);
+
+  for (auto& state : columns_) {
+    if (state->writer->pending_rows() > 0) TALLY_RETURN_IF_ERROR(FlushBlock(state.get()));
+    TALLY_RETURN_IF_ERROR(state->bin->Sync());
+    TALLY_RETURN_IF_ERROR(state->bin->Close());
+    state->bin.reset();
+    meta.files.push_back(format::FileChecksum{state->bin_name, state->bin_bytes, state->bin_checksum.value()});
+    const std::string base = format::ColumnFileBase(state->meta.name);
+    std::vector<std::pair<std::string, std::string>> small = {{base + ".mrk", format::EncodeMarks(state->marks)}};
+    std::vector<std::shared_ptr<const Column>> used;
+    for (const auto& d : state->dictionaries) {
+      if (d != nullptr) used.push_back(d);
+    }
+    if (!used.empty()) {
+      TALLY_ASSIGN_OR_RETURN(std::string dict_file, format::EncodeDictionaries(used));
+      small.emplace_back(base + ".dict", std::move(dict_file));
+    }
+    for (const auto& [name, bytes] : small) {
+      TALLY_RETURN_IF_ERROR(WriteFileSynced(env_, JoinPath(tmp_dir_, name), bytes));
+      meta.files.push_back(format::FileChecksum{name, bytes.size(), format::Checksum(bytes)});
+    }
+    meta.columns.push_back(std::move(state->meta));
+  }
+  const std::string index_bytes = format::EncodePrimaryIndex(index_);
+  TALLY_RETURN_IF_ERROR(WriteFileSynced(env_, JoinPath(tmp_dir_, format::kPrimaryIndexFile), index_bytes));
+  meta.files.push_back(format::FileChecksum{format::kPrimaryIndexFile, index_bytes.size(), format::Checksum(index_bytes)});
+
+  // Invariant check before the part can become visible: the metadata decodes to what we meant.
+  const std::string meta_bytes = format::EncodePartMeta(meta);
+  auto check = format::DecodePartMeta(format::AsBytes(meta_bytes), meta.name);
+  if (!check.ok() || check->rows != rows_ || check->files.size() != meta.files.size()) {
     return absl::InternalError(absl::StrCat("part ", meta.name, ": metadata does not round-trip: ",
                                             check.status().ToString()));
   }
-
-  const std::string tmp_dir = JoinPath(table_dir, std::string(kTmpPartPrefix) + meta.name);
-  const std::string final_dir = JoinPath(table_dir, meta.name);
-  TALLY_RETURN_IF_ERROR(env->RemoveAll(tmp_dir));
-  TALLY_RETURN_IF_ERROR(env->CreateDirs(tmp_dir));
-  for (const PendingFile& f : files) {
-    TALLY_RETURN_IF_ERROR(WriteFileSynced(env, JoinPath(tmp_dir, f.name), f.bytes));
+  TALLY_RETURN_IF_ERROR(WriteFileSynced(env_, JoinPath(tmp_dir_, format::kPartMetaFile), meta_bytes));
+  TALLY_RETURN_IF_ERROR(env_->SyncDir(tmp_dir_));
+  const std::string final_dir = JoinPath(table_dir_, meta.name);
+  if (env_->FileExists(final_dir)) {
+    return absl::AlreadyExistsError(absl::StrCat("part ", meta.name, " already exists in ", table_dir_));
   }
-  TALLY_RETURN_IF_ERROR(env->SyncDir(tmp_dir));
-  if (env->FileExists(final_dir)) {
-    return absl::AlreadyExistsError(absl::StrCat("part ", meta.name, " already exists in ", table_dir));
-  }
-  TALLY_RETURN_IF_ERROR(env->Rename(tmp_dir, final_dir));
-  TALLY_RETURN_IF_ERROR(env->SyncDir(table_dir));
+  TALLY_RETURN_IF_ERROR(env_->Rename(tmp_dir_, final_dir));
+  finished_ = true;
+  TALLY_RETURN_IF_ERROR(env_->SyncDir(table_dir_));
   return meta;
+}
+
+absl::StatusOr<format::PartMeta> WritePart(Env* env, const std::string& table_dir,
+                                           const format::TableSchema& schema, const PartIdentity& id,
+                                           Block block) {
+  if (block.rows() == 0) return absl::InvalidArgumentError("WritePart: empty block");
+  if (block.columns.size() != schema.columns.size()) {
+    return absl::InternalError("WritePart: block does not match the schema");
+  }
+  PartWriter::Dictionaries dictionaries(schema.columns.size());
+  for (size_t c = 0; c < block.columns.size(); ++c) {
+    format::PrepareLowCardinality(&block.columns[c], schema.max_dictionary_entries, &dictionaries[c]);
+  }
+  TALLY_ASSIGN_OR_RETURN(auto writer, PartWriter::Create(env, table_dir, schema, id, std::move(dictionaries)));
+  TALLY_RETURN_IF_ERROR(writer->Append(block));
+  return writer->Finish();
 }
 
 }  // namespace tally::engine

@@ -23,6 +23,20 @@ uint64_t Checksum(absl::Span<const uint8_t> bytes) {
   return XXH3_64bits(bytes.data(), bytes.size());
 }
 
+StreamingChecksum::StreamingChecksum() : state_(XXH3_createState()) {
+  XXH3_64bits_reset(static_cast<XXH3_state_t*>(state_));
+}
+
+StreamingChecksum::~StreamingChecksum() { XXH3_freeState(static_cast<XXH3_state_t*>(state_)); }
+
+void StreamingChecksum::Update(absl::string_view bytes) {
+  XXH3_64bits_update(static_cast<XXH3_state_t*>(state_), bytes.data(), bytes.size());
+}
+
+uint64_t StreamingChecksum::value() const {
+  return XXH3_64bits_digest(static_cast<const XXH3_state_t*>(state_));
+}
+
 absl::Status ByteReader::Corrupt(absl::string_view field, absl::string_view why) const {
   return absl::DataLossError(
       absl::StrCat(what_, ": offset ", base_offset_ + pos_, ": ", field, ": ", why));

@@ -51,6 +51,21 @@ inline absl::string_view AsStringView(absl::Span<const uint8_t> b) {
 uint64_t Checksum(absl::Span<const uint8_t> bytes);
 inline uint64_t Checksum(absl::string_view bytes) { return Checksum(AsBytes(bytes)); }
 
+// The same XXH3-64 over bytes that arrive in pieces (a file written block by block):
+// Update with each piece, then value() equals Checksum of their concatenation.
+class StreamingChecksum {
+ public:
+  StreamingChecksum();
+  ~StreamingChecksum();
+  StreamingChecksum(const StreamingChecksum&) = delete;
+  StreamingChecksum& operator=(const StreamingChecksum&) = delete;
+  void Update(absl::string_view bytes);
+  uint64_t value() const;
+
+ private:
+  void* state_;  // XXH3_state_t, kept out of this header
+};
+
 class ByteReader {
  public:
   // `what` names the object for error messages, e.g. "part 202610_1_1_0: file 'time.mrk'".
