@@ -57,6 +57,19 @@ struct RecoveryReport {
   bool manifest_torn_tail = false;
 };
 
+struct OptimizeOptions {
+  std::string partition_id;  // only this partition; every partition when empty
+  // Merge even a partition that is already one part. Plain MergeTree has nothing to gain
+  // from it (its single part is left as it is); kept for the engines that merge rows.
+  bool final = false;
+};
+
+struct OptimizeResult {
+  uint64_t merges = 0;       // parts written
+  uint64_t parts_merged = 0;  // parts they replaced
+  uint64_t rows = 0;          // rows rewritten
+};
+
 struct DatabaseOptions {
   Env* env = nullptr;  // Env::Default() when null; must outlive the Database
 };
@@ -119,6 +132,14 @@ class Database {
   };
   absl::StatusOr<std::unique_ptr<InsertBatch>> BeginInsert(const std::string& table);
 
+  // Merges each partition's parts into one (OPTIMIZE TABLE). Runs in the caller's thread;
+  // inserts, scans and other statements go on meanwhile. A merge commits in one manifest
+  // edit that adds the merged part and removes its inputs, so a scan sees the inputs or the
+  // merged part, never both or neither, and a crash leaves one or the other. Parts another
+  // OPTIMIZE is merging are left to it. Aborted when the table is truncated or dropped
+  // during the merge (nothing changes).
+  absl::StatusOr<OptimizeResult> Optimize(const std::string& table, OptimizeOptions options = {});
+
   absl::StatusOr<std::unique_ptr<ScanCursor>> Scan(const std::string& table, ScanOptions options) const;
 
   absl::StatusOr<std::vector<PartInfo>> ListParts(const std::string& table) const;
@@ -137,6 +158,7 @@ class Database {
     PartitionKey partition;
     std::vector<PartPtr> parts;
     uint64_t next_block = 1;
+    absl::flat_hash_set<const Part*> merging;  // inputs of merges under way
   };
 
   Database(Env* env, std::string dir) : env_(env), dir_(std::move(dir)) {}
@@ -145,6 +167,8 @@ class Database {
   absl::Status WriteSnapshot() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   absl::Status Commit(const format::ManifestEdit& edit) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   absl::StatusOr<std::shared_ptr<Table>> FindTable(const std::string& name) const;
+  // Writes, validates and commits one merge of `inputs` (marked merging).
+  absl::StatusOr<uint64_t> MergeAndCommit(const std::shared_ptr<Table>& table, const std::vector<PartPtr>& inputs);
   // Marks a dropped table's parts obsolete and removes its directory when no scan holds it.
   void Discard(const std::shared_ptr<Table>& table) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   std::string TablesDir() const;

@@ -138,6 +138,7 @@ absl::Status Part::LoadColumn(size_t c) {
     }
   }
   cd.reader = std::make_unique<format::ColumnStreamReader>(cm.type, cm.lc_plans, dicts);
+  cd.dictionaries = std::move(dicts);
   // Block extents from the marks: a block runs from its offset to the next block's.
   for (size_t g = 0; g < cd.marks.size(); ++g) {
     const format::Mark& m = cd.marks[g];

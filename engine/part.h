@@ -65,6 +65,8 @@ class Part {
     std::vector<BlockExtent> blocks;
     std::unique_ptr<RandomAccessFile> data;
     std::unique_ptr<format::ColumnStreamReader> reader;
+    // Per LowCardinality node (depth-first): the part dictionary, nullptr in plain mode.
+    std::vector<std::shared_ptr<const format::Column>> dictionaries;
   };
   const ColumnData& column_data(size_t column) const { return columns_[column]; }
 

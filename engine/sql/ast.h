@@ -188,6 +188,7 @@ struct Statement {
   SettingsClause settings;                  // kSet; kExplain: its options (indexes = 1)
   std::string format;                       // trailing FORMAT of SHOW/DESCRIBE/EXPLAIN
   bool final = false;                       // OPTIMIZE TABLE ... FINAL
+  std::string partition_id;                 // OPTIMIZE TABLE ... PARTITION ID '...'
 };
 
 }  // namespace tally::engine::sql

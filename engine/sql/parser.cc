@@ -543,7 +543,7 @@ absl::StatusOr<Statement> Parser::ParseShow() {
 }
 
 absl::StatusOr<Statement> Parser::ParseTableStatement(Statement::Kind kind) {
-  // TRUNCATE [TABLE] [IF EXISTS] t | DESCRIBE [TABLE] t | OPTIMIZE TABLE t [FINAL]
+  // TRUNCATE [TABLE] [IF EXISTS] t | DESCRIBE [TABLE] t | OPTIMIZE TABLE t ...
   // | EXISTS [TABLE] t, the last two with an optional FORMAT.
   Statement st;
   st.kind = kind;
@@ -559,11 +559,35 @@ absl::StatusOr<Statement> Parser::ParseTableStatement(Statement::Kind kind) {
     st.if_exists = true;
   }
   TALLY_RETURN_IF_ERROR(ParseQualifiedName(&st.database, &st.table));
-  if (kind == Statement::Kind::kOptimize && AcceptKeyword("FINAL")) st.final = true;
+  if (kind == Statement::Kind::kOptimize) TALLY_RETURN_IF_ERROR(ParseOptimizeTail(&st));
   if (kind == Statement::Kind::kDescribeTable || kind == Statement::Kind::kExists) {
     TALLY_RETURN_IF_ERROR(ParseOptionalFormat(&st.format));
   }
   return st;
+}
+
+absl::Status Parser::ParseOptimizeTail(Statement* st) {
+  // [PARTITION ID 'id'] [FINAL] [DEDUPLICATE]
+  if (PeekKeyword("PARTITION")) {
+    const Token partition = Take();
+    if (!AcceptKeyword("ID")) {
+      return absl::UnimplementedError(absl::StrCat(
+          "OPTIMIZE ... PARTITION <expression> at line ", partition.pos.line, ", column ", partition.pos.column,
+          " is not supported yet; name the partition by its ID instead: PARTITION ID '202610'"));
+    }
+    const Token id = Peek();
+    if (id.kind != TokenKind::kString) return ErrorAt(id, "partition ID string");
+    Take();
+    st->partition_id = UnquoteToken(id.text);
+    if (st->partition_id.empty()) return MessageAt(id.pos, "empty partition ID");
+  }
+  if (AcceptKeyword("FINAL")) st->final = true;
+  if (PeekKeyword("DEDUPLICATE")) {
+    const Position at = Peek().pos;
+    return absl::UnimplementedError(absl::StrCat("OPTIMIZE ... DEDUPLICATE at line ", at.line, ", column ",
+                                                 at.column, " is not supported yet"));
+  }
+  return absl::OkStatus();
 }
 
 absl::StatusOr<Statement> Parser::ParseExplain() {

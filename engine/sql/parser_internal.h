@@ -173,6 +173,7 @@ class Parser {
   absl::StatusOr<Statement> ParseDrop();
   absl::StatusOr<Statement> ParseShow();
   absl::StatusOr<Statement> ParseTableStatement(Statement::Kind kind);  // DESCRIBE, ...
+  absl::Status ParseOptimizeTail(Statement* st);
   absl::StatusOr<Statement> ParseExplain();
   absl::Status ParseOptionalFormat(std::string* format);
 

@@ -249,8 +249,13 @@ absl::Status Session::Run(const Statement& st, InputStream* input, const Sink& s
                                    "codec_expression", "ttl_expression"}, rows),
                     st.format, sink, {});
     }
-    case Statement::Kind::kOptimize:
-      return absl::UnimplementedError("OPTIMIZE arrives with merges");
+    case Statement::Kind::kOptimize: {
+      TALLY_ASSIGN_OR_RETURN(QueryContext ctx, NewContext());
+      OptimizeOptions options;
+      options.partition_id = st.partition_id;
+      options.final = st.final;
+      return db_->Optimize(QualifiedTableName(st.database, st.table, ctx), options).status();
+    }
   }
   return absl::UnimplementedError("statement not supported yet");
 }

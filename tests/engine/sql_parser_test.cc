@@ -701,6 +701,13 @@ TEST(SqlParserTest, OtherStatements) {
   EXPECT_TRUE(opt.final);
   ASSERT_OK_AND_ASSIGN(Statement opt2, ParseStatement("OPTIMIZE TABLE t"));
   EXPECT_FALSE(opt2.final);
+  EXPECT_EQ(opt2.partition_id, "");
+  ASSERT_OK_AND_ASSIGN(Statement opt3, ParseStatement("OPTIMIZE TABLE db.t PARTITION ID '202610' FINAL"));
+  EXPECT_EQ(opt3.partition_id, "202610");
+  EXPECT_TRUE(opt3.final);
+  // Not supported yet, and said so with the position.
+  EXPECT_EQ(ParseStatement("OPTIMIZE TABLE t PARTITION 202610").status().code(), absl::StatusCode::kUnimplemented);
+  EXPECT_EQ(ParseStatement("OPTIMIZE TABLE t FINAL DEDUPLICATE").status().code(), absl::StatusCode::kUnimplemented);
   ASSERT_OK_AND_ASSIGN(Statement explain,
                        ParseStatement("EXPLAIN indexes = 1 SELECT x FROM t FORMAT TSV"));
   EXPECT_EQ(explain.explain_kind, "PLAN");
@@ -779,6 +786,8 @@ TEST(SqlParserTest, SyntaxErrorsNameTheTokenAndPosition) {
       {"DROP t", "line 1, column 6: expected TABLE or DATABASE, got 't'"},
       {"SHOW x", "line 1, column 6: expected TABLES, DATABASES or CREATE, got 'x'"},
       {"OPTIMIZE t", "line 1, column 10: expected TABLE, got 't'"},
+      {"OPTIMIZE TABLE t PARTITION ID 5", "line 1, column 31: expected partition ID string, got '5'"},
+      {"OPTIMIZE TABLE t PARTITION ID ''", "line 1, column 31: empty partition ID"},
       {"EXPLAIN INSERT INTO t VALUES", "line 1, column 9: expected SELECT, got 'INSERT'"},
       {"USE", "line 1, column 4: expected database name, got end of query"},
       {"SELECT 1 2", "line 1, column 10: expected ';' or end of query, got '2'"},
