@@ -142,7 +142,12 @@ class Runner:
                 r = json.loads(out)
                 res = {"ingest_s": r["insert_s"], "parse_s": r["parse_s"], "wall_s": wall, "peak_rss_bytes": rss,
                        "batch_rows": r["batch_rows"]}
-            res["optimize_s"] = 0.0
+            # Like ClickHouse's worker: merge each partition's parts into one, then measure.
+            rc, _, err, _, _ = run_proc([self.a.tally, "local", "--data", d, "--time", "--query",
+                                         f"OPTIMIZE TABLE {w['table']} FINAL"])
+            if rc != 0:
+                return {"error": failure(rc, err)}
+            res["optimize_s"] = float(err.strip().splitlines()[-1])
             res["column_bytes"] = tally_column_bytes(d)
         else:
             rc, out, err, wall, rss = run_proc([self.py, self.worker, system, "ingest", d, workload, data])
