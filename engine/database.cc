@@ -121,10 +121,23 @@ absl::StatusOr<std::unique_ptr<Database>> Database::Open(const std::string& dir,
   Env* env = options.env != nullptr ? options.env : Env::Default();
   std::unique_ptr<Database> db(new Database(env, dir));
   TALLY_RETURN_IF_ERROR(db->Recover());
+  if (options.background_merges) {
+    db->merger_ = std::thread([d = db.get()] { d->MergeLoop(); });
+    db->WakeMerger();  // parts left by an earlier run may be waiting
+  }
   return db;
 }
 
 Database::~Database() {
+  if (merger_.joinable()) {
+    cancel_merges_.store(true);
+    {
+      std::lock_guard<std::mutex> lock(merge_mu_);
+      merge_stop_ = true;
+    }
+    merge_cv_.notify_one();
+    merger_.join();
+  }
   absl::MutexLock lock(&mu_);
   if (manifest_ != nullptr) (void)manifest_->Close();
 }

@@ -20,8 +20,12 @@
 #ifndef TALLY_ENGINE_DATABASE_H_
 #define TALLY_ENGINE_DATABASE_H_
 
+#include <atomic>
+#include <condition_variable>
 #include <memory>
+#include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
@@ -72,6 +76,10 @@ struct OptimizeResult {
 
 struct DatabaseOptions {
   Env* env = nullptr;  // Env::Default() when null; must outlive the Database
+  // Merge parts in a background thread as inserts add them (engine/merge_selector.h
+  // chooses which). Off by default so that an embedder (or a test) sees exactly the parts
+  // it wrote; the server turns it on.
+  bool background_merges = false;
 };
 
 class Database {
@@ -146,6 +154,11 @@ class Database {
   // Reads every byte of every part of the table and verifies all checksums.
   absl::Status CheckTable(const std::string& table) const;
 
+  // The last failure of a background merge (OK if none). A failed merge changes nothing;
+  // the merger backs off and tries again later.
+  absl::Status background_merge_status() const;
+  uint64_t background_merges_done() const { return background_merges_done_.load(); }
+
   const RecoveryReport& recovery() const { return recovery_; }
   const std::string& dir() const { return dir_; }
 
@@ -162,13 +175,20 @@ class Database {
   };
 
   Database(Env* env, std::string dir) : env_(env), dir_(std::move(dir)) {}
+  // The background merger: waits for a wake-up, merges while SelectMerge finds work.
+  void MergeLoop();
+  void WakeMerger();
+  // Chooses and runs one background merge; false when there is nothing to merge.
+  bool BackgroundMergeOnce();
   absl::Status Recover();
   absl::Status RecoverTable(Table* table, const std::vector<std::string>& committed);
   absl::Status WriteSnapshot() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   absl::Status Commit(const format::ManifestEdit& edit) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   absl::StatusOr<std::shared_ptr<Table>> FindTable(const std::string& name) const;
   // Writes, validates and commits one merge of `inputs` (marked merging).
-  absl::StatusOr<uint64_t> MergeAndCommit(const std::shared_ptr<Table>& table, const std::vector<PartPtr>& inputs);
+  // `what` names the operation in errors ("OPTIMIZE TABLE t", "background merge of t").
+  absl::StatusOr<uint64_t> MergeAndCommit(const std::shared_ptr<Table>& table, const std::vector<PartPtr>& inputs,
+                                          const std::string& what);
   // Marks a dropped table's parts obsolete and removes its directory when no scan holds it.
   void Discard(const std::shared_ptr<Table>& table) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   std::string TablesDir() const;
@@ -185,6 +205,16 @@ class Database {
   // appended until the database is reopened (which rewrites the manifest).
   absl::Status poisoned_ ABSL_GUARDED_BY(mu_);
   uint64_t dir_counter_ ABSL_GUARDED_BY(mu_) = 0;
+  absl::Status background_merge_status_ ABSL_GUARDED_BY(mu_);
+
+  // std::mutex where the merger thread meets the others: ThreadSanitizer sees through it.
+  std::mutex merge_mu_;
+  std::condition_variable merge_cv_;
+  bool merge_wake_ = false;  // guarded by merge_mu_
+  bool merge_stop_ = false;  // guarded by merge_mu_
+  std::atomic<bool> cancel_merges_{false};
+  std::atomic<uint64_t> background_merges_done_{0};
+  std::thread merger_;
 };
 
 // Checks a schema as CreateTable does.

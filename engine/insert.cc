@@ -181,7 +181,7 @@ absl::Status Database::InsertBatch::Commit() {
     return absl::OkStatus();
   }
   Table* table = table_.get();
-  absl::MutexLock lock(&db_->mu_);
+  absl::ReleasableMutexLock lock(&db_->mu_);
   auto it = db_->tables_.find(table_name_);
   if (it == db_->tables_.end() || it->second.get() != table) {
     Discard();
@@ -209,6 +209,8 @@ absl::Status Database::InsertBatch::Commit() {
   table->parts.insert(table->parts.end(), written_.begin(), written_.end());
   written_.clear();
   done_ = true;
+  lock.Release();
+  db_->WakeMerger();
   return absl::OkStatus();
 }
 

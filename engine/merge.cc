@@ -148,7 +148,7 @@ class Merger {
     return out;
   }
 
-  absl::Status Run(PartWriter* writer) {
+  absl::Status Run(PartWriter* writer, const std::atomic<bool>* cancel) {
     for (auto& in : inputs_) {
       TALLY_RETURN_IF_ERROR(Load(in.get()));
       if (in->pos < in->window.rows()) heap_.push_back(in.get());
@@ -183,6 +183,9 @@ class Merger {
       }
       m->pos = end;
       if (chunk.rows() >= kChunkRows) {
+        if (cancel != nullptr && cancel->load(std::memory_order_relaxed)) {
+          return absl::CancelledError(absl::StrCat("merge into part ", writer->name(), " cancelled"));
+        }
         TALLY_RETURN_IF_ERROR(writer->Append(chunk));
         chunk = EmptyChunk();
       }
@@ -282,7 +285,8 @@ PartIdentity MergedIdentity(absl::Span<const PartPtr> inputs) {
 
 absl::StatusOr<format::PartMeta> MergeParts(Env* env, const std::string& table_dir,
                                             const format::TableSchema& schema,
-                                            absl::Span<const PartPtr> inputs) {
+                                            absl::Span<const PartPtr> inputs,
+                                            const std::atomic<bool>* cancel) {
   if (inputs.size() < 2) return absl::InternalError("MergeParts: fewer than two parts");
   for (const PartPtr& p : inputs) {
     if (p->meta().partition_id != inputs[0]->meta().partition_id) {
@@ -297,7 +301,7 @@ absl::StatusOr<format::PartMeta> MergeParts(Env* env, const std::string& table_d
   PartWriter::Dictionaries dictionaries = merger.PlanDictionaries();
   TALLY_ASSIGN_OR_RETURN(auto writer, PartWriter::Create(env, table_dir, schema, MergedIdentity(inputs),
                                                          std::move(dictionaries)));
-  TALLY_RETURN_IF_ERROR(merger.Run(writer.get()));
+  TALLY_RETURN_IF_ERROR(merger.Run(writer.get(), cancel));
   return writer->Finish();
 }
 

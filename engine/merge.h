@@ -18,6 +18,7 @@
 #ifndef TALLY_ENGINE_MERGE_H_
 #define TALLY_ENGINE_MERGE_H_
 
+#include <atomic>
 #include <string>
 
 #include "absl/status/statusor.h"
@@ -35,10 +36,12 @@ namespace tally::engine {
 PartIdentity MergedIdentity(absl::Span<const PartPtr> inputs);
 
 // Merges `inputs` (two or more parts of one partition of a table with `schema`, in block
-// order) into a new part in `table_dir`. Returns its metadata.
+// order) into a new part in `table_dir`. Returns its metadata. When `cancel` becomes true
+// the merge stops within a chunk, removes what it wrote and returns Cancelled.
 absl::StatusOr<format::PartMeta> MergeParts(Env* env, const std::string& table_dir,
                                             const format::TableSchema& schema,
-                                            absl::Span<const PartPtr> inputs);
+                                            absl::Span<const PartPtr> inputs,
+                                            const std::atomic<bool>* cancel = nullptr);
 
 }  // namespace tally::engine
 

@@ -1,46 +1,68 @@
-// Database::Optimize: choose each partition's parts, merge them (engine/merge.h) outside
-// the lock, and swap the merged part for its inputs in one manifest edit.
+// Merges in the Database: OPTIMIZE TABLE and the background merger. Both choose parts
+// under the lock, merge them (engine/merge.h) outside it, and swap the merged part for
+// its inputs in one manifest edit (MergeAndCommit).
 #include <algorithm>
+#include <chrono>
 #include <map>
 
 #include "absl/strings/str_cat.h"
 #include "engine/database.h"
 #include "engine/merge.h"
+#include "engine/merge_selector.h"
 #include "format/status_macros.h"
 
 namespace tally::engine {
 
+namespace {
+
+// The parts of each partition, in block order.
+std::map<std::string, std::vector<PartPtr>> ByPartition(const std::vector<PartPtr>& parts) {
+  std::map<std::string, std::vector<PartPtr>> out;
+  for (const PartPtr& p : parts) out[p->meta().partition_id].push_back(p);
+  for (auto& [id, list] : out) {
+    std::sort(list.begin(), list.end(),
+              [](const PartPtr& a, const PartPtr& b) { return a->meta().min_block < b->meta().min_block; });
+  }
+  return out;
+}
+
+}  // namespace
+
 absl::StatusOr<OptimizeResult> Database::Optimize(const std::string& name, OptimizeOptions options) {
   TALLY_ASSIGN_OR_RETURN(auto table, FindTable(name));
   std::vector<std::vector<PartPtr>> selections;
-  {
-    absl::MutexLock lock(&mu_);
-    if (!poisoned_.ok()) return poisoned_;
-    std::map<std::string, std::vector<PartPtr>> by_partition;
-    for (const PartPtr& p : table->parts) {
-      if (table->merging.contains(p.get())) continue;
-      if (!options.partition_id.empty() && p->meta().partition_id != options.partition_id) continue;
-      by_partition[p->meta().partition_id].push_back(p);
+  while (true) {
+    {
+      absl::MutexLock lock(&mu_);
+      if (!poisoned_.ok()) return poisoned_;
+      bool busy = false;
+      for (auto& [id, parts] : ByPartition(table->parts)) {
+        if (!options.partition_id.empty() && id != options.partition_id) continue;
+        for (const PartPtr& p : parts) busy |= table->merging.contains(p.get());
+        if (parts.size() >= 2) selections.push_back(std::move(parts));
+      }
+      if (!busy) {
+        for (const auto& parts : selections) {
+          for (const PartPtr& p : parts) table->merging.insert(p.get());
+        }
+        break;
+      }
+      selections.clear();
     }
-    for (auto& [id, parts] : by_partition) {
-      if (parts.size() < 2) continue;
-      std::sort(parts.begin(), parts.end(),
-                [](const PartPtr& a, const PartPtr& b) { return a->meta().min_block < b->meta().min_block; });
-      for (const PartPtr& p : parts) table->merging.insert(p.get());
-      selections.push_back(std::move(parts));
-    }
+    // A merge (background or another OPTIMIZE) holds parts of these partitions: let it
+    // finish, then merge what it left, so that each partition ends as one part.
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
   OptimizeResult result;
   absl::Status status;
-  size_t done = 0;
-  for (; done < selections.size() && status.ok(); ++done) {
-    auto rows = MergeAndCommit(table, selections[done]);
+  for (const auto& parts : selections) {
+    auto rows = MergeAndCommit(table, parts, absl::StrCat("OPTIMIZE TABLE ", name));
     if (!rows.ok()) {
       status = rows.status();
       break;
     }
     result.merges += 1;
-    result.parts_merged += selections[done].size();
+    result.parts_merged += parts.size();
     result.rows += *rows;
   }
   {
@@ -54,10 +76,10 @@ absl::StatusOr<OptimizeResult> Database::Optimize(const std::string& name, Optim
 }
 
 absl::StatusOr<uint64_t> Database::MergeAndCommit(const std::shared_ptr<Table>& table,
-                                                  const std::vector<PartPtr>& inputs) {
-  const std::string what = absl::StrCat("OPTIMIZE TABLE ", table->name, ": merging ", inputs.size(),
-                                        " parts of partition '", inputs[0]->meta().partition_id, "'");
-  auto meta = MergeParts(env_, table->dir, table->schema, inputs);
+                                                  const std::vector<PartPtr>& inputs, const std::string& op) {
+  const std::string what = absl::StrCat(op, ": merging ", inputs.size(), " parts of partition '",
+                                        inputs[0]->meta().partition_id, "'");
+  auto meta = MergeParts(env_, table->dir, table->schema, inputs, &cancel_merges_);
   if (!meta.ok()) return absl::Status(meta.status().code(), absl::StrCat(what, ": ", meta.status().message()));
   auto opened = Part::Open(env_, JoinPath(table->dir, meta->name));
   if (!opened.ok()) {
@@ -115,6 +137,77 @@ absl::StatusOr<uint64_t> Database::MergeAndCommit(const std::shared_ptr<Table>& 
   }
   for (const PartPtr& p : inputs) const_cast<Part*>(p.get())->MarkObsolete();
   return merged->rows();
+}
+
+// ---- background merges ----
+
+void Database::WakeMerger() {
+  if (!merger_.joinable()) return;
+  std::lock_guard<std::mutex> lock(merge_mu_);
+  merge_wake_ = true;
+  merge_cv_.notify_one();
+}
+
+void Database::MergeLoop() {
+  while (true) {
+    {
+      std::unique_lock<std::mutex> lock(merge_mu_);
+      merge_cv_.wait(lock, [this] { return merge_wake_ || merge_stop_; });
+      if (merge_stop_) return;
+      merge_wake_ = false;
+    }
+    while (BackgroundMergeOnce()) {
+    }
+    absl::Status failed = background_merge_status();
+    if (!failed.ok()) {
+      // Back off after a failure (a full disk, a damaged input) instead of spinning.
+      std::unique_lock<std::mutex> lock(merge_mu_);
+      merge_cv_.wait_for(lock, std::chrono::seconds(1), [this] { return merge_stop_; });
+      if (merge_stop_) return;
+    }
+  }
+}
+
+bool Database::BackgroundMergeOnce() {
+  std::shared_ptr<Table> table;
+  std::vector<PartPtr> inputs;
+  {
+    absl::MutexLock lock(&mu_);
+    if (!poisoned_.ok()) return false;
+    std::vector<std::string> names;
+    for (const auto& [name, t] : tables_) names.push_back(name);
+    std::sort(names.begin(), names.end());  // a stable order across wake-ups
+    for (const std::string& name : names) {
+      const std::shared_ptr<Table>& t = tables_[name];
+      for (auto& [id, parts] : ByPartition(t->parts)) {
+        std::vector<MergeCandidate> candidates;
+        for (const PartPtr& p : parts) candidates.push_back({p->bytes_on_disk(), t->merging.contains(p.get())});
+        auto window = SelectMerge(candidates);
+        if (!window) continue;
+        inputs.assign(parts.begin() + window->first, parts.begin() + window->second);
+        table = t;
+        break;
+      }
+      if (table != nullptr) break;
+    }
+    if (table == nullptr) return false;
+    for (const PartPtr& p : inputs) table->merging.insert(p.get());
+  }
+  auto rows = MergeAndCommit(table, inputs, absl::StrCat("background merge of ", table->name));
+  absl::MutexLock lock(&mu_);
+  for (const PartPtr& p : inputs) table->merging.erase(p.get());
+  if (rows.ok()) {
+    background_merges_done_.fetch_add(1);
+    return true;
+  }
+  // Aborted: the table went away meanwhile, nothing is wrong. Cancelled: shutting down.
+  if (!absl::IsAborted(rows.status()) && !absl::IsCancelled(rows.status())) background_merge_status_ = rows.status();
+  return absl::IsAborted(rows.status());
+}
+
+absl::Status Database::background_merge_status() const {
+  absl::MutexLock lock(&mu_);
+  return background_merge_status_;
 }
 
 }  // namespace tally::engine

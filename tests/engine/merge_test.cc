@@ -3,6 +3,8 @@
 // PartWriter producing the same bytes however its rows are chunked; Database::Optimize.
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <chrono>
 #include <cmath>
 #include <limits>
 #include <map>
@@ -10,6 +12,7 @@
 #include <random>
 #include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -472,6 +475,105 @@ TEST_F(OptimizeTest, InsertsAfterTheMergeAreMergedNext) {
 
 TEST_F(OptimizeTest, UnknownTableIsNotFound) {
   EXPECT_EQ(db_->Optimize("nope").status().code(), absl::StatusCode::kNotFound);
+}
+
+
+// ---- background merges ----
+
+// Polls until `done` holds or ten seconds pass (merges run in their own thread).
+template <typename Done>
+bool WaitFor(Done done) {
+  for (int i = 0; i < 2000; ++i) {
+    if (done()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  return done();
+}
+
+TEST(BackgroundMergeTest, ManySmallInsertsAreFoldedIntoFewParts) {
+  MemEnv env;
+  ASSERT_OK_AND_ASSIGN(auto db, Database::Open("db", {.env = &env, .background_merges = true}));
+  format::TableSchema schema = testing_data::MeteringSchema();
+  schema.partition_by = "";
+  ASSERT_OK(db->CreateTable("events", schema));
+  uint64_t inserted = 0;
+  for (uint64_t i = 0; i < 40; ++i) {
+    ASSERT_OK(db->Insert("events", testing_data::MeteringBlock(1 + i * 7, 500 + i)));
+    inserted += 1 + i * 7;
+  }
+  EXPECT_TRUE(WaitFor([&] { return db->ListParts("events")->size() <= 12; }))
+      << db->ListParts("events")->size() << " parts";
+  EXPECT_GT(db->background_merges_done(), 0u);
+  EXPECT_OK(db->background_merge_status());
+  uint64_t rows = 0;
+  SumValue(db.get(), "events", &rows);
+  EXPECT_EQ(rows, inserted);
+  EXPECT_OK(db->CheckTable("events"));
+}
+
+TEST(BackgroundMergeTest, InsertsScansAndOptimizeRunAlongsideMerges) {
+  MemEnv env;
+  ASSERT_OK_AND_ASSIGN(auto db, Database::Open("db", {.env = &env, .background_merges = true}));
+  ASSERT_OK(db->CreateTable("events", testing_data::MeteringSchema()));
+  std::atomic<bool> stop{false};
+  std::atomic<uint64_t> inserted{0}, sum{0};
+  std::thread writer([&] {
+    for (uint64_t i = 0; i < 60; ++i) {
+      Block b = testing_data::MeteringBlock(200, 900 + i, 1790812800, 45 * 86400);
+      uint64_t s = 0;
+      for (size_t r = 0; r < b.rows(); ++r) s += b.columns[9].values<uint64_t>()[r];
+      absl::Status st = db->Insert("events", b);
+      if (!st.ok()) {
+        ADD_FAILURE() << st;
+        break;
+      }
+      sum += s;
+      inserted += b.rows();
+    }
+    stop = true;
+  });
+  // Every scan sees whole inserts: a row count that is a multiple of 200, never a part
+  // counted twice or missed while a merge swaps parts.
+  while (!stop.load()) {
+    uint64_t rows = 0;
+    SumValue(db.get(), "events", &rows);
+    ASSERT_EQ(rows % 200, 0u) << rows;
+    ASSERT_LE(rows, inserted.load() + 200);
+  }
+  writer.join();
+  ASSERT_OK(db->Optimize("events"));
+  EXPECT_EQ(PartsPerPartition(db.get(), "events"), (std::map<std::string, int>{{"202610", 1}, {"202611", 1}}));
+  uint64_t rows = 0;
+  EXPECT_EQ(SumValue(db.get(), "events", &rows), sum.load());
+  EXPECT_EQ(rows, inserted.load());
+  EXPECT_OK(db->background_merge_status());
+}
+
+TEST(BackgroundMergeTest, ClosingTheDatabaseCancelsARunningMerge) {
+  MemEnv env;
+  uint64_t inserted = 0;
+  {
+    ASSERT_OK_AND_ASSIGN(auto db, Database::Open("db", {.env = &env}));
+    format::TableSchema schema = testing_data::MeteringSchema();
+    schema.partition_by = "";
+    ASSERT_OK(db->CreateTable("events", schema));
+    for (uint64_t i = 0; i < 4; ++i) {
+      ASSERT_OK(db->Insert("events", testing_data::MeteringBlock(200000, 700 + i)));
+      inserted += 200000;
+    }
+  }
+  // Opening starts a merge of the four parts; closing at once cancels it.
+  for (int round = 0; round < 3; ++round) {
+    ASSERT_OK_AND_ASSIGN(auto db, Database::Open("db", {.env = &env, .background_merges = true}));
+  }
+  ASSERT_OK_AND_ASSIGN(auto db, Database::Open("db", {.env = &env}));
+  uint64_t rows = 0;
+  SumValue(db.get(), "events", &rows);
+  EXPECT_EQ(rows, inserted);
+  EXPECT_OK(db->CheckTable("events"));
+  ASSERT_OK_AND_ASSIGN(auto tables, env.ListDir("db/tables"));
+  ASSERT_OK_AND_ASSIGN(auto dirs, env.ListDir("db/tables/" + tables[0]));
+  for (const std::string& d : dirs) EXPECT_EQ(d.rfind(kTmpPartPrefix, 0), std::string::npos) << d;
 }
 
 }  // namespace
