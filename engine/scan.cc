@@ -119,7 +119,15 @@ void ScanCursor::Plan() {
       }
     }
   }
-  const uint64_t max_task_rows = std::max<uint64_t>(options_.task_rows, 1);
+  // At most task_rows per task, and at least kMinTasks tasks when there are chunks enough:
+  // with few large parts, 1M-row tasks would leave one thread idle while another finishes.
+  constexpr uint64_t kMinTasks = 16;
+  uint64_t total_rows = 0;
+  for (const Chunk& chunk : chunks) {
+    const auto& starts = parts_[chunk.part]->index().granule_starts;
+    total_rows += starts[chunk.granule_end] - starts[chunk.granule_begin];
+  }
+  const uint64_t max_task_rows = std::max<uint64_t>(1, std::min(options_.task_rows, total_rows / kMinTasks));
   uint64_t task_rows = max_task_rows;
   for (size_t c = 0; c < chunks.size(); ++c) {
     const Chunk& chunk = chunks[c];

@@ -41,8 +41,9 @@ struct ScanOptions {
   // from several threads at once (one per split cursor).
   std::vector<std::string> filter_columns;
   std::function<absl::Status(const Block& block, format::PodVector<uint8_t>* mask)> row_filter;
-  // Rows a thread takes at a time after Split: long enough that a thread decodes whole
-  // column blocks, short enough that threads finish close together.
+  // Rows a thread takes at a time after Split, at most: long enough that a thread decodes
+  // whole column blocks, short enough that threads finish close together. A scan is cut
+  // into at least 16 tasks when it has that many chunks, whatever this says.
   uint64_t task_rows = uint64_t{1} << 20;
 };
 

@@ -372,7 +372,13 @@ class UniqExact : public AggregateFunction {
   void AddBatch(uint8_t* const* places, size_t offset, absl::Span<const ColumnArg> args,
                 size_t rows) const override {
     std::vector<Key> keys = ExactKeys<Key>(args, rows, packed_);
-    for (size_t r = 0; r < rows; ++r) Mutable(places[r] + offset).insert(keys[r]);
+    for (size_t r = 0; r < rows; ++r) {
+      Set& set = Mutable(places[r] + offset);
+      // Past a few thousand keys, grow 4x at a time rather than the set's own 2x: every
+      // growth rehashes all keys with a cache miss each, and big sets grow the most.
+      if (set.size() >= 4096 && set.size() + 1 > set.capacity() * 7 / 8) set.reserve(set.capacity() * 4);
+      set.insert(keys[r]);
+    }
   }
   void AddBatchSinglePlace(uint8_t* place, absl::Span<const ColumnArg> args,
                            size_t rows) const override {
@@ -382,7 +388,10 @@ class UniqExact : public AggregateFunction {
   }
   void Merge(uint8_t* dst, const uint8_t* src) const override {
     const Set* s = Get(src);
-    if (s != nullptr && !s->empty()) Mutable(dst).insert(s->begin(), s->end());
+    if (s == nullptr || s->empty()) return;
+    Set& d = Mutable(dst);
+    d.reserve(d.size() + s->size());  // the union is at most this: one growth, not several
+    d.insert(s->begin(), s->end());
   }
   void Finalize(const uint8_t* state, Column* out) const override {
     const Set* s = Get(state);
