@@ -138,7 +138,7 @@ absl::Status LocalShell::Parts(const std::string& table) {
     rows += p.rows;
     bytes += p.bytes_on_disk;
   }
-  absl::StrAppend(&out, "-- ", parts.size(), " parts, ", rows, " rows, ", HumanBytes(bytes), " on disk",
+  absl::StrAppend(&out, "-- ", parts.size(), parts.size() == 1 ? " part, " : " parts, ", rows, " rows, ", HumanBytes(bytes), " on disk",
                   rows > 0 ? absl::StrFormat(" (%.2f bytes/row)", static_cast<double>(bytes) / rows) : "", "\n");
   Print(out);
   return absl::OkStatus();

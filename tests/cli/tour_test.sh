@@ -42,6 +42,14 @@ printf '{"time":"2026-10-05 10:00:00","tenant":"cli","metric":"m","path":"/x","m
 out=$("$TALLY" local --data "$DIR" --query "SELECT sum(value) FROM events WHERE tenant = 'cli'")
 [ "$out" = "7" ] || fail "insert from stdin: $out"
 
+# OPTIMIZE merges the demo's part and the inserted one; the answers stay.
+before=$("$TALLY" local --data "$DIR" --query "SELECT count(), sum(value), uniqExact(id) FROM events")
+"$TALLY" local --data "$DIR" --query "OPTIMIZE TABLE events FINAL"
+out=$("$TALLY" local --data "$DIR" --query ".parts events")
+grep -q -- "-- 1 part, 30001 rows" <<<"$out" || fail "OPTIMIZE should leave one part: $out"
+[ "$("$TALLY" local --data "$DIR" --query "SELECT count(), sum(value), uniqExact(id) FROM events")" = "$before" ] ||
+  fail "OPTIMIZE changed the answers"
+
 # --time: one line of seconds per statement on stderr; the results stay on stdout.
 out=$("$TALLY" local --data "$DIR" --time --query "SELECT 1; SELECT count() >= 30000 FROM events" 2>"$DIR/time.err")
 [ "$out" = "$(printf '1\n1')" ] || fail "--time stdout: $out"
