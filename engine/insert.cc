@@ -203,7 +203,12 @@ absl::Status Database::InsertBatch::Commit() {
   edit.ops.push_back(std::move(next));
   absl::Status s = db_->Commit(edit);
   if (!s.ok()) {
-    Discard();
+    // The edit may have reached the manifest even though its write or sync failed, so the
+    // parts stay on disk: the database is poisoned, and the next open keeps them if the
+    // manifest names them and removes them if not. Deleting them now could leave the
+    // manifest naming parts that are gone.
+    written_.clear();
+    done_ = true;
     return s;
   }
   table->parts.insert(table->parts.end(), written_.begin(), written_.end());

@@ -125,7 +125,10 @@ absl::StatusOr<uint64_t> Database::MergeAndCommit(const std::shared_ptr<Table>& 
   }
   absl::Status s = Commit(edit);
   if (!s.ok()) {
-    const_cast<Part*>(merged.get())->MarkObsolete();
+    // The edit may have reached the manifest even though its write or sync failed: then the
+    // merged part is committed and the inputs are not, and deleting it would lose their
+    // rows. Leave it; the database is poisoned, and the next open keeps whichever side the
+    // manifest names and removes the other.
     return s;
   }
   // The merged part takes its first input's place, so the part list stays in block order.
