@@ -53,7 +53,7 @@ tsan: deps
 	cmake -S . -B $(TSAN_DIR) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTALLY_TSAN=ON -DTALLY_BENCHMARKS=OFF
 	cmake --build $(TSAN_DIR) -j $(JOBS) --target engine_tests
 	cd $(TSAN_DIR) && TSAN_OPTIONS=halt_on_error=1 ./tests/engine_tests \
-	  --gtest_filter='SelectTest.*:DatabaseTest.*:EnvTest*:*Concurrent*'
+	  --gtest_filter='SelectTest.*:DatabaseTest.*:EnvTest*:*Concurrent*:BackgroundMergeTest.*:OptimizeTest.*'
 
 # Micro-benchmarks on one core (taskset pins them); results go in docs/benchmarks.md.
 bench-micro: build

@@ -138,7 +138,7 @@ Database::~Database() {
     merge_cv_.notify_one();
     merger_.join();
   }
-  absl::MutexLock lock(&mu_);
+  std::lock_guard<std::mutex> lock(mu_);
   if (manifest_ != nullptr) (void)manifest_->Close();
 }
 
@@ -154,7 +154,7 @@ absl::Status Database::Recover() {
   TALLY_RETURN_IF_ERROR(env_->SyncDir(dir_));
   const std::string manifest_path = JoinPath(dir_, kManifestFile);
   absl::flat_hash_map<std::string, std::vector<std::string>> committed;  // table -> parts
-  absl::MutexLock lock(&mu_);
+  std::lock_guard<std::mutex> lock(mu_);
   if (env_->FileExists(manifest_path)) {
     TALLY_ASSIGN_OR_RETURN(std::string bytes, env_->ReadFileToString(manifest_path));
     TALLY_ASSIGN_OR_RETURN(format::ManifestContents contents,
@@ -361,7 +361,7 @@ absl::Status Database::Commit(const ManifestEdit& edit) {
 }
 
 absl::StatusOr<std::shared_ptr<Database::Table>> Database::FindTable(const std::string& name) const {
-  absl::MutexLock lock(&mu_);
+  std::lock_guard<std::mutex> lock(mu_);
   auto it = tables_.find(name);
   if (it == tables_.end()) return absl::NotFoundError(absl::StrCat("table '", name, "' does not exist"));
   return it->second;
@@ -371,7 +371,7 @@ absl::Status Database::CreateTable(const std::string& name, TableSchema schema, 
   TALLY_RETURN_IF_ERROR(CheckTableName(name));
   TALLY_RETURN_IF_ERROR(ValidateSchema(schema));
   TALLY_ASSIGN_OR_RETURN(PartitionKey partition, PartitionKey::Parse(schema.partition_by, schema));
-  absl::MutexLock lock(&mu_);
+  std::lock_guard<std::mutex> lock(mu_);
   if (tables_.contains(name)) {
     if (if_not_exists) return absl::OkStatus();
     return absl::AlreadyExistsError(absl::StrCat("table '", name, "' already exists"));
@@ -401,7 +401,7 @@ absl::Status Database::CreateTable(const std::string& name, TableSchema schema, 
 }
 
 absl::Status Database::DropTable(const std::string& name, bool if_exists) {
-  absl::MutexLock lock(&mu_);
+  std::lock_guard<std::mutex> lock(mu_);
   auto it = tables_.find(name);
   if (it == tables_.end()) {
     if (if_exists) return absl::OkStatus();
@@ -429,7 +429,7 @@ void Database::Discard(const std::shared_ptr<Table>& table) {
 
 absl::Status Database::CreateDatabase(const std::string& name, bool if_not_exists) {
   TALLY_RETURN_IF_ERROR(CheckDatabaseName(name));
-  absl::MutexLock lock(&mu_);
+  std::lock_guard<std::mutex> lock(mu_);
   if (name == "default" || databases_.contains(name)) {
     if (if_not_exists) return absl::OkStatus();
     return absl::AlreadyExistsError(absl::StrCat("database '", name, "' already exists"));
@@ -442,7 +442,7 @@ absl::Status Database::CreateDatabase(const std::string& name, bool if_not_exist
 }
 
 absl::Status Database::DropDatabase(const std::string& name, bool if_exists) {
-  absl::MutexLock lock(&mu_);
+  std::lock_guard<std::mutex> lock(mu_);
   if (name == "default") return absl::InvalidArgumentError("the default database cannot be dropped");
   if (!databases_.contains(name)) {
     if (if_exists) return absl::OkStatus();
@@ -467,7 +467,7 @@ absl::Status Database::DropDatabase(const std::string& name, bool if_exists) {
 }
 
 std::vector<std::string> Database::ListDatabases() const {
-  absl::MutexLock lock(&mu_);
+  std::lock_guard<std::mutex> lock(mu_);
   std::vector<std::string> names(databases_.begin(), databases_.end());
   names.push_back("default");
   std::sort(names.begin(), names.end());
@@ -475,7 +475,7 @@ std::vector<std::string> Database::ListDatabases() const {
 }
 
 absl::Status Database::TruncateTable(const std::string& name) {
-  absl::MutexLock lock(&mu_);
+  std::lock_guard<std::mutex> lock(mu_);
   auto it = tables_.find(name);
   if (it == tables_.end()) return absl::NotFoundError(absl::StrCat("table '", name, "' does not exist"));
   Table& table = *it->second;
@@ -495,7 +495,7 @@ absl::Status Database::TruncateTable(const std::string& name) {
 }
 
 std::vector<std::string> Database::ListTables() const {
-  absl::MutexLock lock(&mu_);
+  std::lock_guard<std::mutex> lock(mu_);
   std::vector<std::string> names;
   for (const auto& [name, table] : tables_) names.push_back(name);
   std::sort(names.begin(), names.end());
@@ -509,7 +509,7 @@ absl::StatusOr<TableSchema> Database::GetSchema(const std::string& name) const {
 
 absl::StatusOr<std::vector<PartInfo>> Database::ListParts(const std::string& name) const {
   TALLY_ASSIGN_OR_RETURN(auto table, FindTable(name));
-  absl::MutexLock lock(&mu_);
+  std::lock_guard<std::mutex> lock(mu_);
   std::vector<PartInfo> out;
   for (const PartPtr& p : table->parts) {
     out.push_back(PartInfo{p->name(), p->meta().partition_id, p->rows(), p->granules(), p->bytes_on_disk(),
@@ -522,7 +522,7 @@ absl::Status Database::CheckTable(const std::string& name) const {
   TALLY_ASSIGN_OR_RETURN(auto table, FindTable(name));
   std::vector<PartPtr> parts;
   {
-    absl::MutexLock lock(&mu_);
+    std::lock_guard<std::mutex> lock(mu_);
     parts = table->parts;
   }
   for (const PartPtr& p : parts) TALLY_RETURN_IF_ERROR(p->VerifyChecksums());
@@ -533,7 +533,7 @@ absl::StatusOr<std::unique_ptr<ScanCursor>> Database::Scan(const std::string& na
   TALLY_ASSIGN_OR_RETURN(auto table, FindTable(name));
   std::vector<PartPtr> parts;
   {
-    absl::MutexLock lock(&mu_);
+    std::lock_guard<std::mutex> lock(mu_);
     parts = table->parts;
   }
   return ScanCursor::Make(table->schema, std::move(parts), std::move(options));

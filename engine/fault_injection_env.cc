@@ -36,34 +36,34 @@ class FaultInjectionWritableFile final : public WritableFile {
 }  // namespace
 
 void FaultInjectionEnv::FailAtStep(int64_t step) {
-  absl::MutexLock lock(&mu_);
+  std::lock_guard<std::mutex> lock(mu_);
   fail_at_ = step;
   fail_once_ = false;
 }
 
 void FaultInjectionEnv::FailOnceAtStep(int64_t step) {
-  absl::MutexLock lock(&mu_);
+  std::lock_guard<std::mutex> lock(mu_);
   fail_at_ = step;
   fail_once_ = true;
 }
 
 void FaultInjectionEnv::ClearFault() {
-  absl::MutexLock lock(&mu_);
+  std::lock_guard<std::mutex> lock(mu_);
   fail_at_ = kNever;
 }
 
 int64_t FaultInjectionEnv::steps() const {
-  absl::MutexLock lock(&mu_);
+  std::lock_guard<std::mutex> lock(mu_);
   return steps_;
 }
 
 int64_t FaultInjectionEnv::injected_faults() const {
-  absl::MutexLock lock(&mu_);
+  std::lock_guard<std::mutex> lock(mu_);
   return injected_;
 }
 
 absl::Status FaultInjectionEnv::Step(absl::string_view op, absl::string_view path) {
-  absl::MutexLock lock(&mu_);
+  std::lock_guard<std::mutex> lock(mu_);
   const int64_t step = steps_++;
   const bool fail = fail_at_ != kNever && (fail_once_ ? step == fail_at_ : step >= fail_at_);
   if (!fail) return absl::OkStatus();

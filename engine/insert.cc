@@ -142,7 +142,7 @@ absl::Status Database::InsertBatch::Add(Block block) {
   std::vector<PartitionGroup> groups = table->partition.Split(full);
   uint64_t first_block;
   {
-    absl::MutexLock lock(&db_->mu_);
+    std::lock_guard<std::mutex> lock(db_->mu_);
     if (!db_->poisoned_.ok()) return fail(db_->poisoned_);
     first_block = table->next_block;
     table->next_block += groups.size();
@@ -181,7 +181,7 @@ absl::Status Database::InsertBatch::Commit() {
     return absl::OkStatus();
   }
   Table* table = table_.get();
-  absl::ReleasableMutexLock lock(&db_->mu_);
+  std::unique_lock<std::mutex> lock(db_->mu_);
   auto it = db_->tables_.find(table_name_);
   if (it == db_->tables_.end() || it->second.get() != table) {
     Discard();
@@ -214,7 +214,7 @@ absl::Status Database::InsertBatch::Commit() {
   table->parts.insert(table->parts.end(), written_.begin(), written_.end());
   written_.clear();
   done_ = true;
-  lock.Release();
+  lock.unlock();
   db_->WakeMerger();
   return absl::OkStatus();
 }

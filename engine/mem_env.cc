@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstring>
 #include <map>
+#include <mutex>
 #include <utility>
 
 #include "absl/base/thread_annotations.h"
@@ -10,7 +11,6 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
-#include "absl/synchronization/mutex.h"
 #include "format/status_macros.h"
 
 namespace tally::engine {
@@ -55,7 +55,7 @@ absl::Status Error(absl::StatusCode code, absl::string_view op, absl::string_vie
 }  // namespace
 
 struct MemEnv::State {
-  absl::Mutex mu;
+  std::mutex mu;
   const NodePtr root ABSL_GUARDED_BY(mu) = std::make_shared<Node>(/*dir=*/true);
   // Bumped by Crash(); files remember the epoch they were opened in.
   uint64_t epoch ABSL_GUARDED_BY(mu) = 0;
@@ -143,21 +143,21 @@ class MemWritableFile final : public WritableFile {
       : state_(std::move(state)), node_(std::move(node)), path_(std::move(path)), epoch_(epoch) {}
 
   absl::Status Append(absl::string_view data) override {
-    absl::MutexLock lock(&state_->mu);
+    std::lock_guard<std::mutex> lock(state_->mu);
     TALLY_RETURN_IF_ERROR(Check("append"));
     node_->data.append(data.data(), data.size());
     return absl::OkStatus();
   }
 
   absl::Status Sync() override {
-    absl::MutexLock lock(&state_->mu);
+    std::lock_guard<std::mutex> lock(state_->mu);
     TALLY_RETURN_IF_ERROR(Check("sync"));
     node_->durable_data = node_->data;
     return absl::OkStatus();
   }
 
   absl::Status Close() override {
-    absl::MutexLock lock(&state_->mu);
+    std::lock_guard<std::mutex> lock(state_->mu);
     TALLY_RETURN_IF_ERROR(Check("close"));
     closed_ = true;
     return absl::OkStatus();
@@ -187,7 +187,7 @@ class MemRandomAccessFile final : public RandomAccessFile {
         size_(size) {}
 
   absl::Status Read(uint64_t offset, size_t n, uint8_t* out) const override {
-    absl::MutexLock lock(&state_->mu);
+    std::lock_guard<std::mutex> lock(state_->mu);
     TALLY_RETURN_IF_ERROR(state_->CheckEpoch(epoch_, path_));
     // Like PosixEnv: the size is fixed at open, and a file that shrank since reads short.
     uint64_t size = std::min<uint64_t>(size_, node_->data.size());
@@ -214,7 +214,7 @@ class MemRandomAccessFile final : public RandomAccessFile {
 MemEnv::MemEnv() : state_(std::make_shared<State>()) {}
 
 MemEnv::~MemEnv() {
-  absl::MutexLock lock(&state_->mu);
+  std::lock_guard<std::mutex> lock(state_->mu);
   for (const std::weak_ptr<Node>& weak : state_->dirs) {
     if (NodePtr dir = weak.lock()) {
       dir->children.clear();
@@ -224,7 +224,7 @@ MemEnv::~MemEnv() {
 }
 
 absl::StatusOr<std::unique_ptr<WritableFile>> MemEnv::NewWritableFile(const std::string& path) {
-  absl::MutexLock lock(&state_->mu);
+  std::lock_guard<std::mutex> lock(state_->mu);
   Components c = Split(path);
   TALLY_ASSIGN_OR_RETURN(NodePtr parent, state_->Parent(c, "open", path));
   NodePtr& slot = parent->children[c.back()];
@@ -240,7 +240,7 @@ absl::StatusOr<std::unique_ptr<WritableFile>> MemEnv::NewWritableFile(const std:
 
 absl::StatusOr<std::unique_ptr<RandomAccessFile>> MemEnv::NewRandomAccessFile(
     const std::string& path) {
-  absl::MutexLock lock(&state_->mu);
+  std::lock_guard<std::mutex> lock(state_->mu);
   TALLY_ASSIGN_OR_RETURN(NodePtr node, state_->FindFile(path, "open"));
   uint64_t size = node->data.size();
   return std::make_unique<MemRandomAccessFile>(state_, std::move(node), path, state_->epoch,
@@ -248,30 +248,30 @@ absl::StatusOr<std::unique_ptr<RandomAccessFile>> MemEnv::NewRandomAccessFile(
 }
 
 absl::StatusOr<std::string> MemEnv::ReadFileToString(const std::string& path) {
-  absl::MutexLock lock(&state_->mu);
+  std::lock_guard<std::mutex> lock(state_->mu);
   TALLY_ASSIGN_OR_RETURN(NodePtr node, state_->FindFile(path, "open"));
   return node->data;
 }
 
 bool MemEnv::FileExists(const std::string& path) {
-  absl::MutexLock lock(&state_->mu);
+  std::lock_guard<std::mutex> lock(state_->mu);
   return state_->Find(path, "stat").ok();
 }
 
 absl::StatusOr<bool> MemEnv::IsDirectory(const std::string& path) {
-  absl::MutexLock lock(&state_->mu);
+  std::lock_guard<std::mutex> lock(state_->mu);
   TALLY_ASSIGN_OR_RETURN(NodePtr node, state_->Find(path, "stat"));
   return node->is_dir;
 }
 
 absl::StatusOr<uint64_t> MemEnv::GetFileSize(const std::string& path) {
-  absl::MutexLock lock(&state_->mu);
+  std::lock_guard<std::mutex> lock(state_->mu);
   TALLY_ASSIGN_OR_RETURN(NodePtr node, state_->FindFile(path, "file size of"));
   return node->data.size();
 }
 
 absl::StatusOr<std::vector<std::string>> MemEnv::ListDir(const std::string& dir) {
-  absl::MutexLock lock(&state_->mu);
+  std::lock_guard<std::mutex> lock(state_->mu);
   TALLY_ASSIGN_OR_RETURN(NodePtr node, state_->FindDir(dir, "opendir"));
   std::vector<std::string> names;
   names.reserve(node->children.size());
@@ -280,7 +280,7 @@ absl::StatusOr<std::vector<std::string>> MemEnv::ListDir(const std::string& dir)
 }
 
 absl::Status MemEnv::CreateDirs(const std::string& dir) {
-  absl::MutexLock lock(&state_->mu);
+  std::lock_guard<std::mutex> lock(state_->mu);
   NodePtr node = state_->root;
   for (const std::string& name : Split(dir)) {
     NodePtr& slot = node->children[name];
@@ -295,7 +295,7 @@ absl::Status MemEnv::CreateDirs(const std::string& dir) {
 }
 
 absl::Status MemEnv::DeleteFile(const std::string& path) {
-  absl::MutexLock lock(&state_->mu);
+  std::lock_guard<std::mutex> lock(state_->mu);
   Components c = Split(path);
   TALLY_ASSIGN_OR_RETURN(NodePtr parent, state_->Parent(c, "unlink", path));
   auto it = parent->children.find(c.back());
@@ -310,7 +310,7 @@ absl::Status MemEnv::DeleteFile(const std::string& path) {
 }
 
 absl::Status MemEnv::RemoveAll(const std::string& path) {
-  absl::MutexLock lock(&state_->mu);
+  std::lock_guard<std::mutex> lock(state_->mu);
   Components c = Split(path);
   if (c.empty()) {
     state_->root->children.clear();
@@ -326,7 +326,7 @@ absl::Status MemEnv::RemoveAll(const std::string& path) {
 }
 
 absl::Status MemEnv::Rename(const std::string& from, const std::string& to) {
-  absl::MutexLock lock(&state_->mu);
+  std::lock_guard<std::mutex> lock(state_->mu);
   const std::string what = absl::StrCat(from, " -> ", to);
   Components fc = Split(from);
   Components tc = Split(to);
@@ -362,14 +362,14 @@ absl::Status MemEnv::Rename(const std::string& from, const std::string& to) {
 }
 
 absl::Status MemEnv::SyncDir(const std::string& dir) {
-  absl::MutexLock lock(&state_->mu);
+  std::lock_guard<std::mutex> lock(state_->mu);
   TALLY_ASSIGN_OR_RETURN(NodePtr node, state_->FindDir(dir, "fsync dir"));
   node->durable_children = node->children;
   return absl::OkStatus();
 }
 
 void MemEnv::Crash() {
-  absl::MutexLock lock(&state_->mu);
+  std::lock_guard<std::mutex> lock(state_->mu);
   ++state_->epoch;
   // Rebuild the live tree from the durable entries, starting at the root. A directory
   // reachable twice (a durable rename seen from both parents) keeps its first name only,
@@ -404,7 +404,7 @@ void MemEnv::Crash() {
 }
 
 std::vector<std::string> MemEnv::AllPaths() {
-  absl::MutexLock lock(&state_->mu);
+  std::lock_guard<std::mutex> lock(state_->mu);
   std::vector<std::string> paths;
   std::vector<std::pair<std::string, const Node*>> pending = {{"", state_->root.get()}};
   while (!pending.empty()) {

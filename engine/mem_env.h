@@ -22,7 +22,7 @@
 // Paths are normalized: "/a//b/./c/", "./a/b/c" and "a/b/c" name the same node; ".."
 // pops a component (never above the root). The root always exists and is durable.
 //
-// Thread-safe: one absl::Mutex guards the whole tree. Any use of a file opened before
+// Thread-safe: one mutex guards the whole tree. Any use of a file opened before
 // Crash() fails with FailedPrecondition (the process that opened it is gone).
 #ifndef TALLY_ENGINE_MEM_ENV_H_
 #define TALLY_ENGINE_MEM_ENV_H_

@@ -33,7 +33,7 @@ absl::StatusOr<OptimizeResult> Database::Optimize(const std::string& name, Optim
   std::vector<std::vector<PartPtr>> selections;
   while (true) {
     {
-      absl::MutexLock lock(&mu_);
+      std::lock_guard<std::mutex> lock(mu_);
       if (!poisoned_.ok()) return poisoned_;
       bool busy = false;
       for (auto& [id, parts] : ByPartition(table->parts)) {
@@ -66,7 +66,7 @@ absl::StatusOr<OptimizeResult> Database::Optimize(const std::string& name, Optim
     result.rows += *rows;
   }
   {
-    absl::MutexLock lock(&mu_);
+    std::lock_guard<std::mutex> lock(mu_);
     for (const auto& parts : selections) {
       for (const PartPtr& p : parts) table->merging.erase(p.get());
     }
@@ -95,7 +95,7 @@ absl::StatusOr<uint64_t> Database::MergeAndCommit(const std::shared_ptr<Table>& 
     return absl::InternalError(absl::StrCat(what, ": merged part has ", merged->rows(), " rows, its inputs ", input_rows));
   }
 
-  absl::MutexLock lock(&mu_);
+  std::lock_guard<std::mutex> lock(mu_);
   auto it = tables_.find(table->name);
   std::vector<size_t> positions;
   if (it != tables_.end() && it->second == table) {
@@ -175,7 +175,7 @@ bool Database::BackgroundMergeOnce() {
   std::shared_ptr<Table> table;
   std::vector<PartPtr> inputs;
   {
-    absl::MutexLock lock(&mu_);
+    std::lock_guard<std::mutex> lock(mu_);
     if (!poisoned_.ok()) return false;
     std::vector<std::string> names;
     for (const auto& [name, t] : tables_) names.push_back(name);
@@ -197,7 +197,7 @@ bool Database::BackgroundMergeOnce() {
     for (const PartPtr& p : inputs) table->merging.insert(p.get());
   }
   auto rows = MergeAndCommit(table, inputs, absl::StrCat("background merge of ", table->name));
-  absl::MutexLock lock(&mu_);
+  std::lock_guard<std::mutex> lock(mu_);
   for (const PartPtr& p : inputs) table->merging.erase(p.get());
   if (rows.ok()) {
     background_merges_done_.fetch_add(1);
@@ -209,7 +209,7 @@ bool Database::BackgroundMergeOnce() {
 }
 
 absl::Status Database::background_merge_status() const {
-  absl::MutexLock lock(&mu_);
+  std::lock_guard<std::mutex> lock(mu_);
   return background_merge_status_;
 }
 

@@ -3,12 +3,12 @@
 #include <charconv>
 #include <cmath>
 #include <cstring>
+#include <mutex>
 #include <string>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
-#include "absl/synchronization/mutex.h"
 #include "absl/time/civil_time.h"
 
 namespace tally::engine {
@@ -265,7 +265,7 @@ void AppendValueIn(Style style, const Column& c, size_t row, absl::string_view n
 }
 
 struct ZoneCache {
-  absl::Mutex mu;
+  std::mutex mu;
   absl::flat_hash_map<std::string, absl::TimeZone> zones ABSL_GUARDED_BY(mu);
 };
 
@@ -299,7 +299,7 @@ void AppendDateTimeText(int64_t seconds, const absl::TimeZone& zone, std::string
 
 absl::StatusOr<absl::TimeZone> LoadZone(absl::string_view name) {
   ZoneCache& cache = Zones();
-  absl::MutexLock lock(&cache.mu);
+  std::lock_guard<std::mutex> lock(cache.mu);
   auto it = cache.zones.find(name);
   if (it != cache.zones.end()) return it->second;
   absl::TimeZone zone;

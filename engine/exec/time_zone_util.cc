@@ -1,12 +1,12 @@
 #include "engine/exec/time_zone_util.h"
 
 #include <algorithm>
+#include <mutex>
 #include <string>
 #include <utility>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
-#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "engine/exec/function_util.h"
 #include "format/status_macros.h"
@@ -25,11 +25,11 @@ constexpr int64_t kOffsetReach = 18 * 3600;
 }  // namespace
 
 absl::StatusOr<std::shared_ptr<const ZoneTable>> ZoneTable::Load(absl::string_view name) {
-  static absl::Mutex mu(absl::kConstInit);
+  static std::mutex mu;  // constant-initialized; visible to ThreadSanitizer
   static auto* cache = new absl::flat_hash_map<std::string, std::shared_ptr<const ZoneTable>>();
   std::string key = name.empty() ? "UTC" : std::string(name);
   {
-    absl::MutexLock lock(&mu);
+    std::lock_guard<std::mutex> lock(mu);
     auto it = cache->find(key);
     if (it != cache->end()) return it->second;
   }
@@ -54,7 +54,7 @@ absl::StatusOr<std::shared_ptr<const ZoneTable>> ZoneTable::Load(absl::string_vi
     table->whole_minutes_ &= table->offsets_[i] % 60 == 0;
     table->whole_hours_ &= table->offsets_[i] % 3600 == 0;
   }
-  absl::MutexLock lock(&mu);
+  std::lock_guard<std::mutex> lock(mu);
   auto [it, inserted] = cache->emplace(key, std::move(table));
   return it->second;
 }
