@@ -49,6 +49,8 @@ struct PartInfo {
   uint64_t granules = 0;
   uint64_t bytes_on_disk = 0;
   uint32_t level = 0;
+  uint64_t min_block = 0;
+  uint64_t max_block = 0;
 };
 
 struct RecoveryReport {

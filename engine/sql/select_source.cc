@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "engine/sql/system_tables.h"
 #include "format/status_macros.h"
 
 namespace tally::engine::sql {
@@ -188,6 +189,14 @@ absl::StatusOr<SourceCatalog> ResolveSource(const SelectQuery& q, QueryContext& 
     c.names = {"number"};
     c.types = {DataType::Make(TypeId::kUInt64)};
     c.cheapest_column = "number";
+    return c;
+  }
+  if (from.database == kSystemDatabase) {
+    TALLY_ASSIGN_OR_RETURN(c.block, SystemTable(ctx.db, from.table));
+    c.kind = SourceCatalog::Kind::kBlock;
+    c.names = c.block.names;
+    for (const Column& col : c.block.columns) c.types.push_back(col.type);
+    c.cheapest_column = c.names.empty() ? "" : c.names[0];
     return c;
   }
   if (from.final) return absl::UnimplementedError("FINAL is not supported yet (it applies to the MergeTree family)");

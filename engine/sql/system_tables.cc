@@ -1,0 +1,124 @@
+#include "engine/sql/system_tables.h"
+
+#include <functional>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+
+namespace tally::engine::sql {
+
+using format::Column;
+using format::DataType;
+using format::TypeId;
+
+namespace {
+
+// Builds a block column by column, one row at a time.
+class RowBuilder {
+ public:
+  void String(const char* name, std::string value) { Put(name, TypeId::kString).AppendString(value); }
+  void UInt64(const char* name, uint64_t value) { Put(name, TypeId::kUInt64).Append<uint64_t>(value); }
+  void UInt32(const char* name, uint32_t value) { Put(name, TypeId::kUInt32).Append<uint32_t>(value); }
+  void UInt8(const char* name, uint8_t value) { Put(name, TypeId::kUInt8).Append<uint8_t>(value); }
+  void Int64(const char* name, int64_t value) { Put(name, TypeId::kInt64).Append<int64_t>(value); }
+  // Declares the columns of an empty result: call with the same sequence as one row.
+  Block Finish() { return std::move(block_); }
+
+ private:
+  Column& Put(const char* name, TypeId type) {
+    int i = block_.Find(name);
+    if (i < 0) {
+      block_.Add(name, Column::Make(DataType::Make(type)));
+      i = static_cast<int>(block_.names.size()) - 1;
+    }
+    return block_.columns[i];
+  }
+  Block block_;
+};
+
+// "db.t" -> {"db", "t"}; "t" -> {"default", "t"}.
+std::pair<std::string, std::string> SplitName(const std::string& name) {
+  const size_t dot = name.find('.');
+  if (dot == std::string::npos) return {"default", name};
+  return {name.substr(0, dot), name.substr(dot + 1)};
+}
+
+void PartRow(RowBuilder* b, const std::string& table, const PartInfo* p) {
+  auto [db, t] = SplitName(table);
+  b->String("database", db);
+  b->String("table", t);
+  b->String("partition_id", p ? p->partition_id : "");
+  b->String("name", p ? p->name : "");
+  b->UInt8("active", 1);
+  b->UInt64("rows", p ? p->rows : 0);
+  b->UInt64("marks", p ? p->granules : 0);
+  b->UInt64("bytes_on_disk", p ? p->bytes_on_disk : 0);
+  b->UInt32("level", p ? p->level : 0);
+  b->Int64("min_block_number", p ? static_cast<int64_t>(p->min_block) : 0);
+  b->Int64("max_block_number", p ? static_cast<int64_t>(p->max_block) : 0);
+}
+
+// Keeps the columns a row function declares, without its row: the shape of an empty table.
+template <typename Fill>
+Block Shape(Fill fill) {
+  RowBuilder b;
+  fill(&b);
+  Block block = b.Finish();
+  for (Column& c : block.columns) c = Column::Make(c.type);
+  return block;
+}
+
+}  // namespace
+
+absl::StatusOr<Block> SystemTable(Database* db, const std::string& table) {
+  if (table == "parts") {
+    RowBuilder b;
+    bool any = false;
+    for (const std::string& name : db->ListTables()) {
+      auto parts = db->ListParts(name);
+      if (!parts.ok()) continue;  // dropped meanwhile
+      for (const PartInfo& p : *parts) {
+        PartRow(&b, name, &p);
+        any = true;
+      }
+    }
+    if (!any) return Shape([](RowBuilder* r) { PartRow(r, "", nullptr); });
+    return b.Finish();
+  }
+  if (table == "tables") {
+    auto row = [](RowBuilder* b, const std::string& name, const std::vector<PartInfo>& parts) {
+      auto [db_name, t] = SplitName(name);
+      uint64_t rows = 0, bytes = 0;
+      for (const PartInfo& p : parts) {
+        rows += p.rows;
+        bytes += p.bytes_on_disk;
+      }
+      b->String("database", db_name);
+      b->String("name", t);
+      b->String("engine", "MergeTree");
+      b->UInt64("total_rows", rows);
+      b->UInt64("total_bytes", bytes);
+      b->UInt64("parts", parts.size());
+    };
+    RowBuilder b;
+    bool any = false;
+    for (const std::string& name : db->ListTables()) {
+      auto parts = db->ListParts(name);
+      if (!parts.ok()) continue;
+      row(&b, name, *parts);
+      any = true;
+    }
+    if (!any) return Shape([&](RowBuilder* r) { row(r, "", {}); });
+    return b.Finish();
+  }
+  if (table == "databases") {
+    RowBuilder b;
+    for (const std::string& name : db->ListDatabases()) b.String("name", name);
+    return b.Finish();  // "default" always exists
+  }
+  return absl::NotFoundError(absl::StrCat("Table system.", table,
+                                          " does not exist (system.parts, system.tables and system.databases do)"));
+}
+
+}  // namespace tally::engine::sql
