@@ -343,11 +343,29 @@ void Aggregator::PlacesLowCardinality(absl::Span<const ColumnArg> keys, size_t r
   }
 }
 
+namespace {
+
+// A cheap hash of a string's length and its first and last eight bytes, for the
+// direct-mapped cache (a collision only costs a look-up in the real table).
+inline size_t StringCacheSlot(absl::string_view key, size_t slots) {
+  uint64_t head = 0, tail = 0;
+  if (key.size() >= 8) {
+    std::memcpy(&head, key.data(), 8);
+    std::memcpy(&tail, key.data() + key.size() - 8, 8);
+  } else {
+    std::memcpy(&head, key.data(), key.size());
+  }
+  uint64_t h = (head * 0x9E3779B97F4A7C15ULL) ^ (tail * 0xC2B2AE3D27D4EB4FULL) ^ key.size();
+  h ^= h >> 29;
+  return static_cast<size_t>(h * 0xBF58476D1CE4E5B9ULL >> 40) & (slots - 1);
+}
+
+}  // namespace
+
 void Aggregator::PlacesString(absl::Span<const ColumnArg> keys, size_t rows) {
   const Column& c = *keys[0].column;
   const Column& v = KeyValues(c);
-  absl::string_view last_key;
-  uint8_t* last = nullptr;
+  if (string_cache_.empty()) string_cache_.resize(kStringCacheSlots);
   for (size_t r = 0; r < rows; ++r) {
     size_t row = keys[0].row(r);
     if (KeyIsNull(c, row)) {
@@ -355,11 +373,16 @@ void Aggregator::PlacesString(absl::Span<const ColumnArg> keys, size_t rows) {
       continue;
     }
     absl::string_view key = v.StringAt(row);
-    if (last == nullptr || key != last_key) {
-      last = FindOrAddBytes(key, keys, r);
-      last_key = key;
+    StringSlot& slot = string_cache_[StringCacheSlot(key, kStringCacheSlots)];
+    if (slot.place == nullptr || slot.key != key) {
+      auto it = bytes_.find(key);
+      if (it == bytes_.end()) {
+        uint8_t* place = NewGroup(keys, r);
+        it = bytes_.emplace(arena_.CopyString(key), place).first;
+      }
+      slot = StringSlot{it->first, it->second};
     }
-    places_[r] = last;
+    places_[r] = slot.place;
   }
 }
 

@@ -132,6 +132,15 @@ class Aggregator {
     size_t operator()(absl::string_view key) const;
   };
   absl::flat_hash_map<absl::string_view, uint8_t*, BytesHash> bytes_;  // kString, kSerialized, kLowCardinality
+  // kString: a direct-mapped cache in front of bytes_. Low-distinct string keys (paths,
+  // hosts) then cost a cheap hash of their ends and one compare instead of XXH3 over the
+  // whole key and a table probe. Keys point into the arena, so they stay valid.
+  struct StringSlot {
+    absl::string_view key;
+    uint8_t* place = nullptr;
+  };
+  static constexpr size_t kStringCacheSlots = 1024;
+  std::vector<StringSlot> string_cache_;
   std::vector<DictionaryGroups> dictionaries_;              // kLowCardinality, most recent last
   std::string key_buffer_;                                  // kSerialized
   // kPacked, per key: the codes given to strings so far (LowCardinality keys), and the
