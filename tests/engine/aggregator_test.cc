@@ -60,6 +60,9 @@ Value RandomKey(const std::string& type, size_t strings, std::mt19937_64& rng) {
   std::string s = rng() % 50 == 0 ? ""
                                   : absl::StrCat("key-", rng() % strings,
                                                  rng() % 7 == 0 ? std::string(40, 'x') : "");
+  // Keys sharing their first and last eight bytes and nearly their length: they collide
+  // in the String method's cache, which must then fall back to the real table.
+  if (rng() % 5 == 0 && !s.empty()) s = absl::StrCat("same-end", s, "same-end");
   if (type == "String" || type == "LowCardinality(String)") return Value::String(s);
   if (type == "Nullable(String)" || type == "LowCardinality(Nullable(String))")
     return nullable(Value::String(s));
