@@ -351,60 +351,90 @@ std::vector<Key> ExactKeys(absl::Span<const ColumnArg> args, size_t rows, bool p
   return keys;
 }
 
+// uniqExact: the distinct keys of each group in a hash set. Keys are first appended to a
+// per-group buffer and inserted a batch at a time: with many big groups (30 days of
+// 200K+ users each) inserting each row at once touches a different group's set per row,
+// all of them far larger than the cache; a batch touches one set while it is hot. Only
+// sets of 4096 keys or more buffer, and a buffer is flushed when it reaches half its set's
+// size, so it never holds more than half the set's memory again.
 template <typename Key>
 class UniqExact : public AggregateFunction {
   using Set = absl::flat_hash_set<Key>;
+  struct State {
+    Set set;
+    std::unique_ptr<std::vector<Key>> pending;  // only for big sets: small ones stay small
+  };
+  // Sets smaller than this stay in cache: their keys go in at once, unbuffered (so a GROUP
+  // BY with a million small groups carries no buffers).
+  static constexpr size_t kBufferFrom = 4096;
 
  public:
   explicit UniqExact(bool packed) : packed_(packed) {
     result_type_ = DataType::Make(TypeId::kUInt64);
   }
-  size_t state_size() const override { return sizeof(Set*); }
-  void Create(uint8_t* state) const override { new (state) Set*(nullptr); }
+  size_t state_size() const override { return sizeof(State*); }
+  void Create(uint8_t* state) const override { new (state) State*(nullptr); }
   void Destroy(uint8_t* state) const override {
     delete Get(state);
     Get(state) = nullptr;
   }
   size_t HeapBytes(const uint8_t* state) const override {
-    const Set* s = Get(state);
-    return s == nullptr ? 0 : sizeof(Set) + s->capacity() * (sizeof(Key) + 1);
+    const State* s = Get(state);
+    return s == nullptr ? 0
+                        : sizeof(State) + s->set.capacity() * (sizeof(Key) + 1) +
+                              (s->pending ? s->pending->capacity() * sizeof(Key) : 0);
   }
   void AddBatch(uint8_t* const* places, size_t offset, absl::Span<const ColumnArg> args,
                 size_t rows) const override {
     std::vector<Key> keys = ExactKeys<Key>(args, rows, packed_);
     for (size_t r = 0; r < rows; ++r) {
-      Set& set = Mutable(places[r] + offset);
-      // Past a few thousand keys, grow 4x at a time rather than the set's own 2x: every
-      // growth rehashes all keys with a cache miss each, and big sets grow the most.
-      if (set.size() >= 4096 && set.size() + 1 > set.capacity() * 7 / 8) set.reserve(set.capacity() * 4);
-      set.insert(keys[r]);
+      State& state = Mutable(places[r] + offset);
+      if (state.set.size() < kBufferFrom) {
+        Insert(&state.set, &keys[r], 1);
+        continue;
+      }
+      if (!state.pending) state.pending = std::make_unique<std::vector<Key>>();
+      state.pending->push_back(keys[r]);
+      if (state.pending->size() >= state.set.size() / 2) Flush(&state);
     }
   }
   void AddBatchSinglePlace(uint8_t* place, absl::Span<const ColumnArg> args,
                            size_t rows) const override {
     if (rows == 0) return;
     std::vector<Key> keys = ExactKeys<Key>(args, rows, packed_);
-    Mutable(place).insert(keys.begin(), keys.end());
+    Insert(&Mutable(place).set, keys.data(), keys.size());
   }
   void Merge(uint8_t* dst, const uint8_t* src) const override {
-    const Set* s = Get(src);
-    if (s == nullptr || s->empty()) return;
-    Set& d = Mutable(dst);
-    d.reserve(d.size() + s->size());  // the union is at most this: one growth, not several
-    d.insert(s->begin(), s->end());
+    const State* s = Get(src);
+    if (s == nullptr) return;
+    State& d = Mutable(dst);
+    Flush(&d);
+    const size_t src_pending = s->pending ? s->pending->size() : 0;
+    d.set.reserve(d.set.size() + s->set.size() + src_pending);  // the union is at most this
+    d.set.insert(s->set.begin(), s->set.end());
+    if (src_pending > 0) Insert(&d.set, s->pending->data(), src_pending);
   }
   void Finalize(const uint8_t* state, Column* out) const override {
-    const Set* s = Get(state);
-    out->Append<uint64_t>(s == nullptr ? 0 : s->size());
+    // The buffer only defers inserts, so flushing it here changes no answer; the state
+    // block is const, the State it points to is ours.
+    State* s = Get(const_cast<uint8_t*>(state));
+    if (s != nullptr) Flush(s);
+    out->Append<uint64_t>(s == nullptr ? 0 : s->set.size());
   }
 
  private:
-  static Set*& Get(uint8_t* p) { return *reinterpret_cast<Set**>(p); }
-  static const Set* Get(const uint8_t* p) { return *reinterpret_cast<Set* const*>(p); }
-  static Set& Mutable(uint8_t* p) {
-    Set*& s = Get(p);
-    if (s == nullptr) s = new Set();
+  static State*& Get(uint8_t* p) { return *reinterpret_cast<State**>(p); }
+  static const State* Get(const uint8_t* p) { return *reinterpret_cast<State* const*>(p); }
+  static State& Mutable(uint8_t* p) {
+    State*& s = Get(p);
+    if (s == nullptr) s = new State();
     return *s;
+  }
+  static void Insert(Set* set, const Key* keys, size_t n) { set->insert(keys, keys + n); }
+  static void Flush(State* s) {
+    if (!s->pending) return;
+    Insert(&s->set, s->pending->data(), s->pending->size());
+    s->pending->clear();
   }
 
   bool packed_;

@@ -569,6 +569,41 @@ TEST(UniqExactAggregateTest, MatchesStdSetOnEveryType) {
   EXPECT_NEAR(static_cast<double>(Agg("uniq", {u32}).u) / su.size(), 1.0, 0.02);
 }
 
+// Big groups buffer their keys (past 4096 distinct) and insert them in batches: counts
+// must be exact however rows, batches, buffers and merges interleave.
+TEST(UniqExactAggregateTest, BigGroupsAreExactThroughBuffersAndMerges) {
+  auto fn = Bind("uniqExact", {T("UInt64")});
+  std::mt19937_64 rng(17);
+  constexpr size_t kGroups = 3;
+  State partial_a[kGroups] = {State(*fn), State(*fn), State(*fn)};
+  State partial_b[kGroups] = {State(*fn), State(*fn), State(*fn)};
+  std::set<uint64_t> want[kGroups];
+  for (int batch = 0; batch < 40; ++batch) {
+    Column keys = Column::Make(T("UInt64"));
+    std::vector<uint8_t*> places;
+    for (size_t r = 0; r < 5000; ++r) {
+      const size_t g = rng() % kGroups;
+      const uint64_t v = rng() % (g == 0 ? 100 : g == 1 ? 20000 : 1000000);  // small, mid, big
+      keys.Append<uint64_t>(v);
+      want[g].insert(v);
+      places.push_back((batch % 2 == 0 ? partial_a : partial_b)[g].get());
+    }
+    fn->AddBatch(places.data(), 0, {ColumnArg{&keys, false}}, keys.size());
+  }
+  for (size_t g = 0; g < kGroups; ++g) {
+    State merged(*fn);
+    fn->Merge(merged.get(), partial_a[g].get());
+    fn->Merge(merged.get(), partial_b[g].get());
+    EXPECT_EQ(merged.Result(), Value::UInt(want[g].size())) << "group " << g;
+    // Finalizing flushes a buffer; a second Result and a merge after it still agree.
+    EXPECT_EQ(merged.Result(), Value::UInt(want[g].size()));
+    State again(*fn);
+    fn->Merge(again.get(), merged.get());
+    EXPECT_EQ(again.Result(), Value::UInt(want[g].size()));
+  }
+  EXPECT_GT(want[2].size(), 4096u * 4);
+}
+
 TEST(UniqExactAggregateTest, HeapBytesGrowAndNullsAreSkipped) {
   auto fn = Bind("uniqExact", {T("UInt64")});
   Column c = Column::Make(T("UInt64"));
