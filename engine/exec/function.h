@@ -38,6 +38,7 @@ struct ArgInfo {
 struct FunctionContext {
   std::string session_timezone = "UTC";  // for DateTime values without their own zone
   int64_t now_s = 0;                     // now(), fixed for the whole query
+  std::string current_database = "default";  // currentDatabase()
 };
 
 class BoundFunction {

@@ -2,7 +2,8 @@
 // the calendar fields (toYear ... toSecond, toYYYYMM, toYYYYMMDD), the roundings
 // (toDate, toMonday, toStartOfWeek ... toStartOfYear, toStartOfMinute ... toStartOfDay)
 // and toUnixTimestamp. Interval arithmetic, toStartOfInterval and dateDiff are in
-// time_arith_functions.cc, formatDateTime in date_format_functions.cc.
+// time_arith_functions.cc, formatDateTime in date_format_functions.cc. currentDatabase()
+// lives here beside timeZone(): both read the session from the FunctionContext.
 //
 // Every function takes an optional constant time-zone argument last; without it a
 // DateTime is read in its type's zone, else in the session's (time_zone_util.h). Local
@@ -402,6 +403,17 @@ Bound BindTimeZone(absl::Span<const ArgInfo> args, const FunctionContext& contex
                     });
 }
 
+Bound BindCurrentDatabase(absl::Span<const ArgInfo> args, const FunctionContext& context) {
+  if (!args.empty()) return ArgCountError("currentDatabase", "0", args.size());
+  std::string name = context.current_database;
+  return MakeKernel(TypeOf(TypeId::kString),
+                    [name](absl::Span<const ColumnArg>, size_t rows) -> absl::StatusOr<Column> {
+                      Column one = Column::Make(TypeOf(TypeId::kString));
+                      one.AppendString(name);
+                      return RepeatRow(one, rows);
+                    });
+}
+
 // toTimeZone(t, tz): the same instants, shown in another zone.
 Bound BindToTimeZone(absl::Span<const ArgInfo> args, const FunctionContext& context) {
   if (args.size() != 2) return ArgCountError("toTimeZone", "2", args.size());
@@ -454,6 +466,7 @@ void RegisterTimeFunctions(FunctionRegistry& registry) {
   RegisterPlain(registry, "today", TodayBinder("today", 0), true);
   RegisterPlain(registry, "yesterday", TodayBinder("yesterday", 1), true);
   RegisterPlain(registry, "timeZone", BindTimeZone, true);
+  RegisterPlain(registry, "currentDatabase", BindCurrentDatabase, true);
   RegisterPlain(registry, "toTimeZone", BindToTimeZone, true);
   RegisterTimeArithmeticFunctions(registry);
   RegisterDateFormatFunctions(registry);

@@ -98,6 +98,7 @@ absl::StatusOr<QueryContext> Session::NewContext(const SettingsClause& overrides
   ctx.params.functions.session_timezone = settings.timezone;
   ctx.params.functions.now_s = absl::ToUnixSeconds(absl::Now());
   ctx.current_database = current_database_;
+  ctx.params.functions.current_database = current_database_;
   ctx.max_memory_usage = settings.max_memory_usage;
   ctx.max_execution_time_s = settings.max_execution_time_s;
   ctx.max_threads = settings.max_threads;

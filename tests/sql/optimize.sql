@@ -15,11 +15,20 @@ SELECT tenant, metric, time, value, note, tags FROM usage WHERE toYYYYMM(time) =
 OPTIMIZE TABLE default.usage FINAL;
 OPTIMIZE TABLE usage;
 SELECT partition_id, name, rows, level FROM system.parts WHERE table = 'usage' ORDER BY name;
-SELECT name, total_rows, parts FROM system.tables WHERE database = 'default';
+SELECT name, total_rows, parts FROM system.tables WHERE database = currentDatabase();
 SELECT tenant, metric, count(), sum(value), min(time), max(time), countIf(note IS NULL), sum(length(tags)) FROM usage GROUP BY tenant, metric ORDER BY tenant, metric;
 -- Equal keys keep insertion order: the first insert's row comes first.
 SELECT value, note, tags FROM usage WHERE tenant = 'acme' AND metric = 'api_calls';
 SELECT count() FROM usage WHERE tenant = 't1' AND time < '2026-10-05 01:00:00';
+-- System tables cover every database; currentDatabase() follows USE.
+CREATE DATABASE billing;
+USE billing;
+CREATE TABLE t (x UInt8) ENGINE = MergeTree ORDER BY x;
+INSERT INTO t VALUES (1), (2);
+SELECT currentDatabase(), database, name, total_rows FROM system.tables ORDER BY database, name;
+SELECT database, table, rows FROM system.parts WHERE database = currentDatabase();
+USE default;
+SELECT currentDatabase(), name FROM system.databases ORDER BY name;
 OPTIMIZE TABLE nope; -- error: does not exist
 SELECT * FROM system.nope; -- error: system.parts, system.tables and system.databases do
 OPTIMIZE TABLE usage PARTITION 202610; -- error: PARTITION ID '202610'
