@@ -79,7 +79,7 @@ struct DatabaseOptions {
   Env* env = nullptr;  // Env::Default() when null; must outlive the Database
   // Merge parts in a background thread as inserts add them (engine/merge_selector.h
   // chooses which). Off by default so that an embedder (or a test) sees exactly the parts
-  // it wrote; the server turns it on.
+  // it wrote; the interactive `tally local` shell turns it on, as the server will.
   bool background_merges = false;
 };
 

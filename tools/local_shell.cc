@@ -290,7 +290,9 @@ int RunLocal(int argc, char** argv) {
           "usage: tally local [--data DIR] [--query SQL] [--format FORMAT] [--param_NAME=VALUE] [--time]\n"
           "  SQL comes from --query or, without it, from stdin; with --query, stdin feeds\n"
           "  INSERT ... FORMAT statements. Output is PrettyCompact on a terminal, else TabSeparated.\n"
-          "  --time prints each statement's elapsed seconds to stderr, one line per statement.\n\n%s",
+          "  --time prints each statement's elapsed seconds to stderr, one line per statement.\n"
+          "  The interactive shell merges parts in the background; scripted runs do not\n"
+          "  (OPTIMIZE TABLE t merges on demand).\n\n%s",
           kHelp);
       return 0;
     } else {
@@ -298,7 +300,13 @@ int RunLocal(int argc, char** argv) {
       return 2;
     }
   }
-  auto db = engine::Database::Open(data_dir);
+  const bool interactive = isatty(STDIN_FILENO);
+  // An interactive shell lives long enough for merges to matter (inserts typed one by one
+  // would pile up parts); a scripted run keeps exactly the parts it wrote, and OPTIMIZE
+  // TABLE merges them when asked.
+  engine::DatabaseOptions options;
+  options.background_merges = interactive && queries.empty();
+  auto db = engine::Database::Open(data_dir, options);
   if (!db.ok()) {
     std::fprintf(stderr, "tally local: cannot open %s: %s\n", data_dir.c_str(), db.status().ToString().c_str());
     return 1;
@@ -329,7 +337,6 @@ int RunLocal(int argc, char** argv) {
     }
     return true;
   };
-  const bool interactive = isatty(STDIN_FILENO);
   if (!queries.empty()) {
     // INSERT data on stdin is read as the insert needs it, not all at once.
     FileInputStream stdin_stream(interactive ? nullptr : stdin);

@@ -50,6 +50,20 @@ grep -q -- "-- 1 part, 30001 rows" <<<"$out" || fail "OPTIMIZE should leave one 
 [ "$("$TALLY" local --data "$DIR" --query "SELECT count(), sum(value), uniqExact(id) FROM events")" = "$before" ] ||
   fail "OPTIMIZE changed the answers"
 
+# The interactive shell (stdin a terminal: `script` gives it one) merges parts in the
+# background: six single-row inserts do not stay six parts. Scripted runs never do.
+if command -v script > /dev/null; then
+  "$TALLY" local --data "$DIR/shell" --query "CREATE TABLE t (x UInt64) ENGINE = MergeTree ORDER BY x"
+  out=$( (for i in 1 2 3 4 5 6; do echo "INSERT INTO t VALUES ($i);"; done
+          echo "SELECT sum(number) FROM numbers(300000000);"; echo ".quit") |
+        script -qc "$TALLY local --data $DIR/shell" /dev/null 2>&1)
+  parts=$("$TALLY" local --data "$DIR/shell" --query "SELECT count(), sum(rows) FROM system.parts")
+  [ "$(cut -f2 <<<"$parts")" = "6" ] || fail "interactive inserts: $parts / $out"
+  [ "$(cut -f1 <<<"$parts")" -lt 6 ] || fail "the interactive shell did not merge: $parts"
+else
+  echo "skipped the interactive merge check: no 'script' command to give the shell a terminal"
+fi
+
 # --time: one line of seconds per statement on stderr; the results stay on stdout.
 out=$("$TALLY" local --data "$DIR" --time --query "SELECT 1; SELECT count() >= 30000 FROM events" 2>"$DIR/time.err")
 [ "$out" = "$(printf '1\n1')" ] || fail "--time stdout: $out"
