@@ -52,7 +52,7 @@ grep -q -- "-- 1 part, 30001 rows" <<<"$out" || fail "OPTIMIZE should leave one 
 
 # The interactive shell (stdin a terminal: `script` gives it one) merges parts in the
 # background: six single-row inserts do not stay six parts. Scripted runs never do.
-if command -v script > /dev/null; then
+if command -v script > /dev/null && script -qc true /dev/null > /dev/null 2>&1 < /dev/null; then
   "$TALLY" local --data "$DIR/shell" --query "CREATE TABLE t (x UInt64) ENGINE = MergeTree ORDER BY x"
   out=$( (for i in 1 2 3 4 5 6; do echo "INSERT INTO t VALUES ($i);"; done
           echo "SELECT sum(number) FROM numbers(300000000);"; echo ".quit") |
@@ -61,7 +61,7 @@ if command -v script > /dev/null; then
   [ "$(cut -f2 <<<"$parts")" = "6" ] || fail "interactive inserts: $parts / $out"
   [ "$(cut -f1 <<<"$parts")" -lt 6 ] || fail "the interactive shell did not merge: $parts"
 else
-  echo "skipped the interactive merge check: no 'script' command to give the shell a terminal"
+  echo "skipped the interactive merge check: no 'script' command or no pseudo-terminal to give the shell"
 fi
 
 # --time: one line of seconds per statement on stderr; the results stay on stdout.
