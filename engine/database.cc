@@ -37,12 +37,6 @@ absl::Status CheckDatabaseName(const std::string& name) {
   return absl::OkStatus();
 }
 
-// "db.t" -> "db"; "t" -> "default".
-std::string DatabaseOf(const std::string& table) {
-  size_t dot = table.find('.');
-  return dot == std::string::npos ? "default" : table.substr(0, dot);
-}
-
 // An operation that names only a table or database (drop table, create/drop database).
 ManifestOp NamedOp(ManifestOp::Kind kind, const std::string& name) {
   ManifestOp op;
@@ -71,6 +65,12 @@ std::vector<format::LowCardinalityPlan> UniformPlans(const format::DataType& typ
 }
 
 }  // namespace
+
+std::pair<std::string, std::string> SplitTableName(const std::string& table) {
+  const size_t dot = table.find('.');
+  if (dot == std::string::npos) return {"default", table};
+  return {table.substr(0, dot), table.substr(dot + 1)};
+}
 
 absl::Status ValidateSchema(const TableSchema& schema) {
   if (schema.columns.empty()) return absl::InvalidArgumentError("a table needs at least one column");
@@ -376,7 +376,7 @@ absl::Status Database::CreateTable(const std::string& name, TableSchema schema, 
     if (if_not_exists) return absl::OkStatus();
     return absl::AlreadyExistsError(absl::StrCat("table '", name, "' already exists"));
   }
-  if (const std::string db = DatabaseOf(name); db != "default" && !databases_.contains(db)) {
+  if (const std::string db = SplitTableName(name).first; db != "default" && !databases_.contains(db)) {
     return absl::NotFoundError(absl::StrCat("database '", db, "' does not exist (table '", name, "')"));
   }
   auto table = std::make_shared<Table>();
@@ -451,7 +451,7 @@ absl::Status Database::DropDatabase(const std::string& name, bool if_exists) {
   ManifestEdit edit;
   std::vector<std::string> dropped;
   for (const auto& [table_name, table] : tables_) {
-    if (DatabaseOf(table_name) != name) continue;
+    if (SplitTableName(table_name).first != name) continue;
     edit.ops.push_back(NamedOp(ManifestOp::Kind::kDropTable, table_name));
     dropped.push_back(table_name);
   }

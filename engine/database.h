@@ -26,6 +26,7 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
@@ -220,6 +221,9 @@ class Database {
 
 // Checks a schema as CreateTable does.
 absl::Status ValidateSchema(const format::TableSchema& schema);
+
+// A table's database and its name in it: "db.t" -> {"db", "t"}, "t" -> {"default", "t"}.
+std::pair<std::string, std::string> SplitTableName(const std::string& table);
 
 inline constexpr char kManifestFile[] = "MANIFEST";
 

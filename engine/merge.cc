@@ -232,32 +232,14 @@ class Merger {
     const uint64_t g = in->next_granule++;
     for (size_t c = 0; c < schema_.columns.size(); ++c) {
       TALLY_ASSIGN_OR_RETURN(Column column, in->cursors[c].Read(g, g + 1));
-      size_t node = 0;
-      Remap(in->order, c, &column, &node);
+      // Dictionary-mode LowCardinality nodes now index the merged part's dictionaries.
+      format::ForEachLowCardinality(column, [&](Column& node, size_t k) {
+        const NodePlan& plan = plans_[c][k];
+        if (plan.dictionary != nullptr) format::RemapIndexes(&node, plan.remap[in->order], plan.dictionary);
+      });
       in->window.Add(schema_.columns[c].name, std::move(column));
     }
     return absl::OkStatus();
-  }
-
-  // Points the column's dictionary-mode LowCardinality nodes at the merged dictionaries.
-  void Remap(size_t input, size_t c, Column* column, size_t* node) const {
-    switch (column->type->id()) {
-      case TypeId::kNullable:
-      case TypeId::kArray:
-        Remap(input, c, &column->children[0], node);
-        return;
-      case TypeId::kMap:
-        Remap(input, c, &column->children[0], node);
-        Remap(input, c, &column->children[1], node);
-        return;
-      case TypeId::kLowCardinality: {
-        const NodePlan& plan = plans_[c][(*node)++];
-        if (plan.dictionary != nullptr) format::RemapIndexes(column, plan.remap[input], plan.dictionary);
-        return;
-      }
-      default:
-        return;
-    }
   }
 
   const format::TableSchema& schema_;

@@ -138,32 +138,6 @@ void MergeMinMax(const format::ColumnMeta& chunk, format::ColumnMeta* meta) {
   if (format::CompareValues(chunk.max, meta->max) > 0) meta->max = chunk.max;
 }
 
-// An appended column's dictionary-mode LowCardinality nodes must index the part's own
-// dictionaries at the plan's width: anything else would write indexes into the wrong table.
-absl::Status CheckDictionaries(const format::DataType& type, const Column& column,
-                               const std::vector<std::shared_ptr<const Column>>& dicts, size_t* node,
-                               absl::string_view name) {
-  switch (type.id()) {
-    case TypeId::kNullable:
-    case TypeId::kArray:
-      return CheckDictionaries(type.child(0), column.children[0], dicts, node, name);
-    case TypeId::kMap:
-      TALLY_RETURN_IF_ERROR(CheckDictionaries(type.child(0), column.children[0], dicts, node, name));
-      return CheckDictionaries(type.child(1), column.children[1], dicts, node, name);
-    case TypeId::kLowCardinality: {
-      const auto& dict = dicts[(*node)++];
-      if (dict == nullptr || column.size() == 0) return absl::OkStatus();
-      if (column.dictionary != dict || column.index_width != format::IndexWidthFor(dict->size())) {
-        return absl::InternalError(absl::StrCat("PartWriter: column '", name,
-                                                "' does not index the part dictionary"));
-      }
-      return absl::OkStatus();
-    }
-    default:
-      return absl::OkStatus();
-  }
-}
-
 }  // namespace
 
 struct PartWriter::ColumnState {
@@ -202,7 +176,6 @@ absl::StatusOr<std::unique_ptr<PartWriter>> PartWriter::Create(Env* env, const s
 
   for (const std::string& key : schema.sort_key) w->key_columns_.push_back(schema.FindColumn(key));
   w->index_.keys.resize(schema.sort_key.size());
-  w->index_.granule_starts = {};
   for (size_t c = 0; c < schema.columns.size(); ++c) {
     const format::ColumnDef& def = schema.columns[c];
     auto state = std::make_unique<ColumnState>();
@@ -252,9 +225,19 @@ absl::Status PartWriter::CheckChunk(const Block& rows) const {
       return absl::InternalError(absl::StrCat("PartWriter: column '", schema_.columns[c].name,
                                               "' does not match the schema"));
     }
-    size_t node = 0;
-    TALLY_RETURN_IF_ERROR(CheckDictionaries(*column.type, column, columns_[c]->dictionaries, &node,
-                                            schema_.columns[c].name));
+    // Dictionary-mode nodes must index the part's own dictionaries at the plan's width:
+    // anything else would write indexes into the wrong table.
+    const auto& dicts = columns_[c]->dictionaries;
+    bool mismatch = false;
+    format::ForEachLowCardinality(column, [&](const Column& node, size_t k) {
+      const auto& dict = dicts[k];
+      if (dict == nullptr || node.size() == 0) return;
+      mismatch |= node.dictionary != dict || node.index_width != format::IndexWidthFor(dict->size());
+    });
+    if (mismatch) {
+      return absl::InternalError(absl::StrCat("PartWriter: column '", schema_.columns[c].name,
+                                              "' does not index the part dictionary"));
+    }
   }
   return absl::OkStatus();
 }

@@ -99,6 +99,7 @@ absl::StatusOr<std::unique_ptr<ScanCursor>> ScanCursor::Make(const format::Table
 void ScanCursor::Plan() {
   plan_ = std::make_shared<SharedPlan>();
   std::vector<Chunk>& chunks = plan_->chunks;
+  uint64_t total_rows = 0;  // in all chunks
   stats_.parts_total = parts_.size();
   cursors_.resize(parts_.size());
   for (size_t p = 0; p < parts_.size(); ++p) {
@@ -115,6 +116,7 @@ void ScanCursor::Plan() {
         uint64_t e = g + 1;
         while (e < end && starts[e + 1] - starts[g] <= options_.max_block_rows) ++e;
         chunks.push_back(Chunk{p, g, e});
+        total_rows += starts[e] - starts[g];
         g = e;
       }
     }
@@ -122,11 +124,6 @@ void ScanCursor::Plan() {
   // At most task_rows per task, and at least kMinTasks tasks when there are chunks enough:
   // with few large parts, 1M-row tasks would leave one thread idle while another finishes.
   constexpr uint64_t kMinTasks = 16;
-  uint64_t total_rows = 0;
-  for (const Chunk& chunk : chunks) {
-    const auto& starts = parts_[chunk.part]->index().granule_starts;
-    total_rows += starts[chunk.granule_end] - starts[chunk.granule_begin];
-  }
   const uint64_t max_task_rows = std::max<uint64_t>(1, std::min(options_.task_rows, total_rows / kMinTasks));
   uint64_t task_rows = max_task_rows;
   for (size_t c = 0; c < chunks.size(); ++c) {

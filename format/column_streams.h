@@ -43,6 +43,26 @@ inline constexpr uint64_t kDefaultMaxDictionaryEntries = 1 << 18;
 // Number of LowCardinality nodes in `type` (depth-first).
 size_t CountLowCardinalityNodes(const DataType& type);
 
+// Calls fn(node, k) for the k-th LowCardinality node of `column` (a Column or a const
+// Column), depth-first: the order of its plans and part dictionaries.
+template <typename ColumnT, typename Fn>
+void ForEachLowCardinality(ColumnT& column, Fn&& fn, size_t* node_counter = nullptr) {
+  size_t first = 0;
+  size_t* node = node_counter != nullptr ? node_counter : &first;
+  switch (column.type->id()) {
+    case TypeId::kLowCardinality:
+      fn(column, (*node)++);
+      return;
+    case TypeId::kNullable:
+    case TypeId::kArray:
+    case TypeId::kMap:  // keys, then values
+      for (auto& child : column.children) ForEachLowCardinality(child, fn, node);
+      return;
+    default:
+      return;
+  }
+}
+
 // Rewrites every LowCardinality node of `column` against a part dictionary: the distinct
 // values used, sorted (NULL, entry 0, first), with the narrowest index width. Nodes whose
 // dictionary would exceed `max_entries` get a plain-mode plan and are left as they are.

@@ -392,26 +392,23 @@ PlainBinder TodayBinder(std::string name, int64_t days_back) {
       };
 }
 
-Bound BindTimeZone(absl::Span<const ArgInfo> args, const FunctionContext& context) {
-  if (!args.empty()) return ArgCountError("timeZone", "0", args.size());
-  std::string zone = context.session_timezone;
+// A String constant from the session: timeZone(), currentDatabase().
+Bound SessionString(absl::string_view name, absl::Span<const ArgInfo> args, std::string value) {
+  if (!args.empty()) return ArgCountError(name, "0", args.size());
   return MakeKernel(TypeOf(TypeId::kString),
-                    [zone](absl::Span<const ColumnArg>, size_t rows) -> absl::StatusOr<Column> {
+                    [value](absl::Span<const ColumnArg>, size_t rows) -> absl::StatusOr<Column> {
                       Column one = Column::Make(TypeOf(TypeId::kString));
-                      one.AppendString(zone);
+                      one.AppendString(value);
                       return RepeatRow(one, rows);
                     });
 }
 
+Bound BindTimeZone(absl::Span<const ArgInfo> args, const FunctionContext& context) {
+  return SessionString("timeZone", args, context.session_timezone);
+}
+
 Bound BindCurrentDatabase(absl::Span<const ArgInfo> args, const FunctionContext& context) {
-  if (!args.empty()) return ArgCountError("currentDatabase", "0", args.size());
-  std::string name = context.current_database;
-  return MakeKernel(TypeOf(TypeId::kString),
-                    [name](absl::Span<const ColumnArg>, size_t rows) -> absl::StatusOr<Column> {
-                      Column one = Column::Make(TypeOf(TypeId::kString));
-                      one.AppendString(name);
-                      return RepeatRow(one, rows);
-                    });
+  return SessionString("currentDatabase", args, context.current_database);
 }
 
 // toTimeZone(t, tz): the same instants, shown in another zone.

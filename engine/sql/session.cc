@@ -207,12 +207,9 @@ absl::Status Session::Run(const Statement& st, InputStream* input, const Sink& s
       if (std::find(databases.begin(), databases.end(), database) == databases.end()) {
         return absl::NotFoundError(absl::StrCat("Database ", database, " does not exist"));
       }
-      for (std::string t : db_->ListTables()) {
-        // "db.t" belongs to db, a name without a dot to default.
-        const size_t dot = t.find('.');
-        const std::string table_db = dot == std::string::npos ? "default" : t.substr(0, dot);
+      for (const std::string& name : db_->ListTables()) {
+        auto [table_db, t] = SplitTableName(name);
         if (table_db != database) continue;
-        if (dot != std::string::npos) t = t.substr(dot + 1);
         if (!st.like.empty()) {
           // LIKE with % and _: a small matcher is enough for table names.
           std::function<bool(size_t, size_t)> match = [&](size_t i, size_t j) -> bool {

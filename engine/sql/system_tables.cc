@@ -37,15 +37,8 @@ class RowBuilder {
   Block block_;
 };
 
-// "db.t" -> {"db", "t"}; "t" -> {"default", "t"}.
-std::pair<std::string, std::string> SplitName(const std::string& name) {
-  const size_t dot = name.find('.');
-  if (dot == std::string::npos) return {"default", name};
-  return {name.substr(0, dot), name.substr(dot + 1)};
-}
-
 void PartRow(RowBuilder* b, const std::string& table, const PartInfo* p) {
-  auto [db, t] = SplitName(table);
+  auto [db, t] = SplitTableName(table);
   b->String("database", db);
   b->String("table", t);
   b->String("partition_id", p ? p->partition_id : "");
@@ -88,7 +81,7 @@ absl::StatusOr<Block> SystemTable(Database* db, const std::string& table) {
   }
   if (table == "tables") {
     auto row = [](RowBuilder* b, const std::string& name, const std::vector<PartInfo>& parts) {
-      auto [db_name, t] = SplitName(name);
+      auto [db_name, t] = SplitTableName(name);
       uint64_t rows = 0, bytes = 0;
       for (const PartInfo& p : parts) {
         rows += p.rows;
