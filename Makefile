@@ -5,8 +5,10 @@ BUILD_DIR ?= build
 ASAN_DIR ?= build-asan
 JOBS ?= $(shell nproc)
 DATA_DIR ?= ./data
+# Everything `make test` runs: the compilers and libraries, `time`, and python3 with venv for
+# the tour test and the differential test (which pip-installs DuckDB into a virtualenv).
 DEB_PACKAGES := cmake ninja-build g++ pkg-config libzstd-dev libxxhash-dev libabsl-dev \
-	libgtest-dev libbenchmark-dev time
+	libgtest-dev libbenchmark-dev time python3 python3-venv
 
 .PHONY: all build deps test run asan tsan bench-micro bench bench-full bench-smoke clean format
 
@@ -34,8 +36,10 @@ test: deps
 	$(MAKE) build
 	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)
 
+# Builds only the shell, not the tests and benchmarks.
 run: deps
-	$(MAKE) build
+	$(MAKE) $(BUILD_DIR)/build.ninja
+	cmake --build $(BUILD_DIR) -j $(JOBS) --target tally
 	mkdir -p $(DATA_DIR)
 	$(BUILD_DIR)/tally local --data $(DATA_DIR)
 
