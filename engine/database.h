@@ -6,14 +6,24 @@
 //   db->Insert("events", block);              // durable when it returns OK
 //   auto cursor = db->Scan("events", {.columns = {"time", "value"}, .ranges = {...}});
 //
-// Layout: <dir>/MANIFEST (format/manifest_format.h), <dir>/tables/<table dir>/<part>/,
-// <dir>/tables/<table dir>/detached/ for parts set aside by recovery.
+// Layout: <dir>/LOCK, <dir>/MANIFEST (format/manifest_format.h),
+// <dir>/tables/<table dir>/<part>/, <dir>/tables/<table dir>/detached/ for parts set
+// aside, <dir>/detached/ for table directories set aside by repair.
 //
-// An insert is acknowledged only after its parts are written, synced and renamed into
-// place and the manifest edit recording them is synced: a crash at any point leaves the
-// insert wholly present or wholly absent. Opening a database recovers: temporary and
-// uncommitted parts are removed, parts that fail validation are moved to detached/ with a
-// .reason file, and everything done is listed in recovery().
+// One writer per directory: a read-write open holds an OS lock on <dir>/LOCK until the
+// Database is destroyed (or the process dies); a second read-write open, in this process
+// or another, fails at once. Read-only opens take no lock, never write, and may run
+// beside the writer: each sees the committed state as of its open.
+//
+// An insert is acknowledged only after its parts are written and synced and the manifest
+// edit recording them is synced: a crash at any point leaves the insert wholly present or
+// wholly absent. Opening recovers (docs/architecture.md, "Recovery"): it deletes only
+// what it can prove is garbage (temporary directories of unfinished writes, parts a
+// committed edit removed), completes what a crash interrupted, and sets aside parts that
+// fail validation in detached/ with a reason file. It refuses to open (DataLoss) rather
+// than guess when the manifest is damaged or a part cannot be accounted for; an open with
+// `repair` then sets aside whatever it cannot account for. Opening writes nothing unless
+// there is something to repair. Everything done is listed in recovery().
 //
 // Thread-safe: any number of threads may insert, scan, create and drop concurrently.
 // Scans see a snapshot of the parts at the time Scan was called.
@@ -22,6 +32,7 @@
 
 #include <atomic>
 #include <condition_variable>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -56,11 +67,30 @@ struct PartInfo {
 
 struct RecoveryReport {
   std::vector<std::string> events;  // one line per action, naming table, part and reason
-  uint64_t temporary_removed = 0;
-  uint64_t uncommitted_removed = 0;
-  uint64_t detached = 0;
-  uint64_t missing = 0;
+  uint64_t temporary_removed = 0;   // temporary directories of unfinished writes
+  uint64_t published = 0;           // committed parts whose rename a crash interrupted
+  uint64_t obsolete_removed = 0;    // parts a committed edit had removed (merged, truncated)
+  uint64_t detached = 0;            // parts or directories set aside in a detached/ directory
+  uint64_t missing = 0;             // committed parts not on disk (repair only)
   bool manifest_torn_tail = false;
+  uint64_t manifest_damage = 0;     // damaged stretches repair skipped
+  bool wrote = false;               // whether the open changed anything on disk
+};
+
+// A part (or directory) set aside in a detached/ directory (system.detached_parts).
+struct DetachedPartInfo {
+  std::string table;  // "" for a table directory set aside at the database level
+  std::string name;   // its name in detached/: "broken_202610_1_1_0"
+  std::string kind;   // "broken", "unreferenced", "missing", "attach-interrupted", "unowned-table", or ""
+  std::string message;
+  int64_t time_s = 0;  // when it was set aside (0 when unknown)
+  bool has_data = false;  // a directory exists (a "missing" record has none)
+  std::string partition_id;  // parsed from the part name when it is one
+  uint64_t min_block = 0;
+  uint64_t max_block = 0;
+  uint32_t level = 0;
+  uint64_t bytes_on_disk = 0;
+  std::string path;
 };
 
 struct OptimizeOptions {
@@ -82,6 +112,15 @@ struct DatabaseOptions {
   // chooses which). Off by default so that an embedder (or a test) sees exactly the parts
   // it wrote; the interactive `tally local` shell turns it on, as the server will.
   bool background_merges = false;
+  // Take no lock and write nothing: every write fails with FailedPrecondition, and an
+  // open that would have to repair something (a broken part, a torn manifest tail is
+  // fine) refuses instead. Works on read-only media and on a full disk.
+  bool read_only = false;
+  // Repair (`tally repair`): where a plain open refuses, set aside instead. A damaged
+  // manifest is read around its damage (a copy of it is kept as MANIFEST.damaged-<time>),
+  // and every part or table directory it cannot account for goes to a detached/ directory
+  // with a reason file. Nothing is deleted that a normal open would keep.
+  bool repair = false;
 };
 
 class Database {
@@ -153,8 +192,20 @@ class Database {
   absl::StatusOr<std::unique_ptr<ScanCursor>> Scan(const std::string& table, ScanOptions options) const;
 
   absl::StatusOr<std::vector<PartInfo>> ListParts(const std::string& table) const;
-  // Reads every byte of every part of the table and verifies all checksums.
+  // Reads every byte of every part of the table and verifies all checksums. Fails
+  // (DataLoss) while parts of the table are set aside in its detached/ directory: the
+  // table may be missing rows until they are attached or dropped.
   absl::Status CheckTable(const std::string& table) const;
+
+  // What is set aside: in the table's detached/ directory, or with an empty table, at the
+  // database level (table directories repair could not account for).
+  absl::StatusOr<std::vector<DetachedPartInfo>> ListDetached(const std::string& table) const;
+  std::vector<DetachedPartInfo> ListAllDetached() const;
+  // ATTACH PART: validates the detached part whole (every checksum, the table's columns
+  // and sorting key) and commits it under a new block number. Its rows become visible.
+  absl::Status AttachPart(const std::string& table, const std::string& detached_name);
+  // DROP DETACHED PART: deletes a detached part (and its reason file) for good.
+  absl::Status DropDetachedPart(const std::string& table, const std::string& detached_name);
 
   // The last failure of a background merge (OK if none). A failed merge changes nothing;
   // the merger backs off and tries again later.
@@ -163,6 +214,7 @@ class Database {
 
   const RecoveryReport& recovery() const { return recovery_; }
   const std::string& dir() const { return dir_; }
+  bool read_only() const { return read_only_; }
 
  private:
   struct Table {
@@ -176,16 +228,25 @@ class Database {
     absl::flat_hash_set<const Part*> merging;  // inputs of merges under way
   };
 
-  Database(Env* env, std::string dir) : env_(env), dir_(std::move(dir)) {}
+  Database(Env* env, std::string dir, bool read_only) : env_(env), dir_(std::move(dir)), read_only_(read_only) {}
   // The background merger: waits for a wake-up, merges while SelectMerge finds work.
   void MergeLoop();
   void WakeMerger();
   // Chooses and runs one background merge; false when there is nothing to merge.
   bool BackgroundMergeOnce();
-  absl::Status Recover();
-  absl::Status RecoverTable(Table* table, const std::vector<std::string>& committed);
+  // Recovery (engine/recovery.cc).
+  absl::Status Recover(bool repair);
+  absl::Status RecoverOnce(bool repair);
   absl::Status WriteSnapshot() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  absl::Status Commit(const format::ManifestEdit& edit) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Appends `edit` to the manifest and syncs it; on success runs `apply` (the in-memory
+  // side of the edit), then rewrites the manifest as a snapshot if the log has grown
+  // large and no garbage its records account for remains on disk.
+  absl::Status Commit(const format::ManifestEdit& edit, const std::function<void()>& apply = [] {})
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void MaybeCompactManifest() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  absl::Status CheckWritable(absl::string_view what) const;
+  // Renames the committed parts from their temporary directories into place.
+  void Publish(Table* table, const std::vector<PartPtr>& parts) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   absl::StatusOr<std::shared_ptr<Table>> FindTable(const std::string& name) const;
   // Writes, validates and commits one merge of `inputs` (marked merging).
   // `what` names the operation in errors ("OPTIMIZE TABLE t", "background merge of t").
@@ -197,7 +258,9 @@ class Database {
 
   Env* const env_;
   const std::string dir_;
+  const bool read_only_;
   RecoveryReport recovery_;
+  std::unique_ptr<FileLock> lock_;  // held by a read-write open
 
   mutable std::mutex mu_;  // std::mutex: ThreadSanitizer sees through it (the system Abseil is not annotated)
   absl::flat_hash_map<std::string, std::shared_ptr<Table>> tables_ ABSL_GUARDED_BY(mu_);
@@ -207,6 +270,11 @@ class Database {
   // appended until the database is reopened (which rewrites the manifest).
   absl::Status poisoned_ ABSL_GUARDED_BY(mu_);
   uint64_t dir_counter_ ABSL_GUARDED_BY(mu_) = 0;
+  uint64_t manifest_bytes_ ABSL_GUARDED_BY(mu_) = 0;  // size of the manifest file
+  uint64_t snapshot_bytes_ ABSL_GUARDED_BY(mu_) = 0;  // of its snapshot record
+  // Directories of dropped tables that a running scan kept on disk: a snapshot waits
+  // until they are gone (the drop record is their only account).
+  std::vector<std::string> dropped_dirs_ ABSL_GUARDED_BY(mu_);
   absl::Status background_merge_status_ ABSL_GUARDED_BY(mu_);
 
   // std::mutex where the merger thread meets the others: ThreadSanitizer sees through it.
@@ -226,6 +294,11 @@ absl::Status ValidateSchema(const format::TableSchema& schema);
 std::pair<std::string, std::string> SplitTableName(const std::string& table);
 
 inline constexpr char kManifestFile[] = "MANIFEST";
+inline constexpr char kLockFile[] = "LOCK";
+inline constexpr char kDetachedDir[] = "detached";
+inline constexpr char kTablesDir[] = "tables";
+// A part ATTACH PART is moving into a table, until its commit.
+inline constexpr char kAttachingPrefix[] = "attaching_";
 
 }  // namespace tally::engine
 

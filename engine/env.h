@@ -37,6 +37,13 @@ class RandomAccessFile {
   virtual const std::string& path() const = 0;
 };
 
+// A lock on a file, held until the object is destroyed or the process ends (the OS
+// releases it then, so a crashed process never leaves a stale lock behind).
+class FileLock {
+ public:
+  virtual ~FileLock() = default;
+};
+
 class Env {
  public:
   virtual ~Env() = default;
@@ -46,6 +53,8 @@ class Env {
 
   // Creates or truncates.
   virtual absl::StatusOr<std::unique_ptr<WritableFile>> NewWritableFile(const std::string& path) = 0;
+  // Opens an existing file to append at its end; NotFound if it does not exist.
+  virtual absl::StatusOr<std::unique_ptr<WritableFile>> NewAppendableFile(const std::string& path) = 0;
   virtual absl::StatusOr<std::unique_ptr<RandomAccessFile>> NewRandomAccessFile(
       const std::string& path) = 0;
   virtual absl::StatusOr<std::string> ReadFileToString(const std::string& path) = 0;
@@ -64,6 +73,12 @@ class Env {
   virtual absl::Status Rename(const std::string& from, const std::string& to) = 0;
   // Makes the directory's entries (creates, renames, deletes) durable.
   virtual absl::Status SyncDir(const std::string& dir) = 0;
+
+  // Takes an exclusive lock on `path`, creating the file (empty) if needed. Exclusive
+  // across processes and within this one: a second LockFile of the same file fails with
+  // FailedPrecondition naming the holder's PID where the OS tells it, until the first
+  // lock is destroyed. Writes nothing into the file.
+  virtual absl::StatusOr<std::unique_ptr<FileLock>> LockFile(const std::string& path) = 0;
 };
 
 // Writes `data` to `path` and syncs it (not the directory).

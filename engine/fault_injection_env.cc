@@ -50,6 +50,14 @@ void FaultInjectionEnv::FailOnceAtStep(int64_t step) {
 void FaultInjectionEnv::ClearFault() {
   std::lock_guard<std::mutex> lock(mu_);
   fail_at_ = kNever;
+  fault_code_ = absl::StatusCode::kUnavailable;
+}
+
+void FaultInjectionEnv::FailEveryStepWith(absl::StatusCode code) {
+  std::lock_guard<std::mutex> lock(mu_);
+  fail_at_ = steps_;
+  fail_once_ = false;
+  fault_code_ = code;
 }
 
 int64_t FaultInjectionEnv::steps() const {
@@ -68,7 +76,18 @@ absl::Status FaultInjectionEnv::Step(absl::string_view op, absl::string_view pat
   const bool fail = fail_at_ != kNever && (fail_once_ ? step == fail_at_ : step >= fail_at_);
   if (!fail) return absl::OkStatus();
   ++injected_;
-  return absl::UnavailableError(absl::StrCat("injected fault at step ", step, ": ", op, " ", path));
+  return absl::Status(fault_code_, absl::StrCat("injected fault at step ", step, ": ", op, " ", path));
+}
+
+absl::StatusOr<std::unique_ptr<WritableFile>> FaultInjectionEnv::NewAppendableFile(const std::string& path) {
+  TALLY_RETURN_IF_ERROR(Step("NewAppendableFile", path));
+  TALLY_ASSIGN_OR_RETURN(std::unique_ptr<WritableFile> file, base_->NewAppendableFile(path));
+  return std::make_unique<FaultInjectionWritableFile>(this, std::move(file), path);
+}
+
+absl::StatusOr<std::unique_ptr<FileLock>> FaultInjectionEnv::LockFile(const std::string& path) {
+  TALLY_RETURN_IF_ERROR(Step("LockFile", path));
+  return base_->LockFile(path);
 }
 
 absl::StatusOr<std::unique_ptr<WritableFile>> FaultInjectionEnv::NewWritableFile(

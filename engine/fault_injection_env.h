@@ -1,9 +1,9 @@
 // FaultInjectionEnv: wraps another Env and fails a chosen mutating step, to test that
 // the engine survives dying at every write, fsync and rename.
 //
-// Mutating steps are, each counting one: NewWritableFile, WritableFile::Append,
-// WritableFile::Sync, WritableFile::Close, CreateDirs, DeleteFile, RemoveAll, Rename and
-// SyncDir. Reads (NewRandomAccessFile, ReadFileToString, FileExists, IsDirectory,
+// Mutating steps are, each counting one: NewWritableFile, NewAppendableFile,
+// WritableFile::Append, WritableFile::Sync, WritableFile::Close, CreateDirs, DeleteFile,
+// RemoveAll, Rename, SyncDir and LockFile. Reads (NewRandomAccessFile, ReadFileToString, FileExists, IsDirectory,
 // GetFileSize, ListDir, RandomAccessFile::Read) are not steps and always pass through.
 //
 // Steps are numbered from 0 in the order they are attempted through this env, over its
@@ -50,6 +50,9 @@ class FaultInjectionEnv final : public Env {
   void FailOnceAtStep(int64_t step);
   // Stops injecting faults. steps() keeps counting.
   void ClearFault();
+  // Makes every step from now on fail with `code`, as a full disk (kResourceExhausted) or
+  // read-only media (kPermissionDenied) would.
+  void FailEveryStepWith(absl::StatusCode code);
 
   // Mutating steps attempted so far, including failed ones.
   int64_t steps() const;
@@ -61,6 +64,7 @@ class FaultInjectionEnv final : public Env {
   absl::Status Step(absl::string_view op, absl::string_view path);
 
   absl::StatusOr<std::unique_ptr<WritableFile>> NewWritableFile(const std::string& path) override;
+  absl::StatusOr<std::unique_ptr<WritableFile>> NewAppendableFile(const std::string& path) override;
   absl::StatusOr<std::unique_ptr<RandomAccessFile>> NewRandomAccessFile(
       const std::string& path) override;
   absl::StatusOr<std::string> ReadFileToString(const std::string& path) override;
@@ -73,6 +77,7 @@ class FaultInjectionEnv final : public Env {
   absl::Status RemoveAll(const std::string& path) override;
   absl::Status Rename(const std::string& from, const std::string& to) override;
   absl::Status SyncDir(const std::string& dir) override;
+  absl::StatusOr<std::unique_ptr<FileLock>> LockFile(const std::string& path) override;
 
  private:
   static constexpr int64_t kNever = -1;
@@ -83,6 +88,7 @@ class FaultInjectionEnv final : public Env {
   int64_t injected_ ABSL_GUARDED_BY(mu_) = 0;
   int64_t fail_at_ ABSL_GUARDED_BY(mu_) = kNever;
   bool fail_once_ ABSL_GUARDED_BY(mu_) = false;
+  absl::StatusCode fault_code_ ABSL_GUARDED_BY(mu_) = absl::StatusCode::kUnavailable;
 };
 
 }  // namespace tally::engine

@@ -103,6 +103,13 @@ bool IsIdentity(const std::vector<uint32_t>& order) {
 
 absl::Status Database::Insert(const std::string& table, const Block& block) { return Insert(table, Block(block)); }
 
+void Database::Publish(Table* table, const std::vector<PartPtr>& parts) {
+  for (const PartPtr& p : parts) {
+    // A failed rename leaves the part readable where it is; the next open renames it.
+    if (PublishPart(env_, table->dir, p->name()).ok()) const_cast<Part*>(p.get())->MovedTo(JoinPath(table->dir, p->name()));
+  }
+}
+
 absl::Status Database::Insert(const std::string& table, Block&& block) {
   TALLY_ASSIGN_OR_RETURN(std::unique_ptr<InsertBatch> batch, BeginInsert(table));
   TALLY_RETURN_IF_ERROR(batch->Add(std::move(block)));
@@ -110,6 +117,7 @@ absl::Status Database::Insert(const std::string& table, Block&& block) {
 }
 
 absl::StatusOr<std::unique_ptr<Database::InsertBatch>> Database::BeginInsert(const std::string& table_name) {
+  TALLY_RETURN_IF_ERROR(CheckWritable(absl::StrCat("INSERT INTO ", table_name)));
   TALLY_ASSIGN_OR_RETURN(std::shared_ptr<Table> table, FindTable(table_name));
   std::unique_ptr<InsertBatch> batch(new InsertBatch(this, table_name));
   batch->table_ = table;
@@ -159,10 +167,10 @@ absl::Status Database::InsertBatch::Add(Block block) {
       for (const Column& c : full.columns) sorted.columns.push_back(Column::Gather(c, order));
     }
     PartIdentity id{groups[g].id, groups[g].value, first_block + g, first_block + g, 0};
-    auto meta = WritePart(db_->env_, table->dir, schema, id, std::move(sorted));
+    auto meta = WriteUnpublishedPart(db_->env_, table->dir, schema, id, std::move(sorted));
     if (!meta.ok()) return fail(meta.status());
     // Read back what was written: the part must open and validate before it is committed.
-    auto part = Part::Open(db_->env_, JoinPath(table->dir, meta->name));
+    auto part = Part::Open(db_->env_, TmpPartDir(table->dir, meta->name), meta->name);
     if (!part.ok()) {
       return fail(absl::InternalError(absl::StrCat("insert into ", table_name_, ": part ", meta->name,
                                                    " failed validation right after writing: ",
@@ -201,19 +209,17 @@ absl::Status Database::InsertBatch::Commit() {
   next.table = table_name_;
   next.next_block = table->next_block;
   edit.ops.push_back(std::move(next));
-  absl::Status s = db_->Commit(edit);
-  if (!s.ok()) {
-    // The edit may have reached the manifest even though its write or sync failed, so the
-    // parts stay on disk: the database is poisoned, and the next open keeps them if the
-    // manifest names them and removes them if not. Deleting them now could leave the
-    // manifest naming parts that are gone.
-    written_.clear();
-    done_ = true;
-    return s;
-  }
-  table->parts.insert(table->parts.end(), written_.begin(), written_.end());
+  absl::Status s = db_->Commit(edit, [&] {
+    db_->Publish(table, written_);
+    table->parts.insert(table->parts.end(), written_.begin(), written_.end());
+  });
+  // On failure the edit may still have reached the manifest, so the parts stay on disk
+  // (in their temporary directories): the database is poisoned, and the next open
+  // publishes them if the manifest names them and removes them if not. Deleting them now
+  // could leave the manifest naming parts that are gone.
   written_.clear();
   done_ = true;
+  if (!s.ok()) return s;
   lock.unlock();
   db_->WakeMerger();
   return absl::OkStatus();

@@ -62,6 +62,9 @@ struct MemEnv::State {
   // Every directory made so far, so Crash() and ~MemEnv can break the reference cycles
   // that odd sequences of renames can leave among durable entries.
   std::vector<std::weak_ptr<Node>> dirs ABSL_GUARDED_BY(mu);
+  // Locked files (normalized paths) and the epoch each lock was taken in: a crash ends the
+  // process that held them, so locks from an earlier epoch are free.
+  std::map<std::string, uint64_t> locks ABSL_GUARDED_BY(mu);
   size_t dirs_prune_at ABSL_GUARDED_BY(mu) = 64;
 
   NodePtr NewDir() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu) {
@@ -209,6 +212,22 @@ class MemRandomAccessFile final : public RandomAccessFile {
   const uint64_t size_;
 };
 
+class MemFileLock final : public FileLock {
+ public:
+  MemFileLock(std::shared_ptr<MemEnv::State> state, std::string path, uint64_t epoch)
+      : state_(std::move(state)), path_(std::move(path)), epoch_(epoch) {}
+  ~MemFileLock() override {
+    std::lock_guard<std::mutex> lock(state_->mu);
+    auto it = state_->locks.find(path_);
+    if (it != state_->locks.end() && it->second == epoch_) state_->locks.erase(it);
+  }
+
+ private:
+  const std::shared_ptr<MemEnv::State> state_;
+  const std::string path_;
+  const uint64_t epoch_;
+};
+
 }  // namespace
 
 MemEnv::MemEnv() : state_(std::make_shared<State>()) {}
@@ -236,6 +255,31 @@ absl::StatusOr<std::unique_ptr<WritableFile>> MemEnv::NewWritableFile(const std:
     slot->data.clear();  // O_TRUNC: the same inode, durable bytes untouched until Sync.
   }
   return std::make_unique<MemWritableFile>(state_, slot, path, state_->epoch);
+}
+
+absl::StatusOr<std::unique_ptr<WritableFile>> MemEnv::NewAppendableFile(const std::string& path) {
+  std::lock_guard<std::mutex> lock(state_->mu);
+  TALLY_ASSIGN_OR_RETURN(NodePtr node, state_->FindFile(path, "open"));
+  return std::make_unique<MemWritableFile>(state_, std::move(node), path, state_->epoch);
+}
+
+absl::StatusOr<std::unique_ptr<FileLock>> MemEnv::LockFile(const std::string& path) {
+  std::lock_guard<std::mutex> lock(state_->mu);
+  Components c = Split(path);
+  TALLY_ASSIGN_OR_RETURN(NodePtr parent, state_->Parent(c, "open lock file", path));
+  NodePtr& slot = parent->children[c.back()];
+  if (slot == nullptr) {
+    slot = std::make_shared<Node>(/*dir=*/false);
+  } else if (slot->is_dir) {
+    return Error(absl::StatusCode::kFailedPrecondition, "open lock file", path, "is a directory");
+  }
+  const std::string normalized = absl::StrJoin(c, "/");
+  auto it = state_->locks.find(normalized);
+  if (it != state_->locks.end() && it->second == state_->epoch) {
+    return absl::FailedPreconditionError(absl::StrCat(path, " is locked by another holder"));
+  }
+  state_->locks[normalized] = state_->epoch;
+  return std::make_unique<MemFileLock>(state_, normalized, state_->epoch);
 }
 
 absl::StatusOr<std::unique_ptr<RandomAccessFile>> MemEnv::NewRandomAccessFile(

@@ -44,6 +44,7 @@ class MemEnv final : public Env {
   MemEnv& operator=(const MemEnv&) = delete;
 
   absl::StatusOr<std::unique_ptr<WritableFile>> NewWritableFile(const std::string& path) override;
+  absl::StatusOr<std::unique_ptr<WritableFile>> NewAppendableFile(const std::string& path) override;
   absl::StatusOr<std::unique_ptr<RandomAccessFile>> NewRandomAccessFile(
       const std::string& path) override;
   absl::StatusOr<std::string> ReadFileToString(const std::string& path) override;
@@ -56,6 +57,8 @@ class MemEnv final : public Env {
   absl::Status RemoveAll(const std::string& path) override;
   absl::Status Rename(const std::string& from, const std::string& to) override;
   absl::Status SyncDir(const std::string& dir) override;
+  // Locks are per MemEnv; Crash() releases them all.
+  absl::StatusOr<std::unique_ptr<FileLock>> LockFile(const std::string& path) override;
 
   // Reverts the namespace and every file's contents to their durable state, as after a
   // power loss. Files opened before the crash stop working.

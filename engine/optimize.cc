@@ -29,6 +29,7 @@ std::map<std::string, std::vector<PartPtr>> ByPartition(const std::vector<PartPt
 }  // namespace
 
 absl::StatusOr<OptimizeResult> Database::Optimize(const std::string& name, OptimizeOptions options) {
+  TALLY_RETURN_IF_ERROR(CheckWritable(absl::StrCat("OPTIMIZE TABLE ", name)));
   TALLY_ASSIGN_OR_RETURN(auto table, FindTable(name));
   std::vector<std::vector<PartPtr>> selections;
   while (true) {
@@ -81,9 +82,9 @@ absl::StatusOr<uint64_t> Database::MergeAndCommit(const std::shared_ptr<Table>& 
                                         inputs[0]->meta().partition_id, "'");
   auto meta = MergeParts(env_, table->dir, table->schema, inputs, &cancel_merges_);
   if (!meta.ok()) return absl::Status(meta.status().code(), absl::StrCat(what, ": ", meta.status().message()));
-  auto opened = Part::Open(env_, JoinPath(table->dir, meta->name));
+  auto opened = Part::Open(env_, TmpPartDir(table->dir, meta->name), meta->name);
   if (!opened.ok()) {
-    (void)env_->RemoveAll(JoinPath(table->dir, meta->name));
+    (void)env_->RemoveAll(TmpPartDir(table->dir, meta->name));
     return absl::InternalError(absl::StrCat(what, ": part ", meta->name, " failed validation right after writing: ",
                                             opened.status().message()));
   }
@@ -123,22 +124,22 @@ absl::StatusOr<uint64_t> Database::MergeAndCommit(const std::shared_ptr<Table>& 
     remove.part = p->name();
     edit.ops.push_back(std::move(remove));
   }
-  absl::Status s = Commit(edit);
-  if (!s.ok()) {
-    // The edit may have reached the manifest even though its write or sync failed: then the
-    // merged part is committed and the inputs are not, and deleting it would lose their
-    // rows. Leave it; the database is poisoned, and the next open keeps whichever side the
-    // manifest names and removes the other.
-    return s;
-  }
-  // The merged part takes its first input's place, so the part list stays in block order.
-  const size_t first = *std::min_element(positions.begin(), positions.end());
-  table->parts[first] = merged;
-  std::sort(positions.begin(), positions.end(), std::greater<size_t>());
-  for (size_t pos : positions) {
-    if (pos != first) table->parts.erase(table->parts.begin() + pos);
-  }
-  for (const PartPtr& p : inputs) const_cast<Part*>(p.get())->MarkObsolete();
+  absl::Status s = Commit(edit, [&] {
+    Publish(table.get(), {merged});
+    // The merged part takes its first input's place, so the part list stays in block order.
+    const size_t first = *std::min_element(positions.begin(), positions.end());
+    table->parts[first] = merged;
+    std::sort(positions.begin(), positions.end(), std::greater<size_t>());
+    for (size_t pos : positions) {
+      if (pos != first) table->parts.erase(table->parts.begin() + pos);
+    }
+    for (const PartPtr& p : inputs) const_cast<Part*>(p.get())->MarkObsolete();
+  });
+  // A failed edit may still have reached the manifest: then the merged part is committed
+  // and the inputs are not, and deleting it would lose their rows. It stays (in its
+  // temporary directory); the database is poisoned, and the next open keeps whichever
+  // side the manifest names and removes the other.
+  if (!s.ok()) return s;
   return merged->rows();
 }
 

@@ -29,9 +29,9 @@ std::string Part::What(absl::string_view file) const {
   return absl::StrCat("part ", BaseName(dir_), ": file '", file, "'");
 }
 
-absl::StatusOr<std::shared_ptr<Part>> Part::Open(Env* env, const std::string& dir) {
+absl::StatusOr<std::shared_ptr<Part>> Part::Open(Env* env, const std::string& dir, absl::string_view name) {
   std::shared_ptr<Part> part(new Part(env, dir));
-  TALLY_RETURN_IF_ERROR(part->Load());
+  TALLY_RETURN_IF_ERROR(part->Load(name.empty() ? BaseName(dir) : name));
   return part;
 }
 
@@ -48,7 +48,7 @@ absl::StatusOr<std::string> Part::ReadVerified(const format::FileChecksum& file)
   return bytes;
 }
 
-absl::Status Part::Load() {
+absl::Status Part::Load(absl::string_view name) {
   const std::string meta_path = JoinPath(dir_, format::kPartMetaFile);
   auto meta_bytes = env_->ReadFileToString(meta_path);
   if (!meta_bytes.ok()) {
@@ -58,9 +58,9 @@ absl::Status Part::Load() {
     return meta_bytes.status();
   }
   TALLY_ASSIGN_OR_RETURN(meta_, format::DecodePartMeta(format::AsBytes(*meta_bytes), What(format::kPartMetaFile)));
-  if (meta_.name != BaseName(dir_)) {
+  if (meta_.name != name) {
     return absl::DataLossError(absl::StrCat(What(format::kPartMetaFile), ": names part '", meta_.name,
-                                            "' but the directory is '", BaseName(dir_), "'"));
+                                            "' but the directory holds part '", name, "'"));
   }
   bytes_on_disk_ = meta_bytes->size();
   for (const format::FileChecksum& f : meta_.files) {

@@ -30,8 +30,9 @@ namespace tally::engine {
 
 class Part {
  public:
-  // `dir` is the part directory; its last component must be the part's name.
-  static absl::StatusOr<std::shared_ptr<Part>> Open(Env* env, const std::string& dir);
+  // `dir` is the part directory; part.meta must name the part `name`, by default the last
+  // component of `dir` (a part waiting for its commit lives in a temporary directory).
+  static absl::StatusOr<std::shared_ptr<Part>> Open(Env* env, const std::string& dir, absl::string_view name = {});
   ~Part();
 
   Part(const Part&) = delete;
@@ -50,6 +51,9 @@ class Part {
   absl::Status VerifyChecksums() const;
 
   void MarkObsolete() { obsolete_.store(true); }
+  // The part directory was renamed (published after its commit). Its open files stay
+  // valid. REQUIRES: the part is not yet shared with other threads.
+  void MovedTo(std::string dir) { dir_ = std::move(dir); }
 
   // A run of whole granules stored together in one column block.
   struct BlockExtent {
@@ -72,7 +76,7 @@ class Part {
 
  private:
   Part(Env* env, std::string dir) : env_(env), dir_(std::move(dir)) {}
-  absl::Status Load();
+  absl::Status Load(absl::string_view name);
   absl::Status LoadColumn(size_t c);
   absl::StatusOr<std::string> ReadVerified(const format::FileChecksum& file) const;
   std::string What(absl::string_view file) const;

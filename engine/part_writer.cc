@@ -170,7 +170,7 @@ absl::StatusOr<std::unique_ptr<PartWriter>> PartWriter::Create(Env* env, const s
   meta.level = id.level;
   meta.sort_key = schema.sort_key;
   w->table_dir_ = table_dir;
-  w->tmp_dir_ = JoinPath(table_dir, std::string(kTmpPartPrefix) + meta.name);
+  w->tmp_dir_ = TmpPartDir(table_dir, meta.name);
   TALLY_RETURN_IF_ERROR(env->RemoveAll(w->tmp_dir_));
   TALLY_RETURN_IF_ERROR(env->CreateDirs(w->tmp_dir_));
 
@@ -361,19 +361,36 @@ absl::StatusOr<format::PartMeta> PartWriter::Finish() {
   }
   TALLY_RETURN_IF_ERROR(WriteFileSynced(env_, JoinPath(tmp_dir_, format::kPartMetaFile), meta_bytes));
   TALLY_RETURN_IF_ERROR(env_->SyncDir(tmp_dir_));
-  const std::string final_dir = JoinPath(table_dir_, meta.name);
-  if (env_->FileExists(final_dir)) {
+  if (env_->FileExists(JoinPath(table_dir_, meta.name))) {
     return absl::AlreadyExistsError(absl::StrCat("part ", meta.name, " already exists in ", table_dir_));
   }
-  TALLY_RETURN_IF_ERROR(env_->Rename(tmp_dir_, final_dir));
-  finished_ = true;
+  // The temporary directory's own entry must be durable too: once the manifest names the
+  // part, recovery looks for it there.
   TALLY_RETURN_IF_ERROR(env_->SyncDir(table_dir_));
+  finished_ = true;
   return meta;
+}
+
+std::string TmpPartDir(const std::string& table_dir, const std::string& part_name) {
+  return JoinPath(table_dir, std::string(kTmpPartPrefix) + part_name);
+}
+
+absl::Status PublishPart(Env* env, const std::string& table_dir, const std::string& part_name) {
+  return env->Rename(TmpPartDir(table_dir, part_name), JoinPath(table_dir, part_name));
 }
 
 absl::StatusOr<format::PartMeta> WritePart(Env* env, const std::string& table_dir,
                                            const format::TableSchema& schema, const PartIdentity& id,
                                            Block block) {
+  TALLY_ASSIGN_OR_RETURN(format::PartMeta meta, WriteUnpublishedPart(env, table_dir, schema, id, std::move(block)));
+  TALLY_RETURN_IF_ERROR(PublishPart(env, table_dir, meta.name));
+  TALLY_RETURN_IF_ERROR(env->SyncDir(table_dir));
+  return meta;
+}
+
+absl::StatusOr<format::PartMeta> WriteUnpublishedPart(Env* env, const std::string& table_dir,
+                                                      const format::TableSchema& schema, const PartIdentity& id,
+                                                      Block block) {
   if (block.rows() == 0) return absl::InvalidArgumentError("WritePart: empty block");
   if (block.columns.size() != schema.columns.size()) {
     return absl::InternalError("WritePart: block does not match the schema");

@@ -5,11 +5,14 @@
 //
 //   1. every file into <table>/tmp_insert_<part>/, each synced;
 //   2. part.meta last (it lists every other file's size and XXH3), synced;
-//   3. the temporary directory synced, renamed to <table>/<part>, the table dir synced.
+//   3. the temporary directory synced, then the table directory (so its entry is durable).
 //
-// The part is not visible to readers until the caller records it in the manifest; a
-// crash before that leaves a directory that recovery removes. A writer destroyed before
-// Finish removes its temporary directory.
+// The part stays under its temporary name until the caller has recorded it in the
+// manifest; only then does PublishPart rename it to <table>/<part>. So a part directory
+// under its final name is always a committed one, and a temporary directory the manifest
+// does not name is an unfinished write that recovery may delete; one it names is a
+// committed part whose rename a crash interrupted, which recovery completes. A writer
+// destroyed before Finish removes its temporary directory.
 //
 // A PartWriter is used by one thread; WritePart is stateless and thread-safe.
 #ifndef TALLY_ENGINE_PART_WRITER_H_
@@ -53,7 +56,8 @@ class PartWriter {
   // Appends rows: every schema column, in schema order, sorted after the rows before.
   absl::Status Append(const Block& rows);
   // Closes the last granule, writes marks, dictionaries, primary index and part.meta, and
-  // renames the part into place. Returns the metadata written. REQUIRES: rows() > 0.
+  // makes the part durable under TmpPartDir(table_dir, name()). Returns the metadata
+  // written. REQUIRES: rows() > 0.
   absl::StatusOr<format::PartMeta> Finish();
 
   uint64_t rows() const { return rows_; }
@@ -85,13 +89,26 @@ class PartWriter {
   bool finished_ = false;
 };
 
-// Writes `block` (every schema column, in schema order, sorted) as a part in `table_dir`,
-// building each LowCardinality column's part dictionary from the values it uses.
+// Writes `block` (every schema column, in schema order, sorted) as a part under its
+// temporary name in `table_dir`, building each LowCardinality column's part dictionary
+// from the values it uses.
+absl::StatusOr<format::PartMeta> WriteUnpublishedPart(Env* env, const std::string& table_dir,
+                                                      const format::TableSchema& schema, const PartIdentity& id,
+                                                      Block block);
+
+// WriteUnpublishedPart, then PublishPart and a sync of `table_dir`: a part in place, for
+// tools and tests that keep no manifest.
 absl::StatusOr<format::PartMeta> WritePart(Env* env, const std::string& table_dir,
                                            const format::TableSchema& schema, const PartIdentity& id,
                                            Block block);
 
+// Where a written part waits for its commit.
 inline constexpr char kTmpPartPrefix[] = "tmp_insert_";
+std::string TmpPartDir(const std::string& table_dir, const std::string& part_name);
+
+// Renames a committed part from TmpPartDir to <table_dir>/<part_name>. Not synced: if a
+// crash undoes it, recovery renames again (the manifest names the part).
+absl::Status PublishPart(Env* env, const std::string& table_dir, const std::string& part_name);
 
 }  // namespace tally::engine
 

@@ -11,9 +11,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <stdlib.h>
+
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <mutex>
+#include <set>
 
 #include "absl/strings/str_cat.h"
 #include "engine/env.h"
@@ -171,12 +175,90 @@ class PosixRandomAccessFile final : public RandomAccessFile {
   const uint64_t size_;
 };
 
+// fcntl record locks belong to the process: a second lock of the same file by this
+// process would succeed, and closing any descriptor of the file would drop the lock. So
+// the files this process has locked are also kept here, by their canonical path (as
+// LevelDB's PosixLockTable does), and the locked descriptor is the only one ever opened.
+class LockTable {
+ public:
+  bool Insert(const std::string& path) {
+    std::lock_guard<std::mutex> lock(mu_);
+    return paths_.insert(path).second;
+  }
+  void Erase(const std::string& path) {
+    std::lock_guard<std::mutex> lock(mu_);
+    paths_.erase(path);
+  }
+
+ private:
+  std::mutex mu_;
+  std::set<std::string> paths_;
+};
+
+LockTable& Locks() {
+  static LockTable* table = new LockTable;
+  return *table;
+}
+
+class PosixFileLock final : public FileLock {
+ public:
+  PosixFileLock(std::string canonical, int fd) : canonical_(std::move(canonical)), fd_(fd) {}
+  ~PosixFileLock() override {
+    ::close(fd_);  // releases the fcntl lock
+    Locks().Erase(canonical_);
+  }
+
+ private:
+  const std::string canonical_;
+  const int fd_;
+};
+
 class PosixEnv final : public Env {
  public:
   absl::StatusOr<std::unique_ptr<WritableFile>> NewWritableFile(
       const std::string& path) override {
     TALLY_ASSIGN_OR_RETURN(int fd, OpenFd(path, O_WRONLY | O_CREAT | O_TRUNC, "open"));
     return std::make_unique<PosixWritableFile>(path, fd);
+  }
+
+  absl::StatusOr<std::unique_ptr<WritableFile>> NewAppendableFile(const std::string& path) override {
+    TALLY_ASSIGN_OR_RETURN(int fd, OpenFd(path, O_WRONLY | O_APPEND, "open"));
+    return std::make_unique<PosixWritableFile>(path, fd);
+  }
+
+  absl::StatusOr<std::unique_ptr<FileLock>> LockFile(const std::string& path) override {
+    TALLY_ASSIGN_OR_RETURN(int fd, OpenFd(path, O_RDWR | O_CREAT, "open lock file"));
+    char* resolved = ::realpath(path.c_str(), nullptr);
+    if (resolved == nullptr) {
+      absl::Status s = ErrnoStatus("realpath", path, errno);
+      ::close(fd);
+      return s;
+    }
+    std::string canonical = resolved;
+    ::free(resolved);
+    if (!Locks().Insert(canonical)) {
+      ::close(fd);
+      return absl::FailedPreconditionError(
+          absl::StrCat(path, " is locked by this process (PID ", ::getpid(), ") already"));
+    }
+    struct flock lock = {};
+    lock.l_type = F_WRLCK;
+    lock.l_whence = SEEK_SET;
+    if (::fcntl(fd, F_SETLK, &lock) == 0) return std::make_unique<PosixFileLock>(canonical, fd);
+    const int err = errno;
+    std::string holder;
+    struct flock probe = {};
+    probe.l_type = F_WRLCK;
+    probe.l_whence = SEEK_SET;
+    if (::fcntl(fd, F_GETLK, &probe) == 0 && probe.l_type != F_UNLCK && probe.l_pid > 0) {
+      holder = absl::StrCat(" (PID ", probe.l_pid, ")");
+    }
+    ::close(fd);
+    Locks().Erase(canonical);
+    if (err == EACCES || err == EAGAIN) {
+      return absl::FailedPreconditionError(absl::StrCat(path, " is locked by another process", holder));
+    }
+    return ErrnoStatus("lock", path, err);
   }
 
   absl::StatusOr<std::unique_ptr<RandomAccessFile>> NewRandomAccessFile(

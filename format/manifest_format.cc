@@ -92,20 +92,71 @@ absl::StatusOr<ManifestEdit> DecodeEdit(absl::Span<const uint8_t> payload, absl:
   return edit;
 }
 
-// Whether a record with a matching checksum starts anywhere in (pos, end of file). A torn
-// tail is a prefix of a single record, so none can (barring a 64-bit checksum collision).
-bool WholeRecordAfter(absl::Span<const uint8_t> file, uint64_t pos) {
+// The first offset in (pos, end of file) where a record with a matching checksum starts,
+// or 0. A torn tail is a prefix of a single record, so none can start inside it (barring
+// a 64-bit checksum collision).
+uint64_t NextWholeRecord(absl::Span<const uint8_t> file, uint64_t pos) {
   for (uint64_t q = pos + 1; q + kManifestRecordOverhead <= file.size(); ++q) {
     uint32_t size = LoadFixed32(file.data() + q);
     if (size > file.size() - q - kManifestRecordOverhead) continue;
-    if (Checksum(file.subspan(q + kManifestRecordOverhead, size)) == LoadFixed64(file.data() + q + 4)) return true;
+    if (Checksum(file.subspan(q + kManifestRecordOverhead, size)) == LoadFixed64(file.data() + q + 4)) return q;
   }
-  return false;
+  return 0;
+}
+
+bool AllZero(absl::Span<const uint8_t> bytes) {
+  for (uint8_t b : bytes) {
+    if (b != 0) return false;
+  }
+  return true;
+}
+
+// What is wrong with the record at `pos`, or OK with *torn set when it is a torn tail, or
+// OK with *torn clear when the record is whole and valid (then *end is its end).
+absl::Status CheckRecord(absl::Span<const uint8_t> file, uint64_t pos, absl::string_view what, bool* torn,
+                         uint64_t* end) {
+  *torn = false;
+  const uint64_t left = file.size() - pos;
+  // Some file systems leave a crashed append as zero-filled blocks. No record is all
+  // zeros (its checksum would have to be 0 for an empty payload, and XXH3 of nothing is
+  // not), so such a tail is torn.
+  if (AllZero(file.subspan(pos))) {
+    *torn = true;
+    return absl::OkStatus();
+  }
+  if (left < kManifestRecordOverhead) {
+    *torn = true;
+    return absl::OkStatus();
+  }
+  const uint32_t size = LoadFixed32(file.data() + pos);
+  const uint64_t sum = LoadFixed64(file.data() + pos + 4);
+  if (size > left - kManifestRecordOverhead) {
+    // Cut short: the crash hit before this record's sync. Unless whole records follow, or
+    // the rest of the file checksums as this record's payload: then the size field was
+    // damaged in place, and the edit (and those after it) may have been acknowledged.
+    if (NextWholeRecord(file, pos) != 0) {
+      return absl::DataLossError(absl::StrCat(what, ": offset ", pos, ": manifest record size ", size,
+                                              " runs past the end of the file, yet whole records follow it"));
+    }
+    if (Checksum(file.subspan(pos + kManifestRecordOverhead)) == sum) {
+      return absl::DataLossError(absl::StrCat(what, ": offset ", pos, ": manifest record size ", size,
+                                              " is damaged (the payload after it is whole)"));
+    }
+    *torn = true;
+    return absl::OkStatus();
+  }
+  *end = pos + kManifestRecordOverhead + size;
+  if (Checksum(file.subspan(pos + kManifestRecordOverhead, size)) != sum) {
+    return absl::DataLossError(absl::StrCat(what, ": offset ", pos, ": manifest record checksum mismatch (",
+                                            size, "-byte record, ", file.size() - *end, " bytes after it)"));
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace
 
-absl::StatusOr<ManifestContents> DecodeManifest(absl::Span<const uint8_t> file, absl::string_view what) {
+absl::StatusOr<ManifestContents> DecodeManifest(absl::Span<const uint8_t> file, absl::string_view what,
+                                                ManifestReadMode mode) {
   ByteReader header(file, std::string(what));
   TALLY_ASSIGN_OR_RETURN(uint32_t magic, header.ReadFixed32("magic"));
   if (magic != static_cast<uint32_t>(FileKind::kManifest)) return header.Corrupt("magic", "not a manifest");
@@ -121,46 +172,33 @@ absl::StatusOr<ManifestContents> DecodeManifest(absl::Span<const uint8_t> file, 
   ManifestContents out;
   uint64_t pos = kManifestHeaderBytes;
   while (pos < file.size()) {
-    uint64_t left = file.size() - pos;
-    // Some file systems leave a crashed append as zero-filled blocks. No record is all
-    // zeros (every payload holds at least its op count), so such a tail is torn.
-    bool zeros = true;
-    for (uint64_t k = pos; k < file.size() && zeros; ++k) zeros = file[k] == 0;
-    if (zeros) {
+    bool torn = false;
+    uint64_t end = 0;
+    absl::Status bad = CheckRecord(file, pos, what, &torn, &end);
+    if (bad.ok() && torn) {
       out.torn_tail = true;
       break;
     }
-    bool fits = left >= kManifestRecordOverhead &&
-                LoadFixed32(file.data() + pos) <= left - kManifestRecordOverhead;
-    if (!fits) {
-      // Cut short: the crash hit before this record's sync. Unless whole records follow:
-      // then this record's size field was damaged in place, and the edits after it are
-      // acknowledged ones that must not be dropped.
-      if (WholeRecordAfter(file, pos)) {
-        return absl::DataLossError(absl::StrCat(what, ": offset ", pos, ": manifest record size ",
-                                                LoadFixed32(file.data() + pos),
-                                                " runs past the end of the file, yet whole records follow it"));
+    if (bad.ok()) {
+      auto edit = DecodeEdit(file.subspan(pos + kManifestRecordOverhead, end - pos - kManifestRecordOverhead),
+                             what, pos + kManifestRecordOverhead);
+      if (edit.ok()) {
+        out.edits.push_back(std::move(*edit));
+        out.edit_offsets.push_back(pos);
+        pos = end;
+        out.valid_bytes = pos;
+        continue;
       }
-      out.torn_tail = true;
-      break;
+      bad = edit.status();
     }
-    uint32_t size = LoadFixed32(file.data() + pos);
-    uint64_t sum = LoadFixed64(file.data() + pos + 4);
-    auto payload = file.subspan(pos + kManifestRecordOverhead, size);
-    uint64_t end = pos + kManifestRecordOverhead + size;
-    if (Checksum(payload) != sum) {
-      if (end == file.size()) {
-        out.torn_tail = true;
-        break;
-      }
-      return absl::DataLossError(absl::StrCat(what, ": offset ", pos, ": manifest record checksum mismatch"
-                                              " with ", file.size() - end, " bytes after it"));
-    }
-    TALLY_ASSIGN_OR_RETURN(ManifestEdit edit, DecodeEdit(payload, what, pos + kManifestRecordOverhead));
-    out.edits.push_back(std::move(edit));
-    pos = end;
+    if (mode == ManifestReadMode::kStrict || absl::IsUnimplemented(bad)) return bad;
+    // Salvage: skip to the next whole record, or give up on the rest of the file.
+    const uint64_t next = NextWholeRecord(file, pos);
+    const uint64_t skip_to = next == 0 ? file.size() : next;
+    out.damage.push_back(absl::StrCat(bad.message(), " (", skip_to - pos, " bytes skipped)"));
+    pos = skip_to;
   }
-  out.valid_bytes = pos;
+  if (out.valid_bytes < kManifestHeaderBytes) out.valid_bytes = kManifestHeaderBytes;
   return out;
 }
 

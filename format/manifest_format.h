@@ -52,15 +52,33 @@ void EncodeManifestRecord(std::string* out, const ManifestEdit& edit);
 
 struct ManifestContents {
   std::vector<ManifestEdit> edits;
-  // Bytes of whole, valid records (header included). Past it lies a torn tail: a last
-  // record cut short by a crash before its sync, which was therefore never acknowledged.
+  std::vector<uint64_t> edit_offsets;  // file offset of each edit's record
+  // Bytes up to the end of the last whole, valid record (header included). Past it lies a
+  // torn tail: a last record cut short by a crash before its sync, which was therefore
+  // never acknowledged.
   uint64_t valid_bytes = 0;
   bool torn_tail = false;
+  // kSalvage only: each damaged stretch skipped, as "offset N: why (M bytes skipped)".
+  std::vector<std::string> damage;
 };
 
-// Reads a whole manifest. A torn last record is tolerated (see above); a bad record with
-// more data after it is DataLoss.
-absl::StatusOr<ManifestContents> DecodeManifest(absl::Span<const uint8_t> file, absl::string_view what);
+enum class ManifestReadMode {
+  // Refuses (DataLoss, naming the offset) anything but a torn tail.
+  kStrict,
+  // For repair: skips each damaged stretch up to the next whole, valid record, and says
+  // so in `damage`. A newer version or an unknown op still fails (Unimplemented).
+  kSalvage,
+};
+
+// Reads a whole manifest. The only damage kStrict tolerates is a torn tail, and only in
+// the shapes a crash leaves: a last record whose header or payload runs past the end of
+// the file (unless its payload checksums whole, or a whole record follows: then its size
+// field was damaged in place), or a tail of zero bytes (file systems that extend a file
+// before writing its data). A complete record with a bad checksum is DataLoss wherever
+// it is, the last one included: its bytes all reached the file, so they were damaged
+// after, and the edit may have been acknowledged.
+absl::StatusOr<ManifestContents> DecodeManifest(absl::Span<const uint8_t> file, absl::string_view what,
+                                                ManifestReadMode mode = ManifestReadMode::kStrict);
 
 }  // namespace tally::format
 

@@ -1,8 +1,10 @@
 #include "format/part_format.h"
 
+#include <algorithm>
 #include <cstring>
 
 #include "absl/container/flat_hash_set.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "format/block.h"
@@ -405,6 +407,28 @@ std::string ColumnFileBase(absl::string_view column_name) {
 std::string PartName(absl::string_view partition_id, uint64_t min_block, uint64_t max_block,
                      uint32_t level) {
   return absl::StrCat(partition_id, "_", min_block, "_", max_block, "_", level);
+}
+
+bool ParsePartName(absl::string_view name, PartNameFields* out) {
+  // The partition id may itself hold '_': the three numbers are the last three fields.
+  uint64_t numbers[3];
+  for (int i = 2; i >= 0; --i) {
+    const size_t sep = name.rfind('_');
+    if (sep == absl::string_view::npos) return false;
+    absl::string_view digits = name.substr(sep + 1);
+    if (digits.empty() || digits.size() > 20 ||
+        !std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; }) ||
+        !absl::SimpleAtoi(digits, &numbers[i])) {
+      return false;
+    }
+    name = name.substr(0, sep);
+  }
+  if (name.empty() || numbers[0] > numbers[1] || numbers[2] > UINT32_MAX) return false;
+  out->partition_id = std::string(name);
+  out->min_block = numbers[0];
+  out->max_block = numbers[1];
+  out->level = static_cast<uint32_t>(numbers[2]);
+  return true;
 }
 
 }  // namespace tally::format

@@ -129,6 +129,15 @@ std::string ColumnFileBase(absl::string_view column_name);
 std::string PartName(absl::string_view partition_id, uint64_t min_block, uint64_t max_block,
                      uint32_t level);
 
+struct PartNameFields {
+  std::string partition_id;
+  uint64_t min_block = 0;
+  uint64_t max_block = 0;
+  uint32_t level = 0;
+};
+// The inverse of PartName; false when `name` is not one (min_block > max_block included).
+bool ParsePartName(absl::string_view name, PartNameFields* out);
+
 }  // namespace tally::format
 
 #endif  // TALLY_FORMAT_PART_FORMAT_H_

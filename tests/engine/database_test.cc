@@ -285,7 +285,8 @@ TEST_F(DatabaseTest, BatchInsertIsInvisibleUntilCommitAndLeavesNothingWhenAbando
   // Their part directories are gone too.
   db.reset();
   db = OpenDb();
-  EXPECT_EQ(db->recovery().uncommitted_removed, 0u) << "abandoned parts were left on disk";
+  EXPECT_EQ(db->recovery().temporary_removed, 0u) << "abandoned parts were left on disk";
+  EXPECT_TRUE(db->recovery().events.empty()) << db->recovery().events[0];
   EXPECT_EQ(TotalRows(ScanAll(db.get(), "events")), 7000u);
 }
 

@@ -183,6 +183,9 @@ class MergeTest : public ::testing::Test {
     EXPECT_OK(meta);
     if (!meta.ok()) return nullptr;
     EXPECT_EQ(meta->name, absl::StrCat("all_1_", blocks.size(), "_1"));
+    // A merged part waits under its temporary name until its caller commits it.
+    EXPECT_FALSE(env_.FileExists("t/" + meta->name));
+    EXPECT_OK(PublishPart(&env_, "t", meta->name));
     auto merged = Part::Open(&env_, "t/" + meta->name);
     EXPECT_OK(merged);
     if (!merged.ok()) return nullptr;
@@ -337,7 +340,7 @@ TEST_F(MergeTest, PartWriterChunkingDoesNotChangeTheBytes) {
       ASSERT_OK_AND_ASSIGN(format::PartMeta meta, writer->Finish());
       std::vector<std::string> contents;
       for (const auto& f : meta.files) {
-        ASSERT_OK_AND_ASSIGN(std::string bytes, env_.ReadFileToString(dir + "/" + meta.name + "/" + f.name));
+        ASSERT_OK_AND_ASSIGN(std::string bytes, env_.ReadFileToString(TmpPartDir(dir, meta.name) + "/" + f.name));
         contents.push_back(f.name + ":" + bytes);
       }
       files.push_back(std::move(contents));
@@ -433,7 +436,8 @@ TEST_F(OptimizeTest, MergesEachPartitionIntoOnePart) {
   EXPECT_EQ(result.merges, 0u);
   db_.reset();
   ASSERT_OK_AND_ASSIGN(db_, Database::Open("db", {.env = &env_}));
-  EXPECT_EQ(db_->recovery().uncommitted_removed, 0u);
+  EXPECT_EQ(db_->recovery().obsolete_removed, 0u);
+  EXPECT_TRUE(db_->recovery().events.empty()) << db_->recovery().events[0];
   EXPECT_EQ(PartsPerPartition(db_.get(), "events"), (std::map<std::string, int>{{"202610", 1}, {"202611", 1}}));
   EXPECT_EQ(SumValue(db_.get(), "events", &rows), sum_);
 }

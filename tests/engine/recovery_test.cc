@@ -1,10 +1,12 @@
 // Startup recovery: what Database::Open does with what a crash, a bug or a bad disk left
-// behind. Temporary parts and parts never committed are removed and reported; a committed
-// part gone from disk is reported as data loss; a torn last manifest record is dropped
-// (it was never acknowledged) while every earlier insert stays; a corrupt manifest record
-// with data after it, or a missing manifest beside table directories, refuses to open
-// rather than start from less than was committed; a newer format version is
-// Unimplemented, never mistaken for corruption.
+// behind. Temporary directories of unfinished writes are removed and reported; a committed
+// part whose rename a crash interrupted is renamed; a torn last manifest record (cut short
+// by a crash) is dropped while every earlier insert stays. Whatever the open cannot
+// account for (a damaged manifest record anywhere, a part no edit names, a committed part
+// gone from disk, a missing manifest beside table directories) refuses to open and
+// changes nothing; a repair open then sets it aside in detached/ with a reason, never
+// deleting it, and ATTACH PART / DROP DETACHED PART let the user decide. A newer format
+// version is Unimplemented, never mistaken for corruption.
 #include <gtest/gtest.h>
 
 #include "absl/strings/match.h"
@@ -126,18 +128,18 @@ TEST_F(RecoveryTest, CleanReopenReportsNothing) {
 }
 
 TEST_F(RecoveryTest, LeftoverTemporaryPartsAreRemovedAndReported) {
-  // One written whole but never renamed into place, one cut short mid-write.
+  // One written whole but never committed, one cut short mid-write.
   const std::string whole = WriteStrayPart(&env_, 7, 300);
-  const std::string tmp_whole = JoinPath(table_dir_, std::string(kTmpPartPrefix) + whole);
+  const std::string tmp_whole = TmpPartDir(table_dir_, whole);
   ASSERT_OK(env_.Rename(JoinPath(table_dir_, whole), tmp_whole));
-  const std::string tmp_torn = JoinPath(table_dir_, std::string(kTmpPartPrefix) + "202611_8_8_0");
+  const std::string tmp_torn = TmpPartDir(table_dir_, "202611_8_8_0");
   ASSERT_OK(env_.CreateDirs(tmp_torn));
   ASSERT_OK(WriteFileSynced(&env_, JoinPath(tmp_torn, "time.bin"), "TLYB\x01"));
   {
     ASSERT_OK_AND_ASSIGN(auto db, Database::Open(kDb, {.env = &env_}));
     const RecoveryReport& r = db->recovery();
     EXPECT_EQ(r.temporary_removed, 2u);
-    EXPECT_EQ(r.uncommitted_removed + r.detached + r.missing, 0u);
+    EXPECT_EQ(r.obsolete_removed + r.detached + r.missing + r.published, 0u);
     EXPECT_EQ(Matching(r.events, "removed temporary part tmp_insert_202610_7_7_0").size(), 1u);
     EXPECT_EQ(Matching(r.events, "removed temporary part tmp_insert_202611_8_8_0").size(), 1u);
     EXPECT_EQ(r.events.size(), 2u);
@@ -149,37 +151,101 @@ TEST_F(RecoveryTest, LeftoverTemporaryPartsAreRemovedAndReported) {
   EXPECT_TRUE(db->recovery().events.empty());
 }
 
-TEST_F(RecoveryTest, UncommittedPartIsRemovedAndReported) {
-  const std::string stray = WriteStrayPart(&env_, 9, 300);
-  ASSERT_TRUE(env_.FileExists(JoinPath(table_dir_, stray)));
+TEST_F(RecoveryTest, CommittedPartStillInItsTemporaryDirectoryIsRenamed) {
+  // A crash after the commit's sync, before the part's rename into place.
+  const std::string final_dir = JoinPath(table_dir_, november_part_);
+  ASSERT_OK(env_.Rename(final_dir, TmpPartDir(table_dir_, november_part_)));
+  ASSERT_OK_AND_ASSIGN(FileMap before, testing_db::SnapshotFiles(&env_, kDb));
+  {
+    // A read-only open reads it where it is, and changes nothing.
+    ASSERT_OK_AND_ASSIGN(auto ro, Database::Open(kDb, {.env = &env_, .read_only = true}));
+    ExpectRows(*ro, {october_, november_});
+    ASSERT_OK_AND_ASSIGN(FileMap after, testing_db::SnapshotFiles(&env_, kDb));
+    EXPECT_TRUE(after == before);
+  }
   {
     ASSERT_OK_AND_ASSIGN(auto db, Database::Open(kDb, {.env = &env_}));
-    const RecoveryReport& r = db->recovery();
-    EXPECT_EQ(r.uncommitted_removed, 1u);
-    EXPECT_EQ(r.temporary_removed + r.detached + r.missing, 0u);
-    ASSERT_EQ(r.events.size(), 1u);
-    EXPECT_TRUE(absl::StrContains(r.events[0], absl::StrCat("removed part ", stray))) << r.events[0];
-    EXPECT_TRUE(absl::StrContains(r.events[0], "never committed")) << r.events[0];
-    EXPECT_FALSE(env_.FileExists(JoinPath(table_dir_, stray)));
-    ExpectRows(*db, {october_, november_});  // its 300 rows were never acknowledged
+    EXPECT_EQ(db->recovery().published, 1u);
+    EXPECT_EQ(Matching(db->recovery().events, "interrupted its rename").size(), 1u);
+    EXPECT_TRUE(env_.FileExists(final_dir));
+    ExpectRows(*db, {october_, november_});
   }
   ASSERT_OK_AND_ASSIGN(auto db, Database::Open(kDb, {.env = &env_}));
   EXPECT_TRUE(db->recovery().events.empty());
 }
 
-TEST_F(RecoveryTest, CommittedPartMissingFromDiskIsReportedAsDataLoss) {
-  ASSERT_OK(env_.RemoveAll(JoinPath(table_dir_, october_part_)));
+TEST_F(RecoveryTest, PartNoEditNamesRefusesOpenAndRepairSetsItAside) {
+  const std::string stray = WriteStrayPart(&env_, 9, 300);
+  ASSERT_TRUE(env_.FileExists(JoinPath(table_dir_, stray)));
+  ASSERT_OK_AND_ASSIGN(FileMap before, testing_db::SnapshotFiles(&env_, kDb));
+  EXPECT_STATUS(Database::Open(kDb, {.env = &env_}), absl::StatusCode::kDataLoss,
+                absl::StrCat("part directory ", stray, " is named by no committed edit"));
+  EXPECT_STATUS(Database::Open(kDb, {.env = &env_, .read_only = true}), absl::StatusCode::kDataLoss, stray);
+  ASSERT_OK_AND_ASSIGN(FileMap after, testing_db::SnapshotFiles(&env_, kDb));
+  EXPECT_TRUE(after == before) << "a refused open changed files";
+  {
+    ASSERT_OK_AND_ASSIGN(auto db, Database::Open(kDb, {.env = &env_, .repair = true}));
+    const RecoveryReport& r = db->recovery();
+    EXPECT_EQ(r.detached, 1u);
+    EXPECT_EQ(Matching(r.events, absl::StrCat("set aside part ", stray)).size(), 1u);
+    EXPECT_FALSE(env_.FileExists(JoinPath(table_dir_, stray)));
+    ASSERT_OK_AND_ASSIGN(auto blocks, ScanAll(*db, kTable));
+    EXPECT_TRUE(Rows(blocks) == Rows({october_, november_}));  // nothing double-counted
+    // Visible until the user decides: listed, and CHECK TABLE fails.
+    ASSERT_OK_AND_ASSIGN(auto detached, db->ListDetached(kTable));
+    ASSERT_EQ(detached.size(), 1u);
+    EXPECT_EQ(detached[0].name, absl::StrCat("unreferenced_", stray));
+    EXPECT_EQ(detached[0].kind, "unreferenced");
+    EXPECT_TRUE(detached[0].has_data);
+    EXPECT_EQ(detached[0].partition_id, "202610");
+    EXPECT_GT(detached[0].time_s, 0);
+    EXPECT_STATUS(db->CheckTable(kTable), absl::StatusCode::kDataLoss, "set aside in detached/");
+  }
+  // Still visible on every later open.
   ASSERT_OK_AND_ASSIGN(auto db, Database::Open(kDb, {.env = &env_}));
+  EXPECT_TRUE(db->recovery().events.empty());
+  EXPECT_STATUS(db->CheckTable(kTable), absl::StatusCode::kDataLoss, absl::StrCat("unreferenced_", stray));
+  // The user decides it belongs: attached under a new block number, its rows are back.
+  ASSERT_OK(db->AttachPart(kTable, absl::StrCat("unreferenced_", stray)));
+  ASSERT_OK_AND_ASSIGN(auto detached, db->ListDetached(kTable));
+  EXPECT_TRUE(detached.empty());
+  ASSERT_OK_AND_ASSIGN(auto blocks, ScanAll(*db, kTable));
+  EXPECT_EQ(Rows(blocks).size(), october_.rows() + november_.rows() + 300);
+  EXPECT_OK(db->CheckTable(kTable));
+  ASSERT_OK_AND_ASSIGN(auto parts, db->ListParts(kTable));
+  ASSERT_EQ(parts.size(), 3u);
+  EXPECT_EQ(parts[2].min_block, 3u);  // after the two inserts, not its old block 9
+  db.reset();
+  ASSERT_OK_AND_ASSIGN(db, Database::Open(kDb, {.env = &env_}));
+  EXPECT_TRUE(db->recovery().events.empty());
+  EXPECT_OK(db->CheckTable(kTable));
+}
+
+TEST_F(RecoveryTest, CommittedPartMissingFromDiskRefusesOpenAndRepairRecordsIt) {
+  ASSERT_OK(env_.RemoveAll(JoinPath(table_dir_, october_part_)));
+  EXPECT_STATUS(Database::Open(kDb, {.env = &env_}), absl::StatusCode::kDataLoss,
+                absl::StrCat("committed part ", october_part_, " is missing from disk"));
+  ASSERT_OK_AND_ASSIGN(auto db, Database::Open(kDb, {.env = &env_, .repair = true}));
   const RecoveryReport& r = db->recovery();
   EXPECT_EQ(r.missing, 1u);
-  EXPECT_EQ(r.detached + r.temporary_removed + r.uncommitted_removed, 0u);
+  EXPECT_EQ(r.detached + r.temporary_removed + r.obsolete_removed, 0u);
   ASSERT_EQ(r.events.size(), 1u);
   EXPECT_TRUE(absl::StrContains(r.events[0], "DATA LOSS")) << r.events[0];
   EXPECT_TRUE(absl::StrContains(r.events[0], october_part_)) << r.events[0];
   ASSERT_OK_AND_ASSIGN(auto parts, db->ListParts(kTable));
   ASSERT_EQ(parts.size(), 1u);
   EXPECT_EQ(parts[0].name, november_part_);
-  ExpectRows(*db, {november_});
+  ASSERT_OK_AND_ASSIGN(auto blocks, ScanAll(*db, kTable));
+  EXPECT_TRUE(Rows(blocks) == Rows({november_}));
+  // The loss stays on record until the user acknowledges it.
+  ASSERT_OK_AND_ASSIGN(auto detached, db->ListDetached(kTable));
+  ASSERT_EQ(detached.size(), 1u);
+  EXPECT_EQ(detached[0].kind, "missing");
+  EXPECT_FALSE(detached[0].has_data);
+  EXPECT_STATUS(db->CheckTable(kTable), absl::StatusCode::kDataLoss, october_part_);
+  EXPECT_STATUS(db->AttachPart(kTable, detached[0].name), absl::StatusCode::kNotFound, "no such part");
+  ASSERT_OK(db->DropDetachedPart(kTable, detached[0].name));
+  EXPECT_OK(db->CheckTable(kTable));
   // Still writable, and new parts never reuse the lost part's block numbers.
   ASSERT_OK(db->Insert(kTable, october_));
   ASSERT_OK_AND_ASSIGN(parts, db->ListParts(kTable));
@@ -198,13 +264,15 @@ TEST_F(RecoveryTest, TornManifestTailKeepsEveryEarlierInsert) {
     SCOPED_TRACE(absl::StrCat("MANIFEST cut to ", keep, " of ", manifest.size(), " bytes"));
     auto env = Copy();
     ASSERT_OK(WriteFileSynced(env.get(), JoinPath(kDb, kManifestFile), manifest.substr(0, keep)));
+    // As a crash before the November commit's sync leaves it: its part unpublished.
+    ASSERT_OK(env->Rename(JoinPath(table_dir_, november_part_), TmpPartDir(table_dir_, november_part_)));
     {
       ASSERT_OK_AND_ASSIGN(auto db, Database::Open(kDb, {.env = env.get()}));
       const RecoveryReport& r = db->recovery();
       EXPECT_TRUE(r.manifest_torn_tail);
       EXPECT_EQ(Matching(r.events, "torn last record").size(), 1u);
       // The November insert was never acknowledged: its part goes, reported.
-      EXPECT_EQ(r.uncommitted_removed, 1u);
+      EXPECT_EQ(r.temporary_removed, 1u);
       EXPECT_EQ(Matching(r.events, november_part_).size(), 1u);
       EXPECT_EQ(r.detached + r.missing, 0u);
       ExpectRows(*db, {october_});
@@ -214,6 +282,22 @@ TEST_F(RecoveryTest, TornManifestTailKeepsEveryEarlierInsert) {
     EXPECT_FALSE(db->recovery().manifest_torn_tail);
     ExpectRows(*db, {october_});
   }
+}
+
+TEST_F(RecoveryTest, TruncatedManifestOfAPublishedPartRefusesAndRepairKeepsIt) {
+  // The same cut, but the November part was published: its commit had been synced, so the
+  // manifest lost an acknowledged record. Refuse; repair sets the part aside.
+  const std::string manifest = files_.at(kManifestFile);
+  const Record last = Records(manifest).back();
+  auto env = Copy();
+  ASSERT_OK(WriteFileSynced(env.get(), JoinPath(kDb, kManifestFile), manifest.substr(0, last.offset + 20)));
+  EXPECT_STATUS(Database::Open(kDb, {.env = env.get()}), absl::StatusCode::kDataLoss, november_part_);
+  ASSERT_OK_AND_ASSIGN(auto db, Database::Open(kDb, {.env = env.get(), .repair = true}));
+  EXPECT_EQ(db->recovery().detached, 1u);
+  ASSERT_OK_AND_ASSIGN(auto blocks, ScanAll(*db, kTable));
+  EXPECT_TRUE(Rows(blocks) == Rows({october_}));
+  ASSERT_OK(db->AttachPart(kTable, absl::StrCat("unreferenced_", november_part_)));
+  ExpectRows(*db, {october_, november_});
 }
 
 TEST_F(RecoveryTest, GarbageAfterManifestIsATornTail) {
@@ -233,12 +317,13 @@ TEST_F(RecoveryTest, GarbageAfterManifestIsATornTail) {
   }
 }
 
-TEST_F(RecoveryTest, CorruptMiddleManifestRecordFailsOpen) {
+TEST_F(RecoveryTest, DamagedManifestRecordFailsOpen) {
   const std::string manifest = files_.at(kManifestFile);
   const std::vector<Record> records = Records(manifest);
-  // Every record but the last has data after it: damage there is corruption, not a torn
-  // write, whichever field it hits.
-  for (size_t r = 0; r + 1 < records.size(); ++r) {
+  // Damage is corruption, not a torn write, whichever field of whichever record it hits,
+  // the last one included: a whole record reached the file, and may have been
+  // acknowledged (a flipped byte in it once dropped an insert silently).
+  for (size_t r = 0; r < records.size(); ++r) {
     const size_t at = records[r].offset;
     const size_t payload = at + format::kManifestRecordOverhead;
     std::vector<std::pair<size_t, uint8_t>> flips = {{at, 0x01},      {at + 1, 0xff},  {at + 3, 0x80},

@@ -1,11 +1,13 @@
-// The manifest log: every operation kind round-trips, a torn tail is tolerated, damage
-// before the end is DataLoss, and an unknown operation kind is Unimplemented.
+// The manifest log: every operation kind round-trips, a torn tail is tolerated, any other
+// damage (the last record's included) is DataLoss, salvage reads around damage, and an
+// unknown operation kind is Unimplemented.
 #include "format/manifest_format.h"
 
 #include <gtest/gtest.h>
 
 #include <string>
 
+#include "absl/strings/str_cat.h"
 #include "format/coding.h"
 #include "tests/test_util.h"
 
@@ -92,6 +94,51 @@ TEST(ManifestFormatTest, TornLastRecordIsDroppedAndDamageBeforeTheEndIsDataLoss)
   std::string damaged = file;
   damaged[first_end - 3] ^= 0x40;
   EXPECT_STATUS(DecodeManifest(AsBytes(damaged), "MANIFEST"), absl::StatusCode::kDataLoss, "MANIFEST");
+}
+
+TEST(ManifestFormatTest, DamageInsideTheLastRecordIsDataLossNotATornTail) {
+  std::string file = ManifestHeader();
+  EncodeManifestRecord(&file, EveryKind());
+  const size_t first_end = file.size();
+  EncodeManifestRecord(&file, EveryKind());
+  // The last record is whole: a flipped byte anywhere in it is damage to an edit that may
+  // have been acknowledged, not a crash's cut.
+  for (size_t pos = first_end; pos < file.size(); ++pos) {
+    SCOPED_TRACE(pos);
+    std::string damaged = file;
+    damaged[pos] ^= 0x01;
+    EXPECT_STATUS(DecodeManifest(AsBytes(damaged), "MANIFEST"), absl::StatusCode::kDataLoss,
+                  absl::StrCat("offset ", first_end));
+  }
+  // A size field damaged to run past the end, with the payload whole after it.
+  std::string grown = file;
+  grown[first_end + 2] ^= 0x01;
+  EXPECT_STATUS(DecodeManifest(AsBytes(grown), "MANIFEST"), absl::StatusCode::kDataLoss, "is damaged");
+}
+
+TEST(ManifestFormatTest, SalvageSkipsDamagedRecordsAndReadsTheRest) {
+  std::string file = ManifestHeader();
+  std::vector<size_t> starts;
+  for (int i = 0; i < 4; ++i) {
+    starts.push_back(file.size());
+    EncodeManifestRecord(&file, EveryKind());
+  }
+  std::string damaged = file;
+  damaged[starts[1] + 20] ^= 0x08;  // inside record 1's payload
+  ASSERT_OK_AND_ASSIGN(ManifestContents got,
+                       DecodeManifest(AsBytes(damaged), "MANIFEST", ManifestReadMode::kSalvage));
+  EXPECT_EQ(got.edits.size(), 3u);
+  EXPECT_EQ(got.edit_offsets, (std::vector<uint64_t>{starts[0], starts[2], starts[3]}));
+  ASSERT_EQ(got.damage.size(), 1u);
+  EXPECT_NE(got.damage[0].find("checksum mismatch"), std::string::npos) << got.damage[0];
+  // Strict refuses the same bytes.
+  EXPECT_STATUS(DecodeManifest(AsBytes(damaged), "MANIFEST"), absl::StatusCode::kDataLoss, "checksum mismatch");
+  // Damage running to the end: the rest is skipped.
+  std::string tail_damaged = file;
+  tail_damaged[starts[3] + 15] ^= 0x08;
+  ASSERT_OK_AND_ASSIGN(got, DecodeManifest(AsBytes(tail_damaged), "MANIFEST", ManifestReadMode::kSalvage));
+  EXPECT_EQ(got.edits.size(), 3u);
+  EXPECT_EQ(got.damage.size(), 1u);
 }
 
 TEST(ManifestFormatTest, UnknownOperationKindIsUnimplemented) {

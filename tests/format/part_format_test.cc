@@ -9,6 +9,7 @@
 #include <functional>
 #include <limits>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "absl/strings/escaping.h"
@@ -530,6 +531,30 @@ TEST(PartFormatTest, PartNameJoinsItsFields) {
   constexpr uint64_t kMax64 = std::numeric_limits<uint64_t>::max();
   EXPECT_EQ(PartName("x", kMax64, kMax64, std::numeric_limits<uint32_t>::max()),
             "x_18446744073709551615_18446744073709551615_4294967295");
+}
+
+}  // namespace
+}  // namespace tally::format
+
+namespace tally::format {
+namespace {
+
+TEST(PartNameTest, ParsesWhatPartNameWritesAndRejectsTheRest) {
+  for (const auto& [partition, lo, hi, level] :
+       std::vector<std::tuple<std::string, uint64_t, uint64_t, uint32_t>>{
+           {"202610", 1, 1, 0}, {"all", 3, 17, 2}, {"a_b_c", 0, 18446744073709551615ull, 4294967295u}}) {
+    PartNameFields f;
+    ASSERT_TRUE(ParsePartName(PartName(partition, lo, hi, level), &f)) << PartName(partition, lo, hi, level);
+    EXPECT_EQ(f.partition_id, partition);
+    EXPECT_EQ(f.min_block, lo);
+    EXPECT_EQ(f.max_block, hi);
+    EXPECT_EQ(f.level, level);
+  }
+  PartNameFields f;
+  for (const char* bad : {"", "all", "all_1_1", "_1_1_0", "all_2_1_0", "all_1_1_x", "all_1_1_4294967296",
+                          "all_1__0", "broken"}) {
+    EXPECT_FALSE(ParsePartName(bad, &f)) << bad;
+  }
 }
 
 }  // namespace

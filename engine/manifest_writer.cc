@@ -1,0 +1,118 @@
+// The Database's side of the manifest: appending an edit (Commit) and rewriting the log as
+// one snapshot record (at an open that repaired something, and when the log has grown).
+#include <algorithm>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "engine/database.h"
+#include "engine/part_writer.h"
+#include "format/status_macros.h"
+
+namespace tally::engine {
+
+using format::ManifestEdit;
+using format::ManifestOp;
+
+namespace {
+
+// The log is rewritten once it passes this size and is four times its last snapshot.
+constexpr uint64_t kCompactAtBytes = 4 << 20;
+
+}  // namespace
+
+absl::Status Database::WriteSnapshot() {
+  ManifestEdit snapshot;
+  std::vector<std::string> databases(databases_.begin(), databases_.end());
+  std::sort(databases.begin(), databases.end());
+  for (const std::string& d : databases) {
+    ManifestOp op;
+    op.kind = ManifestOp::Kind::kCreateDatabase;
+    op.table = d;
+    snapshot.ops.push_back(std::move(op));
+  }
+  std::vector<std::string> names;
+  for (const auto& [name, table] : tables_) names.push_back(name);
+  std::sort(names.begin(), names.end());
+  for (const std::string& name : names) {
+    const Table& t = *tables_[name];
+    ManifestOp create;
+    create.kind = ManifestOp::Kind::kCreateTable;
+    create.table = name;
+    create.schema = t.schema;
+    create.directory = t.dir_name;
+    snapshot.ops.push_back(std::move(create));
+    ManifestOp next;
+    next.kind = ManifestOp::Kind::kNextBlock;
+    next.table = name;
+    next.next_block = t.next_block;
+    snapshot.ops.push_back(std::move(next));
+    for (const PartPtr& p : t.parts) {
+      ManifestOp add;
+      add.kind = ManifestOp::Kind::kAddPart;
+      add.table = name;
+      add.part = p->name();
+      add.rows = p->rows();
+      snapshot.ops.push_back(std::move(add));
+    }
+  }
+  std::string bytes = format::ManifestHeader();
+  format::EncodeManifestRecord(&bytes, snapshot);
+  const std::string tmp = JoinPath(dir_, std::string(kManifestFile) + ".tmp");
+  TALLY_ASSIGN_OR_RETURN(auto file, env_->NewWritableFile(tmp));
+  TALLY_RETURN_IF_ERROR(file->Append(bytes));
+  TALLY_RETURN_IF_ERROR(file->Sync());
+  TALLY_RETURN_IF_ERROR(env_->Rename(tmp, JoinPath(dir_, kManifestFile)));
+  // Past the rename, later edits go to the new file; if the rename is not durable, a
+  // crash would bring the old file back without them. So a failed sync here poisons.
+  absl::Status synced = env_->SyncDir(dir_);
+  if (!synced.ok()) {
+    poisoned_ = absl::FailedPreconditionError(absl::StrCat("database ", dir_, ": rewriting the manifest failed (",
+                                                           synced.message(), "); reopen the database to continue"));
+    return synced;
+  }
+  if (manifest_ != nullptr) (void)manifest_->Close();
+  manifest_ = std::move(file);  // later edits append to the renamed file
+  manifest_bytes_ = bytes.size();
+  snapshot_bytes_ = bytes.size();
+  return absl::OkStatus();
+}
+
+absl::Status Database::Commit(const ManifestEdit& edit, const std::function<void()>& apply) {
+  if (!poisoned_.ok()) return poisoned_;
+  std::string record;
+  format::EncodeManifestRecord(&record, edit);
+  absl::Status s = manifest_->Append(record);
+  if (s.ok()) s = manifest_->Sync();
+  if (!s.ok()) {
+    poisoned_ = absl::FailedPreconditionError(absl::StrCat(
+        "database ", dir_, ": a manifest write failed (", s.message(), "); reopen the database to continue"));
+    return s;
+  }
+  manifest_bytes_ += record.size();
+  apply();
+  if (manifest_bytes_ >= kCompactAtBytes && manifest_bytes_ >= 4 * snapshot_bytes_) MaybeCompactManifest();
+  return absl::OkStatus();
+}
+
+void Database::MaybeCompactManifest() {
+  // A snapshot keeps no history, so it must not be written while anything on disk is
+  // garbage only by the log's account: parts a committed edit removed that a scan still
+  // holds, and directories of dropped tables.
+  std::erase_if(dropped_dirs_, [this](const std::string& dir) { return env_->RemoveAll(dir).ok(); });
+  if (!dropped_dirs_.empty()) return;
+  for (const auto& [name, table] : tables_) {
+    auto entries = env_->ListDir(table->dir);
+    if (!entries.ok()) return;
+    absl::flat_hash_set<std::string> live;
+    for (const PartPtr& p : table->parts) live.insert(p->name());
+    for (const std::string& e : *entries) {
+      if (e == kDetachedDir || absl::StartsWith(e, kTmpPartPrefix) || absl::StartsWith(e, kAttachingPrefix)) continue;
+      if (!live.contains(e)) return;  // an obsolete part still read by a scan
+    }
+  }
+  // A failure leaves the old log in use (or, past its rename, poisons): the edit that
+  // triggered this is durable either way.
+  (void)WriteSnapshot();
+}
+
+}  // namespace tally::engine
