@@ -7,6 +7,11 @@
 //   intDiv           the dividend's width, signed if either is; by zero is an error
 //   modulo           the divisor's width (one wider when the dividend is signed), signed as
 //                    the dividend; floats -> Float64 (fmod); integer modulo by zero is an error
+//   intDivOrZero, moduloOrZero: as intDiv and modulo, but 0 where those raise a division error
+// As ClickHouse (throwIfDivisionLeadsToFPE), the smallest value of a signed type divided by
+// -1 of a signed type is an error for intDiv and modulo (the quotient does not fit; the CPU
+// traps on it), even where the result type is wider; intDiv of infinite or NaN floats, or
+// with a quotient outside the result type, is one too.
 //   negate           signed, one wider for unsigned; abs: unsigned of the same width
 // Integer results wrap as in ClickHouse (255 + 1 in UInt8 would wrap; the result type is
 // UInt16, so it does not). Date/DateTime/DateTime64 plus or minus an integer moves by days
@@ -19,6 +24,8 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <limits>
+#include <optional>
 #include <type_traits>
 
 #include "absl/strings/str_cat.h"
@@ -240,6 +247,44 @@ absl::Status DivisionByZero(absl::string_view name) {
   return absl::InvalidArgumentError(absl::StrCat(name, ": Division by zero"));
 }
 
+absl::Status MinimalByMinusOne(absl::string_view name) {
+  return absl::InvalidArgumentError(absl::StrCat(name, ": Division of minimal signed number by minus one"));
+}
+
+// A row (not NULL) dividing `min` by -1.
+template <typename C>
+bool HasMinimalByMinusOne(const C* x, bool x_const, const C* y, bool y_const, C min, const uint8_t* nulls,
+                          size_t rows) {
+  for (size_t i = 0; i < rows; ++i) {
+    if (x[x_const ? 0 : i] == min && y[y_const ? 0 : i] == C(-1) && (nulls == nullptr || !nulls[i])) return true;
+  }
+  return false;
+}
+
+// intDiv over floats: the arguments must be finite, and the quotient must fit the result.
+absl::Status CheckFloatIntDiv(absl::string_view name, const double* x, bool x_const, const double* y, bool y_const,
+                              const double* quotient, const uint8_t* nulls, size_t rows, const DataType& result) {
+  double lowest = 0, max = 0;
+  DispatchNumeric(result.id(), [&](auto tag) {
+    using R = decltype(tag);
+    lowest = static_cast<double>(std::numeric_limits<R>::lowest());
+    max = static_cast<double>(std::numeric_limits<R>::max());
+  });
+  for (size_t i = 0; i < rows; ++i) {
+    if (nulls != nullptr && nulls[i]) continue;
+    if (!std::isfinite(x[x_const ? 0 : i]) || !std::isfinite(y[y_const ? 0 : i])) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(name, ": Cannot perform integer division on infinite or too large floating point numbers"));
+    }
+    const double q = quotient[i];
+    if (std::isnan(q) || q >= max || q <= lowest) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(name, ": Cannot perform integer division, because it will produce infinite or too large number"));
+    }
+  }
+  return absl::OkStatus();
+}
+
 // A zero divisor in a row that is not NULL.
 template <typename C>
 bool HasZeroDivisor(const C* y, bool is_const, const uint8_t* nulls, size_t rows) {
@@ -254,16 +299,23 @@ bool HasZeroDivisor(const C* y, bool is_const, const uint8_t* nulls, size_t rows
   return false;
 }
 
-// intDiv and modulo in calculation type C; `nulls` rows are exempt from the zero check.
+// intDiv and modulo in calculation type C; `nulls` rows are exempt from the checks.
+// `minimal`: the smallest value of the dividend's type when both arguments are of signed
+// integer types (the division by -1 that overflows). `or_zero`: 0 instead of the errors.
 template <typename C>
 absl::StatusOr<Column> DivMod(Op op, absl::string_view name, const ColumnArg& a, const ColumnArg& b,
-                              const uint8_t* nulls, size_t rows, TypeId calc_type) {
+                              const uint8_t* nulls, size_t rows, TypeId calc_type, std::optional<C> minimal,
+                              bool or_zero) {
   PodVector<C> sa, sb;
   const C* x = ValuesAs<C>(a, rows, &sa);
   const C* y = ValuesAs<C>(b, rows, &sb);
-  if ((!std::is_floating_point_v<C> || op == Op::kIntDiv) && HasZeroDivisor(y, b.is_const, nulls, rows)) {
+  if (!or_zero && (!std::is_floating_point_v<C> || op == Op::kIntDiv) && HasZeroDivisor(y, b.is_const, nulls, rows)) {
     return DivisionByZero(name);
   }
+  if (!or_zero && minimal && HasMinimalByMinusOne(x, a.is_const, y, b.is_const, *minimal, nulls, rows)) {
+    return MinimalByMinusOne(name);
+  }
+  const C min = minimal.value_or(C(0));
   PodVector<C> calc(rows);
   if constexpr (std::is_floating_point_v<C>) {
     if (op == Op::kIntDiv) {
@@ -272,12 +324,13 @@ absl::StatusOr<Column> DivMod(Op op, absl::string_view name, const ColumnArg& a,
       Loop(x, a.is_const, y, b.is_const, calc.data(), rows, [](C p, C q) { return std::fmod(p, q); });
     }
   } else {
-    // q == -1 is special-cased: INT64_MIN / -1 overflows (the quotient wraps, like ClickHouse's result type).
+    // q == -1 is special-cased: the smallest C by -1 overflows. Only the OrZero functions
+    // get here with the minimal dividend (the others failed above): they answer 0.
     if (op == Op::kIntDiv) {
-      Loop(x, a.is_const, y, b.is_const, calc.data(), rows, [](C p, C q) {
+      Loop(x, a.is_const, y, b.is_const, calc.data(), rows, [minimal, min](C p, C q) {
         if (q == 0) return C(0);
         if constexpr (std::is_signed_v<C>) {
-          if (q == -1) return static_cast<C>(C(0) - p);
+          if (q == -1) return minimal && p == min ? C(0) : static_cast<C>(C(0) - p);
         }
         return static_cast<C>(p / q);
       });
@@ -326,7 +379,7 @@ std::unique_ptr<BoundFunction> WithNulls(DataTypePtr value_type, bool nullable,
 }
 
 absl::StatusOr<Column> NumericBinary(Op op, absl::string_view name, const DataTypePtr& result, const ColumnArg& a,
-                                     const ColumnArg& b, const uint8_t* nulls, size_t rows) {
+                                     const ColumnArg& b, const uint8_t* nulls, size_t rows, bool or_zero) {
   const DataType& ta = *a.column->type;
   const DataType& tb = *b.column->type;
   if (op == Op::kIntDiv || op == Op::kModulo) {
@@ -335,13 +388,27 @@ absl::StatusOr<Column> NumericBinary(Op op, absl::string_view name, const DataTy
     bool any_signed = ta.is_signed() || tb.is_signed();
     bool any_uint64 = ta.id() == TypeId::kUInt64 || tb.id() == TypeId::kUInt64;
     if (any_float) {
-      calc = DivMod<double>(op, name, a, b, nulls, rows, TypeId::kFloat64);
+      calc = DivMod<double>(op, name, a, b, nulls, rows, TypeId::kFloat64, std::nullopt, or_zero);
+      if (calc.ok() && op == Op::kIntDiv) {
+        PodVector<double> sx, sy;
+        TALLY_RETURN_IF_ERROR(CheckFloatIntDiv(name, ValuesAs<double>(a, rows, &sx), a.is_const,
+                                               ValuesAs<double>(b, rows, &sy), b.is_const, calc->values<double>(),
+                                               nulls, rows, *StripNullable(result)));
+      }
     } else if (!any_signed) {
-      calc = DivMod<uint64_t>(op, name, a, b, nulls, rows, TypeId::kUInt64);
+      calc = DivMod<uint64_t>(op, name, a, b, nulls, rows, TypeId::kUInt64, std::nullopt, or_zero);
     } else if (!any_uint64) {
-      calc = DivMod<int64_t>(op, name, a, b, nulls, rows, TypeId::kInt64);
+      std::optional<int64_t> minimal;
+      if (ta.is_signed() && tb.is_signed()) {
+        DispatchNumeric(ta.id(), [&](auto tag) {
+          using A = decltype(tag);
+          if constexpr (std::is_integral_v<A>) minimal = static_cast<int64_t>(std::numeric_limits<A>::min());
+        });
+      }
+      calc = DivMod<int64_t>(op, name, a, b, nulls, rows, TypeId::kInt64, minimal, or_zero);
     } else {
-      calc = DivMod<__int128>(op, name, a, b, nulls, rows, TypeId::kInt64);
+      // One side is UInt64, so not both are signed: no division overflows in 128 bits.
+      calc = DivMod<__int128>(op, name, a, b, nulls, rows, TypeId::kInt64, std::nullopt, or_zero);
     }
     if (!calc.ok()) return calc.status();
     return ConvertColumn(*calc, result, FunctionContext(), name);
@@ -420,8 +487,9 @@ absl::StatusOr<std::unique_ptr<BoundFunction>> BindTimeArithmetic(Op op, absl::s
   return cannot();
 }
 
-FunctionFactory BinaryFactory(Op op, std::string name) {
-  return [op, name](absl::Span<const ArgInfo> args,
+// or_zero: intDivOrZero and moduloOrZero (0 where intDiv and modulo raise a division error).
+FunctionFactory BinaryFactory(Op op, std::string name, bool or_zero = false) {
+  return [op, name, or_zero](absl::Span<const ArgInfo> args,
                     const FunctionContext& context) -> absl::StatusOr<std::unique_ptr<BoundFunction>> {
     if (args.size() != 2) return ArgCountError(name, "2", args.size());
     bool nullable = args[0].type->id() == TypeId::kNullable || args[1].type->id() == TypeId::kNullable;
@@ -433,9 +501,10 @@ FunctionFactory BinaryFactory(Op op, std::string name) {
           absl::StrCat(name, ": cannot ", Verb(op), " ", args[0].type->ToString(), " and ", args[1].type->ToString()));
     }
     DataTypePtr result = ResultType(op, *ta, *tb);
-    return WithNulls(result, nullable, [op, name, result](absl::Span<const ColumnArg> a, const uint8_t* nulls, size_t rows) {
-      return NumericBinary(op, name, result, a[0], a[1], nulls, rows);
-    });
+    return WithNulls(result, nullable,
+                     [op, name, result, or_zero](absl::Span<const ColumnArg> a, const uint8_t* nulls, size_t rows) {
+                       return NumericBinary(op, name, result, a[0], a[1], nulls, rows, or_zero);
+                     });
   };
 }
 
@@ -491,6 +560,8 @@ void RegisterArithmeticFunctions(FunctionRegistry& registry) {
   registry.Register("divide", BinaryFactory(Op::kDivide, "divide"));
   registry.Register("intDiv", BinaryFactory(Op::kIntDiv, "intDiv"));
   registry.Register("modulo", BinaryFactory(Op::kModulo, "modulo"));
+  registry.Register("intDivOrZero", BinaryFactory(Op::kIntDiv, "intDivOrZero", /*or_zero=*/true));
+  registry.Register("moduloOrZero", BinaryFactory(Op::kModulo, "moduloOrZero", /*or_zero=*/true));
   registry.Register("negate", UnaryFactory(false, "negate"));
   registry.Register("abs", UnaryFactory(true, "abs"), /*case_insensitive=*/true);
   RegisterComparisonFunctions(registry);

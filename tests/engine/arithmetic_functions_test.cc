@@ -64,8 +64,8 @@ TEST(ArithmeticTest, IntDivAndModulo) {
   TALLY_EXPECT_CALL(Call("modulo", {Vec("Int32", {I(-199), I(7)}), Const("UInt8", U(200))}), "Int16",
                     (std::vector<Value>{I(-199), I(7)}));
   TALLY_EXPECT_CALL(Call("modulo", {Vec("UInt32", {U(10)}), Vec("UInt8", {U(3)})}), "UInt8", (std::vector<Value>{U(1)}));
-  TALLY_EXPECT_CALL(Call("modulo", {Vec("Int64", {I(INT64_MIN)}), Const("Int8", I(-1))}), "Int16",
-                    (std::vector<Value>{I(0)}));
+  TALLY_EXPECT_CALL(Call("modulo", {Vec("Int64", {I(INT64_MIN + 1)}), Const("Int8", I(-1))}), "Int16",
+                    (std::vector<Value>{I(0)}));  // INT64_MIN by -1 is an error (integer_division_test.cc)
   TALLY_EXPECT_CALL(Call("modulo", {Vec("Float64", {F(7.5)}), Const("UInt8", U(2))}), "Float64",
                     (std::vector<Value>{F(1.5)}));
 }
