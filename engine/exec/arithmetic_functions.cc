@@ -1,5 +1,5 @@
-// Arithmetic: plus minus multiply divide intDiv modulo negate abs, with ClickHouse's
-// result types (NumberTraits.h):
+// Arithmetic: plus minus multiply divide intDiv modulo intDivOrZero moduloOrZero negate abs,
+// with ClickHouse's result types (NumberTraits.h):
 //   plus, multiply   signed if either is, float -> Float64, else the next wider integer
 //                    than the wider argument (UInt8 + UInt8 -> UInt16, capped at 64 bits)
 //   minus            as plus but always signed (UInt8 - UInt8 -> Int16)
@@ -8,16 +8,16 @@
 //   modulo           the divisor's width (one wider when the dividend is signed), signed as
 //                    the dividend; floats -> Float64 (fmod); integer modulo by zero is an error
 //   intDivOrZero, moduloOrZero: as intDiv and modulo, but 0 where those raise a division error
-// As ClickHouse (throwIfDivisionLeadsToFPE), the smallest value of a signed type divided by
-// -1 of a signed type is an error for intDiv and modulo (the quotient does not fit; the CPU
-// traps on it), even where the result type is wider; intDiv of infinite or NaN floats, or
-// with a quotient outside the result type, is one too.
 //   negate           signed, one wider for unsigned; abs: unsigned of the same width
 // Integer results wrap as in ClickHouse (255 + 1 in UInt8 would wrap; the result type is
 // UInt16, so it does not). Date/DateTime/DateTime64 plus or minus an integer moves by days
 // or seconds; minus of two dates gives Int32 days, of two DateTime(64)s Int64 seconds (or
 // ticks) — ClickHouse would give Int32 for DateTime too, which overflows past 68 years.
 // Nullable arguments give a Nullable result, NULL where any argument is.
+// As ClickHouse (throwIfDivisionLeadsToFPE), the smallest value of a signed type divided by
+// -1 of a signed type is an error for intDiv and modulo (the quotient does not fit; the CPU
+// traps on it), even where the result type is wider; intDiv of infinite or NaN floats, or
+// with a quotient outside the result type, is one too.
 //
 // The comparison and logical functions register from here too (comparison_functions.cc,
 // logical_functions.cc).
