@@ -1,9 +1,12 @@
 #include "engine/parallel.h"
 
+#include <mutex>
+#include <new>
+#include <stdexcept>
 #include <thread>
 #include <vector>
 
-#include <mutex>
+#include "engine/exec/query_limits.h"
 
 namespace tally::engine {
 
@@ -14,7 +17,16 @@ absl::Status ParallelRun::Run(size_t n, const std::function<absl::Status(size_t,
   std::mutex mu;
   absl::Status first;
   auto part = [&](size_t i) {
-    absl::Status s = work(i, run);
+    absl::Status s;
+    // An exception leaving a std::thread ends the process: an allocation the system refuses
+    // becomes this part's error instead (Session catches the same on the caller's thread).
+    try {
+      s = work(i, run);
+    } catch (const std::bad_alloc&) {
+      s = exec::AllocationFailedError("std::bad_alloc");
+    } catch (const std::length_error& e) {
+      s = exec::AllocationFailedError(e.what());
+    }
     if (!s.ok()) {
       std::lock_guard<std::mutex> lock(mu);
       if (first.ok()) first = std::move(s);

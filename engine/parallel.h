@@ -1,6 +1,8 @@
 // Running one piece of work on several threads: the caller's thread takes part 0 and
 // n - 1 threads started for the call take the others. The first error wins and is
 // returned once every thread has finished; `stop()` tells the others to give up early.
+// A part that throws std::bad_alloc (or std::length_error) fails with ResourceExhausted
+// instead of ending the process.
 //
 // Thread-safe by construction: each part gets its own index; shared state is the
 // caller's to synchronize.

@@ -221,7 +221,7 @@ void Aggregator::FindPlaces(absl::Span<const ColumnArg> keys, size_t rows) {
   }
 }
 
-absl::Status Aggregator::MergeFrom(const Aggregator& other) {
+absl::Status Aggregator::MergeFrom(const Aggregator& other, const Check& check) {
   if (finished_ || other.finished_) return absl::FailedPreconditionError("aggregator: MergeFrom after Finish");
   if (other.aggregates_ != aggregates_ || other.key_types_.size() != key_types_.size()) {
     return absl::InvalidArgumentError("aggregator: MergeFrom with different aggregates or keys");
@@ -233,21 +233,38 @@ absl::Status Aggregator::MergeFrom(const Aggregator& other) {
   }
   const size_t rows = other.groups_.size();
   if (rows == 0) return absl::OkStatus();
-  rows_since_heap_scan_ += rows;
   if (method_ == Method::kNoKeys) {
+    rows_since_heap_scan_ += rows;
     for (size_t a = 0; a < aggregates_.size(); ++a) {
       aggregates_[a]->Merge(groups_[0] + offsets_[a], other.groups_[0] + offsets_[a]);
     }
     return absl::OkStatus();
   }
-  // other's key columns hold one row per group, in the order of other.groups_.
+  // other's key columns hold one row per group, in the order of other.groups_; they are
+  // taken kRowsPerCheck groups at a time so that `check` runs between slices.
+  std::vector<format::Column> slices;
   std::vector<ColumnArg> keys;
-  for (const Column& k : other.key_columns_) keys.push_back(ColumnArg{&k, false});
-  FindPlaces(keys, rows);
-  for (size_t g = 0; g < rows; ++g) {
-    for (size_t a = 0; a < aggregates_.size(); ++a) {
-      aggregates_[a]->Merge(places_[g] + offsets_[a], other.groups_[g] + offsets_[a]);
+  for (size_t begin = 0; begin < rows; begin += kRowsPerCheck) {
+    const size_t n = std::min(kRowsPerCheck, rows - begin);
+    keys.clear();
+    if (n == rows) {
+      for (const Column& k : other.key_columns_) keys.push_back(ColumnArg{&k, false});
+    } else {
+      slices.clear();
+      for (const Column& k : other.key_columns_) {
+        slices.push_back(Column::Make(k.type));
+        slices.back().AppendRange(k, begin, n);
+      }
+      for (const Column& k : slices) keys.push_back(ColumnArg{&k, false});
     }
+    rows_since_heap_scan_ += n;
+    FindPlaces(keys, n);
+    for (size_t g = 0; g < n; ++g) {
+      for (size_t a = 0; a < aggregates_.size(); ++a) {
+        aggregates_[a]->Merge(places_[g] + offsets_[a], other.groups_[begin + g] + offsets_[a]);
+      }
+    }
+    if (check) TALLY_RETURN_IF_ERROR(check());
   }
   return absl::OkStatus();
 }
@@ -501,16 +518,24 @@ void Aggregator::PlacesPackedAs(absl::Span<const ColumnArg> keys, size_t rows, s
   }
 }
 
-absl::StatusOr<std::vector<Column>> Aggregator::Finish() {
+absl::StatusOr<std::vector<Column>> Aggregator::Finish(const Check& check) {
   if (finished_) return absl::FailedPreconditionError("aggregator: Finish called twice");
   std::vector<Column> out = std::move(key_columns_);
-  for (size_t a = 0; a < aggregates_.size(); ++a) {
+  absl::Status stopped;
+  for (size_t a = 0; a < aggregates_.size() && stopped.ok(); ++a) {
     Column column = Column::Make(aggregates_[a]->result_type());
-    for (uint8_t* place : groups_) aggregates_[a]->Finalize(place + offsets_[a], &column);
+    for (size_t g = 0; g < groups_.size(); ++g) {
+      aggregates_[a]->Finalize(groups_[g] + offsets_[a], &column);
+      if (check && (g + 1) % kRowsPerCheck == 0) {
+        stopped = check();
+        if (!stopped.ok()) break;
+      }
+    }
     out.push_back(std::move(column));
   }
   DestroyStates();
   finished_ = true;
+  if (!stopped.ok()) return stopped;
   return out;
 }
 
@@ -538,6 +563,44 @@ size_t Aggregator::MemoryBytes() const {
     rows_since_heap_scan_ = 0;
   }
   return n + heap_bytes_;
+}
+
+size_t Aggregator::GrowthBytes(size_t rows) const {
+  // A Swiss table grows (to twice its capacity) once it is 7/8 full; a vector when full.
+  auto table = [rows](const auto& map, size_t slot_bytes) -> size_t {
+    const size_t capacity = map.capacity();
+    if (map.size() + rows <= capacity - capacity / 8) return 0;
+    return std::max<size_t>(capacity, 16) * 2 * (slot_bytes + 1);
+  };
+  // A vector of `size` items (of `capacity`) doubles when `added` more do not fit. (More
+  // than doubling takes a small vector, whose growth does not matter here.)
+  auto vector = [](size_t size, size_t capacity, size_t added, size_t item_bytes) -> size_t {
+    return size + added <= capacity ? 0 : std::max<size_t>(capacity, 16) * 2 * item_bytes;
+  };
+  if (method_ == Method::kNoKeys) return 0;  // one group, for good
+  size_t n = 0;
+  switch (method_) {
+    case Method::kFixed:
+      n += table(fixed_, sizeof(std::pair<uint64_t, uint8_t*>));
+      break;
+    case Method::kPacked:
+      n += table(fixed_, sizeof(std::pair<uint64_t, uint8_t*>));
+      n += table(packed_groups_, sizeof(std::pair<absl::uint128, uint8_t*>));
+      break;
+    case Method::kString:
+    case Method::kSerialized:
+    case Method::kLowCardinality:
+      n += table(bytes_, sizeof(std::pair<absl::string_view, uint8_t*>));
+      break;
+    default:
+      break;
+  }
+  n += vector(groups_.size(), groups_.capacity(), rows, sizeof(uint8_t*));
+  for (const Column& k : key_columns_) {
+    // Fixed-width key columns are byte vectors; the others grow in pieces too small to matter.
+    if (k.type->fixed_width() > 0) n += vector(k.data.size(), k.data.capacity(), rows * k.type->fixed_width(), 1);
+  }
+  return n;
 }
 
 }  // namespace tally::engine::exec

@@ -31,6 +31,7 @@
 #define TALLY_ENGINE_EXEC_AGGREGATOR_H_
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -42,6 +43,7 @@
 #include "engine/exec/aggregate_function.h"
 #include "engine/exec/arena.h"
 #include "engine/exec/function.h"
+#include "engine/exec/query_limits.h"
 #include "format/column.h"
 
 namespace tally::engine::exec {
@@ -61,14 +63,20 @@ class Aggregator {
   absl::Status Add(absl::Span<const ColumnArg> keys,
                    absl::Span<const std::vector<ColumnArg>> agg_args, size_t rows);
 
+  // Called every kRowsPerCheck groups of a long Finish or MergeFrom; its error stops them
+  // (a query's time and memory limits).
+  using Check = std::function<absl::Status()>;
+
   // The key columns then one column per aggregate (its result_type()), one row per group
-  // in order of first appearance. Frees the states; the aggregator is spent afterwards.
-  absl::StatusOr<std::vector<format::Column>> Finish();
+  // in order of first appearance. Frees the states; the aggregator is spent afterwards,
+  // also when `check` stopped it.
+  absl::StatusOr<std::vector<format::Column>> Finish(const Check& check = nullptr);
 
   // Folds `other`'s groups into this one (states merged with AggregateFunction::Merge), for
   // aggregating on several threads and combining at the end. `other` keeps its states and
-  // is destroyed as usual. REQUIRES: the same key types and aggregates; neither finished.
-  absl::Status MergeFrom(const Aggregator& other);
+  // is destroyed as usual. When `check` fails, this holds part of other's groups: discard
+  // it. REQUIRES: the same key types and aggregates; neither finished.
+  absl::Status MergeFrom(const Aggregator& other, const Check& check = nullptr);
 
   size_t groups() const { return groups_.size(); }
   Method method() const { return method_; }
@@ -79,6 +87,10 @@ class Aggregator {
   // were added as there are groups (at most one HeapBytes call per row and aggregate);
   // in between it lags by what those rows added.
   size_t MemoryBytes() const;
+  // Bytes that adding `rows` more rows (or groups) may allocate at once on top of
+  // MemoryBytes(): hash tables and vectors about to double, whose old and new storage
+  // briefly coexist. A memory check that adds this stops before the step that would not fit.
+  size_t GrowthBytes(size_t rows) const;
 
  private:
   // A LowCardinality key's dictionary and the group of each of its entries (null = not

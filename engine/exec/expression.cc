@@ -19,7 +19,7 @@ namespace {
 class InputColumn : public Expression {
  public:
   InputColumn(size_t index, format::DataTypePtr type) : index_(index) { type_ = std::move(type); }
-  absl::StatusOr<Evaluated> Evaluate(const Block& input) const override {
+  absl::StatusOr<Evaluated> Evaluate(const Block& input, const QueryLimits&) const override {
     if (index_ >= input.columns.size()) {
       return absl::InternalError(absl::StrCat("expression reads input column ", index_, " of ", input.columns.size()));
     }
@@ -34,7 +34,9 @@ class InputColumn : public Expression {
 class Constant : public Expression {
  public:
   explicit Constant(Column value) : value_(std::make_shared<const Column>(std::move(value))) { type_ = value_->type; }
-  absl::StatusOr<Evaluated> Evaluate(const Block&) const override { return Evaluated{value_, true}; }
+  absl::StatusOr<Evaluated> Evaluate(const Block&, const QueryLimits&) const override {
+    return Evaluated{value_, true};
+  }
   bool is_constant() const override { return true; }
 
  private:
@@ -46,19 +48,23 @@ class Call : public Expression {
   Call(std::unique_ptr<BoundFunction> fn, std::vector<ExpressionPtr> args, std::string name)
       : fn_(std::move(fn)), args_(std::move(args)), name_(std::move(name)) {
     type_ = fn_->result_type();
+    for (const ExpressionPtr& a : args_) nodes_ += a->nodes();
   }
-  absl::StatusOr<Evaluated> Evaluate(const Block& input) const override {
+  absl::StatusOr<Evaluated> Evaluate(const Block& input, const QueryLimits& limits) const override {
     std::vector<Evaluated> values;
     values.reserve(args_.size());
     bool all_const = true;  // a call without arguments (now()) is one value for all rows
     for (const ExpressionPtr& a : args_) {
-      TALLY_ASSIGN_OR_RETURN(Evaluated v, a->Evaluate(input));
+      TALLY_ASSIGN_OR_RETURN(Evaluated v, a->Evaluate(input, limits));
       all_const &= v.is_const;
       values.push_back(std::move(v));
     }
     std::vector<ColumnArg> args;
     for (const Evaluated& v : values) args.push_back(v.arg());
     const size_t rows = all_const ? 1 : input.rows();
+    // One check per call: the kernels themselves run over a block (or the slice of it
+    // callers cut for big expressions) without checking.
+    TALLY_RETURN_IF_ERROR(limits.Check());
     TALLY_ASSIGN_OR_RETURN(Column out, fn_->Execute(args, rows));
     if (out.size() != rows || !out.type->Equals(*type_)) {
       return absl::InternalError(absl::StrCat(name_, " returned ", out.size(), " rows of ", out.type->ToString(),
@@ -88,7 +94,7 @@ absl::StatusOr<ExpressionPtr> MakeCall(std::unique_ptr<BoundFunction> fn, std::v
   auto call = std::make_shared<Call>(std::move(fn), std::move(args), std::move(name));
   if (!foldable) return call;
   Block empty;
-  TALLY_ASSIGN_OR_RETURN(Evaluated v, call->Evaluate(empty));
+  TALLY_ASSIGN_OR_RETURN(Evaluated v, call->Evaluate(empty, QueryLimits::None()));
   return MakeConstant(*v.column);
 }
 

@@ -2,7 +2,9 @@
 // evaluates over a Block, vectorized. Built from the SQL syntax tree by the planner
 // (engine/sql/planner.h), which resolves names and types first.
 //
-// An Expression is immutable once built and may be evaluated concurrently.
+// An Expression is immutable once built and may be evaluated concurrently. Evaluation
+// checks the query's limits before every function call, so even one huge expression (a
+// CASE of 100,000 branches) stops soon after the deadline or a cancel.
 #ifndef TALLY_ENGINE_EXEC_EXPRESSION_H_
 #define TALLY_ENGINE_EXEC_EXPRESSION_H_
 
@@ -13,6 +15,7 @@
 #include "absl/status/statusor.h"
 #include "engine/block.h"
 #include "engine/exec/function.h"
+#include "engine/exec/query_limits.h"
 #include "format/column.h"
 
 namespace tally::engine::exec {
@@ -32,13 +35,19 @@ class Expression {
  public:
   virtual ~Expression() = default;
   const format::DataTypePtr& type() const { return type_; }
-  // The result over `input` (REQUIRES: input has the columns the expression was bound to).
-  virtual absl::StatusOr<Evaluated> Evaluate(const Block& input) const = 0;
+  // The result over `input` (REQUIRES: input has the columns the expression was bound to);
+  // fails as `limits` does once they are exceeded.
+  virtual absl::StatusOr<Evaluated> Evaluate(const Block& input, const QueryLimits& limits) const = 0;
+  absl::StatusOr<Evaluated> Evaluate(const Block& input) const { return Evaluate(input, QueryLimits::None()); }
   // Whether this is a constant (no input columns, deterministic).
   virtual bool is_constant() const { return false; }
+  // Nodes of the tree (calls, columns, constants): a row's evaluation costs about this many
+  // steps, which is how callers size the slices of a block they evaluate at a time.
+  size_t nodes() const { return nodes_; }
 
  protected:
   format::DataTypePtr type_;
+  size_t nodes_ = 1;
 };
 
 using ExpressionPtr = std::shared_ptr<const Expression>;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <memory>
 #include <numeric>
 #include <string>
@@ -11,6 +12,7 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "engine/exec/aggregate_util.h"
+#include "engine/exec/checked_sort.h"
 #include "engine/exec/interval.h"
 #include "engine/exec/time_zone_util.h"
 #include "engine/sort.h"
@@ -24,16 +26,59 @@ using format::Value;
 
 namespace {
 
+// Order-preserving ranks of `c`: RankColumn's (engine/sort.h), except that the kinds it
+// ranks by sorting (floats, strings, UUIDs) are sorted here with CheckedSort, so that a big
+// ORDER BY stops on time. RankColumn does the rest in one pass (integers, times) or sorts
+// only a dictionary (LowCardinality).
+absl::StatusOr<std::vector<uint64_t>> CheckedRanks(const Column& c, const exec::SortCheck& check) {
+  auto dense = [&](auto less) -> absl::StatusOr<std::vector<uint64_t>> {
+    std::vector<uint32_t> order(c.size());
+    std::iota(order.begin(), order.end(), 0);
+    TALLY_RETURN_IF_ERROR(exec::CheckedSort(&order, less, check));
+    std::vector<uint64_t> out(order.size());
+    uint64_t rank = 0;
+    for (size_t k = 0; k < order.size(); ++k) {
+      if (k > 0 && less(order[k - 1], order[k])) ++rank;
+      out[order[k]] = rank;
+    }
+    return out;
+  };
+  auto floats = [&](auto tag) {
+    using F = decltype(tag);
+    const F* v = c.values<F>();
+    // NaN after everything; -0.0 == 0.0 (as RankColumn).
+    return dense([v](uint32_t a, uint32_t b) {
+      const bool an = v[a] != v[a], bn = v[b] != v[b];
+      if (an || bn) return !an && bn;
+      return v[a] < v[b];
+    });
+  };
+  switch (c.type->id()) {
+    case TypeId::kFloat32:
+      return floats(float{});
+    case TypeId::kFloat64:
+      return floats(double{});
+    case TypeId::kUUID:
+      return dense([&c](uint32_t a, uint32_t b) {
+        return std::memcmp(c.data.data() + size_t{a} * 16, c.data.data() + size_t{b} * 16, 16) < 0;
+      });
+    case TypeId::kString:
+      return dense([&c](uint32_t a, uint32_t b) { return c.StringAt(a) < c.StringAt(b); });
+    default:
+      return RankColumn(c);
+  }
+}
+
 // Ranks for one key: ascending order of the result, direction and NULL placement applied.
-std::vector<uint64_t> KeyRanks(const SortKey& key) {
+absl::StatusOr<std::vector<uint64_t>> KeyRanks(const SortKey& key, const exec::SortCheck& check) {
   const Column& c = *key.column;
   std::vector<uint64_t> ranks;
   std::vector<uint8_t> is_null;
   if (c.type->id() == TypeId::kNullable) {
-    ranks = RankColumn(c.children[0]);
+    TALLY_ASSIGN_OR_RETURN(ranks, CheckedRanks(c.children[0], check));
     is_null.assign(c.nulls.begin(), c.nulls.end());
   } else {
-    ranks = RankColumn(c);
+    TALLY_ASSIGN_OR_RETURN(ranks, CheckedRanks(c, check));
     if (c.type->is_nullable_low_cardinality()) {
       is_null.resize(c.size());
       for (size_t i = 0; i < c.size(); ++i) is_null[i] = c.IndexAt(i) == 0;
@@ -214,8 +259,9 @@ std::vector<size_t> GroupBounds(const std::vector<Column>& columns,
 }
 
 template <typename T>
-absl::StatusOr<std::vector<Column>> FillTyped(const std::vector<Column>& columns,
-                                              const FillSpec& spec, const format::DataType& kt) {
+absl::StatusOr<std::vector<Column>> FillTyped(const std::vector<Column>& columns, const FillSpec& spec,
+                                              const format::DataType& kt, const exec::QueryLimits& limits,
+                                              uint64_t held_bytes) {
   TALLY_ASSIGN_OR_RETURN(Stepper<T> step, MakeStepper<T>(spec, kt));
   TALLY_RETURN_IF_ERROR(CheckFillValue(spec.from, "FROM", kt));
   TALLY_RETURN_IF_ERROR(CheckFillValue(spec.to, "TO", kt));
@@ -229,8 +275,16 @@ absl::StatusOr<std::vector<Column>> FillTyped(const std::vector<Column>& columns
 
   std::vector<Column> out;
   for (const Column& c : columns) out.push_back(Column::Make(c.type));
-  auto emit_row = [&](size_t r) {
+  uint64_t emitted = 0;
+  auto check = [&]() -> absl::Status {
+    if (++emitted % exec::kRowsPerCheck != 0) return absl::OkStatus();
+    uint64_t bytes = held_bytes;
+    for (const Column& c : out) bytes += c.ByteSize();
+    return limits.Check(bytes);
+  };
+  auto emit_row = [&](size_t r) -> absl::Status {
     for (size_t c = 0; c < columns.size(); ++c) out[c].AppendRange(columns[c], r, 1);
+    return check();
   };
   uint64_t filled = 0;
   // A new row with key v, the group's columns as in row `like` (kNoRow: defaults too).
@@ -249,7 +303,7 @@ absl::StatusOr<std::vector<Column>> FillTyped(const std::vector<Column>& columns
         out[c].AppendDefault();
       }
     }
-    return absl::OkStatus();
+    return check();
   };
 
   const std::vector<size_t> bounds = GroupBounds(columns, spec.group_columns, rows);
@@ -267,11 +321,11 @@ absl::StatusOr<std::vector<Column>> FillTyped(const std::vector<Column>& columns
       const T to = spec.to ? NumberOf<T>(*spec.to) : key_at(*last);  // exclusive
       const size_t like = begin < end ? begin : kNoRow;
       // Rows before the range keep their place, NULLs first among them.
-      while (r < end && (is_null(r) || before(key_at(r), from))) emit_row(r++);
+      while (r < end && (is_null(r) || before(key_at(r), from))) TALLY_RETURN_IF_ERROR(emit_row(r++));
       for (T next = from; before(next, to);) {
-        while (r < end && !is_null(r) && before(key_at(r), next)) emit_row(r++);
+        while (r < end && !is_null(r) && before(key_at(r), next)) TALLY_RETURN_IF_ERROR(emit_row(r++));
         if (r < end && !is_null(r) && key_at(r) == next) {
-          while (r < end && !is_null(r) && key_at(r) == next) emit_row(r++);
+          while (r < end && !is_null(r) && key_at(r) == next) TALLY_RETURN_IF_ERROR(emit_row(r++));
         } else {
           TALLY_RETURN_IF_ERROR(emit_fill(next, like));
         }
@@ -280,14 +334,18 @@ absl::StatusOr<std::vector<Column>> FillTyped(const std::vector<Column>& columns
         next = after;
       }
     }
-    while (r < end) emit_row(r++);
+    while (r < end) TALLY_RETURN_IF_ERROR(emit_row(r++));
   }
   return out;
 }
 }  // namespace
 
-std::vector<uint32_t> OrderRows(const std::vector<SortKey>& keys, size_t rows,
-                                std::optional<size_t> limit) {
+absl::StatusOr<std::vector<uint32_t>> OrderRows(const std::vector<SortKey>& keys, size_t rows,
+                                                std::optional<size_t> limit, const exec::QueryLimits& limits,
+                                                uint64_t held_bytes) {
+  // Ranks of every key, the order, and the merge buffer.
+  TALLY_RETURN_IF_ERROR(limits.Check(held_bytes + rows * (8 * keys.size() + 2 * sizeof(uint32_t))));
+  const exec::SortCheck check = [&limits] { return limits.Check(); };
   std::vector<uint32_t> order(rows);
   std::iota(order.begin(), order.end(), 0);
   if (keys.empty() || rows <= 1) {
@@ -295,51 +353,93 @@ std::vector<uint32_t> OrderRows(const std::vector<SortKey>& keys, size_t rows,
     return order;
   }
   std::vector<std::vector<uint64_t>> ranks;
-  for (const SortKey& k : keys) ranks.push_back(KeyRanks(k));
+  for (const SortKey& k : keys) {
+    TALLY_ASSIGN_OR_RETURN(std::vector<uint64_t> r, KeyRanks(k, check));
+    ranks.push_back(std::move(r));
+  }
   auto less = [&](uint32_t a, uint32_t b) {
     for (const auto& r : ranks) {
       if (r[a] != r[b]) return r[a] < r[b];
     }
     return a < b;  // stable
   };
-  if (limit && *limit < rows) {
-    std::partial_sort(order.begin(), order.begin() + *limit, order.end(), less);
-    order.resize(*limit);
-  } else {
-    std::sort(order.begin(), order.end(), less);
+  if (limit && *limit <= exec::kRowsPerCheck && *limit < rows) {
+    // Top-N: the best `limit` rows of what was seen, and the next kRowsPerCheck rows after
+    // them; each round keeps the best `limit` of the two (nth_element), then checks.
+    const size_t n = *limit;
+    std::vector<uint32_t> best;
+    best.reserve(n + exec::kRowsPerCheck);
+    for (size_t begin = 0; begin < rows; begin += exec::kRowsPerCheck) {
+      const size_t end = std::min(rows, begin + exec::kRowsPerCheck);
+      best.insert(best.end(), order.begin() + begin, order.begin() + end);
+      if (best.size() > n) {
+        std::nth_element(best.begin(), best.begin() + n, best.end(), less);
+        best.resize(n);
+      }
+      TALLY_RETURN_IF_ERROR(limits.Check());
+    }
+    std::sort(best.begin(), best.end(), less);
+    return best;
   }
+  TALLY_RETURN_IF_ERROR(exec::CheckedSort(&order, less, check));
+  if (limit && *limit < rows) order.resize(*limit);
   return order;
 }
 
-std::vector<uint32_t> DistinctRows(const std::vector<const Column*>& columns, size_t rows) {
-  absl::flat_hash_set<std::string> seen;
+namespace {
+
+// Row numbers for which `keep(seen, key)` says yes, where key is the row's exact bytes and
+// `seen` the map of keys so far; checks the limits every kRowsPerCheck rows, counting the
+// map's keys, slots and the output against the memory budget.
+template <typename Map, typename Keep>
+absl::StatusOr<std::vector<uint32_t>> RowsByKey(const std::vector<const Column*>& columns, size_t rows,
+                                                const exec::QueryLimits& limits, uint64_t held_bytes, Keep keep) {
+  Map seen;
   std::vector<uint32_t> out;
+  uint64_t key_bytes = 0;
   for (size_t r = 0; r < rows; ++r) {
-    if (seen.insert(RowKey(columns, r)).second) out.push_back(static_cast<uint32_t>(r));
+    std::string key = RowKey(columns, r);
+    const size_t size = key.size(), before = seen.size();
+    if (keep(seen, std::move(key))) out.push_back(static_cast<uint32_t>(r));
+    if (seen.size() > before && size > 15) key_bytes += size;  // on the heap, past the string's own buffer
+    if ((r + 1) % exec::kRowsPerCheck == 0) {
+      const uint64_t bytes = key_bytes + seen.capacity() * (sizeof(typename Map::value_type) + 1) +
+                             out.capacity() * sizeof(uint32_t);
+      TALLY_RETURN_IF_ERROR(limits.Check(held_bytes + bytes));
+    }
   }
   return out;
 }
 
-std::vector<uint32_t> LimitByRows(const std::vector<const Column*>& columns, size_t rows,
-                                  uint64_t limit, uint64_t offset) {
-  absl::flat_hash_map<std::string, uint64_t> counts;
-  std::vector<uint32_t> out;
-  for (size_t r = 0; r < rows; ++r) {
-    uint64_t n = counts[RowKey(columns, r)]++;
-    if (n >= offset && n < offset + limit) out.push_back(static_cast<uint32_t>(r));
-  }
-  return out;
+}  // namespace
+
+absl::StatusOr<std::vector<uint32_t>> DistinctRows(const std::vector<const Column*>& columns, size_t rows,
+                                                   const exec::QueryLimits& limits, uint64_t held_bytes) {
+  using Set = absl::flat_hash_set<std::string>;
+  return RowsByKey<Set>(columns, rows, limits, held_bytes,
+                        [](Set& seen, std::string key) { return seen.insert(std::move(key)).second; });
 }
 
-absl::StatusOr<std::vector<Column>> FillRows(std::vector<Column> columns, const FillSpec& spec) {
+absl::StatusOr<std::vector<uint32_t>> LimitByRows(const std::vector<const Column*>& columns, size_t rows,
+                                                  uint64_t limit, uint64_t offset, const exec::QueryLimits& limits,
+                                                  uint64_t held_bytes) {
+  using Counts = absl::flat_hash_map<std::string, uint64_t>;
+  return RowsByKey<Counts>(columns, rows, limits, held_bytes, [limit, offset](Counts& counts, std::string key) {
+    const uint64_t n = counts[std::move(key)]++;
+    return n >= offset && n < offset + limit;
+  });
+}
+
+absl::StatusOr<std::vector<Column>> FillRows(std::vector<Column> columns, const FillSpec& spec,
+                                             const exec::QueryLimits& limits, uint64_t held_bytes) {
   const Column& key = columns[spec.key_column];
   const format::DataType& kt = key.type->id() == TypeId::kNullable ? key.type->child(0) : *key.type;
   if (!(kt.is_integer() || kt.is_float() || kt.is_time())) {
     return absl::InvalidArgumentError(
         absl::StrCat("WITH FILL needs a number, Date or DateTime key, not ", kt.ToString()));
   }
-  if (kt.is_float()) return FillTyped<double>(columns, spec, kt);
-  return FillTyped<Wide>(columns, spec, kt);
+  if (kt.is_float()) return FillTyped<double>(columns, spec, kt, limits, held_bytes);
+  return FillTyped<Wide>(columns, spec, kt, limits, held_bytes);
 }
 
 FillStepExpr SplitFillStep(const ExprPtr& step) {

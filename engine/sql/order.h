@@ -1,7 +1,10 @@
 // Row ordering and limiting for query results: ORDER BY (with DESC, NULLS FIRST/LAST,
 // top-N when a LIMIT bounds it), WITH FILL, DISTINCT and LIMIT BY.
 //
-// Pure functions over columns; thread-safe.
+// Pure functions over columns; thread-safe. Each takes the query's limits, checked about
+// every exec::kRowsPerCheck rows (a sort of 100 million rows stops on time too), with
+// `held_bytes` (what the query holds besides, e.g. the columns being ordered) and what the
+// function allocates counted against the memory budget.
 #ifndef TALLY_ENGINE_SQL_ORDER_H_
 #define TALLY_ENGINE_SQL_ORDER_H_
 
@@ -11,6 +14,7 @@
 
 #include "absl/status/statusor.h"
 #include "engine/exec/interval.h"
+#include "engine/exec/query_limits.h"
 #include "engine/sql/ast.h"
 #include "format/column.h"
 #include "format/value.h"
@@ -24,15 +28,22 @@ struct SortKey {
 };
 
 // The row order; when `limit` is set only the first `limit` rows are sorted (top-N).
-std::vector<uint32_t> OrderRows(const std::vector<SortKey>& keys, size_t rows, std::optional<size_t> limit);
+absl::StatusOr<std::vector<uint32_t>> OrderRows(const std::vector<SortKey>& keys, size_t rows,
+                                                std::optional<size_t> limit,
+                                                const exec::QueryLimits& limits = exec::QueryLimits::None(),
+                                                uint64_t held_bytes = 0);
 
 // Row numbers keeping the first occurrence of each distinct tuple of `columns`.
-std::vector<uint32_t> DistinctRows(const std::vector<const format::Column*>& columns, size_t rows);
+absl::StatusOr<std::vector<uint32_t>> DistinctRows(const std::vector<const format::Column*>& columns, size_t rows,
+                                                   const exec::QueryLimits& limits = exec::QueryLimits::None(),
+                                                   uint64_t held_bytes = 0);
 
 // Row numbers keeping at most `limit` rows (after skipping `offset`) per distinct tuple of
 // `columns`, in order.
-std::vector<uint32_t> LimitByRows(const std::vector<const format::Column*>& columns, size_t rows, uint64_t limit,
-                                  uint64_t offset);
+absl::StatusOr<std::vector<uint32_t>> LimitByRows(const std::vector<const format::Column*>& columns, size_t rows,
+                                                  uint64_t limit, uint64_t offset,
+                                                  const exec::QueryLimits& limits = exec::QueryLimits::None(),
+                                                  uint64_t held_bytes = 0);
 
 struct FillSpec {
   size_t key_column = 0;  // index into the columns being filled
@@ -53,7 +64,9 @@ struct FillSpec {
 // keys) while before `to` (exclusive; default: the group's last key), the other columns
 // taking defaults. Each value is the previous one plus the step, so Jan 31 + 1 month is
 // Feb 28, then Mar 28. The step's sign must follow the direction.
-absl::StatusOr<std::vector<format::Column>> FillRows(std::vector<format::Column> columns, const FillSpec& spec);
+absl::StatusOr<std::vector<format::Column>> FillRows(std::vector<format::Column> columns, const FillSpec& spec,
+                                                     const exec::QueryLimits& limits = exec::QueryLimits::None(),
+                                                     uint64_t held_bytes = 0);
 
 // WITH FILL STEP's expression split into its amount and unit: the parser makes STEP
 // INTERVAL 1 HOUR the call toIntervalHour(1), whose value (Int64 1) no longer says "hour"

@@ -23,24 +23,6 @@ using format::DataTypePtr;
 using format::TypeId;
 using format::Value;
 
-absl::Status QueryContext::CheckLimits(uint64_t extra_bytes) const {
-  if (cancelled != nullptr && cancelled->load()) return absl::CancelledError("Query was cancelled");
-  if (max_execution_time_s > 0) {
-    double elapsed = absl::ToDoubleSeconds(absl::Now() - start);
-    if (elapsed > max_execution_time_s) {
-      return absl::DeadlineExceededError(absl::StrCat("Timeout exceeded: elapsed ", elapsed,
-                                                      " seconds, maximum: ", max_execution_time_s,
-                                                      " (setting max_execution_time)"));
-    }
-  }
-  if (max_memory_usage > 0 && memory_bytes + extra_bytes > max_memory_usage) {
-    return absl::ResourceExhaustedError(absl::StrCat("Memory limit (for query) exceeded: would use ",
-                                                     memory_bytes + extra_bytes, " bytes, maximum: ",
-                                                     max_memory_usage, " (setting max_memory_usage)"));
-  }
-  return absl::OkStatus();
-}
-
 std::string QualifiedTableName(const std::string& database, const std::string& table, const QueryContext& ctx) {
   const std::string& db = database.empty() ? ctx.current_database : database;
   return db == "default" ? table : absl::StrCat(db, ".", table);
@@ -137,26 +119,87 @@ struct Streams {
   }
 };
 
-// Calls fn with each block of `source` that has rows passing `where` (filtered), until
-// the source ends or another thread failed.
-absl::Status ForEachBlock(Source& source, const ExpressionPtr& where, const ParallelRun& run,
+// Node-rows (Expression::nodes() times rows) evaluated between two looks at the limits at
+// most: a block is cut into slices of this divided by the nodes of the expressions run on
+// it. Ordinary expressions (under 64 nodes in all) see whole 64Ki-row blocks; a CASE of
+// 100,000 branches sees slices of ~20 rows, so its kernels never run long unchecked (a
+// multiIf kernel's work grows with branches times rows).
+constexpr size_t kNodeRowsPerSlice = size_t{1} << 22;
+
+size_t SliceRows(size_t nodes) { return std::max<size_t>(1, kNodeRowsPerSlice / std::max<size_t>(nodes, 1)); }
+
+size_t Nodes(const std::vector<ExpressionPtr>& exprs) {
+  size_t n = 0;
+  for (const ExpressionPtr& e : exprs) n += e ? e->nodes() : 0;
+  return n;
+}
+
+// Rows [begin, begin + n) of `block`.
+Block SliceOf(const Block& block, size_t begin, size_t n) {
+  Block out;
+  out.names = block.names;
+  for (const Column& c : block.columns) {
+    out.columns.push_back(Column::Make(c.type));
+    out.columns.back().AppendRange(c, begin, n);
+  }
+  return out;
+}
+
+// Calls fn with each block of `source` that has rows passing `where` (filtered), cut into
+// slices of at most `slice_rows` rows, until the source ends or another thread failed.
+// The limits are checked for every block read, also when the filter drops all its rows.
+absl::Status ForEachBlock(Source& source, const ExpressionPtr& where, size_t slice_rows,
+                          const exec::QueryLimits& limits, const ParallelRun& run,
                           const std::function<absl::Status(Block&)>& fn) {
   Block block;
   while (!run.stopped()) {
+    TALLY_RETURN_IF_ERROR(limits.Check());
     TALLY_ASSIGN_OR_RETURN(bool more, source.Next(&block));
     if (!more) break;
-    if (where) {
-      TALLY_ASSIGN_OR_RETURN(Evaluated m, where->Evaluate(block));
-      bool all = false;
-      TALLY_ASSIGN_OR_RETURN(std::vector<uint32_t> rows, Selected(m, block.rows(), &all));
-      if (!all) {
-        if (rows.empty()) continue;
-        block = Filter(block, rows);
+    const size_t rows = block.rows();
+    for (size_t begin = 0; begin < rows; begin += slice_rows) {
+      Block slice = slice_rows >= rows ? std::move(block) : SliceOf(block, begin, std::min(slice_rows, rows - begin));
+      if (where) {
+        TALLY_ASSIGN_OR_RETURN(Evaluated m, where->Evaluate(slice, limits));
+        bool all = false;
+        TALLY_ASSIGN_OR_RETURN(std::vector<uint32_t> selected, Selected(m, slice.rows(), &all));
+        if (!all) {
+          if (selected.empty()) continue;
+          slice = Filter(slice, selected);
+        }
       }
+      TALLY_RETURN_IF_ERROR(fn(slice));
     }
-    TALLY_RETURN_IF_ERROR(fn(block));
   }
   return absl::OkStatus();
+}
+
+// `e` over all rows of `block` (the rows after aggregation), a slice at a time when it is
+// big, as ForEachBlock does.
+absl::StatusOr<Column> EvaluateAll(const ExpressionPtr& e, const Block& block, const exec::QueryLimits& limits) {
+  const size_t rows = block.rows();
+  const size_t slice_rows = SliceRows(e->nodes());
+  if (slice_rows >= rows) {
+    TALLY_ASSIGN_OR_RETURN(Evaluated v, e->Evaluate(block, limits));
+    return v.Materialize(rows);
+  }
+  Column out = Column::Make(e->type());
+  for (size_t begin = 0; begin < rows; begin += slice_rows) {
+    const Block slice = SliceOf(block, begin, std::min(slice_rows, rows - begin));
+    TALLY_ASSIGN_OR_RETURN(Evaluated v, e->Evaluate(slice, limits));
+    if (v.is_const) {
+      out.AppendRange(v.Materialize(slice.rows()), 0, slice.rows());
+    } else {
+      out.AppendRange(*v.column, 0, slice.rows());
+    }
+  }
+  return out;
+}
+
+uint64_t ByteSize(const std::vector<Column>& columns) {
+  uint64_t n = 0;
+  for (const Column& c : columns) n += c.ByteSize();
+  return n;
 }
 
 // The source columns among `names` (as written: "t.col" or "col"), each once, in order.
@@ -234,6 +277,10 @@ void InstallSubqueryRunner(QueryContext& ctx) {
                                                      " columns; one is expected here (tuples are not supported yet)"));
     }
     Column column = std::move(r.block.columns[0]);
+    // Held until the query ends: the column (cached here), and for IN the binder's copy
+    // of it as Values and as the set.
+    outer->limits.Hold(column.ByteSize() * 2 + column.size() * sizeof(Value));
+    TALLY_RETURN_IF_ERROR(outer->CheckLimits());
     cache->emplace(&sub, column);
     return column;
   };
@@ -241,6 +288,7 @@ void InstallSubqueryRunner(QueryContext& ctx) {
 
 absl::StatusOr<ResultSet> ExecuteSelect(const SelectQuery& q, QueryContext& ctx) {
   InstallSubqueryRunner(ctx);
+  const exec::QueryLimits& limits = ctx.limits;
   if (!q.union_all.empty()) return absl::UnimplementedError("UNION ALL is not supported yet");
   TALLY_ASSIGN_OR_RETURN(SourceCatalog catalog, ResolveSource(q, ctx));
 
@@ -313,11 +361,24 @@ absl::StatusOr<ResultSet> ExecuteSelect(const SelectQuery& q, QueryContext& ctx)
   ExpressionPtr where_expr;
   if (!pushed.columns.empty()) {
     TALLY_ASSIGN_OR_RETURN(ExpressionPtr filter, Bind(*where, ScopeOf(pushed.columns, catalog), ctx.params));
-    const QueryContext* limits = &ctx;
+    // Called by every thread of the scan; the limits are copied in (they share the cancel
+    // flag and the held bytes).
     pushed.row_filter = [filter, limits](const Block& block, format::PodVector<uint8_t>* mask) -> absl::Status {
-      TALLY_RETURN_IF_ERROR(limits->CheckLimits());
-      TALLY_ASSIGN_OR_RETURN(Evaluated m, filter->Evaluate(block));
-      return AndMask(m, block.rows(), mask);
+      TALLY_RETURN_IF_ERROR(limits.Check());
+      const size_t rows = block.rows(), slice_rows = SliceRows(filter->nodes());
+      if (slice_rows >= rows) {
+        TALLY_ASSIGN_OR_RETURN(Evaluated m, filter->Evaluate(block, limits));
+        return AndMask(m, rows, mask);
+      }
+      format::PodVector<uint8_t> part;
+      for (size_t begin = 0; begin < rows; begin += slice_rows) {
+        const Block slice = SliceOf(block, begin, std::min(slice_rows, rows - begin));
+        part.assign(mask->data() + begin, slice.rows());
+        TALLY_ASSIGN_OR_RETURN(Evaluated m, filter->Evaluate(slice, limits));
+        TALLY_RETURN_IF_ERROR(AndMask(m, slice.rows(), &part));
+        std::copy(part.begin(), part.end(), mask->data() + begin);
+      }
+      return absl::OkStatus();
     };
   } else if (where) {
     TALLY_ASSIGN_OR_RETURN(where_expr, Bind(*where, scope, ctx.params));
@@ -383,14 +444,18 @@ absl::StatusOr<ResultSet> ExecuteSelect(const SelectQuery& q, QueryContext& ctx)
     }
     Streams streams(std::move(source), ctx.max_threads == 0 ? DefaultThreads() : ctx.max_threads);
     std::vector<std::unique_ptr<exec::Aggregator>> partial(streams.size());
+    std::vector<ExpressionPtr> evaluated = keys;
+    evaluated.push_back(where_expr);
+    for (const auto& args : agg_args) evaluated.insert(evaluated.end(), args.begin(), args.end());
+    const size_t slice_rows = SliceRows(Nodes(evaluated));
     TALLY_RETURN_IF_ERROR(ParallelRun::Run(streams.size(), [&](size_t t, const ParallelRun& run) -> absl::Status {
       partial[t] = std::make_unique<exec::Aggregator>(key_types, aggs);
       exec::Aggregator& aggregator = *partial[t];
-      return ForEachBlock(*streams.sources[t], where_expr, run, [&](Block& block) -> absl::Status {
+      return ForEachBlock(*streams.sources[t], where_expr, slice_rows, limits, run, [&](Block& block) -> absl::Status {
         std::vector<Evaluated> key_values;
         std::vector<exec::ColumnArg> key_args;
         for (const ExpressionPtr& k : keys) {
-          TALLY_ASSIGN_OR_RETURN(Evaluated v, k->Evaluate(block));
+          TALLY_ASSIGN_OR_RETURN(Evaluated v, k->Evaluate(block, limits));
           key_values.push_back(std::move(v));
         }
         for (const Evaluated& v : key_values) key_args.push_back(v.arg());
@@ -398,27 +463,33 @@ absl::StatusOr<ResultSet> ExecuteSelect(const SelectQuery& q, QueryContext& ctx)
         std::vector<std::vector<exec::ColumnArg>> arg_args(aggs.size());
         for (size_t a = 0; a < aggs.size(); ++a) {
           for (const ExpressionPtr& e : agg_args[a]) {
-            TALLY_ASSIGN_OR_RETURN(Evaluated v, e->Evaluate(block));
+            TALLY_ASSIGN_OR_RETURN(Evaluated v, e->Evaluate(block, limits));
             arg_values[a].push_back(std::move(v));
           }
           for (const Evaluated& v : arg_values[a]) arg_args[a].push_back(v.arg());
         }
         TALLY_RETURN_IF_ERROR(aggregator.Add(key_args, arg_args, block.rows()));
-        streams.memory_bytes[t].store(aggregator.MemoryBytes(), std::memory_order_relaxed);
+        // What the next block may add at once counts too: a hash table doubling from 8 to
+        // 16 GiB must fail the check before it is tried, not after.
+        streams.memory_bytes[t].store(aggregator.MemoryBytes() + aggregator.GrowthBytes(exec::kRowsPerCheck),
+                                      std::memory_order_relaxed);
         return ctx.CheckLimits(streams.TotalMemory());
       });
     }));
     exec::Aggregator& aggregator = *partial[0];
     for (size_t t = 1; t < partial.size(); ++t) {
-      TALLY_RETURN_IF_ERROR(aggregator.MergeFrom(*partial[t]));
+      TALLY_RETURN_IF_ERROR(aggregator.MergeFrom(*partial[t], [&]() -> absl::Status {
+        streams.memory_bytes[0].store(aggregator.MemoryBytes() + aggregator.GrowthBytes(exec::kRowsPerCheck),
+                                      std::memory_order_relaxed);
+        return ctx.CheckLimits(streams.TotalMemory());
+      }));
       partial[t].reset();
       streams.memory_bytes[t].store(0, std::memory_order_relaxed);
-      streams.memory_bytes[0].store(aggregator.MemoryBytes(), std::memory_order_relaxed);
-      TALLY_RETURN_IF_ERROR(ctx.CheckLimits(streams.TotalMemory()));
     }
     ctx.stats = streams.stats();
-    ctx.memory_bytes = streams.TotalMemory();
-    TALLY_ASSIGN_OR_RETURN(std::vector<Column> result, aggregator.Finish());
+    ctx.memory_bytes = aggregator.MemoryBytes();
+    TALLY_ASSIGN_OR_RETURN(std::vector<Column> result, aggregator.Finish([&] { return ctx.CheckLimits(); }));
+    ctx.memory_bytes = ByteSize(result);
     for (size_t k = 0; k < group_by.size(); ++k) {
       final_scope.by_text[group_by[k]->ToString()] = final_scope.names.size();
       final_scope.Add(group_by[k]->ToString(), key_types[k]);
@@ -432,9 +503,11 @@ absl::StatusOr<ResultSet> ExecuteSelect(const SelectQuery& q, QueryContext& ctx)
     final_block.columns = std::move(result);
     if (having) {
       TALLY_ASSIGN_OR_RETURN(ExpressionPtr h, Bind(*having, final_scope, ctx.params));
-      TALLY_ASSIGN_OR_RETURN(Evaluated m, h->Evaluate(final_block));
+      TALLY_ASSIGN_OR_RETURN(Column mask, EvaluateAll(h, final_block, limits));
       bool all = false;
-      TALLY_ASSIGN_OR_RETURN(std::vector<uint32_t> rows, Selected(m, final_block.rows(), &all));
+      TALLY_ASSIGN_OR_RETURN(std::vector<uint32_t> rows,
+                             Selected(Evaluated{std::make_shared<const Column>(std::move(mask)), false},
+                                      final_block.rows(), &all));
       if (!all) final_block = Filter(final_block, rows);
     }
     for (const SelectItem& i : items) {
@@ -445,13 +518,13 @@ absl::StatusOr<ResultSet> ExecuteSelect(const SelectQuery& q, QueryContext& ctx)
                                                        "` is not under aggregate function and not in GROUP BY keys"));
       }
       if (!b.ok()) return b.status();
-      TALLY_ASSIGN_OR_RETURN(Evaluated v, (*b)->Evaluate(final_block));
-      out_cols.push_back(v.Materialize(final_block.rows()));
+      TALLY_ASSIGN_OR_RETURN(Column c, EvaluateAll(*b, final_block, limits));
+      out_cols.push_back(std::move(c));
     }
     for (const ExprPtr& e : order_exprs) {
       TALLY_ASSIGN_OR_RETURN(ExpressionPtr b, Bind(*e, final_scope, ctx.params));
-      TALLY_ASSIGN_OR_RETURN(Evaluated v, b->Evaluate(final_block));
-      order_cols.push_back(v.Materialize(final_block.rows()));
+      TALLY_ASSIGN_OR_RETURN(Column c, EvaluateAll(b, final_block, limits));
+      order_cols.push_back(std::move(c));
     }
   } else {
     for (const SelectItem& i : items) {
@@ -474,20 +547,24 @@ absl::StatusOr<ResultSet> ExecuteSelect(const SelectQuery& q, QueryContext& ctx)
     Streams streams(std::move(source), threads);
     std::vector<std::vector<Piece>> pieces(streams.size());
     std::atomic<uint64_t> rows_kept{0};
+    std::vector<ExpressionPtr> evaluated = out_exprs;
+    evaluated.push_back(where_expr);
+    evaluated.insert(evaluated.end(), order_bound.begin(), order_bound.end());
+    const size_t slice_rows = SliceRows(Nodes(evaluated));
     TALLY_RETURN_IF_ERROR(ParallelRun::Run(streams.size(), [&](size_t t, const ParallelRun& run) -> absl::Status {
       Source& src = *streams.sources[t];
       uint64_t bytes = 0;
-      return ForEachBlock(src, where_expr, run, [&](Block& block) -> absl::Status {
+      return ForEachBlock(src, where_expr, slice_rows, limits, run, [&](Block& block) -> absl::Status {
         if (early_limit && limit != UINT64_MAX && rows_kept.load() >= limit + offset) return absl::OkStatus();
         const size_t rows = block.rows();
         Piece piece{src.last_sequence(), {}, {}};
         for (const ExpressionPtr& e : out_exprs) {
-          TALLY_ASSIGN_OR_RETURN(Evaluated v, e->Evaluate(block));
+          TALLY_ASSIGN_OR_RETURN(Evaluated v, e->Evaluate(block, limits));
           piece.out.push_back(v.Materialize(rows));
           bytes += piece.out.back().ByteSize();
         }
         for (const ExpressionPtr& e : order_bound) {
-          TALLY_ASSIGN_OR_RETURN(Evaluated v, e->Evaluate(block));
+          TALLY_ASSIGN_OR_RETURN(Evaluated v, e->Evaluate(block, limits));
           piece.order.push_back(v.Materialize(rows));
           bytes += piece.order.back().ByteSize();
         }
@@ -519,10 +596,13 @@ absl::StatusOr<ResultSet> ExecuteSelect(const SelectQuery& q, QueryContext& ctx)
     for (Column& c : order_cols) c = Column::Gather(c, order);
     rows = order.size();
   };
+  // What the result holds while DISTINCT, ORDER BY, WITH FILL and LIMIT BY work on it.
+  auto held = [&] { return ByteSize(out_cols) + ByteSize(order_cols) + ByteSize(final_block.columns); };
   if (q.distinct) {
     std::vector<const Column*> cols;
     for (const Column& c : out_cols) cols.push_back(&c);
-    apply(DistinctRows(cols, rows));
+    TALLY_ASSIGN_OR_RETURN(std::vector<uint32_t> distinct, DistinctRows(cols, rows, limits, held()));
+    apply(distinct);
   }
   if (!q.order_by.empty()) {
     std::vector<SortKey> keys;
@@ -533,7 +613,8 @@ absl::StatusOr<ResultSet> ExecuteSelect(const SelectQuery& q, QueryContext& ctx)
     bool fill = std::any_of(q.order_by.begin(), q.order_by.end(), [](const OrderByElement& o) { return o.with_fill; });
     std::optional<size_t> top;
     if (limit != UINT64_MAX && limit_by.empty() && !fill) top = limit + offset;
-    apply(OrderRows(keys, rows, top));
+    TALLY_ASSIGN_OR_RETURN(std::vector<uint32_t> order, OrderRows(keys, rows, top, limits, held()));
+    apply(order);
     for (size_t k = 0; k < q.order_by.size(); ++k) {
       const OrderByElement& o = q.order_by[k];
       if (!o.with_fill) continue;
@@ -564,7 +645,8 @@ absl::StatusOr<ResultSet> ExecuteSelect(const SelectQuery& q, QueryContext& ctx)
       for (size_t i = 0; i < items.size(); ++i) {
         if (items[i].expr->ToString() == key_text || items[i].name == key_text) same = i;
       }
-      TALLY_ASSIGN_OR_RETURN(cols, FillRows(std::move(cols), spec));
+      const uint64_t held_bytes = held();
+      TALLY_ASSIGN_OR_RETURN(cols, FillRows(std::move(cols), spec, limits, held_bytes));
       Column filled_key = cols.back();
       cols.resize(out_cols.size());
       if (same) cols[*same] = filled_key;
@@ -593,7 +675,8 @@ absl::StatusOr<ResultSet> ExecuteSelect(const SelectQuery& q, QueryContext& ctx)
     if (q.limit_by_offset) {
       TALLY_ASSIGN_OR_RETURN(off, ConstantUInt(q.limit_by_offset, ctx.params, "LIMIT BY OFFSET"));
     }
-    apply(LimitByRows(cols, rows, n, off));
+    TALLY_ASSIGN_OR_RETURN(std::vector<uint32_t> kept, LimitByRows(cols, rows, n, off, limits, held()));
+    apply(kept);
   }
   if (offset > 0 || limit < rows) {
     std::vector<uint32_t> keep;

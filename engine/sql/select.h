@@ -5,6 +5,8 @@
 // A table or numbers() source is read by max_threads threads (the caller's and threads
 // started for the query), each filtering and aggregating its share of blocks; partial
 // aggregates merge at the end, and rows of a plain SELECT are put back in scan order.
+// Every loop checks ctx.limits (time, cancel, memory) at least once per block; blocks are
+// cut into slices for expressions of many nodes, so no kernel runs long unchecked.
 // Not synchronized; one query at a time per QueryContext.
 #ifndef TALLY_ENGINE_SQL_SELECT_H_
 #define TALLY_ENGINE_SQL_SELECT_H_
@@ -17,6 +19,7 @@
 #include "absl/time/time.h"
 #include "engine/block.h"
 #include "engine/database.h"
+#include "engine/exec/query_limits.h"
 #include "engine/scan.h"
 #include "engine/sql/ast.h"
 #include "engine/sql/binder.h"
@@ -27,17 +30,17 @@ struct QueryContext {
   Database* db = nullptr;
   QueryParams params;
   std::string current_database = "default";
-  uint64_t max_memory_usage = 0;     // bytes; 0 = unlimited
-  double max_execution_time_s = 0;   // 0 = unlimited
-  size_t max_threads = 0;            // threads a scan uses; 0 = one per core
-  const std::atomic<bool>* cancelled = nullptr;
-  absl::Time start = absl::Now();
+  size_t max_threads = 0;  // threads a scan uses; 0 = one per core
+  // Time, cancel and memory limits, checked in every long loop of the query; copies (a
+  // subquery's context) share the bytes held for the whole query.
+  exec::QueryLimits limits;
   // Filled in as the query runs.
   ScanStats stats;
   uint64_t memory_bytes = 0;
 
-  // Errors when a limit is exceeded or the query was cancelled.
-  absl::Status CheckLimits(uint64_t extra_bytes = 0) const;
+  // Errors when a limit is exceeded (memory_bytes + extra_bytes + what the query holds for
+  // good against the memory budget) or the query was cancelled.
+  absl::Status CheckLimits(uint64_t extra_bytes = 0) const { return limits.Check(memory_bytes + extra_bytes); }
 };
 
 struct ResultSet {

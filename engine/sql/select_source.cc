@@ -170,6 +170,10 @@ absl::StatusOr<SourceCatalog> ResolveSource(const SelectQuery& q, QueryContext& 
   const TableRef& from = *q.from;
   if (from.subquery) {
     TALLY_ASSIGN_OR_RETURN(ResultSet r, ExecuteSelect(*from.subquery, ctx));
+    // The subquery's rows stay until the outer query ends.
+    for (const Column& col : r.block.columns) ctx.limits.Hold(col.ByteSize());
+    ctx.memory_bytes = 0;
+    TALLY_RETURN_IF_ERROR(ctx.CheckLimits());
     c.kind = SourceCatalog::Kind::kBlock;
     c.names = r.names;
     c.types = r.types;

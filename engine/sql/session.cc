@@ -1,6 +1,8 @@
 #include "engine/sql/session.h"
 
 #include <cstring>
+#include <new>
+#include <stdexcept>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -52,6 +54,8 @@ absl::Status Settings::Set(const std::string& name, const Value& value) {
   };
   if (name == "max_memory_usage") {
     TALLY_ASSIGN_OR_RETURN(max_memory_usage, as_uint());
+  } else if (name == "max_server_memory_usage") {
+    TALLY_ASSIGN_OR_RETURN(max_server_memory_usage, as_uint());
   } else if (name == "max_execution_time") {
     if (value.kind == Value::Kind::kFloat && value.f >= 0) {
       max_execution_time_s = value.f;
@@ -99,10 +103,19 @@ absl::StatusOr<QueryContext> Session::NewContext(const SettingsClause& overrides
   ctx.params.functions.now_s = absl::ToUnixSeconds(absl::Now());
   ctx.current_database = current_database_;
   ctx.params.functions.current_database = current_database_;
-  ctx.max_memory_usage = settings.max_memory_usage;
-  ctx.max_execution_time_s = settings.max_execution_time_s;
   ctx.max_threads = settings.max_threads;
-  ctx.cancelled = &cancelled_;
+  exec::QueryLimits::Options limits;
+  limits.start = statement_start_ == absl::InfinitePast() ? absl::Now() : statement_start_;
+  limits.max_execution_time_s = settings.max_execution_time_s;
+  limits.cancelled = &cancelled_;
+  limits.max_memory_bytes = settings.max_memory_usage;
+  const uint64_t server = settings.max_server_memory_usage != 0 ? settings.max_server_memory_usage
+                                                                : exec::DefaultMaxMemoryBytes();
+  if (limits.max_memory_bytes == 0 || server < limits.max_memory_bytes) {
+    limits.max_memory_bytes = server;
+    limits.server_memory = true;
+  }
+  ctx.limits = exec::QueryLimits(limits);
   return ctx;
 }
 
@@ -113,9 +126,29 @@ absl::Status Session::Execute(absl::string_view sql, absl::string_view input, co
 
 absl::Status Session::Execute(absl::string_view sql, InputStream* input, const Sink& sink) {
   cancelled_.store(false);
+  statement_start_ = absl::Now();
   TALLY_ASSIGN_OR_RETURN(std::vector<Statement> statements, ParseStatements(sql));
-  for (const Statement& st : statements) TALLY_RETURN_IF_ERROR(Run(st, input, sink));
+  for (const Statement& st : statements) {
+    absl::Status s = RunCatchingAllocationFailures(st, input, sink);
+    statement_start_ = absl::Now();
+    TALLY_RETURN_IF_ERROR(s);
+  }
+  statement_start_ = absl::InfinitePast();
   return absl::OkStatus();
+}
+
+absl::Status Session::RunCatchingAllocationFailures(const Statement& st, InputStream* input, const Sink& sink) {
+  // The statement boundary: an allocation the system refuses (a hash table doubling past
+  // what the machine has) ends the statement, not the process. What the statement built is
+  // freed as the stack unwinds; the Database is left as any failed statement leaves it.
+  // Threads a statement starts catch their own (ParallelRun).
+  try {
+    return Run(st, input, sink);
+  } catch (const std::bad_alloc&) {
+    return exec::AllocationFailedError("std::bad_alloc");
+  } catch (const std::length_error& e) {
+    return exec::AllocationFailedError(e.what());
+  }
 }
 
 absl::Status Session::Output(const ResultSet& result, const std::string& format, const Sink& sink,

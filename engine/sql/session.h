@@ -24,7 +24,12 @@ namespace tally::engine::sql {
 // Settings a session keeps (SET name = value) and a statement may override for itself
 // (SELECT ... SETTINGS name = value).
 struct Settings {
-  uint64_t max_memory_usage = 0;   // bytes; 0 = unlimited
+  // Bytes a query may hold; 0 = max_server_memory_usage. As in ClickHouse, the server's
+  // budget holds whatever a query sets: a query gets the smaller of the two.
+  uint64_t max_memory_usage = 0;
+  // Bytes for all queries; 0 = exec::DefaultMaxMemoryBytes() (80 % of RAM). ClickHouse
+  // reads it from the server's configuration; a session may lower it here.
+  uint64_t max_server_memory_usage = 0;
   double max_execution_time_s = 0;  // 0 = unlimited
   uint64_t max_threads = 0;         // 0 = one per core
   std::string default_format = "TabSeparated";
@@ -50,7 +55,8 @@ class Session {
 
   // {name:Type} placeholders take these values (text, converted to Type on use).
   void SetParameter(const std::string& name, std::string value) { params_[name] = std::move(value); }
-  // Settings: max_memory_usage, max_execution_time, max_threads, output format default
+  // Settings: max_memory_usage, max_server_memory_usage, max_execution_time, max_threads,
+  // output format default
   // (`format`), session_timezone, max_read_buffer_size, min_insert_block_size_rows,
   // min_insert_block_size_bytes; unknown names are InvalidArgument.
   absl::Status SetSetting(const std::string& name, const format::Value& value) {
@@ -70,6 +76,8 @@ class Session {
 
  private:
   absl::Status Run(const Statement& st, InputStream* input, const Sink& sink);
+  // Run, with std::bad_alloc (and std::length_error) turned into ResourceExhausted.
+  absl::Status RunCatchingAllocationFailures(const Statement& st, InputStream* input, const Sink& sink);
   absl::Status RunInsert(const InsertQuery& insert, InputStream* input);
   // `timezone`: the zone times without one print in ("" = the session's).
   absl::Status Output(const ResultSet& result, const std::string& format, const Sink& sink, const ScanStats& stats,
@@ -79,6 +87,9 @@ class Session {
   absl::StatusOr<Settings> StatementSettings(const SettingsClause& overrides) const;
 
   Database* db_;
+  // When the running statement began: the parse of the whole script for the first
+  // statement (a 3 MB CASE takes a while to parse), its turn for the others.
+  absl::Time statement_start_ = absl::InfinitePast();
   absl::flat_hash_map<std::string, std::string> params_;
   Settings settings_;
   std::string current_database_ = "default";

@@ -59,23 +59,23 @@ std::vector<Value> FillKey(const Column& key, FillSpec spec) {
 TEST(DistinctRowsTest, ComparesEveryDigitAndByte) {
   Column f =
       Col("Float64", {Value::Float(1.0000001), Value::Float(1.0000002), Value::Float(1.0000001)});
-  EXPECT_EQ(DistinctRows({&f}, f.size()), (std::vector<uint32_t>{0, 1}));
+  EXPECT_EQ(*DistinctRows({&f}, f.size()), (std::vector<uint32_t>{0, 1}));
   const std::string prefix(70, 'a');
   Column s = Col("String", {Value::String(prefix + "x"), Value::String(prefix + "y"),
                             Value::String(prefix + "z"), Value::String(prefix + "y")});
-  EXPECT_EQ(DistinctRows({&s}, s.size()), (std::vector<uint32_t>{0, 1, 2}));
-  EXPECT_EQ(LimitByRows({&s}, s.size(), 1, 0), (std::vector<uint32_t>{0, 1, 2}));
+  EXPECT_EQ(*DistinctRows({&s}, s.size()), (std::vector<uint32_t>{0, 1, 2}));
+  EXPECT_EQ(*LimitByRows({&s}, s.size(), 1, 0), (std::vector<uint32_t>{0, 1, 2}));
 }
 
 TEST(DistinctRowsTest, FloatsByBitsAndNullApartFromDefault) {
   // As ClickHouse: -0 and 0 differ, equal NaNs do not.
   Column f = Col("Float64", {Value::Float(-0.0), Value::Float(0.0), Value::Float(NAN),
                              Value::Float(NAN), Value::Float(0.0)});
-  EXPECT_EQ(DistinctRows({&f}, f.size()), (std::vector<uint32_t>{0, 1, 2}));
+  EXPECT_EQ(*DistinctRows({&f}, f.size()), (std::vector<uint32_t>{0, 1, 2}));
   Column n = Col("Nullable(Int32)", {Value(), Value::Int(0), Value::Int(0), Value()});
-  EXPECT_EQ(DistinctRows({&n}, n.size()), (std::vector<uint32_t>{0, 1}));
+  EXPECT_EQ(*DistinctRows({&n}, n.size()), (std::vector<uint32_t>{0, 1}));
   Column s = Col("LowCardinality(Nullable(String))", {Value(), Value::String(""), Value()});
-  EXPECT_EQ(DistinctRows({&s}, s.size()), (std::vector<uint32_t>{0, 1}));
+  EXPECT_EQ(*DistinctRows({&s}, s.size()), (std::vector<uint32_t>{0, 1}));
 }
 
 TEST(FillRowsTest, WithoutToStopsAtTheLastKey) {
