@@ -418,6 +418,7 @@ class PrettyOutput final : public Base {
     if (total_rows_ >= options_.pretty_max_rows) {
       absl::StrAppend(out_, "  Showed first ", options_.pretty_max_rows, ".\n");
     }
+    if (total_rows_ == 0 && options_.pretty_say_empty) out_->append("0 rows in set.\n");
   }
 
  private:

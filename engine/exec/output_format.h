@@ -4,7 +4,8 @@
 //   WritePrefix()          once, before any block (headers, JSON "meta")
 //   WriteBlock(block)      per block, in order; block.columns[i] is names[i]
 //   WriteSuffix(stats)     once, at the end (JSON "rows"/"statistics", Pretty's
-//                          "Showed first" note, PrettyCompactMonoBlock's single table)
+//                          "Showed first" note or "0 rows in set.", PrettyCompactMonoBlock's
+//                          single table)
 //
 // Each call appends text to the `out` string given at creation; the caller flushes and
 // clears it between calls as it likes. The formats keep state between calls (row counts,
@@ -44,6 +45,11 @@ struct OutputOptions {
   uint64_t pretty_max_rows = 10000;         // 25.2 made 1000 the default
   uint64_t pretty_max_column_pad_width = 250;
   uint64_t pretty_max_value_width = 10000;  // longer values are cut with "⋯"
+  // Pretty formats print "0 rows in set." for an empty result, as ClickHouse's interactive
+  // client does, so that a person at a terminal sees that the query ran. ClickHouse prints
+  // nothing there in scripts (clickhouse-local --query, chDB); Pretty is for people, and
+  // scripts that parse output use the other formats, which stay silent.
+  bool pretty_say_empty = true;
 };
 
 class OutputFormat {

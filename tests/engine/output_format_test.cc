@@ -486,11 +486,24 @@ TEST(OutputFormatTest, PrettyCompactPrintsATablePerBlockAndMonoBlockOne) {
             "┏━━━━━━┓\n┃    x ┃\n┡━━━━━━┩\n│    1 │\n├──────┤\n│ 1000 │\n└──────┘\n");
 }
 
+TEST(OutputFormatTest, PrettySaysSoWhenTheResultIsEmpty) {
+  Table t = One({{"x", Col("UInt8", {})}});
+  for (const auto& f : {"Pretty", "PrettyCompact", "PrettyMonoBlock", "PrettyCompactMonoBlock"}) {
+    EXPECT_EQ(Render(f, t), "0 rows in set.\n") << f;
+  }
+  EXPECT_EQ(Render("Vertical", t), "");
+  OutputOptions quiet;  // ClickHouse's bytes: nothing at all
+  quiet.pretty_say_empty = false;
+  EXPECT_EQ(Render("PrettyCompact", t, quiet), "");
+}
+
 TEST(OutputFormatTest, PrettySkipsEmptyBlocks) {
   Table t = One({{"x", Col("UInt8", {})}});
-  EXPECT_EQ(Render("PrettyCompact", t), "");
-  EXPECT_EQ(Render("PrettyCompactMonoBlock", t), "");
-  EXPECT_EQ(Render("Vertical", t), "");
+  Table one = One({{"x", Col("UInt8", {Value::UInt(1)})}});
+  t.blocks.push_back(one.blocks[0]);
+  t.blocks.push_back(Block(t.blocks[0]));
+  EXPECT_EQ(Render("PrettyCompact", t), "┌─x─┐\n│ 1 │\n└───┘\n");
+  EXPECT_EQ(Render("PrettyCompactMonoBlock", t), "┌─x─┐\n│ 1 │\n└───┘\n");
 }
 
 TEST(OutputFormatTest, PrettyStopsAtMaxRowsWithANote) {
