@@ -4,7 +4,7 @@
 #include <unistd.h>
 
 #include <chrono>
-#include <iostream>
+#include <cstdio>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
@@ -19,6 +19,7 @@
 #include "engine/text_format.h"
 #include "format/status_macros.h"
 #include "tests/metering_data.h"
+#include "tools/script_runner.h"
 
 namespace tally::tools {
 
@@ -198,21 +199,6 @@ absl::Status LocalShell::Recovery() {
 
 namespace {
 
-// stdin (or nothing, for a null file) as an InputStream.
-class FileInputStream : public engine::sql::InputStream {
- public:
-  explicit FileInputStream(std::FILE* file) : file_(file) {}
-  absl::StatusOr<size_t> Read(char* buf, size_t n) override {
-    if (file_ == nullptr) return 0;
-    size_t got = std::fread(buf, 1, n, file_);
-    if (got < n && std::ferror(file_)) return absl::DataLossError("reading standard input failed");
-    return got;
-  }
-
- private:
-  std::FILE* file_;
-};
-
 // Splits SQL text into statements at top-level ';' for --time, which times each one.
 // An INSERT takes the rest of the text: its data (VALUES or FORMAT) is not SQL, and the
 // session finds where it ends. Text the lexer rejects is left whole for the session to
@@ -240,12 +226,6 @@ std::vector<absl::string_view> SplitStatements(absl::string_view text) {
     first = false;
   }
   if (!first) out.push_back(text.substr(start));
-  return out;
-}
-
-std::string ReadAll(std::istream& in) {
-  std::string out, chunk(1 << 16, '\0');
-  while (in.read(chunk.data(), chunk.size()) || in.gcount() > 0) out.append(chunk.data(), in.gcount());
   return out;
 }
 
@@ -345,8 +325,7 @@ int RunLocal(int argc, char** argv) {
     }
     return 0;
   }
-  engine::sql::StringInputStream no_input("");
-  if (!interactive) return run(ReadAll(std::cin), &no_input) ? 0 : 1;
+  if (!interactive) return RunScript(/*interactive=*/false, run);
   // Ctrl-C cancels the running query (the query fails with "Query was cancelled") and
   // keeps the shell; .quit or Ctrl-D leave.
   g_interrupt_session = &shell.session();
@@ -356,26 +335,7 @@ int RunLocal(int argc, char** argv) {
   sigaction(SIGINT, &action, nullptr);
   std::printf("tally local on %s. SQL ends with ';'. Ctrl-C cancels a query. Type .help for commands.\n",
               data_dir.c_str());
-  std::string line, pending;
-  while (true) {
-    std::printf(pending.empty() ? "tally> " : "    -> ");
-    std::fflush(stdout);
-    if (!std::getline(std::cin, line)) break;
-    absl::string_view trimmed = absl::StripAsciiWhitespace(line);
-    if (pending.empty() && (trimmed == ".quit" || trimmed == ".exit" || trimmed == "exit" || trimmed == "quit")) break;
-    if (pending.empty() && !trimmed.empty() && trimmed[0] == '.') {
-      run(trimmed, &no_input);
-      continue;
-    }
-    absl::StrAppend(&pending, line, "\n");
-    if (absl::EndsWith(trimmed, ";")) {
-      run(pending, &no_input);
-      pending.clear();
-    }
-  }
-  if (!pending.empty()) run(pending, &no_input);
-  std::printf("\n");
-  return 0;
+  return RunScript(/*interactive=*/true, run);
 }
 
 }  // namespace tally::tools

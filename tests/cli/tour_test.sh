@@ -26,6 +26,39 @@ grep -q "\`tenant\` LowCardinality(String)" <<<"$out" || fail ".schema column: $
 out=$(printf '.check events\n' | "$TALLY" local --data "$DIR")
 grep -q "all checksums verified" <<<"$out" || fail ".check: $out"
 
+# A piped script mixes SQL and dot-commands line by line: a line that starts with '.' where
+# a statement would start is a command, SQL runs at each ';' (not one inside a string),
+# VALUES may span lines, and the lines after INSERT ... FORMAT are its data.
+out=$(printf 'SELECT 1;\n.demo piped 1000 7\n-- a comment\n.tables\nSELECT count()\n  FROM piped;\n' |
+      "$TALLY" local --data "$DIR/piped")
+[ "$(sed -n 1p <<<"$out")" = "1" ] || fail "piped SQL before a command: $out"
+sed -n 2p <<<"$out" | grep -q "^inserted 1000 rows into piped in" || fail "piped .demo: $out"
+[ "$(sed -n '3,$p' <<<"$out")" = "$(printf 'piped\n1000')" ] || fail "piped .tables and SQL: $out"
+out=$("$TALLY" local --data "$DIR/piped" <<'EOF'
+CREATE TABLE v (x UInt64, s String) ENGINE = MergeTree ORDER BY x;
+INSERT INTO v VALUES
+  (1, 'a;'),
+  (2, 'b');
+.parts v
+SELECT 'two
+.lines;' AS s;
+INSERT INTO v FORMAT JSONEachRow
+{"x":3,"s":"c"}
+{"x":4,"s":".d"}
+EOF
+)
+grep -q -- "-- 1 part, 2 rows" <<<"$out" || fail "piped .parts after a VALUES insert: $out"
+grep -qxF 'two\n.lines;' <<<"$out" || fail "piped string with a line break: $out"
+[ "$("$TALLY" local --data "$DIR/piped" --query "SELECT x, s FROM v ORDER BY x")" = "$(printf '1\ta;\n2\tb\n3\tc\n4\t.d')" ] ||
+  fail "piped inserts: $("$TALLY" local --data "$DIR/piped" --query "SELECT x, s FROM v ORDER BY x")"
+# The first error stops the script with exit code 1, as in clickhouse-local.
+for bad in 'SELECT nope;' '.nope'; do
+  if out=$(printf 'SELECT 1;\n%s\nSELECT 2;\n' "$bad" | "$TALLY" local --data "$DIR/piped" 2>/dev/null); then
+    fail "'$bad' in a piped script should fail it"
+  fi
+  [ "$out" = "1" ] || fail "the piped script went on after '$bad': $out"
+done
+
 # SQL: a query, a parameter, and a syntax error reported with its position.
 out=$("$TALLY" local --data "$DIR" --query "SELECT count() FROM events")
 [ "$out" = "30000" ] || fail "count(): $out"
