@@ -32,7 +32,8 @@ constexpr char kHelp[] =
     "  .parts TABLE            the table's parts: partition, rows, granules, bytes\n"
     "  .check TABLE            read every byte of the table and verify all checksums\n"
     "  .head TABLE [N]         the first N rows (default 10), TabSeparatedWithNames\n"
-    "  .demo TABLE ROWS        create a metering table (if missing) and insert generated events\n"
+    "  .demo TABLE ROWS [SEED] create a metering table (if missing) and insert generated events\n"
+    "                          (random unless SEED is given)\n"
     "  .recovery               what opening the data directory repaired\n"
     "  .help                   this text\n"
     "  .quit                   leave\n"
@@ -114,7 +115,11 @@ absl::Status LocalShell::DotCommand(absl::string_view line) {
   if (cmd == ".demo") {
     TALLY_ASSIGN_OR_RETURN(std::string t, arg(1));
     TALLY_ASSIGN_OR_RETURN(uint64_t n, number(2, 1000000));
-    return Demo(t, n);
+    // Seeded by the clock unless a seed is given (the README tour gives one, to print
+    // the same answers everywhere).
+    const uint64_t clock = static_cast<uint64_t>(std::chrono::system_clock::now().time_since_epoch().count());
+    TALLY_ASSIGN_OR_RETURN(uint64_t seed, number(3, clock));
+    return Demo(t, n, seed);
   }
   return absl::InvalidArgumentError(absl::StrCat("unknown command '", cmd, "' (try .help)"));
 }
@@ -176,11 +181,10 @@ absl::Status LocalShell::Head(const std::string& table, uint64_t limit) {
   return absl::OkStatus();
 }
 
-absl::Status LocalShell::Demo(const std::string& table, uint64_t rows) {
+absl::Status LocalShell::Demo(const std::string& table, uint64_t rows, uint64_t seed) {
   TALLY_RETURN_IF_ERROR(db_->CreateTable(table, testing_data::MeteringSchema(), /*if_not_exists=*/true));
   auto start = std::chrono::steady_clock::now();
   constexpr uint64_t kBatch = 1000000;
-  uint64_t seed = static_cast<uint64_t>(std::chrono::system_clock::now().time_since_epoch().count());
   for (uint64_t done = 0; done < rows; done += kBatch) {
     uint64_t n = std::min(kBatch, rows - done);
     TALLY_RETURN_IF_ERROR(db_->Insert(table, testing_data::MeteringBlock(n, seed + done)));

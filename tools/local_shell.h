@@ -34,7 +34,7 @@ class LocalShell {
   absl::Status Parts(const std::string& table);
   absl::Status Check(const std::string& table);
   absl::Status Head(const std::string& table, uint64_t limit);
-  absl::Status Demo(const std::string& table, uint64_t rows);
+  absl::Status Demo(const std::string& table, uint64_t rows, uint64_t seed);
   absl::Status Recovery();
   void Print(absl::string_view text);
 

@@ -7,6 +7,9 @@ DIR="$(mktemp -d)"
 trap 'rm -rf "$DIR"' EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }
 
+# The README's tour, run as printed (readme_tour.py says how it reads it).
+python3 "$(dirname "$0")/readme_tour.py" "$(dirname "$0")/../../README.md" "$TALLY"
+
 out=$("$TALLY" local --data "$DIR" --query ".demo events 30000; .tables; .parts events")
 grep -q "inserted 30000 rows into events" <<<"$out" || fail "demo insert: $out"
 grep -qx "events" <<<"$out" || fail ".tables: $out"
