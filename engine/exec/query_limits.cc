@@ -63,8 +63,9 @@ const QueryLimits& QueryLimits::None() {
 
 absl::Status QueryLimits::TimeoutError() const {
   const double elapsed_s = absl::ToDoubleSeconds(absl::Now() - options_.start);
-  return absl::DeadlineExceededError(absl::StrCat("Timeout exceeded: elapsed ", elapsed_s, " seconds, maximum: ",
-                                                  options_.max_execution_time_s, " (setting max_execution_time)"));
+  return absl::DeadlineExceededError(absl::StrFormat(
+      "Timeout exceeded: elapsed %.6f seconds, maximum: %s (setting max_execution_time)", elapsed_s,
+      absl::StrCat(options_.max_execution_time_s)));
 }
 
 absl::Status QueryLimits::Check() const {
