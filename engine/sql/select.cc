@@ -146,13 +146,15 @@ Block SliceOf(const Block& block, size_t begin, size_t n) {
 }
 
 // Calls fn with each block of `source` that has rows passing `where` (filtered), cut into
-// slices of at most `slice_rows` rows, until the source ends or another thread failed.
-// The limits are checked for every block read, also when the filter drops all its rows.
+// slices of at most `slice_rows` rows, until the source ends, another thread failed or
+// `enough` (when set) says so. The limits are checked for every block read, also when the
+// filter drops all its rows.
 absl::Status ForEachBlock(Source& source, const ExpressionPtr& where, size_t slice_rows,
                           const exec::QueryLimits& limits, const ParallelRun& run,
-                          const std::function<absl::Status(Block&)>& fn) {
+                          const std::function<absl::Status(Block&)>& fn,
+                          const std::function<bool()>& enough = nullptr) {
   Block block;
-  while (!run.stopped()) {
+  while (!run.stopped() && !(enough && enough())) {
     TALLY_RETURN_IF_ERROR(limits.Check());
     TALLY_ASSIGN_OR_RETURN(bool more, source.Next(&block));
     if (!more) break;
@@ -566,8 +568,9 @@ absl::StatusOr<ResultSet> ExecuteSelect(const SelectQuery& q, QueryContext& ctx)
     TALLY_RETURN_IF_ERROR(ParallelRun::Run(streams.size(), [&](size_t t, const ParallelRun& run) -> absl::Status {
       Source& src = *streams.sources[t];
       uint64_t bytes = 0;
+      auto enough = [&] { return early_limit && limit != UINT64_MAX && rows_kept.load() >= limit + offset; };
       return ForEachBlock(src, where_expr, slice_rows, limits, run, [&](Block& block) -> absl::Status {
-        if (early_limit && limit != UINT64_MAX && rows_kept.load() >= limit + offset) return absl::OkStatus();
+        if (enough()) return absl::OkStatus();
         const size_t rows = block.rows();
         Piece piece{src.last_sequence(), {}, {}};
         for (const ExpressionPtr& e : out_exprs) {
@@ -584,7 +587,7 @@ absl::StatusOr<ResultSet> ExecuteSelect(const SelectQuery& q, QueryContext& ctx)
         rows_kept += rows;
         streams.memory_bytes[t].store(bytes, std::memory_order_relaxed);
         return ctx.CheckLimits(streams.TotalMemory());
-      });
+      }, enough);
     }));
     std::vector<Piece*> ordered;
     for (auto& list : pieces) {

@@ -11,3 +11,4 @@ SET max_server_memory_usage = 50000000; SELECT number, count() FROM numbers(1000
 SELECT count() FROM numbers(10) WHERE number IN (SELECT number FROM numbers(1000000)) SETTINGS max_memory_usage = 20000000; -- error: Memory limit (for query) exceeded
 SELECT count() FROM numbers(1000000) WHERE number = 5 SETTINGS max_execution_time = 100;
 SELECT number % 3 AS k, count() FROM numbers(1000) GROUP BY k ORDER BY k SETTINGS max_memory_usage = 10000000;
+SELECT number FROM numbers(1000000000000) WHERE number % 1000000 = 0 LIMIT 3 OFFSET 1 SETTINGS max_execution_time = 100;
