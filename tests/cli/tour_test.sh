@@ -126,6 +126,6 @@ grep -q "value.bin" <<<"$err" || fail "corruption error names the file: $err"
 # Truncating it makes the next open move the part aside, and say so.
 truncate -s $((size / 2)) "$bin"
 err=$("$TALLY" local --data "$DIR" --query ".recovery" 2>&1) || fail "open after truncation: $err"
-grep -q "detached broken part" <<<"$err" || fail "recovery report: $err"
+grep -q "set aside broken part" <<<"$err" || fail "recovery report: $err"
 ls "$(dirname "$(dirname "$bin")")/detached/" | grep -q '\.reason$' || fail "no .reason file"
 echo "1 passed, 0 failed"
