@@ -26,6 +26,10 @@ namespace {
 
 absl::Status CheckDatabaseName(const std::string& name) {
   if (name.empty()) return absl::InvalidArgumentError("a database needs a name");
+  if (name.size() > 100) {
+    return absl::InvalidArgumentError(absl::StrCat("database name '", name.substr(0, 64), "...' is ", name.size(),
+                                                   " bytes; at most 100"));
+  }
   for (char c : name) {
     if (!absl::ascii_isalnum(static_cast<unsigned char>(c)) && c != '_') {
       return absl::InvalidArgumentError(absl::StrCat("database name '", name,
@@ -43,9 +47,22 @@ ManifestOp NamedOp(ManifestOp::Kind kind, const std::string& name) {
   return op;
 }
 
+// Names reach file names (escaped, format::ColumnFileBase), and a file name is at most
+// 255 bytes: a table's directory is "<escaped name>.<hex id>", a column's files
+// "<escaped name>.dict". Checked where the name is declared, not at the first insert.
+constexpr size_t kMaxTableFileBaseBytes = 200;
+constexpr size_t kMaxColumnFileBaseBytes = 240;
+
 absl::Status CheckTableName(const std::string& name) {
-  if (name.empty() || name.size() > 200) {
-    return absl::InvalidArgumentError(absl::StrCat("table name '", name, "' must be 1 to 200 bytes"));
+  if (name.empty() || name.size() > kMaxTableFileBaseBytes) {
+    return absl::InvalidArgumentError(absl::StrCat("table name '", name.substr(0, 64),
+                                                   name.size() > 64 ? "...'" : "'", " is ", name.size(),
+                                                   " bytes; it must be 1 to ", kMaxTableFileBaseBytes));
+  }
+  if (const size_t escaped = format::ColumnFileBase(name).size(); escaped > kMaxTableFileBaseBytes) {
+    return absl::InvalidArgumentError(absl::StrCat("table name '", name.substr(0, 64), "...': its directory name ",
+                                                   "would be ", escaped, " bytes (each byte other than letters, ",
+                                                   "digits and '_' takes 3); at most ", kMaxTableFileBaseBytes));
   }
   for (unsigned char c : name) {
     if (c < 0x20 || c == 0x7f) {
@@ -78,6 +95,12 @@ absl::Status ValidateSchema(const TableSchema& schema) {
   absl::flat_hash_set<std::string> names;
   for (const format::ColumnDef& c : schema.columns) {
     if (c.name.empty()) return absl::InvalidArgumentError("column with an empty name");
+    if (const size_t escaped = format::ColumnFileBase(c.name).size(); escaped > kMaxColumnFileBaseBytes) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "column name '", c.name.substr(0, 64), "...' is too long: ", c.name.size(), " bytes, its file names would be ",
+          escaped + 5, " bytes (each byte other than letters, digits and '_' takes 3); at most ",
+          kMaxColumnFileBaseBytes, " before the extension"));
+    }
     if (!names.insert(c.name).second) {
       return absl::InvalidArgumentError(absl::StrCat("column '", c.name, "' is declared twice"));
     }
@@ -120,7 +143,7 @@ absl::StatusOr<std::unique_ptr<Database>> Database::Open(const std::string& dir,
   if (options.read_only && options.repair) {
     return absl::InvalidArgumentError(absl::StrCat(dir, ": a read-only open cannot repair"));
   }
-  std::unique_ptr<Database> db(new Database(env, dir, options.read_only));
+  std::unique_ptr<Database> db(new Database(env, dir, options));
   TALLY_RETURN_IF_ERROR(db->Recover(options.repair));
   if (options.background_merges && !options.read_only) {
     db->merger_ = std::thread([d = db.get()] { d->MergeLoop(); });

@@ -121,6 +121,9 @@ struct DatabaseOptions {
   // and every part or table directory it cannot account for goes to a detached/ directory
   // with a reason file. Nothing is deleted that a normal open would keep.
   bool repair = false;
+  // The manifest log is rewritten as one snapshot once it passes this size and four
+  // times its last snapshot.
+  uint64_t manifest_rewrite_bytes = 4 << 20;
 };
 
 class Database {
@@ -228,7 +231,9 @@ class Database {
     absl::flat_hash_set<const Part*> merging;  // inputs of merges under way
   };
 
-  Database(Env* env, std::string dir, bool read_only) : env_(env), dir_(std::move(dir)), read_only_(read_only) {}
+  Database(Env* env, std::string dir, const Options& options)
+      : env_(env), dir_(std::move(dir)), read_only_(options.read_only),
+        manifest_rewrite_bytes_(options.manifest_rewrite_bytes) {}
   // The background merger: waits for a wake-up, merges while SelectMerge finds work.
   void MergeLoop();
   void WakeMerger();
@@ -259,6 +264,7 @@ class Database {
   Env* const env_;
   const std::string dir_;
   const bool read_only_;
+  const uint64_t manifest_rewrite_bytes_;
   RecoveryReport recovery_;
   std::unique_ptr<FileLock> lock_;  // held by a read-write open
 

@@ -13,13 +13,6 @@ namespace tally::engine {
 using format::ManifestEdit;
 using format::ManifestOp;
 
-namespace {
-
-// The log is rewritten once it passes this size and is four times its last snapshot.
-constexpr uint64_t kCompactAtBytes = 4 << 20;
-
-}  // namespace
-
 absl::Status Database::WriteSnapshot() {
   ManifestEdit snapshot;
   std::vector<std::string> databases(databases_.begin(), databases_.end());
@@ -90,7 +83,7 @@ absl::Status Database::Commit(const ManifestEdit& edit, const std::function<void
   }
   manifest_bytes_ += record.size();
   apply();
-  if (manifest_bytes_ >= kCompactAtBytes && manifest_bytes_ >= 4 * snapshot_bytes_) MaybeCompactManifest();
+  if (manifest_bytes_ >= manifest_rewrite_bytes_ && manifest_bytes_ >= 4 * snapshot_bytes_) MaybeCompactManifest();
   return absl::OkStatus();
 }
 

@@ -84,6 +84,7 @@ std::string Hint(const std::string& dir) {
 
 absl::Status Database::Recover(bool repair) {
   if (!read_only_) return RecoverOnce(repair);
+  if (!env_->FileExists(dir_)) return absl::NotFoundError(absl::StrCat("database ", dir_, " does not exist"));
   // A read-only open may race the writer: a merge can remove a part between our reading
   // the manifest and opening the part, and a record being appended can be half there.
   // Read everything again a few times before calling it damage.
@@ -118,8 +119,6 @@ absl::Status Database::RecoverOnce(bool repair) {
                           absl::StrCat("database ", dir_, ": cannot take the write lock: ", locked.status().message()));
     }
     lock_ = std::move(*locked);
-  } else if (!env_->FileExists(dir_)) {
-    return absl::NotFoundError(absl::StrCat("database ", dir_, " does not exist"));
   }
 
   if (!env_->FileExists(manifest_path)) {
