@@ -7,6 +7,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
 #include "engine/part_writer.h"
 #include "engine/sort.h"
@@ -333,26 +334,42 @@ absl::StatusOr<std::vector<PartInfo>> Database::ListParts(const std::string& nam
   return out;
 }
 
-absl::Status Database::CheckTable(const std::string& name) const {
+absl::StatusOr<std::vector<PartCheck>> Database::CheckParts(const std::string& name) const {
   TALLY_ASSIGN_OR_RETURN(auto table, FindTable(name));
   std::vector<PartPtr> parts;
   {
     std::lock_guard<std::mutex> lock(mu_);
     parts = table->parts;
   }
-  for (const PartPtr& p : parts) TALLY_RETURN_IF_ERROR(p->VerifyChecksums());
+  std::vector<PartCheck> out;
+  for (const PartPtr& p : parts) out.push_back({p->name(), p->VerifyChecksums()});
   TALLY_ASSIGN_OR_RETURN(std::vector<DetachedPartInfo> detached, ListDetached(name));
-  if (!detached.empty()) {
-    std::string list;
-    for (const DetachedPartInfo& d : detached) {
-      absl::StrAppend(&list, list.empty() ? "" : "; ", d.name, d.message.empty() ? "" : ": ", d.message);
-    }
-    return absl::DataLossError(absl::StrCat(
-        "table ", name, ": its parts verify, but ", detached.size(), detached.size() == 1 ? " part is" : " parts are",
-        " set aside in detached/ (", list, "): the table may be missing rows until each is attached ",
-        "(ALTER TABLE ", name, " ATTACH PART 'name') or dropped (ALTER TABLE ", name, " DROP DETACHED PART 'name')"));
+  for (const DetachedPartInfo& d : detached) {
+    out.push_back({absl::StrCat(kDetachedDir, "/", d.name),
+                   absl::DataLossError(absl::StrCat(
+                       "set aside", d.kind.empty() ? "" : absl::StrCat(" (", d.kind, ")"),
+                       d.message.empty() ? "" : absl::StrCat(": ", d.message),
+                       "; the table may be missing its rows until it is attached (ALTER TABLE ", name,
+                       " ATTACH PART '", d.name, "') or dropped (ALTER TABLE ", name, " DROP DETACHED PART '", d.name,
+                       "')"))});
   }
-  return absl::OkStatus();
+  return out;
+}
+
+absl::Status Database::CheckTable(const std::string& name) const {
+  TALLY_ASSIGN_OR_RETURN(std::vector<PartCheck> checks, CheckParts(name));
+  std::vector<std::string> set_aside;
+  for (const PartCheck& c : checks) {
+    if (c.status.ok()) continue;
+    if (!absl::StartsWith(c.part, kDetachedDir)) return c.status;
+    set_aside.push_back(c.part.substr(sizeof(kDetachedDir)));
+  }
+  if (set_aside.empty()) return absl::OkStatus();
+  return absl::DataLossError(absl::StrCat(
+      "table ", name, ": its parts verify, but ", set_aside.size(), set_aside.size() == 1 ? " part is" : " parts are",
+      " set aside in detached/ (", absl::StrJoin(set_aside, ", "), "): the table may be missing rows until each is ",
+      "attached (ALTER TABLE ", name, " ATTACH PART 'name') or dropped (ALTER TABLE ", name,
+      " DROP DETACHED PART 'name'); SELECT * FROM system.detached_parts says why"));
 }
 
 absl::StatusOr<std::unique_ptr<ScanCursor>> Database::Scan(const std::string& name, ScanOptions options) const {

@@ -77,6 +77,13 @@ struct RecoveryReport {
   bool wrote = false;               // whether the open changed anything on disk
 };
 
+// One row of CHECK TABLE: a part of the table, or one set aside in its detached/ directory
+// (which fails: the table may be missing its rows).
+struct PartCheck {
+  std::string part;  // part name, or "detached/<name>"
+  absl::Status status;
+};
+
 // A part (or directory) set aside in a detached/ directory (system.detached_parts).
 struct DetachedPartInfo {
   std::string table;  // "" for a table directory set aside at the database level
@@ -199,6 +206,8 @@ class Database {
   // (DataLoss) while parts of the table are set aside in its detached/ directory: the
   // table may be missing rows until they are attached or dropped.
   absl::Status CheckTable(const std::string& table) const;
+  // The same, part by part (CHECK TABLE): every live part, then every detached entry.
+  absl::StatusOr<std::vector<PartCheck>> CheckParts(const std::string& table) const;
 
   // What is set aside: in the table's detached/ directory, or with an empty table, at the
   // database level (table directories repair could not account for).

@@ -235,11 +235,27 @@ std::vector<absl::string_view> SplitStatements(absl::string_view text) {
 
 }  // namespace
 
+void WarnAboutDetached(const engine::Database& db) {
+  const std::vector<engine::DetachedPartInfo> detached = db.ListAllDetached();
+  if (detached.empty()) return;
+  std::fprintf(stderr, "warning: %zu %s set aside in detached/, not served by queries:\n", detached.size(),
+               detached.size() == 1 ? "part is" : "parts are");
+  for (const engine::DetachedPartInfo& d : detached) {
+    std::fprintf(stderr, "  %s%s%s: %s%s%s\n", d.table.empty() ? "" : "table ", d.table.c_str(),
+                 d.table.empty() ? d.path.c_str() : absl::StrCat(" ", d.name).c_str(), d.kind.c_str(),
+                 d.message.empty() ? "" : ": ", d.message.c_str());
+  }
+  std::fprintf(stderr,
+               "  (SELECT * FROM system.detached_parts; ALTER TABLE t ATTACH PART 'name' to serve one again, "
+               "ALTER TABLE t DROP DETACHED PART 'name' SETTINGS allow_drop_detached = 1 to delete it)\n");
+}
+
 int RunLocal(int argc, char** argv) {
   std::string data_dir = "./data";
   std::vector<std::string> queries;
   std::string format;
   bool print_time = false;
+  bool read_only = false;
   std::vector<std::pair<std::string, std::string>> params;
   for (int i = 0; i < argc; ++i) {
     absl::string_view a = argv[i];
@@ -267,16 +283,21 @@ int RunLocal(int argc, char** argv) {
       }
     } else if (a == "--time" || a == "-t") {
       print_time = true;
+    } else if (a == "--readonly" || a == "--read-only") {
+      read_only = true;
     } else if (a == "--multiquery" || a == "-n") {
       // Always on: statements are separated by ';'.
     } else if (a == "--help" || a == "-h") {
       std::printf(
           "usage: tally local [--data DIR] [--query SQL] [--format FORMAT] [--param_NAME=VALUE] [--time]\n"
+          "                   [--readonly]\n"
           "  SQL comes from --query or, without it, from stdin; with --query, stdin feeds\n"
           "  INSERT ... FORMAT statements. Output is PrettyCompact on a terminal, else TabSeparated.\n"
           "  --time prints each statement's elapsed seconds to stderr, one line per statement.\n"
           "  The interactive shell merges parts in the background; scripted runs do not\n"
-          "  (OPTIMIZE TABLE t merges on demand).\n\n%s",
+          "  (OPTIMIZE TABLE t merges on demand).\n"
+          "  One process writes a data directory at a time; --readonly opens it without the\n"
+          "  lock and writes nothing (beside a running writer, or on read-only media).\n\n%s",
           kHelp);
       return 0;
     } else {
@@ -289,13 +310,18 @@ int RunLocal(int argc, char** argv) {
   // would pile up parts); a scripted run keeps exactly the parts it wrote, and OPTIMIZE
   // TABLE merges them when asked.
   engine::DatabaseOptions options;
-  options.background_merges = interactive && queries.empty();
+  options.background_merges = interactive && queries.empty() && !read_only;
+  options.read_only = read_only;
   auto db = engine::Database::Open(data_dir, options);
   if (!db.ok()) {
     std::fprintf(stderr, "tally local: cannot open %s: %s\n", data_dir.c_str(), db.status().ToString().c_str());
+    if (!read_only && (absl::IsFailedPrecondition(db.status()) || absl::IsPermissionDenied(db.status()))) {
+      std::fprintf(stderr, "tally local: to read it anyway, add --readonly\n");
+    }
     return 1;
   }
   for (const std::string& e : (*db)->recovery().events) std::fprintf(stderr, "recovery: %s\n", e.c_str());
+  WarnAboutDetached(**db);
   LocalShell shell(db->get(), stdout);
   shell.session().set_default_format(!format.empty() ? format : isatty(STDOUT_FILENO) ? "PrettyCompact" : "TabSeparated");
   for (auto& [name, value] : params) shell.session().SetParameter(name, value);

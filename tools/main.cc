@@ -5,12 +5,14 @@
 #include <cstring>
 
 #include "tools/local_shell.h"
+#include "tools/repair.h"
 
 namespace {
 
 constexpr char kUsage[] =
     "usage: tally <command> [options]\n"
-    "  local [--data DIR] [--query COMMANDS]   an in-process shell on a data directory\n";
+    "  local [--data DIR] [--query COMMANDS]   an in-process shell on a data directory\n"
+    "  repair --data DIR                       set aside what a plain open refuses to guess about\n";
 
 }  // namespace
 
@@ -30,6 +32,7 @@ int main(int argc, char** argv) {
     return argc < 2 ? 2 : 0;
   }
   if (std::strcmp(argv[1], "local") == 0) return tally::tools::RunLocal(argc - 2, argv + 2);
+  if (std::strcmp(argv[1], "repair") == 0) return tally::tools::RunRepair(argc - 2, argv + 2);
   std::fprintf(stderr, "tally: unknown command '%s'\n%s", argv[1], kUsage);
   return 2;
 }

@@ -173,6 +173,8 @@ struct Statement {
     kSet,
     kOptimize,
     kExists,
+    kCheckTable,  // CHECK TABLE t
+    kAlterTable,  // ALTER TABLE t ATTACH PART 'p' | DROP DETACHED PART 'p'
   };
   Kind kind = Kind::kSelect;
   Position pos;
@@ -185,10 +187,13 @@ struct Statement {
   bool if_not_exists = false;               // CREATE DATABASE IF NOT EXISTS
   std::string explain_kind;                 // PLAN (default), AST, SYNTAX, PIPELINE, ESTIMATE
   std::string like;                         // SHOW TABLES LIKE '...'
-  SettingsClause settings;                  // kSet; kExplain: its options (indexes = 1)
+  SettingsClause settings;                  // kSet; kExplain: its options (indexes = 1); kCheckTable, kAlterTable
   std::string format;                       // trailing FORMAT of SHOW/DESCRIBE/EXPLAIN
   bool final = false;                       // OPTIMIZE TABLE ... FINAL
   std::string partition_id;                 // OPTIMIZE TABLE ... PARTITION ID '...'
+  // kAlterTable: the command ("ATTACH PART", "DROP DETACHED PART") and the part it names.
+  std::string alter_command;
+  std::string part_name;
 };
 
 }  // namespace tally::engine::sql

@@ -218,6 +218,8 @@ absl::StatusOr<Statement> Parser::ParseStatementBody() {
   }
   if (IsKeyword(t, "OPTIMIZE")) return ParseTableStatement(Statement::Kind::kOptimize);
   if (IsKeyword(t, "EXISTS")) return ParseTableStatement(Statement::Kind::kExists);
+  if (IsKeyword(t, "CHECK")) return ParseCheck();
+  if (IsKeyword(t, "ALTER")) return ParseAlter();
   if (IsKeyword(t, "USE")) {
     Take();
     Statement st;
@@ -588,6 +590,51 @@ absl::Status Parser::ParseOptimizeTail(Statement* st) {
                                                  at.column, " is not supported yet"));
   }
   return absl::OkStatus();
+}
+
+absl::StatusOr<Statement> Parser::ParseCheck() {
+  // CHECK TABLE t [FORMAT f] [SETTINGS ...]
+  Statement st;
+  st.kind = Statement::Kind::kCheckTable;
+  st.pos = Take().pos;
+  TALLY_RETURN_IF_ERROR(ExpectKeyword("TABLE"));
+  TALLY_RETURN_IF_ERROR(ParseQualifiedName(&st.database, &st.table));
+  TALLY_RETURN_IF_ERROR(ParseOptionalFormat(&st.format));
+  if (AcceptKeyword("SETTINGS")) TALLY_RETURN_IF_ERROR(ParseSettingsList(&st.settings));
+  return st;
+}
+
+absl::StatusOr<Statement> Parser::ParseAlter() {
+  // ALTER TABLE t ATTACH PART 'p' | DROP DETACHED PART 'p', then [SETTINGS ...]
+  Statement st;
+  st.kind = Statement::Kind::kAlterTable;
+  st.pos = Take().pos;
+  TALLY_RETURN_IF_ERROR(ExpectKeyword("TABLE"));
+  TALLY_RETURN_IF_ERROR(ParseQualifiedName(&st.database, &st.table));
+  const Token command = Peek();
+  if (AcceptKeyword("ATTACH")) {
+    st.alter_command = "ATTACH PART";
+  } else if (PeekKeyword("DROP") && PeekKeyword("DETACHED", 1)) {
+    Take();
+    Take();
+    st.alter_command = "DROP DETACHED PART";
+  } else {
+    return absl::UnimplementedError(absl::StrCat("ALTER TABLE ... ", command.text, " at line ", command.pos.line,
+                                                 ", column ", command.pos.column,
+                                                 " is not supported yet (ATTACH PART and DROP DETACHED PART are)"));
+  }
+  if (!AcceptKeyword("PART")) {
+    const Token what = Peek();
+    return absl::UnimplementedError(absl::StrCat("ALTER TABLE ... ", st.alter_command.substr(0, st.alter_command.size() - 5),
+                                                 " ", what.text, " at line ", what.pos.line, ", column ", what.pos.column,
+                                                 " is not supported yet (only PART 'name')"));
+  }
+  const Token name = Peek();
+  if (name.kind != TokenKind::kString) return ErrorAt(name, "part name string");
+  Take();
+  st.part_name = UnquoteToken(name.text);
+  if (AcceptKeyword("SETTINGS")) TALLY_RETURN_IF_ERROR(ParseSettingsList(&st.settings));
+  return st;
 }
 
 absl::StatusOr<Statement> Parser::ParseExplain() {

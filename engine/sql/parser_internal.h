@@ -175,6 +175,8 @@ class Parser {
   absl::StatusOr<Statement> ParseTableStatement(Statement::Kind kind);  // DESCRIBE, ...
   absl::Status ParseOptimizeTail(Statement* st);
   absl::StatusOr<Statement> ParseExplain();
+  absl::StatusOr<Statement> ParseCheck();
+  absl::StatusOr<Statement> ParseAlter();
   absl::Status ParseOptionalFormat(std::string* format);
 
   absl::string_view text_;

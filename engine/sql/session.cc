@@ -69,10 +69,13 @@ absl::Status Settings::Set(const std::string& name, const Value& value) {
     if (v == 0) return absl::InvalidArgumentError(absl::StrCat("setting ", name, " must be positive"));
     (name == "max_read_buffer_size" ? max_read_buffer_size
      : name == "min_insert_block_size_rows" ? min_insert_block_size_rows : min_insert_block_size_bytes) = v;
-  } else if (name == "input_format_skip_unknown_fields") {
+  } else if (name == "input_format_skip_unknown_fields" || name == "allow_drop_detached" ||
+             name == "check_query_single_value_result") {
     TALLY_ASSIGN_OR_RETURN(uint64_t v, as_uint());
-    if (v > 1) return absl::InvalidArgumentError("setting input_format_skip_unknown_fields takes 0 or 1");
-    input_format_skip_unknown_fields = v == 1;
+    if (v > 1) return absl::InvalidArgumentError(absl::StrCat("setting ", name, " takes 0 or 1"));
+    (name == "input_format_skip_unknown_fields" ? input_format_skip_unknown_fields
+     : name == "allow_drop_detached"            ? allow_drop_detached
+                                                : check_query_single_value_result) = v == 1;
   } else if (name == "max_threads") {
     TALLY_ASSIGN_OR_RETURN(max_threads, as_uint());
     if (max_threads > 1024) return absl::InvalidArgumentError("setting max_threads: at most 1024");
@@ -280,6 +283,9 @@ absl::Status Session::Run(const Statement& st, InputStream* input, const Sink& s
                                    "codec_expression", "ttl_expression"}, rows),
                     st.format, sink, {});
     }
+    case Statement::Kind::kCheckTable:
+    case Statement::Kind::kAlterTable:
+      return RunPartStatement(st, sink);
     case Statement::Kind::kOptimize: {
       TALLY_ASSIGN_OR_RETURN(QueryContext ctx, NewContext());
       OptimizeOptions options;
@@ -289,6 +295,51 @@ absl::Status Session::Run(const Statement& st, InputStream* input, const Sink& s
     }
   }
   return absl::UnimplementedError("statement not supported yet");
+}
+
+absl::Status Session::RunPartStatement(const Statement& st, const Sink& sink) {
+  TALLY_ASSIGN_OR_RETURN(QueryContext ctx, NewContext(st.settings));
+  TALLY_ASSIGN_OR_RETURN(Settings settings, StatementSettings(st.settings));
+  const std::string table = QualifiedTableName(st.database, st.table, ctx);
+  if (!db_->GetSchema(table).ok()) {
+    return absl::NotFoundError(absl::StrCat("Table ", st.database.empty() ? ctx.current_database : st.database, ".",
+                                            st.table, " does not exist"));
+  }
+  if (st.kind == Statement::Kind::kAlterTable) {
+    if (st.alter_command == "ATTACH PART") return db_->AttachPart(table, st.part_name);
+    if (!settings.allow_drop_detached) {
+      return absl::FailedPreconditionError(
+          "Cannot execute query: DROP DETACHED PART is disabled (see allow_drop_detached setting)");
+    }
+    return db_->DropDetachedPart(table, st.part_name);
+  }
+  TALLY_ASSIGN_OR_RETURN(std::vector<PartCheck> checks, db_->CheckParts(table));
+  ResultSet r;
+  Block& out = r.block;
+  if (settings.check_query_single_value_result) {
+    format::Column result = format::Column::Make(format::DataType::Make(format::TypeId::kUInt8));
+    bool passed = true;
+    for (const PartCheck& c : checks) passed &= c.status.ok();
+    result.Append<uint8_t>(passed ? 1 : 0);
+    out.Add("result", std::move(result));
+  } else {
+    format::Column path = format::Column::Make(format::DataType::Make(format::TypeId::kString));
+    format::Column is_passed = format::Column::Make(format::DataType::Make(format::TypeId::kUInt8));
+    format::Column message = format::Column::Make(format::DataType::Make(format::TypeId::kString));
+    for (const PartCheck& c : checks) {
+      path.AppendString(c.part);
+      is_passed.Append<uint8_t>(c.status.ok() ? 1 : 0);
+      message.AppendString(c.status.ok() ? "" : std::string(c.status.message()));
+    }
+    out.Add("part_path", std::move(path));
+    out.Add("is_passed", std::move(is_passed));
+    out.Add("message", std::move(message));
+  }
+  for (size_t c = 0; c < out.columns.size(); ++c) {
+    r.names.push_back(out.names[c]);
+    r.types.push_back(out.columns[c].type);
+  }
+  return Output(r, st.format, sink, {});
 }
 
 absl::Status Session::RunInsert(const InsertQuery& insert, InputStream* input) {

@@ -41,6 +41,10 @@ struct Settings {
   uint64_t max_read_buffer_size = uint64_t{16} << 20;
   uint64_t min_insert_block_size_rows = uint64_t{1} << 20;
   uint64_t min_insert_block_size_bytes = uint64_t{256} << 20;
+  // DROP DETACHED PART deletes data for good: as in ClickHouse, only when asked to.
+  bool allow_drop_detached = false;
+  // CHECK TABLE: one row per part (part_path, is_passed, message), or one `result` row.
+  bool check_query_single_value_result = false;
 
   // InvalidArgument for an unknown name or a value of the wrong kind.
   absl::Status Set(const std::string& name, const format::Value& value);
@@ -76,6 +80,8 @@ class Session {
 
  private:
   absl::Status Run(const Statement& st, InputStream* input, const Sink& sink);
+  // CHECK TABLE, ALTER TABLE ... ATTACH PART / DROP DETACHED PART.
+  absl::Status RunPartStatement(const Statement& st, const Sink& sink);
   // Run, with std::bad_alloc (and std::length_error) turned into ResourceExhausted.
   absl::Status RunCatchingAllocationFailures(const Statement& st, InputStream* input, const Sink& sink);
   absl::Status RunInsert(const InsertQuery& insert, InputStream* input);

@@ -1,5 +1,6 @@
 #include "engine/sql/system_tables.h"
 
+#include <algorithm>
 #include <functional>
 #include <utility>
 #include <vector>
@@ -22,6 +23,16 @@ class RowBuilder {
   void UInt32(const char* name, uint32_t value) { Put(name, TypeId::kUInt32).Append<uint32_t>(value); }
   void UInt8(const char* name, uint8_t value) { Put(name, TypeId::kUInt8).Append<uint8_t>(value); }
   void Int64(const char* name, int64_t value) { Put(name, TypeId::kInt64).Append<int64_t>(value); }
+  void DateTime(const char* name, uint32_t value) { Put(name, TypeId::kDateTime).Append<uint32_t>(value); }
+  // Nullable(T) of `type`; NULL when `value` is.
+  void Nullable(const char* name, TypeId type, const format::Value& value) {
+    int i = block_.Find(name);
+    if (i < 0) {
+      block_.Add(name, Column::Make(DataType::Nullable(DataType::Make(type))));
+      i = static_cast<int>(block_.names.size()) - 1;
+    }
+    (void)block_.columns[i].AppendValue(value);  // the value is of the column's type
+  }
   // Declares the columns of an empty result: call with the same sequence as one row.
   Block Finish() { return std::move(block_); }
 
@@ -60,6 +71,28 @@ Block Shape(Fill fill) {
   Block block = b.Finish();
   for (Column& c : block.columns) c = Column::Make(c.type);
   return block;
+}
+
+// As ClickHouse's system.detached_parts, plus `message`: why the part was set aside.
+void DetachedRow(RowBuilder* b, const DetachedPartInfo* d) {
+  using format::Value;
+  auto [db, t] = SplitTableName(d ? d->table : "");
+  const bool parsed = d != nullptr && !d->partition_id.empty();
+  b->String("database", d && !d->table.empty() ? db : "");
+  b->String("table", d && !d->table.empty() ? t : "");
+  b->Nullable("partition_id", TypeId::kString, parsed ? Value::String(d->partition_id) : Value::Null());
+  b->String("name", d ? d->name : "");
+  b->UInt64("bytes_on_disk", d ? d->bytes_on_disk : 0);
+  b->DateTime("modification_time", d ? static_cast<uint32_t>(std::max<int64_t>(0, d->time_s)) : 0);
+  b->String("disk", "default");
+  b->String("path", d ? d->path : "");
+  b->Nullable("reason", TypeId::kString, d && !d->kind.empty() ? Value::String(d->kind) : Value::Null());
+  b->Nullable("min_block_number", TypeId::kInt64,
+              parsed ? Value::Int(static_cast<int64_t>(d->min_block)) : Value::Null());
+  b->Nullable("max_block_number", TypeId::kInt64,
+              parsed ? Value::Int(static_cast<int64_t>(d->max_block)) : Value::Null());
+  b->Nullable("level", TypeId::kUInt32, parsed ? Value::UInt(d->level) : Value::Null());
+  b->String("message", d ? d->message : "");
 }
 
 }  // namespace
@@ -105,13 +138,20 @@ absl::StatusOr<Block> SystemTable(Database* db, const std::string& table) {
     if (!any) return Shape([&](RowBuilder* r) { row(r, "", {}); });
     return b.Finish();
   }
+  if (table == "detached_parts") {
+    RowBuilder b;
+    const std::vector<DetachedPartInfo> detached = db->ListAllDetached();
+    for (const DetachedPartInfo& d : detached) DetachedRow(&b, &d);
+    if (detached.empty()) return Shape([](RowBuilder* r) { DetachedRow(r, nullptr); });
+    return b.Finish();
+  }
   if (table == "databases") {
     RowBuilder b;
     for (const std::string& name : db->ListDatabases()) b.String("name", name);
     return b.Finish();  // "default" always exists
   }
   return absl::NotFoundError(absl::StrCat("Table system.", table,
-                                          " does not exist (system.parts, system.tables and system.databases do)"));
+                                          " does not exist (system.parts, system.tables, system.databases and system.detached_parts do)"));
 }
 
 }  // namespace tally::engine::sql

@@ -6,6 +6,10 @@
 //                     max_block_number
 //   system.tables     database, name, engine, total_rows, total_bytes, parts
 //   system.databases  name
+//   system.detached_parts  what is set aside in detached/ directories: database, table,
+//                     partition_id, name, bytes_on_disk, modification_time (when it was
+//                     set aside), disk, path, reason (broken, unreferenced, missing, ...),
+//                     min_block_number, max_block_number, level, message (why)
 //
 // Thread-safe (each call takes a snapshot through the Database API).
 #ifndef TALLY_ENGINE_SQL_SYSTEM_TABLES_H_

@@ -30,6 +30,6 @@ SELECT database, table, rows FROM system.parts WHERE database = currentDatabase(
 USE default;
 SELECT currentDatabase(), name FROM system.databases ORDER BY name;
 OPTIMIZE TABLE nope; -- error: does not exist
-SELECT * FROM system.nope; -- error: system.parts, system.tables and system.databases do
+SELECT * FROM system.nope; -- error: system.parts, system.tables, system.databases and system.detached_parts do
 OPTIMIZE TABLE usage PARTITION 202610; -- error: PARTITION ID '202610'
 OPTIMIZE TABLE usage DEDUPLICATE; -- error: DEDUPLICATE
