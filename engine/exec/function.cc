@@ -41,6 +41,7 @@ FunctionRegistry& FunctionRegistry::Global() {
     RegisterJsonFunctions(*r);
     RegisterCollectionFunctions(*r);
     RegisterTypeFunctions(*r);
+    RegisterHashFunctions(*r);
     return r;
   }();
   return *registry;
