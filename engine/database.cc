@@ -40,14 +40,6 @@ absl::Status CheckDatabaseName(const std::string& name) {
   return absl::OkStatus();
 }
 
-// An operation that names only a table or database (drop table, create/drop database).
-ManifestOp NamedOp(ManifestOp::Kind kind, const std::string& name) {
-  ManifestOp op;
-  op.kind = kind;
-  op.table = name;
-  return op;
-}
-
 // Names reach file names (escaped, format::ColumnFileBase), and a file name is at most
 // 255 bytes: a table's directory is "<escaped name>.<hex id>", a column's files
 // "<escaped name>.dict". Checked where the name is declared, not at the first insert.
@@ -204,12 +196,7 @@ absl::Status Database::CreateTable(const std::string& name, TableSchema schema, 
   TALLY_RETURN_IF_ERROR(env_->CreateDirs(table->dir));
   TALLY_RETURN_IF_ERROR(env_->SyncDir(TablesDir()));
   ManifestEdit edit;
-  ManifestOp op;
-  op.kind = ManifestOp::Kind::kCreateTable;
-  op.table = name;
-  op.schema = table->schema;
-  op.directory = table->dir_name;
-  edit.ops.push_back(std::move(op));
+  edit.ops.push_back(ManifestOp::CreateTable(name, table->schema, table->dir_name));
   return Commit(edit, [&] { tables_[name] = std::move(table); });
 }
 
@@ -222,7 +209,7 @@ absl::Status Database::DropTable(const std::string& name, bool if_exists) {
     return absl::NotFoundError(absl::StrCat("table '", name, "' does not exist"));
   }
   ManifestEdit edit;
-  edit.ops.push_back(NamedOp(ManifestOp::Kind::kDropTable, name));
+  edit.ops.push_back(ManifestOp::Named(ManifestOp::Kind::kDropTable, name));
   return Commit(edit, [&] {
     std::shared_ptr<Table> table = it->second;
     tables_.erase(it);
@@ -251,7 +238,7 @@ absl::Status Database::CreateDatabase(const std::string& name, bool if_not_exist
     return absl::AlreadyExistsError(absl::StrCat("database '", name, "' already exists"));
   }
   ManifestEdit edit;
-  edit.ops.push_back(NamedOp(ManifestOp::Kind::kCreateDatabase, name));
+  edit.ops.push_back(ManifestOp::Named(ManifestOp::Kind::kCreateDatabase, name));
   return Commit(edit, [&] { databases_.insert(name); });
 }
 
@@ -267,10 +254,10 @@ absl::Status Database::DropDatabase(const std::string& name, bool if_exists) {
   std::vector<std::string> dropped;
   for (const auto& [table_name, table] : tables_) {
     if (SplitTableName(table_name).first != name) continue;
-    edit.ops.push_back(NamedOp(ManifestOp::Kind::kDropTable, table_name));
+    edit.ops.push_back(ManifestOp::Named(ManifestOp::Kind::kDropTable, table_name));
     dropped.push_back(table_name);
   }
-  edit.ops.push_back(NamedOp(ManifestOp::Kind::kDropDatabase, name));
+  edit.ops.push_back(ManifestOp::Named(ManifestOp::Kind::kDropDatabase, name));
   return Commit(edit, [&] {
     databases_.erase(name);
     for (const std::string& t : dropped) {
@@ -297,13 +284,7 @@ absl::Status Database::TruncateTable(const std::string& name) {
   Table& table = *it->second;
   if (table.parts.empty()) return absl::OkStatus();
   ManifestEdit edit;
-  for (const PartPtr& p : table.parts) {
-    ManifestOp op;
-    op.kind = ManifestOp::Kind::kRemovePart;
-    op.table = name;
-    op.part = p->name();
-    edit.ops.push_back(std::move(op));
-  }
+  for (const PartPtr& p : table.parts) edit.ops.push_back(ManifestOp::RemovePart(name, p->name()));
   return Commit(edit, [&] {
     for (const PartPtr& p : table.parts) const_cast<Part*>(p.get())->MarkObsolete();
     table.parts.clear();

@@ -275,17 +275,8 @@ absl::Status Database::AttachPart(const std::string& name, const std::string& de
                                            " until the next open sets it aside again)"));
   }
   format::ManifestEdit edit;
-  format::ManifestOp add;
-  add.kind = format::ManifestOp::Kind::kAddPart;
-  add.table = name;
-  add.part = renamed.name;
-  add.rows = part->rows();
-  edit.ops.push_back(std::move(add));
-  format::ManifestOp next;
-  next.kind = format::ManifestOp::Kind::kNextBlock;
-  next.table = name;
-  next.next_block = table->next_block;
-  edit.ops.push_back(std::move(next));
+  edit.ops.push_back(format::ManifestOp::AddPart(name, renamed.name, part->rows()));
+  edit.ops.push_back(format::ManifestOp::NextBlock(name, table->next_block));
   return Commit(edit, [&] {
     const std::string final_dir = JoinPath(table->dir, renamed.name);
     if (env_->Rename(attaching, final_dir).ok()) part->MovedTo(final_dir);

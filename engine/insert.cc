@@ -196,19 +196,8 @@ absl::Status Database::InsertBatch::Commit() {
     return absl::AbortedError(absl::StrCat("insert into ", table_name_, ": the table was dropped during the insert"));
   }
   format::ManifestEdit edit;
-  for (const PartPtr& p : written_) {
-    format::ManifestOp op;
-    op.kind = format::ManifestOp::Kind::kAddPart;
-    op.table = table_name_;
-    op.part = p->name();
-    op.rows = p->rows();
-    edit.ops.push_back(std::move(op));
-  }
-  format::ManifestOp next;
-  next.kind = format::ManifestOp::Kind::kNextBlock;
-  next.table = table_name_;
-  next.next_block = table->next_block;
-  edit.ops.push_back(std::move(next));
+  for (const PartPtr& p : written_) edit.ops.push_back(format::ManifestOp::AddPart(table_name_, p->name(), p->rows()));
+  edit.ops.push_back(format::ManifestOp::NextBlock(table_name_, table->next_block));
   absl::Status s = db_->Commit(edit, [&] {
     db_->Publish(table, written_);
     table->parts.insert(table->parts.end(), written_.begin(), written_.end());

@@ -17,36 +17,15 @@ absl::Status Database::WriteSnapshot() {
   ManifestEdit snapshot;
   std::vector<std::string> databases(databases_.begin(), databases_.end());
   std::sort(databases.begin(), databases.end());
-  for (const std::string& d : databases) {
-    ManifestOp op;
-    op.kind = ManifestOp::Kind::kCreateDatabase;
-    op.table = d;
-    snapshot.ops.push_back(std::move(op));
-  }
+  for (const std::string& d : databases) snapshot.ops.push_back(ManifestOp::Named(ManifestOp::Kind::kCreateDatabase, d));
   std::vector<std::string> names;
   for (const auto& [name, table] : tables_) names.push_back(name);
   std::sort(names.begin(), names.end());
   for (const std::string& name : names) {
     const Table& t = *tables_[name];
-    ManifestOp create;
-    create.kind = ManifestOp::Kind::kCreateTable;
-    create.table = name;
-    create.schema = t.schema;
-    create.directory = t.dir_name;
-    snapshot.ops.push_back(std::move(create));
-    ManifestOp next;
-    next.kind = ManifestOp::Kind::kNextBlock;
-    next.table = name;
-    next.next_block = t.next_block;
-    snapshot.ops.push_back(std::move(next));
-    for (const PartPtr& p : t.parts) {
-      ManifestOp add;
-      add.kind = ManifestOp::Kind::kAddPart;
-      add.table = name;
-      add.part = p->name();
-      add.rows = p->rows();
-      snapshot.ops.push_back(std::move(add));
-    }
+    snapshot.ops.push_back(ManifestOp::CreateTable(name, t.schema, t.dir_name));
+    snapshot.ops.push_back(ManifestOp::NextBlock(name, t.next_block));
+    for (const PartPtr& p : t.parts) snapshot.ops.push_back(ManifestOp::AddPart(name, p->name(), p->rows()));
   }
   std::string bytes = format::ManifestHeader();
   format::EncodeManifestRecord(&bytes, snapshot);

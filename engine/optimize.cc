@@ -111,19 +111,8 @@ absl::StatusOr<uint64_t> Database::MergeAndCommit(const std::shared_ptr<Table>& 
     return absl::AbortedError(absl::StrCat(what, ": the table was truncated or dropped during the merge"));
   }
   format::ManifestEdit edit;
-  format::ManifestOp add;
-  add.kind = format::ManifestOp::Kind::kAddPart;
-  add.table = table->name;
-  add.part = merged->name();
-  add.rows = merged->rows();
-  edit.ops.push_back(std::move(add));
-  for (const PartPtr& p : inputs) {
-    format::ManifestOp remove;
-    remove.kind = format::ManifestOp::Kind::kRemovePart;
-    remove.table = table->name;
-    remove.part = p->name();
-    edit.ops.push_back(std::move(remove));
-  }
+  edit.ops.push_back(format::ManifestOp::AddPart(table->name, merged->name(), merged->rows()));
+  for (const PartPtr& p : inputs) edit.ops.push_back(format::ManifestOp::RemovePart(table->name, p->name()));
   absl::Status s = Commit(edit, [&] {
     Publish(table.get(), {merged});
     // The merged part takes its first input's place, so the part list stays in block order.

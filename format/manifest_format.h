@@ -37,6 +37,36 @@ struct ManifestOp {
   std::string part;
   uint64_t rows = 0;
   uint64_t next_block = 0;
+
+  // An operation that names only a table or database (drop table, create/drop database).
+  static ManifestOp Named(Kind kind, std::string name) {
+    ManifestOp op;
+    op.kind = kind;
+    op.table = std::move(name);
+    return op;
+  }
+  static ManifestOp CreateTable(std::string table, TableSchema schema, std::string directory) {
+    ManifestOp op = Named(Kind::kCreateTable, std::move(table));
+    op.schema = std::move(schema);
+    op.directory = std::move(directory);
+    return op;
+  }
+  static ManifestOp AddPart(std::string table, std::string part, uint64_t rows) {
+    ManifestOp op = Named(Kind::kAddPart, std::move(table));
+    op.part = std::move(part);
+    op.rows = rows;
+    return op;
+  }
+  static ManifestOp RemovePart(std::string table, std::string part) {
+    ManifestOp op = Named(Kind::kRemovePart, std::move(table));
+    op.part = std::move(part);
+    return op;
+  }
+  static ManifestOp NextBlock(std::string table, uint64_t next_block) {
+    ManifestOp op = Named(Kind::kNextBlock, std::move(table));
+    op.next_block = next_block;
+    return op;
+  }
 };
 
 struct ManifestEdit {
