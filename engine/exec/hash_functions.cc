@@ -23,6 +23,7 @@
 //
 // Registered through BindPlain (arg_adapters.h), which makes top-level Nullable and
 // LowCardinality arguments plain; those nested in Array or Map are handled here.
+#include <bit>
 #include <cstring>
 #include <memory>
 #include <string>
@@ -120,6 +121,19 @@ class Folder {
       for (size_t r = 0; r < rows; ++r) Put(first, h, &hashes[r]);
       return;
     }
+    if (std::endian::native == std::endian::little && kind_.int_hash_numbers &&
+        IsIntHashed(*c.type)) {
+      switch (c.type->fixed_width()) {  // the common cityHash64(number): one typed loop
+        case 1:
+          return FoldIntHashed<uint8_t>(c, rows, first, hashes);
+        case 2:
+          return FoldIntHashed<uint16_t>(c, rows, first, hashes);
+        case 4:
+          return FoldIntHashed<uint32_t>(c, rows, first, hashes);
+        default:
+          return FoldIntHashed<uint64_t>(c, rows, first, hashes);
+      }
+    }
     for (size_t r = 0; r < rows; ++r) Put(first, ScalarHash(c, r), &hashes[r]);
   }
 
@@ -128,6 +142,23 @@ class Folder {
  private:
   void Put(bool first, uint64_t h, uint64_t* slot) const {
     *slot = first ? h : Fit(kind_.combine(*slot, h));
+  }
+
+  // Types that cityHash64 and farmFingerprint64 hash as intHash64 of their bits.
+  static bool IsIntHashed(const DataType& type) {
+    return type.is_fixed_width() && type.id() != TypeId::kUUID &&
+           type.id() != TypeId::kDateTime64;
+  }
+
+  // REQUIRES: a little-endian machine (T's bits are the column's bytes).
+  template <typename T>
+  void FoldIntHashed(const Column& c, size_t rows, bool first, uint64_t* hashes) const {
+    const uint8_t* data = c.data.data();
+    for (size_t r = 0; r < rows; ++r) {
+      T bits;  // unsigned: zero-extended, as ClickHouse's bit_cast
+      std::memcpy(&bits, data + r * sizeof(T), sizeof(T));
+      Put(first, IntHash64(bits), &hashes[r]);
+    }
   }
 
   uint64_t CountHash(uint64_t n) const { return kind_.wide ? IntHash64(n) : IntHash32(n); }
