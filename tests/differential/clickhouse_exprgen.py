@@ -71,6 +71,8 @@ class Gen:
             (1, lambda: fn("int", "length", self.of(r.choice(["arr_str", "arr_int", "map_str"]), d + 1), card=10)),
             (2, lambda: self.time_part(d)),
             (1, lambda: self.to_int(self.pick([(3, a), (1, lambda: self.float_(d + 1))]))),
+            (1, lambda: self.cast(self.pick([(3, a), (1, lambda: self.float_(d + 1))]),
+                                  ["Int64", "Int32", "UInt8", "UInt16", "Int8", "UInt64"], "int")),
             (1, self.parse_int),
             (1, lambda: fn("int", r.choice(["position", "positionUTF8", "positionCaseInsensitive"]),
                            self.str_(d + 1), self.str_lit())),
@@ -86,8 +88,7 @@ class Gen:
             (1, lambda: self.date_diff(d)),
             (1, lambda: fn("int", r.choice(["ifNull", "coalesce"]), *self.same_sign(a(), a()), null=False)),
             (1, lambda: fn("int", "assumeNotNull", a(), null=False)),
-            (0.5, lambda: fn("int", r.choice(["cityHash64", "sipHash64", "xxHash64", "xxh3", "murmurHash3_64"]),
-                             self.str_(d + 1), tags={"hash"}, card=10 ** 9)),
+            (0.7, lambda: self.hash(d)),
         ]
         return self.pick(w)
 
@@ -118,6 +119,39 @@ class Gen:
         # ClickHouse refuses '-' in text for an unsigned type.
         tags = {"uint_parse_negative"} if v < 0 and f.startswith("toU") else set()
         return fn("int", f, lit("str", sql_str(str(v))), tags=tags)
+
+    def extreme(self, a, b):
+        # ClickHouse's greatest(a, b) is a > b ? a : b, least a < b ? a : b: a NaN wins or
+        # loses by its place.
+        tags = {"greatest_nan"} if a.nan or b.nan else set()
+        return fn("float", self.r.choice(["greatest", "least"]), a, b, tags=tags)
+
+    def type_name(self, x):
+        # A function of a LowCardinality column is LowCardinality in ClickHouse.
+        lc = not x.const and x.kids and any(n in x.sql for n in ("tenant", "metric", "region"))
+        return fn("str", "toTypeName", x, card=5, tags={"typename"} | ({"lc_result_type"} if lc else set()))
+
+    def hash(self, d):
+        """The hash functions users shard and sample with, of one or several arguments."""
+        r = self.r
+        if r.random() < 0.2:
+            return fn("int", r.choice(["intHash64", "intHash32"]), self.int_(d + 1), tags={"hash"}, card=10 ** 9)
+        name = r.choice(["cityHash64", "sipHash64", "xxHash64", "xxh3", "murmurHash3_64", "farmFingerprint64",
+                         "murmurHash3_32", "xxHash32"])
+        args = [self.of(r.choice(["str", "str", "int", "date", "arr_str"]), d + 1) for _ in range(r.randrange(1, 3))]
+        return fn("int", name, *args, tags={"hash"}, card=10 ** 9)
+
+    def cast(self, x, types, kind):
+        """CAST(x AS T), CAST(x, 'T') and x::T."""
+        r = self.r
+        t = r.choice(types)
+        tags = {"nan_to_int"} if kind == "int" and x.kind == "float" and (x.nan or x.inf) else set()
+        form = r.randrange(3)
+        if form == 0:
+            return X(kind, lambda a: f"CAST({a} AS {t})", [x], tags=tags)
+        if form == 1:
+            return X(kind, lambda a: f"CAST({a}, '{t}')", [x], tags=tags)
+        return X(kind, lambda a: f"{a}::{t}", [x], tags=tags)
 
     def date_diff(self, d):
         r = self.r
@@ -224,11 +258,12 @@ class Gen:
             (2, lambda: fn("float", r.choice(["round", "floor", "ceil", "trunc"]), a(),
                            *([lit("int", str(r.choice([0, 1, 2, -1, -2])))] if r.random() < 0.6 else []))),
             (1, lambda: fn("float", r.choice(["toFloat64", "toFloat32"]), self.int_(d + 1))),
+            (0.5, lambda: self.cast(self.int_(d + 1), ["Float64", "Float32"], "float")),
             (1, lambda: fn("float", "toFloat64", lit("str", sql_str(r.choice(["1.5", "nan", "-inf", "1e308", "0.1"]))), exact=False,
                            nan=True, inf=True)),
             (1, lambda: fn("float", "JSONExtractFloat", self.json_doc(d), self.json_key(), card=500)),
             (1, lambda: self.if_(a, d)),
-            (1, lambda: fn("float", r.choice(["greatest", "least"]), a(), a())),
+            (1, lambda: self.extreme(a(), a())),
             (1, lambda: fn("float", r.choice(["ifNull", "coalesce"]), a(), self.float_lit(), null=False)),
             (0.5, lambda: fn("float", "nullIf", a(), self.float_lit(), null=True)),
             (0.5, lambda: X("float", lambda x: f"-{x}", [a()])),
@@ -267,6 +302,7 @@ class Gen:
             (1, lambda: fn("str", "toString", self.pick([(1, lambda: self.int_(d + 1)), (1, lambda: self.float_(d + 1)),
                                                         (1, lambda: self.date(d + 1)), (1, lambda: self.time(d + 1))]))),
             (1, lambda: fn("str", "toString", self.time(d + 1), self.zone())),
+            (0.5, lambda: self.cast(self.of(r.choice(["int", "float", "date", "time"]), d + 1), ["String"], "str")),
             (2, lambda: self.format_time(d)),
             (2, lambda: self.json_str(d)),
             (1, lambda: self.if_(a, d)),
@@ -275,7 +311,7 @@ class Gen:
             (1, lambda: X("str", lambda x, y: f"{x}[{y}]", [self.arr_str(d + 1), self.int_index()])),
             (1, lambda: X("str", lambda x, y: f"{x}[{y}]", [self.map_str(d + 1), self.map_key(data.ATTR_KEYS)])),
             (1, lambda: X("str", lambda x: f"CASE {x} WHEN 'acme' THEN 'A' WHEN 'globex' THEN 'G' ELSE 'other' END", [a()], card=3)),
-            (0.5, lambda: fn("str", "toTypeName", self.of(r.choice(["int", "float", "str", "time", "arr_int"]), d + 1), tags={"typename"}, card=5)),
+            (0.5, lambda: self.type_name(self.of(r.choice(["int", "float", "str", "time", "arr_int"]), d + 1))),
         ]
         return self.pick(w)
 
@@ -380,17 +416,21 @@ class Gen:
     def time_lit(self):
         r = self.r
         t = sql_str(self.time_text())
-        k = r.randrange(3)
+        k = r.randrange(5)
         if k == 0:
             return lit("time", t)
         if k == 1:
             return lit("time", f"toDateTime({t})")
+        if k == 2:
+            return lit("time", f"TIMESTAMP {t}")
+        if k == 3:
+            return lit("time", f"CAST({t} AS DateTime)")
         return lit("time", f"toDateTime({t}, {sql_str(r.choice(ZONES))})")
 
     def date_lit(self):
         r = self.r
-        s = self.time_text()[:10]
-        return lit("date", sql_str(s) if r.random() < 0.5 else f"toDate({sql_str(s)})")
+        s = sql_str(self.time_text()[:10])
+        return lit("date", r.choice([s, f"toDate({s})", f"DATE {s}", f"{s}::Date"]))
 
     def between(self, d):
         r = self.r
@@ -517,8 +557,11 @@ class Gen:
         shorts = [(1, "HOUR"), (15, "MINUTE"), (1, "DAY"), (2, "DAY"), (6, "HOUR"), (90, "SECOND"), (3, "HOUR")]
         longs = [(1, "WEEK"), (1, "MONTH"), (1, "QUARTER"), (2, "WEEK"), (1, "YEAR")]
         n, unit = r.choice(shorts if short else longs if long else shorts + longs)
-        if r.random() < 0.2:
+        k = r.randrange(10)
+        if k < 2:
             return lit("int", f"toInterval{unit.capitalize()}({n})")
+        if k < 3:
+            return lit("int", f"INTERVAL '{n} {unit.lower()}'")
         return lit("int", f"INTERVAL {n} {unit}")
 
     def date(self, d=0):

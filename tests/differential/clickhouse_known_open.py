@@ -42,7 +42,6 @@ KNOWN_OPEN = {
         "(ClickHouse 'STRASSE'); lowerUTF8 also leaves 'ǅ' and 'İ' (ClickHouse 'ǆ', 'i̇'; found here)", None),
     "position_ci_utf8": (
         "positionCaseInsensitiveUTF8('ÉCOLE', 'é') is 0 (ClickHouse 1): no case folding beyond ASCII", None),
-    "hash": ("no hash functions: cityHash64, sipHash64, xxHash64, xxh3, murmurHash3_64 are unknown", r"Unknown function (cityHash64|sipHash64|xxHash64|xxh3|murmurHash3_64)"),
     "regexp": (
         "x REGEXP 'p' parses (docs/sql.md: it becomes match(x, 'p')) but there is no function "
         "match: 'Unknown function match' (found here)", r"Unknown function match"),
@@ -117,6 +116,13 @@ KNOWN_OPEN = {
     "uint_parse_negative": (
         "toUInt*('-2') wraps (65534 for UInt16); ClickHouse rejects it: 'Unsigned type must not "
         "contain '-' symbol' (found here)", None),
+    "greatest_nan": (
+        "greatest/least with a NaN argument: tally's greatest(2., nan) is 2 and least(nan, ratio) "
+        "nan; ClickHouse takes a > b ? a : b (a < b ? a : b): nan and ratio (found here)", None),
+    "lc_result_type": (
+        "functions of a LowCardinality column return the plain type: toTypeName(mid(region, 2, 4)) "
+        "is Nullable(String), ClickHouse LowCardinality(Nullable(String)); only toTypeName shows "
+        "it (found here)", None),
     "json_lc_nullable": (
         "JSON functions accept a LowCardinality(Nullable(String)) argument; ClickHouse rejects it "
         "('illegal type: Nullable(String)') (found here)", None),

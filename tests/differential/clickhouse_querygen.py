@@ -56,6 +56,8 @@ class Query:
         self.unions = []       # [Query]
         self.total = False
         self.own_tags = set()
+        self.prewhere = False     # the first WHERE conjunct as PREWHERE
+        self.limit_comma = False  # LIMIT offset, n
 
     def tags(self):
         t = set(self.own_tags)
@@ -85,6 +87,9 @@ class Query:
         s += ", ".join(i.x.sql + (f" AS {i.alias}" if i.alias else "") for i in self.items)
         s += " FROM " + ("events" if self.source is None else f"({self.source.sql()})")
         conds = self.required + self.where
+        if self.prewhere and self.where:
+            s += f" PREWHERE {self.where[0].sql}"
+            conds = self.required + self.where[1:]
         if conds:
             s += " WHERE " + " AND ".join(c.sql for c in conds)
         if self.group:
@@ -104,7 +109,9 @@ class Query:
             s += " ORDER BY " + ", ".join(parts)
         if self.limit_by:
             s += f" LIMIT {self.limit_by[0]} BY " + ", ".join(x.sql for x in self.limit_by[1])
-        if self.limit:
+        if self.limit and self.limit[1] and self.limit_comma:
+            s += f" LIMIT {self.limit[1]}, {self.limit[0]}"
+        elif self.limit:
             s += f" LIMIT {self.limit[0]}" + (f" OFFSET {self.limit[1]}" if self.limit[1] else "")
         for u in self.unions:
             s += " UNION ALL " + u.sql()
@@ -153,6 +160,8 @@ class QueryGen:
         shape = self.pick_shape()
         q = getattr(self, "shape_" + shape)()
         q.own_tags.add("shape:" + shape)
+        q.prewhere = q.source is None and self.r.random() < 0.1
+        q.limit_comma = self.r.random() < 0.3
         return q
 
     SHAPES = [("rows", 5), ("rows_unordered", 2), ("global_agg", 4), ("group", 6), ("group_top", 3),
