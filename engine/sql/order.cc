@@ -26,71 +26,130 @@ using format::Value;
 
 namespace {
 
-// Order-preserving ranks of `c`: RankColumn's (engine/sort.h), except that the kinds it
-// ranks by sorting (floats, strings, UUIDs) are sorted here with CheckedSort, so that a big
-// ORDER BY stops on time. RankColumn does the rest in one pass (integers, times) or sorts
-// only a dictionary (LowCardinality).
-absl::StatusOr<std::vector<uint64_t>> CheckedRanks(const Column& c, const exec::SortCheck& check) {
-  auto dense = [&](auto less) -> absl::StatusOr<std::vector<uint64_t>> {
-    std::vector<uint32_t> order(c.size());
-    std::iota(order.begin(), order.end(), 0);
-    TALLY_RETURN_IF_ERROR(exec::CheckedSort(&order, less, check));
-    std::vector<uint64_t> out(order.size());
-    uint64_t rank = 0;
-    for (size_t k = 0; k < order.size(); ++k) {
-      if (k > 0 && less(order[k - 1], order[k])) ++rank;
-      out[order[k]] = rank;
-    }
-    return out;
-  };
-  auto floats = [&](auto tag) {
-    using F = decltype(tag);
-    const F* v = c.values<F>();
-    // NaN after everything; -0.0 == 0.0 (as RankColumn).
-    return dense([v](uint32_t a, uint32_t b) {
-      const bool an = v[a] != v[a], bn = v[b] != v[b];
-      if (an || bn) return !an && bn;
-      return v[a] < v[b];
-    });
-  };
+// Dense ranks of rows 0..n-1 by `less` (equal rows share a rank), sorted with CheckedSort so
+// that a big ORDER BY stops on time.
+template <typename Less>
+absl::StatusOr<std::vector<uint64_t>> DenseRanks(size_t n, Less less, const exec::SortCheck& check) {
+  std::vector<uint32_t> order(n);
+  std::iota(order.begin(), order.end(), 0);
+  TALLY_RETURN_IF_ERROR(exec::CheckedSort(&order, less, check));
+  std::vector<uint64_t> out(n);
+  uint64_t rank = 0;
+  for (size_t k = 0; k < order.size(); ++k) {
+    if (k > 0 && less(order[k - 1], order[k])) ++rank;
+    out[order[k]] = rank;
+  }
+  return out;
+}
+
+absl::StatusOr<std::vector<uint64_t>> AscendingRanks(const Column& c, bool specials_last,
+                                                     const exec::SortCheck& check);
+
+// Floats: -0 == 0; every NaN is equal to every other and, as ClickHouse's
+// nan_direction_hint says, after all numbers or before them.
+template <typename F>
+absl::StatusOr<std::vector<uint64_t>> FloatRanks(const Column& c, bool specials_last,
+                                                 const exec::SortCheck& check) {
+  const F* v = c.values<F>();
+  return DenseRanks(
+      c.size(),
+      [v, specials_last](uint32_t a, uint32_t b) {
+        const bool an = v[a] != v[a], bn = v[b] != v[b];
+        if (an || bn) return specials_last ? !an && bn : an && !bn;
+        return v[a] < v[b];
+      },
+      check);
+}
+
+// Arrays compare element by element, a proper prefix first; Maps the same way over their
+// (key, value) entries. Elements are ranked first, with the same placement of NaN and NULL.
+absl::StatusOr<std::vector<uint64_t>> NestedRanks(const Column& c, bool specials_last,
+                                                  const exec::SortCheck& check) {
+  std::vector<std::vector<uint64_t>> parts;  // the element's ranks; for a Map, keys then values
+  for (const Column& child : c.children) {
+    TALLY_ASSIGN_OR_RETURN(std::vector<uint64_t> r, AscendingRanks(child, specials_last, check));
+    parts.push_back(std::move(r));
+  }
+  const uint64_t* ends = c.offsets.data();
+  return DenseRanks(
+      c.size(),
+      [&parts, ends](uint32_t a, uint32_t b) {
+        uint64_t i = a == 0 ? 0 : ends[a - 1], j = b == 0 ? 0 : ends[b - 1];
+        for (; i < ends[a] && j < ends[b]; ++i, ++j) {
+          for (const std::vector<uint64_t>& p : parts) {
+            if (p[i] != p[j]) return p[i] < p[j];
+          }
+        }
+        return i == ends[a] && j < ends[b];
+      },
+      check);
+}
+
+// Order-preserving ranks of `c` in ascending order, NaN and NULL after every value when
+// `specials_last` (NULL after NaN), else before (NULL before NaN): ClickHouse's
+// compareAt(..., nan_direction_hint), which ORDER BY applies at every level of nesting.
+// RankColumn (engine/sort.h) ranks integers and times in one pass and LowCardinality by
+// sorting its dictionary; floats, strings, UUIDs, arrays and maps are sorted here with
+// CheckedSort.
+absl::StatusOr<std::vector<uint64_t>> AscendingRanks(const Column& c, bool specials_last,
+                                                     const exec::SortCheck& check) {
   switch (c.type->id()) {
     case TypeId::kFloat32:
-      return floats(float{});
+      return FloatRanks<float>(c, specials_last, check);
     case TypeId::kFloat64:
-      return floats(double{});
+      return FloatRanks<double>(c, specials_last, check);
     case TypeId::kUUID:
-      return dense([&c](uint32_t a, uint32_t b) {
-        return std::memcmp(c.data.data() + size_t{a} * 16, c.data.data() + size_t{b} * 16, 16) < 0;
-      });
+      return DenseRanks(
+          c.size(),
+          [&c](uint32_t a, uint32_t b) {
+            return std::memcmp(c.data.data() + size_t{a} * 16, c.data.data() + size_t{b} * 16, 16) < 0;
+          },
+          check);
     case TypeId::kString:
-      return dense([&c](uint32_t a, uint32_t b) { return c.StringAt(a) < c.StringAt(b); });
-    default:
-      return RankColumn(c);
+      return DenseRanks(
+          c.size(), [&c](uint32_t a, uint32_t b) { return c.StringAt(a) < c.StringAt(b); }, check);
+    case TypeId::kArray:
+    case TypeId::kMap:
+      return NestedRanks(c, specials_last, check);
+    case TypeId::kNullable: {
+      TALLY_ASSIGN_OR_RETURN(std::vector<uint64_t> ranks, AscendingRanks(c.children[0], specials_last, check));
+      uint64_t max = 0;
+      for (uint64_t r : ranks) max = std::max(max, r);
+      for (size_t i = 0; i < ranks.size(); ++i) {
+        if (c.nulls[i]) {
+          ranks[i] = specials_last ? max + 1 : 0;
+        } else if (!specials_last) {
+          ++ranks[i];
+        }
+      }
+      return ranks;
+    }
+    default: {
+      std::vector<uint64_t> ranks = RankColumn(c);
+      if (specials_last && c.type->is_nullable_low_cardinality()) {
+        // RankColumn puts NULL (dictionary entry 0) first, at rank 0; values rank from 1.
+        const uint64_t after = *std::max_element(ranks.begin(), ranks.end()) + 1;
+        for (size_t i = 0; i < ranks.size(); ++i) {
+          if (c.IndexAt(i) == 0) ranks[i] = after;
+        }
+      }
+      return ranks;
+    }
   }
 }
 
-// Ranks for one key: ascending order of the result, direction and NULL placement applied.
+// Ranks for one key: ascending order of the result, direction and the place of NaN and NULL
+// applied. NULLS FIRST/LAST (LAST by default for ASC and DESC) places NULL and NaN whatever
+// the direction, NULL the outermost: ASC NULLS LAST is numbers, NaN, NULL and DESC NULLS
+// FIRST is NULL, NaN, numbers from the largest, as in ClickHouse.
 absl::StatusOr<std::vector<uint64_t>> KeyRanks(const SortKey& key, const exec::SortCheck& check) {
-  const Column& c = *key.column;
-  std::vector<uint64_t> ranks;
-  std::vector<uint8_t> is_null;
-  if (c.type->id() == TypeId::kNullable) {
-    TALLY_ASSIGN_OR_RETURN(ranks, CheckedRanks(c.children[0], check));
-    is_null.assign(c.nulls.begin(), c.nulls.end());
-  } else {
-    TALLY_ASSIGN_OR_RETURN(ranks, CheckedRanks(c, check));
-    if (c.type->is_nullable_low_cardinality()) {
-      is_null.resize(c.size());
-      for (size_t i = 0; i < c.size(); ++i) is_null[i] = c.IndexAt(i) == 0;
-    }
-  }
-  uint64_t max = 0;
-  for (uint64_t r : ranks) max = std::max(max, r);
-  for (size_t i = 0; i < ranks.size(); ++i) {
-    uint64_t r = key.descending ? max - ranks[i] : ranks[i];
-    r += 1;  // 0 and max + 2 are for NULLs
-    if (!is_null.empty() && is_null[i]) r = key.nulls_first ? 0 : max + 2;
-    ranks[i] = r;
+  // In the ascending ranks that DESC then reverses, NaN and NULL are last exactly when they
+  // end up last after the reversal, or first without one.
+  const bool specials_last = key.nulls_first == key.descending;
+  TALLY_ASSIGN_OR_RETURN(std::vector<uint64_t> ranks, AscendingRanks(*key.column, specials_last, check));
+  if (key.descending && !ranks.empty()) {
+    const uint64_t max = *std::max_element(ranks.begin(), ranks.end());
+    for (uint64_t& r : ranks) r = max - r;
   }
   return ranks;
 }
@@ -307,33 +366,51 @@ absl::StatusOr<std::vector<Column>> FillTyped(const std::vector<Column>& columns
   };
 
   const std::vector<size_t> bounds = GroupBounds(columns, spec.group_columns, rows);
+  // Plain values with flags rather than std::optional: GCC 12 sees optional<__int128> as
+  // maybe uninitialized here.
+  const bool has_to = spec.to.has_value();
+  const T to = has_to ? NumberOf<T>(*spec.to) : T{};
   for (size_t g = 0; g + 1 < bounds.size(); ++g) {
     const size_t begin = bounds[g], end = bounds[g + 1];
-    std::optional<size_t> first, last;
-    for (size_t r = begin; r < end; ++r) {
-      if (is_null(r)) continue;
-      if (!first) first = r;
-      last = r;
-    }
-    size_t r = begin;
-    if (first || (spec.from && spec.to)) {
-      const T from = spec.from ? NumberOf<T>(*spec.from) : key_at(*first);
-      const T to = spec.to ? NumberOf<T>(*spec.to) : key_at(*last);  // exclusive
-      const size_t like = begin < end ? begin : kNoRow;
-      // Rows before the range keep their place, NULLs first among them.
-      while (r < end && (is_null(r) || before(key_at(r), from))) TALLY_RETURN_IF_ERROR(emit_row(r++));
-      for (T next = from; before(next, to);) {
-        while (r < end && !is_null(r) && before(key_at(r), next)) TALLY_RETURN_IF_ERROR(emit_row(r++));
-        if (r < end && !is_null(r) && key_at(r) == next) {
-          while (r < end && !is_null(r) && key_at(r) == next) TALLY_RETURN_IF_ERROR(emit_row(r++));
-        } else {
-          TALLY_RETURN_IF_ERROR(emit_fill(next, like));
-        }
-        const T after = step.Next(next);
-        if (!before(next, after)) break;  // the step moves nothing (finer than the key's unit)
+    const size_t like = begin < end ? begin : kNoRow;
+    // As ClickHouse's FillingTransform, row by row: before each row the values from `next`
+    // up to the row's key (and TO) are filled in, and a row at or past `next` moves it one
+    // step past its key. A NaN key compares neither way, so it fills nothing and moves
+    // nothing (and as the first key, without FROM, it stops the filling). NULL keys sort
+    // to one end of the group and stay there, around the filled range.
+    size_t r = begin, stop = end;
+    while (r < end && is_null(r)) TALLY_RETURN_IF_ERROR(emit_row(r++));
+    while (stop > r && is_null(stop - 1)) --stop;
+    bool has_next = spec.from.has_value();
+    T next = has_next ? NumberOf<T>(*spec.from) : T{};
+    bool moving = true;  // false once a step moves nothing (finer than the key's unit)
+    auto step_from = [&](T v) {
+      const T after = step.Next(v);
+      if (before(v, after)) {
         next = after;
+      } else {
+        moving = false;
       }
+    };
+    // Fills from `next` while before `bound` (when `bounded`) and TO.
+    auto fill_until = [&](bool bounded, T bound) -> absl::Status {
+      while (moving && (!bounded || before(next, bound)) && (!has_to || before(next, to))) {
+        TALLY_RETURN_IF_ERROR(emit_fill(next, like));
+        step_from(next);
+      }
+      return absl::OkStatus();
+    };
+    for (; r < stop; ++r) {
+      const T v = key_at(r);
+      if (!has_next) {
+        next = v;
+        has_next = true;
+      }
+      TALLY_RETURN_IF_ERROR(fill_until(true, v));
+      TALLY_RETURN_IF_ERROR(emit_row(r));
+      if (moving && (before(next, v) || next == v)) step_from(v);
     }
+    if (has_next && has_to) TALLY_RETURN_IF_ERROR(fill_until(false, T{}));
     while (r < end) TALLY_RETURN_IF_ERROR(emit_row(r++));
   }
   return out;

@@ -1,6 +1,11 @@
 // Row ordering and limiting for query results: ORDER BY (with DESC, NULLS FIRST/LAST,
 // top-N when a LIMIT bounds it), WITH FILL, DISTINCT and LIMIT BY.
 //
+// ORDER BY compares as ClickHouse: strings and UUIDs by their bytes, arrays element by
+// element (a proper prefix first), maps by their (key, value) entries in order; NaN and
+// NULL go where NULLS FIRST/LAST says (LAST unless told, for ASC and DESC alike), NULL
+// beyond NaN, and the same holds for the elements inside arrays and maps.
+//
 // Pure functions over columns; thread-safe. Each takes the query's limits, checked about
 // every exec::kRowsPerCheck rows (a sort of 100 million rows stops on time too), with
 // `held_bytes` (what the query holds besides, e.g. the columns being ordered) and what the
@@ -63,7 +68,9 @@ struct FillSpec {
 // (default 1, 1 day for Date, 1 second for DateTime64; a number of seconds for DateTime64
 // keys) while before `to` (exclusive; default: the group's last key), the other columns
 // taking defaults. Each value is the previous one plus the step, so Jan 31 + 1 month is
-// Feb 28, then Mar 28. The step's sign must follow the direction.
+// Feb 28, then Mar 28. The step's sign must follow the direction. A NaN key compares
+// neither way: nothing is filled before it and it does not move the next value, and as
+// the group's first key without FROM it leaves the group unfilled (as ClickHouse).
 absl::StatusOr<std::vector<format::Column>> FillRows(std::vector<format::Column> columns, const FillSpec& spec,
                                                      const exec::QueryLimits& limits = exec::QueryLimits::None(),
                                                      uint64_t held_bytes = 0);

@@ -1,4 +1,5 @@
-// Row ordering helpers (engine/sql/order.h): DISTINCT and LIMIT BY on exact values, and
+// Row ordering helpers (engine/sql/order.h): ORDER BY's comparison of arrays, maps, NaN and
+// NULL (orders as ClickHouse 26.9 gives them), DISTINCT and LIMIT BY on exact values, and
 // WITH FILL's ranges, interval steps and groups.
 #include "engine/sql/order.h"
 
@@ -56,6 +57,138 @@ std::vector<Value> FillKey(const Column& key, FillSpec spec) {
   return out.ok() ? Values((*out)[0]) : std::vector<Value>{};
 }
 
+// The rows of `c` in the order of OrderRows on it alone, whole and as a top-2.
+std::vector<Value> Ordered(const Column& c, bool descending, bool nulls_first) {
+  const std::vector<SortKey> keys = {SortKey{&c, descending, nulls_first}};
+  absl::StatusOr<std::vector<uint32_t>> order = OrderRows(keys, c.size(), std::nullopt);
+  EXPECT_TRUE(order.ok()) << order.status();
+  absl::StatusOr<std::vector<uint32_t>> top = OrderRows(keys, c.size(), 2);
+  EXPECT_TRUE(top.ok()) << top.status();
+  std::vector<Value> out;
+  for (uint32_t r : order.value_or(std::vector<uint32_t>{})) out.push_back(c.GetValue(r));
+  if (order.ok() && top.ok()) {
+    EXPECT_EQ(*top, std::vector<uint32_t>(order->begin(), order->begin() + 2));
+  }
+  return out;
+}
+
+std::vector<std::string> Texts(const std::vector<Value>& values) {
+  std::vector<std::string> out;
+  for (const Value& v : values) out.push_back(v.DebugString());
+  return out;
+}
+
+Value Ints(std::initializer_list<int64_t> v) {
+  std::vector<Value> out;
+  for (int64_t x : v) out.push_back(Value::Int(x));
+  return Value::Array(out);
+}
+
+TEST(OrderRowsTest, ArraysElementByElementShorterPrefixFirst) {
+  Column c = Col("Array(Int64)", {Ints({3}), Ints({1, 2}), Ints({1}), Ints({}), Ints({1, 2, 3}),
+                                  Ints({2}), Ints({1, 1})});
+  const std::vector<Value> asc = {Ints({}),  Ints({1}), Ints({1, 1}), Ints({1, 2}),
+                                  Ints({1, 2, 3}), Ints({2}), Ints({3})};
+  EXPECT_EQ(Texts(Ordered(c, false, false)), Texts(asc));
+  EXPECT_EQ(Texts(Ordered(c, true, false)), Texts({asc.rbegin(), asc.rend()}));
+  Column s = Col("Array(String)", {Value::Array({Value::String("b")}),
+                                   Value::Array({Value::String("a"), Value::String("c")}),
+                                   Value::Array({Value::String("a")}), Value::Array({})});
+  EXPECT_EQ(Texts(Ordered(s, false, false)),
+            Texts({Value::Array({}), Value::Array({Value::String("a")}),
+                   Value::Array({Value::String("a"), Value::String("c")}),
+                   Value::Array({Value::String("b")})}));
+  Column nested = Col("Array(Array(Int64))", {Value::Array({Ints({1}), Ints({2})}),
+                                              Value::Array({Ints({1})}), Value::Array({Ints({0, 5})}),
+                                              Value::Array({Ints({})}), Value::Array({})});
+  EXPECT_EQ(Texts(Ordered(nested, false, false)),
+            Texts({Value::Array({}), Value::Array({Ints({})}), Value::Array({Ints({0, 5})}),
+                   Value::Array({Ints({1})}), Value::Array({Ints({1}), Ints({2})})}));
+}
+
+TEST(OrderRowsTest, NullElementsGoWhereNullsFirstOrLastSays) {
+  const Value n = Value::Null(), one = Value::Int(1), two = Value::Int(2);
+  Column c = Col("Array(Nullable(Int64))",
+                 {Value::Array({one, n}), Value::Array({n}), Value::Array({one}), Value::Array({n, one}),
+                  Value::Array({}), Value::Array({one, two}), Value::Array({two, n})});
+  // ClickHouse: SELECT x FROM (SELECT arrayJoin([[1,NULL],[NULL],[1],[NULL,1],[],[1,2],[2,NULL]]) AS x)
+  // ORDER BY x [DESC] [NULLS FIRST].
+  EXPECT_EQ(Texts(Ordered(c, false, false)),
+            Texts({Value::Array({}), Value::Array({one}), Value::Array({one, two}),
+                   Value::Array({one, n}), Value::Array({two, n}), Value::Array({n}),
+                   Value::Array({n, one})}));
+  EXPECT_EQ(Texts(Ordered(c, true, false)),
+            Texts({Value::Array({two, n}), Value::Array({one, two}), Value::Array({one, n}),
+                   Value::Array({one}), Value::Array({n, one}), Value::Array({n}), Value::Array({})}));
+  EXPECT_EQ(Texts(Ordered(c, false, true)),
+            Texts({Value::Array({}), Value::Array({n}), Value::Array({n, one}), Value::Array({one}),
+                   Value::Array({one, n}), Value::Array({one, two}), Value::Array({two, n})}));
+}
+
+TEST(OrderRowsTest, MapsByTheirEntriesInOrder) {
+  auto map = [](std::initializer_list<int64_t> kv) {
+    std::vector<Value> pairs;
+    for (int64_t x : kv) pairs.push_back(Value::Int(x));
+    return Value::Map(pairs);
+  };
+  Column c = Col("Map(Int64, Int64)", {map({1, 2}), map({0, 5}), map({1, 1, 0, 0}), map({})});
+  EXPECT_EQ(Texts(Ordered(c, false, false)),
+            Texts({map({}), map({0, 5}), map({1, 1, 0, 0}), map({1, 2})}));
+}
+
+TEST(OrderRowsTest, NanAndNullFollowNullsFirstOrLastInBothDirections) {
+  const Value nan = Value::Float(NAN), null = Value::Null();
+  const Value inf = Value::Float(INFINITY), minf = Value::Float(-INFINITY);
+  const std::vector<Value> values = {Value::Float(1), nan, minf, Value::Float(0), inf, nan,
+                                     Value::Float(-1), Value::Float(2)};
+  for (const char* type : {"Float64", "Float32"}) {
+    SCOPED_TRACE(type);
+    Column c = Col(type, values);
+    EXPECT_EQ(Texts(Ordered(c, false, false)),
+              Texts({minf, Value::Float(-1), Value::Float(0), Value::Float(1), Value::Float(2), inf,
+                     nan, nan}));
+    EXPECT_EQ(Texts(Ordered(c, true, false)),
+              Texts({inf, Value::Float(2), Value::Float(1), Value::Float(0), Value::Float(-1), minf,
+                     nan, nan}));
+    EXPECT_EQ(Texts(Ordered(c, false, true)),
+              Texts({nan, nan, minf, Value::Float(-1), Value::Float(0), Value::Float(1),
+                     Value::Float(2), inf}));
+    EXPECT_EQ(Texts(Ordered(c, true, true)),
+              Texts({nan, nan, inf, Value::Float(2), Value::Float(1), Value::Float(0),
+                     Value::Float(-1), minf}));
+  }
+  // NULL is beyond NaN: numbers, NaN, NULL or NULL, NaN, numbers.
+  Column n = Col("Nullable(Float64)", {Value::Float(1), nan, null, Value::Float(-1), nan, null});
+  EXPECT_EQ(Texts(Ordered(n, false, false)),
+            Texts({Value::Float(-1), Value::Float(1), nan, nan, null, null}));
+  EXPECT_EQ(Texts(Ordered(n, true, false)),
+            Texts({Value::Float(1), Value::Float(-1), nan, nan, null, null}));
+  EXPECT_EQ(Texts(Ordered(n, false, true)),
+            Texts({null, null, nan, nan, Value::Float(-1), Value::Float(1)}));
+  EXPECT_EQ(Texts(Ordered(n, true, true)),
+            Texts({null, null, nan, nan, Value::Float(1), Value::Float(-1)}));
+  Column a = Col("Array(Float64)", {Value::Array({nan, Value::Float(1)}), Value::Array({Value::Float(1), nan}),
+                                    Value::Array({Value::Float(1), Value::Float(2)}), Value::Array({nan}),
+                                    Value::Array({inf})});
+  EXPECT_EQ(Texts(Ordered(a, true, false)),
+            Texts({Value::Array({inf}), Value::Array({Value::Float(1), Value::Float(2)}),
+                   Value::Array({Value::Float(1), nan}), Value::Array({nan, Value::Float(1)}),
+                   Value::Array({nan})}));
+}
+
+TEST(OrderRowsTest, LowCardinalityNullsFirstOrLast) {
+  Column c = Col("LowCardinality(Nullable(String))",
+                 {Value::String("b"), Value::Null(), Value::String("a")});
+  EXPECT_EQ(Texts(Ordered(c, false, false)),
+            Texts({Value::String("a"), Value::String("b"), Value::Null()}));
+  EXPECT_EQ(Texts(Ordered(c, true, false)),
+            Texts({Value::String("b"), Value::String("a"), Value::Null()}));
+  EXPECT_EQ(Texts(Ordered(c, false, true)),
+            Texts({Value::Null(), Value::String("a"), Value::String("b")}));
+  EXPECT_EQ(Texts(Ordered(c, true, true)),
+            Texts({Value::Null(), Value::String("b"), Value::String("a")}));
+}
+
 TEST(DistinctRowsTest, ComparesEveryDigitAndByte) {
   Column f =
       Col("Float64", {Value::Float(1.0000001), Value::Float(1.0000002), Value::Float(1.0000001)});
@@ -89,16 +222,16 @@ TEST(FillRowsTest, WithoutToStopsAtTheLastKey) {
 TEST(FillRowsTest, StepSignFollowsTheOrder) {
   FillSpec spec;
   spec.descending = true;
-  spec.step = Value::Int(-2);
+  spec.step.emplace(Value::Int(-2));  // emplace: GCC 12 warns on assigning (maybe-uninitialized)
   EXPECT_EQ(FillKey(Col("UInt64", UInts({6, 3, 0})), spec), UInts({6, 4, 3, 2, 0}));
-  spec.step = Value::Int(2);
+  spec.step.emplace(Value::Int(2));
   EXPECT_STATUS(FillRows({Col("UInt64", UInts({6, 3, 0}))}, spec),
                 absl::StatusCode::kInvalidArgument, "must be negative");
-  spec.step = Value::Int(0);
+  spec.step.emplace(Value::Int(0));
   EXPECT_STATUS(FillRows({Col("UInt64", UInts({6, 3, 0}))}, spec),
                 absl::StatusCode::kInvalidArgument, "must not be zero");
   spec = FillSpec{};
-  spec.step = Value::Float(0.5);
+  spec.step.emplace(Value::Float(0.5));
   EXPECT_STATUS(FillRows({Col("UInt64", UInts({6}))}, spec), absl::StatusCode::kInvalidArgument,
                 "does not fit the key's type UInt64");
 }
