@@ -1,6 +1,6 @@
 // String transforms with ClickHouse semantics, over bytes: lower upper (ASCII letters, as
-// ClickHouse), lowerUTF8 / upperUTF8 (also Latin-1, Latin Extended-A, Greek and Cyrillic;
-// see Utf8CaseInto), concat, substring, trim*,
+// ClickHouse), lowerUTF8 / upperUTF8 (ICU's full case mapping, 'straße' -> 'STRASSE'; see
+// engine/exec/unicode_case.h), concat, substring, trim*,
 // replaceAll / replaceOne, splitByChar / splitByString. The searches (startsWith,
 // position, like, hasToken ...) are in string_search_functions.cc.
 //
@@ -19,6 +19,7 @@
 #include "engine/exec/function_subgroups.h"
 #include "engine/exec/function_util.h"
 #include "engine/exec/like_pattern.h"
+#include "engine/exec/unicode_case.h"
 #include "format/status_macros.h"
 
 namespace tally::engine::exec {
@@ -86,22 +87,21 @@ PlainBinder CaseBinder(std::string name) {
   };
 }
 
-PlainBinder Utf8CaseBinder(std::string name, Utf8Case mode) {
-  return [name, mode](absl::Span<const ArgInfo> args, const FunctionContext&) -> Bound {
+PlainBinder Utf8CaseBinder(std::string name, bool upper) {
+  return [name, upper](absl::Span<const ArgInfo> args, const FunctionContext&) -> Bound {
     if (args.size() != 1) return ArgCountError(name, "1", args.size());
     TALLY_RETURN_IF_ERROR(ExpectStrings(name, args, 0, 1));
-    return MakeKernel(StringType(), [mode](absl::Span<const ColumnArg> a, size_t) -> absl::StatusOr<Column> {
-      const Column& in = *a[0].column;  // the mapping keeps lengths: offsets stay
-      Column out = Column::Make(StringType());
-      out.offsets = in.offsets;
-      out.chars.resize(in.chars.size());
+    return MakeKernel(StringType(), [upper](absl::Span<const ColumnArg> a, size_t) -> absl::StatusOr<Column> {
+      const Column& in = *a[0].column;  // row by row: a sequence never spans two rows
       std::string mapped;
-      for (size_t r = 0; r < in.size(); ++r) {  // row by row: a sequence never spans two rows
-        absl::string_view s = in.StringAt(r);
-        Utf8CaseInto(s, mode, &mapped);
-        if (!mapped.empty()) std::memcpy(out.chars.data() + (r == 0 ? 0 : in.offsets[r - 1]), mapped.data(), mapped.size());
-      }
-      return out;
+      return BuildStrings(in.size(), [&](size_t r, format::PodVector<uint8_t>* chars) {
+        if (upper) {
+          Utf8UpperInto(in.StringAt(r), &mapped);
+        } else {
+          Utf8LowerInto(in.StringAt(r), &mapped);
+        }
+        Append(chars, mapped);
+      });
     });
   };
 }
@@ -305,9 +305,9 @@ void RegisterStringFunctions(FunctionRegistry& registry) {
   RegisterPlain(registry, "lcase", CaseBinder<AsciiLower>("lcase"), true);
   RegisterPlain(registry, "upper", CaseBinder<AsciiUpper>("upper"), true);
   RegisterPlain(registry, "ucase", CaseBinder<AsciiUpper>("ucase"), true);
-  // ASCII plus Latin-1, Latin Extended-A, Greek and Cyrillic (see Utf8CaseInto).
-  RegisterPlain(registry, "lowerUTF8", Utf8CaseBinder("lowerUTF8", Utf8Case::kLower));
-  RegisterPlain(registry, "upperUTF8", Utf8CaseBinder("upperUTF8", Utf8Case::kUpper));
+  // ICU's full case mapping, as ClickHouse (engine/exec/unicode_case.h).
+  RegisterPlain(registry, "lowerUTF8", Utf8CaseBinder("lowerUTF8", false));
+  RegisterPlain(registry, "upperUTF8", Utf8CaseBinder("upperUTF8", true));
   RegisterPlain(registry, "concat", BindConcat, true);
   for (const char* name : {"substring", "substr", "mid"}) {
     RegisterPlain(registry, name, BindSubstring, true);

@@ -68,6 +68,33 @@ TEST(StringFunctionsTest, Utf8CaseCoversLatinGreekAndCyrillic) {
   EXPECT_EQ(Eval("lower", {CStr("ÄB")}), Strings({"Äb"}));  // lower and upper stay ASCII
 }
 
+// ICU's full case mapping in the root locale, as ClickHouse 26.9 (values from chDB 4.4).
+TEST(StringFunctionsTest, Utf8CaseMapsFullyAsIcu) {
+  EXPECT_EQ(Eval("upperUTF8", {Str({"straße", "ﬁx", "ı", "ǆ", "ŉ", "ᾳ", "ﬀ", "ǰ", "ꭰ", "ა"})}),
+            Strings({"STRASSE", "FIX", "I", "Ǆ", "ʼN", "ΑΙ", "FF", "J\u030C", "Ꭰ", "Ა"}));
+  EXPECT_EQ(Eval("upperUTF8", {Str({"ΐ"})}), Strings({"\u0399\u0308\u0301"}));
+  EXPECT_EQ(Eval("lowerUTF8", {Str({"İ", "I", "ǅ", "ẞ", "Ꭰ", "Ა", "STRASSE"})}),
+            Strings({"i\u0307", "i", "ǆ", "ß", "ꭰ", "ა", "strasse"}));
+  EXPECT_EQ(Eval("lower", {Str({"ÉCOLE"})}), Strings({"École"}));
+}
+
+TEST(StringFunctionsTest, LowerUtf8FinalSigma) {
+  // Σ is ς after a cased letter and before none, skipping case-ignorable characters ('.).
+  EXPECT_EQ(Eval("lowerUTF8", {Str({"ΟΔΟΣ ΟΔΟΣ.", "Σ", "ΑΣ", "ΑΣΑ", "Α'Σ", "ΑΣ'", "Α.Σ.Α"})}),
+            Strings({"οδος οδος.", "σ", "ας", "ασα", "α'ς", "ας'", "α.σ.α"}));
+  // Bytes that are not UTF-8 stay, and end the look for letters around a Σ.
+  EXPECT_EQ(Eval("lowerUTF8", {Str({"Σ\xFF", "A\xFFΣ", "AΣ\xFF", "AΣ\uD7FF"})}),
+            Strings({"σ\xFF", "a\xFFσ", "aς\xFF", "aς\uD7FF"}));
+  EXPECT_EQ(Eval("upperUTF8", {Str({"a\xFF" "bé", "\xED\xA0\x80x", "\xC0\xAFx", "\xF4\x90\x80\x80x"})}),
+            Strings({"A\xFF" "BÉ", "\xED\xA0\x80X", "\xC0\xAFX", "\xF4\x90\x80\x80X"}));
+}
+
+TEST(StringFunctionsTest, Utf8CaseOnLowCardinalityAndNullable) {
+  EXPECT_EQ(Eval("upperUTF8", {Lc({"straße", "a", "straße"})}), Strings({"STRASSE", "A", "STRASSE"}));
+  FnArg n = ColumnOf(DataType::Nullable(StringT()), {S("ß"), Value::Null()});
+  EXPECT_EQ(Eval("upperUTF8", {n}), (std::vector<Value>{S("SS"), Value::Null()}));
+}
+
 TEST(StringFunctionsTest, ConcatTakesAnyTypesAndPropagatesNull) {
   EXPECT_EQ(
       Eval("concat", {Str({"a", "b"}), CStr("-"), ColumnOf(T(TypeId::kUInt32), UInts({1, 20}))}),
