@@ -3,6 +3,9 @@
 #include <string.h>  // memmem (glibc)
 
 #include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "engine/exec/unicode_case.h"
+#include "format/status_macros.h"
 
 namespace tally::engine::exec {
 
@@ -13,89 +16,93 @@ void AsciiLowerInto(absl::string_view s, std::string* out) {
 
 namespace {
 
-// Lower case of a code point in U+0080..U+07FF (see Utf8CaseInto), or itself.
-char32_t LowerTwoByte(char32_t c) {
-  if (c >= 0xC0 && c <= 0xDE && c != 0xD7) return c + 0x20;  // Latin-1
-  if (c == 0x178) return 0xFF;                               // Y with diaeresis
-  if ((c >= 0x100 && c <= 0x12F) || (c >= 0x132 && c <= 0x137) || (c >= 0x14A && c <= 0x177)) {
-    return c % 2 == 0 ? c + 1 : c;  // Latin Extended-A: upper even, lower odd
+constexpr size_t npos = absl::string_view::npos;
+
+// The length of the character at s[pos] as re2 reads UTF-8 (ASCII, or a lead byte C2..DF,
+// E0..EF or F0..F4 followed by 1, 2 or 3 bytes 80..BF: looser than well-formed UTF-8, it
+// takes overlong three-byte forms and surrogates), or 0 for a byte it takes for none.
+size_t CharLength(absl::string_view s, size_t pos) {
+  const unsigned char b = static_cast<unsigned char>(s[pos]);
+  if (b < 0x80) return 1;
+  const size_t n = b >= 0xC2 && b <= 0xDF ? 2 : b >= 0xE0 && b <= 0xEF ? 3 : b >= 0xF0 && b <= 0xF4 ? 4 : 0;
+  if (n == 0 || pos + n > s.size()) return 0;
+  for (size_t k = 1; k < n; ++k) {
+    if ((static_cast<unsigned char>(s[pos + k]) & 0xC0) != 0x80) return 0;
   }
-  if ((c >= 0x139 && c <= 0x148) || (c >= 0x179 && c <= 0x17E)) return c % 2 == 1 ? c + 1 : c;
-  if (c >= 0x391 && c <= 0x3A9 && c != 0x3A2) return c + 0x20;  // Greek
-  if (c == 0x386) return 0x3AC;
-  if (c >= 0x388 && c <= 0x38A) return c + 0x25;
-  if (c == 0x38C) return 0x3CC;
-  if (c == 0x38E || c == 0x38F) return c + 0x3F;
-  if (c >= 0x410 && c <= 0x42F) return c + 0x20;  // Cyrillic
-  if (c >= 0x400 && c <= 0x40F) return c + 0x50;
-  return c;
+  return n;
 }
 
-char32_t UpperTwoByte(char32_t c) {
-  if (c >= 0xE0 && c <= 0xFE && c != 0xF7) return c - 0x20;
-  if (c == 0xFF) return 0x178;
-  if ((c >= 0x100 && c <= 0x12F) || (c >= 0x132 && c <= 0x137) || (c >= 0x14A && c <= 0x177)) {
-    return c % 2 == 1 ? c - 1 : c;
+// Whether s[from, to) is a run of characters (what an inner `%`, re2's `.*`, may take).
+bool CharsBetween(absl::string_view s, size_t from, size_t to) {
+  while (from < to) {
+    const size_t n = CharLength(s, from);
+    if (n == 0) return false;
+    from += n;
   }
-  if ((c >= 0x139 && c <= 0x148) || (c >= 0x179 && c <= 0x17E)) return c % 2 == 0 ? c - 1 : c;
-  if (c == 0x3C2) return 0x3A3;  // final sigma
-  if (c >= 0x3B1 && c <= 0x3C9) return c - 0x20;
-  if (c == 0x3AC) return 0x386;
-  if (c >= 0x3AD && c <= 0x3AF) return c - 0x25;
-  if (c == 0x3CC) return 0x38C;
-  if (c == 0x3CD || c == 0x3CE) return c - 0x3F;
-  if (c >= 0x430 && c <= 0x44F) return c - 0x20;
-  if (c >= 0x450 && c <= 0x45F) return c - 0x50;
-  return c;
+  return from == to;
+}
+
+// The run of plain characters that ClickHouse's regexp analysis (OptimizedRegularExpression)
+// picks from the regexp of a LIKE pattern for a substring search before the regexp: the
+// longest (the first of equals) of 3 bytes or more, except "://", "http://", "www" and
+// "Windows ". `%` and `_` end a run; `\%` and `\_` are plain characters in it; a kept
+// backslash (`\\`, or `\` before another character) ends it too, being an escape there.
+std::string RequiredRun(absl::string_view pattern) {
+  std::vector<std::string> runs(1);
+  for (size_t i = 0; i < pattern.size(); ++i) {
+    const char c = pattern[i];
+    if (c == '%' || c == '_') {
+      runs.emplace_back();
+    } else if (c == '\\') {
+      if (i + 1 < pattern.size() && (pattern[i + 1] == '%' || pattern[i + 1] == '_')) {
+        runs.back().push_back(pattern[++i]);
+      } else {
+        if (i + 1 < pattern.size() && pattern[i + 1] == '\\') ++i;
+        runs.emplace_back();
+      }
+    } else {
+      runs.back().push_back(c);
+    }
+  }
+  std::string best;
+  for (const std::string& r : runs) {
+    if (r.size() > best.size() && r != "://" && r != "http://" && r != "www" && r != "Windows ") best = r;
+  }
+  return best.size() >= 3 ? best : "";
 }
 
 }  // namespace
 
-void Utf8CaseInto(absl::string_view s, Utf8Case mode, std::string* out) {
-  out->resize(s.size());
-  char* o = out->data();
-  for (size_t i = 0; i < s.size(); ++i) {
-    const unsigned char b = static_cast<unsigned char>(s[i]);
-    if (b < 0x80) {
-      o[i] = mode == Utf8Case::kUpper ? AsciiUpper(s[i]) : AsciiLower(s[i]);
-      continue;
-    }
-    const unsigned char b2 = i + 1 < s.size() ? static_cast<unsigned char>(s[i + 1]) : 0;
-    if (b < 0xC2 || b > 0xDF || (b2 & 0xC0) != 0x80) {  // not a two-byte sequence: copy
-      o[i] = s[i];
-      continue;
-    }
-    char32_t c = (static_cast<char32_t>(b & 0x1F) << 6) | (b2 & 0x3F);
-    c = mode == Utf8Case::kUpper ? UpperTwoByte(c) : LowerTwoByte(c);
-    if (mode == Utf8Case::kFold && c == 0x3C2) c = 0x3C3;
-    o[i] = static_cast<char>(0xC0 | (c >> 6));
-    o[i + 1] = static_cast<char>(0x80 | (c & 0x3F));
-    ++i;
-  }
-}
-
-LikePattern LikePattern::Compile(absl::string_view pattern, bool case_insensitive) {
-  LikePattern p;
-  p.fold_ = case_insensitive;
-  std::string folded;
-  if (case_insensitive) {
-    Utf8CaseInto(pattern, Utf8Case::kFold, &folded);  // `%`, `_` and `\` are unchanged
-    pattern = folded;
-  }
-  p.pieces_.emplace_back();
+absl::StatusOr<std::vector<LikePattern::Piece>> LikePattern::Split(absl::string_view pattern) {
+  std::vector<Piece> pieces(1);
   for (size_t i = 0; i < pattern.size(); ++i) {
     char c = pattern[i];
-    Piece& piece = p.pieces_.back();
     if (c == '%') {
-      p.pieces_.emplace_back();
+      pieces.emplace_back();
       continue;
     }
-    bool any = c == '_';
-    if (c == '\\' && i + 1 < pattern.size()) c = pattern[++i];
+    const bool any = c == '_';
+    if (c == '\\') {
+      if (i + 1 == pattern.size()) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("Invalid escape sequence at the end of LIKE pattern '", pattern, "'"));
+      }
+      // `\%`, `\_` and `\\` are the character; before anything else the backslash is kept.
+      const char next = pattern[i + 1];
+      if (next == '%' || next == '_' || next == '\\') c = pattern[++i];
+    }
+    Piece& piece = pieces.back();
     piece.bytes.push_back(c);
     piece.any.push_back(any);
     piece.has_any |= any;
   }
+  return pieces;
+}
+
+absl::StatusOr<LikePattern> LikePattern::Compile(absl::string_view pattern, bool case_insensitive) {
+  LikePattern p;
+  p.fold_ = case_insensitive;
+  TALLY_ASSIGN_OR_RETURN(p.pieces_, Split(pattern));
   const auto& ps = p.pieces_;
   bool plain = true;
   for (const Piece& piece : ps) plain &= !piece.has_any;
@@ -108,13 +115,29 @@ LikePattern LikePattern::Compile(absl::string_view pattern, bool case_insensitiv
   } else if (plain && ps.size() == 3 && ps[0].bytes.empty() && ps[2].bytes.empty()) {
     p.shape_ = Shape::kContains;
   }
+  if (!case_insensitive) return p;
+  // ILIKE: the substring ClickHouse searches with Poco's case rules (for '%needle%' the
+  // needle, as written), then the pieces folded for re2's rules (`%`, `_` and `\` are
+  // unchanged by folding, so they split the same way).
+  const std::string required = p.shape_ == Shape::kContains ? ps[1].bytes : RequiredRun(pattern);
+  Utf8FoldInto(required, Utf8Fold::kSearch, &p.required_);
+  std::string folded;
+  Utf8FoldInto(pattern, Utf8Fold::kLike, &folded);
+  TALLY_ASSIGN_OR_RETURN(p.pieces_, Split(folded));
   return p;
 }
 
-bool LikePattern::Matches(absl::string_view s, std::string* scratch) const {
+bool LikePattern::Matches(absl::string_view s, Scratch* scratch) const {
   if (fold_) {
-    Utf8CaseInto(s, Utf8Case::kFold, scratch);
-    s = *scratch;
+    if (!required_.empty() || shape_ == Shape::kContains) {
+      Utf8FoldInto(s, Utf8Fold::kSearch, &scratch->search);
+      const std::string& hay = scratch->search;
+      const bool found = required_.empty() ||
+                         memmem(hay.data(), hay.size(), required_.data(), required_.size()) != nullptr;
+      if (!found || shape_ == Shape::kContains) return found;
+    }
+    Utf8FoldInto(s, Utf8Fold::kLike, &scratch->like);
+    s = scratch->like;
   }
   switch (shape_) {
     case Shape::kExact:
@@ -135,59 +158,81 @@ bool LikePattern::Matches(absl::string_view s, std::string* scratch) const {
 
 size_t LikePattern::MatchAt(const Piece& p, absl::string_view s, size_t pos) {
   for (size_t k = 0; k < p.bytes.size(); ++k) {
-    if (pos >= s.size()) return absl::string_view::npos;
+    if (pos >= s.size()) return npos;
     if (p.any[k]) {
-      ++pos;  // a lead byte, then its continuation bytes
-      while (pos < s.size() && (static_cast<unsigned char>(s[pos]) & 0xC0) == 0x80) ++pos;
+      const size_t n = CharLength(s, pos);
+      if (n == 0) return npos;
+      pos += n;
     } else if (s[pos++] != p.bytes[k]) {
-      return absl::string_view::npos;
+      return npos;
     }
   }
   return pos;
 }
 
-// The first position >= from where `p` matches; its end in *end.
-size_t LikePattern::Find(const Piece& p, absl::string_view s, size_t from, size_t* end) {
+size_t LikePattern::Find(const Piece& p, absl::string_view s, size_t from, bool chars_between,
+                         size_t* end) {
   if (!p.has_any) {
     if (p.bytes.empty()) {
       *end = from;
       return from;
     }
     const void* hit = memmem(s.data() + from, s.size() - from, p.bytes.data(), p.bytes.size());
-    if (hit == nullptr) return absl::string_view::npos;
-    size_t at = static_cast<const char*>(hit) - s.data();
+    if (hit == nullptr) return npos;
+    const size_t at = static_cast<const char*>(hit) - s.data();
+    // A later match would have the same bytes before it, and more.
+    if (chars_between && !CharsBetween(s, from, at)) return npos;
     *end = at + p.bytes.size();
     return at;
   }
-  for (size_t at = from; at < s.size(); ++at) {
-    size_t e = MatchAt(p, s, at);
-    if (e != absl::string_view::npos) {
+  for (size_t at = from; at < s.size();) {
+    const size_t e = MatchAt(p, s, at);
+    if (e != npos) {
       *end = e;
       return at;
     }
+    if (!chars_between) {
+      ++at;
+    } else if (const size_t n = CharLength(s, at); n > 0) {
+      at += n;
+    } else {
+      break;
+    }
   }
-  return absl::string_view::npos;
+  return npos;
 }
 
 // Pieces in order: the first anchored at the start, the last at the end, the middle ones
 // at their leftmost match. Leftmost is enough: a piece matched earlier also ends earlier
 // (each piece consumes a fixed number of characters), leaving the most room for the rest.
 bool LikePattern::MatchesGeneral(absl::string_view s) const {
-  constexpr size_t npos = absl::string_view::npos;
   size_t pos = MatchAt(pieces_[0], s, 0);
   if (pos == npos) return false;
   if (pieces_.size() == 1) return pos == s.size();
+  // Until a piece has matched after a leading `%`, re2 searches from any byte.
+  bool unanchored = pieces_[0].bytes.empty();
   for (size_t i = 1; i + 1 < pieces_.size(); ++i) {
+    if (pieces_[i].bytes.empty()) continue;
     size_t end = 0;
-    if (Find(pieces_[i], s, pos, &end) == npos) return false;
+    if (Find(pieces_[i], s, pos, !unanchored, &end) == npos) return false;
     pos = end;
+    unanchored = false;
   }
   const Piece& last = pieces_.back();
+  if (last.bytes.empty()) return true;  // a trailing `%`: nothing needs to follow
   if (!last.has_any) {
-    return s.size() - pos >= last.bytes.size() && absl::EndsWith(s, last.bytes);
+    if (s.size() - pos < last.bytes.size() || !absl::EndsWith(s, last.bytes)) return false;
+    return unanchored || CharsBetween(s, pos, s.size() - last.bytes.size());
   }
-  for (size_t at = pos; at < s.size(); ++at) {
+  for (size_t at = pos; at < s.size();) {
     if (MatchAt(last, s, at) == s.size()) return true;
+    if (unanchored) {
+      ++at;
+    } else if (const size_t n = CharLength(s, at); n > 0) {
+      at += n;
+    } else {
+      break;
+    }
   }
   return false;
 }

@@ -128,7 +128,8 @@ PlainBinder LikeBinder(std::string name, bool fold, bool negate) {
     TALLY_RETURN_IF_ERROR(ExpectStringArgs(name, args, 2));
     std::shared_ptr<const LikePattern> compiled;
     if (const Column* c = StringConstant(args[1])) {
-      compiled = std::make_shared<const LikePattern>(LikePattern::Compile(c->StringAt(0), fold));
+      TALLY_ASSIGN_OR_RETURN(LikePattern p, LikePattern::Compile(c->StringAt(0), fold));
+      compiled = std::make_shared<const LikePattern>(std::move(p));
     }
     return MakeKernel(
         TypeOf(TypeId::kUInt8),
@@ -136,19 +137,23 @@ PlainBinder LikeBinder(std::string name, bool fold, bool negate) {
                                  size_t rows) -> absl::StatusOr<Column> {
           StringArg s(a[0]), pattern(a[1]);
           std::optional<LikePattern> row_pattern;  // a column of patterns: compiled on change
-          std::string row_pattern_text, scratch;
-          return BuildFixed<uint8_t>(TypeId::kUInt8, rows, [&](size_t r) {
+          std::string row_pattern_text;
+          LikePattern::Scratch scratch;
+          Column out = AllocateFixed(TypeOf(TypeId::kUInt8), rows);
+          uint8_t* dst = MutableValues<uint8_t>(out);
+          for (size_t r = 0; r < rows; ++r) {
             const LikePattern* p = compiled.get();
             if (p == nullptr) {
               absl::string_view text = pattern[r];
               if (!row_pattern || text != row_pattern_text) {
-                row_pattern = LikePattern::Compile(text, fold);
+                TALLY_ASSIGN_OR_RETURN(row_pattern, LikePattern::Compile(text, fold));
                 row_pattern_text = std::string(text);
               }
               p = &*row_pattern;
             }
-            return p->Matches(s[r], &scratch) != negate;
-          });
+            dst[r] = p->Matches(s[r], &scratch) != negate;
+          }
+          return out;
         });
   };
 }

@@ -2,6 +2,7 @@
 
 #include <cstring>
 #include <new>
+#include <optional>
 #include <stdexcept>
 
 #include "absl/strings/match.h"
@@ -11,6 +12,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/ascii.h"
 #include "engine/exec/input_format.h"
+#include "engine/exec/like_pattern.h"
 #include "engine/exec/output_format.h"
 #include "engine/parallel.h"
 #include "engine/sql/ddl.h"
@@ -243,19 +245,14 @@ absl::Status Session::Run(const Statement& st, InputStream* input, const Sink& s
       if (std::find(databases.begin(), databases.end(), database) == databases.end()) {
         return absl::NotFoundError(absl::StrCat("Database ", database, " does not exist"));
       }
+      std::optional<exec::LikePattern> like;  // the rules of the LIKE operator
+      if (!st.like.empty()) {
+        TALLY_ASSIGN_OR_RETURN(like, exec::LikePattern::Compile(st.like, false));
+      }
       for (const std::string& name : db_->ListTables()) {
         auto [table_db, t] = SplitTableName(name);
         if (table_db != database) continue;
-        if (!st.like.empty()) {
-          // LIKE with % and _: a small matcher is enough for table names.
-          std::function<bool(size_t, size_t)> match = [&](size_t i, size_t j) -> bool {
-            if (j == st.like.size()) return i == t.size();
-            if (st.like[j] == '%') return match(i, j + 1) || (i < t.size() && match(i + 1, j));
-            if (i < t.size() && (st.like[j] == '_' || st.like[j] == t[i])) return match(i + 1, j + 1);
-            return false;
-          };
-          if (!match(0, 0)) continue;
-        }
+        if (like && !like->Matches(t, nullptr)) continue;
         rows.push_back({t});
       }
       return Output(StringColumns({"name"}, rows), st.format, sink, {});

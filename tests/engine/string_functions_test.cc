@@ -208,13 +208,82 @@ TEST(StringFunctionsTest, LikeShapesAndGeneralPatterns) {
   EXPECT_EQ(Eval("like", {Str({"abc", "abc", "abc"}), Str({"a%", "a%", "%d"})}), UInts({1, 1, 0}));
 }
 
+// ClickHouse 26.9's answers (chDB 4.4): `\%`, `\_` and `\\` escape; a backslash before
+// anything else is kept as a character.
+TEST(StringFunctionsTest, LikeKeepsABackslashBeforeOtherCharacters) {
+  FnArg s = Str({"a\\b", "ab", "x1", "x\\d", "x\\dy", "100%", "a_b", "axb", "a\\%b", "a\\xxb"});
+  EXPECT_EQ(Eval("like", {s, CStr("a\\b")}), UInts({1, 0, 0, 0, 0, 0, 0, 0, 0, 0}));
+  EXPECT_EQ(Eval("like", {s, CStr("%\\d%")}), UInts({0, 0, 0, 1, 1, 0, 0, 0, 0, 0}));
+  EXPECT_EQ(Eval("like", {s, CStr("x\\d_")}), UInts({0, 0, 0, 0, 1, 0, 0, 0, 0, 0}));
+  EXPECT_EQ(Eval("like", {s, CStr("100\\%")}), UInts({0, 0, 0, 0, 0, 1, 0, 0, 0, 0}));
+  EXPECT_EQ(Eval("like", {s, CStr("a\\_b")}), UInts({0, 0, 0, 0, 0, 0, 1, 0, 0, 0}));
+  EXPECT_EQ(Eval("like", {s, CStr("a\\\\%b")}), UInts({1, 0, 0, 0, 0, 0, 0, 0, 1, 1}));
+  EXPECT_EQ(Eval("notLike", {s, CStr("a\\b")}), UInts({0, 1, 1, 1, 1, 1, 1, 1, 1, 1}));
+  EXPECT_EQ(Eval("ilike", {Str({"A\\B", "A\\D", "AB"}), CStr("a\\b")}), UInts({1, 0, 0}));
+  EXPECT_EQ(Eval("ilike", {Str({"A\\B", "A\\D", "AB"}), CStr("%\\d")}), UInts({0, 1, 0}));
+  EXPECT_EQ(Eval("like", {Str({"aé", "a\\é"}), CStr("a\\é")}), UInts({0, 1}));
+  EXPECT_EQ(Eval("like", {Str({"a.b", "a\\.b"}), CStr("a\\.b")}), UInts({0, 1}));
+  // A pattern column is compiled per row, with the same rules.
+  EXPECT_EQ(Eval("like", {Str({"a\\b", "a\\b"}), Str({"a\\b", "a\\\\b"})}), UInts({1, 1}));
+}
+
+TEST(StringFunctionsTest, LikePatternEndingInABackslashIsAnError) {
+  for (const char* p : {"a\\", "\\", "%\\", "a\\\\\\"}) {
+    EXPECT_STATUS(CallFn("like", {Str({"a"}), CStr(p)}), absl::StatusCode::kInvalidArgument,
+                  "Invalid escape sequence at the end of LIKE pattern");
+    EXPECT_STATUS(CallFn("ilike", {Str({"a"}), CStr(p)}), absl::StatusCode::kInvalidArgument,
+                  "Invalid escape sequence at the end of LIKE pattern");
+  }
+  EXPECT_STATUS(CallFn("like", {Str({"a", "b"}), Str({"a", "b\\"})}), absl::StatusCode::kInvalidArgument,
+                "'b\\'");
+  EXPECT_EQ(Eval("like", {Str({"a\\", "a"}), CStr("a\\\\")}), UInts({1, 0}));  // an escaped one is fine
+}
+
+// re2 reads a character as a lead byte C2..DF, E0..EF or F0..F4 with its continuation
+// bytes; `_` and an inner `%` never take other bytes (ClickHouse 26.9).
+TEST(StringFunctionsTest, LikeWildcardsSkipNoBrokenUtf8) {
+  FnArg s = Str({"a\xFF" "b", "a\xC3" "b", "a\xC3\xA9" "b", "a\xED\xA0\x80" "b", "a\xE0\x9F\x80" "b",
+                 "a\xC0\x80" "b", "a\xF4\x90\x80\x80" "b"});
+  EXPECT_EQ(Eval("like", {s, CStr("a_b")}), UInts({0, 0, 1, 1, 1, 0, 1}));
+  EXPECT_EQ(Eval("like", {s, CStr("a%b")}), UInts({0, 0, 1, 1, 1, 0, 1}));
+  EXPECT_EQ(Eval("like", {s, CStr("a%")}), UInts({1, 1, 1, 1, 1, 1, 1}));
+  EXPECT_EQ(Eval("like", {s, CStr("%b")}), UInts({1, 1, 1, 1, 1, 1, 1}));
+  EXPECT_EQ(Eval("like", {s, CStr("%a%b%")}), UInts({0, 0, 1, 1, 1, 0, 1}));
+  EXPECT_EQ(Eval("like", {s, CStr("%_b")}), UInts({0, 0, 1, 1, 1, 0, 1}));
+  EXPECT_EQ(Eval("like", {s, CStr("a\xFF" "b")}), UInts({1, 0, 0, 0, 0, 0, 0}));
+  EXPECT_EQ(Eval("like", {s, CStr("%\xFF%")}), UInts({1, 0, 0, 0, 0, 0, 0}));
+  EXPECT_EQ(Eval("like", {Str({"a\xFF" "bc"}), CStr("a%c")}), UInts({0}));
+  EXPECT_EQ(Eval("like", {Str({"a\xFF" "b"}), CStr("%a\xFF_")}), UInts({1}));
+}
+
+// ILIKE as ClickHouse 26.9: re2's case-insensitive matching, after a substring search with
+// Poco's case rules for the longest plain run of 3 bytes or more ('%x%' is only that search).
+TEST(StringFunctionsTest, IlikeFoldsUnicodeAsClickHouse) {
+  FnArg s = Str({"ÉCOLE", "école", "STRASSE", "ǅ", "ΟΔΟΣ", "Σ", "ſ", "K", "İ", "ı"});
+  EXPECT_EQ(Eval("ilike", {s, CStr("é%")}), UInts({1, 1, 0, 0, 0, 0, 0, 0, 0, 0}));
+  EXPECT_EQ(Eval("ilike", {s, CStr("%COLE")}), UInts({1, 1, 0, 0, 0, 0, 0, 0, 0, 0}));
+  EXPECT_EQ(Eval("ilike", {s, CStr("%COLE%")}), UInts({1, 1, 0, 0, 0, 0, 0, 0, 0, 0}));
+  EXPECT_EQ(Eval("ilike", {s, CStr("straße")}), UInts({0, 0, 0, 0, 0, 0, 0, 0, 0, 0}));
+  EXPECT_EQ(Eval("ilike", {s, CStr("ǆ")}), UInts({0, 0, 0, 1, 0, 0, 0, 0, 0, 0}));
+  EXPECT_EQ(Eval("ilike", {s, CStr("%ǆ%")}), UInts({0, 0, 0, 0, 0, 0, 0, 0, 0, 0}));
+  EXPECT_EQ(Eval("ilike", {s, CStr("ς")}), UInts({0, 0, 0, 0, 0, 1, 0, 0, 0, 0}));
+  EXPECT_EQ(Eval("ilike", {s, CStr("οδος")}), UInts({0, 0, 0, 0, 0, 0, 0, 0, 0, 0}));
+  EXPECT_EQ(Eval("ilike", {s, CStr("οδοσ")}), UInts({0, 0, 0, 0, 1, 0, 0, 0, 0, 0}));
+  EXPECT_EQ(Eval("ilike", {s, CStr("%ς")}), UInts({0, 0, 0, 0, 1, 1, 0, 0, 0, 0}));
+  EXPECT_EQ(Eval("ilike", {s, CStr("s")}), UInts({0, 0, 0, 0, 0, 0, 1, 0, 0, 0}));
+  EXPECT_EQ(Eval("ilike", {s, CStr("k")}), UInts({0, 0, 0, 0, 0, 0, 0, 1, 0, 0}));
+  EXPECT_EQ(Eval("ilike", {s, CStr("i")}), UInts({0, 0, 0, 0, 0, 0, 0, 0, 0, 0}));
+  EXPECT_EQ(Eval("ilike", {s, CStr("é_ole")}), UInts({1, 1, 0, 0, 0, 0, 0, 0, 0, 0}));
+  EXPECT_EQ(Eval("notILike", {s, CStr("é_ole")}), UInts({0, 0, 1, 1, 1, 1, 1, 1, 1, 1}));
+}
+
 TEST(StringFunctionsTest, LikePatternPicksFastShapes) {
-  EXPECT_EQ(LikePattern::Compile("abc", false).shape(), LikePattern::Shape::kExact);
-  EXPECT_EQ(LikePattern::Compile("abc%", false).shape(), LikePattern::Shape::kPrefix);
-  EXPECT_EQ(LikePattern::Compile("%abc", false).shape(), LikePattern::Shape::kSuffix);
-  EXPECT_EQ(LikePattern::Compile("%abc%", false).shape(), LikePattern::Shape::kContains);
-  EXPECT_EQ(LikePattern::Compile("%a_c%", false).shape(), LikePattern::Shape::kGeneral);
-  EXPECT_EQ(LikePattern::Compile("a\\%", false).shape(), LikePattern::Shape::kExact);
+  EXPECT_EQ(LikePattern::Compile("abc", false)->shape(), LikePattern::Shape::kExact);
+  EXPECT_EQ(LikePattern::Compile("abc%", false)->shape(), LikePattern::Shape::kPrefix);
+  EXPECT_EQ(LikePattern::Compile("%abc", false)->shape(), LikePattern::Shape::kSuffix);
+  EXPECT_EQ(LikePattern::Compile("%abc%", false)->shape(), LikePattern::Shape::kContains);
+  EXPECT_EQ(LikePattern::Compile("%a_c%", false)->shape(), LikePattern::Shape::kGeneral);
+  EXPECT_EQ(LikePattern::Compile("a\\%", false)->shape(), LikePattern::Shape::kExact);
 }
 
 TEST(StringFunctionsTest, HasTokenNeedsSeparatorsAround) {
@@ -294,7 +363,7 @@ TEST(StringFunctionsTest, LowCardinalityDictionaryResultIsReusedAcrossBlocks) {
     std::vector<Value> want;
     for (size_t i = 0; i < block->size(); ++i) {
       want.push_back(U(LikePattern::Compile("%a", false)
-                           .Matches(block->dictionary->StringAt(block->IndexAt(i)), nullptr)));
+                           ->Matches(block->dictionary->StringAt(block->IndexAt(i)), nullptr)));
     }
     EXPECT_EQ(ValuesOf(out), want);
   }
