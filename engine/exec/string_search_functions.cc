@@ -1,7 +1,9 @@
 // String predicates and searches with ClickHouse semantics: startsWith, endsWith,
 // position (1-based byte position, 0 when absent) and its CaseInsensitive / UTF8 forms,
 // like / notLike / ilike / notILike, hasToken / hasTokenCaseInsensitive. Results are
-// UInt8 (positions UInt64). Case folding is ASCII-only.
+// UInt8 (positions UInt64). positionCaseInsensitive and hasTokenCaseInsensitive fold ASCII
+// only, as ClickHouse; positionCaseInsensitiveUTF8 and ilike fold Unicode with ClickHouse's
+// rules (engine/exec/unicode_case.h).
 //
 // Bound through BindPlain, so a LowCardinality(String) haystack is searched once per
 // dictionary entry. Constant needles and patterns are prepared once at bind time.
@@ -17,6 +19,7 @@
 #include "engine/exec/function_subgroups.h"
 #include "engine/exec/function_util.h"
 #include "engine/exec/like_pattern.h"
+#include "engine/exec/unicode_case.h"
 #include "format/status_macros.h"
 
 namespace tally::engine::exec {
@@ -86,34 +89,46 @@ PlainBinder PositionBinder(std::string name, bool fold, bool utf8) {
   return [name, fold, utf8](absl::Span<const ArgInfo> args, const FunctionContext&) -> Bound {
     if (args.size() != 2 && args.size() != 3) return ArgCountError(name, "2 or 3", args.size());
     TALLY_RETURN_IF_ERROR(ExpectStringArgs(name, args, 2));
-    if (args.size() == 3 && !args[2].type->is_integer()) {
-      return ArgTypeError(name, 2, *args[2].type, "an integer");
+    // As ClickHouse: the start is an unsigned integer (a signed one is refused even when
+    // positive).
+    if (args.size() == 3 && (!args[2].type->is_integer() || args[2].type->is_signed())) {
+      return ArgTypeError(name, 2, *args[2].type, "an unsigned integer");
     }
     return MakeKernel(
         TypeOf(TypeId::kUInt64),
         [fold, utf8](absl::Span<const ColumnArg> a, size_t rows) -> absl::StatusOr<Column> {
           StringArg hay(a[0]), needle(a[1]);
           std::string hay_folded, needle_folded;
-          if (fold && needle.is_const()) AsciiLowerInto(needle[0], &needle_folded);
+          // Folding keeps one code point one code point, so positions in characters carry
+          // over from the folded strings.
+          auto fold_into = [utf8](absl::string_view in, std::string* out) {
+            if (utf8) {
+              Utf8FoldInto(in, Utf8Fold::kSearch, out);
+            } else {
+              AsciiLowerInto(in, out);
+            }
+          };
+          if (fold && needle.is_const()) fold_into(needle[0], &needle_folded);
           return BuildFixed<uint64_t>(TypeId::kUInt64, rows, [&](size_t r) -> uint64_t {
             absl::string_view h = hay[r], n = needle[r];
             if (fold) {
-              AsciiLowerInto(h, &hay_folded);
-              if (!needle.is_const()) AsciiLowerInto(n, &needle_folded);
+              fold_into(h, &hay_folded);
+              if (!needle.is_const()) fold_into(n, &needle_folded);
               h = hay_folded;
               n = needle_folded;
             }
             int64_t start = a.size() == 3 ? IntegerAt(a[2], r) : 1;
             if (!utf8) return FindPosition(h, n, start);
             // start counts characters: find its byte offset first.
-            int64_t byte_start = 1;
-            for (int64_t c = 1; c < start && static_cast<size_t>(byte_start) <= h.size(); ++c) {
+            int64_t byte_start = 1, c = 1;
+            for (; c < start && static_cast<size_t>(byte_start) <= h.size(); ++c) {
               ++byte_start;
               while (static_cast<size_t>(byte_start) <= h.size() &&
                      (static_cast<unsigned char>(h[byte_start - 1]) & 0xC0) == 0x80) {
                 ++byte_start;
               }
             }
+            if (c < start) return 0;  // past the last character and one more
             return CharPosition(h, FindPosition(h, n, byte_start));
           });
         });

@@ -45,6 +45,7 @@ FnArg Str(std::vector<std::string> v) { return ColumnOf(StringT(), Strings(std::
 FnArg Lc(std::vector<std::string> v) { return ColumnOf(LowCardinalityT(), Strings(std::move(v))); }
 FnArg CStr(std::string s) { return ConstOf(StringT(), S(std::move(s))); }
 FnArg CInt(int64_t v) { return ConstOf(T(TypeId::kInt64), I(v)); }
+FnArg CUInt(uint64_t v) { return ConstOf(T(TypeId::kUInt64), U(v)); }
 
 std::vector<Value> Eval(const std::string& name, const std::vector<FnArg>& args) {
   auto out = CallFn(name, args);
@@ -179,8 +180,12 @@ TEST(StringFunctionsTest, PositionIsOneBasedAndZeroWhenAbsent) {
   EXPECT_EQ(out.type->ToString(), "UInt64");
   EXPECT_EQ(ValuesOf(out), UInts({3, 0, 0}));
   EXPECT_EQ(Eval("position", {s, CStr("")}), UInts({1, 1, 1}));
-  EXPECT_EQ(Eval("position", {s, CStr("l"), CInt(4)}), UInts({4, 0, 0}));
-  EXPECT_EQ(Eval("position", {s, CStr(""), CInt(7)}), UInts({0, 0, 0}));
+  EXPECT_EQ(Eval("position", {s, CStr("l"), CUInt(4)}), UInts({4, 0, 0}));
+  EXPECT_EQ(Eval("position", {s, CStr(""), CUInt(7)}), UInts({0, 0, 0}));
+  EXPECT_EQ(Eval("position", {s, CStr(""), CUInt(0)}), UInts({1, 1, 1}));
+  // As ClickHouse, the start is unsigned: a signed type is refused even for a positive value.
+  EXPECT_STATUS(CallFn("position", {s, CStr("l"), CInt(4)}), absl::StatusCode::kInvalidArgument,
+                "unsigned");
   EXPECT_EQ(Eval("positionCaseInsensitive", {s, CStr("LL")}), UInts({3, 3, 0}));
   EXPECT_EQ(Eval("positionUTF8", {Str({"привет мир"}), CStr("мир")}), UInts({8}));
   EXPECT_EQ(Eval("position", {Str({"привет мир"}), CStr("мир")}), UInts({14}));
@@ -275,6 +280,27 @@ TEST(StringFunctionsTest, IlikeFoldsUnicodeAsClickHouse) {
   EXPECT_EQ(Eval("ilike", {s, CStr("i")}), UInts({0, 0, 0, 0, 0, 0, 0, 0, 0, 0}));
   EXPECT_EQ(Eval("ilike", {s, CStr("é_ole")}), UInts({1, 1, 0, 0, 0, 0, 0, 0, 0, 0}));
   EXPECT_EQ(Eval("notILike", {s, CStr("é_ole")}), UInts({0, 0, 1, 1, 1, 1, 1, 1, 1, 1}));
+}
+
+TEST(StringFunctionsTest, PositionCaseInsensitiveUtf8FoldsUnicode) {
+  FnArg s = Str({"ÉCOLE", "école", "aÉCOLE", "STRAẞE", "ΟΔΟΣ", "xK", "İstanbul", "ıI"});
+  EXPECT_EQ(Eval("positionCaseInsensitiveUTF8", {s, CStr("é")}), UInts({1, 1, 2, 0, 0, 0, 0, 0}));
+  EXPECT_EQ(Eval("positionCaseInsensitiveUTF8", {s, CStr("COLE")}), UInts({2, 2, 3, 0, 0, 0, 0, 0}));
+  EXPECT_EQ(Eval("positionCaseInsensitiveUTF8", {s, CStr("ß")}), UInts({0, 0, 0, 5, 0, 0, 0, 0}));
+  EXPECT_EQ(Eval("positionCaseInsensitiveUTF8", {s, CStr("σ")}), UInts({0, 0, 0, 0, 4, 0, 0, 0}));
+  EXPECT_EQ(Eval("positionCaseInsensitiveUTF8", {s, CStr("ς")}), UInts({0, 0, 0, 0, 0, 0, 0, 0}));
+  EXPECT_EQ(Eval("positionCaseInsensitiveUTF8", {s, CStr("k")}), UInts({0, 0, 0, 0, 0, 2, 0, 0}));
+  EXPECT_EQ(Eval("positionCaseInsensitiveUTF8", {s, CStr("i")}), UInts({0, 0, 0, 0, 0, 0, 0, 2}));
+  // The start counts characters; an empty needle is found at the start.
+  FnArg e = Str({"aébÉc"});
+  EXPECT_EQ(Eval("positionCaseInsensitiveUTF8", {e, CStr("É"), CUInt(3)}), UInts({4}));
+  EXPECT_EQ(Eval("positionCaseInsensitiveUTF8", {e, CStr("É"), CUInt(5)}), UInts({0}));
+  EXPECT_EQ(Eval("positionCaseInsensitiveUTF8", {e, CStr(""), CUInt(6)}), UInts({6}));
+  EXPECT_EQ(Eval("positionCaseInsensitiveUTF8", {e, CStr(""), CUInt(7)}), UInts({0}));
+  EXPECT_EQ(Eval("positionUTF8", {e, CStr("É"), CUInt(3)}), UInts({4}));
+  // positionCaseInsensitive folds ASCII only, as ClickHouse.
+  EXPECT_EQ(Eval("positionCaseInsensitive", {s, CStr("é")}), UInts({0, 1, 0, 0, 0, 0, 0, 0}));
+  EXPECT_EQ(Eval("positionCaseInsensitive", {s, CStr("cole")}), UInts({3, 3, 4, 0, 0, 0, 0, 0}));
 }
 
 TEST(StringFunctionsTest, LikePatternPicksFastShapes) {
