@@ -7,6 +7,8 @@ values, whether float sums of it are exact. Those facts steer the generator away
 nondeterministic queries and decide the feature tags (X.tags) that name the constructs a
 query uses (clickhouse_known_open.py).
 """
+import unicodedata
+
 import clickhouse_data as data
 
 # Time zones, chosen for their DST changes and odd offsets.
@@ -25,11 +27,11 @@ class X:
     map_str, map_int."""
 
     __slots__ = ("kind", "render", "kids", "null", "nan", "agg", "const", "exact", "card",
-                 "own_tags", "sz", "booltype", "inf", "lcnull", "negzero")
+                 "own_tags", "sz", "booltype", "inf", "lcnull", "negzero", "mag")
 
     def __init__(self, kind, render, kids=(), null=None, nan=None, agg=False, const=None,
                  exact=None, card=None, tags=(), sz=None, booltype=False, inf=None, lcnull=None,
-                 negzero=None):
+                 negzero=None, mag=None):
         self.kind, self.render, self.kids = kind, render, list(kids)
         ks = self.kids
         self.null = any(k.null for k in ks) if null is None else null
@@ -46,6 +48,9 @@ class X:
         if negzero is None:
             negzero = kind == "float" and bool(ks)
         self.negzero = negzero
+        # An integer's magnitude: |x| < 2^mag. A sum of 300k of them overflows 64 bits from
+        # mag 45 on.
+        self.mag = max([k.mag for k in ks] + [0]) if mag is None else mag
         self.agg = agg or any(k.agg for k in ks)
         self.const = (bool(ks) and all(k.const for k in ks)) if const is None else const
         self.exact = all(k.exact for k in ks) if exact is None else exact
@@ -79,6 +84,13 @@ class X:
         return c
 
 
+def special_case(s):
+    """Whether s has characters whose case mapping is not one code point to one of the
+    other case (ß -> SS, ῆ -> Η͂, İ -> i̇) or that are title case (ǅ)."""
+    return any(ord(c) > 127 and (len(c.upper()) != 1 or len(c.lower()) != 1 or unicodedata.category(c) == "Lt")
+               for c in s)
+
+
 def leaf(kind, text, **kw):
     return X(kind, lambda: text, **kw)
 
@@ -95,17 +107,19 @@ def fn(kind, name, *kids, **kw):
 
 
 def op(kind, sym, a, b, **kw):
+    if "mag" not in kw:
+        kw["mag"] = a.mag + b.mag if sym == "*" else max(a.mag, b.mag) + 1
     return X(kind, lambda x, y: f"({x} {sym} {y})", [a, b], **kw)
 
 
 # Facts about the table's columns the generator needs: distinct values (roughly), NULLs,
 # NaNs, characters with special case mappings.
 COLUMN_FACTS = {
-    "id": dict(card=300000), "time": dict(card=300000), "time64": dict(card=300000),
+    "id": dict(card=300000, mag=19), "time": dict(card=300000), "time64": dict(card=300000),
     "tenant": dict(card=20, sz=True), "metric": dict(card=5), "region": dict(card=5, null=True, lcnull=True),
     "path": dict(card=5000, sz=True), "label": dict(card=16, null=True, sz=True),
-    "status": dict(card=13), "value": dict(card=1003), "delta": dict(card=2004),
-    "small": dict(card=256), "user_id": dict(card=20000), "qty": dict(card=102, null=True),
+    "status": dict(card=13, mag=9), "value": dict(card=1003, mag=41), "delta": dict(card=2004, mag=32),
+    "small": dict(card=256, mag=8), "user_id": dict(card=20000, mag=15), "qty": dict(card=102, null=True, mag=7),
     "ms": dict(card=80000, nan=True, negzero=True), "cost": dict(card=44000, null=True), "ratio": dict(card=1601),
     "ok": dict(card=2), "tags": dict(card=200, sz=True), "sizes": dict(card=10000),
     "attrs": dict(card=1000), "counters": dict(card=10000), "props": dict(card=100000, sz=True),
@@ -114,14 +128,14 @@ COLUMN_FACTS = {
 
 class Column:
     def __init__(self, name, kind, card=1000, null=False, nan=False, sz=False, lcnull=False,
-                 negzero=False):
+                 negzero=False, mag=10, exact=True):
         self.name, self.kind, self.card, self.null, self.nan, self.sz = name, kind, card, null, nan, sz
-        self.lcnull, self.negzero = lcnull, negzero
+        self.lcnull, self.negzero, self.mag, self.exact = lcnull, negzero, mag, exact
 
     def x(self):
         return leaf(self.kind, self.name, card=self.card, null=self.null, nan=self.nan, inf=self.nan,
                     const=False, sz=self.sz, booltype=self.name == "ok", lcnull=self.lcnull,
-                    negzero=self.negzero)
+                    negzero=self.negzero, mag=self.mag, exact=self.exact)
 
 
 def base_columns():

@@ -6,9 +6,11 @@ Each choice that meets a known difference adds its feature tag (clickhouse_known
 the rules that keep queries deterministic are in clickhouse_querygen.py's docstring.
 """
 import datetime
+import re
 
 import clickhouse_data as data
-from clickhouse_expr import ZONES, X, base_columns, fn, leaf, lit, neg_zero_key, op, sql_str
+from clickhouse_expr import (ZONES, X, base_columns, fn, leaf, lit, neg_zero_key, op,
+                             special_case, sql_str)
 
 class Gen:
     """Expressions of each kind over a list of columns (the table, or a subquery's
@@ -46,7 +48,7 @@ class Gen:
         v = r.choice([0, 1, 2, 3, 5, 7, 10, 100, 200, 404, 1000, r.randrange(0, 2000),
                       -1, -7, -r.randrange(1, 1000), 255, 127, -128, 65535, 2147483647,
                       -2147483648, 4294967295, 9223372036854775807, 18446744073709551615])
-        return lit("int", str(v))
+        return lit("int", str(v), mag=abs(v).bit_length())
 
     def int_(self, d=0):
         r = self.r
@@ -60,10 +62,10 @@ class Gen:
             (3, lambda: op("int", r.choice(["+", "-"]), a(), a())),
             (2, lambda: op("int", "*", a(), lit("int", str(r.choice([2, 3, 10, -1, 1000]))))),
             (2, lambda: op("int", "%", a(), lit("int", str(r.choice([2, 3, 7, 10, -3]))))),
-            (1, lambda: op("int", r.choice(["%", "DIV", "MOD"]), a(), a(), tags={"div_zero_short_circuit", "intdiv_signedness"})),
+            (1, lambda: op("int", r.choice(["%", "DIV", "MOD"]), a(), a(), tags={"unevaluated_error", "intdiv_signedness"})),
             (2, lambda: self.int_div(a(), lit("int", str(r.choice([2, 3, 7, -1, -2, 1000]))))),
             (1, lambda: fn("int", r.choice(["intDivOrZero", "moduloOrZero"]), a(), a(), tags={"intdiv_signedness"})),
-            (1, lambda: fn("int", "intDiv", a(), a(), tags={"div_zero_short_circuit", "intdiv_signedness"})),
+            (1, lambda: fn("int", "intDiv", a(), a(), tags={"unevaluated_error", "intdiv_signedness"})),
             (1, lambda: fn("int", "abs", a())),
             (1, lambda: X("int", lambda x: f"-{x}", [a()])),
             (1, lambda: fn("int", r.choice(["greatest", "least"]), *self.same_sign(a(), a()))),
@@ -98,6 +100,10 @@ class Gen:
         neg = b.sql.startswith("-")
         return fn("int", "intDiv", a, b, tags={"intdiv_signedness"} if neg else set())
 
+    def size_cond(self, x):
+        tags = {"lc_nullable_size"} if x.lcnull else set()
+        return fn("bool", self.r.choice(["empty", "notEmpty"]), x, tags=tags, lcnull=False)
+
     def str_size(self, x):
         tags = {"lc_nullable_size"} if x.lcnull else set()
         return fn("int", self.r.choice(["length", "empty", "notEmpty"]), x, card=100, tags=tags, lcnull=False)
@@ -105,7 +111,8 @@ class Gen:
     def to_int(self, x):
         """An integer conversion; ClickHouse refuses NaN and infinities."""
         tags = {"nan_to_int"} if x.kind == "float" and (x.nan or x.inf) else set()
-        return fn("int", self.r.choice(["toInt64", "toInt32", "toUInt8", "toInt8", "toUInt32", "toUInt64"]), x, tags=tags)
+        return fn("int", self.r.choice(["toInt64", "toInt32", "toUInt8", "toInt8", "toUInt32", "toUInt64"]), x, tags=tags,
+                  mag=64)
 
     def same_sign(self, a, b):
         """Mostly both as Int64: see if_."""
@@ -119,6 +126,14 @@ class Gen:
         # ClickHouse refuses '-' in text for an unsigned type.
         tags = {"uint_parse_negative"} if v < 0 and f.startswith("toU") else set()
         return fn("int", f, lit("str", sql_str(str(v))), tags=tags)
+
+    def rounding(self, x):
+        r = self.r
+        digits = r.choice([None, 0, 1, 2, -1, -2])
+        # Decimal digits make non-dyadic values: their sums depend on the order of adding.
+        return fn("float", r.choice(["round", "floor", "ceil", "trunc"]), x,
+                  *([] if digits is None else [lit("int", str(digits))]),
+                  exact=x.exact and (digits is None or digits <= 0))
 
     def extreme(self, a, b):
         # ClickHouse's greatest(a, b) is a > b ? a : b, least a < b ? a : b: a NaN wins or
@@ -135,23 +150,28 @@ class Gen:
         """The hash functions users shard and sample with, of one or several arguments."""
         r = self.r
         if r.random() < 0.2:
-            return fn("int", r.choice(["intHash64", "intHash32"]), self.int_(d + 1), tags={"hash"}, card=10 ** 9)
+            return fn("int", r.choice(["intHash64", "intHash32"]), self.int_(d + 1), tags={"hash"}, card=10 ** 9, mag=64)
         name = r.choice(["cityHash64", "sipHash64", "xxHash64", "xxh3", "murmurHash3_64", "farmFingerprint64",
                          "murmurHash3_32", "xxHash32"])
         args = [self.of(r.choice(["str", "str", "int", "date", "arr_str"]), d + 1) for _ in range(r.randrange(1, 3))]
-        return fn("int", name, *args, tags={"hash"}, card=10 ** 9)
+        return fn("int", name, *args, tags={"hash"}, card=10 ** 9, mag=64)
 
     def cast(self, x, types, kind):
         """CAST(x AS T), CAST(x, 'T') and x::T."""
         r = self.r
         t = r.choice(types)
         tags = {"nan_to_int"} if kind == "int" and x.kind == "float" and (x.nan or x.inf) else set()
+        if x.null:
+            tags.add("unevaluated_error")  # a NULL has no value of T: an error where evaluated
         form = r.randrange(3)
         if form == 0:
-            return X(kind, lambda a: f"CAST({a} AS {t})", [x], tags=tags)
+            return X(kind, lambda a: f"CAST({a} AS {t})", [x], tags=tags, mag=64)
         if form == 1:
-            return X(kind, lambda a: f"CAST({a}, '{t}')", [x], tags=tags)
-        return X(kind, lambda a: f"{a}::{t}", [x], tags=tags)
+            return X(kind, lambda a: f"CAST({a}, '{t}')", [x], tags=tags, mag=64)
+        if x.const and not x.kids and (x.kind != kind or x.sql.startswith("-") and t.startswith("U")):
+            # ClickHouse parses a literal's text as the type: 0.25::Int32 is an error.
+            tags.add("literal_colon_cast")
+        return X(kind, lambda a: f"{a}::{t}", [x], tags=tags, mag=64)
 
     def date_diff(self, d):
         r = self.r
@@ -193,7 +213,7 @@ class Gen:
         p = self.json_doc(d)
         k = r.randrange(5)
         if k == 0:
-            return fn("int", r.choice(["JSONExtractInt", "JSONExtractUInt"]), p, self.json_key(), card=200)
+            return fn("int", r.choice(["JSONExtractInt", "JSONExtractUInt"]), p, self.json_key(), card=200, mag=64)
         if k == 1:
             return fn("int", "JSONLength", p, *([self.json_key()] if r.random() < 0.7 else []), card=20)
         if k == 2:
@@ -255,8 +275,7 @@ class Gen:
             (1, lambda: op("float", "%", a(), lit("float", r.choice(["3", "2.5", "0"])), exact=False, nan=True,
                            tags={"float_modulo"})),
             (1, lambda: fn("float", "abs", a())),
-            (2, lambda: fn("float", r.choice(["round", "floor", "ceil", "trunc"]), a(),
-                           *([lit("int", str(r.choice([0, 1, 2, -1, -2])))] if r.random() < 0.6 else []))),
+            (2, lambda: self.rounding(a())),
             (1, lambda: fn("float", r.choice(["toFloat64", "toFloat32"]), self.int_(d + 1))),
             (0.5, lambda: self.cast(self.int_(d + 1), ["Float64", "Float32"], "float")),
             (1, lambda: fn("float", "toFloat64", lit("str", sql_str(r.choice(["1.5", "nan", "-inf", "1e308", "0.1"]))), exact=False,
@@ -277,7 +296,7 @@ class Gen:
         pool = (data.TENANTS + data.PATHS + data.LABELS + data.METRICS + data.REGIONS
                 + ["users", "v1", "é", "É", "s", "ß", "SS", "%", "_", "\\", "/", " "])
         s = r.choice(pool)
-        return lit("str", sql_str(s), sz=any(ch in s for ch in "ßİǅﬁ"))
+        return lit("str", sql_str(s), sz=special_case(s))
 
     def str_(self, d=0):
         r = self.r
@@ -342,7 +361,10 @@ class Gen:
         if k == 1:
             return fn("str", "JSONExtractString", p, lit("str", "'nested'"), lit("str", "'k'"), card=3)
         if k == 2:
-            return fn("str", "JSONExtractRaw", p, self.json_key(), card=1000)
+            key = self.json_key()
+            # "esc" holds \u00e9, which ClickHouse decodes when it writes the value back.
+            return fn("str", "JSONExtractRaw", p, key, card=1000,
+                      tags={"json_raw_escapes"} if key.sql == "'esc'" else set())
         if k == 3:
             return fn("str", r.choice(["JSON_VALUE", "JSON_QUERY"]), p,
                       lit("str", sql_str(r.choice(["$.plan", "$.seats", "$.nested.k", "$.tags[0]", "$.nested", "$.missing"]))), card=100)
@@ -373,7 +395,7 @@ class Gen:
             (1, lambda: fn("bool", "has", self.arr_str(d + 1), self.str_lit())),
             (1, lambda: fn("bool", "has", self.arr_int(d + 1), self.int_lit())),
             (1, lambda: fn("bool", "mapContains", self.map_str(d + 1), self.map_key(data.ATTR_KEYS))),
-            (1, lambda: fn("bool", r.choice(["empty", "notEmpty"]), self.of(r.choice(["arr_str", "arr_int", "map_int", "str"]), d + 1))),
+            (1, lambda: self.size_cond(self.of(r.choice(["arr_str", "arr_int", "map_int", "str"]), d + 1))),
             (1, lambda: self.column("bool") or self.compare(d)),
             (0.5, lambda: op("bool", "REGEXP", self.str_(d + 1), lit("str", sql_str(r.choice(["^/v1", "users$", "[0-9]+", "é"]))), tags={"regexp"})),
             (1, lambda: self.in_subquery(d)),
@@ -450,10 +472,13 @@ class Gen:
                   for i in range(len(pat)) if i == 0 or pat[i - 1] != "\\")
         sym = r.choice(["LIKE", "NOT LIKE", "ILIKE", "NOT ILIKE"])
         tags = {"like_backslash"} if bad else set()
+        x = self.str_(d + 1)
+        if "_" in pat.replace("\\_", "") and re.search(r"\b(substr|substring|mid)\(", x.sql):
+            tags.add("like_invalid_utf8")  # a substring may end inside a UTF-8 character
         if r.random() < 0.15:
             f = {"LIKE": "like", "NOT LIKE": "notLike", "ILIKE": "ilike", "NOT ILIKE": "notILike"}[sym]
-            return fn("bool", f, self.str_(d + 1), lit("str", sql_str(pat)), tags=tags)
-        return op("bool", sym, self.str_(d + 1), lit("str", sql_str(pat)), tags=tags)
+            return fn("bool", f, x, lit("str", sql_str(pat)), tags=tags)
+        return op("bool", sym, x, lit("str", sql_str(pat)), tags=tags)
 
     def in_list(self, d):
         """x [NOT] IN (...): literal lists of x's type, and lists whose literals ClickHouse
@@ -673,9 +698,17 @@ class Gen:
                 a = g.int_(1)
             name = r.choice(["sum", "avg"])
             kind = "float" if name == "avg" or a.kind == "float" else "int"
+            tags = set()
+            if name == "avg" and a.kind == "int" and a.mag + 19 >= 63:
+                tags.add("avg_overflow")  # ClickHouse's sum wraps, and its average with it
             if combinator:
-                return fn(kind, name + "If", a, cond(), agg=True, card=1000, nan=True)
-            return fn(kind, name, a, agg=True, card=1000, nan=name == "avg" or a.nan)
+                return fn(kind, name + "If", a, cond(), agg=True, card=1000, nan=True, tags=tags)
+            # ClickHouse takes a constant term or factor out: avg(x * 1000) is avg(x) * 1000
+            # (optimize_arithmetic_operations_in_aggregate_functions), a different rounding,
+            # and sum(x * -1) of zeros is -0.
+            if len(a.kids) == 2 and any(k.const for k in a.kids) and re.match(r"^\(.* [-+*/] .*\)$", a.sql):
+                tags.add("agg_const_arith")
+            return fn(kind, name, a, agg=True, card=1000, nan=name == "avg" or a.nan, tags=tags)
         if k in (4, 5):
             kind = r.choice(["int", "float", "str", "time", "date", "time64"])
             a = g.signed_zero_free(kind)

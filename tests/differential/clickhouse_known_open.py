@@ -39,7 +39,8 @@ KNOWN_OPEN = {
         "f(DISTINCT x) works only for count/uniqExact: sum(DISTINCT x) is 'not supported yet'", r"\(DISTINCT \.\.\.\) is not supported yet"),
     "utf8_case": (
         "upperUTF8/lowerUTF8 map one code point to one: upperUTF8('straße') is 'STRAßE' "
-        "(ClickHouse 'STRASSE'); lowerUTF8 also leaves 'ǅ' and 'İ' (ClickHouse 'ǆ', 'i̇'; found here)", None),
+        "(ClickHouse 'STRASSE'); also upperUTF8('ῆ') (ClickHouse 'Η͂') and lowerUTF8 of 'ǅ' and 'İ' "
+        "(ClickHouse 'ǆ', 'i̇'; found here)", None),
     "position_ci_utf8": (
         "positionCaseInsensitiveUTF8('ÉCOLE', 'é') is 0 (ClickHouse 1): no case folding beyond ASCII", None),
     "regexp": (
@@ -64,11 +65,20 @@ KNOWN_OPEN = {
     "date_parse_lenient": (
         "a Date compared with a date-and-time string ('2026-10-04 01:18:15') is accepted (the time "
         "ignored); ClickHouse: 'Cannot convert string ... to type Date' (found here)", None),
-    "div_zero_short_circuit": (
-        "every argument is evaluated on every row, so an integer division by zero that ClickHouse "
-        "never evaluates fails the query: the right side of AND/OR (delta != 0 AND "
-        "intDiv(status, delta) > 0; ClickHouse short-circuits), isNull/isNotNull of a non-Nullable "
-        "value and toTypeName (ClickHouse folds them to constants) (found here)", r"Division by zero"),
+    "unevaluated_error": (
+        "every argument is evaluated on every row, so an error ClickHouse never raises fails the "
+        "query: Division by zero on the right of AND/OR (delta != 0 AND intDiv(status, delta) > 0; "
+        "ClickHouse short-circuits) or inside isNull/isNotNull of a non-Nullable value or "
+        "toTypeName (ClickHouse folds them to constants); 'cannot convert NULL to non-Nullable "
+        "type' from CAST(qty, 'String') in an if/?: branch not taken or under isNull (found here)",
+        r"Division by zero|cannot convert NULL to non-Nullable type"),
+    "agg_const_arith": (
+        "ClickHouse rewrites avg(x * c) to avg(x) * c, avg(c - x) to c - avg(x), sum(x * c) to "
+        "sum(x) * c and so on (optimize_arithmetic_operations_in_aggregate_functions, on by "
+        "default), which rounds differently: avg(id * 1000) over ids summing to 49242305 in 3254 "
+        "rows is ...411186231 in ClickHouse, ...411186233 (the exact quotient) in tally; "
+        "sum(JSONExtractFloat(props, 'price') * -1) over rows without a price is -0 in "
+        "ClickHouse, 0 in tally (found here)", None),
     "nan_to_int": (
         "toInt*/toUInt* of NaN or an infinity give 0 or the type's limit (toUInt8(nan) is 0, "
         "toInt64(inf) 9223372036854775807); ClickHouse: 'Unexpected inf or nan to integer "
@@ -123,6 +133,26 @@ KNOWN_OPEN = {
         "functions of a LowCardinality column return the plain type: toTypeName(mid(region, 2, 4)) "
         "is Nullable(String), ClickHouse LowCardinality(Nullable(String)); only toTypeName shows "
         "it (found here)", None),
+    "avg_overflow": (
+        "avg of integers whose sum passes 64 bits: tally gives the true mean (avg(value * "
+        "100000000) 165980715203461220); ClickHouse's sum wraps and its average with it "
+        "(1381621149660920800); sum itself wraps alike in both (found here)", None),
+    "literal_colon_cast": (
+        "literal::Type converts the literal's value: 0.25::Int32 is 0, 1e3::UInt16 1000, "
+        "-100::UInt64 18446744073709551516; ClickHouse "
+        "parses the literal's text as the type and fails ('Cannot parse string '0.25' as Int32') "
+        "(found here)", None),
+    "json_raw_escapes": (
+        "JSONExtractRaw returns a string's escapes as written: JSONExtractRaw('{\"a\": \"x\\\\u00e9\"}', "
+        "'a') is \"x\\\\u00e9\"; ClickHouse writes the value back decoded: \"xé\" (found here)", None),
+    "like_invalid_utf8": (
+        "LIKE's _ matches any byte of invalid UTF-8: substring('日本語', 2, 1) LIKE '_' (a byte "
+        "inside a character; substring counts bytes) is 1; ClickHouse 0 (found here)", None),
+    "group_by_injective": (
+        "GROUP BY toString(t, 'America/New_York'): ClickHouse groups by t itself (toString counts "
+        "as injective, optimize_injective_functions_in_group_by), so the hour repeated when DST "
+        "ends gives two groups printed alike ('2026-11-01 01:15:00' twice); tally groups by the "
+        "text, one group (found here)", None),
     "json_lc_nullable": (
         "JSON functions accept a LowCardinality(Nullable(String)) argument; ClickHouse rejects it "
         "('illegal type: Nullable(String)') (found here)", None),
