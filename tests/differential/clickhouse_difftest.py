@@ -355,6 +355,7 @@ def main():
                 if include_all or not known(q.tags()):
                     break
                 skipped += 1
+            assert q.sql() == q.sql(), "the generator must render a query the same every time"
             if verbose:
                 print(f"[{qn}] {q.sql()}", flush=True)
             cls, t_out, c_out, t_err, c_err = outcome(eng, q)

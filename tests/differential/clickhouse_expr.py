@@ -48,8 +48,8 @@ class X:
         if negzero is None:
             negzero = kind == "float" and bool(ks)
         self.negzero = negzero
-        # An integer's magnitude: |x| < 2^mag. A sum of 300k of them overflows 64 bits from
-        # mag 45 on.
+        # A number's magnitude: |x| < 2^mag (NaN and infinities aside). A sum of 300k
+        # integers overflows 64 bits from mag 45 on.
         self.mag = max([k.mag for k in ks] + [0]) if mag is None else mag
         self.agg = agg or any(k.agg for k in ks)
         self.const = (bool(ks) and all(k.const for k in ks)) if const is None else const
@@ -108,7 +108,8 @@ def fn(kind, name, *kids, **kw):
 
 def op(kind, sym, a, b, **kw):
     if "mag" not in kw:
-        kw["mag"] = a.mag + b.mag if sym == "*" else max(a.mag, b.mag) + 1
+        # A divisor is 0 (infinity: X.inf), or at least 1/16 (the data's floats are k / 16).
+        kw["mag"] = a.mag + b.mag if sym == "*" else a.mag + 5 if sym == "/" else max(a.mag, b.mag) + 1
     return X(kind, lambda x, y: f"({x} {sym} {y})", [a, b], **kw)
 
 
@@ -120,7 +121,8 @@ COLUMN_FACTS = {
     "path": dict(card=5000, sz=True), "label": dict(card=16, null=True, sz=True),
     "status": dict(card=13, mag=9), "value": dict(card=1003, mag=41), "delta": dict(card=2004, mag=32),
     "small": dict(card=256, mag=8), "user_id": dict(card=20000, mag=15), "qty": dict(card=102, null=True, mag=7),
-    "ms": dict(card=80000, nan=True, negzero=True), "cost": dict(card=44000, null=True), "ratio": dict(card=1601),
+    "ms": dict(card=80000, nan=True, negzero=True, mag=13), "cost": dict(card=44000, null=True, mag=14),
+    "ratio": dict(card=1601, mag=7),
     "ok": dict(card=2), "tags": dict(card=200, sz=True), "sizes": dict(card=10000),
     "attrs": dict(card=1000), "counters": dict(card=10000), "props": dict(card=100000, sz=True),
 }
@@ -128,12 +130,13 @@ COLUMN_FACTS = {
 
 class Column:
     def __init__(self, name, kind, card=1000, null=False, nan=False, sz=False, lcnull=False,
-                 negzero=False, mag=10, exact=True):
+                 negzero=False, mag=10, exact=True, inf=None):
         self.name, self.kind, self.card, self.null, self.nan, self.sz = name, kind, card, null, nan, sz
         self.lcnull, self.negzero, self.mag, self.exact = lcnull, negzero, mag, exact
+        self.inf = nan if inf is None else inf  # the table's NaN column has infinities too
 
     def x(self):
-        return leaf(self.kind, self.name, card=self.card, null=self.null, nan=self.nan, inf=self.nan,
+        return leaf(self.kind, self.name, card=self.card, null=self.null, nan=self.nan, inf=self.inf,
                     const=False, sz=self.sz, booltype=self.name == "ok", lcnull=self.lcnull,
                     negzero=self.negzero, mag=self.mag, exact=self.exact)
 

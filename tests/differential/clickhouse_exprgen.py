@@ -12,6 +12,27 @@ import clickhouse_data as data
 from clickhouse_expr import (ZONES, X, base_columns, fn, leaf, lit, neg_zero_key, op,
                              special_case, sql_str)
 
+def const_arith(a):
+    """ClickHouse takes a constant term or factor out of sum/avg/min/max: avg(x * 1000) is
+    avg(x) * 1000 (optimize_arithmetic_operations_in_aggregate_functions), which rounds
+    differently; sum(x * -1) of zeros is -0, max(x + 53) over no rows 53."""
+    if len(a.kids) == 2 and any(k.const for k in a.kids) and re.match(r"^\(.* [-+*/] .*\)$", a.sql):
+        return {"agg_const_arith"}
+    return set()
+
+
+def float_to_int_tags(x, target):
+    """Tags of converting x to the integer type `target`: ClickHouse refuses NaN and
+    infinities, and converts a float out of Int32's or Int64's range to the smallest value
+    (toInt32(3e9) is -2147483648, toInt64(1e19) -9223372036854775808)."""
+    if x.kind != "float":
+        return set()
+    tags = {"nan_to_int"} if x.nan or x.inf else set()
+    if target == "Int32" and x.mag >= 31 or target in ("Int64", "UInt64") and x.mag >= 63:
+        tags.add("float_to_int_range")
+    return tags
+
+
 class Gen:
     """Expressions of each kind over a list of columns (the table, or a subquery's
     aliases). `aggs`: aggregates may appear (a GROUP BY query's select list, HAVING)."""
@@ -109,10 +130,9 @@ class Gen:
         return fn("int", self.r.choice(["length", "empty", "notEmpty"]), x, card=100, tags=tags, lcnull=False)
 
     def to_int(self, x):
-        """An integer conversion; ClickHouse refuses NaN and infinities."""
-        tags = {"nan_to_int"} if x.kind == "float" and (x.nan or x.inf) else set()
-        return fn("int", self.r.choice(["toInt64", "toInt32", "toUInt8", "toInt8", "toUInt32", "toUInt64"]), x, tags=tags,
-                  mag=64)
+        """An integer conversion."""
+        t = self.r.choice(["Int64", "Int32", "UInt8", "Int8", "UInt32", "UInt64"])
+        return fn("int", "to" + t, x, tags=float_to_int_tags(x, t), mag=64)
 
     def same_sign(self, a, b):
         """Mostly both as Int64: see if_."""
@@ -160,7 +180,7 @@ class Gen:
         """CAST(x AS T), CAST(x, 'T') and x::T."""
         r = self.r
         t = r.choice(types)
-        tags = {"nan_to_int"} if kind == "int" and x.kind == "float" and (x.nan or x.inf) else set()
+        tags = float_to_int_tags(x, t)
         if x.null:
             tags.add("unevaluated_error")  # a NULL has no value of T: an error where evaluated
         form = r.randrange(3)
@@ -257,7 +277,7 @@ class Gen:
 
     def float_lit(self):
         v = self.r.choice(["0.5", "1.5", "0.25", "2.", "100.125", "-3.75", "1e3", "inf", "-inf", "nan", "0."])
-        return lit("float", v, nan=(v == "nan"), inf=v.endswith("inf"))
+        return lit("float", v, nan=(v == "nan"), inf=v.endswith("inf"), mag=10)
 
     def float_(self, d=0):
         r = self.r
@@ -279,8 +299,8 @@ class Gen:
             (1, lambda: fn("float", r.choice(["toFloat64", "toFloat32"]), self.int_(d + 1))),
             (0.5, lambda: self.cast(self.int_(d + 1), ["Float64", "Float32"], "float")),
             (1, lambda: fn("float", "toFloat64", lit("str", sql_str(r.choice(["1.5", "nan", "-inf", "1e308", "0.1"]))), exact=False,
-                           nan=True, inf=True)),
-            (1, lambda: fn("float", "JSONExtractFloat", self.json_doc(d), self.json_key(), card=500)),
+                           nan=True, inf=True, mag=1024)),
+            (1, lambda: fn("float", "JSONExtractFloat", self.json_doc(d), self.json_key(), card=500, mag=64)),
             (1, lambda: self.if_(a, d)),
             (1, lambda: self.extreme(a(), a())),
             (1, lambda: fn("float", r.choice(["ifNull", "coalesce"]), a(), self.float_lit(), null=False)),
@@ -383,7 +403,7 @@ class Gen:
             (2, lambda: self.in_list(d)),
             (2, lambda: self.like(d)),
             (1, lambda: fn("bool", r.choice(["isNull", "isNotNull"]), self.of(r.choice(["int", "float", "str"]), d + 1), null=False)),
-            (1, lambda: X("bool", lambda x: f"({x} IS {r.choice(['', 'NOT '])}NULL)", [self.of(r.choice(["int", "str", "float"]), d + 1)], null=False)),
+            (1, lambda: self.is_null(d)),
             (1, lambda: self.between(d)),
             (2, lambda: self.logic(lambda x, y: f"({x} AND {y})", self.cond(d + 1), self.cond(d + 1))),
             (2, lambda: self.logic(lambda x, y: f"({x} OR {y})", self.cond(d + 1), self.cond(d + 1))),
@@ -403,6 +423,11 @@ class Gen:
         x = self.pick(w)
         x.card = 2
         return x
+
+    def is_null(self, d):
+        neg = self.r.choice(["", "NOT "])
+        x = self.of(self.r.choice(["int", "str", "float"]), d + 1)
+        return X("bool", lambda a: f"({a} IS {neg}NULL)", [x], null=False)
 
     def logic(self, render, *kids):
         """and/or/not/xor: in ClickHouse of type Bool when an argument is Bool."""
@@ -459,7 +484,8 @@ class Gen:
         neg = r.choice(["", "NOT "])
         if r.random() < 0.6:
             lo = r.randrange(-500, 800)
-            return X("bool", lambda x: f"({x} {neg}BETWEEN {lo} AND {lo + r.randrange(0, 500)})", [self.int_(d + 1)])
+            hi = lo + r.randrange(0, 500)
+            return X("bool", lambda x: f"({x} {neg}BETWEEN {lo} AND {hi})", [self.int_(d + 1)])
         a, b = sorted([self.time_text(), self.time_text()])
         return X("bool", lambda x: f"({x} {neg}BETWEEN {sql_str(a)} AND {sql_str(b)})", [self.time(d + 1)])
 
@@ -566,7 +592,7 @@ class Gen:
             (1, lambda: fn("time", "toTimeZone", c, z())),
             (1, lambda: fn("time", r.choice(["addHours", "subtractDays", "addMinutes", "addMonths", "addWeeks", "subtractSeconds"]),
                            c, lit("int", str(r.choice([1, 2, -3, 30]))))),
-            (1, lambda: X("time", lambda x, i: f"({x} {r.choice(['+', '-'])} {i})", [c, self.interval()])),
+            (1, lambda: op("time", r.choice(["+", "-"]), c, self.interval())),
             (0.5, lambda: fn("time", "toDateTime", self.time64(d + 1))),
             (0.5, lambda: fn("time", "toDateTime", self.date(d + 1), *([z()] if r.random() < 0.5 else []), card=100)),
         ]
@@ -703,19 +729,14 @@ class Gen:
                 tags.add("avg_overflow")  # ClickHouse's sum wraps, and its average with it
             if combinator:
                 return fn(kind, name + "If", a, cond(), agg=True, card=1000, nan=True, tags=tags)
-            # ClickHouse takes a constant term or factor out: avg(x * 1000) is avg(x) * 1000
-            # (optimize_arithmetic_operations_in_aggregate_functions), a different rounding,
-            # and sum(x * -1) of zeros is -0.
-            if len(a.kids) == 2 and any(k.const for k in a.kids) and re.match(r"^\(.* [-+*/] .*\)$", a.sql):
-                tags.add("agg_const_arith")
-            return fn(kind, name, a, agg=True, card=1000, nan=name == "avg" or a.nan, tags=tags)
+            return fn(kind, name, a, agg=True, card=1000, nan=name == "avg" or a.nan, tags=tags | const_arith(a))
         if k in (4, 5):
             kind = r.choice(["int", "float", "str", "time", "date", "time64"])
             a = g.signed_zero_free(kind)
             name = r.choice(["min", "max"])
             if combinator:
                 return fn(kind, name + "If", a, cond(), agg=True, card=1000)
-            return fn(kind, name, a, agg=True, card=1000)
+            return fn(kind, name, a, agg=True, card=1000, tags=const_arith(a))
         if k == 6:
             kind = r.choice(["int", "float", "str", "time"])
             name = r.choice(["argMin", "argMax", "min_by", "max_by"])
@@ -739,7 +760,7 @@ class Gen:
             name = r.choice(["sum", "avg", "min", "max", "uniq"])
             a = g.int_(1) if name != "uniq" else self.low_card_arg(g)
             return X("float" if name == "avg" else "int", lambda x: f"{name}(DISTINCT {x})", [a], agg=True, card=1000,
-                     tags={"distinct_agg"} if name != "uniq" else {"distinct_agg"})
+                     tags={"distinct_agg"})
         if k in (11, 12):
             return self.quantile(g, combinator, cond)
         if k == 13:
@@ -751,14 +772,14 @@ class Gen:
             return fn("int", "countIf", cond(), agg=True, card=1000)
         if k == 15:
             a = g.int_(1)
-            return X("int", lambda x, y: f"({x} {r.choice(['+', '-', '*'])} {y})",
-                     [fn("int", "sum", a, agg=True), fn("int", "count", agg=True)], card=1000)
+            return op("int", r.choice(["+", "-", "*"]), fn("int", "sum", a, agg=True), fn("int", "count", agg=True), card=1000)
         if k == 16:
             return X("float", lambda x, y: f"({x} / {y})", [fn("int", "countIf", cond(), agg=True), fn("int", "count", agg=True)],
                      card=1000, exact=False)
         if k == 17:
             name = r.choice(["sum", "max", "min"])
-            return fn("int", name, g.int_(1), agg=True, card=1000)
+            a = g.int_(1)
+            return fn("int", name, a, agg=True, card=1000, tags=const_arith(a))
         if k == 18:
             a = g.of(r.choice(["int", "float"]), 1)
             if not a.exact:

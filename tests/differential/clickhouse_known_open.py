@@ -78,7 +78,8 @@ KNOWN_OPEN = {
         "default), which rounds differently: avg(id * 1000) over ids summing to 49242305 in 3254 "
         "rows is ...411186231 in ClickHouse, ...411186233 (the exact quotient) in tally; "
         "sum(JSONExtractFloat(props, 'price') * -1) over rows without a price is -0 in "
-        "ClickHouse, 0 in tally (found here)", None),
+        "ClickHouse, 0 in tally; max(id + 53) over no rows is 53 in ClickHouse, 0 in tally "
+        "(found here)", None),
     "nan_to_int": (
         "toInt*/toUInt* of NaN or an infinity give 0 or the type's limit (toUInt8(nan) is 0, "
         "toInt64(inf) 9223372036854775807); ClickHouse: 'Unexpected inf or nan to integer "
@@ -153,6 +154,10 @@ KNOWN_OPEN = {
         "as injective, optimize_injective_functions_in_group_by), so the hour repeated when DST "
         "ends gives two groups printed alike ('2026-11-01 01:15:00' twice); tally groups by the "
         "text, one group (found here)", None),
+    "float_to_int_range": (
+        "a float out of Int32's or Int64's range converts by wrapping or saturating: toInt32(3e9) "
+        "is -1294967296, toInt64(1e19) 9223372036854775807, toUInt64(1e20) 18446744073709551615; "
+        "ClickHouse gives -2147483648, -9223372036854775808 and 9223372036854775808 (found here)", None),
     "json_lc_nullable": (
         "JSON functions accept a LowCardinality(Nullable(String)) argument; ClickHouse rejects it "
         "('illegal type: Nullable(String)') (found here)", None),

@@ -415,7 +415,7 @@ class QueryGen:
             inner.order = [Item(leaf("int", "id", const=False), None, desc=True)]
             inner.limit = (r.randrange(10, 5000), None)
         cols = [Column(f"s{i}", x.kind, card=x.card, null=x.null, nan=x.nan, sz=x.sz, negzero=x.negzero, lcnull=x.lcnull,
-                      mag=x.mag, exact=x.exact) for i, x in enumerate(kinds)]
+                      mag=x.mag, exact=x.exact, inf=x.inf) for i, x in enumerate(kinds)]
         cols.append(Column("id", "int", card=300000))
         og = Gen(r, cols)
         q = Query()
@@ -483,9 +483,9 @@ class QueryGen:
         base = self.gen_scalar(g)
         q.items = [Item(leaf("int", "id", const=False)), Item(base, "c0")]
         wk = Column("w0", w.kind, card=w.card, null=w.null, nan=w.nan, sz=w.sz, negzero=w.negzero, lcnull=w.lcnull,
-                      mag=w.mag, exact=w.exact)
+                      mag=w.mag, exact=w.exact, inf=w.inf)
         ck = Column("c0", base.kind, card=base.card, null=base.null, nan=base.nan, sz=base.sz, negzero=base.negzero, lcnull=base.lcnull,
-                      mag=base.mag, exact=base.exact)
+                      mag=base.mag, exact=base.exact, inf=base.inf)
         ag = Gen(r, [ck] + ([wk] if q.with_ else []) + base_columns()[:6])
         q.items.append(Item(ag.of(r.choice([base.kind, "int", "str"]), 1), "c1"))
         q.where = [ag.cond(1)] + where_conds(g, 1)
