@@ -21,9 +21,9 @@ constexpr size_t npos = absl::string_view::npos;
 // The length of the character at s[pos] as re2 reads UTF-8 (ASCII, or a lead byte C2..DF,
 // E0..EF or F0..F4 followed by 1, 2 or 3 bytes 80..BF: looser than well-formed UTF-8, it
 // takes overlong three-byte forms and surrogates), or 0 for a byte it takes for none.
-size_t CharLength(absl::string_view s, size_t pos) {
+inline size_t CharLength(absl::string_view s, size_t pos) {
   const unsigned char b = static_cast<unsigned char>(s[pos]);
-  if (b < 0x80) return 1;
+  if (b < 0x80) [[likely]] return 1;
   const size_t n = b >= 0xC2 && b <= 0xDF ? 2 : b >= 0xE0 && b <= 0xEF ? 3 : b >= 0xF0 && b <= 0xF4 ? 4 : 0;
   if (n == 0 || pos + n > s.size()) return 0;
   for (size_t k = 1; k < n; ++k) {
@@ -35,6 +35,10 @@ size_t CharLength(absl::string_view s, size_t pos) {
 // Whether s[from, to) is a run of characters (what an inner `%`, re2's `.*`, may take).
 bool CharsBetween(absl::string_view s, size_t from, size_t to) {
   while (from < to) {
+    if (static_cast<unsigned char>(s[from]) < 0x80) {
+      ++from;
+      continue;
+    }
     const size_t n = CharLength(s, from);
     if (n == 0) return false;
     from += n;
@@ -128,17 +132,24 @@ absl::StatusOr<LikePattern> LikePattern::Compile(absl::string_view pattern, bool
 }
 
 bool LikePattern::Matches(absl::string_view s, Scratch* scratch) const {
-  if (fold_) {
-    if (!required_.empty() || shape_ == Shape::kContains) {
-      Utf8FoldInto(s, Utf8Fold::kSearch, &scratch->search);
-      const std::string& hay = scratch->search;
-      const bool found = required_.empty() ||
-                         memmem(hay.data(), hay.size(), required_.data(), required_.size()) != nullptr;
-      if (!found || shape_ == Shape::kContains) return found;
-    }
-    Utf8FoldInto(s, Utf8Fold::kLike, &scratch->like);
-    s = scratch->like;
+  if (!fold_) return MatchesFolded(s);
+  if (shape_ == Shape::kContains) {
+    Utf8FoldInto(s, Utf8Fold::kSearch, &scratch->search);
+    const std::string& hay = scratch->search;
+    return required_.empty() || memmem(hay.data(), hay.size(), required_.data(), required_.size()) != nullptr;
   }
+  // ClickHouse searches first and matches after; the other order gives the same answer
+  // and leaves the second fold to the strings that match. On ASCII both folds are the lower
+  // case, so a match already holds the required run.
+  const bool ascii = Utf8FoldInto(s, Utf8Fold::kLike, &scratch->like);
+  if (!MatchesFolded(scratch->like)) return false;
+  if (ascii || required_.empty()) return true;
+  Utf8FoldInto(s, Utf8Fold::kSearch, &scratch->search);
+  const std::string& hay = scratch->search;
+  return memmem(hay.data(), hay.size(), required_.data(), required_.size()) != nullptr;
+}
+
+bool LikePattern::MatchesFolded(absl::string_view s) const {
   switch (shape_) {
     case Shape::kExact:
       return s == pieces_[0].bytes;
@@ -209,24 +220,25 @@ bool LikePattern::MatchesGeneral(absl::string_view s) const {
   size_t pos = MatchAt(pieces_[0], s, 0);
   if (pos == npos) return false;
   if (pieces_.size() == 1) return pos == s.size();
-  // Until a piece has matched after a leading `%`, re2 searches from any byte.
-  bool unanchored = pieces_[0].bytes.empty();
+  // Whether the gap before the next piece may hold any bytes: before the first piece after a
+  // leading `%` (re2 searches from any byte); else only characters.
+  bool any_bytes_before = pieces_[0].bytes.empty();
   for (size_t i = 1; i + 1 < pieces_.size(); ++i) {
     if (pieces_[i].bytes.empty()) continue;
     size_t end = 0;
-    if (Find(pieces_[i], s, pos, !unanchored, &end) == npos) return false;
+    if (Find(pieces_[i], s, pos, !any_bytes_before, &end) == npos) return false;
     pos = end;
-    unanchored = false;
+    any_bytes_before = false;
   }
   const Piece& last = pieces_.back();
   if (last.bytes.empty()) return true;  // a trailing `%`: nothing needs to follow
   if (!last.has_any) {
     if (s.size() - pos < last.bytes.size() || !absl::EndsWith(s, last.bytes)) return false;
-    return unanchored || CharsBetween(s, pos, s.size() - last.bytes.size());
+    return any_bytes_before || CharsBetween(s, pos, s.size() - last.bytes.size());
   }
   for (size_t at = pos; at < s.size();) {
     if (MatchAt(last, s, at) == s.size()) return true;
-    if (unanchored) {
+    if (any_bytes_before) {
       ++at;
     } else if (const size_t n = CharLength(s, at); n > 0) {
       at += n;

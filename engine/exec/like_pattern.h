@@ -55,6 +55,8 @@ class LikePattern {
 
   // The parts of `pattern` between its `%`, escapes resolved.
   static absl::StatusOr<std::vector<Piece>> Split(absl::string_view pattern);
+  // The match on `s` folded as the pattern is (for ILIKE), without the search.
+  bool MatchesFolded(absl::string_view s) const;
   bool MatchesGeneral(absl::string_view s) const;
   // End of `p` matched at `pos` in `s`, or npos.
   static size_t MatchAt(const Piece& p, absl::string_view s, size_t pos);

@@ -92,8 +92,20 @@ PlainBinder Utf8CaseBinder(std::string name, bool upper) {
     if (args.size() != 1) return ArgCountError(name, "1", args.size());
     TALLY_RETURN_IF_ERROR(ExpectStrings(name, args, 0, 1));
     return MakeKernel(StringType(), [upper](absl::Span<const ColumnArg> a, size_t) -> absl::StatusOr<Column> {
-      const Column& in = *a[0].column;  // row by row: a sequence never spans two rows
-      std::string mapped;
+      const Column& in = *a[0].column;
+      uint8_t any = 0;
+      for (uint8_t b : in.chars) any |= b;
+      if (any < 0x80) {  // all ASCII: byte by byte, lengths kept, as lower and upper
+        Column out = Column::Make(StringType());
+        out.offsets = in.offsets;
+        out.chars.resize(in.chars.size());
+        for (size_t i = 0; i < in.chars.size(); ++i) {
+          const char c = static_cast<char>(in.chars[i]);
+          out.chars[i] = static_cast<uint8_t>(upper ? AsciiUpper(c) : AsciiLower(c));
+        }
+        return out;
+      }
+      std::string mapped;  // row by row: a sequence never spans two rows
       return BuildStrings(in.size(), [&](size_t r, format::PodVector<uint8_t>* chars) {
         if (upper) {
           Utf8UpperInto(in.StringAt(r), &mapped);

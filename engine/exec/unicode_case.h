@@ -36,8 +36,9 @@ enum class Utf8Fold {
 
 // *out = `s` with every code point replaced by the representative of its class of code
 // points equal under `fold` (ASCII by its lower case). One code point stays one code point,
-// so character counts and positions carry over to `s`.
-void Utf8FoldInto(absl::string_view s, Utf8Fold fold, std::string* out);
+// so character counts and positions carry over to `s`. Returns whether `s` is all ASCII,
+// which every fold maps alike.
+bool Utf8FoldInto(absl::string_view s, Utf8Fold fold, std::string* out);
 
 // The length of the well-formed UTF-8 sequence at s[i] (1 to 4) with its code point in
 // *cp, or 0 when the bytes there are not one.

@@ -52,14 +52,28 @@ void ExpectMergedRanges(const uc::Range* ranges, size_t size) {
   }
 }
 
-// A fold maps to a representative that maps to itself.
+// A fold maps to a representative that maps to itself and is no longer in UTF-8 (folding
+// writes in place).
 void ExpectRepresentativesStay(const uc::SimpleMapping* table, size_t size) {
+  auto utf8_length = [](uint32_t c) { return c < 0x80 ? 1 : c < 0x800 ? 2 : c < 0x10000 ? 3 : 4; };
   for (size_t i = 0; i < size; ++i) {
+    EXPECT_LE(utf8_length(table[i].to), utf8_length(table[i].from));
     for (size_t j = 0; j < size; ++j) EXPECT_NE(table[j].from, table[i].to);
   }
 }
 
+// Mapping writes into room for three times its input.
+void ExpectAtMostThreeTimesLonger(const uc::FullMapping* table, size_t size) {
+  auto utf8_length = [](uint32_t c) { return c == 0 ? 0 : c < 0x80 ? 1 : c < 0x800 ? 2 : c < 0x10000 ? 3 : 4; };
+  for (size_t i = 0; i < size; ++i) {
+    const auto& m = table[i];
+    EXPECT_LE(utf8_length(m.to[0]) + utf8_length(m.to[1]) + utf8_length(m.to[2]), 3 * utf8_length(m.from));
+  }
+}
+
 TEST(UnicodeCaseTest, TablesAreSortedWithoutAscii) {
+  ExpectAtMostThreeTimesLonger(uc::kLower, uc::kLowerSize);
+  ExpectAtMostThreeTimesLonger(uc::kUpper, uc::kUpperSize);
   ExpectSortedWithoutAscii(uc::kLower, uc::kLowerSize);
   ExpectSortedWithoutAscii(uc::kUpper, uc::kUpperSize);
   ExpectSortedWithoutAscii(uc::kSearchFold, uc::kSearchFoldSize);
@@ -120,6 +134,10 @@ TEST(UnicodeCaseTest, SearchFoldIsPocoSimpleLowerCase) {
   EXPECT_NE(Fold("ꭰ", f), Fold("Ꭰ", f));  // Cherokee: no case in Poco's tables
   EXPECT_EQ(Fold("\u212A", f), "k");     // Kelvin sign
   EXPECT_EQ(Fold("AbC\xFF", f), "abc\xFF");
+  std::string out;
+  EXPECT_TRUE(Utf8FoldInto("AbC", f, &out));
+  EXPECT_FALSE(Utf8FoldInto("AbÉ", f, &out));
+  EXPECT_EQ(out, Fold("aBé", f));
 }
 
 TEST(UnicodeCaseTest, LikeFoldIsRe2CaseFolding) {
