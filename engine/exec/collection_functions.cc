@@ -3,13 +3,17 @@
 // Map alike (the string functions leave those three to this file, so each name has one
 // registration).
 //
-// Looking for a value (has, indexOf, map[key], mapContains) reuses equals: the elements are
+// Looking for a value (has, indexOf, map[key], mapContains) converts nothing, as in
+// ClickHouse: the needle and the elements must have a common supertype (a string never
+// meets a number or a date, a date or UUID never a number), and numbers, dates and times
+// meet by value. A NULL needle finds a NULL element. It reuses equals: the elements are
 // compared with the needle in one vectorized pass (a constant needle is converted once, a
 // LowCardinality element column is compared once per dictionary entry), and each row then
 // scans its slice of the match bytes.
 #include <cstring>
 
 #include "absl/strings/str_cat.h"
+#include "engine/exec/constant_conversion.h"
 #include "engine/exec/function_util.h"
 #include "format/status_macros.h"
 
@@ -35,6 +39,28 @@ struct Matcher {
   std::shared_ptr<const BoundFunction> equals_swapped;  // equals(needle, element): constant haystacks
 };
 
+// ClickHouse looks for a value only when it has a common supertype with the elements.
+absl::Status CheckSupertype(absl::string_view name, const DataTypePtr& container, const DataTypePtr& element,
+                            const DataTypePtr& needle) {
+  const DataTypePtr e = ComparisonValueType(element), n = ComparisonValueType(needle);
+  const char* why = nullptr;
+  if ((e->id() == TypeId::kString) != (n->id() == TypeId::kString)) {
+    why = "String/FixedString/Enum";
+  } else if (e->is_time() != n->is_time() && (IsNumber(*e) || IsNumber(*n))) {
+    why = "Date/Date32/DateTime/DateTime64/Time/Time64";
+  } else if ((e->id() == TypeId::kUUID) != (n->id() == TypeId::kUUID) && (IsNumber(*e) || IsNumber(*n))) {
+    why = "numbers";
+  }
+  if (why == nullptr) return absl::OkStatus();
+  if (name == "arrayElement") {
+    return absl::InvalidArgumentError(absl::StrCat(name, ": Illegal types of arguments: ", container->ToString(), ", ",
+                                                   needle->ToString(), " for function arrayElement"));
+  }
+  return absl::InvalidArgumentError(absl::StrCat(name, ": There is no supertype for types ", e->ToString(), ", ",
+                                                 n->ToString(), " because some of them are ", why,
+                                                 " and some of them are not"));
+}
+
 absl::StatusOr<std::shared_ptr<Matcher>> BindMatcher(absl::string_view name, const DataTypePtr& container,
                                                      const DataTypePtr& element_type, const ArgInfo& needle,
                                                      const FunctionContext& context) {
@@ -44,6 +70,7 @@ absl::StatusOr<std::shared_ptr<Matcher>> BindMatcher(absl::string_view name, con
   m->needle_type = needle.type;
   m->needle_null = IsNullLiteral(needle);
   if (m->needle_null) return m;
+  TALLY_RETURN_IF_ERROR(CheckSupertype(name, container, element_type, needle.type));
   ArgInfo pair[] = {ArgInfo{element_type, nullptr}, needle};
   ArgInfo swapped[] = {ArgInfo{needle.type, nullptr}, ArgInfo{element_type, nullptr}};
   absl::StatusOr<std::unique_ptr<BoundFunction>> eq = BindFunction("equals", pair, context);
@@ -95,7 +122,13 @@ absl::StatusOr<std::vector<uint8_t>> ElementMatches(const Matcher& m, const Colu
   Column expanded = GatherRows(needle.column->type, absl::MakeConstSpan(&needle.column, 1), {}, row_of);
   ColumnArg args[] = {ColumnArg{&elements, false}, ColumnArg{&expanded, false}};
   TALLY_ASSIGN_OR_RETURN(Column eq, m.equals->Execute(args, n));
-  return MatchBytes(eq);
+  std::vector<uint8_t> hit = MatchBytes(eq);
+  const std::vector<uint8_t> null_needle = NullElements(expanded);
+  const std::vector<uint8_t> null_element = NullElements(elements);
+  for (size_t e = 0; e < n; ++e) {
+    if (null_needle[e]) hit[e] = null_element[e];  // a NULL needle finds a NULL element
+  }
+  return hit;
 }
 
 // Per row: the 0-based position inside the row of the first match, or -1.
@@ -114,6 +147,10 @@ absl::StatusOr<std::vector<int64_t>> FirstMatch(const Matcher& m, const ColumnAr
       ColumnArg args[] = {needle, ColumnArg{&element, true}};
       TALLY_ASSIGN_OR_RETURN(Column eq, m.equals_swapped->Execute(args, rows));
       std::vector<uint8_t> hit = MatchBytes(eq);
+      if (NullElements(element)[0]) {  // a NULL element is found by the NULL needles
+        Column needles = Materialize(needle, rows);
+        hit = NullElements(needles);
+      }
       for (size_t r = 0; r < rows; ++r) {
         if (first[r] < 0 && hit[r]) first[r] = static_cast<int64_t>(e - begin);
       }

@@ -1,15 +1,21 @@
 // Comparisons: equals notEquals less greater lessOrEquals greaterOrEquals -> UInt8.
 //
-// Binding decides how the two sides meet, once per query:
+// Binding decides how the two sides meet, once per query, with ClickHouse's rules:
 //   numbers            compared by value across types (-1 < 18446744073709551615 is true,
 //                      Int64 against Float64 exactly); NaN is unequal and unordered
 //   strings            String and LowCardinality(String); LowCardinality against a
 //                      constant is evaluated once per dictionary entry and then mapped
 //                      through the indexes
-//   string constant    against a number, Date, DateTime(64), UUID or Bool: parsed once
-//                      into the other side's type ('2026-10-01 00:00:00' in the column's
-//                      zone); a string column against those is converted block by block
-//   Date/DateTime(64)  against each other: converted to the finer type
+//   string constant    against a number, Date, DateTime(64), UUID or Bool: converted once
+//                      into the other side's type by ConvertConstant (kComparison,
+//                      engine/exec/constant_conversion.h; '2026-10-01 00:00:00' read best
+//                      effort in the column's zone). A constant with no value there ('300'
+//                      against UInt8) makes every row false, and true for notEquals; one that
+//                      does not parse is an error
+//   string column      against anything but a string: an error ("There is no supertype")
+//   Date/DateTime(64)  against each other: converted to the finer type; DateTime against a
+//                      number compares seconds, DateTime64 against a number converts the
+//                      number to seconds of its type, Date against a number is an error
 //   Array, Map         compared by value (slow path)
 // Nullable arguments (and LowCardinality(Nullable)) give Nullable(UInt8): NULL where
 // either side is NULL.
@@ -17,6 +23,7 @@
 #include <type_traits>
 
 #include "absl/strings/str_cat.h"
+#include "engine/exec/constant_conversion.h"
 #include "engine/exec/function_util.h"
 #include "format/status_macros.h"
 
@@ -324,7 +331,19 @@ struct Side {
   DataTypePtr type;                        // without Nullable
   std::shared_ptr<const Column> constant;  // converted at bind time
   DataTypePtr convert_to;                  // convert each block to this (nullptr: as is)
+  int seconds_of_ticks = -1;  // >= 0: DateTime64 ticks of this precision, compared as Float64 seconds
 };
+
+// DateTime64 ticks as Float64 seconds (against a float, as ClickHouse compares a Decimal).
+Column TicksAsSeconds(const ColumnArg& ticks, int precision) {
+  const size_t n = ticks.column->size();
+  Column out = AllocateFixed(TypeOf(TypeId::kFloat64), n);
+  const double scale = static_cast<double>(Pow10(precision));
+  const int64_t* in = ticks.column->values<int64_t>();
+  double* seconds = MutableValues<double>(out);
+  for (size_t i = 0; i < n; ++i) seconds[i] = static_cast<double>(in[i]) / scale;
+  return out;
+}
 
 struct Plan {
   std::string name;
@@ -346,7 +365,14 @@ absl::StatusOr<Column> Execute(const Plan& plan, absl::Span<const ColumnArg> arg
       arg[s].column = &converted[s];
     }
   }
-  Column result = Compare(plan.kind, plan.op, UnwrapNullable(arg[0]).values, UnwrapNullable(arg[1]).values, rows);
+  ColumnArg values[2] = {UnwrapNullable(arg[0]).values, UnwrapNullable(arg[1]).values};
+  Column seconds[2];
+  for (int s = 0; s < 2; ++s) {
+    if (plan.side[s].seconds_of_ticks < 0) continue;
+    seconds[s] = TicksAsSeconds(values[s], plan.side[s].seconds_of_ticks);
+    values[s].column = &seconds[s];
+  }
+  Column result = Compare(plan.kind, plan.op, values[0], values[1], rows);
   if (!nullable) return result;
   PodVector<uint8_t> nulls, other;
   if (!SideNulls(arg[0], rows, &nulls)) nulls.resize(rows, 0);
@@ -371,6 +397,22 @@ absl::Status Retype(const Plan& plan, const ArgInfo& info, Side* side, const Dat
   return absl::OkStatus();
 }
 
+// Every row `answer` (a string constant with no value in the other side's type: '300'
+// against UInt8), NULL where the other side (`other`) is NULL.
+std::unique_ptr<BoundFunction> ConstantAnswer(bool answer, absl::Span<const ArgInfo> args, int other) {
+  const bool nullable = IsNullableType(*args[other].type);
+  DataTypePtr type = nullable ? DataType::Nullable(TypeOf(TypeId::kUInt8)) : TypeOf(TypeId::kUInt8);
+  return std::make_unique<LambdaFunction>(type, [answer, nullable, other](absl::Span<const ColumnArg> a,
+                                                                          size_t rows) -> absl::StatusOr<Column> {
+    Column out = AllocateFixed(TypeOf(TypeId::kUInt8), rows);
+    std::memset(out.data.data(), answer ? 1 : 0, rows);
+    if (!nullable) return out;
+    PodVector<uint8_t> nulls;
+    if (!SideNulls(a[other], rows, &nulls)) nulls.resize(rows, 0);
+    return WrapNullable(std::move(out), std::move(nulls));
+  });
+}
+
 FunctionFactory ComparisonFactory(Cmp op, std::string name) {
   return [op, name](absl::Span<const ArgInfo> args,
                     const FunctionContext& context) -> absl::StatusOr<std::unique_ptr<BoundFunction>> {
@@ -389,16 +431,41 @@ FunctionFactory ComparisonFactory(Cmp op, std::string name) {
     plan->context = context;
     for (int s = 0; s < 2; ++s) plan->side[s].type = StripNullable(args[s].type);
     auto cannot = [&] {
-      return absl::InvalidArgumentError(absl::StrCat(name, ": cannot compare ", args[0].type->ToString(), " and ",
-                                                     args[1].type->ToString()));
+      return absl::InvalidArgumentError(absl::StrCat(name, ": Illegal types of arguments (`", args[0].type->ToString(),
+                                                     "`, `", args[1].type->ToString(), "`) of function `", name, "`"));
     };
     auto comparable_with_string = [](const DataType& t) { return IsNumberLike(t) || t.id() == TypeId::kUUID; };
     bool str0 = IsStringLike(*plan->side[0].type), str1 = IsStringLike(*plan->side[1].type);
     if (str0 != str1) {
       int s = str0 ? 0 : 1;
       const DataTypePtr other = plan->side[1 - s].type;
+      if (args[s].constant == nullptr) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            name, ": There is no supertype for types ", StripLowCardinality(args[0].type)->ToString(), ", ",
+            StripLowCardinality(args[1].type)->ToString(),
+            " because some of them are String/FixedString/Enum and some of them are not"));
+      }
       if (!comparable_with_string(*other)) return cannot();
-      TALLY_RETURN_IF_ERROR(Retype(*plan, args[s], &plan->side[s], other));
+      auto converted = ConvertConstant(*args[s].constant, other, ConstantUse::kComparison, context);
+      if (!converted.ok()) {
+        return absl::Status(converted.status().code(), absl::StrCat(name, ": ", converted.status().message()));
+      }
+      if (!converted->has_value()) return ConstantAnswer(op == Cmp::kNe, args, 1 - s);
+      plan->side[s].constant = std::make_shared<const Column>(std::move(**converted));
+      plan->side[s].type = other;
+    }
+    // A time against a plain number: DateTime compares seconds, DateTime64 takes the number
+    // as seconds of its type, and Date refuses, as ClickHouse does.
+    for (int s = 0; s < 2; ++s) {
+      const DataTypePtr time = plan->side[s].type;
+      if (!time->is_time() || !IsNumber(*plan->side[1 - s].type)) continue;
+      if (time->id() == TypeId::kDate) return cannot();
+      if (time->id() == TypeId::kDateTime64 && plan->side[1 - s].type->is_float()) {
+        plan->side[s].seconds_of_ticks = time->precision();
+        plan->side[s].type = TypeOf(TypeId::kFloat64);
+      } else if (time->id() == TypeId::kDateTime64) {
+        TALLY_RETURN_IF_ERROR(Retype(*plan, args[1 - s], &plan->side[1 - s], time));
+      }
     }
     const DataType& t0 = *plan->side[0].type;
     const DataType& t1 = *plan->side[1].type;

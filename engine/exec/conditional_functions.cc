@@ -8,6 +8,7 @@
 #include <cstring>
 
 #include "absl/strings/str_cat.h"
+#include "engine/exec/function_subgroups.h"
 #include "engine/exec/function_util.h"
 #include "format/status_macros.h"
 
@@ -371,6 +372,7 @@ void RegisterConditionalFunctions(FunctionRegistry& registry) {
   registry.Register("assumeNotNull", BindAssumeNotNull);
   registry.Register("greatest", ExtremeFactory(true, "greatest"), /*case_insensitive=*/true);
   registry.Register("least", ExtremeFactory(false, "least"), /*case_insensitive=*/true);
+  RegisterCaseWithExpression(registry);
 }
 
 }  // namespace tally::engine::exec

@@ -51,6 +51,10 @@ void FunctionRegistry::Register(const std::string& name, FunctionFactory factory
   (case_insensitive ? insensitive_ : exact_).emplace_back(name, AnswerNullForRejectedNullLiterals(std::move(factory)));
 }
 
+void FunctionRegistry::RegisterTakingNullLiterals(const std::string& name, FunctionFactory factory) {
+  exact_.emplace_back(name, std::move(factory));
+}
+
 const FunctionFactory* FunctionRegistry::Find(absl::string_view name) const {
   for (const auto& [n, f] : exact_) {
     if (n == name) return &f;

@@ -66,6 +66,10 @@ class FunctionRegistry {
   // Names are matched as ClickHouse does: exactly, then case-insensitively for the names
   // registered with `case_insensitive`.
   void Register(const std::string& name, FunctionFactory factory, bool case_insensitive = false);
+  // For a function to which a NULL literal argument is a value like any other (the ELSE of
+  // CASE): its binding errors stand even when an argument is a NULL literal, where
+  // Register answers NULL for such calls (upper(NULL)).
+  void RegisterTakingNullLiterals(const std::string& name, FunctionFactory factory);
   const FunctionFactory* Find(absl::string_view name) const;
   std::vector<std::string> Names() const;
 

@@ -9,6 +9,8 @@ namespace tally::engine::exec {
 
 // From RegisterArithmeticFunctions.
 void RegisterRoundingFunctions(FunctionRegistry& registry);  // round floor ceil trunc
+// From RegisterConditionalFunctions.
+void RegisterCaseWithExpression(FunctionRegistry& registry);  // CASE x WHEN ... END
 // From RegisterStringFunctions.
 void RegisterStringSearchFunctions(
     FunctionRegistry& registry);  // startsWith position like hasToken

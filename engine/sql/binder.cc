@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "engine/exec/aggregate_function.h"
+#include "engine/exec/in_set.h"
 #include "engine/exec/interval.h"
 #include "format/status_macros.h"
 
@@ -28,86 +29,52 @@ constexpr int kMaxDepth = 200;
 
 std::string At(const Expr& e) { return absl::StrCat(" (line ", e.pos.line, ", column ", e.pos.column, ")"); }
 
-// x IN (a, b, c): the right side converted to x's type once, then a hash look-up per row
-// (per dictionary entry for LowCardinality). A NULL x gives NULL (Nullable(UInt8) result),
-// as ClickHouse does without transform_null_in.
-class InSet : public exec::BoundFunction {
- public:
-  InSet(const DataType& lhs, Column set, bool negate) : set_col_(std::move(set)), negate_(negate) {
-    nullable_ = lhs.id() == TypeId::kNullable || lhs.is_nullable_low_cardinality();
-    result_type_ = nullable_ ? DataType::Nullable(DataType::Make(TypeId::kUInt8)) : DataType::Make(TypeId::kUInt8);
-    for (size_t i = 0; i < set_col_.size(); ++i) keys_.insert(Key(set_col_, i));
-  }
+absl::StatusOr<ExprPtr> Expand(const ExprPtr& expr, const absl::flat_hash_map<std::string, ExprPtr>& aliases,
+                               absl::flat_hash_set<std::string>* expanding, int depth);
 
-  absl::StatusOr<Column> Execute(absl::Span<const ColumnArg> args, size_t rows) const override {
-    const Column& c = *args[0].column;
-    Column out = Column::Make(result_type_);
-    Column& values_out = nullable_ ? out.children[0] : out;
-    values_out.data.resize(rows);
-    if (nullable_) out.nulls.resize(rows, 0);
-    if (c.type->id() == TypeId::kLowCardinality) {
-      std::vector<uint8_t> entry(c.dictionary->size());
-      for (size_t k = 0; k < entry.size(); ++k) {
-        bool is_null = k == 0 && c.type->is_nullable_low_cardinality();
-        entry[k] = !is_null && (keys_.contains(std::string(c.dictionary->StringAt(k))) != negate_);
-      }
-      for (size_t r = 0; r < rows; ++r) {
-        const uint32_t index = c.IndexAt(args[0].row(r));
-        values_out.data[r] = entry[index];
-        if (nullable_) out.nulls[r] = index == 0;
-      }
-      return out;
-    }
-    const bool nullable_column = c.type->id() == TypeId::kNullable;
-    const Column& values = nullable_column ? c.children[0] : c;
-    for (size_t r = 0; r < rows; ++r) {
-      size_t i = args[0].row(r);
-      if (nullable_column && c.nulls[i]) {
-        values_out.data[r] = 0;
-        out.nulls[r] = 1;
-        continue;
-      }
-      values_out.data[r] = keys_.contains(Key(values, i)) != negate_;
-    }
-    return out;
+// Expand for a node that defines no alias still being expanded.
+absl::StatusOr<ExprPtr> ExpandNode(const ExprPtr& expr, const absl::flat_hash_map<std::string, ExprPtr>& aliases,
+                                   absl::flat_hash_set<std::string>* expanding, int depth) {
+  if (expr->kind == Expr::Kind::kIdentifier && expr->parts.size() == 1) {
+    auto it = aliases.find(expr->parts[0]);
+    if (it == aliases.end() || expanding->contains(expr->parts[0])) return expr;
+    expanding->insert(expr->parts[0]);
+    TALLY_ASSIGN_OR_RETURN(ExprPtr body, Expand(it->second, aliases, expanding, depth + 1));
+    expanding->erase(expr->parts[0]);
+    if (body->alias == expr->alias) return body;
+    auto copy = std::make_shared<Expr>(*body);  // one node: the alias is the identifier's
+    copy->alias = expr->alias;
+    return copy;
   }
-
- private:
-  static std::string Key(const Column& c, size_t i) {
-    if (c.type->id() == TypeId::kString) return std::string(c.StringAt(i));
-    if (c.type->id() == TypeId::kLowCardinality) return std::string(c.dictionary->StringAt(c.IndexAt(i)));
-    size_t w = c.type->fixed_width();
-    return std::string(reinterpret_cast<const char*>(c.data.data()) + i * w, w);
+  if (expr->kind != Expr::Kind::kFunction) return expr;
+  // Copied only where an argument changes: most subtrees name no alias, and copying all of
+  // them cost a 100k-branch CASE as much as running it.
+  ExprPtr copy;
+  for (size_t i = 0; i < expr->args.size(); ++i) {
+    TALLY_ASSIGN_OR_RETURN(ExprPtr a, Expand(expr->args[i], aliases, expanding, depth + 1));
+    if (a == expr->args[i]) continue;
+    if (copy == nullptr) copy = std::make_shared<Expr>(*expr);
+    copy->args[i] = std::move(a);
   }
-
-  Column set_col_;
-  absl::flat_hash_set<std::string> keys_;
-  bool negate_;
-  bool nullable_ = false;
-};
+  for (size_t i = 0; i < expr->params.size(); ++i) {
+    TALLY_ASSIGN_OR_RETURN(ExprPtr p, Expand(expr->params[i], aliases, expanding, depth + 1));
+    if (p == expr->params[i]) continue;
+    if (copy == nullptr) copy = std::make_shared<Expr>(*expr);
+    copy->params[i] = std::move(p);
+  }
+  return copy == nullptr ? expr : copy;
+}
 
 absl::StatusOr<ExprPtr> Expand(const ExprPtr& expr, const absl::flat_hash_map<std::string, ExprPtr>& aliases,
                                absl::flat_hash_set<std::string>* expanding, int depth) {
   if (depth > kMaxDepth) return absl::InvalidArgumentError("expression nested too deeply");
   if (expr == nullptr) return expr;
-  if (expr->kind == Expr::Kind::kIdentifier && expr->parts.size() == 1) {
-    auto it = aliases.find(expr->parts[0]);
-    if (it != aliases.end() && !expanding->contains(expr->parts[0])) {
-      expanding->insert(expr->parts[0]);
-      TALLY_ASSIGN_OR_RETURN(ExprPtr body, Expand(it->second, aliases, expanding, depth + 1));
-      expanding->erase(expr->parts[0]);
-      auto copy = std::make_shared<Expr>(*body);
-      copy->alias = expr->alias;
-      return copy;
-    }
-    return expr;
-  }
-  if (expr->kind != Expr::Kind::kFunction) return expr;
-  auto copy = std::make_shared<Expr>(*expr);
-  for (ExprPtr& a : copy->args) {
-    TALLY_ASSIGN_OR_RETURN(a, Expand(a, aliases, expanding, depth + 1));
-  }
-  return copy;
+  // Inside the definition of an alias its name means the column, as in ClickHouse: `value *
+  // 2 AS value` doubles once, and `id AS value, value AS id` swaps nothing.
+  const bool defines = !expr->alias.empty() && aliases.contains(expr->alias) && expanding->insert(expr->alias).second;
+  absl::StatusOr<ExprPtr> out = ExpandNode(expr, aliases, expanding, depth);
+  if (defines) expanding->erase(expr->alias);
+  return out;
 }
 
 absl::StatusOr<ExpressionPtr> BindImpl(const Expr& e, const Scope& scope, const QueryParams& params, int depth);
@@ -144,47 +111,56 @@ absl::StatusOr<ExpressionPtr> BindCall(const std::string& name, std::vector<Expr
   return exec::MakeCall(std::move(*bound), std::move(args), name);
 }
 
+// x IN (...): the list's items as constants, each of its own type (the items of a tuple
+// one by one, the elements of an array or of any constant array expression, or one
+// constant expression); exec::MakeInList converts them to x's type. A subquery keeps its
+// type and x is converted to it (exec::MakeInSubquery).
 absl::StatusOr<ExpressionPtr> BindIn(const Expr& e, const Scope& scope, const QueryParams& params, int depth) {
   const bool negate = e.name == "notIn" || e.name == "globalNotIn";
   if (e.args.size() != 2) return absl::InvalidArgumentError(absl::StrCat(e.name, " takes 2 arguments", At(e)));
+  auto is_tuple = [](const Expr& x) { return x.kind == Expr::Kind::kFunction && x.name == "tuple"; };
+  if (is_tuple(*e.args[0])) {
+    return absl::UnimplementedError(absl::StrCat("IN with a tuple on the left is not supported yet", At(e)));
+  }
   TALLY_ASSIGN_OR_RETURN(ExpressionPtr lhs, BindImpl(*e.args[0], scope, params, depth + 1));
   const Expr& rhs = *e.args[1];
-  std::vector<Value> values;
-  if (rhs.kind == Expr::Kind::kLiteral) {
-    if (rhs.literal.kind == Value::Kind::kArray) {
-      values = rhs.literal.items;
-    } else {
-      values.push_back(rhs.literal);
-    }
-  } else if (rhs.kind == Expr::Kind::kFunction && (rhs.name == "tuple" || rhs.name == "array")) {
-    for (const ExprPtr& item : rhs.args) {
-      TALLY_ASSIGN_OR_RETURN(ExpressionPtr b, BindImpl(*item, scope, params, depth + 1));
-      if (!b->is_constant()) return absl::InvalidArgumentError(absl::StrCat("IN list items must be constants", At(*item)));
-      TALLY_ASSIGN_OR_RETURN(Column c, exec::EvaluateConstant(*b));
-      values.push_back(c.GetValue(0));
-    }
-  } else if (rhs.kind == Expr::Kind::kSubquery) {
+  std::vector<ExpressionPtr> args = {lhs};
+  if (rhs.kind == Expr::Kind::kSubquery) {
     if (!params.run_subquery) return absl::UnimplementedError(absl::StrCat("a subquery is not allowed here", At(rhs)));
     TALLY_ASSIGN_OR_RETURN(Column column, params.run_subquery(*rhs.subquery, rhs));
-    values.reserve(column.size());
-    for (size_t i = 0; i < column.size(); ++i) values.push_back(column.GetValue(i));
+    auto in = exec::MakeInSubquery(lhs->type(), column, negate, params.functions);
+    if (!in.ok()) return absl::Status(in.status().code(), absl::StrCat(in.status().message(), At(e)));
+    return exec::MakeCall(std::move(*in), std::move(args), e.name);
+  }
+  auto constant = [&](const Expr& item) -> absl::StatusOr<Column> {
+    if (is_tuple(item)) return absl::UnimplementedError(absl::StrCat("tuples in IN are not supported yet", At(item)));
+    TALLY_ASSIGN_OR_RETURN(ExpressionPtr b, BindImpl(item, scope, params, depth + 1));
+    if (!b->is_constant()) return absl::InvalidArgumentError(absl::StrCat("IN list items must be constants", At(item)));
+    return exec::EvaluateConstant(*b);
+  };
+  std::vector<Column> items;
+  if (is_tuple(rhs)) {
+    for (const ExprPtr& item : rhs.args) {
+      TALLY_ASSIGN_OR_RETURN(Column c, constant(*item));
+      items.push_back(std::move(c));
+    }
   } else {
-    return absl::UnimplementedError(absl::StrCat("IN with this right side is not supported yet (a list of ",
-                                                 "constants or a subquery is)", At(e)));
+    TALLY_ASSIGN_OR_RETURN(Column c, constant(rhs));
+    if (c.type->id() == TypeId::kArray) {
+      // x IN [1, 2]: the elements, of the array's element type.
+      const Column& elements = c.children[0];
+      for (size_t i = 0; i < elements.size(); ++i) {
+        Column item = Column::Make(elements.type);
+        item.AppendRange(elements, i, 1);
+        items.push_back(std::move(item));
+      }
+    } else {
+      items.push_back(std::move(c));
+    }
   }
-  const DataType& lt = *lhs->type();
-  DataTypePtr set_type = lhs->type();
-  if (lt.id() == TypeId::kNullable) set_type = lt.children()[0];
-  if (lt.id() == TypeId::kLowCardinality) set_type = DataType::Make(TypeId::kString);
-  Column set = Column::Make(set_type);
-  for (const Value& v : values) {
-    if (v.is_null()) continue;
-    // Values that cannot be of x's type can never match; skip them like ClickHouse does.
-    Column probe = Column::Make(set_type);
-    if (probe.AppendValue(v).ok()) set.AppendRange(probe, 0, 1);
-  }
-  std::vector<ExpressionPtr> args = {lhs};
-  return exec::MakeCall(std::make_unique<InSet>(lt, std::move(set), negate), std::move(args), e.name);
+  auto in = exec::MakeInList(lhs->type(), items, negate, params.functions);
+  if (!in.ok()) return absl::Status(in.status().code(), absl::StrCat(in.status().message(), At(e)));
+  return exec::MakeCall(std::move(*in), std::move(args), e.name);
 }
 
 // (SELECT x ...) as a value: its one row as a constant of type Nullable(x's type), NULL

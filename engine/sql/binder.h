@@ -46,9 +46,11 @@ struct Scope {
   }
 };
 
-// Replaces identifiers that name an alias (WITH x AS ..., SELECT expr AS x) by the
-// aliased expression, recursively; inside an alias's own definition its name means the
-// column. Errors on cycles.
+// Replaces identifiers that name an alias (WITH x AS ..., SELECT expr AS x, (expr AS x)
+// anywhere in the query) by the aliased expression, recursively. Inside an alias's own
+// definition its name means the column, as in ClickHouse (`value * 2 AS value` doubles
+// once), so a cycle ends at a column or in an unknown identifier. Only the nodes above a
+// replaced identifier are copied; `expr` itself comes back when nothing changes.
 absl::StatusOr<ExprPtr> ExpandAliases(const ExprPtr& expr, const absl::flat_hash_map<std::string, ExprPtr>& aliases);
 
 absl::StatusOr<exec::ExpressionPtr> Bind(const Expr& expr, const Scope& scope, const QueryParams& params);

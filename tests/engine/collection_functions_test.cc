@@ -61,7 +61,7 @@ TEST(ArrayElementTest, MapLookup) {
   TALLY_EXPECT_CALL(Call("arrayElement", {ints, Const("UInt64", U(300))}), "String", (std::vector<Value>{S("big")}));
   TALLY_EXPECT_CALL(Call("arrayElement", {ints, Const("Int8", I(-1))}), "String", (std::vector<Value>{S("")}));
   EXPECT_STATUS(Call("arrayElement", {ints, Const("String", S("x"))}), absl::StatusCode::kInvalidArgument,
-                "arrayElement: cannot look for String in Map(UInt16, String)");
+                "arrayElement: Illegal types of arguments: Map(UInt16, String), String for function arrayElement");
 }
 
 TEST(HasTest, HasAndIndexOf) {
@@ -80,9 +80,26 @@ TEST(HasTest, HasAndIndexOf) {
   Arg nullable = Vec("Array(Nullable(String))", {A({S("x"), N()}), A({S("x")})});
   TALLY_EXPECT_CALL(Call("has", {nullable, Const("Nullable(UInt8)", N())}), "UInt8", (std::vector<Value>{U(1), U(0)}));
   TALLY_EXPECT_CALL(Call("has", {nullable, Const("String", S("x"))}), "UInt8", (std::vector<Value>{U(1), U(1)}));
-  // Dates against a string constant.
-  TALLY_EXPECT_CALL(Call("has", {Vec("Array(Date)", {A({U(20727)}), A({U(1)})}), Const("String", S("2026-10-01"))}), "UInt8",
-                    (std::vector<Value>{U(1), U(0)}));
+  // No conversion, as in ClickHouse: a string never meets a date or a number, a date never
+  // a number; Date and DateTime meet by value.
+  EXPECT_STATUS(Call("has", {Vec("Array(Date)", {A({U(20727)})}), Const("String", S("2026-10-01"))}),
+                absl::StatusCode::kInvalidArgument,
+                "has: There is no supertype for types Date, String because some of them are String/FixedString/Enum "
+                "and some of them are not");
+  EXPECT_STATUS(Call("indexOf", {arr, Const("String", S("3"))}), absl::StatusCode::kInvalidArgument,
+                "indexOf: There is no supertype for types UInt32, String");
+  EXPECT_STATUS(Call("has", {Vec("Array(Date)", {A({U(20727)})}), Const("UInt16", U(20727))}),
+                absl::StatusCode::kInvalidArgument,
+                "because some of them are Date/Date32/DateTime/DateTime64/Time/Time64 and some of them are not");
+  TALLY_EXPECT_CALL(Call("has", {Vec("Array(Date)", {A({U(20727)}), A({U(1)})}), Const("DateTime('UTC')", U(1790812800))}),
+                    "UInt8", (std::vector<Value>{U(1), U(0)}));
+  // A NULL needle of a column finds a NULL element, in a column or a constant haystack.
+  Arg needles = Vec("Nullable(String)", {S("x"), N()});
+  TALLY_EXPECT_CALL(Call("has", {nullable, needles}), "UInt8", (std::vector<Value>{U(1), U(0)}));
+  TALLY_EXPECT_CALL(Call("has", {Const("Array(Nullable(String))", A({N(), S("y")})), needles}), "UInt8",
+                    (std::vector<Value>{U(0), U(1)}));
+  TALLY_EXPECT_CALL(Call("indexOf", {Const("Array(Nullable(String))", A({S("y"), N()})), needles}), "UInt64",
+                    (std::vector<Value>{U(0), U(2)}));
   EXPECT_STATUS(Call("has", {Vec("String", {S("abc")}), Const("String", S("a"))}), absl::StatusCode::kInvalidArgument,
                 "has: argument 1 has type String, expected an Array");
 }
@@ -90,6 +107,8 @@ TEST(HasTest, HasAndIndexOf) {
 TEST(MapTest, ContainsKeysValues) {
   Arg m = Vec("Map(String, UInt8)", {M({S("a"), U(1), S("b"), U(2)}), M({})});
   TALLY_EXPECT_CALL(Call("mapContains", {m, Const("String", S("b"))}), "UInt8", (std::vector<Value>{U(1), U(0)}));
+  EXPECT_STATUS(Call("mapContains", {m, Const("UInt8", U(1))}), absl::StatusCode::kInvalidArgument,
+                "mapContains: There is no supertype for types String, UInt8");
   TALLY_EXPECT_CALL(Call("mapKeys", {m}), "Array(String)", (std::vector<Value>{A({S("a"), S("b")}), A({})}));
   TALLY_EXPECT_CALL(Call("mapValues", {m}), "Array(UInt8)", (std::vector<Value>{A({U(1), U(2)}), A({})}));
   TALLY_EXPECT_CALL(Call("mapKeys", {Const("Map(String, UInt8)", M({S("k"), U(0)}))}, 2), "Array(String)",

@@ -135,8 +135,14 @@ TEST(ComparisonTest, NullsPropagate) {
   TALLY_EXPECT_CALL(Call("less", {x, Vec("Nullable(Float64)", {N(), F(0), F(4)})}), "Nullable(UInt8)",
                     Bools({-1, -1, 1}));
   TALLY_EXPECT_CALL(Call("equals", {x, Const("Nullable(UInt8)", N())}), "Nullable(UInt8)", Bools({-1, -1, -1}));
-  TALLY_EXPECT_CALL(Call("equals", {Vec("Nullable(String)", {S("1"), N()}), Const("UInt8", U(1))}), "Nullable(UInt8)",
+  TALLY_EXPECT_CALL(Call("equals", {Vec("Nullable(UInt16)", {U(1), N()}), Const("String", S("1"))}), "Nullable(UInt8)",
                     Bools({1, -1}));
+  // A string constant with no value in the other side's type: false (true for !=), NULL
+  // stays NULL.
+  TALLY_EXPECT_CALL(Call("equals", {Vec("Nullable(UInt8)", {U(44), N()}), Const("String", S("300"))}),
+                    "Nullable(UInt8)", Bools({0, -1}));
+  TALLY_EXPECT_CALL(Call("notEquals", {Vec("Nullable(UInt8)", {U(44), N()}), Const("String", S("300"))}),
+                    "Nullable(UInt8)", Bools({1, -1}));
 }
 
 TEST(ComparisonTest, DatesAgainstStringConstants) {
@@ -158,7 +164,14 @@ TEST(ComparisonTest, DatesAgainstStringConstants) {
   Arg t64 = Vec("DateTime64(3, 'UTC')", {I(1790812800000), I(1790812800001)});
   TALLY_EXPECT_CALL(Call("greater", {t64, Const("String", S("2026-10-01 00:00:00.000"))}), "UInt8", Bools({0, 1}));
   EXPECT_STATUS(Call("equals", {d, Const("String", S("yesterday"))}), absl::StatusCode::kInvalidArgument,
-                "equals: cannot parse 'yesterday' as Date");
+                "equals: Cannot parse date: expected a date in the YYYY-MM-DD or YYYYMMDD format: while converting "
+                "'yesterday' to Date");
+  // Date and a number do not meet; DateTime compares seconds, DateTime64 takes seconds.
+  EXPECT_STATUS(Call("equals", {d, Const("UInt16", U(20727))}), absl::StatusCode::kInvalidArgument,
+                "equals: Illegal types of arguments (`Date`, `UInt16`) of function `equals`");
+  TALLY_EXPECT_CALL(Call("less", {t, Const("UInt32", U(1790812800))}), "UInt8", Bools({1, 0, 0}));
+  TALLY_EXPECT_CALL(Call("equals", {t64, Const("UInt32", U(1790812800))}), "UInt8", Bools({1, 0}));
+  TALLY_EXPECT_CALL(Call("greater", {t64, Const("Float64", F(1790812800.0005))}), "UInt8", Bools({0, 1}));
 }
 
 TEST(ComparisonTest, DateTypesAgainstEachOther) {
@@ -181,14 +194,22 @@ TEST(ComparisonTest, UuidAgainstStringConstant) {
   TALLY_EXPECT_CALL(Call("greater", {Arg{u, false}, Const("String", S("00000000-0000-0000-0000-000000000001"))}),
                     "UInt8", Bools({0, 1}));
   EXPECT_STATUS(Call("equals", {Arg{u, false}, Const("String", S("not-a-uuid"))}), absl::StatusCode::kInvalidArgument,
-                "equals: cannot parse 'not-a-uuid' as UUID");
+                "equals: Cannot parse UUID from String: while converting 'not-a-uuid' to UUID");
 }
 
-TEST(ComparisonTest, StringColumnAgainstNumbers) {
+TEST(ComparisonTest, StringConstantsAgainstNumbers) {
   TALLY_EXPECT_CALL(Call("equals", {Vec("UInt32", {U(5), U(6)}), Const("String", S("5"))}), "UInt8", Bools({1, 0}));
-  TALLY_EXPECT_CALL(Call("less", {Vec("String", {S("5"), S("60")}), Const("UInt8", U(10))}), "UInt8", Bools({1, 0}));
-  EXPECT_STATUS(Call("equals", {Vec("String", {S("abc")}), Const("UInt8", U(1))}), absl::StatusCode::kInvalidArgument,
-                "equals: cannot parse 'abc' as UInt8");
+  // Out of the type's range: every row is false for =, <, >, and true for !=.
+  TALLY_EXPECT_CALL(Call("less", {Vec("UInt8", {U(5), U(200)}), Const("String", S("300"))}), "UInt8", Bools({0, 0}));
+  TALLY_EXPECT_CALL(Call("equals", {Const("String", S("-1")), Vec("Int8", {I(-1)})}), "UInt8", Bools({1}));
+  TALLY_EXPECT_CALL(Call("notEquals", {Const("String", S("255")), Vec("Int8", {I(5)})}), "UInt8", Bools({1}));
+  EXPECT_STATUS(Call("equals", {Vec("UInt8", {U(1)}), Const("String", S("1.0"))}), absl::StatusCode::kInvalidArgument,
+                "equals: Cannot convert string '1.0' to type UInt8");
+  // A string column never meets a number.
+  EXPECT_STATUS(Call("less", {Vec("String", {S("5"), S("60")}), Const("UInt8", U(10))}),
+                absl::StatusCode::kInvalidArgument,
+                "less: There is no supertype for types String, UInt8 because some of them are String/FixedString/Enum "
+                "and some of them are not");
 }
 
 TEST(ComparisonTest, ArraysCompareByValue) {
@@ -200,9 +221,9 @@ TEST(ComparisonTest, ErrorsNameTheFunction) {
   EXPECT_STATUS(Call("equals", {Vec("UInt8", {U(1)})}), absl::StatusCode::kInvalidArgument,
                 "equals: expected 2 arguments, got 1");
   EXPECT_STATUS(Call("less", {Vec("Array(UInt8)", {A({})}), Vec("UInt8", {U(1)})}), absl::StatusCode::kInvalidArgument,
-                "less: cannot compare Array(UInt8) and UInt8");
+                "less: Illegal types of arguments (`Array(UInt8)`, `UInt8`) of function `less`");
   EXPECT_STATUS(Call("equals", {Vec("String", {S("a")}), Vec("Array(String)", {A({})})}),
-                absl::StatusCode::kInvalidArgument, "equals: cannot compare String and Array(String)");
+                absl::StatusCode::kInvalidArgument, "equals: There is no supertype for types String, Array(String)");
 }
 
 }  // namespace
