@@ -2,6 +2,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "engine/exec/aggregate_util.h"
 #include "format/status_macros.h"
 
 namespace tally::engine::exec {
@@ -112,35 +113,53 @@ const AggregateFactory* AggregateRegistry::Find(absl::string_view name) const {
   return nullptr;
 }
 
+namespace {
+
+// The combinator suffix `name` ends with ("If" or "Distinct"), or "".
+absl::string_view CombinatorSuffix(absl::string_view name) {
+  for (absl::string_view suffix : {"If", "Distinct"}) {
+    if (name.size() > suffix.size() && absl::EndsWith(name, suffix)) return suffix;
+  }
+  return "";
+}
+
+}  // namespace
+
 bool AggregateRegistry::IsAggregate(absl::string_view name) const {
   if (Find(name) != nullptr) return true;
-  return absl::EndsWith(name, "If") && name.size() > 2 && Find(name.substr(0, name.size() - 2)) != nullptr;
+  const absl::string_view suffix = CombinatorSuffix(name);
+  return !suffix.empty() && IsAggregate(name.substr(0, name.size() - suffix.size()));
 }
 
 absl::StatusOr<std::unique_ptr<AggregateFunction>> AggregateRegistry::Bind(
     absl::string_view name, bool distinct, absl::Span<const DataTypePtr> args,
     absl::Span<const format::Value> params) const {
   if (distinct) {
-    // count(DISTINCT x) is uniqExact(x), countIf(DISTINCT x, cond) uniqExactIf(x, cond).
-    const bool with_if = absl::EndsWith(name, "If") && name.size() > 2;
-    absl::string_view base = with_if ? name.substr(0, name.size() - 2) : name;
-    if (!absl::EqualsIgnoreCase(base, "count") && base != "uniqExact" && base != "countDistinct") {
-      return absl::UnimplementedError(
-          absl::StrCat(name, "(DISTINCT ...) is not supported yet; count(DISTINCT) is"));
-    }
-    return Bind(with_if ? "uniqExactIf" : "uniqExact", false, args, params);
+    // f(DISTINCT x) is fDistinct(x), as in ClickHouse; count(DISTINCT x) is uniqExact(x)
+    // (ClickHouse's count_distinct_implementation) and countIf(DISTINCT x, c) uniqExactIf.
+    if (absl::EqualsIgnoreCase(name, "count")) return Bind("uniqExact", false, args, params);
+    if (name == "countIf") return Bind("uniqExactIf", false, args, params);
+    return Bind(absl::StrCat(name, "Distinct"), false, args, params);
   }
   if (const AggregateFactory* f = Find(name)) return (*f)(args, params);
-  if (absl::EndsWith(name, "If") && name.size() > 2) {
-    absl::string_view base = name.substr(0, name.size() - 2);
-    if (const AggregateFactory* f = Find(base)) {
-      if (args.empty() || !IsConditionType(*args.back())) {
-        return absl::InvalidArgumentError(absl::StrCat(name, ": the last argument must be a condition (UInt8)",
-                                                       args.empty() ? "" : absl::StrCat(", not ", args.back()->ToString())));
-      }
-      TALLY_ASSIGN_OR_RETURN(auto nested, (*f)(args.subspan(0, args.size() - 1), params));
-      return std::unique_ptr<AggregateFunction>(new IfCombinator(std::move(nested)));
+  // Combinators, the last suffix outermost: sumIfDistinct is Distinct(If(sum)).
+  const absl::string_view suffix = CombinatorSuffix(name);
+  const absl::string_view base = name.substr(0, name.size() - suffix.size());
+  if (suffix == "If" && IsAggregate(base)) {
+    if (args.empty() || !IsConditionType(*args.back())) {
+      return absl::InvalidArgumentError(absl::StrCat(name, ": the last argument must be a condition (UInt8)",
+                                                     args.empty() ? "" : absl::StrCat(", not ", args.back()->ToString())));
     }
+    TALLY_ASSIGN_OR_RETURN(auto nested, Bind(base, false, args.subspan(0, args.size() - 1), params));
+    return std::unique_ptr<AggregateFunction>(new IfCombinator(std::move(nested)));
+  }
+  if (suffix == "Distinct" && IsAggregate(base)) {
+    if (args.empty()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(name, ": Incorrect number of arguments for aggregate function with Distinct suffix"));
+    }
+    TALLY_ASSIGN_OR_RETURN(auto nested, Bind(base, false, args, params));
+    return MakeDistinct(std::move(nested), args);
   }
   return absl::NotFoundError(absl::StrCat("unknown aggregate function '", name, "'"));
 }

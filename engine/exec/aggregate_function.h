@@ -1,4 +1,4 @@
-// Aggregate functions: count, sum, uniq, quantile, ... and the -If combinator.
+// Aggregate functions: count, sum, uniq, quantile, ... and the -If and -Distinct combinators.
 //
 // An aggregate's state lives in memory the aggregator owns (state_size() bytes aligned to
 // state_align()), one per group; the aggregator creates, feeds, merges and finalizes it.
@@ -65,8 +65,9 @@ class AggregateRegistry {
  public:
   static AggregateRegistry& Global();
   void Register(const std::string& name, AggregateFactory factory, bool case_insensitive = false);
-  // Resolves combinators: countIf -> count with the If combinator, sumIf, uniqIf, ...
-  // count(DISTINCT x) binds as uniqExact(x). NotFound when no such aggregate exists.
+  // Resolves combinators, the last suffix outermost: sumIf -> If(sum), sumDistinct ->
+  // Distinct(sum), sumIfDistinct -> Distinct(If(sum)). f(DISTINCT x) binds as fDistinct(x),
+  // count(DISTINCT x) as uniqExact(x), as in ClickHouse. NotFound when no such aggregate exists.
   absl::StatusOr<std::unique_ptr<AggregateFunction>> Bind(absl::string_view name, bool distinct,
                                                           absl::Span<const format::DataTypePtr> args,
                                                           absl::Span<const format::Value> params) const;

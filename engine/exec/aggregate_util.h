@@ -36,6 +36,12 @@ enum class NullResult {
 // (Array, Map). Without nullable arguments the nested aggregate is returned unchanged.
 AggregateFactory SkipNullArguments(AggregateFactory nested, NullResult result);
 
+// The -Distinct combinator over `nested` (bound to the same `args`): each state feeds the
+// nested aggregate every distinct row of its arguments once, in the order first seen
+// (engine/exec/distinct_combinator.cc). InvalidArgument without arguments.
+absl::StatusOr<std::unique_ptr<AggregateFunction>> MakeDistinct(std::unique_ptr<AggregateFunction> nested,
+                                                                absl::Span<const format::DataTypePtr> args);
+
 // Row `row` of a String or LowCardinality column.
 inline absl::string_view StringAtRow(const format::Column& column, size_t row) {
   if (column.type->id() == format::TypeId::kLowCardinality) {

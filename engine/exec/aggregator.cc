@@ -89,11 +89,11 @@ Aggregator::Aggregator(std::vector<DataTypePtr> key_types,
   }
 }
 
-Aggregator::~Aggregator() {
-  if (!finished_) DestroyStates();
-}
+Aggregator::~Aggregator() { DestroyStates(); }
 
 void Aggregator::DestroyStates() {
+  if (states_freed_) return;
+  states_freed_ = true;
   for (uint8_t* place : groups_) {
     for (size_t a = 0; a < aggregates_.size(); ++a) aggregates_[a]->Destroy(place + offsets_[a]);
   }
@@ -518,7 +518,7 @@ void Aggregator::PlacesPackedAs(absl::Span<const ColumnArg> keys, size_t rows, s
   }
 }
 
-absl::StatusOr<std::vector<Column>> Aggregator::Finish(const Check& check) {
+absl::StatusOr<std::vector<Column>> Aggregator::Finish(const Check& check, bool keep_states) {
   if (finished_) return absl::FailedPreconditionError("aggregator: Finish called twice");
   std::vector<Column> out = std::move(key_columns_);
   absl::Status stopped;
@@ -533,8 +533,31 @@ absl::StatusOr<std::vector<Column>> Aggregator::Finish(const Check& check) {
     }
     out.push_back(std::move(column));
   }
-  DestroyStates();
+  if (!keep_states || !stopped.ok()) DestroyStates();
   finished_ = true;
+  if (!stopped.ok()) return stopped;
+  return out;
+}
+
+absl::StatusOr<std::vector<Column>> Aggregator::Totals(absl::Span<const uint32_t> groups, const Check& check) {
+  if (!finished_ || states_freed_) return absl::FailedPreconditionError("aggregator: Totals needs Finish's states");
+  uint8_t* totals = arena_.Allocate(block_bytes_, block_align_);
+  for (size_t a = 0; a < aggregates_.size(); ++a) aggregates_[a]->Create(totals + offsets_[a]);
+  absl::Status stopped;
+  for (size_t i = 0; i < groups.size() && stopped.ok(); ++i) {
+    for (size_t a = 0; a < aggregates_.size(); ++a) {
+      aggregates_[a]->Merge(totals + offsets_[a], groups_[groups[i]] + offsets_[a]);
+    }
+    if (check && (i + 1) % kRowsPerCheck == 0) stopped = check();
+  }
+  std::vector<Column> out;
+  for (size_t a = 0; a < aggregates_.size(); ++a) {
+    if (stopped.ok()) {
+      out.push_back(Column::Make(aggregates_[a]->result_type()));
+      aggregates_[a]->Finalize(totals + offsets_[a], &out.back());
+    }
+    aggregates_[a]->Destroy(totals + offsets_[a]);
+  }
   if (!stopped.ok()) return stopped;
   return out;
 }

@@ -68,9 +68,15 @@ class Aggregator {
   using Check = std::function<absl::Status()>;
 
   // The key columns then one column per aggregate (its result_type()), one row per group
-  // in order of first appearance. Frees the states; the aggregator is spent afterwards,
-  // also when `check` stopped it.
-  absl::StatusOr<std::vector<format::Column>> Finish(const Check& check = nullptr);
+  // in order of first appearance. Frees the states (unless `keep_states`: then Totals may
+  // still read them; the destructor frees them); the aggregator is spent afterwards, also
+  // when `check` stopped it.
+  absl::StatusOr<std::vector<format::Column>> Finish(const Check& check = nullptr, bool keep_states = false);
+
+  // WITH TOTALS: each aggregate's states of `groups` (row numbers of Finish's result)
+  // merged, in that order, into one state and finalized: one column per aggregate, one row.
+  // No groups give the aggregates of no rows. REQUIRES: Finish(..., keep_states = true).
+  absl::StatusOr<std::vector<format::Column>> Totals(absl::Span<const uint32_t> groups, const Check& check = nullptr);
 
   // Folds `other`'s groups into this one (states merged with AggregateFunction::Merge), for
   // aggregating on several threads and combining at the end. `other` keeps its states and
@@ -130,6 +136,7 @@ class Aggregator {
   size_t block_align_ = 8;
   Method method_ = Method::kNoKeys;
   bool finished_ = false;
+  bool states_freed_ = false;
 
   Arena arena_;
   std::vector<uint8_t*> groups_;             // each group's state block, in creation order

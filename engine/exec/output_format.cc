@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <optional>
 
 #include "absl/strings/str_cat.h"
 #include "engine/exec/json.h"
@@ -61,6 +62,10 @@ class TsvOutput final : public Base {
       out_->push_back('\n');
     }
   }
+  void WriteTotals(const Block& totals) override {
+    out_->push_back('\n');
+    WriteBlock(totals);
+  }
   void WriteSuffix(const OutputStats&) override {}
 
  private:
@@ -101,6 +106,10 @@ class CsvOutput final : public Base {
       }
       out_->push_back('\n');
     }
+  }
+  void WriteTotals(const Block& totals) override {
+    out_->push_back('\n');
+    WriteBlock(totals);
   }
   void WriteSuffix(const OutputStats&) override {}
 
@@ -160,8 +169,21 @@ class JsonOutput final : public Base {
       ++rows_;
     }
   }
+  void WriteTotals(const Block& totals) override {
+    totals_.clear();
+    if (totals.rows() == 0) return;
+    totals_ = compact_ ? "\t\"totals\": [" : "\t\"totals\":\n\t{\n";
+    for (size_t c = 0; c < totals.columns.size(); ++c) {
+      if (c > 0) totals_.append(compact_ ? ", " : ",\n");
+      if (!compact_) absl::StrAppend(&totals_, "\t\t", quoted_names_[c], ": ");
+      AppendJsonValue(totals.columns[c], 0, json_, &totals_);
+    }
+    totals_.append(compact_ ? "]" : "\n\t}");
+  }
   void WriteSuffix(const OutputStats& stats) override {
-    absl::StrAppend(out_, "\n\t],\n\n\t\"rows\": ", rows_);
+    out_->append("\n\t]");
+    if (!totals_.empty()) absl::StrAppend(out_, ",\n\n", totals_);
+    absl::StrAppend(out_, ",\n\n\t\"rows\": ", rows_);
     if (options_.write_statistics) {
       out_->append(",\n\n\t\"statistics\":\n\t{\n\t\t\"elapsed\": ");
       AppendFloat64Text(stats.elapsed_s, out_);
@@ -177,6 +199,7 @@ class JsonOutput final : public Base {
   bool compact_;
   std::vector<std::string> quoted_names_;
   uint64_t rows_ = 0;
+  std::string totals_;  // the "totals" member, written after "data"
 };
 
 // JSONEachRow ({"a":1,"b":"x"} per line) and JSONCompactEachRow ([1, "x"] per line).
@@ -410,6 +433,7 @@ class PrettyOutput final : public Base {
     WriteTable(block);
     total_rows_ += block.rows();
   }
+  void WriteTotals(const Block& totals) override { totals_ = totals; }
   void WriteSuffix(const OutputStats&) override {
     if (mono_ && mono_rows_ > 0) {
       WriteTable(mono_block_);
@@ -418,7 +442,14 @@ class PrettyOutput final : public Base {
     if (total_rows_ >= options_.pretty_max_rows) {
       absl::StrAppend(out_, "  Showed first ", options_.pretty_max_rows, ".\n");
     }
-    if (total_rows_ == 0 && options_.pretty_say_empty) out_->append("0 rows in set.\n");
+    if (totals_) {
+      // A table of its own, sized to its row and numbered from 1, after the note.
+      out_->append("\nTotals:\n");
+      total_rows_ = 0;
+      WriteTable(*totals_);
+    } else if (total_rows_ == 0 && options_.pretty_say_empty) {
+      out_->append("0 rows in set.\n");
+    }
   }
 
  private:
@@ -527,6 +558,7 @@ class PrettyOutput final : public Base {
   size_t row_number_width_ = 0;
   Block mono_block_;
   uint64_t mono_rows_ = 0;
+  std::optional<Block> totals_;
 };
 
 // Vertical: "Row N:" and a rule, then one "name: value" line per column, names padded so
@@ -564,9 +596,20 @@ class VerticalOutput final : public Base {
       }
     }
   }
+  void WriteTotals(const Block& totals) override { totals_ = totals; }
   void WriteSuffix(const OutputStats&) override {
     if (row_number_ > options_.pretty_max_rows) {
       absl::StrAppend(out_, "Showed first ", options_.pretty_max_rows, ".\n");
+    }
+    if (totals_ && totals_->rows() > 0) {
+      out_->append("\n\nTotals:\n");
+      out_->append(Repeat("─", DisplayWidth("Totals:", 0)));
+      out_->push_back('\n');
+      for (size_t c = 0; c < totals_->columns.size(); ++c) {
+        out_->append(labels_[c]);
+        AppendPlainValue(totals_->columns[c], 0, kPrettyNull, out_);
+        out_->push_back('\n');
+      }
     }
   }
 
@@ -574,6 +617,7 @@ class VerticalOutput final : public Base {
   OutputOptions options_;
   std::vector<std::string> labels_;
   uint64_t row_number_ = 0;
+  std::optional<Block> totals_;
 };
 
 enum class Kind {

@@ -3,6 +3,10 @@
 //
 //   WritePrefix()          once, before any block (headers, JSON "meta")
 //   WriteBlock(block)      per block, in order; block.columns[i] is names[i]
+//   WriteTotals(totals)    at most once, after the blocks: GROUP BY ... WITH TOTALS's row
+//                          (an empty line then the row in TabSeparated and CSV, a "totals"
+//                          member in JSON, a "Totals:" table in Pretty and Vertical; the
+//                          other formats drop it, as ClickHouse's do)
 //   WriteSuffix(stats)     once, at the end (JSON "rows"/"statistics", Pretty's
 //                          "Showed first" note or "0 rows in set.", PrettyCompactMonoBlock's
 //                          single table)
@@ -57,6 +61,8 @@ class OutputFormat {
   virtual ~OutputFormat();
   virtual void WritePrefix() = 0;
   virtual void WriteBlock(const Block& block) = 0;
+  // A format that cannot show totals ignores them.
+  virtual void WriteTotals(const Block& totals) { (void)totals; }
   virtual void WriteSuffix(const OutputStats& stats) = 0;
 };
 

@@ -199,7 +199,7 @@ absl::StatusOr<ExprPtr> Parser::ParseWholeExpression() {
 
 absl::StatusOr<Statement> Parser::ParseStatementBody() {
   const Token t = Peek();
-  if (IsKeyword(t, "SELECT") || IsKeyword(t, "WITH")) {
+  if (StartsSelect()) {  // SELECT, WITH, or (SELECT ...) UNION ALL ...
     Statement st;
     st.kind = Statement::Kind::kSelect;
     st.pos = t.pos;
@@ -241,24 +241,83 @@ absl::StatusOr<Statement> Parser::ParseStatementBody() {
 
 // ---------------------------------------------------------------- SELECT
 
-absl::StatusOr<std::shared_ptr<SelectQuery>> Parser::ParseSelectUnion(int* height) {
+bool Parser::StartsSelect(size_t k) {
+  while (PeekIs(TokenKind::kLParen, k)) ++k;
+  return PeekKeyword("SELECT", k) || PeekKeyword("WITH", k);
+}
+
+absl::StatusOr<std::shared_ptr<SelectQuery>> Parser::ParseSelectUnion(int* height, bool subquery) {
   TALLY_RETURN_IF_ERROR(Enter());
   DepthScope scope(&depth_);
   const int outer_height = select_height_;
   select_height_ = 1;
-  auto top = std::make_shared<SelectQuery>();
-  TALLY_RETURN_IF_ERROR(ParseSelectCore(top.get()));
-  while (PeekKeyword("UNION")) {
-    Take();
-    if (!AcceptKeyword("ALL")) return ErrorAt(Peek(), "ALL (only UNION ALL is supported)");
-    auto next = std::make_shared<SelectQuery>();
-    TALLY_RETURN_IF_ERROR(ParseSelectCore(next.get()));
-    top->union_all.push_back(std::move(next));
-  }
-  TALLY_RETURN_IF_ERROR(ParseQueryTail(top.get()));
+  TALLY_ASSIGN_OR_RETURN(std::shared_ptr<SelectQuery> top, ParseUnionMember());
+  TALLY_RETURN_IF_ERROR(ParseUnionRest(top.get(), subquery));
   *height = select_height_;
   select_height_ = outer_height;
   return top;
+}
+
+absl::StatusOr<std::shared_ptr<SelectQuery>> Parser::ParseUnionMember() {
+  if (!PeekIs(TokenKind::kLParen)) {
+    auto q = std::make_shared<SelectQuery>();
+    TALLY_RETURN_IF_ERROR(ParseSelectCore(q.get()));
+    return q;
+  }
+  // (SELECT ... ORDER BY ... LIMIT ...): the brackets keep its clauses its own.
+  Take();
+  int height = 0;
+  TALLY_ASSIGN_OR_RETURN(std::shared_ptr<SelectQuery> q, ParseSelectUnion(&height, /*subquery=*/true));
+  if (!Accept(TokenKind::kRParen)) return ErrorAt(Peek(), "')' after the bracketed SELECT");
+  select_height_ = std::max(select_height_, height);
+  return q;
+}
+
+absl::Status Parser::ParseUnionRest(SelectQuery* top, bool subquery) {
+  while (PeekKeyword("UNION")) {
+    const Token u = Take();
+    if (!AcceptKeyword("ALL")) {
+      if (PeekKeyword("DISTINCT")) {
+        return absl::UnimplementedError(absl::StrCat("UNION DISTINCT at line ", u.pos.line, ", column ", u.pos.column,
+                                                     " is not supported yet (UNION ALL is)"));
+      }
+      return ErrorAt(Peek(), "ALL (only UNION ALL is supported)");
+    }
+    TALLY_ASSIGN_OR_RETURN(std::shared_ptr<SelectQuery> next, ParseUnionMember());
+    // UNION ALL is associative: a bracketed union's members join this one's.
+    std::vector<std::shared_ptr<SelectQuery>> nested = std::move(next->union_all);
+    next->union_all.clear();
+    top->union_all.push_back(std::move(next));
+    for (auto& m : nested) top->union_all.push_back(std::move(m));
+  }
+  for (absl::string_view word : {"EXCEPT", "INTERSECT"}) {
+    if (PeekKeyword(word)) {
+      const Position at = Peek().pos;
+      return absl::UnimplementedError(absl::StrCat(word, " at line ", at.line, ", column ", at.column,
+                                                   " is not supported yet (UNION ALL is)"));
+    }
+  }
+  if (subquery) {
+    // ClickHouse applies a subquery's SETTINGS to the subquery alone; tally has one set of
+    // settings per statement, so it refuses them rather than apply them to the whole
+    // statement or drop them. FORMAT is the statement's, as in ClickHouse.
+    if (PeekKeyword("SETTINGS")) {
+      const Position at = Peek().pos;
+      return absl::UnimplementedError(absl::StrCat("SETTINGS inside a subquery (line ", at.line, ", column ",
+                                                   at.column, ") is not supported yet; put them at the end of ",
+                                                   "the statement"));
+    }
+    if (PeekKeyword("FORMAT")) return ErrorAt(Peek(), "')' (FORMAT ends the whole statement)");
+    return absl::OkStatus();
+  }
+  TALLY_RETURN_IF_ERROR(ParseQueryTail(top));
+  if (PeekKeyword("UNION") && !top->settings.values.empty()) {
+    // ClickHouse applies them to the member before; tally's settings are the statement's.
+    const Position at = Peek().pos;
+    return absl::UnimplementedError(absl::StrCat("SETTINGS before UNION (line ", at.line, ", column ", at.column,
+                                                 ") are not supported yet; put them at the end of the statement"));
+  }
+  return absl::OkStatus();
 }
 
 absl::Status Parser::ParseSelectCore(SelectQuery* q) {
@@ -289,11 +348,12 @@ absl::Status Parser::ParseSelectCore(SelectQuery* q) {
       TALLY_ASSIGN_OR_RETURN(ExprPtr e, ParseExprWithAlias(/*implicit=*/false));
       q->group_by.push_back(std::move(e));
     } while (Accept(TokenKind::kComma));
-    if (PeekKeyword("WITH") && PeekKeyword("TOTALS", 1)) {
-      Take();
-      Take();
-      q->group_by_with_totals = true;
-    }
+  }
+  // WITH TOTALS may follow GROUP BY or, for an aggregation without keys, stand alone.
+  if (PeekKeyword("WITH") && PeekKeyword("TOTALS", 1)) {
+    Take();
+    Take();
+    q->group_by_with_totals = true;
   }
   if (AcceptKeyword("HAVING")) {
     TALLY_ASSIGN_OR_RETURN(q->having, ParseExpr());
@@ -312,9 +372,9 @@ absl::Status Parser::ParseTableRef(SelectQuery* q) {
   ref.pos = t.pos;
   if (t.kind == TokenKind::kLParen) {
     Take();
-    if (!PeekKeyword("SELECT") && !PeekKeyword("WITH")) return ErrorAt(Peek(), "SELECT");
+    if (!StartsSelect()) return ErrorAt(Peek(), "SELECT");
     int height = 0;
-    TALLY_ASSIGN_OR_RETURN(ref.subquery, ParseSelectUnion(&height));
+    TALLY_ASSIGN_OR_RETURN(ref.subquery, ParseSelectUnion(&height, /*subquery=*/true));
     if (!Accept(TokenKind::kRParen)) return ErrorAt(Peek(), "')' after the subquery");
     if (height + 1 > kMaxExprHeight) {
       return MessageAt(t.pos, absl::StrCat("query is nested too deeply (more than ",
@@ -483,9 +543,12 @@ absl::StatusOr<Statement> Parser::ParseInsert() {
     insert->data_offset = begin;
     SkipTo(text_.size());
     insert_data_to_end_ = true;
-  } else if (IsKeyword(t, "SELECT") || IsKeyword(t, "WITH")) {
+  } else if (StartsSelect()) {
     int height = 0;
     TALLY_ASSIGN_OR_RETURN(insert->select, ParseSelectUnion(&height));
+    if (!insert->select->format.empty()) {
+      return absl::UnimplementedError("INSERT ... SELECT ... FORMAT is not supported yet (the SELECT's rows go to the table)");
+    }
   } else {
     return ErrorAt(t, "VALUES, FORMAT or SELECT");
   }
@@ -653,7 +716,7 @@ absl::StatusOr<Statement> Parser::ParseExplain() {
   while ((PeekIs(TokenKind::kBareWord) && PeekIs(TokenKind::kEquals, 1))) {
     TALLY_RETURN_IF_ERROR(ParseSettingsList(&st.settings));
   }
-  if (!PeekKeyword("SELECT") && !PeekKeyword("WITH")) return ErrorAt(Peek(), "SELECT");
+  if (!StartsSelect()) return ErrorAt(Peek(), "SELECT");
   int height = 0;
   TALLY_ASSIGN_OR_RETURN(st.select, ParseSelectUnion(&height));
   st.format = std::move(st.select->format);  // the format of EXPLAIN's own output

@@ -483,7 +483,7 @@ absl::StatusOr<ExprPtr> Parser::ParseParenthesized() {
   const Token open = Take();
   if (PeekKeyword("SELECT") || PeekKeyword("WITH")) {  // (SELECT ...): a subquery
     int height = 0;
-    TALLY_ASSIGN_OR_RETURN(auto query, ParseSelectUnion(&height));
+    TALLY_ASSIGN_OR_RETURN(auto query, ParseSelectUnion(&height, /*subquery=*/true));
     if (!Accept(TokenKind::kRParen)) return ErrorAt(Peek(), "')' after the subquery");
     ExprPtr e = NewExpr(Expr::Kind::kSubquery, open.pos);
     e->subquery = std::move(query);
@@ -496,6 +496,12 @@ absl::StatusOr<ExprPtr> Parser::ParseParenthesized() {
   if (!Accept(TokenKind::kRParen)) {
     while (true) {
       TALLY_ASSIGN_OR_RETURN(ExprPtr item, ParseExprWithAlias(/*implicit=*/false));
+      if (items.empty() && item->kind == Expr::Kind::kSubquery && item->alias.empty() && PeekKeyword("UNION")) {
+        // ((SELECT ...) UNION ALL ...): a subquery whose first member is bracketed.
+        TALLY_RETURN_IF_ERROR(ParseUnionRest(item->subquery.get(), /*subquery=*/true));
+        if (!Accept(TokenKind::kRParen)) return ErrorAt(Peek(), "')' after the subquery");
+        return item;
+      }
       items.push_back(std::move(item));
       if (Accept(TokenKind::kComma)) {
         if (Accept(TokenKind::kRParen)) {
@@ -558,26 +564,25 @@ absl::StatusOr<ExprPtr> Parser::ParseParameter() {
 
 absl::StatusOr<ExprPtr> Parser::ParseCase() {
   const Token case_token = Take();
-  // CASE x WHEN a THEN r ... is multiIf(equals(x, a), r, ...); CASE WHEN c THEN r ... is
-  // multiIf(c, r, ...). Without ELSE the result is NULL.
+  // CASE x WHEN a THEN r ... is caseWithExpression(x, a, r, ..., else), as in ClickHouse
+  // (its comparison rules differ from equals'; engine/exec/case_with_expression.cc);
+  // CASE WHEN c THEN r ... is multiIf(c, r, ...). Without ELSE the result is NULL.
   ExprPtr operand;
   if (PeekKeyword("END")) return ErrorAt(Peek(), "WHEN");
   if (!PeekKeyword("WHEN")) {
     TALLY_ASSIGN_OR_RETURN(operand, ParseExpr());
   }
   std::vector<ExprPtr> args;
+  if (operand != nullptr) args.push_back(operand);
   while (PeekKeyword("WHEN")) {
     Take();
     TALLY_ASSIGN_OR_RETURN(ExprPtr when, ParseExpr());
-    if (operand != nullptr) {
-      TALLY_ASSIGN_OR_RETURN(when, MakeFunction("equals", {operand, when}, when->pos));
-    }
     TALLY_RETURN_IF_ERROR(ExpectKeyword("THEN"));
     TALLY_ASSIGN_OR_RETURN(ExprPtr then, ParseExpr());
     args.push_back(std::move(when));
     args.push_back(std::move(then));
   }
-  if (args.empty()) return ErrorAt(Peek(), "WHEN");
+  if (args.size() == (operand != nullptr ? 1u : 0u)) return ErrorAt(Peek(), "WHEN");
   if (AcceptKeyword("ELSE")) {
     TALLY_ASSIGN_OR_RETURN(ExprPtr otherwise, ParseExpr());
     args.push_back(std::move(otherwise));
@@ -585,7 +590,7 @@ absl::StatusOr<ExprPtr> Parser::ParseCase() {
     args.push_back(MakeLiteral(Value::Null(), Peek().pos));
   }
   TALLY_RETURN_IF_ERROR(ExpectKeyword("END"));
-  return MakeFunction("multiIf", std::move(args), case_token.pos);
+  return MakeFunction(operand != nullptr ? "caseWithExpression" : "multiIf", std::move(args), case_token.pos);
 }
 
 absl::StatusOr<ExprPtr> Parser::ParseCast() {

@@ -154,9 +154,18 @@ class Parser {
 
   // ---- statements (parser.cc, parser_ddl.cc) ----
   absl::StatusOr<Statement> ParseStatementBody();
-  // WITH/SELECT ... [UNION ALL ...] [SETTINGS] [FORMAT]; *height is the tallest
-  // expression inside (for the caller's own height accounting).
-  absl::StatusOr<std::shared_ptr<SelectQuery>> ParseSelectUnion(int* height);
+  // WITH/SELECT ... [UNION ALL ...] [SETTINGS] [FORMAT], members possibly in brackets;
+  // *height is the tallest expression inside (for the caller's own height accounting). A
+  // `subquery` (in brackets) takes no SETTINGS or FORMAT.
+  absl::StatusOr<std::shared_ptr<SelectQuery>> ParseSelectUnion(int* height, bool subquery = false);
+  // One member of a union: a SELECT, or a union in brackets.
+  absl::StatusOr<std::shared_ptr<SelectQuery>> ParseUnionMember();
+  // After the first member: UNION ALL members into top->union_all (bracketed unions
+  // flattened), then the tail (SETTINGS / FORMAT) unless `subquery`.
+  absl::Status ParseUnionRest(SelectQuery* top, bool subquery);
+  // Whether the tokens from Peek(k) on start a SELECT, possibly bracketed: SELECT, WITH,
+  // ((SELECT.
+  bool StartsSelect(size_t k = 0);
   absl::Status ParseSelectCore(SelectQuery* q);
   absl::Status ParseTableRef(SelectQuery* q);
   absl::Status ParseOrderBy(std::vector<OrderByElement>* out);

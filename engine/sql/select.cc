@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <atomic>
 #include <functional>
+#include <optional>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "engine/exec/aggregate_function.h"
@@ -11,6 +13,7 @@
 #include "engine/parallel.h"
 #include "engine/sql/order.h"
 #include "engine/sql/select_source.h"
+#include "engine/sql/select_union.h"
 #include "format/status_macros.h"
 
 namespace tally::engine::sql {
@@ -267,6 +270,74 @@ void CollectIdentifiers(const ExprPtr& e, std::vector<std::string>* out) {
   for (const ExprPtr& a : e->args) CollectIdentifiers(a, out);
 }
 
+// Every `expr AS name` of the query's own expressions (not of its subqueries), as
+// ClickHouse collects them: an alias defined anywhere (WHERE (x + 1 AS y) > 2) can be used
+// anywhere. Two different expressions for one name are an error (the same one twice is not).
+absl::Status CollectAliases(const ExprPtr& e, absl::flat_hash_map<std::string, ExprPtr>* out) {
+  if (e == nullptr || e->kind == Expr::Kind::kLambda) return absl::OkStatus();
+  if (!e->alias.empty()) {
+    auto [it, added] = out->emplace(e->alias, e);
+    if (!added && it->second != e && it->second->ToString() != e->ToString()) {
+      return absl::InvalidArgumentError(absl::StrCat("Multiple expressions ", e->ToString(), " AS ", e->alias, " and ",
+                                                     it->second->ToString(), " AS ", e->alias, " for alias ", e->alias,
+                                                     " (line ", e->pos.line, ", column ", e->pos.column, ")"));
+    }
+  }
+  if (e->kind == Expr::Kind::kSubquery) return absl::OkStatus();  // its own aliases are its own
+  for (const ExprPtr& a : e->args) TALLY_RETURN_IF_ERROR(CollectAliases(a, out));
+  for (const ExprPtr& p : e->params) TALLY_RETURN_IF_ERROR(CollectAliases(p, out));
+  return absl::OkStatus();
+}
+
+// The select-list item an integer literal key names (GROUP BY 1, ORDER BY -1), or none.
+absl::StatusOr<std::optional<size_t>> PositionalItem(const Expr& e, size_t items, const QueryContext& ctx) {
+  if (!ctx.positional_arguments || e.kind != Expr::Kind::kLiteral) return std::optional<size_t>();
+  const Value& v = e.literal;
+  if (v.kind != Value::Kind::kUInt && v.kind != Value::Kind::kInt) return std::optional<size_t>();
+  const int64_t n = static_cast<int64_t>(items);
+  if (v.kind == Value::Kind::kUInt && v.u >= 1 && v.u <= items) return std::optional<size_t>(v.u - 1);
+  if (v.kind == Value::Kind::kInt && v.i <= -1 && v.i >= -n) return std::optional<size_t>(n + v.i);
+  return absl::InvalidArgumentError(absl::StrCat("Positional argument number ", v.DebugString(),
+                                                 " is out of bounds. Expected in range [1, ", items, "] (line ",
+                                                 e.pos.line, ", column ", e.pos.column, ")"));
+}
+
+// After GROUP BY a source column is visible only inside aggregates or as a key: the
+// binder's "Unknown identifier `x`" then gets ClickHouse's words for it.
+absl::Status NotAggregated(const absl::Status& s, const ExprPtr& e, const SourceCatalog& catalog) {
+  constexpr absl::string_view kUnknown = "Unknown identifier `";
+  if (!absl::IsInvalidArgument(s) || !absl::StartsWith(s.message(), kUnknown)) return s;
+  absl::string_view name = s.message().substr(kUnknown.size());
+  name = name.substr(0, name.find('`'));
+  std::vector<std::string> column = SourceColumns({std::string(name)}, catalog);
+  if (column.empty()) return s;
+  return absl::InvalidArgumentError(absl::StrCat("Column `", column[0],
+                                                 "` is not under aggregate function and not in GROUP BY keys (line ",
+                                                 e->pos.line, ", column ", e->pos.column, ")"));
+}
+
+// The one row WITH TOTALS evaluates the select list on: each key at its type's default
+// value (a constant key at its value: ClickHouse drops constant keys and computes them in
+// the projection), each aggregate over the groups `kept`.
+absl::StatusOr<Block> TotalsRow(exec::Aggregator& aggregator, absl::Span<const uint32_t> kept,
+                                const std::vector<ExpressionPtr>& keys, const std::vector<std::string>& names,
+                                const exec::Aggregator::Check& check) {
+  TALLY_ASSIGN_OR_RETURN(std::vector<Column> aggregates, aggregator.Totals(kept, check));
+  Block out;
+  out.names = names;
+  for (const ExpressionPtr& k : keys) {
+    if (k->is_constant()) {
+      TALLY_ASSIGN_OR_RETURN(Column c, exec::EvaluateConstant(*k));
+      out.columns.push_back(std::move(c));
+    } else {
+      out.columns.push_back(Column::Make(k->type()));
+      out.columns.back().AppendDefault();
+    }
+  }
+  for (Column& c : aggregates) out.columns.push_back(std::move(c));
+  return out;
+}
+
 }  // namespace
 
 void InstallSubqueryRunner(QueryContext& ctx) {
@@ -297,18 +368,22 @@ void InstallSubqueryRunner(QueryContext& ctx) {
 
 absl::StatusOr<ResultSet> ExecuteSelect(const SelectQuery& q, QueryContext& ctx) {
   InstallSubqueryRunner(ctx);
+  if (!q.union_all.empty()) return ExecuteUnionAll(q, ctx);
+  return ExecuteSelectCore(q, ctx);
+}
+
+absl::StatusOr<ResultSet> ExecuteSelectCore(const SelectQuery& q, QueryContext& ctx) {
+  InstallSubqueryRunner(ctx);
   const exec::QueryLimits& limits = ctx.limits;
-  if (!q.union_all.empty()) return absl::UnimplementedError("UNION ALL is not supported yet");
   TALLY_ASSIGN_OR_RETURN(SourceCatalog catalog, ResolveSource(q, ctx));
 
-  // Aliases from WITH and from the select list.
+  // Aliases from WITH, the select list and every other clause.
   absl::flat_hash_map<std::string, ExprPtr> aliases;
-  for (const ExprPtr& w : q.with) {
-    if (!w->alias.empty()) aliases[w->alias] = w;
+  for (const auto* list : {&q.with, &q.select, &q.group_by, &q.limit_by}) {
+    for (const ExprPtr& e : *list) TALLY_RETURN_IF_ERROR(CollectAliases(e, &aliases));
   }
-  for (const ExprPtr& s : q.select) {
-    if (!s->alias.empty()) aliases[s->alias] = s;
-  }
+  for (const ExprPtr& e : {q.prewhere, q.where, q.having}) TALLY_RETURN_IF_ERROR(CollectAliases(e, &aliases));
+  for (const OrderByElement& o : q.order_by) TALLY_RETURN_IF_ERROR(CollectAliases(o.expr, &aliases));
   // Without aliases there is nothing to expand; expanding would copy every call node (a
   // CASE of 100,000 branches took 0.1 s to copy and as long to free).
   auto expand = [&](const ExprPtr& e) -> absl::StatusOr<ExprPtr> {
@@ -337,18 +412,25 @@ absl::StatusOr<ResultSet> ExecuteSelect(const SelectQuery& q, QueryContext& ctx)
   if (q.having) {
     TALLY_ASSIGN_OR_RETURN(having, expand(q.having));
   }
+  // A key of GROUP BY, ORDER BY or LIMIT BY: an integer literal names a select-list item
+  // (enable_positional_arguments, on by default as in ClickHouse; -1 is the last one).
+  auto key = [&](const ExprPtr& e) -> absl::StatusOr<ExprPtr> {
+    TALLY_ASSIGN_OR_RETURN(std::optional<size_t> item, PositionalItem(*e, items.size(), ctx));
+    if (item) return items[*item].expr;
+    return expand(e);
+  };
   std::vector<ExprPtr> group_by, limit_by;
   for (const ExprPtr& g : q.group_by) {
-    TALLY_ASSIGN_OR_RETURN(ExprPtr e, expand(g));
+    TALLY_ASSIGN_OR_RETURN(ExprPtr e, key(g));
     group_by.push_back(e);
   }
   for (const ExprPtr& g : q.limit_by) {
-    TALLY_ASSIGN_OR_RETURN(ExprPtr e, expand(g));
+    TALLY_ASSIGN_OR_RETURN(ExprPtr e, key(g));
     limit_by.push_back(e);
   }
   std::vector<ExprPtr> order_exprs;
   for (const OrderByElement& o : q.order_by) {
-    TALLY_ASSIGN_OR_RETURN(ExprPtr e, expand(o.expr));
+    TALLY_ASSIGN_OR_RETURN(ExprPtr e, key(o.expr));
     order_exprs.push_back(e);
   }
 
@@ -409,6 +491,9 @@ absl::StatusOr<ResultSet> ExecuteSelect(const SelectQuery& q, QueryContext& ctx)
     return absl::InvalidArgumentError("aggregate functions are not allowed in WHERE; use HAVING");
   }
   const bool aggregating = !agg_calls.empty() || !group_by.empty();
+  if (q.group_by_with_totals && !aggregating) {
+    return absl::UnimplementedError("WITH TOTALS, ROLLUP, CUBE or GROUPING SETS are not supported without aggregation");
+  }
 
   std::vector<ExpressionPtr> out_exprs, order_bound;
   Block final_block;  // the columns select and order expressions read
@@ -425,6 +510,7 @@ absl::StatusOr<ResultSet> ExecuteSelect(const SelectQuery& q, QueryContext& ctx)
   }
 
   std::vector<Column> out_cols, order_cols;
+  std::optional<std::vector<Column>> totals;  // WITH TOTALS, or a subquery's totals passed on
   if (aggregating) {
     std::vector<ExpressionPtr> keys;
     std::vector<DataTypePtr> key_types;
@@ -502,7 +588,8 @@ absl::StatusOr<ResultSet> ExecuteSelect(const SelectQuery& q, QueryContext& ctx)
     }
     ctx.stats = streams.stats();
     ctx.memory_bytes = aggregator.MemoryBytes();
-    TALLY_ASSIGN_OR_RETURN(std::vector<Column> result, aggregator.Finish([&] { return ctx.CheckLimits(); }));
+    const exec::Aggregator::Check check = [&] { return ctx.CheckLimits(); };
+    TALLY_ASSIGN_OR_RETURN(std::vector<Column> result, aggregator.Finish(check, q.group_by_with_totals));
     ctx.memory_bytes = ByteSize(result);
     for (size_t k = 0; k < group_by.size(); ++k) {
       final_scope.by_text[group_by[k]->ToString()] = final_scope.names.size();
@@ -515,29 +602,46 @@ absl::StatusOr<ResultSet> ExecuteSelect(const SelectQuery& q, QueryContext& ctx)
     final_scope.columns_visible = false;
     final_block.names = final_scope.names;
     final_block.columns = std::move(result);
+    std::vector<uint32_t> kept(final_block.rows());  // the groups HAVING keeps
+    for (size_t g = 0; g < kept.size(); ++g) kept[g] = static_cast<uint32_t>(g);
     if (having) {
-      TALLY_ASSIGN_OR_RETURN(ExpressionPtr h, Bind(*having, final_scope, ctx.params));
-      TALLY_ASSIGN_OR_RETURN(Column mask, EvaluateAll(h, final_block, limits));
+      const bool all_in_totals = ctx.totals_before_having;
+      auto h = Bind(*having, final_scope, ctx.params);
+      if (!h.ok()) return NotAggregated(h.status(), having, catalog);
+      TALLY_ASSIGN_OR_RETURN(Column mask, EvaluateAll(*h, final_block, limits));
       bool all = false;
       TALLY_ASSIGN_OR_RETURN(std::vector<uint32_t> rows,
                              Selected(Evaluated{std::make_shared<const Column>(std::move(mask)), false},
                                       final_block.rows(), &all));
-      if (!all) final_block = Filter(final_block, rows);
+      if (!all) {
+        final_block = Filter(final_block, rows);
+        if (!all_in_totals) kept = std::move(rows);
+      }
     }
+    std::optional<Block> totals_input;
+    if (q.group_by_with_totals) {
+      // ClickHouse's default totals_mode, after_having_exclusive: the states of the groups
+      // HAVING keeps, merged. Its ORDER BY ... LIMIT 0 stops before aggregating, and its
+      // totals are then those of no rows.
+      if (limit == 0 && !q.order_by.empty()) kept.clear();
+      TALLY_ASSIGN_OR_RETURN(totals_input, TotalsRow(aggregator, kept, keys, final_scope.names, check));
+    }
+    std::vector<Column> totals_cols;
     for (const SelectItem& i : items) {
       auto b = Bind(*i.expr, final_scope, ctx.params);
-      if (!b.ok() && absl::IsInvalidArgument(b.status()) && i.expr->kind == Expr::Kind::kIdentifier &&
-          scope.Find(i.expr->identifier()) >= 0) {
-        return absl::InvalidArgumentError(absl::StrCat("Column `", i.expr->identifier(),
-                                                       "` is not under aggregate function and not in GROUP BY keys"));
-      }
-      if (!b.ok()) return b.status();
+      if (!b.ok()) return NotAggregated(b.status(), i.expr, catalog);
       TALLY_ASSIGN_OR_RETURN(Column c, EvaluateAll(*b, final_block, limits));
       out_cols.push_back(std::move(c));
+      if (totals_input) {
+        TALLY_ASSIGN_OR_RETURN(Column t, EvaluateAll(*b, *totals_input, limits));
+        totals_cols.push_back(std::move(t));
+      }
     }
+    if (totals_input) totals = std::move(totals_cols);
     for (const ExprPtr& e : order_exprs) {
-      TALLY_ASSIGN_OR_RETURN(ExpressionPtr b, Bind(*e, final_scope, ctx.params));
-      TALLY_ASSIGN_OR_RETURN(Column c, EvaluateAll(b, final_block, limits));
+      auto b = Bind(*e, final_scope, ctx.params);
+      if (!b.ok()) return NotAggregated(b.status(), e, catalog);
+      TALLY_ASSIGN_OR_RETURN(Column c, EvaluateAll(*b, final_block, limits));
       order_cols.push_back(std::move(c));
     }
   } else {
@@ -545,6 +649,21 @@ absl::StatusOr<ResultSet> ExecuteSelect(const SelectQuery& q, QueryContext& ctx)
       TALLY_ASSIGN_OR_RETURN(ExpressionPtr b, Bind(*i.expr, scope, ctx.params));
       out_exprs.push_back(b);
       out_cols.push_back(Column::Make(b->type()));
+    }
+    if (catalog.totals) {
+      // A subquery's totals row goes through this select list (not through WHERE), as in
+      // ClickHouse: SELECT k FROM (... WITH TOTALS) WHERE k = 'a' still shows it.
+      Block input;
+      for (const std::string& name : read) {
+        const int i = catalog.totals->Find(name);
+        if (i < 0) return absl::InternalError(absl::StrCat("subquery totals have no column ", name));
+        input.Add(name, catalog.totals->columns[i]);
+      }
+      totals.emplace();
+      for (const ExpressionPtr& e : out_exprs) {
+        TALLY_ASSIGN_OR_RETURN(Column c, EvaluateAll(e, input, limits));
+        totals->push_back(std::move(c));
+      }
     }
     for (const ExprPtr& e : order_exprs) {
       TALLY_ASSIGN_OR_RETURN(ExpressionPtr b, Bind(*e, scope, ctx.params));
@@ -720,6 +839,10 @@ absl::StatusOr<ResultSet> ExecuteSelect(const SelectQuery& q, QueryContext& ctx)
     result.names.push_back(items[i].name);
     result.types.push_back(out_cols[i].type);
     result.block.Add(items[i].name, std::move(out_cols[i]));
+  }
+  if (totals) {
+    result.totals.emplace();
+    for (size_t i = 0; i < items.size(); ++i) result.totals->Add(items[i].name, std::move((*totals)[i]));
   }
   return result;
 }

@@ -12,6 +12,7 @@
 #define TALLY_ENGINE_SQL_SELECT_H_
 
 #include <atomic>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -31,6 +32,8 @@ struct QueryContext {
   QueryParams params;
   std::string current_database = "default";
   size_t max_threads = 0;  // threads a scan uses; 0 = one per core
+  bool positional_arguments = true;   // enable_positional_arguments: GROUP BY 1 names item 1
+  bool totals_before_having = false;  // totals_mode = 'before_having': totals of every group
   // Time, cancel and memory limits, checked in every long loop of the query; copies (a
   // subquery's context) share the bytes held for the whole query.
   exec::QueryLimits limits;
@@ -47,6 +50,10 @@ struct ResultSet {
   std::vector<std::string> names;
   std::vector<format::DataTypePtr> types;
   Block block;  // all rows
+  // GROUP BY ... WITH TOTALS: one row, the aggregates over every group HAVING keeps, keys
+  // at their default values. A query over a subquery with totals passes them on through
+  // its select list, as ClickHouse does.
+  std::optional<Block> totals;
 };
 
 absl::StatusOr<ResultSet> ExecuteSelect(const SelectQuery& query, QueryContext& ctx);

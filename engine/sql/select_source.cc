@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "engine/exec/constant_conversion.h"
 #include "engine/sql/system_tables.h"
 #include "format/status_macros.h"
 
@@ -99,9 +100,13 @@ absl::string_view Flip(absl::string_view name) {
   return name;
 }
 
-// The constant converted exactly to the column's type, or nothing (then no pruning).
-std::optional<Value> ToColumnDomain(const Column& constant, const DataType& column_type) {
-  const DataType& t = column_type.id() == TypeId::kNullable ? column_type.child(0) : column_type;
+// The constant converted exactly to the column's type, or nothing (then no pruning). A
+// string against a date or time, and a number against a DateTime64, convert as the
+// comparison converts them (exec::ConvertConstant, in the session's zone), so the range is
+// the comparison's.
+std::optional<Value> ToColumnDomain(const Column& constant, const format::DataTypePtr& column_type,
+                                    exec::ConstantUse use, const exec::FunctionContext& context) {
+  const DataType& t = column_type->id() == TypeId::kNullable ? column_type->child(0) : *column_type;
   // A NULL never matches; a non-NULL value of Nullable(T) (a scalar subquery's) is a T.
   const DataType& ct = constant.type->id() == TypeId::kNullable ? constant.type->child(0) : *constant.type;
   Value v = constant.GetValue(0);
@@ -112,21 +117,12 @@ std::optional<Value> ToColumnDomain(const Column& constant, const DataType& colu
     return std::nullopt;
   }
   if (t.is_integer() || t.is_time()) {
-    if (ct.is_integer() || (ct.is_time() && ct.Equals(t))) return v;
-    if (ct.id() == TypeId::kString && t.is_time()) {
-      // '2026-10-01 00:00:00' against a DateTime column: converted by CAST, exactly.
-      const exec::FunctionFactory* cast = exec::FunctionRegistry::Global().Find("CAST");
-      if (cast == nullptr) return std::nullopt;
-      Column type_name = Column::Make(DataType::Make(TypeId::kString));
-      type_name.AppendString(t.ToString());
-      std::vector<exec::ArgInfo> infos = {{constant.type, &constant}, {type_name.type, &type_name}};
-      auto bound = (*cast)(infos, exec::FunctionContext());
-      if (!bound.ok()) return std::nullopt;
-      std::vector<exec::ColumnArg> args = {{&constant, true}, {&type_name, true}};
-      auto out = (*bound)->Execute(args, 1);
-      if (!out.ok() || out->size() != 1) return std::nullopt;
-      return out->GetValue(0);
+    if ((ct.id() == TypeId::kString && t.is_time()) || (t.id() == TypeId::kDateTime64 && ct.is_integer())) {
+      auto converted = exec::ConvertConstant(constant, column_type, use, context);
+      if (!converted.ok() || !converted->has_value()) return std::nullopt;
+      return (*converted)->GetValue(0);
     }
+    if (ct.is_integer() || (ct.is_time() && ct.Equals(t))) return v;
     return std::nullopt;
   }
   if (t.is_float() && (ct.is_integer() || ct.is_float())) return v;
@@ -178,6 +174,7 @@ absl::StatusOr<SourceCatalog> ResolveSource(const SelectQuery& q, QueryContext& 
     c.names = r.names;
     c.types = r.types;
     c.block = std::move(r.block);
+    c.totals = std::move(r.totals);
     c.cheapest_column = c.names.empty() ? "" : c.names[0];
     return c;
   }
@@ -263,7 +260,7 @@ std::vector<ColumnRange> ExtractRanges(const ExprPtr& where, const SourceCatalog
       if (col < 0) continue;
       std::optional<Column> k = constant_of(other);
       if (!k) continue;
-      std::optional<Value> v = ToColumnDomain(*k, *catalog.types[col]);
+      std::optional<Value> v = ToColumnDomain(*k, catalog.types[col], exec::ConstantUse::kComparison, params.functions);
       if (!v) continue;
       ColumnRange r;
       r.column = catalog.names[col];
@@ -286,9 +283,15 @@ std::vector<ColumnRange> ExtractRanges(const ExprPtr& where, const SourceCatalog
         const Value& list = e->args[1]->literal;
         items = list.kind == Value::Kind::kArray ? list.items : std::vector<Value>{list};
       } else if (e->args[1]->kind == Expr::Kind::kSubquery && params.run_subquery) {
-        // The subquery's smallest and largest values bound the column.
+        // The subquery's smallest and largest values bound the column when they compare
+        // with it by value: the same type, or numbers. IN converts the column to the
+        // subquery's type, so other pairs (a DateTime against Dates) are not pruned.
         auto set = params.run_subquery(*e->args[1]->subquery, *e->args[1]);
         if (!set.ok()) continue;
+        const format::DataTypePtr set_type = exec::ComparisonValueType(set->type);
+        const format::DataTypePtr col_type = exec::ComparisonValueType(catalog.types[col]);
+        auto is_number = [](const DataType& t) { return t.is_integer() || t.is_float(); };
+        if (!set_type->Equals(*col_type) && !(is_number(*set_type) && is_number(*col_type))) continue;
         std::optional<Value> lo, hi;
         for (size_t i = 0; i < set->size(); ++i) {
           Value v = set->GetValue(i);
@@ -296,7 +299,13 @@ std::vector<ColumnRange> ExtractRanges(const ExprPtr& where, const SourceCatalog
           if (!lo || format::CompareValues(v, *lo) < 0) lo = v;
           if (!hi || format::CompareValues(v, *hi) > 0) hi = std::move(v);
         }
-        if (lo) items = {*lo, *hi};
+        if (!lo) continue;
+        ColumnRange r;
+        r.column = catalog.names[col];
+        r.min = lo;
+        r.max = hi;
+        out.push_back(std::move(r));
+        continue;
       } else {
         continue;
       }
@@ -304,7 +313,9 @@ std::vector<ColumnRange> ExtractRanges(const ExprPtr& where, const SourceCatalog
       bool ok = !items.empty();
       for (const Value& item : items) {
         auto k = LiteralColumn(item);
-        std::optional<Value> v = k.ok() ? ToColumnDomain(*k, *catalog.types[col]) : std::nullopt;
+        std::optional<Value> v =
+            k.ok() ? ToColumnDomain(*k, catalog.types[col], exec::ConstantUse::kInList, params.functions)
+                   : std::nullopt;
         if (!v) {
           ok = false;
           break;
@@ -353,6 +364,7 @@ absl::StatusOr<std::unique_ptr<Source>> OpenSource(const SourceCatalog& catalog,
 }
 
 absl::StatusOr<std::string> ExplainSelect(const SelectQuery& q, QueryContext& ctx) {
+  if (!q.union_all.empty()) return absl::UnimplementedError("EXPLAIN of a UNION ALL is not supported yet");
   InstallSubqueryRunner(ctx);
   TALLY_ASSIGN_OR_RETURN(SourceCatalog catalog, ResolveSource(q, ctx));
   std::string out;

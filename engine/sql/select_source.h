@@ -7,6 +7,7 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -27,6 +28,7 @@ struct SourceCatalog {
   std::vector<format::DataTypePtr> types;
   std::string cheapest_column;  // read when a query needs no column (count())
   Block block;                  // kBlock: the rows
+  std::optional<Block> totals;  // kBlock from a subquery WITH TOTALS: its totals row
   uint64_t numbers = 0;         // kNumbers: numbers(N)
   format::TableSchema schema;   // kTable
 };

@@ -72,12 +72,23 @@ absl::Status Settings::Set(const std::string& name, const Value& value) {
     (name == "max_read_buffer_size" ? max_read_buffer_size
      : name == "min_insert_block_size_rows" ? min_insert_block_size_rows : min_insert_block_size_bytes) = v;
   } else if (name == "input_format_skip_unknown_fields" || name == "allow_drop_detached" ||
-             name == "check_query_single_value_result") {
+             name == "check_query_single_value_result" || name == "enable_positional_arguments") {
     TALLY_ASSIGN_OR_RETURN(uint64_t v, as_uint());
     if (v > 1) return absl::InvalidArgumentError(absl::StrCat("setting ", name, " takes 0 or 1"));
     (name == "input_format_skip_unknown_fields" ? input_format_skip_unknown_fields
      : name == "allow_drop_detached"            ? allow_drop_detached
+     : name == "enable_positional_arguments"    ? enable_positional_arguments
                                                 : check_query_single_value_result) = v == 1;
+  } else if (name == "totals_mode") {
+    const bool known = value.kind == Value::Kind::kString &&
+                       (value.s == "before_having" || value.s == "after_having_exclusive" ||
+                        value.s == "after_having_inclusive" || value.s == "after_having_auto");
+    if (!known) {
+      return absl::InvalidArgumentError(absl::StrCat("Unexpected value of TotalsMode: ", value.DebugString(),
+                                                     " (before_having, after_having_exclusive, ",
+                                                     "after_having_inclusive, after_having_auto)"));
+    }
+    totals_mode = value.s;
   } else if (name == "max_threads") {
     TALLY_ASSIGN_OR_RETURN(max_threads, as_uint());
     if (max_threads > 1024) return absl::InvalidArgumentError("setting max_threads: at most 1024");
@@ -109,6 +120,8 @@ absl::StatusOr<QueryContext> Session::NewContext(const SettingsClause& overrides
   ctx.current_database = current_database_;
   ctx.params.functions.current_database = current_database_;
   ctx.max_threads = settings.max_threads;
+  ctx.positional_arguments = settings.enable_positional_arguments;
+  ctx.totals_before_having = settings.totals_mode == "before_having";
   exec::QueryLimits::Options limits;
   limits.start = statement_start_ == absl::InfinitePast() ? absl::Now() : statement_start_;
   limits.max_execution_time_s = settings.max_execution_time_s;
@@ -176,6 +189,13 @@ absl::Status Session::Output(const ResultSet& result, const std::string& format,
                                                     types, &buffer));
   out->WritePrefix();
   if (result.block.rows() > 0) out->WriteBlock(zoned ? block : result.block);
+  if (result.totals) {
+    Block totals = *result.totals;
+    if (zoned) {
+      for (size_t c = 0; c < totals.columns.size(); ++c) RetypeZones(&totals.columns[c], types[c]);
+    }
+    out->WriteTotals(totals);
+  }
   OutputStats s;
   s.rows = result.block.rows();
   s.rows_read = stats.rows_read;

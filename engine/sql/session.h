@@ -45,6 +45,11 @@ struct Settings {
   bool allow_drop_detached = false;
   // CHECK TABLE: one row per part (part_path, is_passed, message), or one `result` row.
   bool check_query_single_value_result = false;
+  // SELECT: GROUP BY 1 / ORDER BY 2 / LIMIT 1 BY 1 name select-list items (ClickHouse's
+  // default); WITH TOTALS sums the groups HAVING keeps (after_having_*) or all of them
+  // (before_having).
+  bool enable_positional_arguments = true;
+  std::string totals_mode = "after_having_exclusive";
 
   // InvalidArgument for an unknown name or a value of the wrong kind.
   absl::Status Set(const std::string& name, const format::Value& value);

@@ -249,7 +249,7 @@ TEST(SqlParserTest, FunctionCalls) {
       {"CASE WHEN a THEN 1 ELSE 2 END", "multiIf(a, 1, 2)"},
       {"CASE WHEN a > 1 THEN 'x' WHEN b THEN 'y' END", "multiIf(greater(a, 1), 'x', b, 'y', NULL)"},
       {"CASE x WHEN 1 THEN 'a' WHEN 2 THEN 'b' ELSE 'c' END",
-       "multiIf(equals(x, 1), 'a', equals(x, 2), 'b', 'c')"},
+       "caseWithExpression(x, 1, 'a', 2, 'b', 'c')"},
       {"case when x then y end", "multiIf(x, y, NULL)"},
       {"(SELECT 1)", "_subquery"},
       {"(SELECT max(x) FROM t) + 1", "plus(_subquery, 1)"},
