@@ -162,6 +162,11 @@ class QueryGen:
         shape = self.pick_shape()
         q = getattr(self, "shape_" + shape)()
         q.own_tags.add("shape:" + shape)
+        if "nan_sort" in q.own_tags and q.limit and q.source is None and not q.unions:
+            # ClickHouse 26.9's ORDER BY ... LIMIT over NaN keys is itself unstable (the rows
+            # change with max_threads): compare the whole order, of fewer rows.
+            q.limit = None
+            q.required.append(leaf("bool", f"id % 1000 = {self.r.randrange(1000)}", const=False))
         q.prewhere = q.source is None and self.r.random() < 0.1
         q.limit_comma = self.r.random() < 0.3
         return q
