@@ -37,7 +37,11 @@ int64_t RoundDownHours(int64_t t, int64_t hours, LocalClock& clock) {
   int64_t day = DivFloor(local, kSecondsPerDay);
   int64_t since_midnight = local - day * kSecondsPerDay;
   int64_t step = 3600 * hours;
-  int64_t r = clock.zone().FromLocal(day * kSecondsPerDay + since_midnight / step * step);
+  const int64_t rounded = day * kSecondsPerDay + since_midnight / step * step;
+  int64_t r = clock.zone().FromLocal(rounded);
+  // A rounded local time that a clock change skipped (03:00 when Chatham's clocks go from
+  // 02:45 to 03:45) starts at the change, as in ClickHouse.
+  if (r + clock.zone().OffsetAt(r) != rounded) r = clock.zone().segment_start(clock.zone().SegmentOf(r));
   return std::min(std::max(r, clock.StartOfDay(day)), t);
 }
 

@@ -139,7 +139,14 @@ absl::StatusOr<ExpressionPtr> BindIn(const Expr& e, const Scope& scope, const Qu
     return exec::EvaluateConstant(*b);
   };
   std::vector<Column> items;
-  if (is_tuple(rhs)) {
+  if (rhs.kind == Expr::Kind::kLiteral && rhs.literal.kind == Value::Kind::kArray) {
+    // x IN [502, '401']: as a set, an array literal's items keep their own types (as a value
+    // it would need a supertype, which these have not).
+    for (const Value& item : rhs.literal.items) {
+      TALLY_ASSIGN_OR_RETURN(Column c, LiteralColumn(item));
+      items.push_back(std::move(c));
+    }
+  } else if (is_tuple(rhs)) {
     for (const ExprPtr& item : rhs.args) {
       TALLY_ASSIGN_OR_RETURN(Column c, constant(*item));
       items.push_back(std::move(c));

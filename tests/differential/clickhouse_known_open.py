@@ -17,32 +17,6 @@ signedness of integers).
 
 # tag -> (the cause, with a repro; the symptom in tally's error message, or None)
 KNOWN_OPEN = {
-    "in_convert": (
-        "x IN (...) / IN (SELECT ...) does not convert the list's values to x's type as = does: "
-        "status IN ('200'), toDate(time) IN ('2026-10-05'), value IN (1.0) match nothing (NOT IN "
-        "everything); a mixed list matches only its well-typed elements", None),
-    "in_single_const": (
-        "x IN (expr) with one parenthesized constant expression that is not a literal "
-        "(status IN (toUInt16(200))) is rejected: 'IN with this right side is not supported yet'", r"IN with this right side is not supported yet"),
-    "alias_shadow_self": (
-        "an alias that shadows a column used in its own expression is applied twice: "
-        "SELECT value * 2 AS value returns value * 4", None),
-    "order_array": ("ORDER BY an Array is ignored (arrays compare as equal)", None),
-    "order_map": ("ORDER BY a Map is ignored, as for arrays (found here)", None),
-    "nan_sort": ("NaN sorts as the largest number and ignores NULLS FIRST/LAST", None),
-    "with_totals": ("GROUP BY ... WITH TOTALS is accepted and the totals row never appears", None),
-    "like_backslash": (
-        "LIKE: a backslash before an ordinary character is dropped instead of kept "
-        "('a\\\\b' LIKE 'a\\\\b' is 0)", None),
-    "union_all": ("UNION ALL parses and is then rejected: 'UNION ALL is not supported yet'", r"UNION ALL is not supported yet"),
-    "distinct_agg": (
-        "f(DISTINCT x) works only for count/uniqExact: sum(DISTINCT x) is 'not supported yet'", r"\(DISTINCT \.\.\.\) is not supported yet"),
-    "utf8_case": (
-        "upperUTF8/lowerUTF8 map one code point to one: upperUTF8('straße') is 'STRAßE' "
-        "(ClickHouse 'STRASSE'); also upperUTF8('ῆ') (ClickHouse 'Η͂') and lowerUTF8 of 'ǅ' and 'İ' "
-        "(ClickHouse 'ǆ', 'i̇'; found here)", None),
-    "position_ci_utf8": (
-        "positionCaseInsensitiveUTF8('ÉCOLE', 'é') is 0 (ClickHouse 1): no case folding beyond ASCII", None),
     "regexp": (
         "x REGEXP 'p' parses (docs/sql.md: it becomes match(x, 'p')) but there is no function "
         "match: 'Unknown function match' (found here)", r"Unknown function match"),
