@@ -66,7 +66,6 @@ struct OrderByElement {
   std::optional<bool> nulls_first;  // default: NULLs last (ClickHouse)
   bool with_fill = false;
   ExprPtr fill_from, fill_to, fill_step;  // may be null
-  std::string collation;
 };
 
 struct TableRef {
