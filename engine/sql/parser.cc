@@ -173,8 +173,35 @@ absl::StatusOr<std::vector<Statement>> Parser::ParseAll() {
     if (insert_data_to_end_) return out;
     const Token t = Peek();
     if (t.kind == TokenKind::kEnd) return out;
-    if (t.kind != TokenKind::kSemicolon) return ErrorAt(t, "';' or end of query");
+    if (t.kind != TokenKind::kSemicolon) return UnexpectedAfterStatement(t, "';' or end of query");
   }
+}
+
+// A clause of ClickHouse's that tally does not have gets "not supported yet" rather than a
+// syntax error: the query is right, tally is behind.
+absl::Status Parser::UnexpectedAfterStatement(const Token& t, absl::string_view expected) {
+  static constexpr std::pair<absl::string_view, absl::string_view> kClauses[] = {
+      {"JOIN", "JOIN"},       {"LEFT", "JOIN"},         {"RIGHT", "JOIN"},     {"INNER", "JOIN"},
+      {"FULL", "JOIN"},       {"CROSS", "JOIN"},        {"ASOF", "JOIN"},      {"SEMI", "JOIN"},
+      {"ANTI", "JOIN"},       {"GLOBAL", "JOIN"},       {"PASTE", "JOIN"},     {"ARRAY", "ARRAY JOIN"},
+      {"SAMPLE", "SAMPLE"},   {"WINDOW", "WINDOW"},     {"QUALIFY", "QUALIFY"}, {"OVER", "window functions (OVER)"},
+      {"OFFSET", "OFFSET ... FETCH"}, {"FETCH", "OFFSET ... FETCH"}, {"GROUPING", "GROUPING SETS"},
+  };
+  if (t.kind == TokenKind::kBareWord) {
+    for (const auto& [word, clause] : kClauses) {
+      if (!PeekKeyword(word)) continue;
+      return absl::UnimplementedError(absl::StrCat(clause, " at line ", t.pos.line, ", column ", t.pos.column,
+                                                   " is not supported yet"));
+    }
+    if (PeekKeyword("WITH")) {
+      for (absl::string_view word : {"TIES", "ROLLUP", "CUBE"}) {
+        if (!PeekKeyword(word, 1)) continue;
+        return absl::UnimplementedError(absl::StrCat("WITH ", word, " at line ", t.pos.line, ", column ",
+                                                     t.pos.column, " is not supported yet"));
+      }
+    }
+  }
+  return ErrorAt(t, expected);
 }
 
 absl::StatusOr<Statement> Parser::ParseOne() {
@@ -185,7 +212,7 @@ absl::StatusOr<Statement> Parser::ParseOne() {
     while (Accept(TokenKind::kSemicolon)) {
     }
     if (!PeekIs(TokenKind::kEnd)) {
-      return ErrorAt(Peek(), "end of query (one statement only)");
+      return UnexpectedAfterStatement(Peek(), "end of query (one statement only)");
     }
   }
   return statement;

@@ -93,6 +93,8 @@ class Parser {
   absl::Status ExpectKeyword(absl::string_view keyword);
   // "Syntax error at line L, column C: expected <expected>, got '<token>'".
   absl::Status ErrorAt(const Token& token, absl::string_view expected);
+  // ErrorAt, or "not supported yet" when `token` starts a ClickHouse clause tally lacks.
+  absl::Status UnexpectedAfterStatement(const Token& token, absl::string_view expected);
   // "Syntax error at line L, column C: <message>".
   absl::Status MessageAt(Position pos, absl::string_view message);
   // Counts one level of recursion; an error past kMaxParseDepth.
