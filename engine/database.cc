@@ -1,6 +1,7 @@
 #include "engine/database.h"
 
 #include <algorithm>
+#include <system_error>
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/match.h"
@@ -139,7 +140,12 @@ absl::StatusOr<std::unique_ptr<Database>> Database::Open(const std::string& dir,
   std::unique_ptr<Database> db(new Database(env, dir, options));
   TALLY_RETURN_IF_ERROR(db->Recover(options.repair));
   if (options.background_merges && !options.read_only) {
-    db->merger_ = std::thread([d = db.get()] { d->MergeLoop(); });
+    try {
+      db->merger_ = std::thread([d = db.get()] { d->MergeLoop(); });
+    } catch (const std::system_error& e) {
+      return absl::ResourceExhaustedError(
+          absl::StrCat(dir, ": cannot start the background merge thread (", e.what(), ")"));
+    }
     db->WakeMerger();  // parts left by an earlier run may be waiting
   }
   return db;

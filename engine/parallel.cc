@@ -1,8 +1,10 @@
 #include "engine/parallel.h"
 
+#include <algorithm>
 #include <mutex>
 #include <new>
 #include <stdexcept>
+#include <system_error>
 #include <thread>
 #include <vector>
 
@@ -35,8 +37,20 @@ absl::Status ParallelRun::Run(size_t n, const std::function<absl::Status(size_t,
   };
   std::vector<std::thread> threads;
   threads.reserve(n > 0 ? n - 1 : 0);
-  for (size_t i = 1; i < n; ++i) threads.emplace_back(part, i);
+  // A thread the system will not start (std::system_error: EAGAIN at the process's thread
+  // limit) is no reason to fail the query: its part, and the ones after it, run here.
+  // Parts never wait for each other, so running some of them in turn is correct.
+  size_t started = std::min<size_t>(n, 1);
+  for (size_t i = 1; i < n; ++i) {
+    try {
+      threads.emplace_back(part, i);
+    } catch (const std::system_error&) {
+      break;
+    }
+    started = i + 1;
+  }
   if (n > 0) part(0);
+  for (size_t i = started; i < n; ++i) part(i);
   for (std::thread& t : threads) t.join();
   return first;
 }

@@ -2,7 +2,9 @@
 // n - 1 threads started for the call take the others. The first error wins and is
 // returned once every thread has finished; `stop()` tells the others to give up early.
 // A part that throws std::bad_alloc (or std::length_error) fails with ResourceExhausted
-// instead of ending the process.
+// instead of ending the process; when the system refuses to start a thread, the parts
+// left without one run on the caller's thread in turn. Parts must never wait for each
+// other.
 //
 // Thread-safe by construction: each part gets its own index; shared state is the
 // caller's to synchronize.
