@@ -4,7 +4,8 @@
 // Branches are converted to their common supertype (engine/exec/function_util.h: numbers
 // widen, String with LowCardinality(String) is String, a NULL literal makes the result
 // Nullable); each row's source is then chosen and the result assembled in one gather. A
-// condition is true when non-zero and not NULL.
+// condition is true when non-zero and not NULL. if/multiIf short-circuit: a branch is read
+// only on the rows that take it (ShortCircuitMultiIf::RowsNeeding).
 #include <cstring>
 
 #include "absl/strings/str_cat.h"
@@ -115,6 +116,38 @@ absl::Status CheckCondition(absl::string_view name, size_t index, const ArgInfo&
   return ArgTypeError(name, index, *arg.type, "a number (the condition)");
 }
 
+// multiIf reads a condition on the rows no condition before it took, a value on the rows
+// its condition takes, and the else value on the rows no condition took.
+class ShortCircuitMultiIf : public LambdaFunction {
+ public:
+  ShortCircuitMultiIf(DataTypePtr result, Kernel kernel, std::string name, std::vector<bool> condition_null)
+      : LambdaFunction(std::move(result), std::move(kernel)),
+        name_(std::move(name)),
+        condition_null_(std::move(condition_null)) {}
+
+  bool RowsNeeding(size_t k, absl::Span<const ColumnArg> before, size_t rows,
+                   std::vector<uint8_t>* needed) const override {
+    needed->assign(rows, 1);
+    PodVector<uint8_t> truth(rows);
+    const size_t conditions = k / 2;  // conditions at 0, 2, ... before argument k
+    for (size_t j = 0; j <= conditions && j < condition_null_.size() && 2 * j < before.size(); ++j) {
+      const bool own = j == conditions;  // value k's own condition (k odd) must be true
+      if (own && k % 2 == 0) break;
+      if (condition_null_[j]) {
+        if (own) std::fill(needed->begin(), needed->end(), 0);
+        continue;
+      }
+      if (!Truth(name_, 2 * j, before[2 * j], rows, truth.data()).ok()) return false;
+      for (size_t r = 0; r < rows; ++r) (*needed)[r] &= own ? truth[r] : truth[r] ^ 1;
+    }
+    return true;
+  }
+
+ private:
+  std::string name_;
+  std::vector<bool> condition_null_;
+};
+
 // multiIf(c1, v1, ..., else); if(c, a, b) is multiIf with one condition.
 FunctionFactory MultiIfFactory(std::string name) {
   return [name](absl::Span<const ArgInfo> args,
@@ -135,7 +168,7 @@ FunctionFactory MultiIfFactory(std::string name) {
     std::vector<bool> condition_null;
     for (size_t k = 0; k + 1 < args.size(); k += 2) condition_null.push_back(IsNullLiteral(args[k]));
     TALLY_ASSIGN_OR_RETURN(DataTypePtr result, CommonSupertypeOfArgs(values, name));
-    return std::make_unique<LambdaFunction>(
+    return std::make_unique<ShortCircuitMultiIf>(
         result, [=](absl::Span<const ColumnArg> a, size_t rows) -> absl::StatusOr<Column> {
           const size_t branches = null_literal.size();
           std::vector<uint32_t> choice(rows, kNone);
@@ -156,7 +189,8 @@ FunctionFactory MultiIfFactory(std::string name) {
             TALLY_RETURN_IF_ERROR(values.Add(v, null_literal[k], result, context, name));
           }
           return values.Pick(result, choice);
-        });
+        },
+        name, condition_null);
   };
 }
 
@@ -260,8 +294,10 @@ FunctionFactory IsNullFactory(bool want_null, std::string name) {
                            const FunctionContext&) -> absl::StatusOr<std::unique_ptr<BoundFunction>> {
     if (args.size() != 1) return ArgCountError(name, "1", args.size());
     bool literal = IsNullLiteral(args[0]);
-    return std::make_unique<LambdaFunction>(TypeOf(TypeId::kUInt8), [want_null, literal](absl::Span<const ColumnArg> a,
-                                                                                        size_t rows) {
+    // A value that cannot be NULL is a constant answer, its argument never evaluated (as
+    // ClickHouse: isNull(intDiv(1, x)) fails on no row).
+    const bool type_only = !literal && !IsNullableType(*args[0].type);
+    auto kernel = [want_null, literal](absl::Span<const ColumnArg> a, size_t rows) {
       Column out = AllocateFixed(TypeOf(TypeId::kUInt8), rows);
       std::vector<uint8_t> nulls;
       bool can_be_null = NullRows(a[0], rows, &nulls);
@@ -270,7 +306,9 @@ FunctionFactory IsNullFactory(bool want_null, std::string name) {
         out.data[r] = is_null == want_null;
       }
       return absl::StatusOr<Column>(std::move(out));
-    });
+    };
+    if (type_only) return std::make_unique<TypeOnlyFunction>(TypeOf(TypeId::kUInt8), kernel);
+    return std::make_unique<LambdaFunction>(TypeOf(TypeId::kUInt8), kernel);
   };
 }
 

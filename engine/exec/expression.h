@@ -2,6 +2,11 @@
 // evaluates over a Block, vectorized. Built from the SQL syntax tree by the planner
 // (engine/sql/planner.h), which resolves names and types first.
 //
+// Evaluation order: every argument of a call is evaluated over the whole block, which is
+// the fast path. When an argument of and/or/if/multiIf fails, it is evaluated again over
+// the rows the function reads only (BoundFunction::RowsNeeding), so, as with ClickHouse's
+// short-circuit evaluation, rows a condition does not take raise no error.
+//
 // An Expression is immutable once built and may be evaluated concurrently. Evaluation
 // checks the query's limits before every function call, so even one huge expression (a
 // CASE of 100,000 branches) stops soon after the deadline or a cancel.
@@ -57,9 +62,11 @@ ExpressionPtr MakeInputColumn(size_t index, format::DataTypePtr type);
 // A one-row constant.
 ExpressionPtr MakeConstant(format::Column value);
 // fn(args...); folds to a constant when every argument is constant and fn is
-// deterministic.
+// deterministic, or when fn is type_only (its arguments are then never evaluated). With
+// `defer_fold_errors` (for the branch of an if its constant condition never takes) a
+// constant that fails to fold stays a call, which fails only if a row reads it.
 absl::StatusOr<ExpressionPtr> MakeCall(std::unique_ptr<BoundFunction> fn, std::vector<ExpressionPtr> args,
-                                       std::string name);
+                                       std::string name, bool defer_fold_errors = false);
 
 // The single value of a constant expression.
 absl::StatusOr<format::Column> EvaluateConstant(const Expression& e);

@@ -50,6 +50,20 @@ class BoundFunction {
   virtual absl::StatusOr<format::Column> Execute(absl::Span<const ColumnArg> args, size_t rows) const = 0;
   // True when the result depends only on the arguments (constant folding is allowed).
   virtual bool deterministic() const { return true; }
+  // True when the result depends only on the argument types (toTypeName, isNull of a value
+  // that cannot be NULL): the call is a constant and its arguments are never evaluated, as
+  // in ClickHouse, so toTypeName(intDiv(1, x)) fails on no row.
+  virtual bool type_only() const { return false; }
+  // Short-circuit functions (and, or, if, multiIf) read argument `k` on some rows only,
+  // decided by the values of arguments 0..k-1 (`before`, standing for `rows` rows): sets
+  // `needed` to one byte a row and returns true. False (the default): every row is read.
+  // The evaluator uses it when argument k fails, to evaluate it again on the rows that
+  // are read only, so an error from a row the function never reads is no error
+  // (ClickHouse's short_circuit_function_evaluation).
+  virtual bool RowsNeeding(size_t /*k*/, absl::Span<const ColumnArg> /*before*/, size_t /*rows*/,
+                           std::vector<uint8_t>* /*needed*/) const {
+    return false;
+  }
 
  protected:
   format::DataTypePtr result_type_;
@@ -106,6 +120,13 @@ class LambdaFunction : public BoundFunction {
  private:
   Kernel kernel_;
   bool deterministic_;
+};
+
+// A LambdaFunction whose result depends only on the argument types (see type_only()).
+class TypeOnlyFunction : public LambdaFunction {
+ public:
+  using LambdaFunction::LambdaFunction;
+  bool type_only() const override { return true; }
 };
 
 }  // namespace tally::engine::exec

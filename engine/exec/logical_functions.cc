@@ -2,7 +2,8 @@
 // non-zero. NULL follows ClickHouse's three-valued logic: and() is 0 when any argument is
 // 0, else NULL when any is NULL; or() is 1 when any argument is 1, else NULL when any is
 // NULL; xor() and not() are NULL when an argument is. A Nullable (or NULL literal)
-// argument makes the result Nullable(UInt8).
+// argument makes the result Nullable(UInt8). and/or short-circuit: an argument is read
+// only on the rows the ones before it leave undecided (RowsNeeding).
 #include <cstring>
 
 #include "absl/strings/str_cat.h"
@@ -100,6 +101,37 @@ absl::StatusOr<Column> Run(Logic op, absl::Span<const ColumnArg> args, const std
   return WrapNullable(std::move(out), std::move(nul));
 }
 
+// and/or read an argument only on the rows the arguments before it leave undecided: and
+// stops at a 0, or at a 1; NULL decides nothing (a later 0 or 1 still wins over it).
+class ShortCircuitLogic : public LambdaFunction {
+ public:
+  ShortCircuitLogic(DataTypePtr result, Kernel kernel, Logic op, std::vector<bool> null_literal)
+      : LambdaFunction(std::move(result), std::move(kernel)), op_(op), null_literal_(std::move(null_literal)) {}
+
+  bool RowsNeeding(size_t k, absl::Span<const ColumnArg> before, size_t rows,
+                   std::vector<uint8_t>* needed) const override {
+    needed->assign(rows, 1);
+    const bool deciding = op_ == Logic::kOr;  // the value that decides the result
+    for (size_t j = 0; j < k && j < before.size(); ++j) {
+      if (null_literal_[j]) continue;
+      NullableView view = UnwrapNullable(before[j]);
+      bool numeric = DispatchNumeric(view.values.column->type->id(), [&](auto tag) {
+        using T = decltype(tag);
+        const T* v = view.values.column->values<T>();
+        for (size_t r = 0; r < rows; ++r) {
+          if (!view.is_null(r) && (v[view.values.row(r)] != 0) == deciding) (*needed)[r] = 0;
+        }
+      });
+      if (!numeric) return false;
+    }
+    return true;
+  }
+
+ private:
+  Logic op_;
+  std::vector<bool> null_literal_;
+};
+
 FunctionFactory LogicFactory(Logic op, std::string name) {
   return [op, name](absl::Span<const ArgInfo> args, const FunctionContext&) -> absl::StatusOr<std::unique_ptr<BoundFunction>> {
     if (op == Logic::kNot && args.size() != 1) return ArgCountError(name, "1", args.size());
@@ -114,9 +146,13 @@ FunctionFactory LogicFactory(Logic op, std::string name) {
     }
     DataTypePtr result = TypeOf(TypeId::kUInt8);
     if (nullable) result = DataType::Nullable(result);
-    return std::make_unique<LambdaFunction>(result, [op, null_literal, nullable](absl::Span<const ColumnArg> a, size_t rows) {
+    auto kernel = [op, null_literal, nullable](absl::Span<const ColumnArg> a, size_t rows) {
       return Run(op, a, null_literal, nullable, rows);
-    });
+    };
+    if (op == Logic::kAnd || op == Logic::kOr) {
+      return std::make_unique<ShortCircuitLogic>(result, kernel, op, null_literal);
+    }
+    return std::make_unique<LambdaFunction>(result, kernel);
   };
 }
 

@@ -141,7 +141,7 @@ absl::StatusOr<std::unique_ptr<BoundFunction>> BindToDateTime64(absl::Span<const
 absl::StatusOr<std::unique_ptr<BoundFunction>> BindToTypeName(absl::Span<const ArgInfo> args, const FunctionContext&) {
   if (args.size() != 1) return ArgCountError("toTypeName", "1", args.size());
   std::string name = args[0].type->ToString();
-  return std::make_unique<LambdaFunction>(TypeOf(TypeId::kString), [name](absl::Span<const ColumnArg>, size_t rows) {
+  return std::make_unique<TypeOnlyFunction>(TypeOf(TypeId::kString), [name](absl::Span<const ColumnArg>, size_t rows) {
     Column out = Column::Make(TypeOf(TypeId::kString));
     out.offsets.resize(rows);
     for (size_t r = 0; r < rows; ++r) {

@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <cstring>
+#include <optional>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
@@ -80,7 +81,7 @@ absl::StatusOr<ExprPtr> Expand(const ExprPtr& expr, const absl::flat_hash_map<st
 absl::StatusOr<ExpressionPtr> BindImpl(const Expr& e, const Scope& scope, const QueryParams& params, int depth);
 
 absl::StatusOr<ExpressionPtr> BindCall(const std::string& name, std::vector<ExpressionPtr> args, const Expr& at,
-                                       const exec::FunctionContext& context) {
+                                       const exec::FunctionContext& context, bool defer_fold_errors = false) {
   const exec::FunctionFactory* factory = exec::FunctionRegistry::Global().Find(name);
   if (factory == nullptr) {
     if (exec::AggregateRegistry::Global().IsAggregate(name)) {
@@ -108,7 +109,7 @@ absl::StatusOr<ExpressionPtr> BindCall(const std::string& name, std::vector<Expr
   if (!bound.ok()) {
     return absl::Status(bound.status().code(), absl::StrCat(bound.status().message(), At(at)));
   }
-  return exec::MakeCall(std::move(*bound), std::move(args), name);
+  return exec::MakeCall(std::move(*bound), std::move(args), name, defer_fold_errors);
 }
 
 // x IN (...): the list's items as constants, each of its own type (the items of a tuple
@@ -191,6 +192,42 @@ absl::StatusOr<ExpressionPtr> BindScalarSubquery(const Expr& e, const QueryParam
   return exec::MakeConstant(std::move(out));
 }
 
+// if(c, a, b) / multiIf(c1, v1, ..., else): the arguments a constant condition never
+// reaches (the branch of a false or NULL condition, everything after a true one) are bound
+// with defer_fold_errors, so that if(0, intDiv(1, 0), 1) is 1 as in ClickHouse; their
+// types still make the result's.
+absl::StatusOr<ExpressionPtr> BindMultiIf(const Expr& e, const Scope& scope, const QueryParams& params, int depth) {
+  std::vector<ExpressionPtr> args;
+  std::optional<QueryParams> deferring;
+  bool decided = false;       // a constant true condition came before
+  bool skip_value = false;    // the condition just bound is a constant false or NULL
+  for (size_t k = 0; k < e.args.size(); ++k) {
+    const bool is_condition = k % 2 == 0 && k + 1 < e.args.size();
+    const bool untaken = decided || (!is_condition && skip_value);
+    if (untaken && !deferring) {
+      deferring.emplace(params);
+      deferring->defer_fold_errors = true;
+    }
+    TALLY_ASSIGN_OR_RETURN(ExpressionPtr b, BindImpl(*e.args[k], scope, untaken ? *deferring : params, depth + 1));
+    skip_value = false;
+    if (is_condition && !untaken && b->is_constant()) {
+      TALLY_ASSIGN_OR_RETURN(Column c, exec::EvaluateConstant(*b));
+      const Value v = c.size() == 1 ? c.GetValue(0) : Value();
+      // Non-zero and not NULL is true (NaN too, as the kernel's x != 0).
+      const bool known = v.kind == Value::Kind::kNull || v.kind == Value::Kind::kUInt ||
+                         v.kind == Value::Kind::kInt || v.kind == Value::Kind::kFloat;
+      const bool truth = (v.kind == Value::Kind::kUInt && v.u != 0) || (v.kind == Value::Kind::kInt && v.i != 0) ||
+                         (v.kind == Value::Kind::kFloat && v.f != 0);
+      if (known && c.size() == 1) {
+        decided = truth;
+        skip_value = !truth;
+      }
+    }
+    args.push_back(std::move(b));
+  }
+  return BindCall(e.name, std::move(args), e, params.functions, params.defer_fold_errors);
+}
+
 absl::StatusOr<ExpressionPtr> BindImpl(const Expr& e, const Scope& scope, const QueryParams& params, int depth) {
   if (depth > kMaxDepth) return absl::InvalidArgumentError(absl::StrCat("expression nested too deeply", At(e)));
   if (!scope.by_text.empty()) {
@@ -269,12 +306,13 @@ absl::StatusOr<ExpressionPtr> BindImpl(const Expr& e, const Scope& scope, const 
       return BindCall("toStartOfInterval", std::move(args), e, params.functions);
     }
   }
+  if (absl::EqualsIgnoreCase(e.name, "if") || e.name == "multiIf") return BindMultiIf(e, scope, params, depth);
   std::vector<ExpressionPtr> args;
   for (const ExprPtr& a : e.args) {
     TALLY_ASSIGN_OR_RETURN(ExpressionPtr b, BindImpl(*a, scope, params, depth + 1));
     args.push_back(std::move(b));
   }
-  return BindCall(e.name, std::move(args), e, params.functions);
+  return BindCall(e.name, std::move(args), e, params.functions, params.defer_fold_errors);
 }
 
 }  // namespace

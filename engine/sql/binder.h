@@ -29,6 +29,10 @@ struct QueryParams {
   // its only column. Set by ExecuteSelect, which caches each subquery's result for the
   // query; without it, subqueries are an error.
   std::function<absl::StatusOr<format::Column>(const SelectQuery& query, const Expr& at)> run_subquery;
+  // Set while binding a branch of if/multiIf that a constant condition never takes: a
+  // constant there that fails to fold (intDiv(1, 0)) stays a call that no row evaluates,
+  // as in ClickHouse, where if(0, intDiv(1, 0), 1) is 1.
+  bool defer_fold_errors = false;
 };
 
 struct Scope {
