@@ -8,7 +8,8 @@
 //   extractAllGroupsHorizontal(s, p)    Array(Array(String)): per group, its text in every match;
 //   extractAllGroupsVertical(s, p)      per match, the text of every group. An empty match
 //                                       steps one byte on; p must have a group.
-//   countMatches(s, p)                  UInt64: matches up to the first empty one.
+//   countMatches(s, p)                  UInt64: the non-empty matches; after an empty one the
+//                                       search steps one byte on.
 //   countMatchesCaseInsensitive(s, p)   the same with re2's case folding (ASCII only when p is
 //                                       plain text, as ClickHouse's substring search).
 //   replaceRegexpOne(s, p, r)           s with the first match (or every match) replaced by r,
@@ -193,9 +194,13 @@ PlainBinder CountMatchesBinder(std::string name, bool fold) {
                         for (size_t r = 0; r < rows; ++r) {
                           absl::string_view v = s[r];
                           uint64_t count = 0;
-                          for (size_t pos = 0; pos < v.size() && re->Find(v, pos, g, 1) && !g[0].empty();
-                               ++count) {
+                          for (size_t pos = 0; pos < v.size() && re->Find(v, pos, g, 1);) {
                             pos = g[0].data() + g[0].size() - v.data();
+                            if (g[0].empty()) {
+                              ++pos;  // not counted; the search steps one byte on
+                            } else {
+                              ++count;
+                            }
                           }
                           dst[r] = count;
                         }
