@@ -14,6 +14,7 @@ void RegisterCaseWithExpression(FunctionRegistry& registry);  // CASE x WHEN ...
 // From RegisterStringFunctions.
 void RegisterStringSearchFunctions(
     FunctionRegistry& registry);  // startsWith position like hasToken
+void RegisterRegexpFunctions(FunctionRegistry& registry);  // match extract replaceRegexpAll ...
 // From RegisterTimeFunctions.
 void RegisterTimeArithmeticFunctions(
     FunctionRegistry& registry);                               // toInterval* add* toStartOfInterval

@@ -336,6 +336,7 @@ void RegisterStringFunctions(FunctionRegistry& registry) {
   RegisterPlain(registry, "splitByChar", SplitBinder("splitByChar", true));
   RegisterPlain(registry, "splitByString", SplitBinder("splitByString", false));
   RegisterStringSearchFunctions(registry);
+  RegisterRegexpFunctions(registry);
 }
 
 }  // namespace tally::engine::exec

@@ -7,7 +7,7 @@
 //
 // Bound through BindPlain, so a LowCardinality(String) haystack is searched once per
 // dictionary entry. Constant needles and patterns are prepared once at bind time.
-// Regular expressions (match, extract ...) are not implemented.
+// Regular expressions (match, extract ...) are in engine/exec/regexp_functions.cc.
 #include <string.h>  // memmem (glibc)
 
 #include <memory>
