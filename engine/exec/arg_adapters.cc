@@ -49,8 +49,12 @@ void Fill(format::PodVector<uint8_t>* bytes, uint8_t value) {
 // Nullable and LowCardinality around a plain kernel; see the header.
 class AdaptedFunction : public BoundFunction {
  public:
-  AdaptedFunction(std::unique_ptr<BoundFunction> inner, bool nullable_result, bool cacheable)
-      : inner_(std::move(inner)), nullable_result_(nullable_result), cacheable_(cacheable) {
+  AdaptedFunction(std::unique_ptr<BoundFunction> inner, bool nullable_result, bool default_under_null,
+                  bool cacheable)
+      : inner_(std::move(inner)),
+        nullable_result_(nullable_result),
+        default_under_null_(default_under_null),
+        cacheable_(cacheable) {
     const DataTypePtr& r = inner_->result_type();
     result_type_ = nullable_result_ && r->id() != TypeId::kNullable ? DataType::Nullable(r) : r;
   }
@@ -61,7 +65,12 @@ class AdaptedFunction : public BoundFunction {
     std::vector<ColumnArg> plain(args.begin(), args.end());
     format::PodVector<uint8_t> nulls(rows);
     Fill(&nulls, 0);
-    for (ColumnArg& a : plain) MergeNulls(a, rows, &nulls);
+    std::deque<Column> defaulted;  // stable addresses for arguments with defaults under NULL
+    for (ColumnArg& a : plain) {
+      const Column* nullable = a.column->type->id() == TypeId::kNullable ? a.column : nullptr;
+      MergeNulls(a, rows, &nulls);
+      if (default_under_null_ && nullable != nullptr) DefaultUnderNull(*nullable, rows, &a, &defaulted);
+    }
     TALLY_ASSIGN_OR_RETURN(Column result, ExecuteLowCardinality(plain, rows));
     if (!nullable_result_) return result;
     if (result.type->id() == TypeId::kNullable) {
@@ -97,6 +106,27 @@ class AdaptedFunction : public BoundFunction {
         }
       }
     }
+  }
+
+  // A result that cannot be Nullable (an Array) holds, in a NULL row, the result for the
+  // default value, as ClickHouse's nested column holds the default under each NULL:
+  // splitByChar('/', NULL) is ['']. Tally may keep any value under a NULL (concat('a-', NULL)
+  // computes 'a-'), so the NULL rows of `nullable` are reset before the kernel runs.
+  static void DefaultUnderNull(const Column& nullable, size_t rows, ColumnArg* a,
+                               std::deque<Column>* owned) {
+    size_t n = a->is_const ? 1 : rows;
+    bool any_null = false;
+    for (size_t i = 0; i < n && !any_null; ++i) any_null = nullable.nulls[i] != 0;
+    if (!any_null) return;
+    std::vector<uint32_t> source(n, 0);
+    std::vector<uint64_t> at(n);
+    for (size_t i = 0; i < n; ++i) {
+      at[i] = i;
+      if (nullable.nulls[i]) source[i] = kDefaultSource;
+    }
+    const Column* values = a->column;
+    owned->push_back(GatherRows(values->type, absl::MakeConstSpan(&values, 1), source, at));
+    a->column = &owned->back();
   }
 
   absl::StatusOr<Column> ExecuteLowCardinality(std::vector<ColumnArg>& plain, size_t rows) const {
@@ -163,6 +193,7 @@ class AdaptedFunction : public BoundFunction {
 
   std::unique_ptr<BoundFunction> inner_;
   bool nullable_result_;
+  bool default_under_null_;
   bool cacheable_;
   // std::mutex, which ThreadSanitizer sees through (the system's Abseil is not built with
   // its annotations); query threads share this cache.
@@ -221,7 +252,7 @@ absl::StatusOr<std::unique_ptr<BoundFunction>> BindPlain(absl::Span<const ArgInf
   // Array and Map results cannot be Nullable: NULL rows get the result for the default value.
   bool wrap = nullable && CanBeInsideNullable(*inner->result_type());
   bool cacheable = non_const == 1 && lc_non_const == 1 && inner->deterministic();
-  return std::make_unique<AdaptedFunction>(std::move(inner), wrap, cacheable);
+  return std::make_unique<AdaptedFunction>(std::move(inner), wrap, nullable && !wrap, cacheable);
 }
 
 void RegisterPlain(FunctionRegistry& registry, const std::string& name, PlainBinder bind,

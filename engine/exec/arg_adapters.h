@@ -5,7 +5,7 @@
 //   - Nullable(T) arguments (and LowCardinality(Nullable(String))): the kernel is bound to
 //     T, runs on the nested values, and the result becomes Nullable(R), NULL in every row
 //     where an argument is NULL (Array and Map results cannot be Nullable: their NULL rows
-//     hold the result for the nested default value);
+//     hold the result for the nested default value, '' or 0, as in ClickHouse);
 //   - LowCardinality(String) arguments: the kernel is bound to String. When the
 //     LowCardinality column is the only non-constant argument, the kernel runs once per
 //     dictionary entry and the result is mapped through the indexes; when every other

@@ -13,7 +13,9 @@
 #include <cstring>
 
 #include "absl/strings/str_cat.h"
+#include "engine/exec/arg_adapters.h"
 #include "engine/exec/constant_conversion.h"
+#include "engine/exec/empty_array_literal.h"
 #include "engine/exec/function_util.h"
 #include "format/status_macros.h"
 
@@ -185,9 +187,16 @@ FunctionFactory SearchFactory(Search kind, std::string name) {
     if (args.size() != 2) return ArgCountError(name, "2", args.size());
     TypeId want = kind == Search::kMapContains ? TypeId::kMap : TypeId::kArray;
     if (args[0].type->id() != want) return ArgTypeError(name, 0, *args[0].type, want == TypeId::kMap ? "a Map" : "an Array");
+    DataTypePtr result = TypeOf(kind == Search::kIndexOf ? TypeId::kUInt64 : TypeId::kUInt8);
+    if (IsEmptyArrayLiteral(args[0])) {  // ClickHouse's Array(Nothing) holds nothing of any type
+      return std::make_unique<LambdaFunction>(result, [result](absl::Span<const ColumnArg>, size_t rows) {
+        Column out = AllocateFixed(result, rows);
+        if (!out.data.empty()) std::memset(out.data.data(), 0, out.data.size());
+        return absl::StatusOr<Column>(std::move(out));
+      });
+    }
     TALLY_ASSIGN_OR_RETURN(std::shared_ptr<Matcher> m,
                            BindMatcher(name, args[0].type, args[0].type->children()[0], args[1], context));
-    DataTypePtr result = TypeOf(kind == Search::kIndexOf ? TypeId::kUInt64 : TypeId::kUInt8);
     return std::make_unique<LambdaFunction>(result, [m, kind, result](absl::Span<const ColumnArg> a,
                                                                       size_t rows) -> absl::StatusOr<Column> {
       TALLY_ASSIGN_OR_RETURN(std::vector<int64_t> first, FirstMatch(*m, a[0], 0, a[1], rows));
@@ -240,6 +249,15 @@ absl::StatusOr<std::unique_ptr<BoundFunction>> BindArrayElement(absl::Span<const
   if (container->id() == TypeId::kArray) {
     const DataType& it = *args[1].type;
     if (!it.is_integer()) return ArgTypeError("arrayElement", 1, it, "an integer index");
+    if (IsEmptyArrayLiteral(args[0])) {  // [][i]: ClickHouse's element type is Nothing
+      return absl::InvalidArgumentError("Invalid projection column with type Nothing");
+    }
+    // ClickHouse rejects a constant unsigned 0 on an array column (its Field compares equal to
+    // 0u only when unsigned: tags[toInt8(0)] is the default value), even over no rows.
+    int64_t index = 0;
+    if (args[0].constant == nullptr && !it.is_signed() && IntegerConstant(args[1], &index) && index == 0) {
+      return absl::InvalidArgumentError("Array indices are 1-based");
+    }
     return std::make_unique<LambdaFunction>(container->children()[0], [](absl::Span<const ColumnArg> a, size_t rows) {
       return ArrayElement(a[0], a[1], rows);
     });
@@ -360,7 +378,8 @@ FunctionFactory MapPartFactory(size_t child, std::string name) {
 }
 
 // length / empty / notEmpty over String, LowCardinality(String), Array, Map (and UUID for
-// empty/notEmpty: all zero bytes). Nullable(String) gives a Nullable result.
+// empty/notEmpty: all zero bytes). Nullable(String) and LowCardinality(Nullable(String)) give
+// a Nullable result.
 enum class Size { kLength, kEmpty, kNotEmpty };
 
 template <typename T>
@@ -403,7 +422,8 @@ FunctionFactory SizeFactory(Size kind, std::string name) {
               (kind != Size::kLength && id == TypeId::kUUID);
     if (!ok) return ArgTypeError(name, 0, *args[0].type, "a String, Array or Map");
     DataTypePtr value = TypeOf(kind == Size::kLength ? TypeId::kUInt64 : TypeId::kUInt8);
-    bool nullable = args[0].type->id() == TypeId::kNullable;
+    // LowCardinality(Nullable(String)) too: NULL (dictionary entry 0) gives NULL.
+    bool nullable = args[0].type->id() == TypeId::kNullable || args[0].type->is_nullable_low_cardinality();
     DataTypePtr result = nullable ? DataType::Nullable(value) : value;
     return std::make_unique<LambdaFunction>(result, [kind, value, nullable](absl::Span<const ColumnArg> a, size_t rows) {
       NullableView v = UnwrapNullable(a[0]);
@@ -414,7 +434,13 @@ FunctionFactory SizeFactory(Size kind, std::string name) {
       } else {
         SizesOf(kind, c, out.data.data());
       }
-      if (nullable) out = WrapNullable(std::move(out), a[0].column->nulls);
+      if (nullable && c.type->id() == TypeId::kLowCardinality) {
+        format::PodVector<uint8_t> nulls(c.size());
+        for (size_t i = 0; i < nulls.size(); ++i) nulls[i] = c.IndexAt(i) == 0;
+        out = WrapNullable(std::move(out), std::move(nulls));
+      } else if (nullable) {
+        out = WrapNullable(std::move(out), a[0].column->nulls);
+      }
       return absl::StatusOr<Column>(a[0].is_const ? Materialize(ColumnArg{&out, true}, rows) : std::move(out));
     });
   };

@@ -267,7 +267,7 @@ FunctionFactory CoalesceFactory(std::string name) {
 // nullIf(x, y): NULL when x = y, else x.
 absl::StatusOr<std::unique_ptr<BoundFunction>> BindNullIf(absl::Span<const ArgInfo> args, const FunctionContext& context) {
   if (args.size() != 2) return ArgCountError("nullIf", "2", args.size());
-  if (!CanBeInsideNullable(*StripLowCardinality(StripNullable(args[0].type)))) {
+  if (!CanBeInsideNullable(*StripNullable(StripLowCardinality(args[0].type)))) {
     return ArgTypeError("nullIf", 0, *args[0].type, "a type that can be NULL");
   }
   TALLY_ASSIGN_OR_RETURN(std::unique_ptr<BoundFunction> bound_equals, BindFunction("equals", args, context));

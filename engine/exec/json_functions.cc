@@ -9,7 +9,8 @@
 // Invalid JSON, a missing key or a value that does not convert gives the type's default
 // ('' or 0), never an error. JSONExtractString returns a string's value, the minified text
 // of any other value, and '' for null. JSONExtractRaw and JSON_QUERY return the value's
-// own text minified, numbers reprinted as ClickHouse does (1.50 is 1.5, 1e2 is 100).
+// own text minified, numbers reprinted as ClickHouse does (1.50 is 1.5, 1e2 is 100) and
+// strings decoded and escaped again (\u00e9 is é; json_scan::Escape says how).
 //
 // Documents are scanned by json_scanner.h (validating, iterative, depth-capped); a
 // LowCardinality(String) document column is parsed once per dictionary entry (BindPlain).
@@ -265,7 +266,7 @@ PlainBinder PathBinder(std::string name, PathOp op) {
             text.clear();
             if (found && op == PathOp::kQuery) {
               text.push_back('[');
-              json_scan::AppendMinified(node, &text);
+              json_scan::AppendMinified(node, &text, json_scan::Escape::kSimdjson);
               text.push_back(']');
             } else if (found && node.kind == Kind::kString) {
               json_scan::AppendUnescaped(node, &text);
@@ -276,6 +277,33 @@ PlainBinder PathBinder(std::string name, PathOp op) {
           }
           return out;
         });
+  };
+}
+
+// ClickHouse's checks on the raw argument types, before BindPlain strips them: JSONExtract*
+// reject LowCardinality(Nullable(String)) (its LowCardinality adapter hands them
+// Nullable(String)), and a Nullable argument cannot make an Array result Nullable.
+FunctionFactory CheckedExtract(std::string name, Op op) {
+  PlainBinder bind = ExtractBinder(name, op);
+  return [name, op, bind](absl::Span<const ArgInfo> args, const FunctionContext& context) -> Bound {
+    for (size_t i = 0; i < args.size(); ++i) {
+      if (!args[i].type->is_nullable_low_cardinality()) continue;
+      std::string what = i == 0 ? "The first argument of function " + name +
+                                      " should be a string containing JSON or a JSON object"
+                                : absl::StrCat("The argument ", i + 1, " of function ", name,
+                                               " should be a string specifying key or an integer specifying index");
+      return absl::InvalidArgumentError(absl::StrCat(what, ", illegal type: ", args[i].type->child(0).ToString()));
+    }
+    DataTypePtr result = ResultType(op);
+    if (result->id() == TypeId::kArray) {
+      for (const ArgInfo& a : args) {
+        if (a.type->id() == TypeId::kNullable && !IsNullLiteral(a)) {
+          return absl::InvalidArgumentError(
+              absl::StrCat("Nested type ", result->ToString(), " cannot be inside Nullable type"));
+        }
+      }
+    }
+    return BindPlain(args, context, bind);
   };
 }
 
@@ -295,7 +323,7 @@ void RegisterJsonFunctions(FunctionRegistry& registry) {
       {"JSONExtractArrayRaw", Op::kArrayRaw},
       {"isValidJSON", Op::kIsValid},
   };
-  for (const auto& [name, op] : kExtract) RegisterPlain(registry, name, ExtractBinder(name, op));
+  for (const auto& [name, op] : kExtract) registry.Register(name, CheckedExtract(name, op));
   RegisterPlain(registry, "JSON_VALUE", PathBinder("JSON_VALUE", PathOp::kValue), true);
   RegisterPlain(registry, "JSON_QUERY", PathBinder("JSON_QUERY", PathOp::kQuery), true);
   RegisterPlain(registry, "JSON_EXISTS", PathBinder("JSON_EXISTS", PathOp::kExists), true);

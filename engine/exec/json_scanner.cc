@@ -27,6 +27,18 @@ int HexValue(char c) {
   return -1;
 }
 
+// The four hex digits at s[pos..pos+4) as a number; false when they are not hex digits.
+bool Hex4(absl::string_view s, size_t pos, uint32_t* out) {
+  if (pos + 4 > s.size()) return false;
+  *out = 0;
+  for (size_t k = 0; k < 4; ++k) {
+    int v = HexValue(s[pos + k]);
+    if (v < 0) return false;
+    *out = *out * 16 + static_cast<uint32_t>(v);
+  }
+  return true;
+}
+
 // Length of the valid UTF-8 sequence at pos (lead byte >= 0x80), or 0.
 size_t Utf8Length(absl::string_view s, size_t pos) {
   auto byte = [&](size_t i) -> unsigned {
@@ -71,13 +83,22 @@ size_t ScanString(absl::string_view s, size_t pos) {
         case 't':
           ++pos;
           continue;
-        case 'u':
-          if (pos + 4 >= s.size()) return npos;
-          for (size_t k = 1; k <= 4; ++k) {
-            if (HexValue(s[pos + k]) < 0) return npos;
-          }
+        case 'u': {
+          // A surrogate must come in a high-low pair, as simdjson requires.
+          uint32_t cp = 0;
+          if (!Hex4(s, pos + 1, &cp)) return npos;
           pos += 5;
+          if (cp >= 0xDC00 && cp <= 0xDFFF) return npos;
+          if (cp >= 0xD800 && cp <= 0xDBFF) {
+            uint32_t low = 0;
+            if (pos + 1 >= s.size() || s[pos] != '\\' || s[pos + 1] != 'u' || !Hex4(s, pos + 2, &low) ||
+                low < 0xDC00 || low > 0xDFFF) {
+              return npos;
+            }
+            pos += 6;
+          }
           continue;
+        }
         default:
           return npos;
       }
@@ -422,12 +443,62 @@ void AppendNumber(absl::string_view token, std::string* out) {
 
 }  // namespace
 
-void AppendMinified(const Node& node, std::string* out) {
+void AppendQuoted(absl::string_view value, Escape style, std::string* out) {
+  static constexpr char kHexUpper[] = "0123456789ABCDEF";
+  static constexpr char kHexLower[] = "0123456789abcdef";
+  const char* hex = style == Escape::kClickHouse ? kHexUpper : kHexLower;
+  out->push_back('"');
+  for (size_t i = 0; i < value.size(); ++i) {
+    const unsigned char c = static_cast<unsigned char>(value[i]);
+    switch (c) {
+      case '"':
+        out->append("\\\"");
+        continue;
+      case '\\':
+        out->append("\\\\");
+        continue;
+      case '\b':
+        out->append("\\b");
+        continue;
+      case '\f':
+        out->append("\\f");
+        continue;
+      case '\n':
+        out->append("\\n");
+        continue;
+      case '\r':
+        out->append("\\r");
+        continue;
+      case '\t':
+        out->append("\\t");
+        continue;
+      default:
+        break;
+    }
+    if (c < 0x20) {
+      out->append("\\u00");
+      out->push_back(hex[c >> 4]);
+      out->push_back(hex[c & 15]);
+    } else if (style == Escape::kClickHouse && c == 0xE2 && i + 2 < value.size() &&
+               value[i + 1] == '\x80' && (value[i + 2] == '\xA8' || value[i + 2] == '\xA9')) {
+      out->append(value[i + 2] == '\xA8' ? "\\u2028" : "\\u2029");  // JavaScript line breaks
+      i += 2;
+    } else {
+      out->push_back(static_cast<char>(c));
+    }
+  }
+  out->push_back('"');
+}
+
+void AppendMinified(const Node& node, std::string* out, Escape style) {
   absl::string_view s = node.text;
+  std::string value;
   for (size_t i = 0; i < s.size();) {
     if (s[i] == '"') {
       size_t end = SkipString(s, i);
-      out->append(s.data() + i, end - i);
+      value.clear();
+      AppendUnescaped(Node{Kind::kString, s.substr(i, end - i)}, &value);
+      AppendQuoted(value, style, out);
       i = end;
     } else if (s[i] == '-' || (s[i] >= '0' && s[i] <= '9')) {
       size_t end = i + 1;

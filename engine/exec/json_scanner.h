@@ -51,11 +51,21 @@ class Iterator {
   size_t pos_;
 };
 
-// A string node's value, unescaped (\uXXXX to UTF-8; a lone surrogate becomes U+FFFD).
+// A string node's value, unescaped (\uXXXX to UTF-8; Parse rejects lone surrogates).
 void AppendUnescaped(const Node& string_node, std::string* out);
-// The node's text without insignificant whitespace, numbers reprinted as ClickHouse does:
-// integers in decimal (beyond 64 bits as a JSON string), others as Float64 text.
-void AppendMinified(const Node& node, std::string* out);
+
+// How a string is written back: both escape " \\ \b \f \n \r \t and the other control
+// characters as \u00XX, and write everything else (é, /, DEL) as UTF-8.
+enum class Escape {
+  kClickHouse,  // ClickHouse's writeJSONString (JSONExtractRaw): \u001F, and \u2028, \u2029
+  kSimdjson,    // simdjson's minifier (JSON_QUERY): \u001f, U+2028 and U+2029 as they are
+};
+// `value` as a JSON string literal, quotes included.
+void AppendQuoted(absl::string_view value, Escape style, std::string* out);
+// The node's text without insignificant whitespace, strings decoded and written back in
+// `style`, numbers reprinted as ClickHouse does: integers in decimal (beyond 64 bits as a
+// JSON string), others as Float64 text.
+void AppendMinified(const Node& node, std::string* out, Escape style = Escape::kClickHouse);
 
 // ClickHouse's JSONExtract conversions; false (the caller's default) when the value does
 // not convert. Numbers convert when in range (floats truncate toward zero for integers);

@@ -1,5 +1,6 @@
-// Logical functions: and, or (variadic), xor, not -> UInt8. Any number is true when
-// non-zero. NULL follows ClickHouse's three-valued logic: and() is 0 when any argument is
+// Logical functions: and, or (variadic), xor, not -> UInt8, or Bool when any argument is a
+// Bool (ClickHouse's rule: b AND 1 is Bool, NOT 1 UInt8). Any number is true when non-zero.
+// NULL follows ClickHouse's three-valued logic: and() is 0 when any argument is
 // 0, else NULL when any is NULL; or() is 1 when any argument is 1, else NULL when any is
 // NULL; xor() and not() are NULL when an argument is. A Nullable (or NULL literal)
 // argument makes the result Nullable(UInt8). and/or short-circuit: an argument is read
@@ -50,7 +51,7 @@ void Fold(const T* v, bool is_const, const uint8_t* nulls, uint8_t* acc, uint8_t
 }
 
 absl::StatusOr<Column> Run(Logic op, absl::Span<const ColumnArg> args, const std::vector<bool>& null_literal,
-                           bool nullable, size_t rows) {
+                           const DataTypePtr& value_type, bool nullable, size_t rows) {
   PodVector<uint8_t> acc(rows), nul(rows);
   std::memset(acc.data(), op == Logic::kAnd ? 1 : 0, rows);
   std::memset(nul.data(), 0, rows);
@@ -77,7 +78,7 @@ absl::StatusOr<Column> Run(Logic op, absl::Span<const ColumnArg> args, const std
       }
     });
   }
-  Column out = AllocateFixed(TypeOf(TypeId::kUInt8), rows);
+  Column out = AllocateFixed(value_type, rows);
   uint8_t* o = out.data.data();
   for (size_t r = 0; r < rows; ++r) {
     switch (op) {
@@ -136,18 +137,19 @@ FunctionFactory LogicFactory(Logic op, std::string name) {
   return [op, name](absl::Span<const ArgInfo> args, const FunctionContext&) -> absl::StatusOr<std::unique_ptr<BoundFunction>> {
     if (op == Logic::kNot && args.size() != 1) return ArgCountError(name, "1", args.size());
     if (op != Logic::kNot && args.size() < 2) return ArgCountError(name, "at least 2", args.size());
-    bool nullable = false;
+    bool nullable = false, any_bool = false;
     std::vector<bool> null_literal;
     for (size_t k = 0; k < args.size(); ++k) {
       null_literal.push_back(IsNullLiteral(args[k]));
       const DataTypePtr& t = StripNullable(args[k].type);
       nullable = nullable || args[k].type->id() == TypeId::kNullable;
+      any_bool = any_bool || t->id() == TypeId::kBool;
       if (!null_literal.back() && !IsNumber(*t)) return ArgTypeError(name, k, *args[k].type, "a number or Bool");
     }
-    DataTypePtr result = TypeOf(TypeId::kUInt8);
-    if (nullable) result = DataType::Nullable(result);
-    auto kernel = [op, null_literal, nullable](absl::Span<const ColumnArg> a, size_t rows) {
-      return Run(op, a, null_literal, nullable, rows);
+    DataTypePtr value_type = TypeOf(any_bool ? TypeId::kBool : TypeId::kUInt8);
+    DataTypePtr result = nullable ? DataType::Nullable(value_type) : value_type;
+    auto kernel = [op, null_literal, value_type, nullable](absl::Span<const ColumnArg> a, size_t rows) {
+      return Run(op, a, null_literal, value_type, nullable, rows);
     };
     if (op == Logic::kAnd || op == Logic::kOr) {
       return std::make_unique<ShortCircuitLogic>(result, kernel, op, null_literal);

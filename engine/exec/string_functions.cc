@@ -183,6 +183,12 @@ Bound BindSubstring(absl::Span<const ArgInfo> args, const FunctionContext&) {
   TALLY_RETURN_IF_ERROR(ExpectStrings("substring", args, 0, 1));
   TALLY_RETURN_IF_ERROR(ExpectInteger("substring", args, 1));
   TALLY_RETURN_IF_ERROR(ExpectInteger("substring", args, 2));
+  // ClickHouse rejects a constant offset 0 on a string column (even over no rows); on a
+  // constant string, or an offset that is 0 in some row, the slice is ''.
+  int64_t offset = 0;
+  if (args[0].constant == nullptr && IntegerConstant(args[1], &offset) && offset == 0) {
+    return absl::InvalidArgumentError("Indices in strings are 1-based");
+  }
   return MakeKernel(StringType(),
                     [](absl::Span<const ColumnArg> a, size_t rows) -> absl::StatusOr<Column> {
                       StringArg s(a[0]);

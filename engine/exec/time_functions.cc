@@ -44,9 +44,15 @@ absl::StatusOr<TimeBinding> BindTimeArgs(absl::string_view name, absl::Span<cons
   TimeBinding b;
   b.time_type = t;
   size_t next = 1;
-  if (allow_mode && args.size() > 1 && args[1].type->is_integer()) {
+  if (allow_mode && args.size() > 1) {
+    // ClickHouse: the mode is a UInt8; a zone goes third (toDayOfWeek(t, 'UTC') is an error).
+    if (args[1].type->id() != TypeId::kUInt8) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "A value of illegal type was provided as 2nd argument 'week_mode' to function '", name,
+          "'. Expected: UInt8, got: ", args[1].type->ToString()));
+    }
     if (!IntegerConstant(args[1], &b.mode))
-      return ArgError(name, "the mode must be a constant integer");
+      return absl::InvalidArgumentError(absl::StrCat("Argument at index 1 for function ", name, " must be constant"));
     next = 2;
   }
   if (next + 1 < args.size())

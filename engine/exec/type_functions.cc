@@ -7,6 +7,7 @@
 // exactly the named type, so a NULL is an error unless it is Nullable; the to* functions
 // keep their argument's nullability (toUInt8(Nullable(String)) is Nullable(UInt8)).
 #include "absl/strings/str_cat.h"
+#include "engine/exec/empty_array_literal.h"
 #include "engine/exec/function_util.h"
 #include "format/status_macros.h"
 
@@ -140,7 +141,7 @@ absl::StatusOr<std::unique_ptr<BoundFunction>> BindToDateTime64(absl::Span<const
 
 absl::StatusOr<std::unique_ptr<BoundFunction>> BindToTypeName(absl::Span<const ArgInfo> args, const FunctionContext&) {
   if (args.size() != 1) return ArgCountError("toTypeName", "1", args.size());
-  std::string name = args[0].type->ToString();
+  std::string name = IsEmptyArrayLiteral(args[0]) ? "Array(Nothing)" : args[0].type->ToString();
   return std::make_unique<TypeOnlyFunction>(TypeOf(TypeId::kString), [name](absl::Span<const ColumnArg>, size_t rows) {
     Column out = Column::Make(TypeOf(TypeId::kString));
     out.offsets.resize(rows);

@@ -60,6 +60,7 @@ FnArg Dates(std::vector<uint64_t> days) {
 }
 FnArg CStr(std::string s) { return ConstOf(StringT(), S(std::move(s))); }
 FnArg CInt(int64_t v) { return ConstOf(T(TypeId::kInt64), I(v)); }
+FnArg CMode(uint64_t v) { return ConstOf(T(TypeId::kUInt8), U(v)); }  // week modes are UInt8
 
 std::vector<Value> UInts(std::vector<uint64_t> v) {
   std::vector<Value> out;
@@ -98,7 +99,7 @@ TEST(TimeFunctionsTest, CalendarFieldsAndTypes) {
   EXPECT_EQ(Eval("toDayOfMonth", {t}), UInts({29, 31}));
   EXPECT_EQ(Eval("toDayOfYear", {t}), UInts({88, 366}));
   EXPECT_EQ(Eval("toDayOfWeek", {t}), UInts({7, 2}));  // Sunday, Tuesday
-  EXPECT_EQ(Eval("toDayOfWeek", {t, CInt(2)}), UInts({0, 2}));
+  EXPECT_EQ(Eval("toDayOfWeek", {t, CMode(2)}), UInts({0, 2}));
   EXPECT_EQ(Eval("toHour", {t}), UInts({13, 23}));
   EXPECT_EQ(Eval("toMinute", {t}), UInts({45, 59}));
   EXPECT_EQ(Eval("toSecond", {t}), UInts({30, 59}));
@@ -194,7 +195,7 @@ TEST(TimeFunctionsTest, WeekMonthQuarterYearStarts) {
       Times({Utc(2026, 3, 25, 12), Utc(2026, 3, 29, 12), Utc(2026, 3, 23, 0)});  // Wed, Sun, Mon
   EXPECT_EQ(Eval("toStartOfWeek", {t}),
             UInts({Day(2026, 3, 22), Day(2026, 3, 29), Day(2026, 3, 22)}));
-  EXPECT_EQ(Eval("toStartOfWeek", {t, CInt(1)}),
+  EXPECT_EQ(Eval("toStartOfWeek", {t, CMode(1)}),
             UInts({Day(2026, 3, 23), Day(2026, 3, 23), Day(2026, 3, 23)}));
   EXPECT_EQ(Eval("toMonday", {t}), UInts({Day(2026, 3, 23), Day(2026, 3, 23), Day(2026, 3, 23)}));
   EXPECT_EQ(Eval("toStartOfMonth", {t}),
