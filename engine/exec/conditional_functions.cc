@@ -5,7 +5,9 @@
 // widen, String with LowCardinality(String) is String, a NULL literal makes the result
 // Nullable); each row's source is then chosen and the result assembled in one gather. A
 // condition is true when non-zero and not NULL.
+#include <cmath>
 #include <cstring>
+#include <type_traits>
 
 #include "absl/strings/str_cat.h"
 #include "engine/exec/function_subgroups.h"
@@ -320,7 +322,15 @@ FunctionFactory ExtremeFactory(bool greatest, std::string name) {
       return absl::InvalidArgumentError(absl::StrCat(name, ": cannot order values of type ", result->ToString()));
     }
     std::vector<bool> null_literal;
-    for (const ArgInfo& a : args) null_literal.push_back(IsNullLiteral(a));
+    bool any_nullable = false;
+    for (const ArgInfo& a : args) {
+      null_literal.push_back(IsNullLiteral(a));
+      any_nullable = any_nullable || IsNullLiteral(a) || IsNullableType(*a.type);
+    }
+    // As ClickHouse: two arguments that cannot be NULL take a > b ? a : b (a < b ? a : b),
+    // so greatest(2., nan) is nan, greatest(nan, 2.) 2 and greatest(0., -0.) -0; otherwise
+    // the first of the best values wins and NaN loses to any number.
+    const bool binary = args.size() == 2 && !any_nullable;
     return std::make_unique<LambdaFunction>(
         result, [=](absl::Span<const ColumnArg> a, size_t rows) -> absl::StatusOr<Column> {
           Branches values(a.size());
@@ -336,6 +346,10 @@ FunctionFactory ExtremeFactory(bool greatest, std::string name) {
               ChooseBest(values, rows, &choice, [&](const Column& c, size_t row, uint32_t best, size_t r) {
                 ColumnArg b = value_of(best);
                 T x = c.values<T>()[row], y = b.column->values<T>()[b.row(r)];
+                if (binary) return greatest ? !(y > x) : !(y < x);
+                if constexpr (std::is_floating_point_v<T>) {
+                  if (std::isnan(x) || std::isnan(y)) return std::isnan(y) && !std::isnan(x);
+                }
                 return greatest ? y < x : x < y;
               });
             });
