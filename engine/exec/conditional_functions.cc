@@ -311,10 +311,46 @@ void ChooseBest(const Branches& values, size_t rows, std::vector<uint32_t>* choi
   }
 }
 
+// greatest/least of two non-Nullable integers, one UInt64 and one signed: ClickHouse's
+// binary form compares them exactly and answers in UInt64 (greatest with Int64), Int64
+// (least with Int64) or Int128 (narrower signed types; tally has no Int128).
+absl::StatusOr<std::unique_ptr<BoundFunction>> BindExtremeOfMixedSign(bool greatest, const std::string& name,
+                                                                      absl::Span<const ArgInfo> args) {
+  const DataType& a = *args[0].type;
+  const DataType& b = *args[1].type;
+  const DataType& signed_type = a.is_signed() ? a : b;
+  if (signed_type.id() != TypeId::kInt64) {
+    return absl::UnimplementedError(absl::StrCat(name, ": the common type of ", a.ToString(), " and ", b.ToString(),
+                                                 " is Int128, which is not supported yet"));
+  }
+  DataTypePtr result = TypeOf(greatest ? TypeId::kUInt64 : TypeId::kInt64);
+  return std::make_unique<LambdaFunction>(result, [greatest, result](absl::Span<const ColumnArg> a,
+                                                                     size_t rows) -> absl::StatusOr<Column> {
+    auto value = [&](size_t k, size_t r) -> __int128 {
+      const Column& c = *a[k].column;
+      const size_t row = a[k].row(r);
+      return c.type->id() == TypeId::kUInt64 ? __int128{c.values<uint64_t>()[row]}
+                                              : __int128{c.values<int64_t>()[row]};
+    };
+    Column out = AllocateFixed(result, rows);
+    int64_t* o = MutableValues<int64_t>(out);  // UInt64 or Int64: the same bits
+    for (size_t r = 0; r < rows; ++r) {
+      const __int128 x = value(0, r), y = value(1, r);
+      o[r] = static_cast<int64_t>(greatest ? (x > y ? x : y) : (x < y ? x : y));
+    }
+    return out;
+  });
+}
+
 FunctionFactory ExtremeFactory(bool greatest, std::string name) {
   return [greatest, name](absl::Span<const ArgInfo> args,
                           const FunctionContext& context) -> absl::StatusOr<std::unique_ptr<BoundFunction>> {
     if (args.size() < 2) return ArgCountError(name, "at least 2", args.size());
+    if (args.size() == 2 && args[0].type->is_integer() && args[1].type->is_integer() &&
+        args[0].type->is_signed() != args[1].type->is_signed() &&
+        (args[0].type->id() == TypeId::kUInt64 || args[1].type->id() == TypeId::kUInt64)) {
+      return BindExtremeOfMixedSign(greatest, name, args);
+    }
     TALLY_ASSIGN_OR_RETURN(DataTypePtr result, CommonSupertypeOfArgs(args, name));
     const DataType& base = *StripLowCardinality(StripNullable(result));
     const DataType& value_type = base.id() == TypeId::kNullable ? base.child(0) : base;
