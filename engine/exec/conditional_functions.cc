@@ -186,6 +186,7 @@ FunctionFactory CoalesceFactory(std::string name) {
     if (args.empty()) return ArgCountError(name, "at least 1", 0);
     std::vector<bool> null_literal;
     std::vector<DataTypePtr> types;
+    std::vector<ArgInfo> reached;  // the value types, with constants (UInt64 literals count as Int64)
     bool any_not_nullable = false;
     for (const ArgInfo& arg : args) {
       // As ClickHouse, arguments after the first that cannot be NULL are never reached and
@@ -195,6 +196,7 @@ FunctionFactory CoalesceFactory(std::string name) {
       types.push_back(StripLowCardinality(StripNullable(arg.type)));
       if (!IsNullableType(*arg.type)) any_not_nullable = true;
       types.back() = StripNullable(types.back());
+      reached.push_back(ArgInfo{types.back(), arg.constant});
     }
     if (types.empty()) {
       DataTypePtr t = args[0].type;
@@ -204,7 +206,7 @@ FunctionFactory CoalesceFactory(std::string name) {
         return absl::StatusOr<Column>(std::move(c));
       });
     }
-    TALLY_ASSIGN_OR_RETURN(DataTypePtr base, CommonSupertype(types, name));
+    TALLY_ASSIGN_OR_RETURN(DataTypePtr base, CommonSupertypeOfArgs(reached, name));
     if (!CanBeInsideNullable(*base)) {
       return absl::InvalidArgumentError(absl::StrCat(name, ": ", base->ToString(), " values cannot be NULL"));
     }
