@@ -6,7 +6,8 @@
 //   divide           Float64
 //   intDiv           the dividend's width, signed if either is; by zero is an error
 //   modulo           the divisor's width (one wider when the dividend is signed), signed as
-//                    the dividend; floats -> Float64 (fmod); integer modulo by zero is an error
+//                    the dividend; floats -> Float64 (a - trunc(a / b) * b); integer modulo
+//                    by zero is an error
 //   intDivOrZero, moduloOrZero: as intDiv and modulo, but 0 where those raise a division error
 //   negate           signed, one wider for unsigned; abs: unsigned of the same width
 // Integer results wrap as in ClickHouse (255 + 1 in UInt8 would wrap; the result type is
@@ -321,7 +322,8 @@ absl::StatusOr<Column> DivMod(Op op, absl::string_view name, const ColumnArg& a,
     if (op == Op::kIntDiv) {
       Loop(x, a.is_const, y, b.is_const, calc.data(), rows, [](C p, C q) { return q == 0 ? C(0) : std::trunc(p / q); });
     } else {
-      Loop(x, a.is_const, y, b.is_const, calc.data(), rows, [](C p, C q) { return std::fmod(p, q); });
+      // ClickHouse's a - trunc(a / b) * b, not fmod: -5. % 2.5 is 0 (fmod -0), 1e20 % 3. 0.
+      Loop(x, a.is_const, y, b.is_const, calc.data(), rows, [](C p, C q) { return p - std::trunc(p / q) * q; });
     }
   } else {
     // q == -1 is special-cased: the smallest C by -1 overflows. Only the OrZero functions
@@ -378,6 +380,45 @@ std::unique_ptr<BoundFunction> WithNulls(DataTypePtr value_type, bool nullable,
       });
 }
 
+// The integer argument's values read as the signed integer of `width` bytes (wrapping),
+// widened to Int64.
+Column AsSignedOfWidth(const ColumnArg& arg, size_t width, size_t rows) {
+  const size_t n = arg.is_const ? 1 : rows;
+  Column out = AllocateFixed(TypeOf(TypeId::kInt64), n);
+  int64_t* o = MutableValues<int64_t>(out);
+  DispatchNumeric(arg.column->type->id(), [&](auto tag) {
+    using F = decltype(tag);
+    if constexpr (std::is_integral_v<F>) {
+      const F* in = arg.column->values<F>();
+      for (size_t i = 0; i < n; ++i) {
+        switch (width) {
+          case 1: o[i] = static_cast<int8_t>(in[i]); break;
+          case 2: o[i] = static_cast<int16_t>(in[i]); break;
+          case 4: o[i] = static_cast<int32_t>(in[i]); break;
+          default: o[i] = static_cast<int64_t>(in[i]); break;
+        }
+      }
+    }
+  });
+  return out;
+}
+
+// intDiv of integers of mixed signedness, as ClickHouse (DivideIntegralImpl): the
+// dividend is read as the signed type of its width, the divisor as the signed type of its
+// own width when that is at least the dividend's, else of the dividend's; the quotient of
+// those wraps to the result type. intDiv(200, -2) reads 200 as Int8 -56 and is 28. The
+// smallest value of the dividend's signed type divided by -1 is an error (0 for
+// intDivOrZero).
+absl::StatusOr<Column> MixedSignIntDiv(absl::string_view name, const ColumnArg& a, const ColumnArg& b,
+                                       const uint8_t* nulls, size_t rows, bool or_zero) {
+  const size_t wa = a.column->type->fixed_width(), wb = b.column->type->fixed_width();
+  Column x = AsSignedOfWidth(a, wa, rows);
+  Column y = AsSignedOfWidth(b, wa <= wb ? wb : wa, rows);
+  const int64_t minimal = wa >= 8 ? INT64_MIN : -(int64_t{1} << (wa * 8 - 1));
+  return DivMod<int64_t>(Op::kIntDiv, name, ColumnArg{&x, a.is_const}, ColumnArg{&y, b.is_const}, nulls, rows,
+                         TypeId::kInt64, minimal, or_zero);
+}
+
 absl::StatusOr<Column> NumericBinary(Op op, absl::string_view name, const DataTypePtr& result, const ColumnArg& a,
                                      const ColumnArg& b, const uint8_t* nulls, size_t rows, bool or_zero) {
   const DataType& ta = *a.column->type;
@@ -395,6 +436,8 @@ absl::StatusOr<Column> NumericBinary(Op op, absl::string_view name, const DataTy
                                                ValuesAs<double>(b, rows, &sy), b.is_const, calc->values<double>(),
                                                nulls, rows, *StripNullable(result)));
       }
+    } else if (op == Op::kIntDiv && ta.is_signed() != tb.is_signed()) {
+      calc = MixedSignIntDiv(name, a, b, nulls, rows, or_zero);
     } else if (!any_signed) {
       calc = DivMod<uint64_t>(op, name, a, b, nulls, rows, TypeId::kUInt64, std::nullopt, or_zero);
     } else if (!any_uint64) {

@@ -46,18 +46,46 @@ absl::Status CannotParse(absl::string_view s, const DataType& to, const Ctx& ctx
 
 // ---- numbers ----
 
-// Float to integer: truncation toward zero, NaN -> 0, saturating at the 64-bit range,
-// then wrapping to T like any integer conversion.
+// x86's cvttsd2si: truncation toward zero, and the "integer indefinite" value (the
+// smallest of the width) for NaN and anything out of range.
+inline int32_t TruncateToInt32(double d) {
+  return d > -2147483649.0 && d < 2147483648.0 ? static_cast<int32_t>(d) : INT32_MIN;
+}
+inline int64_t TruncateToInt64(double d) {
+  return d >= -9223372036854775808.0 && d < 9223372036854775808.0 ? static_cast<int64_t>(d) : INT64_MIN;
+}
+
+// Float to integer as ClickHouse's static_cast compiles on x86-64 (the reference's values
+// out of range are the machine's, not a rule of the language): types narrower than 32 bits
+// and Int32 truncate to Int32 and keep the low bits, UInt32 and Int64 go through Int64,
+// UInt64 through Int64 with 2^63 subtracted when the first conversion overflowed
+// (toInt32(3e9) = -2147483648, toUInt8(300.) = 44, toUInt64(1e20) = 2^63). NaN and
+// infinities never get here (NonFiniteToInteger).
 template <typename T, typename F>
 T FloatToInt(F v) {
-  double d = static_cast<double>(v);
-  if (std::isnan(d)) return 0;
-  if constexpr (std::is_unsigned_v<T>) {
-    if (d >= 0) return static_cast<T>(d >= 18446744073709551616.0 ? UINT64_MAX : static_cast<uint64_t>(d));
+  const double d = static_cast<double>(v);
+  if constexpr (sizeof(T) < 4 || std::is_same_v<T, int32_t>) {
+    return static_cast<T>(TruncateToInt32(d));
+  } else if constexpr (std::is_same_v<T, uint64_t>) {
+    const uint64_t a = static_cast<uint64_t>(TruncateToInt64(d));
+    const uint64_t b = static_cast<uint64_t>(TruncateToInt64(d - 9223372036854775808.0));
+    return a | (b & (0 - (a >> 63)));
+  } else {
+    return static_cast<T>(TruncateToInt64(d));
   }
-  if (d >= 9223372036854775808.0) return static_cast<T>(INT64_MAX);
-  if (d <= -9223372036854775808.0) return static_cast<T>(INT64_MIN);
-  return static_cast<T>(static_cast<int64_t>(d));
+}
+
+// ClickHouse refuses NaN and infinities converted to an integer (or a Date or DateTime),
+// in CAST and the to* functions alike. `skip` rows (NULL) are not looked at.
+template <typename F>
+absl::Status NonFiniteToInteger(const F* in, size_t n, const uint8_t* skip, const Ctx& ctx) {
+  for (size_t i = 0; i < n; ++i) {
+    if (!std::isfinite(in[i]) && (skip == nullptr || !skip[i])) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(ctx.function, ": Unexpected inf or nan to integer conversion"));
+    }
+  }
+  return absl::OkStatus();
 }
 
 template <typename F, typename T>
@@ -76,12 +104,21 @@ void ToBoolLoop(const F* in, uint8_t* out, size_t n) {
   for (size_t i = 0; i < n; ++i) out[i] = in[i] != 0;
 }
 
+// Float to int64 for time targets, which saturate (toDateTime(1e20) is the largest
+// DateTime in ClickHouse too); NaN -> 0.
+int64_t SaturateToInt64(double d) {
+  if (std::isnan(d)) return 0;
+  if (d >= 9223372036854775808.0) return INT64_MAX;
+  if (d <= -9223372036854775808.0) return INT64_MIN;
+  return static_cast<int64_t>(d);
+}
+
 // Source values as int64 (floats truncated, saturating; UInt64 above INT64_MAX saturating).
 template <typename F>
 void ReadInt64(const F* in, size_t n, int64_t* out) {
   for (size_t i = 0; i < n; ++i) {
     if constexpr (std::is_floating_point_v<F>) {
-      out[i] = FloatToInt<int64_t>(in[i]);
+      out[i] = SaturateToInt64(in[i]);
     } else if constexpr (std::is_same_v<F, uint64_t>) {
       out[i] = in[i] > static_cast<uint64_t>(INT64_MAX) ? INT64_MAX : static_cast<int64_t>(in[i]);
     } else {
@@ -133,7 +170,7 @@ absl::StatusOr<Column> ToTime(const Column& src, const DataTypePtr& to, const Ct
         const F* in = src.values<F>();
         for (size_t i = 0; i < n; ++i) {
           double d = std::round(static_cast<double>(in[i]) * scale);
-          v[i] = FloatToInt<int64_t>(d);
+          v[i] = SaturateToInt64(d);
         }
       }
     });
@@ -180,9 +217,15 @@ absl::StatusOr<Column> ToTime(const Column& src, const DataTypePtr& to, const Ct
   return out;
 }
 
-absl::StatusOr<Column> NumberToNumber(const Column& src, const DataTypePtr& to, const Ctx& ctx) {
-  if (to->is_time()) return ToTime(src, to, ctx);
+absl::StatusOr<Column> NumberToNumber(const Column& src, const DataTypePtr& to, const Ctx& ctx,
+                                      const uint8_t* skip) {
   const size_t n = src.size();
+  if (src.type->is_float() && to->id() != TypeId::kBool && to->id() != TypeId::kDateTime64 && !to->is_float()) {
+    absl::Status finite = src.type->id() == TypeId::kFloat32 ? NonFiniteToInteger(src.values<float>(), n, skip, ctx)
+                                                             : NonFiniteToInteger(src.values<double>(), n, skip, ctx);
+    TALLY_RETURN_IF_ERROR(finite);
+  }
+  if (to->is_time()) return ToTime(src, to, ctx);
   Column out = AllocateFixed(to, n);
   DispatchNumeric(src.type->id(), [&](auto from_tag) {
     using F = decltype(from_tag);
@@ -323,6 +366,10 @@ absl::StatusOr<Column> ParseColumn(const Column& src, const DataTypePtr& to, con
     uint8_t* dst = out.data.data() + i * width;
     bool ok = true;
     if (to->is_integer()) {
+      if (!to->is_signed() && absl::StartsWith(s, "-")) {
+        return absl::InvalidArgumentError(absl::StrCat(ctx.function, ": Unsigned type must not contain '-' symbol: Cannot parse ",
+                                                       to->ToString(), " from String"));
+      }
       std::optional<uint64_t> bits = ParseIntegerBits(s);
       ok = bits.has_value();
       if (ok) std::memcpy(dst, &*bits, width);  // little-endian: the low bytes wrap
@@ -484,7 +531,7 @@ absl::StatusOr<Column> Convert(const Column& src, const DataTypePtr& to, const C
   }
   if (to->id() == TypeId::kString) return FormatColumn(src, ctx);
   if (from.id() == TypeId::kString) return ParseColumn(src, to, ctx, skip);
-  if (IsNumberLike(from) && IsNumberLike(*to)) return NumberToNumber(src, to, ctx);
+  if (IsNumberLike(from) && IsNumberLike(*to)) return NumberToNumber(src, to, ctx, skip);
   return CannotConvert(from, *to, ctx);
 }
 

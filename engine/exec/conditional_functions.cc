@@ -6,7 +6,9 @@
 // Nullable); each row's source is then chosen and the result assembled in one gather. A
 // condition is true when non-zero and not NULL. if/multiIf short-circuit: a branch is read
 // only on the rows that take it (ShortCircuitMultiIf::RowsNeeding).
+#include <cmath>
 #include <cstring>
+#include <type_traits>
 
 #include "absl/strings/str_cat.h"
 #include "engine/exec/function_subgroups.h"
@@ -218,6 +220,7 @@ FunctionFactory CoalesceFactory(std::string name) {
     if (args.empty()) return ArgCountError(name, "at least 1", 0);
     std::vector<bool> null_literal;
     std::vector<DataTypePtr> types;
+    std::vector<ArgInfo> reached;  // the value types, with constants (UInt64 literals count as Int64)
     bool any_not_nullable = false;
     for (const ArgInfo& arg : args) {
       // As ClickHouse, arguments after the first that cannot be NULL are never reached and
@@ -227,6 +230,7 @@ FunctionFactory CoalesceFactory(std::string name) {
       types.push_back(StripLowCardinality(StripNullable(arg.type)));
       if (!IsNullableType(*arg.type)) any_not_nullable = true;
       types.back() = StripNullable(types.back());
+      reached.push_back(ArgInfo{types.back(), arg.constant});
     }
     if (types.empty()) {
       DataTypePtr t = args[0].type;
@@ -236,7 +240,7 @@ FunctionFactory CoalesceFactory(std::string name) {
         return absl::StatusOr<Column>(std::move(c));
       });
     }
-    TALLY_ASSIGN_OR_RETURN(DataTypePtr base, CommonSupertype(types, name));
+    TALLY_ASSIGN_OR_RETURN(DataTypePtr base, CommonSupertypeOfArgs(reached, name));
     if (!CanBeInsideNullable(*base)) {
       return absl::InvalidArgumentError(absl::StrCat(name, ": ", base->ToString(), " values cannot be NULL"));
     }
@@ -347,10 +351,46 @@ void ChooseBest(const Branches& values, size_t rows, std::vector<uint32_t>* choi
   }
 }
 
+// greatest/least of two non-Nullable integers, one UInt64 and one signed: ClickHouse's
+// binary form compares them exactly and answers in UInt64 (greatest with Int64), Int64
+// (least with Int64) or Int128 (narrower signed types; tally has no Int128).
+absl::StatusOr<std::unique_ptr<BoundFunction>> BindExtremeOfMixedSign(bool greatest, const std::string& name,
+                                                                      absl::Span<const ArgInfo> args) {
+  const DataType& a = *args[0].type;
+  const DataType& b = *args[1].type;
+  const DataType& signed_type = a.is_signed() ? a : b;
+  if (signed_type.id() != TypeId::kInt64) {
+    return absl::UnimplementedError(absl::StrCat(name, ": the common type of ", a.ToString(), " and ", b.ToString(),
+                                                 " is Int128, which is not supported yet"));
+  }
+  DataTypePtr result = TypeOf(greatest ? TypeId::kUInt64 : TypeId::kInt64);
+  return std::make_unique<LambdaFunction>(result, [greatest, result](absl::Span<const ColumnArg> a,
+                                                                     size_t rows) -> absl::StatusOr<Column> {
+    auto value = [&](size_t k, size_t r) -> __int128 {
+      const Column& c = *a[k].column;
+      const size_t row = a[k].row(r);
+      return c.type->id() == TypeId::kUInt64 ? __int128{c.values<uint64_t>()[row]}
+                                              : __int128{c.values<int64_t>()[row]};
+    };
+    Column out = AllocateFixed(result, rows);
+    int64_t* o = MutableValues<int64_t>(out);  // UInt64 or Int64: the same bits
+    for (size_t r = 0; r < rows; ++r) {
+      const __int128 x = value(0, r), y = value(1, r);
+      o[r] = static_cast<int64_t>(greatest ? (x > y ? x : y) : (x < y ? x : y));
+    }
+    return out;
+  });
+}
+
 FunctionFactory ExtremeFactory(bool greatest, std::string name) {
   return [greatest, name](absl::Span<const ArgInfo> args,
                           const FunctionContext& context) -> absl::StatusOr<std::unique_ptr<BoundFunction>> {
     if (args.size() < 2) return ArgCountError(name, "at least 2", args.size());
+    if (args.size() == 2 && args[0].type->is_integer() && args[1].type->is_integer() &&
+        args[0].type->is_signed() != args[1].type->is_signed() &&
+        (args[0].type->id() == TypeId::kUInt64 || args[1].type->id() == TypeId::kUInt64)) {
+      return BindExtremeOfMixedSign(greatest, name, args);
+    }
     TALLY_ASSIGN_OR_RETURN(DataTypePtr result, CommonSupertypeOfArgs(args, name));
     const DataType& base = *StripLowCardinality(StripNullable(result));
     const DataType& value_type = base.id() == TypeId::kNullable ? base.child(0) : base;
@@ -358,7 +398,15 @@ FunctionFactory ExtremeFactory(bool greatest, std::string name) {
       return absl::InvalidArgumentError(absl::StrCat(name, ": cannot order values of type ", result->ToString()));
     }
     std::vector<bool> null_literal;
-    for (const ArgInfo& a : args) null_literal.push_back(IsNullLiteral(a));
+    bool any_nullable = false;
+    for (const ArgInfo& a : args) {
+      null_literal.push_back(IsNullLiteral(a));
+      any_nullable = any_nullable || IsNullLiteral(a) || IsNullableType(*a.type);
+    }
+    // As ClickHouse: two arguments that cannot be NULL take a > b ? a : b (a < b ? a : b),
+    // so greatest(2., nan) is nan, greatest(nan, 2.) 2 and greatest(0., -0.) -0; otherwise
+    // the first of the best values wins and NaN loses to any number.
+    const bool binary = args.size() == 2 && !any_nullable;
     return std::make_unique<LambdaFunction>(
         result, [=](absl::Span<const ColumnArg> a, size_t rows) -> absl::StatusOr<Column> {
           Branches values(a.size());
@@ -374,6 +422,10 @@ FunctionFactory ExtremeFactory(bool greatest, std::string name) {
               ChooseBest(values, rows, &choice, [&](const Column& c, size_t row, uint32_t best, size_t r) {
                 ColumnArg b = value_of(best);
                 T x = c.values<T>()[row], y = b.column->values<T>()[b.row(r)];
+                if (binary) return greatest ? !(y > x) : !(y < x);
+                if constexpr (std::is_floating_point_v<T>) {
+                  if (std::isnan(x) || std::isnan(y)) return std::isnan(y) && !std::isnan(x);
+                }
                 return greatest ? y < x : x < y;
               });
             });

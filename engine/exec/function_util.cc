@@ -198,15 +198,32 @@ absl::StatusOr<DataTypePtr> CommonSupertype(absl::Span<const DataTypePtr> types,
 absl::StatusOr<DataTypePtr> CommonSupertypeOfArgs(absl::Span<const ArgInfo> args, absl::string_view function) {
   if (args.empty()) return absl::InvalidArgumentError(absl::StrCat(function, ": no arguments"));
   std::vector<DataTypePtr> types;
-  bool null_literal = false;
+  bool null_literal = false, any_signed_integer = false;
   for (const ArgInfo& a : args) {
     if (IsNullLiteral(a)) {
       null_literal = true;
     } else {
       types.push_back(a.type);
+      const DataTypePtr base = StripNullable(StripLowCardinality(a.type));
+      any_signed_integer = any_signed_integer || (base->is_integer() && base->is_signed());
     }
   }
   if (types.empty()) return args[0].type;
+  if (any_signed_integer) {
+    // ClickHouse types a literal such as 9223372036854775807 UInt64 that "can be signed":
+    // with signed integers it counts as Int64 (if(c, delta, 9223372036854775807) is Int64),
+    // where a UInt64 column has no supertype with them. Here any UInt64 constant that fits
+    // Int64 counts so (ClickHouse makes a Variant of a folded expression's value).
+    size_t k = 0;
+    for (const ArgInfo& a : args) {
+      if (IsNullLiteral(a)) continue;
+      if (a.constant != nullptr && a.constant->size() == 1 && a.type->id() == TypeId::kUInt64 &&
+          a.constant->type->id() == TypeId::kUInt64 && a.constant->values<uint64_t>()[0] <= uint64_t{INT64_MAX}) {
+        types[k] = TypeOf(TypeId::kInt64);
+      }
+      ++k;
+    }
+  }
   TALLY_ASSIGN_OR_RETURN(DataTypePtr result, CommonSupertype(types, function));
   if (!null_literal) return result;
   if (result->id() == TypeId::kArray || result->id() == TypeId::kMap) {

@@ -14,7 +14,7 @@
 // kCompression: centroids are narrow at the tails and at most ~1.6 % of the rank wide in
 // the middle, and interpolating between centroids brings the rank error to a small fraction
 // of that. NaN values are skipped. Levels are validated to lie in [0, 1]. Over no rows the
-// result is nan (or the type's default for dates).
+// result is nan (or the type's default for dates); quantilesExact's elements are 0.
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -108,10 +108,12 @@ class TDigest {
       }
       const double index = q * static_cast<double>(v.size() - 1);
       const size_t left = static_cast<size_t>(index);
-      if (static_cast<double>(left) == index || left + 1 >= v.size()) {
+      if (left + 1 >= v.size()) {
         out->push_back(v[std::min(left, v.size() - 1)]);
         continue;
       }
+      // No shortcut at a whole index: its neighbour weighs 0, and inf * 0 is nan, so the
+      // median of three infinities is nan in ClickHouse.
       const double right = static_cast<double>(left + 1);
       out->push_back(v[left] * (right - index) + v[left + 1] * (index - static_cast<double>(left)));
     }
@@ -345,7 +347,8 @@ class QuantileExact : public AggregateFunction {
     std::sort(sorted.begin(), sorted.end());
     for (double q : levels_) {
       if (sorted.empty()) {
-        target->Append<T>(std::is_floating_point_v<T> ? std::numeric_limits<T>::quiet_NaN() : T(0));
+        // ClickHouse: quantileExact of nothing is nan, quantilesExact's elements are 0.
+        target->Append<T>(std::is_floating_point_v<T> && !several_ ? std::numeric_limits<T>::quiet_NaN() : T(0));
         continue;
       }
       size_t n =

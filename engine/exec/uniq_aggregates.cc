@@ -485,8 +485,10 @@ void RegisterUniqAggregates(AggregateRegistry& registry) {
     return SkipNullArguments(std::move(f), NullResult::kNested);
   };
   registry.Register("uniq", skip(MakeUniq));
-  registry.Register("uniqCombined", skip(MakeUniqCombined));
-  registry.Register("uniqCombined64", skip(MakeUniqCombined));
+  // Unlike uniq and uniqExact, ClickHouse's uniqCombined of a Nullable argument is
+  // Nullable(UInt64): NULL when no row had a value.
+  registry.Register("uniqCombined", SkipNullArguments(MakeUniqCombined, NullResult::kNullable));
+  registry.Register("uniqCombined64", SkipNullArguments(MakeUniqCombined, NullResult::kNullable));
   registry.Register("uniqExact", skip(MakeUniqExact));
 }
 

@@ -293,8 +293,8 @@ absl::StatusOr<ExprPtr> Parser::ParsePrefix() {
   const TokenKind kind = Peek().kind;
   if (kind == TokenKind::kMinus) return ParseNegation();
   if (kind == TokenKind::kPlus && PeekIs(TokenKind::kNumber, 1)) {
-    const Position pos = Take().pos;
-    return ParseNumber(/*negative=*/false, pos);
+    const Token plus = Take();
+    return ParseNumber(/*negative=*/false, plus.pos, plus.begin);
   }
   if (kind == TokenKind::kBareWord && PeekKeyword("NOT")) {
     const Position pos = Take().pos;
@@ -305,15 +305,23 @@ absl::StatusOr<ExprPtr> Parser::ParsePrefix() {
 }
 
 absl::StatusOr<ExprPtr> Parser::ParseNegation() {
-  const Position pos = Take().pos;  // -
+  const Token minus = Take();
+  const Position pos = minus.pos;
   // -5 is the literal Int64 -5, not negate(5), as in ClickHouse (so -5 is its name).
-  if (PeekIs(TokenKind::kNumber)) return ParseNumber(/*negative=*/true, pos);
+  if (PeekIs(TokenKind::kNumber)) return ParseNumber(/*negative=*/true, pos, minus.begin);
   TALLY_ASSIGN_OR_RETURN(ExprPtr operand, ParseExpr(kPrecUnary + 1));
   return MakeFunction("negate", {std::move(operand)}, pos);
 }
 
-absl::StatusOr<ExprPtr> Parser::ParseNumber(bool negative, Position pos) {
+absl::StatusOr<ExprPtr> Parser::ParseNumber(bool negative, Position pos, size_t sign_begin) {
   const Token t = Take();
+  if (PeekIs(TokenKind::kDoubleColon)) {
+    // literal::T parses the literal's text as T, as ClickHouse's parser does:
+    // 0.25::Int32 is CAST('0.25', 'Int32') (an error) where CAST(0.25 AS Int32) is 0.
+    // The text runs from the sign, spaces included (- 100::Int8 fails as in ClickHouse).
+    const size_t begin = sign_begin != kNoSign ? sign_begin : t.begin;
+    return MakeLiteral(Value::String(std::string(text_.substr(begin, t.end - begin))), pos);
+  }
   Value v = NumberTokenValue(t.text);
   if (negative) {
     if (v.kind == Value::Kind::kUInt) {

@@ -122,7 +122,9 @@ class Parser {
   [[gnu::noinline]] absl::StatusOr<ExprPtr> ParseInfix(ExprPtr left, int min_prec,
                                                        Expr** chain, bool* done);
   [[gnu::noinline]] absl::StatusOr<ExprPtr> ParsePostfix(ExprPtr left);
-  [[gnu::noinline]] absl::StatusOr<ExprPtr> ParseNumber(bool negative, Position pos);
+  // `sign_begin`: where the literal's sign (- or +) starts in the text, if it has one.
+  static constexpr size_t kNoSign = static_cast<size_t>(-1);
+  [[gnu::noinline]] absl::StatusOr<ExprPtr> ParseNumber(bool negative, Position pos, size_t sign_begin = kNoSign);
   [[gnu::noinline]] absl::StatusOr<ExprPtr> ParseWordPrimary();
   absl::StatusOr<ExprPtr> ParseIdentifierOrCall();
   // name(args) or name(params)(args). REQUIRES: Peek() is the name, Peek(1) is '('.

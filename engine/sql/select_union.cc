@@ -24,6 +24,17 @@ bool IsNullLiteralColumn(const SelectQuery& member, const ResultSet& r, size_t c
   return e.kind == Expr::Kind::kLiteral && e.literal.is_null();
 }
 
+// Whether column `c` of `member` is a UInt64 literal (SELECT 9223372036854775807); if so,
+// its value in `out`, so that the supertype can read it as Int64 beside signed columns.
+bool UInt64LiteralColumn(const SelectQuery& member, const ResultSet& r, size_t c, Column* out) {
+  if (member.select.size() != r.names.size() || r.types[c]->id() != format::TypeId::kUInt64) return false;
+  const Expr& e = *member.select[c];
+  if (e.kind != Expr::Kind::kLiteral || e.literal.kind != format::Value::Kind::kUInt) return false;
+  *out = Column::Make(r.types[c]);
+  out->Append<uint64_t>(e.literal.u);
+  return true;
+}
+
 }  // namespace
 
 absl::StatusOr<ResultSet> ExecuteUnionAll(const SelectQuery& query, QueryContext& ctx) {
@@ -59,9 +70,12 @@ absl::StatusOr<ResultSet> ExecuteUnionAll(const SelectQuery& query, QueryContext
   }();
   for (size_t c = 0; c < out.names.size(); ++c) {
     std::vector<exec::ArgInfo> infos;
+    std::vector<Column> literals(results.size());  // UInt64 literals, which can count as Int64
     for (size_t m = 0; m < results.size(); ++m) {
       const bool null = IsNullLiteralColumn(*members[m], results[m], c);
-      infos.push_back(exec::ArgInfo{results[m].types[c], null ? &null_literal : nullptr});
+      const Column* constant = null ? &null_literal : nullptr;
+      if (!null && UInt64LiteralColumn(*members[m], results[m], c, &literals[m])) constant = &literals[m];
+      infos.push_back(exec::ArgInfo{results[m].types[c], constant});
     }
     TALLY_ASSIGN_OR_RETURN(DataTypePtr type, exec::CommonSupertypeOfArgs(infos, "UNION ALL"));
     Column column = Column::Make(type);
