@@ -6,6 +6,7 @@
 // argument makes the result Nullable(UInt8). and/or short-circuit: an argument is read
 // only on the rows the ones before it leave undecided (RowsNeeding).
 #include <cstring>
+#include <optional>
 
 #include "absl/strings/str_cat.h"
 #include "engine/exec/function_util.h"
@@ -133,6 +134,26 @@ class ShortCircuitLogic : public LambdaFunction {
   std::vector<bool> null_literal_;
 };
 
+// The result of and/or when a constant argument decides it (a non-NULL 0 for and, a
+// non-NULL non-zero for or); none for xor and not.
+std::optional<uint8_t> DecidedByConstant(Logic op, absl::Span<const ArgInfo> args) {
+  if (op != Logic::kAnd && op != Logic::kOr) return std::nullopt;
+  for (const ArgInfo& arg : args) {
+    if (arg.constant == nullptr || IsNullLiteral(arg)) continue;
+    NullableView view = UnwrapNullable(ColumnArg{arg.constant, true});
+    if (view.is_null(0)) continue;
+    bool truth = false;
+    if (!DispatchNumeric(view.values.column->type->id(), [&](auto tag) {
+          using T = decltype(tag);
+          truth = view.values.column->values<T>()[0] != 0;
+        })) {
+      continue;
+    }
+    if (truth == (op == Logic::kOr)) return op == Logic::kOr ? 1 : 0;
+  }
+  return std::nullopt;
+}
+
 FunctionFactory LogicFactory(Logic op, std::string name) {
   return [op, name](absl::Span<const ArgInfo> args, const FunctionContext&) -> absl::StatusOr<std::unique_ptr<BoundFunction>> {
     if (op == Logic::kNot && args.size() != 1) return ArgCountError(name, "1", args.size());
@@ -148,6 +169,20 @@ FunctionFactory LogicFactory(Logic op, std::string name) {
     }
     DataTypePtr value_type = TypeOf(any_bool ? TypeId::kBool : TypeId::kUInt8);
     DataTypePtr result = nullable ? DataType::Nullable(value_type) : value_type;
+    if (std::optional<uint8_t> decided = DecidedByConstant(op, args)) {
+      // and(x, 0) is 0 and or(x, 1) is 1 whatever x is: a constant, x never evaluated (as
+      // ClickHouse's getConstantResultForNonConstArguments).
+      const uint8_t value = *decided;
+      return std::make_unique<TypeOnlyFunction>(result, [value, value_type, nullable](absl::Span<const ColumnArg>,
+                                                                                      size_t rows) {
+        Column out = AllocateFixed(value_type, rows);
+        std::memset(out.data.data(), value, rows);
+        if (!nullable) return absl::StatusOr<Column>(std::move(out));
+        PodVector<uint8_t> nulls(rows);
+        std::memset(nulls.data(), 0, rows);
+        return absl::StatusOr<Column>(WrapNullable(std::move(out), std::move(nulls)));
+      });
+    }
     auto kernel = [op, null_literal, value_type, nullable](absl::Span<const ColumnArg> a, size_t rows) {
       return Run(op, a, null_literal, value_type, nullable, rows);
     };

@@ -80,6 +80,19 @@ TEST(ExpressionTest, AndOrReadTheNextArgumentOnlyOnUndecidedRows) {
   EXPECT_STATUS(EvaluateOver(xor_, kZeroOneTwo), absl::StatusCode::kInvalidArgument, "Division by zero");
 }
 
+TEST(ExpressionTest, AConstantThatDecidesAndOrMakesAConstant) {
+  ASSERT_OK_AND_ASSIGN(ExpressionPtr inverse, Inverse());
+  ASSERT_OK_AND_ASSIGN(ExpressionPtr and0, Fn("and", {inverse, Lit("UInt8", U(0))}));
+  ASSERT_OK_AND_ASSIGN(ExpressionPtr or1, Fn("or", {inverse, Lit("Float64", F(0.5))}));
+  EXPECT_TRUE(and0->is_constant());
+  EXPECT_TRUE(or1->is_constant());
+  EXPECT_VALUES(and0, kZeroOneTwo, (std::vector<Value>{U(0), U(0), U(0)}));
+  EXPECT_VALUES(or1, kZeroOneTwo, (std::vector<Value>{U(1), U(1), U(1)}));
+  // NULL and a constant that does not decide leave the call as it is.
+  ASSERT_OK_AND_ASSIGN(ExpressionPtr and1, Fn("and", {inverse, Lit("UInt8", U(1)), Lit("Nullable(UInt8)", N())}));
+  EXPECT_FALSE(and1->is_constant());
+}
+
 TEST(ExpressionTest, IfReadsEachBranchOnTheRowsThatTakeIt) {
   ASSERT_OK_AND_ASSIGN(ExpressionPtr inverse, Inverse());
   ASSERT_OK_AND_ASSIGN(ExpressionPtr zero, XIs("equals", 0));

@@ -40,6 +40,11 @@ SELECT max(if(delta = 0, 0, intDiv(status, delta))), countIf(delta != 0 AND intD
 SELECT isNull(intDiv(1, number)), isNotNull(intDiv(1, number)), toTypeName(intDiv(1, number)) FROM numbers(2);
 SELECT count() FROM numbers(3) WHERE isNotNull(intDiv(1, number));
 SELECT toTypeName(CAST(if(number = 1, NULL, number), 'String')), isNull(CAST(if(number = 1, NULL, number), 'String')) FROM numbers(3);
+-- A constant 0 decides and, a constant 1 or: the other arguments are never evaluated.
+SELECT intDiv(1, number) > 0 AND 0, intDiv(1, number) > 0 OR 1, intDiv(1, number) > 0 AND -2147483648 > 4294967295 FROM numbers(3);
+SELECT intDiv(1, number) > 0 AND NULL AND 0.0, toTypeName(intDiv(1, number) > 0 AND 0), toTypeName(CAST(number, 'Nullable(UInt64)') AND 0) FROM numbers(2);
+SELECT count() FROM u WHERE intDiv(status, delta) > 0 AND 0;
+SELECT if(intDiv(1, number) > 0 AND 0, 1, 2) FROM numbers(3);
 -- Errors ClickHouse does raise: the row takes the branch, the first argument is always
 -- evaluated, xor and CASE x WHEN are not short-circuited, a constant is folded first.
 SELECT multiIf(number = 0, 0, number = 1, intDiv(2, number - 1), intDiv(1, number)) FROM numbers(3); -- error: Division by zero
@@ -48,6 +53,7 @@ SELECT xor(number != 0, intDiv(1, number) > 0) FROM numbers(3); -- error: Divisi
 SELECT CASE number WHEN 0 THEN 0 ELSE intDiv(1, number) END FROM numbers(3); -- error: Division by zero
 SELECT number FROM numbers(4) WHERE number > 1 AND intDiv(1, number - 2) >= 0; -- error: Division by zero
 SELECT NULL AND intDiv(1, number) > 0 FROM numbers(2); -- error: Division by zero
+SELECT xor(intDiv(1, number) > 0, 0) FROM numbers(3); -- error: Division by zero
 SELECT isNull(CAST(intDiv(1, number), 'Nullable(UInt8)')) FROM numbers(2); -- error: Division by zero
 SELECT sumIf(intDiv(1, number), number != 0) FROM numbers(3); -- error: Division by zero
 SELECT isNull(intDiv(1, 0)); -- error: Division by zero
