@@ -20,7 +20,9 @@ absl::StatusOr<std::vector<Field>> ReadFields(ByteReader* in, absl::string_view 
   std::vector<Field> fields;
   while (!in->done()) {
     TALLY_ASSIGN_OR_RETURN(uint64_t tag, in->ReadVarint64(absl::StrCat(record, ": field tag")));
-    if (tag == 0 || tag > kMaxTag) return in->Corrupt(absl::StrCat(record, ": field tag"), absl::StrCat(tag, " is not a tag"));
+    if (tag == 0 || tag > kMaxTag) {
+      return in->Corrupt(absl::StrCat(record, ": field tag"), absl::StrCat(tag, " is not a tag"));
+    }
     const std::string name = absl::StrCat(record, ": field ", tag);
     TALLY_ASSIGN_OR_RETURN(uint64_t length, in->ReadVarint64(name));
     Field f;
