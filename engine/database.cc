@@ -81,11 +81,30 @@ std::pair<std::string, std::string> SplitTableName(const std::string& table) {
   return {table.substr(0, dot), table.substr(dot + 1)};
 }
 
-absl::Status ValidateSchema(const TableSchema& schema) {
-  if (schema.columns.empty()) return absl::InvalidArgumentError("a table needs at least one column");
+absl::Status CheckImplemented(const TableSchema& schema) {
   if (schema.engine != "MergeTree") {
     return absl::UnimplementedError(absl::StrCat("engine ", schema.engine, " is not supported yet (MergeTree is)"));
   }
+  if (!schema.engine_args.empty()) {
+    return absl::UnimplementedError(absl::StrCat("engine ", schema.engine, " takes no arguments"));
+  }
+  if (!schema.ttl.empty()) return absl::UnimplementedError("table TTL is not supported yet");
+  for (const format::ColumnDef& c : schema.columns) {
+    if (!c.ttl.empty()) return absl::UnimplementedError(absl::StrCat("column '", c.name, "': TTL is not supported yet"));
+  }
+  if (!schema.skip_indexes.empty()) {
+    return absl::UnimplementedError(
+        absl::StrCat("skip index '", schema.skip_indexes[0].name, "': skip indexes are not supported yet"));
+  }
+  if (!schema.settings.empty()) {
+    return absl::UnimplementedError(absl::StrCat("table setting '", schema.settings[0].name, "' is not supported yet"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ValidateSchema(const TableSchema& schema) {
+  if (schema.columns.empty()) return absl::InvalidArgumentError("a table needs at least one column");
+  TALLY_RETURN_IF_ERROR(CheckImplemented(schema));
   absl::flat_hash_set<std::string> names;
   for (const format::ColumnDef& c : schema.columns) {
     if (c.name.empty()) return absl::InvalidArgumentError("column with an empty name");

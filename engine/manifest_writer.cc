@@ -1,5 +1,7 @@
 // The Database's side of the manifest: appending an edit (Commit) and rewriting the log as
 // one snapshot record (at an open that repaired something, and when the log has grown).
+// Appends keep the file's version; a rewrite writes the current one, and so does an edit
+// that the file's older version cannot hold (UpgradeManifest, which keeps every record).
 #include <algorithm>
 
 #include "absl/strings/match.h"
@@ -28,7 +30,33 @@ absl::Status Database::WriteSnapshot() {
     for (const PartPtr& p : t.parts) snapshot.ops.push_back(ManifestOp::AddPart(name, p->name(), p->rows()));
   }
   std::string bytes = format::ManifestHeader();
-  format::EncodeManifestRecord(&bytes, snapshot);
+  TALLY_RETURN_IF_ERROR(format::EncodeManifestRecord(&bytes, snapshot));
+  TALLY_RETURN_IF_ERROR(ReplaceManifest(bytes));
+  snapshot_bytes_ = bytes.size();
+  return absl::OkStatus();
+}
+
+absl::Status Database::UpgradeManifest() {
+  const std::string path = JoinPath(dir_, kManifestFile);
+  TALLY_ASSIGN_OR_RETURN(std::string old_bytes, env_->ReadFileToString(path));
+  TALLY_ASSIGN_OR_RETURN(format::ManifestContents contents, format::DecodeManifest(format::AsBytes(old_bytes), path));
+  if (contents.torn_tail || contents.valid_bytes != old_bytes.size()) {
+    // Opening rewrites a torn tail and every append is whole, so this is our bug.
+    return absl::InternalError(absl::StrCat(path, ": ", old_bytes.size() - contents.valid_bytes,
+                                            " bytes past the last whole record while upgrading it"));
+  }
+  std::string bytes = format::ManifestHeader();
+  uint64_t first_record_end = 0;
+  for (const ManifestEdit& edit : contents.edits) {
+    TALLY_RETURN_IF_ERROR(format::EncodeManifestRecord(&bytes, edit));
+    if (first_record_end == 0) first_record_end = bytes.size();
+  }
+  TALLY_RETURN_IF_ERROR(ReplaceManifest(bytes));
+  snapshot_bytes_ = first_record_end != 0 ? first_record_end : bytes.size();
+  return absl::OkStatus();
+}
+
+absl::Status Database::ReplaceManifest(const std::string& bytes) {
   const std::string tmp = JoinPath(dir_, std::string(kManifestFile) + ".tmp");
   TALLY_ASSIGN_OR_RETURN(auto file, env_->NewWritableFile(tmp));
   TALLY_RETURN_IF_ERROR(file->Append(bytes));
@@ -45,14 +73,16 @@ absl::Status Database::WriteSnapshot() {
   if (manifest_ != nullptr) (void)manifest_->Close();
   manifest_ = std::move(file);  // later edits append to the renamed file
   manifest_bytes_ = bytes.size();
-  snapshot_bytes_ = bytes.size();
+  manifest_version_ = format::kManifestVersion;
   return absl::OkStatus();
 }
 
 absl::Status Database::Commit(const ManifestEdit& edit, const std::function<void()>& apply) {
   if (!poisoned_.ok()) return poisoned_;
+  // An edit the file's version cannot hold moves the file to the current version first.
+  if (format::MinManifestVersion(edit) > manifest_version_) TALLY_RETURN_IF_ERROR(UpgradeManifest());
   std::string record;
-  format::EncodeManifestRecord(&record, edit);
+  TALLY_RETURN_IF_ERROR(format::EncodeManifestRecord(&record, edit, manifest_version_));
   absl::Status s = manifest_->Append(record);
   if (s.ok()) s = manifest_->Sync();
   if (!s.ok()) {

@@ -170,6 +170,12 @@ absl::Status Database::RecoverOnce(bool repair) {
 
   for (const std::string& d : catalog->databases) databases_.insert(d);
   for (auto& [name, replayed] : catalog->tables) {
+    if (absl::Status s = CheckImplemented(replayed.schema); !s.ok()) {
+      return absl::UnimplementedError(absl::StrCat("database ", dir_, ": table '", name, "': ", s.message(),
+                                                   " in this build (created by a newer tally?); nothing was changed"));
+    }
+  }
+  for (auto& [name, replayed] : catalog->tables) {
     auto table = std::make_shared<Table>();
     table->name = name;
     table->schema = replayed.schema;
@@ -408,6 +414,8 @@ absl::Status Database::RecoverOnce(bool repair) {
     recovery_.wrote = true;
     return absl::OkStatus();
   }
+  // Appends keep the file's version: only a rewrite moves it to the current one.
+  manifest_version_ = contents->version;
   TALLY_ASSIGN_OR_RETURN(manifest_, env_->NewAppendableFile(manifest_path));
   manifest_bytes_ = bytes.size();
   snapshot_bytes_ = contents->edit_offsets.size() > 1 ? contents->edit_offsets[1] : bytes.size();

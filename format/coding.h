@@ -77,6 +77,8 @@ class ByteReader {
   size_t remaining() const { return bytes_.size() - pos_; }
   bool done() const { return pos_ == bytes_.size(); }
   const std::string& what() const { return what_; }
+  // The offset of the next byte inside the object `what` names.
+  uint64_t offset() const { return base_offset_ + pos_; }
 
   absl::StatusOr<uint8_t> ReadFixed8(absl::string_view field);
   absl::StatusOr<uint16_t> ReadFixed16(absl::string_view field);

@@ -1,20 +1,33 @@
 #include "format/manifest_format.h"
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 #include "format/part_format.h"
 #include "format/status_macros.h"
 
 namespace tally::format {
 
-std::string ManifestHeader() {
+std::string ManifestHeader(uint16_t version) {
   std::string out;
   PutFixed32(&out, static_cast<uint32_t>(FileKind::kManifest));
-  PutFixed16(&out, kFormatVersion);
+  PutFixed16(&out, version);
   PutFixed16(&out, 0);
   return out;
 }
 
-void EncodeManifestRecord(std::string* out, const ManifestEdit& edit) {
+uint16_t MinManifestVersion(const ManifestEdit& edit) {
+  uint16_t version = 1;
+  for (const ManifestOp& op : edit.ops) {
+    if (op.kind == ManifestOp::Kind::kCreateTable) version = std::max(version, MinSchemaVersion(op.schema));
+  }
+  return version;
+}
+
+absl::Status EncodeManifestRecord(std::string* out, const ManifestEdit& edit, uint16_t version) {
+  if (version == 0 || version > kManifestVersion) {
+    return absl::InvalidArgumentError(absl::StrCat("no manifest version ", version));
+  }
   std::string p;
   PutVarint64(&p, edit.ops.size());
   for (const ManifestOp& op : edit.ops) {
@@ -22,7 +35,9 @@ void EncodeManifestRecord(std::string* out, const ManifestEdit& edit) {
     PutLengthPrefixed(&p, op.table);
     switch (op.kind) {
       case ManifestOp::Kind::kCreateTable:
-        EncodeTableSchema(&p, op.schema);
+        if (absl::Status s = EncodeTableSchema(&p, op.schema, version); !s.ok()) {
+          return absl::InvalidArgumentError(absl::StrCat("create table '", op.table, "': ", s.message()));
+        }
         PutLengthPrefixed(&p, op.directory);
         break;
       case ManifestOp::Kind::kDropTable:
@@ -44,12 +59,13 @@ void EncodeManifestRecord(std::string* out, const ManifestEdit& edit) {
   PutFixed32(out, static_cast<uint32_t>(p.size()));
   PutFixed64(out, Checksum(p));
   out->append(p);
+  return absl::OkStatus();
 }
 
 namespace {
 
 absl::StatusOr<ManifestEdit> DecodeEdit(absl::Span<const uint8_t> payload, absl::string_view what,
-                                        uint64_t offset) {
+                                        uint64_t offset, uint16_t version) {
   ByteReader in(payload, std::string(what), offset);
   ManifestEdit edit;
   TALLY_ASSIGN_OR_RETURN(uint64_t nops, in.ReadVarint64("op count"));
@@ -61,7 +77,7 @@ absl::StatusOr<ManifestEdit> DecodeEdit(absl::Span<const uint8_t> payload, absl:
     TALLY_ASSIGN_OR_RETURN(op.table, in.ReadLengthPrefixed("table"));
     switch (op.kind) {
       case ManifestOp::Kind::kCreateTable: {
-        TALLY_ASSIGN_OR_RETURN(op.schema, DecodeTableSchema(&in));
+        TALLY_ASSIGN_OR_RETURN(op.schema, DecodeTableSchema(&in, version, op.table));
         TALLY_ASSIGN_OR_RETURN(op.directory, in.ReadLengthPrefixed("table directory"));
         break;
       }
@@ -162,14 +178,15 @@ absl::StatusOr<ManifestContents> DecodeManifest(absl::Span<const uint8_t> file, 
   if (magic != static_cast<uint32_t>(FileKind::kManifest)) return header.Corrupt("magic", "not a manifest");
   TALLY_ASSIGN_OR_RETURN(uint16_t version, header.ReadFixed16("version"));
   if (version == 0) return header.Corrupt("version", "version 0 does not exist");
-  if (version > kFormatVersion) {
-    return absl::UnimplementedError(absl::StrCat(what, ": format version ", version,
-                                                 " is newer than this build's ", kFormatVersion));
+  if (version > kManifestVersion) {
+    return absl::UnimplementedError(absl::StrCat(what, ": manifest version ", version,
+                                                 " is newer than this build's ", kManifestVersion));
   }
   TALLY_ASSIGN_OR_RETURN(uint16_t reserved, header.ReadFixed16("reserved"));
   if (reserved != 0) return header.Corrupt("reserved", "not zero");
 
   ManifestContents out;
+  out.version = version;
   uint64_t pos = kManifestHeaderBytes;
   while (pos < file.size()) {
     bool torn = false;
@@ -181,7 +198,7 @@ absl::StatusOr<ManifestContents> DecodeManifest(absl::Span<const uint8_t> file, 
     }
     if (bad.ok()) {
       auto edit = DecodeEdit(file.subspan(pos + kManifestRecordOverhead, end - pos - kManifestRecordOverhead),
-                             what, pos + kManifestRecordOverhead);
+                             what, pos + kManifestRecordOverhead, version);
       if (edit.ok()) {
         out.edits.push_back(std::move(*edit));
         out.edit_offsets.push_back(pos);

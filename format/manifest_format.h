@@ -5,6 +5,10 @@
 //   file    = header (magic "TLYL" u32, version u16, reserved u16) then records
 //   record  = payload size u32 | XXH3 u64 of payload | payload (one Edit)
 //
+// The header's version says how every record in the file encodes its schemas
+// (format/schema_encoding.h): a file is written whole in one version. Appends to an older
+// file keep its version; the file becomes the current version when it is rewritten.
+//
 // Pure encode/decode; thread-safe.
 #ifndef TALLY_FORMAT_MANIFEST_FORMAT_H_
 #define TALLY_FORMAT_MANIFEST_FORMAT_H_
@@ -15,6 +19,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/types/span.h"
+#include "format/schema_encoding.h"
 #include "format/table_schema.h"
 
 namespace tally::format {
@@ -76,11 +81,21 @@ struct ManifestEdit {
 inline constexpr size_t kManifestHeaderBytes = 8;
 inline constexpr size_t kManifestRecordOverhead = 12;
 
-std::string ManifestHeader();
-// Appends one framed record.
-void EncodeManifestRecord(std::string* out, const ManifestEdit& edit);
+// The manifest version this build writes; it reads every version from 1 up to it. The
+// manifest is versioned apart from parts (kFormatVersion): version 2 changed only the
+// schema's encoding (tagged fields).
+inline constexpr uint16_t kManifestVersion = 2;
+
+std::string ManifestHeader(uint16_t version = kManifestVersion);
+// The oldest manifest version that can hold `edit` (see MinSchemaVersion).
+uint16_t MinManifestVersion(const ManifestEdit& edit);
+// Appends one framed record as a manifest of `version` holds it. InvalidArgument (nothing
+// appended) when a schema breaks its invariants or `version` cannot hold the edit.
+absl::Status EncodeManifestRecord(std::string* out, const ManifestEdit& edit,
+                                  uint16_t version = kManifestVersion);
 
 struct ManifestContents {
+  uint16_t version = kManifestVersion;  // the header's
   std::vector<ManifestEdit> edits;
   std::vector<uint64_t> edit_offsets;  // file offset of each edit's record
   // Bytes up to the end of the last whole, valid record (header included). Past it lies a

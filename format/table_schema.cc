@@ -1,7 +1,7 @@
 #include "format/table_schema.h"
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
-#include "format/status_macros.h"
 
 namespace tally::format {
 
@@ -21,58 +21,62 @@ CodecChain EffectiveCodecs(const ColumnDef& column) {
   return column.codecs.empty() ? DefaultCodecs(*column.type) : column.codecs;
 }
 
-void EncodeTableSchema(std::string* out, const TableSchema& schema) {
-  PutVarint64(out, schema.columns.size());
-  for (const ColumnDef& c : schema.columns) {
-    PutLengthPrefixed(out, c.name);
-    PutLengthPrefixed(out, c.type->ToString());
-    PutLengthPrefixed(out, c.codecs.empty() ? "" : CodecChainToString(c.codecs));
-    PutLengthPrefixed(out, c.default_expr);
+namespace {
+
+absl::Status Invalid(absl::string_view what) { return absl::InvalidArgumentError(what); }
+
+absl::Status CheckUnknownFields(const std::vector<UnknownField>& fields, absl::string_view where) {
+  for (const UnknownField& f : fields) {
+    if ((f.tag & 1) == 0) {
+      return Invalid(absl::StrCat(where, "kept unknown field ", f.tag, " has an even tag (it must be understood)"));
+    }
   }
-  PutVarint64(out, schema.sort_key.size());
-  for (const std::string& k : schema.sort_key) PutLengthPrefixed(out, k);
-  PutLengthPrefixed(out, schema.partition_by);
-  PutLengthPrefixed(out, schema.engine);
-  PutVarint64(out, schema.index_granularity);
-  PutVarint64(out, schema.index_granularity_bytes);
-  PutVarint64(out, schema.min_block_bytes);
-  PutVarint64(out, schema.max_dictionary_entries);
+  return absl::OkStatus();
 }
 
-absl::StatusOr<TableSchema> DecodeTableSchema(ByteReader* in) {
-  TableSchema schema;
-  TALLY_ASSIGN_OR_RETURN(uint64_t ncols, in->ReadVarint64("column count"));
-  if (ncols > in->remaining()) return in->Corrupt("column count", "too large");
-  for (uint64_t i = 0; i < ncols; ++i) {
-    ColumnDef c;
-    TALLY_ASSIGN_OR_RETURN(c.name, in->ReadLengthPrefixed("column name"));
-    TALLY_ASSIGN_OR_RETURN(std::string type_text, in->ReadLengthPrefixed("column type"));
-    auto type = ParseDataType(type_text);
-    if (!type.ok()) return in->Corrupt("column type", type.status().message());
-    c.type = *type;
-    TALLY_ASSIGN_OR_RETURN(std::string codec_text, in->ReadLengthPrefixed("column codecs"));
-    if (!codec_text.empty()) {
-      auto codecs = ParseCodecChain(codec_text);
-      if (!codecs.ok()) return in->Corrupt("column codecs", codecs.status().message());
-      c.codecs = *codecs;
-    }
-    TALLY_ASSIGN_OR_RETURN(c.default_expr, in->ReadLengthPrefixed("column default"));
-    schema.columns.push_back(std::move(c));
+}  // namespace
+
+absl::Status CheckSchemaInvariants(const TableSchema& schema) {
+  if (schema.columns.empty()) return Invalid("no columns");
+  absl::flat_hash_set<absl::string_view> names;
+  for (const ColumnDef& c : schema.columns) {
+    if (c.name.empty()) return Invalid("a column with an empty name");
+    if (!names.insert(c.name).second) return Invalid(absl::StrCat("column '", c.name, "' appears twice"));
+    if (c.type == nullptr) return Invalid(absl::StrCat("column '", c.name, "' has no type"));
+    absl::Status s = CheckUnknownFields(c.unknown_fields, absl::StrCat("column '", c.name, "': "));
+    if (!s.ok()) return s;
   }
-  TALLY_ASSIGN_OR_RETURN(uint64_t nkey, in->ReadVarint64("sort key count"));
-  if (nkey > in->remaining()) return in->Corrupt("sort key count", "too large");
-  for (uint64_t i = 0; i < nkey; ++i) {
-    TALLY_ASSIGN_OR_RETURN(std::string k, in->ReadLengthPrefixed("sort key column"));
-    schema.sort_key.push_back(std::move(k));
+  absl::flat_hash_set<absl::string_view> keys;
+  for (const std::string& k : schema.sort_key) {
+    if (!names.contains(k)) return Invalid(absl::StrCat("sort key column '", k, "' is not a column"));
+    if (!keys.insert(k).second) return Invalid(absl::StrCat("sort key column '", k, "' appears twice"));
   }
-  TALLY_ASSIGN_OR_RETURN(schema.partition_by, in->ReadLengthPrefixed("partition expression"));
-  TALLY_ASSIGN_OR_RETURN(schema.engine, in->ReadLengthPrefixed("engine"));
-  TALLY_ASSIGN_OR_RETURN(schema.index_granularity, in->ReadVarint64("index_granularity"));
-  TALLY_ASSIGN_OR_RETURN(schema.index_granularity_bytes, in->ReadVarint64("index_granularity_bytes"));
-  TALLY_ASSIGN_OR_RETURN(schema.min_block_bytes, in->ReadVarint64("min_block_bytes"));
-  TALLY_ASSIGN_OR_RETURN(schema.max_dictionary_entries, in->ReadVarint64("max_dictionary_entries"));
-  if (schema.index_granularity == 0) return in->Corrupt("index_granularity", "zero");
-  return schema;
+  if (schema.engine.empty()) return Invalid("no engine");
+  for (const std::string& a : schema.engine_args) {
+    if (a.empty()) return Invalid("an empty engine argument");
+  }
+  if (schema.index_granularity == 0) return Invalid("index_granularity is zero");
+  if (schema.index_granularity_bytes == 0) return Invalid("index_granularity_bytes is zero");
+  if (schema.min_block_bytes == 0) return Invalid("min_block_bytes is zero");
+  if (schema.max_dictionary_entries == 0) return Invalid("max_dictionary_entries is zero");
+  absl::flat_hash_set<absl::string_view> indexes;
+  for (const SkipIndexDef& i : schema.skip_indexes) {
+    if (i.name.empty()) return Invalid("a skip index with an empty name");
+    if (!indexes.insert(i.name).second) return Invalid(absl::StrCat("skip index '", i.name, "' appears twice"));
+    if (i.expression.empty()) return Invalid(absl::StrCat("skip index '", i.name, "' has no expression"));
+    if (i.type.empty()) return Invalid(absl::StrCat("skip index '", i.name, "' has no type"));
+    if (i.granularity == 0) return Invalid(absl::StrCat("skip index '", i.name, "' has granularity zero"));
+    absl::Status s = CheckUnknownFields(i.unknown_fields, absl::StrCat("skip index '", i.name, "': "));
+    if (!s.ok()) return s;
+  }
+  absl::flat_hash_set<absl::string_view> settings;
+  for (const TableSetting& s : schema.settings) {
+    if (s.name.empty()) return Invalid("a setting with an empty name");
+    if (!settings.insert(s.name).second) return Invalid(absl::StrCat("setting '", s.name, "' appears twice"));
+    absl::Status u = CheckUnknownFields(s.unknown_fields, absl::StrCat("setting '", s.name, "': "));
+    if (!u.ok()) return u;
+  }
+  return CheckUnknownFields(schema.unknown_fields, "");
 }
 
 }  // namespace tally::format

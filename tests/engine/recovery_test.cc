@@ -385,9 +385,10 @@ TEST_F(RecoveryTest, NewerPartFormatVersionIsUnimplementedNotDetached) {
 
 TEST_F(RecoveryTest, NewerManifestVersionIsUnimplemented) {
   std::string manifest = files_.at(kManifestFile);
-  manifest[4] = 2;
+  manifest[4] = static_cast<char>(format::kManifestVersion + 1);
   ASSERT_OK(WriteFileSynced(&env_, JoinPath(kDb, kManifestFile), manifest));
-  EXPECT_STATUS(Database::Open(kDb, {.env = &env_}), absl::StatusCode::kUnimplemented, "format version 2");
+  EXPECT_STATUS(Database::Open(kDb, {.env = &env_}), absl::StatusCode::kUnimplemented,
+                absl::StrCat("manifest version ", format::kManifestVersion + 1, " is newer"));
   EXPECT_TRUE(env_.FileExists(JoinPath(table_dir_, october_part_)));
 }
 

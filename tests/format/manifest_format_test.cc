@@ -1,6 +1,7 @@
 // The manifest log: every operation kind round-trips, a torn tail is tolerated, any other
 // damage (the last record's included) is DataLoss, salvage reads around damage, and an
-// unknown operation kind is Unimplemented.
+// unknown operation kind is Unimplemented. Version 1 files still read; a file is written
+// whole in one version, and an edit version 1 cannot hold is refused in it.
 #include "format/manifest_format.h"
 
 #include <gtest/gtest.h>
@@ -56,7 +57,7 @@ ManifestEdit EveryKind() {
 
 TEST(ManifestFormatTest, EveryOperationKindRoundTrips) {
   std::string file = ManifestHeader();
-  EncodeManifestRecord(&file, EveryKind());
+  ASSERT_OK(EncodeManifestRecord(&file, EveryKind()));
   ASSERT_OK_AND_ASSIGN(ManifestContents got, DecodeManifest(AsBytes(file), "MANIFEST"));
   ASSERT_EQ(got.edits.size(), 1u);
   EXPECT_FALSE(got.torn_tail);
@@ -81,9 +82,9 @@ TEST(ManifestFormatTest, EveryOperationKindRoundTrips) {
 
 TEST(ManifestFormatTest, TornLastRecordIsDroppedAndDamageBeforeTheEndIsDataLoss) {
   std::string file = ManifestHeader();
-  EncodeManifestRecord(&file, EveryKind());
+  ASSERT_OK(EncodeManifestRecord(&file, EveryKind()));
   const size_t first_end = file.size();
-  EncodeManifestRecord(&file, EveryKind());
+  ASSERT_OK(EncodeManifestRecord(&file, EveryKind()));
   // Cut the second record short: torn, the first survives.
   std::string torn = file.substr(0, file.size() - 5);
   ASSERT_OK_AND_ASSIGN(ManifestContents got, DecodeManifest(AsBytes(torn), "MANIFEST"));
@@ -98,9 +99,9 @@ TEST(ManifestFormatTest, TornLastRecordIsDroppedAndDamageBeforeTheEndIsDataLoss)
 
 TEST(ManifestFormatTest, DamageInsideTheLastRecordIsDataLossNotATornTail) {
   std::string file = ManifestHeader();
-  EncodeManifestRecord(&file, EveryKind());
+  ASSERT_OK(EncodeManifestRecord(&file, EveryKind()));
   const size_t first_end = file.size();
-  EncodeManifestRecord(&file, EveryKind());
+  ASSERT_OK(EncodeManifestRecord(&file, EveryKind()));
   // The last record is whole: a flipped byte anywhere in it is damage to an edit that may
   // have been acknowledged, not a crash's cut.
   for (size_t pos = first_end; pos < file.size(); ++pos) {
@@ -121,7 +122,7 @@ TEST(ManifestFormatTest, SalvageSkipsDamagedRecordsAndReadsTheRest) {
   std::vector<size_t> starts;
   for (int i = 0; i < 4; ++i) {
     starts.push_back(file.size());
-    EncodeManifestRecord(&file, EveryKind());
+    ASSERT_OK(EncodeManifestRecord(&file, EveryKind()));
   }
   std::string damaged = file;
   damaged[starts[1] + 20] ^= 0x08;  // inside record 1's payload
@@ -153,6 +154,46 @@ TEST(ManifestFormatTest, UnknownOperationKindIsUnimplemented) {
   file += payload;
   EXPECT_STATUS(DecodeManifest(AsBytes(file), "MANIFEST"), absl::StatusCode::kUnimplemented,
                 "unknown manifest op 200");
+}
+
+TEST(ManifestFormatTest, EachVersionReadsItsOwnRecords) {
+  for (uint16_t version : {1, 2}) {
+    SCOPED_TRACE(version);
+    std::string file = ManifestHeader(version);
+    EXPECT_EQ(LoadFixed32(AsBytes(file).data() + 4) & 0xffff, version);
+    ASSERT_OK(EncodeManifestRecord(&file, EveryKind(), version));
+    ASSERT_OK_AND_ASSIGN(ManifestContents got, DecodeManifest(AsBytes(file), "MANIFEST"));
+    EXPECT_EQ(got.version, version);
+    ASSERT_EQ(got.edits.size(), 1u);
+    EXPECT_EQ(got.edits[0].ops[1].schema.columns[1].default_expr, "toDate(time)");
+    // Read as the other version, the schema bytes are damage, not a different schema.
+    std::string other = file;
+    other[4] = static_cast<char>(3 - version);
+    EXPECT_STATUS(DecodeManifest(AsBytes(other), "MANIFEST"), absl::StatusCode::kDataLoss,
+                  "table 'metering.events': schema");
+  }
+}
+
+TEST(ManifestFormatTest, VersionOneCannotHoldAVersionTwoSchema) {
+  ManifestEdit edit = EveryKind();
+  EXPECT_EQ(MinManifestVersion(edit), 1);
+  edit.ops[1].schema.comment = "a comment";
+  EXPECT_EQ(MinManifestVersion(edit), 2);
+  std::string file = ManifestHeader(1);
+  const std::string before = file;
+  EXPECT_STATUS(EncodeManifestRecord(&file, edit, 1), absl::StatusCode::kInvalidArgument,
+                "create table 'metering.events': manifest version 1 cannot hold");
+  EXPECT_EQ(file, before);
+  ASSERT_OK(EncodeManifestRecord(&file, edit, 2));
+  EXPECT_STATUS(EncodeManifestRecord(&file, edit, 3), absl::StatusCode::kInvalidArgument, "no manifest version 3");
+}
+
+TEST(ManifestFormatTest, NewerVersionIsUnimplemented) {
+  std::string file = ManifestHeader(kManifestVersion + 1);
+  EXPECT_STATUS(DecodeManifest(AsBytes(file), "MANIFEST"), absl::StatusCode::kUnimplemented,
+                "manifest version 3 is newer than this build's 2");
+  EXPECT_STATUS(DecodeManifest(AsBytes(file), "MANIFEST", ManifestReadMode::kSalvage),
+                absl::StatusCode::kUnimplemented, "newer");
 }
 
 }  // namespace
