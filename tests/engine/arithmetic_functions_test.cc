@@ -58,7 +58,20 @@ TEST(ArithmeticTest, IntDivAndModulo) {
   TALLY_EXPECT_CALL(Call("intDiv", {Vec("Int32", {I(7), I(-7)}), Const("UInt8", U(2))}), "Int32",
                     (std::vector<Value>{I(3), I(-3)}));
   TALLY_EXPECT_CALL(Call("intDiv", {Vec("UInt64", {U(UINT64_MAX)}), Const("Int8", I(-1))}), "Int64",
-                    (std::vector<Value>{I(1)}));  // -(2^64 - 1) wraps to 1 in Int64
+                    (std::vector<Value>{I(1)}));  // 2^64 - 1 read as Int64 is -1
+  // Unsigned by signed: the dividend is read as the signed type of its width.
+  TALLY_EXPECT_CALL(Call("intDiv", {Vec("UInt8", {U(200), U(7)}), Const("Int8", I(-2))}), "Int8",
+                    (std::vector<Value>{I(28), I(-3)}));
+  TALLY_EXPECT_CALL(Call("intDiv", {Vec("UInt16", {U(40000)}), Vec("Int16", {I(-2)})}), "Int16",
+                    (std::vector<Value>{I(12768)}));
+  TALLY_EXPECT_CALL(Call("intDiv", {Vec("Int8", {I(-100)}), Const("UInt8", U(200))}), "Int8",
+                    (std::vector<Value>{I(1)}));  // 200 read as Int8 -56
+  TALLY_EXPECT_CALL(Call("intDiv", {Vec("Int8", {I(-100)}), Const("UInt64", U(200))}), "Int8",
+                    (std::vector<Value>{I(0)}));
+  EXPECT_STATUS(Call("intDiv", {Vec("UInt8", {U(128)}), Const("Int8", I(-1))}), absl::StatusCode::kInvalidArgument,
+                "intDiv: Division of minimal signed number by minus one");
+  TALLY_EXPECT_CALL(Call("intDivOrZero", {Vec("UInt8", {U(128)}), Const("Int8", I(-1))}), "Int8",
+                    (std::vector<Value>{I(0)}));
   TALLY_EXPECT_CALL(Call("intDiv", {Vec("Float64", {F(7.9)}), Const("UInt8", U(2))}), "Int64",
                     (std::vector<Value>{I(3)}));
   TALLY_EXPECT_CALL(Call("modulo", {Vec("Int32", {I(-199), I(7)}), Const("UInt8", U(200))}), "Int16",
@@ -68,6 +81,9 @@ TEST(ArithmeticTest, IntDivAndModulo) {
                     (std::vector<Value>{I(0)}));  // INT64_MIN by -1 is an error (integer_division_test.cc)
   TALLY_EXPECT_CALL(Call("modulo", {Vec("Float64", {F(7.5)}), Const("UInt8", U(2))}), "Float64",
                     (std::vector<Value>{F(1.5)}));
+  // a - trunc(a / b) * b, not fmod: no -0, and 1e20 % 3 is 0.
+  TALLY_EXPECT_CALL(Call("modulo", {Vec("Float64", {F(-5), F(5.3), F(1e20)}), Vec("Float64", {F(2.5), F(0.1), F(3)})}),
+                    "Float64", (std::vector<Value>{F(0), F(0.09999999999999964), F(0)}));
 }
 
 TEST(ArithmeticTest, IntegerDivisionByZeroIsAnError) {

@@ -46,8 +46,15 @@ TEST(IfTest, Errors) {
                 absl::StatusCode::kInvalidArgument, "if: argument 1 has type String");
   EXPECT_STATUS(Call("if", {Vec("UInt8", {U(1)}), Const("String", S("a")), Const("UInt8", U(2))}),
                 absl::StatusCode::kInvalidArgument, "if: there is no supertype for types String, UInt8");
-  EXPECT_STATUS(Call("if", {Vec("UInt8", {U(1)}), Const("UInt64", U(1)), Const("Int8", I(-1))}),
+  EXPECT_STATUS(Call("if", {Vec("UInt8", {U(1)}), Vec("UInt64", {U(1)}), Const("Int8", I(-1))}),
                 absl::StatusCode::kInvalidArgument, "there is no supertype for types UInt64, Int8");
+  EXPECT_STATUS(Call("if", {Vec("UInt8", {U(1)}), Const("UInt64", U(uint64_t{1} << 63)), Const("Int8", I(-1))}),
+                absl::StatusCode::kInvalidArgument, "there is no supertype for types UInt64, Int8");
+}
+
+TEST(IfTest, UInt64ConstantThatFitsInt64CountsAsInt64) {
+  TALLY_EXPECT_CALL(Call("if", {Vec("UInt8", {U(1), U(0)}), Const("UInt64", U(INT64_MAX)), Vec("Int8", {I(-1), I(-2)})}),
+                    "Int64", (std::vector<Value>{I(INT64_MAX), I(-2)}));
 }
 
 TEST(MultiIfTest, FirstTrueConditionWins) {
@@ -135,6 +142,25 @@ TEST(GreatestLeastTest, NumbersStringsAndNulls) {
   TALLY_EXPECT_CALL(Call("greatest", {Vec("Date", {U(10)}), Vec("DateTime", {U(5)})}), "DateTime",
                     (std::vector<Value>{U(864000)}));
   EXPECT_STATUS(Call("greatest", {a}), absl::StatusCode::kInvalidArgument, "greatest: expected at least 2 arguments");
+}
+
+TEST(GreatestLeastTest, NanAsClickHouse) {
+  // Two non-Nullable arguments: a > b ? a : b (a < b ? a : b).
+  Arg x = Vec("Float64", {F(2), F(NAN), F(0.0)});
+  Arg y = Vec("Float64", {F(NAN), F(2), F(-0.0)});
+  TALLY_EXPECT_CALL(Call("greatest", {x, y}), "Float64", (std::vector<Value>{F(NAN), F(2), F(-0.0)}));
+  TALLY_EXPECT_CALL(Call("least", {x, y}), "Float64", (std::vector<Value>{F(NAN), F(2), F(-0.0)}));
+  // More arguments: NaN loses to any number.
+  TALLY_EXPECT_CALL(Call("greatest", {x, y, Const("Float64", F(1))}), "Float64", (std::vector<Value>{F(2), F(2), F(1)}));
+  TALLY_EXPECT_CALL(Call("least", {x, y, Const("Float64", F(NAN))}), "Float64", (std::vector<Value>{F(2), F(2), F(0.0)}));
+}
+
+TEST(GreatestLeastTest, Int64AndUInt64CompareExactly) {
+  Arg s = Vec("Int64", {I(-1), I(INT64_MAX)});
+  Arg u = Vec("UInt64", {U(5), U(UINT64_MAX)});
+  TALLY_EXPECT_CALL(Call("greatest", {s, u}), "UInt64", (std::vector<Value>{U(5), U(UINT64_MAX)}));
+  TALLY_EXPECT_CALL(Call("least", {u, s}), "Int64", (std::vector<Value>{I(-1), I(INT64_MAX)}));
+  EXPECT_STATUS(Call("greatest", {Vec("Int32", {I(1)}), u}), absl::StatusCode::kUnimplemented, "Int128");
 }
 
 }  // namespace

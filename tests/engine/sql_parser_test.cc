@@ -77,7 +77,8 @@ TEST(SqlParserTest, OperatorPrecedence) {
       {"a.b.c", "a.b.c"},
       {"db.t.*", "db.t.*"},
       {"'1'::UInt32 + 1", "plus(CAST('1', 'UInt32'), 1)"},
-      {"-1::Int8", "CAST(-1, 'Int8')"},
+      {"-1::Int8", "CAST('-1', 'Int8')"},  // a literal's text, as ClickHouse
+      {"- 1.50::String", "CAST('- 1.50', 'String')"},
       {"x::Array(Nullable(String))", "CAST(x, 'Array(Nullable(String))')"},
       {"x::a::b", "CAST(CAST(x, 'a'), 'b')"},
       {"a ? b : c", "if(a, b, c)"},

@@ -23,17 +23,40 @@ TEST(CastTest, IntegersWrap) {
 }
 
 TEST(CastTest, FloatsTruncate) {
-  TALLY_EXPECT_CALL(Call("toInt32", {Vec("Float64", {F(3.9), F(-3.9), F(NAN), F(1e300)})}), "Int32",
-                    (std::vector<Value>{I(3), I(-3), I(0), I(-1)}));  // 1e300 saturates to INT64_MAX, then wraps
-  TALLY_EXPECT_CALL(Call("toUInt8", {Vec("Float32", {F(255.5), F(256.5)})}), "UInt8", (std::vector<Value>{U(255), U(0)}));
+  // Out of range as ClickHouse's x86 build: the "integer indefinite" INT32_MIN / INT64_MIN.
+  TALLY_EXPECT_CALL(Call("toInt32", {Vec("Float64", {F(3.9), F(-3.9), F(1e300), F(3e9)})}), "Int32",
+                    (std::vector<Value>{I(3), I(-3), I(INT32_MIN), I(INT32_MIN)}));
+  TALLY_EXPECT_CALL(Call("toUInt8", {Vec("Float32", {F(255.5), F(256.5), F(300), F(1e10)})}), "UInt8",
+                    (std::vector<Value>{U(255), U(0), U(44), U(0)}));
+  TALLY_EXPECT_CALL(Call("toUInt64", {Vec("Float64", {F(1e19), F(1e20), F(-5), F(-1e20)})}), "UInt64",
+                    (std::vector<Value>{U(10000000000000000000ull), U(uint64_t{1} << 63), U(UINT64_MAX - 4),
+                                        U(uint64_t{1} << 63)}));
+  TALLY_EXPECT_CALL(Call("toUInt32", {Vec("Float64", {F(5e9), F(-1)})}), "UInt32",
+                    (std::vector<Value>{U(705032704), U(UINT32_MAX)}));
   TALLY_EXPECT_CALL(Call("toFloat32", {Vec("Float64", {F(0.5)})}), "Float32", (std::vector<Value>{F(0.5)}));
   TALLY_EXPECT_CALL(Call("toFloat64", {Vec("Int64", {I(-7)})}), "Float64", (std::vector<Value>{F(-7)}));
+}
+
+TEST(CastTest, NanAndInfinitiesIntoIntegersAreErrors) {
+  for (double v : {NAN, INFINITY, -INFINITY}) {
+    EXPECT_STATUS(Call("toInt32", {Vec("Float64", {F(1), F(v)})}), absl::StatusCode::kInvalidArgument,
+                  "toInt32: Unexpected inf or nan to integer conversion");
+    EXPECT_STATUS(Call("CAST", {Vec("Float32", {F(v)}), Const("String", S("UInt8"))}),
+                  absl::StatusCode::kInvalidArgument, "CAST: Unexpected inf or nan to integer conversion");
+  }
+  // A NULL row's stored value is not looked at.
+  TALLY_EXPECT_CALL(Call("toInt64", {Vec("Nullable(Float64)", {N(), F(2.5)})}), "Nullable(Int64)",
+                    (std::vector<Value>{N(), I(2)}));
+  TALLY_EXPECT_CALL(Call("toBool", {Vec("Float64", {F(NAN), F(-0.0)})}), "Bool", (std::vector<Value>{U(1), U(0)}));
 }
 
 TEST(CastTest, ParsesStringsAndNamesBadValues) {
   TALLY_EXPECT_CALL(Call("toUInt64", {Vec("String", {S("42"), S("18446744073709551615")})}), "UInt64",
                     (std::vector<Value>{U(42), U(UINT64_MAX)}));
-  TALLY_EXPECT_CALL(Call("toUInt8", {Vec("String", {S("300"), S("-1")})}), "UInt8", (std::vector<Value>{U(44), U(255)}));
+  TALLY_EXPECT_CALL(Call("toUInt8", {Vec("String", {S("300"), S("+1")})}), "UInt8", (std::vector<Value>{U(44), U(1)}));
+  TALLY_EXPECT_CALL(Call("toInt8", {Vec("String", {S("200"), S("-1")})}), "Int8", (std::vector<Value>{I(-56), I(-1)}));
+  EXPECT_STATUS(Call("toUInt8", {Vec("String", {S("1"), S("-0")})}), absl::StatusCode::kInvalidArgument,
+                "toUInt8: Unsigned type must not contain '-' symbol: Cannot parse UInt8 from String");
   TALLY_EXPECT_CALL(Call("toFloat64", {Vec("String", {S("1.5"), S("-inf"), S("1e3")})}), "Float64",
                     (std::vector<Value>{F(1.5), F(-INFINITY), F(1000)}));
   TALLY_EXPECT_CALL(Call("toBool", {Vec("String", {S("true"), S("FALSE"), S("1")})}), "Bool",
