@@ -41,11 +41,16 @@ void Touch(const std::vector<Statement>& statements) {
   }
 }
 
-// The parse either succeeds or fails with a positioned syntax error.
+// The parse either succeeds or fails with a positioned syntax error, or with a positioned
+// "not supported yet" for a ClickHouse clause tally lacks (a mutation can make one).
 void ExpectParsesOrPositionedError(absl::string_view sql) {
   absl::StatusOr<std::vector<Statement>> r = ParseStatements(sql);
   if (r.ok()) {
     Touch(*r);
+  } else if (r.status().code() == absl::StatusCode::kUnimplemented) {
+    const std::string message(r.status().message());
+    ASSERT_NE(message.find(" at line "), std::string::npos) << r.status();
+    ASSERT_NE(message.find("is not supported yet"), std::string::npos) << r.status();
   } else {
     ASSERT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument) << r.status();
     ASSERT_EQ(std::string(r.status().message()).rfind("Syntax error at line ", 0), 0u)
