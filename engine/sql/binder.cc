@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <cstring>
+#include <functional>
 #include <optional>
 
 #include "absl/strings/ascii.h"
@@ -30,18 +31,31 @@ constexpr int kMaxDepth = 200;
 
 std::string At(const Expr& e) { return absl::StrCat(" (line ", e.pos.line, ", column ", e.pos.column, ")"); }
 
-absl::StatusOr<ExprPtr> Expand(const ExprPtr& expr, const absl::flat_hash_map<std::string, ExprPtr>& aliases,
-                               absl::flat_hash_set<std::string>* expanding, int depth);
+// The state of one ExpandAliases call: the aliases whose definitions are being expanded
+// (inside its own definition an alias's name is the column), and which names are columns.
+struct Expansion {
+  const absl::flat_hash_map<std::string, ExprPtr>& aliases;
+  const std::function<bool(const std::string&)>& is_column;
+  absl::flat_hash_set<std::string> expanding;
+};
+
+absl::StatusOr<ExprPtr> Expand(const ExprPtr& expr, Expansion* x, int depth);
 
 // Expand for a node that defines no alias still being expanded.
-absl::StatusOr<ExprPtr> ExpandNode(const ExprPtr& expr, const absl::flat_hash_map<std::string, ExprPtr>& aliases,
-                                   absl::flat_hash_set<std::string>* expanding, int depth) {
+absl::StatusOr<ExprPtr> ExpandNode(const ExprPtr& expr, Expansion* x, int depth) {
   if (expr->kind == Expr::Kind::kIdentifier && expr->parts.size() == 1) {
-    auto it = aliases.find(expr->parts[0]);
-    if (it == aliases.end() || expanding->contains(expr->parts[0])) return expr;
-    expanding->insert(expr->parts[0]);
-    TALLY_ASSIGN_OR_RETURN(ExprPtr body, Expand(it->second, aliases, expanding, depth + 1));
-    expanding->erase(expr->parts[0]);
+    const std::string& name = expr->parts[0];
+    auto it = x->aliases.find(name);
+    if (it == x->aliases.end() || x->expanding.contains(name)) return expr;
+    x->expanding.insert(name);
+    TALLY_ASSIGN_OR_RETURN(ExprPtr body, Expand(it->second, x, depth + 1));
+    x->expanding.erase(name);
+    // `attrs AS c0, c0 AS attrs`: attrs's alias leads back to c0, which is no column; then,
+    // as in ClickHouse, attrs is the column (where `id AS q, q AS id` with both columns swaps).
+    if (body->kind == Expr::Kind::kIdentifier && body->parts.size() == 1 && x->expanding.contains(body->parts[0]) &&
+        x->is_column && !x->is_column(body->parts[0]) && x->is_column(name)) {
+      return expr;
+    }
     if (body->alias == expr->alias) return body;
     auto copy = std::make_shared<Expr>(*body);  // one node: the alias is the identifier's
     copy->alias = expr->alias;
@@ -52,13 +66,13 @@ absl::StatusOr<ExprPtr> ExpandNode(const ExprPtr& expr, const absl::flat_hash_ma
   // them cost a 100k-branch CASE as much as running it.
   ExprPtr copy;
   for (size_t i = 0; i < expr->args.size(); ++i) {
-    TALLY_ASSIGN_OR_RETURN(ExprPtr a, Expand(expr->args[i], aliases, expanding, depth + 1));
+    TALLY_ASSIGN_OR_RETURN(ExprPtr a, Expand(expr->args[i], x, depth + 1));
     if (a == expr->args[i]) continue;
     if (copy == nullptr) copy = std::make_shared<Expr>(*expr);
     copy->args[i] = std::move(a);
   }
   for (size_t i = 0; i < expr->params.size(); ++i) {
-    TALLY_ASSIGN_OR_RETURN(ExprPtr p, Expand(expr->params[i], aliases, expanding, depth + 1));
+    TALLY_ASSIGN_OR_RETURN(ExprPtr p, Expand(expr->params[i], x, depth + 1));
     if (p == expr->params[i]) continue;
     if (copy == nullptr) copy = std::make_shared<Expr>(*expr);
     copy->params[i] = std::move(p);
@@ -66,15 +80,14 @@ absl::StatusOr<ExprPtr> ExpandNode(const ExprPtr& expr, const absl::flat_hash_ma
   return copy == nullptr ? expr : copy;
 }
 
-absl::StatusOr<ExprPtr> Expand(const ExprPtr& expr, const absl::flat_hash_map<std::string, ExprPtr>& aliases,
-                               absl::flat_hash_set<std::string>* expanding, int depth) {
+absl::StatusOr<ExprPtr> Expand(const ExprPtr& expr, Expansion* x, int depth) {
   if (depth > kMaxDepth) return absl::InvalidArgumentError("expression nested too deeply");
   if (expr == nullptr) return expr;
   // Inside the definition of an alias its name means the column, as in ClickHouse: `value *
   // 2 AS value` doubles once, and `id AS value, value AS id` swaps nothing.
-  const bool defines = !expr->alias.empty() && aliases.contains(expr->alias) && expanding->insert(expr->alias).second;
-  absl::StatusOr<ExprPtr> out = ExpandNode(expr, aliases, expanding, depth);
-  if (defines) expanding->erase(expr->alias);
+  const bool defines = !expr->alias.empty() && x->aliases.contains(expr->alias) && x->expanding.insert(expr->alias).second;
+  absl::StatusOr<ExprPtr> out = ExpandNode(expr, x, depth);
+  if (defines) x->expanding.erase(expr->alias);
   return out;
 }
 
@@ -337,9 +350,10 @@ absl::Status UnknownIdentifier(const Expr& e, const Scope& scope) {
                                                  visible.empty() ? "" : absl::StrCat("; columns: ", absl::StrJoin(visible, ", "))));
 }
 
-absl::StatusOr<ExprPtr> ExpandAliases(const ExprPtr& expr, const absl::flat_hash_map<std::string, ExprPtr>& aliases) {
-  absl::flat_hash_set<std::string> expanding;
-  return Expand(expr, aliases, &expanding, 0);
+absl::StatusOr<ExprPtr> ExpandAliases(const ExprPtr& expr, const absl::flat_hash_map<std::string, ExprPtr>& aliases,
+                                      const std::function<bool(const std::string&)>& is_column) {
+  Expansion x{aliases, is_column, {}};
+  return Expand(expr, &x, 0);
 }
 
 absl::StatusOr<ExpressionPtr> Bind(const Expr& expr, const Scope& scope, const QueryParams& params) {

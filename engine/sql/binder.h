@@ -55,7 +55,10 @@ struct Scope {
 // definition its name means the column, as in ClickHouse (`value * 2 AS value` doubles
 // once), so a cycle ends at a column or in an unknown identifier. Only the nodes above a
 // replaced identifier are copied; `expr` itself comes back when nothing changes.
-absl::StatusOr<ExprPtr> ExpandAliases(const ExprPtr& expr, const absl::flat_hash_map<std::string, ExprPtr>& aliases);
+// `is_column` (may be empty) says which names are the source's columns: an alias whose
+// expansion ends in a cycle through a name that is no column is then the column it names.
+absl::StatusOr<ExprPtr> ExpandAliases(const ExprPtr& expr, const absl::flat_hash_map<std::string, ExprPtr>& aliases,
+                                      const std::function<bool(const std::string&)>& is_column = {});
 
 absl::StatusOr<exec::ExpressionPtr> Bind(const Expr& expr, const Scope& scope, const QueryParams& params);
 

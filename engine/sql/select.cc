@@ -386,9 +386,11 @@ absl::StatusOr<ResultSet> ExecuteSelectCore(const SelectQuery& q, QueryContext& 
   for (const OrderByElement& o : q.order_by) TALLY_RETURN_IF_ERROR(CollectAliases(o.expr, &aliases));
   // Without aliases there is nothing to expand; expanding would copy every call node (a
   // CASE of 100,000 branches took 0.1 s to copy and as long to free).
+  const absl::flat_hash_set<std::string> columns(catalog.names.begin(), catalog.names.end());
+  const std::function<bool(const std::string&)> is_column = [&](const std::string& n) { return columns.contains(n); };
   auto expand = [&](const ExprPtr& e) -> absl::StatusOr<ExprPtr> {
     if (aliases.empty()) return e;
-    return ExpandAliases(e, aliases);
+    return ExpandAliases(e, aliases, is_column);
   };
 
   std::vector<SelectItem> items;

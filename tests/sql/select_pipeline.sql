@@ -25,3 +25,8 @@ SELECT tenant, id FROM ev ORDER BY -1 DESC LIMIT 1 BY 1;
 SELECT tenant FROM ev GROUP BY 3; -- error: Positional argument number 3 is out of bounds
 SELECT tenant, qty FROM ev GROUP BY tenant; -- error: is not under aggregate function and not in GROUP BY keys
 SELECT id AS a, qty AS a FROM ev; -- error: Multiple expressions
+SELECT id, tenant AS c0, c0 AS tenant FROM ev ORDER BY id LIMIT 2;
+SELECT id, c0 AS tenant, tenant AS c0 FROM ev ORDER BY id LIMIT 2;
+SELECT id AS a, a AS b, b AS id FROM ev WHERE id = 4;
+SELECT tenant || '!' AS c0, c0 AS tenant FROM ev WHERE id = 1;
+SELECT qty + 1 AS c0, c0 * 2 AS qty FROM ev; -- error: Unknown identifier `c0`
