@@ -380,8 +380,14 @@ def main():
             if not tags:
                 unexplained += 1
             if small is not None:
+                unstable = s_cls in ("agree", "both-reject")
+                if unstable:
+                    # Run again, the query agreed: one engine answered differently the first
+                    # time. Show that run's outputs, which say which one.
+                    st_out, sc_out, st_err, sc_err = t_out, c_out, t_err, c_err
                 report = (f"MISMATCH {cls} in query {qn} (seed {seed})"
-                          + (f", known open: {', '.join(tags)}" if tags else ", NEW (no known-open construct)") + "\n"
+                          + (f", known open: {', '.join(tags)}" if tags else ", NEW (no known-open construct)")
+                          + (", DID NOT REPRODUCE (the first run's outputs below)" if unstable else "") + "\n"
                           f"  query:   {q.sql()}\n"
                           f"  minimal: {small.sql()}\n"
                           f"  tally:\n      {show(st_out, st_err)}\n"
