@@ -309,6 +309,16 @@ absl::StatusOr<ExprPtr> Parser::ParseNegation() {
   const Position pos = minus.pos;
   // -5 is the literal Int64 -5, not negate(5), as in ClickHouse (so -5 is its name).
   if (PeekIs(TokenKind::kNumber)) return ParseNumber(/*negative=*/true, pos, minus.begin);
+  // -inf is the literal -inf too (so -inf::String is '-inf'); -nan is nan.
+  const Token& word = Peek();
+  if ((IsKeyword(word, "inf") || IsKeyword(word, "infinity") || IsKeyword(word, "nan")) &&
+      !PeekIs(TokenKind::kLParen, 1) && !PeekIs(TokenKind::kDot, 1)) {
+    const bool nan = IsKeyword(word, "nan");
+    Take();
+    return MakeLiteral(Value::Float(nan ? std::numeric_limits<double>::quiet_NaN()
+                                        : -std::numeric_limits<double>::infinity()),
+                       pos);
+  }
   TALLY_ASSIGN_OR_RETURN(ExprPtr operand, ParseExpr(kPrecUnary + 1));
   return MakeFunction("negate", {std::move(operand)}, pos);
 }

@@ -69,3 +69,4 @@ SELECT x, count() FROM (SELECT -0. AS x UNION ALL SELECT 0. UNION ALL SELECT 1.)
 SELECT count() FROM (SELECT DISTINCT id % 3 - 1 + f % 3 AS x FROM n) WHERE x = 0;
 SELECT uniqExact(x), count(DISTINCT x), uniq(x), uniqCombined(x) FROM (SELECT -0. AS x UNION ALL SELECT 0. UNION ALL SELECT 1.);
 SELECT -0. IN (0.), 0. IN (-0.);
+SELECT -inf::String, -nan::String, toTypeName(-inf), -infinity::String, -inf, -nan, -inf::Float32, 2 - inf FORMAT TabSeparatedWithNames;
