@@ -448,7 +448,12 @@ FunctionFactory ComparisonFactory(Cmp op, std::string name) {
       if (!comparable_with_string(*other)) return cannot();
       auto converted = ConvertConstant(*args[s].constant, other, ConstantUse::kComparison, context);
       if (!converted.ok()) {
-        return absl::Status(converted.status().code(), absl::StrCat(name, ": ", converted.status().message()));
+        // Raised when the comparison runs, as in ClickHouse: `0 AND d = '2026-10-10 10:00:00'`
+        // and toTypeName(d = 'x') raise nothing.
+        const bool nullable = IsNullableType(*args[0].type) || IsNullableType(*args[1].type);
+        return MakeDeferredError(
+            nullable ? DataType::Nullable(TypeOf(TypeId::kUInt8)) : TypeOf(TypeId::kUInt8),
+            absl::Status(converted.status().code(), absl::StrCat(name, ": ", converted.status().message())));
       }
       if (!converted->has_value()) return ConstantAnswer(op == Cmp::kNe, args, 1 - s);
       plan->side[s].constant = std::make_shared<const Column>(std::move(**converted));

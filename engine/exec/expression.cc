@@ -43,9 +43,11 @@ class Constant : public Expression {
   std::shared_ptr<const Column> value_;
 };
 
-// The errors of the query's limits (cancel, timeout, memory): never retried.
+// The errors of the query's limits (cancel, timeout, memory), and those every row would
+// raise alike: never retried on fewer rows.
 bool IsLimitError(const absl::Status& s) {
-  return absl::IsCancelled(s) || absl::IsDeadlineExceeded(s) || absl::IsResourceExhausted(s);
+  return absl::IsCancelled(s) || absl::IsDeadlineExceeded(s) || absl::IsResourceExhausted(s) ||
+         IsRowIndependentError(s);
 }
 
 // `e` over the rows of `input` marked in `needed` only: the other rows hold the type's
@@ -79,7 +81,10 @@ class Call : public Expression {
       : fn_(std::move(fn)), args_(std::move(args)), name_(std::move(name)) {
     type_ = fn_->result_type();
     for (const ExpressionPtr& a : args_) nodes_ += a->nodes();
+    deferred_ = fn_->deferred_error();
+    for (size_t k = 0; k < args_.size() && deferred_ == nullptr; ++k) deferred_ = args_[k]->deferred_error();
   }
+  const absl::Status* deferred_error() const override { return deferred_; }
   absl::StatusOr<Evaluated> Evaluate(const Block& input, const QueryLimits& limits) const override {
     std::vector<Evaluated> values;
     values.reserve(args_.size());
@@ -106,6 +111,7 @@ class Call : public Expression {
   }
 
  private:
+  const absl::Status* deferred_ = nullptr;  // fn_'s or an argument's
   // Argument k failed with `error` over the whole block. Every argument is first evaluated
   // on every row (the fast path: no mask, no gather, and the same values, since a row's
   // value does not depend on the other rows); only when that fails does a short-circuit

@@ -46,6 +46,9 @@ class Expression {
   absl::StatusOr<Evaluated> Evaluate(const Block& input) const { return Evaluate(input, QueryLimits::None()); }
   // Whether this is a constant (no input columns, deterministic).
   virtual bool is_constant() const { return false; }
+  // The error of a deferred-error call (exec::MakeDeferredError) this tree still evaluates,
+  // or nullptr: one that folding dropped (0 AND x = 'bad', toTypeName(...)) is gone.
+  virtual const absl::Status* deferred_error() const { return nullptr; }
   // Nodes of the tree (calls, columns, constants): a row's evaluation costs about this many
   // steps, which is how callers size the slices of a block they evaluate at a time.
   size_t nodes() const { return nodes_; }

@@ -1,6 +1,7 @@
 #include "engine/exec/function.h"
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/cord.h"
 #include "absl/strings/match.h"
 #include "engine/exec/function_util.h"
 
@@ -70,6 +71,42 @@ std::vector<std::string> FunctionRegistry::Names() const {
   for (const auto& [n, f] : exact_) out.push_back(n);
   for (const auto& [n, f] : insensitive_) out.push_back(n);
   return out;
+}
+
+namespace {
+constexpr absl::string_view kRowIndependent = "tally.row_independent";
+}  // namespace
+
+absl::Status RowIndependentError(absl::Status error) {
+  error.SetPayload(kRowIndependent, absl::Cord("1"));
+  return error;
+}
+
+bool IsRowIndependentError(const absl::Status& status) {
+  return status.GetPayload(kRowIndependent).has_value();
+}
+
+absl::Status WithoutRowIndependentMark(absl::Status status) {
+  status.ErasePayload(kRowIndependent);
+  return status;
+}
+
+namespace {
+class DeferredError : public BoundFunction {
+ public:
+  DeferredError(format::DataTypePtr type, absl::Status error) : error_(RowIndependentError(std::move(error))) {
+    result_type_ = std::move(type);
+  }
+  absl::StatusOr<format::Column> Execute(absl::Span<const ColumnArg>, size_t) const override { return error_; }
+  const absl::Status* deferred_error() const override { return &error_; }
+
+ private:
+  absl::Status error_;
+};
+}  // namespace
+
+std::unique_ptr<BoundFunction> MakeDeferredError(format::DataTypePtr type, absl::Status error) {
+  return std::make_unique<DeferredError>(std::move(type), std::move(error));
 }
 
 }  // namespace tally::engine::exec

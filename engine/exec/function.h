@@ -54,6 +54,8 @@ class BoundFunction {
   // that cannot be NULL): the call is a constant and its arguments are never evaluated, as
   // in ClickHouse, so toTypeName(intDiv(1, x)) fails on no row.
   virtual bool type_only() const { return false; }
+  // The error this call raises whatever its rows (MakeDeferredError), or nullptr.
+  virtual const absl::Status* deferred_error() const { return nullptr; }
   // Short-circuit functions (and, or, if, multiIf) read argument `k` on some rows only,
   // decided by the values of arguments 0..k-1 (`before`, standing for `rows` rows): sets
   // `needed` to one byte a row and returns true. False (the default): every row is read.
@@ -128,6 +130,18 @@ class TypeOnlyFunction : public LambdaFunction {
   using LambdaFunction::LambdaFunction;
   bool type_only() const override { return true; }
 };
+
+// An error that every row would raise alike (a constant that does not convert to the
+// other side's type): evaluation does not retry it on fewer rows (short-circuit), and it
+// is raised only when the call is evaluated, as ClickHouse raises it while executing, so a
+// call that constant folding drops (`0 AND d = 'x'`) or that only names a type
+// (toTypeName) raises nothing.
+absl::Status RowIndependentError(absl::Status error);
+bool IsRowIndependentError(const absl::Status& status);
+// `status` without that mark, for showing to the user (Session::Execute does).
+absl::Status WithoutRowIndependentMark(absl::Status status);
+// A call of result type `type` that fails with RowIndependentError(error) when evaluated.
+std::unique_ptr<BoundFunction> MakeDeferredError(format::DataTypePtr type, absl::Status error);
 
 }  // namespace tally::engine::exec
 

@@ -357,7 +357,13 @@ absl::StatusOr<ExprPtr> ExpandAliases(const ExprPtr& expr, const absl::flat_hash
 }
 
 absl::StatusOr<ExpressionPtr> Bind(const Expr& expr, const Scope& scope, const QueryParams& params) {
-  return BindImpl(expr, scope, params, 0);
+  TALLY_ASSIGN_OR_RETURN(ExpressionPtr bound, BindImpl(expr, scope, params, 0));
+  // A call that fails whatever its rows (d = 'not a date') and that folding did not drop
+  // fails the query, as in ClickHouse, even when no row would reach it.
+  if (const absl::Status* error = bound->deferred_error()) {
+    return absl::Status(error->code(), absl::StrCat(error->message(), At(expr)));
+  }
+  return bound;
 }
 
 absl::StatusOr<Column> LiteralColumn(const Value& v) {

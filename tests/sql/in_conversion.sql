@@ -39,3 +39,6 @@ SELECT id, has([200, 404], status) FROM ev ORDER BY id;
 SELECT id FROM ev WHERE status IN ('abc'); -- error: Cannot convert string 'abc' to type UInt16
 SELECT id FROM ev WHERE status = 'abc'; -- error: Cannot convert string 'abc' to type UInt16
 SELECT has(['200'], status) FROM ev; -- error: There is no supertype
+SELECT count() FROM ev WHERE isNull('x') AND d = '2026-10-05 10:00:00';
+SELECT toTypeName(status = 'abc') FROM ev LIMIT 1;
+SELECT count() FROM ev WHERE id > 100 AND d = '2026-10-05 10:00:00'; -- error: Cannot convert string '2026-10-05 10:00:00' to type Date
