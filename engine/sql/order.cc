@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <limits>
 #include <memory>
 #include <numeric>
 #include <string>
@@ -113,8 +114,22 @@ absl::StatusOr<std::vector<uint64_t>> AscendingRanks(const Column& c, bool speci
       return NestedRanks(c, specials_last, check);
     case TypeId::kNullable: {
       TALLY_ASSIGN_OR_RETURN(std::vector<uint64_t> ranks, AscendingRanks(c.children[0], specials_last, check));
+      // The value under a NULL is anything (toUInt64 of one can be 2^64 - 1): only the
+      // others count. Ranks that are raw values may fill all 64 bits; NULL needs one more
+      // rank, so those are made dense first.
       uint64_t max = 0;
-      for (uint64_t r : ranks) max = std::max(max, r);
+      for (size_t i = 0; i < ranks.size(); ++i) {
+        if (!c.nulls[i]) max = std::max(max, ranks[i]);
+      }
+      if (max == std::numeric_limits<uint64_t>::max()) {
+        const std::vector<uint64_t> raw = std::move(ranks);
+        TALLY_ASSIGN_OR_RETURN(ranks, DenseRanks(raw.size(), [&raw](uint32_t a, uint32_t b) { return raw[a] < raw[b]; },
+                                                 check));
+        max = 0;
+        for (size_t i = 0; i < ranks.size(); ++i) {
+          if (!c.nulls[i]) max = std::max(max, ranks[i]);
+        }
+      }
       for (size_t i = 0; i < ranks.size(); ++i) {
         if (c.nulls[i]) {
           ranks[i] = specials_last ? max + 1 : 0;

@@ -47,3 +47,10 @@ SELECT f FROM fill ORDER BY f WITH FILL FROM 0 TO 7;
 SELECT f FROM fill ORDER BY f WITH FILL TO 8;
 SELECT f FROM fill ORDER BY f DESC NULLS FIRST WITH FILL FROM 8 TO 0;
 SELECT n FROM fill ORDER BY n WITH FILL;
+-- A Nullable UInt64 key whose values fill all 64 bits (2^64 - 1 among them): NULL still last.
+CREATE TABLE q (id UInt32, qty Nullable(Int64)) ENGINE = MergeTree ORDER BY id;
+INSERT INTO q SELECT number, if(number % 5 = 0, NULL, toInt64(number % 100) - 50) FROM numbers(200);
+SELECT toUInt64(qty) AS c FROM q ORDER BY c, id LIMIT 3;
+SELECT toUInt64(qty) AS c FROM q ORDER BY c NULLS FIRST, id LIMIT 3;
+SELECT toUInt64(qty) AS c FROM q ORDER BY c DESC, id LIMIT 3;
+SELECT toUInt64(qty) AS c FROM q ORDER BY c DESC NULLS LAST, id DESC LIMIT 45;
