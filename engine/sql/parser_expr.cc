@@ -310,7 +310,7 @@ absl::StatusOr<ExprPtr> Parser::ParseNegation() {
   // -5 is the literal Int64 -5, not negate(5), as in ClickHouse (so -5 is its name).
   if (PeekIs(TokenKind::kNumber)) return ParseNumber(/*negative=*/true, pos, minus.begin);
   // -inf is the literal -inf too (so -inf::String is '-inf'); -nan is nan.
-  const Token& word = Peek();
+  const Token word = Peek();  // a copy: looking further ahead may move the token buffer
   if ((IsKeyword(word, "inf") || IsKeyword(word, "infinity") || IsKeyword(word, "nan")) &&
       !PeekIs(TokenKind::kLParen, 1) && !PeekIs(TokenKind::kDot, 1)) {
     const bool nan = IsKeyword(word, "nan");

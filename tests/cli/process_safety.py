@@ -62,6 +62,8 @@ def check_batches(out, acked, source):
     present = set()
     for line in out.splitlines():
         b, count, uniq, lo, hi = (int(x) for x in line.split("\t"))
+        if b == 0:
+            continue  # the pairs' probe rows: a second writer let in after the first finished
         size = batch_size(b)
         if count != size or uniq != count or lo != b * 1000 or hi != b * 1000 + size - 1:
             raise Failure(f"{source}: batch {b} holds {count} rows ({uniq} distinct, ids {lo}..{hi}), "
@@ -232,11 +234,12 @@ def pairs(args):
     try:
         create_db(args.tally, data)
         acked, next_batch = set(), 1
+        per_run = 6  # batches the first process writes; grows when it outruns the second
         for combo in ["writer+writer", "writer+reader", "optimize+reader", "optimize+writer"]:
-            refused = consistent = 0
+            refused = consistent = outrun = 0
             for _ in range(args.runs):
-                batches = list(range(next_batch, next_batch + 6))
-                next_batch += 6
+                batches = list(range(next_batch, next_batch + per_run))
+                next_batch += per_run
                 optimize = combo.startswith("optimize")
                 first = Writer(args.tally, data, writer_script(batches, optimize_every=1 if optimize else 0))
                 # It holds the lock once it has acknowledged an insert, and has more to do.
@@ -248,9 +251,16 @@ def pairs(args):
                         # The first may have finished already: then the second wrote, alone.
                         if first.proc.poll() is None:
                             raise Failure(f"{combo}: a second writer was let in beside a running one")
-                        r2 = run(args.tally, data, "SELECT count() FROM events WHERE batch = 0")
-                        raise Failure(f"{combo}: first writer ended before the second started; raise the "
-                                      f"workload ({r2.stdout.strip()} rows of batch 0)")
+                        # A slow machine (a sanitizer build, a loaded CI host) let the first
+                        # finish before the second started: this run shows nothing. Its row
+                        # stays (check_batches skips batch 0); the next runs write more.
+                        outrun += 1
+                        per_run = min(per_run * 2, 96)
+                        if first.finish() != 0:
+                            raise Failure(f"{combo}: the first process failed: {first.stderr}")
+                        acked |= set(batches)
+                        verify_after(args.tally, data, acked, combo)
+                        continue
                     if "is open for writing elsewhere" not in r.stderr or "PID" not in r.stderr or \
                             "--readonly" not in r.stderr:
                         raise Failure(f"{combo}: refusal does not say why: {r.stderr}")
@@ -268,11 +278,15 @@ def pairs(args):
                     raise Failure(f"{combo}: the first process failed: {first.stderr}")
                 acked |= set(batches)
                 verify_after(args.tally, data, acked, combo)
-            counts[combo] = dict(refused=refused, consistent=consistent)
+            if combo.endswith("writer") and refused == 0:
+                raise Failure(f"{combo}: the first process finished before the second started in all "
+                              f"{args.runs} runs, even writing {per_run} batches: nothing was shown")
+            counts[combo] = dict(refused=refused, consistent=consistent, outrun=outrun)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     print(f"process pairs ({args.runs} runs each, {time.time() - started:.1f} s): " +
           "; ".join(f"{k}: {v['refused']} refused, {v['consistent']} consistent snapshots"
+                    + (f", {v['outrun']} runs where the first finished too soon" if v['outrun'] else "")
                     for k, v in counts.items()))
 
 
