@@ -513,6 +513,16 @@ absl::StatusOr<ResultSet> ExecuteSelectCore(const SelectQuery& q, QueryContext& 
 
   std::vector<Column> out_cols, order_cols;
   std::optional<std::vector<Column>> totals;  // WITH TOTALS, or a subquery's totals passed on
+  // ORDER BY ... LIMIT of a plain SELECT: the select list is evaluated on the rows the
+  // LIMIT keeps, after sorting, as ClickHouse does, so a value that fails on a row never
+  // kept (toInt8 of a NaN) fails nothing, and an expensive list runs on few rows. Until
+  // then the rows' input columns are kept (`late_input`, columns as `read` names them).
+  const bool any_fill =
+      std::any_of(q.order_by.begin(), q.order_by.end(), [](const OrderByElement& o) { return o.with_fill; });
+  const bool late = !aggregating && !q.order_by.empty() && limit != UINT64_MAX && !q.distinct &&
+                    limit_by.empty() && !any_fill && !catalog.totals;
+  std::vector<Column> late_input;
+  std::vector<std::string> late_names;
   if (aggregating) {
     std::vector<ExpressionPtr> keys;
     std::vector<DataTypePtr> key_types;
@@ -676,7 +686,8 @@ absl::StatusOr<ResultSet> ExecuteSelectCore(const SelectQuery& q, QueryContext& 
     // without ORDER BY reads on one thread and stops as soon as it has enough rows.
     struct Piece {
       uint64_t sequence;
-      std::vector<Column> out, order;
+      std::vector<Column> out, order, input;  // input: with `late`, instead of out
+      std::vector<std::string> input_names;
     };
     const size_t threads = early_limit ? 1 : (ctx.max_threads == 0 ? DefaultThreads() : ctx.max_threads);
     Streams streams(std::move(source), threads);
@@ -693,8 +704,13 @@ absl::StatusOr<ResultSet> ExecuteSelectCore(const SelectQuery& q, QueryContext& 
       return ForEachBlock(src, where_expr, slice_rows, limits, run, [&](Block& block) -> absl::Status {
         if (enough()) return absl::OkStatus();
         const size_t rows = block.rows();
-        Piece piece{src.last_sequence(), {}, {}};
-        for (const ExpressionPtr& e : out_exprs) {
+        Piece piece{src.last_sequence(), {}, {}, {}, {}};
+        if (late) {
+          piece.input = block.columns;
+          piece.input_names = block.names;
+          bytes += ByteSize(piece.input);
+        }
+        for (const ExpressionPtr& e : late ? std::vector<ExpressionPtr>() : out_exprs) {
           TALLY_ASSIGN_OR_RETURN(Evaluated v, e->Evaluate(block, limits));
           piece.out.push_back(v.Materialize(rows));
           bytes += piece.out.back().ByteSize();
@@ -728,7 +744,15 @@ absl::StatusOr<ResultSet> ExecuteSelectCore(const SelectQuery& q, QueryContext& 
     }
     for (Piece* p : ordered) {
       const size_t rows = rows_of(*p);
-      for (size_t k = 0; k < out_cols.size(); ++k) out_cols[k].AppendRange(p->out[k], 0, rows);
+      if (late) {
+        if (late_input.empty()) {
+          for (const Column& c : p->input) late_input.push_back(Column::Make(c.type));
+          late_names = p->input_names;
+        }
+        for (size_t k = 0; k < late_input.size(); ++k) late_input[k].AppendRange(p->input[k], 0, rows);
+      } else {
+        for (size_t k = 0; k < out_cols.size(); ++k) out_cols[k].AppendRange(p->out[k], 0, rows);
+      }
       for (size_t k = 0; k < order_cols.size(); ++k) order_cols[k].AppendRange(p->order[k], 0, rows);
       *p = Piece{};
       TALLY_RETURN_IF_ERROR(limits.Check());
@@ -737,10 +761,12 @@ absl::StatusOr<ResultSet> ExecuteSelectCore(const SelectQuery& q, QueryContext& 
     ctx.memory_bytes = streams.TotalMemory();
   }
 
-  size_t rows = out_cols.empty() ? 0 : out_cols[0].size();
+  size_t rows = late ? order_cols[0].size() : out_cols.empty() ? 0 : out_cols[0].size();
+  bool outputs_pending = late;  // out_cols not computed yet
   // Rows `order` of every column; checks the limits between columns.
   auto apply = [&](const std::vector<uint32_t>& order) -> absl::Status {
-    for (auto* cols : {&out_cols, &order_cols}) {
+    for (auto* cols : {&out_cols, &order_cols, &late_input}) {
+      if (cols == &out_cols && outputs_pending) continue;
       for (Column& c : *cols) {
         c = Column::Gather(c, order);
         TALLY_RETURN_IF_ERROR(limits.Check());
@@ -750,7 +776,9 @@ absl::StatusOr<ResultSet> ExecuteSelectCore(const SelectQuery& q, QueryContext& 
     return absl::OkStatus();
   };
   // What the result holds while DISTINCT, ORDER BY, WITH FILL and LIMIT BY work on it.
-  auto held = [&] { return ByteSize(out_cols) + ByteSize(order_cols) + ByteSize(final_block.columns); };
+  auto held = [&] {
+    return ByteSize(out_cols) + ByteSize(order_cols) + ByteSize(late_input) + ByteSize(final_block.columns);
+  };
   if (q.distinct) {
     std::vector<const Column*> cols;
     for (const Column& c : out_cols) cols.push_back(&c);
@@ -768,6 +796,16 @@ absl::StatusOr<ResultSet> ExecuteSelectCore(const SelectQuery& q, QueryContext& 
     if (limit != UINT64_MAX && limit_by.empty() && !fill) top = limit + offset;
     TALLY_ASSIGN_OR_RETURN(std::vector<uint32_t> order, OrderRows(keys, rows, top, limits, held()));
     TALLY_RETURN_IF_ERROR(apply(order));
+    if (late && rows > 0) {
+      Block kept;
+      kept.names = late_names;
+      kept.columns = std::move(late_input);
+      late_input.clear();
+      for (size_t i = 0; i < out_exprs.size(); ++i) {
+        TALLY_ASSIGN_OR_RETURN(out_cols[i], EvaluateAll(out_exprs[i], kept, limits));
+      }
+    }
+    outputs_pending = false;
     for (size_t k = 0; k < q.order_by.size(); ++k) {
       const OrderByElement& o = q.order_by[k];
       if (!o.with_fill) continue;

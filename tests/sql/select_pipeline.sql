@@ -30,3 +30,11 @@ SELECT id, c0 AS tenant, tenant AS c0 FROM ev ORDER BY id LIMIT 2;
 SELECT id AS a, a AS b, b AS id FROM ev WHERE id = 4;
 SELECT tenant || '!' AS c0, c0 AS tenant FROM ev WHERE id = 1;
 SELECT qty + 1 AS c0, c0 * 2 AS qty FROM ev; -- error: Unknown identifier `c0`
+-- ORDER BY ... LIMIT computes the select list on the rows it keeps, as ClickHouse does: the
+-- NaN and the smallest Int8 are in rows the LIMIT drops.
+CREATE TABLE late (id UInt32, f Float64, s Int8, name String) ENGINE = MergeTree ORDER BY id;
+INSERT INTO late VALUES (1, 1.5, 3, 'a'), (2, nan, -128, 'b'), (3, 2.5, 5, 'c'), (4, -7, 9, 'd');
+SELECT id, toInt8(f), intDiv(s, -1), upper(name) FROM late ORDER BY id DESC LIMIT 2;
+SELECT id, toInt8(f) FROM late WHERE id != 4 ORDER BY f DESC LIMIT 1 OFFSET 1;
+SELECT id, toInt8(f) AS x FROM late ORDER BY x LIMIT 2; -- error: Unexpected inf or nan to integer conversion
+SELECT id, toInt8(f) FROM late ORDER BY id LIMIT 3; -- error: Unexpected inf or nan to integer conversion
