@@ -25,8 +25,7 @@ KNOWN_OPEN = {
         r"there is no supertype for types .* some of them are signed integers and some are unsigned"),
     "unevaluated_error": (
         "an error ClickHouse never raises because it never evaluates the expression there: "
-        "tally computes the select list before ORDER BY ... LIMIT keeps a few rows (ClickHouse "
-        "after), computes a subquery's columns the outer query never reads, evaluates x in x IN "
+        "tally computes a subquery's columns the outer query never reads, evaluates x in x IN "
         "(...) when no item converts to x's type (ClickHouse folds to a constant), and checks a "
         "constant 0 index or a JSON function's argument type when binding a call ClickHouse "
         "drops as always false (and/or/if short-circuit is done: docs/sql.md, Evaluation order)",
