@@ -448,8 +448,8 @@ FunctionFactory ComparisonFactory(Cmp op, std::string name) {
       if (!comparable_with_string(*other)) return cannot();
       auto converted = ConvertConstant(*args[s].constant, other, ConstantUse::kComparison, context);
       if (!converted.ok()) {
-        // Raised when the comparison runs, as in ClickHouse: `0 AND d = '2026-10-10 10:00:00'`
-        // and toTypeName(d = 'x') raise nothing.
+        // Raised by binding unless folding drops the comparison, as in ClickHouse: `0 AND
+        // d = '2026-10-10 10:00:00'` and toTypeName(d = 'x') raise nothing.
         const bool nullable = IsNullableType(*args[0].type) || IsNullableType(*args[1].type);
         return MakeDeferredError(
             nullable ? DataType::Nullable(TypeOf(TypeId::kUInt8)) : TypeOf(TypeId::kUInt8),

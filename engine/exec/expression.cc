@@ -43,11 +43,9 @@ class Constant : public Expression {
   std::shared_ptr<const Column> value_;
 };
 
-// The errors of the query's limits (cancel, timeout, memory), and those every row would
-// raise alike: never retried on fewer rows.
+// The errors of the query's limits (cancel, timeout, memory): never retried.
 bool IsLimitError(const absl::Status& s) {
-  return absl::IsCancelled(s) || absl::IsDeadlineExceeded(s) || absl::IsResourceExhausted(s) ||
-         IsRowIndependentError(s);
+  return absl::IsCancelled(s) || absl::IsDeadlineExceeded(s) || absl::IsResourceExhausted(s);
 }
 
 // `e` over the rows of `input` marked in `needed` only: the other rows hold the type's

@@ -1,7 +1,6 @@
 #include "engine/exec/function.h"
 
 #include "absl/strings/ascii.h"
-#include "absl/strings/cord.h"
 #include "absl/strings/match.h"
 #include "engine/exec/function_util.h"
 
@@ -74,27 +73,9 @@ std::vector<std::string> FunctionRegistry::Names() const {
 }
 
 namespace {
-constexpr absl::string_view kRowIndependent = "tally.row_independent";
-}  // namespace
-
-absl::Status RowIndependentError(absl::Status error) {
-  error.SetPayload(kRowIndependent, absl::Cord("1"));
-  return error;
-}
-
-bool IsRowIndependentError(const absl::Status& status) {
-  return status.GetPayload(kRowIndependent).has_value();
-}
-
-absl::Status WithoutRowIndependentMark(absl::Status status) {
-  status.ErasePayload(kRowIndependent);
-  return status;
-}
-
-namespace {
 class DeferredError : public BoundFunction {
  public:
-  DeferredError(format::DataTypePtr type, absl::Status error) : error_(RowIndependentError(std::move(error))) {
+  DeferredError(format::DataTypePtr type, absl::Status error) : error_(std::move(error)) {
     result_type_ = std::move(type);
   }
   absl::StatusOr<format::Column> Execute(absl::Span<const ColumnArg>, size_t) const override { return error_; }

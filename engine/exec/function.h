@@ -131,16 +131,10 @@ class TypeOnlyFunction : public LambdaFunction {
   bool type_only() const override { return true; }
 };
 
-// An error that every row would raise alike (a constant that does not convert to the
-// other side's type): evaluation does not retry it on fewer rows (short-circuit), and it
-// is raised only when the call is evaluated, as ClickHouse raises it while executing, so a
-// call that constant folding drops (`0 AND d = 'x'`) or that only names a type
-// (toTypeName) raises nothing.
-absl::Status RowIndependentError(absl::Status error);
-bool IsRowIndependentError(const absl::Status& status);
-// `status` without that mark, for showing to the user (Session::Execute does).
-absl::Status WithoutRowIndependentMark(absl::Status status);
-// A call of result type `type` that fails with RowIndependentError(error) when evaluated.
+// A call that fails with `error` whatever its rows (a constant that does not convert to
+// the other side's type). Binding a whole expression (sql::Bind) raises it unless constant
+// folding dropped the call (`0 AND d = 'x'`, toTypeName(d = 'x')), as ClickHouse raises it
+// only for a call it keeps.
 std::unique_ptr<BoundFunction> MakeDeferredError(format::DataTypePtr type, absl::Status error);
 
 }  // namespace tally::engine::exec

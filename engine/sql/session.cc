@@ -149,7 +149,7 @@ absl::Status Session::Execute(absl::string_view sql, InputStream* input, const S
   for (const Statement& st : statements) {
     absl::Status s = RunCatchingAllocationFailures(st, input, sink);
     statement_start_ = absl::Now();
-    if (!s.ok()) return exec::WithoutRowIndependentMark(std::move(s));
+    TALLY_RETURN_IF_ERROR(s);
   }
   statement_start_ = absl::InfinitePast();
   return absl::OkStatus();
