@@ -705,11 +705,6 @@ absl::StatusOr<ResultSet> ExecuteSelectCore(const SelectQuery& q, QueryContext& 
         if (enough()) return absl::OkStatus();
         const size_t rows = block.rows();
         Piece piece{src.last_sequence(), {}, {}, {}, {}};
-        if (late) {
-          piece.input = block.columns;
-          piece.input_names = block.names;
-          bytes += ByteSize(piece.input);
-        }
         for (const ExpressionPtr& e : late ? std::vector<ExpressionPtr>() : out_exprs) {
           TALLY_ASSIGN_OR_RETURN(Evaluated v, e->Evaluate(block, limits));
           piece.out.push_back(v.Materialize(rows));
@@ -719,6 +714,11 @@ absl::StatusOr<ResultSet> ExecuteSelectCore(const SelectQuery& q, QueryContext& 
           TALLY_ASSIGN_OR_RETURN(Evaluated v, e->Evaluate(block, limits));
           piece.order.push_back(v.Materialize(rows));
           bytes += piece.order.back().ByteSize();
+        }
+        if (late) {  // the block is not read again: its columns move into the piece
+          piece.input = std::move(block.columns);
+          piece.input_names = std::move(block.names);
+          bytes += ByteSize(piece.input);
         }
         pieces[t].push_back(std::move(piece));
         rows_kept += rows;
