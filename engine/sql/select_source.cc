@@ -278,10 +278,28 @@ std::vector<ColumnRange> ExtractRanges(const ExprPtr& where, const SourceCatalog
     } else if (e->name == "in") {
       int col = column_of(e->args[0]);
       if (col < 0) continue;
-      std::vector<Value> items;
+      // The smallest and largest value, of the column's domain, that the IN can match.
+      std::optional<Value> lo, hi;
+      auto widen = [&lo, &hi](const Value& v) {
+        if (!lo || format::CompareValues(v, *lo) < 0) lo = v;
+        if (!hi || format::CompareValues(v, *hi) > 0) hi = v;
+      };
       if (e->args[1]->kind == Expr::Kind::kLiteral) {
         const Value& list = e->args[1]->literal;
-        items = list.kind == Value::Kind::kArray ? list.items : std::vector<Value>{list};
+        const std::vector<Value> items = list.kind == Value::Kind::kArray ? list.items : std::vector<Value>{list};
+        bool all = true;  // an item left out of the set (no value in the column's type): no bound
+        for (const Value& item : items) {
+          auto k = LiteralColumn(item);
+          std::optional<Value> v =
+              k.ok() ? ToColumnDomain(*k, catalog.types[col], exec::ConstantUse::kInList, params.functions)
+                     : std::nullopt;
+          if (!v) {
+            all = false;
+            break;
+          }
+          widen(*v);
+        }
+        if (!all) continue;
       } else if (e->args[1]->kind == Expr::Kind::kSubquery && params.run_subquery) {
         // The subquery's smallest and largest values bound the column when they compare
         // with it by value: the same type, or numbers. IN converts the column to the
@@ -292,38 +310,14 @@ std::vector<ColumnRange> ExtractRanges(const ExprPtr& where, const SourceCatalog
         const format::DataTypePtr col_type = exec::ComparisonValueType(catalog.types[col]);
         auto is_number = [](const DataType& t) { return t.is_integer() || t.is_float(); };
         if (!set_type->Equals(*col_type) && !(is_number(*set_type) && is_number(*col_type))) continue;
-        std::optional<Value> lo, hi;
         for (size_t i = 0; i < set->size(); ++i) {
-          Value v = set->GetValue(i);
-          if (v.is_null()) continue;
-          if (!lo || format::CompareValues(v, *lo) < 0) lo = v;
-          if (!hi || format::CompareValues(v, *hi) > 0) hi = std::move(v);
+          const Value v = set->GetValue(i);
+          if (!v.is_null()) widen(v);
         }
-        if (!lo) continue;
-        ColumnRange r;
-        r.column = catalog.names[col];
-        r.min = lo;
-        r.max = hi;
-        out.push_back(std::move(r));
-        continue;
       } else {
         continue;
       }
-      std::optional<Value> lo, hi;
-      bool ok = !items.empty();
-      for (const Value& item : items) {
-        auto k = LiteralColumn(item);
-        std::optional<Value> v =
-            k.ok() ? ToColumnDomain(*k, catalog.types[col], exec::ConstantUse::kInList, params.functions)
-                   : std::nullopt;
-        if (!v) {
-          ok = false;
-          break;
-        }
-        if (!lo || format::CompareValues(*v, *lo) < 0) lo = v;
-        if (!hi || format::CompareValues(*v, *hi) > 0) hi = v;
-      }
-      if (!ok) continue;
+      if (!lo) continue;
       ColumnRange r;
       r.column = catalog.names[col];
       r.min = lo;
