@@ -17,7 +17,7 @@
 #include "absl/strings/strip.h"
 #include "engine/database.h"
 #include "engine/mem_env.h"
-#include "engine/sql/session.h"
+#include "engine/query/session.h"
 #include "tests/metering_data.h"
 
 namespace tally::engine {

@@ -16,7 +16,7 @@
 #include "absl/strings/strip.h"
 #include "engine/sql/ddl.h"
 #include "engine/sql/lexer.h"
-#include "engine/text_format.h"
+#include "engine/exec/text_format.h"
 #include "format/status_macros.h"
 #include "tests/metering_data.h"
 #include "tools/script_runner.h"

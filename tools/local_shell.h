@@ -12,7 +12,7 @@
 
 #include "absl/status/status.h"
 #include "engine/database.h"
-#include "engine/sql/session.h"
+#include "engine/query/session.h"
 
 namespace tally::tools {
 

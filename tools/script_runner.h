@@ -15,7 +15,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
-#include "engine/sql/insert_stream.h"
+#include "engine/query/insert_stream.h"
 
 namespace tally::tools {
 

@@ -14,7 +14,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "engine/exec/function_util.h"
-#include "engine/text_format.h"
+#include "engine/exec/text_format.h"
 #include "format/status_macros.h"
 
 namespace tally::engine::exec {

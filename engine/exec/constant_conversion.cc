@@ -11,7 +11,7 @@
 #include "engine/exec/accurate_numeric.h"
 #include "engine/exec/constant_parse.h"
 #include "engine/exec/function_util.h"
-#include "engine/text_format.h"
+#include "engine/exec/text_format.h"
 #include "format/status_macros.h"
 
 namespace tally::engine::exec {

@@ -7,7 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
 #include "engine/exec/function_util.h"
-#include "engine/text_format.h"
+#include "engine/exec/text_format.h"
 
 namespace tally::engine::exec {
 

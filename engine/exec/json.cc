@@ -5,7 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "engine/exec/text_parse.h"
-#include "engine/text_format.h"
+#include "engine/exec/text_format.h"
 #include "format/status_macros.h"
 
 namespace tally::engine {

@@ -5,7 +5,7 @@
 #include <type_traits>
 
 #include "absl/strings/str_cat.h"
-#include "engine/text_format.h"
+#include "engine/exec/text_format.h"
 
 namespace tally::engine::exec::json_scan {
 namespace {

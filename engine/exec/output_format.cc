@@ -7,7 +7,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "engine/exec/json.h"
-#include "engine/text_format.h"
+#include "engine/exec/text_format.h"
 
 namespace tally::engine {
 

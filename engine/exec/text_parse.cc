@@ -12,7 +12,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
-#include "engine/text_format.h"
+#include "engine/exec/text_format.h"
 #include "format/status_macros.h"
 
 namespace tally::engine {

@@ -12,8 +12,8 @@
 //                     min_block_number, max_block_number, level, message (why)
 //
 // Thread-safe (each call takes a snapshot through the Database API).
-#ifndef TALLY_ENGINE_SQL_SYSTEM_TABLES_H_
-#define TALLY_ENGINE_SQL_SYSTEM_TABLES_H_
+#ifndef TALLY_ENGINE_QUERY_SYSTEM_TABLES_H_
+#define TALLY_ENGINE_QUERY_SYSTEM_TABLES_H_
 
 #include <string>
 
@@ -30,4 +30,4 @@ absl::StatusOr<Block> SystemTable(Database* db, const std::string& table);
 
 }  // namespace tally::engine::sql
 
-#endif  // TALLY_ENGINE_SQL_SYSTEM_TABLES_H_
+#endif  // TALLY_ENGINE_QUERY_SYSTEM_TABLES_H_

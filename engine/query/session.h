@@ -4,8 +4,8 @@
 // Both `tally local` and the server drive this.
 //
 // One statement at a time per Session; Cancel() may be called from another thread.
-#ifndef TALLY_ENGINE_SQL_SESSION_H_
-#define TALLY_ENGINE_SQL_SESSION_H_
+#ifndef TALLY_ENGINE_QUERY_SESSION_H_
+#define TALLY_ENGINE_QUERY_SESSION_H_
 
 #include <atomic>
 #include <functional>
@@ -16,8 +16,8 @@
 #include "absl/status/statusor.h"
 #include "engine/database.h"
 #include "engine/sql/ast.h"
-#include "engine/sql/insert_stream.h"
-#include "engine/sql/select.h"
+#include "engine/query/insert_stream.h"
+#include "engine/query/select.h"
 
 namespace tally::engine::sql {
 
@@ -36,7 +36,7 @@ struct Settings {
   std::string timezone = "UTC";
   // INSERT ... FORMAT from a stream reads this much input at a time (one piece, parsed on
   // its own thread), and writes a block (its parts) once this many rows or bytes are
-  // parsed; all of one INSERT still commits at once (engine/sql/insert_stream.h).
+  // parsed; all of one INSERT still commits at once (engine/query/insert_stream.h).
   bool input_format_skip_unknown_fields = true;  // as ClickHouse since 23.x
   uint64_t max_read_buffer_size = uint64_t{16} << 20;
   uint64_t min_insert_block_size_rows = uint64_t{1} << 20;
@@ -109,4 +109,4 @@ class Session {
 
 }  // namespace tally::engine::sql
 
-#endif  // TALLY_ENGINE_SQL_SESSION_H_
+#endif  // TALLY_ENGINE_QUERY_SESSION_H_

@@ -1,4 +1,4 @@
-#include "engine/sql/insert_stream.h"
+#include "engine/query/insert_stream.h"
 
 #include <algorithm>
 #include <cstring>
@@ -8,7 +8,7 @@
 
 #include "engine/exec/input_format.h"
 #include "engine/sql/defaults.h"
-#include "engine/text_format.h"
+#include "engine/exec/text_format.h"
 #include "format/status_macros.h"
 
 namespace tally::engine::sql {

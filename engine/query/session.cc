@@ -1,4 +1,4 @@
-#include "engine/sql/session.h"
+#include "engine/query/session.h"
 
 #include <cstring>
 #include <new>
@@ -16,7 +16,7 @@
 #include "engine/exec/output_format.h"
 #include "engine/parallel.h"
 #include "engine/sql/ddl.h"
-#include "engine/text_format.h"
+#include "engine/exec/text_format.h"
 #include "engine/sql/defaults.h"
 #include "engine/sql/parser.h"
 #include "format/status_macros.h"

@@ -1,4 +1,4 @@
-#include "engine/text_format.h"
+#include "engine/exec/text_format.h"
 
 #include <charconv>
 #include <cmath>

@@ -1,4 +1,4 @@
-#include "engine/sql/select_union.h"
+#include "engine/query/select_union.h"
 
 #include <optional>
 #include <vector>

@@ -16,8 +16,8 @@
 // quoted elements in every text format (CSV wraps the whole thing in double quotes).
 //
 // Pure functions; thread-safe (the time zone cache is synchronized).
-#ifndef TALLY_ENGINE_TEXT_FORMAT_H_
-#define TALLY_ENGINE_TEXT_FORMAT_H_
+#ifndef TALLY_ENGINE_EXEC_TEXT_FORMAT_H_
+#define TALLY_ENGINE_EXEC_TEXT_FORMAT_H_
 
 #include <cstdint>
 #include <string>
@@ -72,4 +72,4 @@ void AppendCsvString(absl::string_view s, std::string* out);     // "say ""hi"""
 
 }  // namespace tally::engine
 
-#endif  // TALLY_ENGINE_TEXT_FORMAT_H_
+#endif  // TALLY_ENGINE_EXEC_TEXT_FORMAT_H_

@@ -7,8 +7,8 @@
 // commits the batch; on any error the caller drops it and nothing is stored.
 //
 // One call per insert; not synchronized beyond that.
-#ifndef TALLY_ENGINE_SQL_INSERT_STREAM_H_
-#define TALLY_ENGINE_SQL_INSERT_STREAM_H_
+#ifndef TALLY_ENGINE_QUERY_INSERT_STREAM_H_
+#define TALLY_ENGINE_QUERY_INSERT_STREAM_H_
 
 #include <string>
 #include <vector>
@@ -17,7 +17,7 @@
 #include "absl/status/statusor.h"
 #include "engine/database.h"
 #include "engine/exec/input_format.h"
-#include "engine/sql/select.h"
+#include "engine/query/select.h"
 #include "format/table_schema.h"
 
 namespace tally::engine::sql {
@@ -58,4 +58,4 @@ absl::Status StreamInsert(InputStream* input, const StreamInsertOptions& options
 
 }  // namespace tally::engine::sql
 
-#endif  // TALLY_ENGINE_SQL_INSERT_STREAM_H_
+#endif  // TALLY_ENGINE_QUERY_INSERT_STREAM_H_

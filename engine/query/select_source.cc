@@ -1,11 +1,11 @@
-#include "engine/sql/select_source.h"
+#include "engine/query/select_source.h"
 
 #include <atomic>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "engine/exec/constant_conversion.h"
-#include "engine/sql/system_tables.h"
+#include "engine/query/system_tables.h"
 #include "format/status_macros.h"
 
 namespace tally::engine::sql {

@@ -1,4 +1,4 @@
-#include "engine/sql/select.h"
+#include "engine/query/select.h"
 
 #include <algorithm>
 #include <atomic>
@@ -11,9 +11,9 @@
 #include "engine/exec/aggregate_function.h"
 #include "engine/exec/aggregator.h"
 #include "engine/parallel.h"
-#include "engine/sql/order.h"
-#include "engine/sql/select_source.h"
-#include "engine/sql/select_union.h"
+#include "engine/query/order.h"
+#include "engine/query/select_source.h"
+#include "engine/query/select_union.h"
 #include "format/status_macros.h"
 
 namespace tally::engine::sql {

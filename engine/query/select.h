@@ -8,8 +8,8 @@
 // Every loop checks ctx.limits (time, cancel, memory) at least once per block; blocks are
 // cut into slices for expressions of many nodes, so no kernel runs long unchecked.
 // Not synchronized; one query at a time per QueryContext.
-#ifndef TALLY_ENGINE_SQL_SELECT_H_
-#define TALLY_ENGINE_SQL_SELECT_H_
+#ifndef TALLY_ENGINE_QUERY_SELECT_H_
+#define TALLY_ENGINE_QUERY_SELECT_H_
 
 #include <atomic>
 #include <optional>
@@ -71,4 +71,4 @@ std::string QualifiedTableName(const std::string& database, const std::string& t
 
 }  // namespace tally::engine::sql
 
-#endif  // TALLY_ENGINE_SQL_SELECT_H_
+#endif  // TALLY_ENGINE_QUERY_SELECT_H_

@@ -4,12 +4,12 @@
 // the members' least common supertype (UInt8 and Int64 give Int64, String and
 // LowCardinality(String) String, T and Nullable(T) Nullable(T)). The names are the first
 // member's. Internal to engine/sql; not synchronized.
-#ifndef TALLY_ENGINE_SQL_SELECT_UNION_H_
-#define TALLY_ENGINE_SQL_SELECT_UNION_H_
+#ifndef TALLY_ENGINE_QUERY_SELECT_UNION_H_
+#define TALLY_ENGINE_QUERY_SELECT_UNION_H_
 
 #include "absl/status/statusor.h"
 #include "engine/sql/ast.h"
-#include "engine/sql/select.h"
+#include "engine/query/select.h"
 
 namespace tally::engine::sql {
 
@@ -21,4 +21,4 @@ absl::StatusOr<ResultSet> ExecuteSelectCore(const SelectQuery& query, QueryConte
 
 }  // namespace tally::engine::sql
 
-#endif  // TALLY_ENGINE_SQL_SELECT_UNION_H_
+#endif  // TALLY_ENGINE_QUERY_SELECT_UNION_H_

@@ -10,8 +10,8 @@
 // every exec::kRowsPerCheck rows (a sort of 100 million rows stops on time too), with
 // `held_bytes` (what the query holds besides, e.g. the columns being ordered) and what the
 // function allocates counted against the memory budget.
-#ifndef TALLY_ENGINE_SQL_ORDER_H_
-#define TALLY_ENGINE_SQL_ORDER_H_
+#ifndef TALLY_ENGINE_QUERY_ORDER_H_
+#define TALLY_ENGINE_QUERY_ORDER_H_
 
 #include <optional>
 #include <string>
@@ -86,4 +86,4 @@ FillStepExpr SplitFillStep(const ExprPtr& step);
 
 }  // namespace tally::engine::sql
 
-#endif  // TALLY_ENGINE_SQL_ORDER_H_
+#endif  // TALLY_ENGINE_QUERY_ORDER_H_

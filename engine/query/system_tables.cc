@@ -1,4 +1,4 @@
-#include "engine/sql/system_tables.h"
+#include "engine/query/system_tables.h"
 
 #include <algorithm>
 #include <functional>

@@ -2,8 +2,8 @@
 // a subquery, the numbers(N) table function, or one dummy row for SELECT without FROM.
 //
 // Single-threaded objects; Split() gives one source per thread.
-#ifndef TALLY_ENGINE_SQL_SELECT_SOURCE_H_
-#define TALLY_ENGINE_SQL_SELECT_SOURCE_H_
+#ifndef TALLY_ENGINE_QUERY_SELECT_SOURCE_H_
+#define TALLY_ENGINE_QUERY_SELECT_SOURCE_H_
 
 #include <functional>
 #include <memory>
@@ -16,7 +16,7 @@
 #include "engine/range_filter.h"
 #include "engine/scan.h"
 #include "engine/sql/ast.h"
-#include "engine/sql/select.h"
+#include "engine/query/select.h"
 
 namespace tally::engine::sql {
 
@@ -71,4 +71,4 @@ std::vector<ColumnRange> ExtractRanges(const ExprPtr& where, const SourceCatalog
 
 }  // namespace tally::engine::sql
 
-#endif  // TALLY_ENGINE_SQL_SELECT_SOURCE_H_
+#endif  // TALLY_ENGINE_QUERY_SELECT_SOURCE_H_

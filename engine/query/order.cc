@@ -1,4 +1,4 @@
-#include "engine/sql/order.h"
+#include "engine/query/order.h"
 
 #include <algorithm>
 #include <cmath>
