@@ -82,12 +82,7 @@ std::pair<std::string, std::string> SplitTableName(const std::string& table) {
 }
 
 absl::Status CheckImplemented(const TableSchema& schema) {
-  if (schema.engine != "MergeTree") {
-    return absl::UnimplementedError(absl::StrCat("engine ", schema.engine, " is not supported yet (MergeTree is)"));
-  }
-  if (!schema.engine_args.empty()) {
-    return absl::UnimplementedError(absl::StrCat("engine ", schema.engine, " takes no arguments"));
-  }
+  TALLY_RETURN_IF_ERROR(ParseEngine(schema).status());
   if (!schema.ttl.empty()) return absl::UnimplementedError("table TTL is not supported yet");
   for (const format::ColumnDef& c : schema.columns) {
     if (!c.ttl.empty()) return absl::UnimplementedError(absl::StrCat("column '", c.name, "': TTL is not supported yet"));
@@ -95,9 +90,6 @@ absl::Status CheckImplemented(const TableSchema& schema) {
   if (!schema.skip_indexes.empty()) {
     return absl::UnimplementedError(
         absl::StrCat("skip index '", schema.skip_indexes[0].name, "': skip indexes are not supported yet"));
-  }
-  if (!schema.settings.empty()) {
-    return absl::UnimplementedError(absl::StrCat("table setting '", schema.settings[0].name, "' is not supported yet"));
   }
   return absl::OkStatus();
 }
@@ -203,6 +195,7 @@ absl::Status Database::CreateTable(const std::string& name, TableSchema schema, 
   TALLY_RETURN_IF_ERROR(CheckTableName(name));
   TALLY_RETURN_IF_ERROR(ValidateSchema(schema));
   TALLY_ASSIGN_OR_RETURN(PartitionKey partition, PartitionKey::Parse(schema.partition_by, schema));
+  TALLY_ASSIGN_OR_RETURN(EngineSpec engine, ParseEngine(schema));
   std::lock_guard<std::mutex> lock(mu_);
   if (tables_.contains(name)) {
     if (if_not_exists) return absl::OkStatus();
@@ -215,6 +208,7 @@ absl::Status Database::CreateTable(const std::string& name, TableSchema schema, 
   table->name = name;
   table->schema = std::move(schema);
   table->partition = partition;
+  table->engine = std::move(engine);
   table->dir_name = absl::StrFormat("%s.%x%x", format::ColumnFileBase(name), absl::ToUnixNanos(absl::Now()),
                                     ++dir_counter_);
   table->dir = JoinPath(TablesDir(), table->dir_name);

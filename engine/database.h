@@ -46,6 +46,7 @@
 #include "absl/status/statusor.h"
 #include "engine/block.h"
 #include "engine/env.h"
+#include "engine/merge_rules/engine_spec.h"
 #include "engine/part.h"
 #include "engine/partition.h"
 #include "engine/scan.h"
@@ -235,6 +236,7 @@ class Database {
     std::string dir_name;
     format::TableSchema schema;
     PartitionKey partition;
+    EngineSpec engine;  // parsed from schema; what merges do with equal keys
     std::vector<PartPtr> parts;
     uint64_t next_block = 1;
     absl::flat_hash_set<const Part*> merging;  // inputs of merges under way
@@ -269,10 +271,11 @@ class Database {
   // Renames the committed parts from their temporary directories into place.
   void Publish(Table* table, const std::vector<PartPtr>& parts) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   absl::StatusOr<std::shared_ptr<Table>> FindTable(const std::string& name) const;
-  // Writes, validates and commits one merge of `inputs` (marked merging).
-  // `what` names the operation in errors ("OPTIMIZE TABLE t", "background merge of t").
+  // Writes, validates and commits one merge of `inputs` (marked merging); `complete`:
+  // they are every part of their partition. Returns the rows written. `what` names the
+  // operation in errors ("OPTIMIZE TABLE t", "background merge of t").
   absl::StatusOr<uint64_t> MergeAndCommit(const std::shared_ptr<Table>& table, const std::vector<PartPtr>& inputs,
-                                          const std::string& what);
+                                          bool complete, const std::string& what);
   // Marks a dropped table's parts obsolete and removes its directory when no scan holds it.
   void Discard(const std::shared_ptr<Table>& table) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   std::string TablesDir() const;

@@ -3,6 +3,8 @@
 // the insert in one manifest edit.
 #include "absl/strings/str_cat.h"
 #include "engine/database.h"
+#include "engine/merge_rules/merge_rule.h"
+#include "engine/merge_rules/rule_applier.h"
 #include "engine/part_writer.h"
 #include "engine/sort.h"
 #include "format/status_macros.h"
@@ -101,6 +103,23 @@ bool IsIdentity(const std::vector<uint32_t>& order) {
 
 }  // namespace
 
+namespace {
+
+// The table's merge rule applied to one sorted block, as if merged alone (nothing older
+// is known, so no row that hides older ones is dropped).
+absl::StatusOr<Block> CollapseEqualKeys(const EngineSpec& engine, const format::TableSchema& schema, Block sorted) {
+  TALLY_ASSIGN_OR_RETURN(std::unique_ptr<MergeRule> rule, MakeMergeRule(engine, schema, sorted.names));
+  std::vector<size_t> keys;
+  for (const std::string& k : schema.sort_key) keys.push_back(static_cast<size_t>(sorted.Find(k)));
+  RuleApplier applier(rule.get(), keys, std::vector<bool>(keys.size(), false), /*complete=*/false);
+  Block out;
+  TALLY_RETURN_IF_ERROR(applier.Consume(sorted, &out));
+  TALLY_RETURN_IF_ERROR(applier.Finish(&out));
+  return out;
+}
+
+}  // namespace
+
 absl::Status Database::Insert(const std::string& table, const Block& block) { return Insert(table, Block(block)); }
 
 void Database::Publish(Table* table, const std::vector<PartPtr>& parts) {
@@ -146,6 +165,10 @@ absl::Status Database::InsertBatch::Add(Block block) {
   if (!conformed.ok()) return fail(conformed.status());
   Block full = std::move(*conformed);
   if (full.rows() == 0) return absl::OkStatus();
+  if (table->engine.kind == EngineKind::kNull) {  // checked, counted, and not stored
+    rows_ += full.rows();
+    return absl::OkStatus();
+  }
 
   std::vector<PartitionGroup> groups = table->partition.Split(full);
   uint64_t first_block;
@@ -166,6 +189,15 @@ absl::Status Database::InsertBatch::Add(Block block) {
     } else {
       for (const Column& c : full.columns) sorted.columns.push_back(Column::Gather(c, order));
     }
+    const uint64_t input_rows = sorted.rows();
+    if (table->engine.has_rule()) {
+      // As a merge would (ClickHouse's optimize_on_insert): a part never holds two rows of
+      // one key, so FINAL reads a key range only one part covers as it is.
+      auto collapsed = CollapseEqualKeys(table->engine, schema, std::move(sorted));
+      if (!collapsed.ok()) return fail(collapsed.status());
+      sorted = std::move(*collapsed);
+    }
+    rows_ += input_rows;
     PartIdentity id{groups[g].id, groups[g].value, first_block + g, first_block + g, 0};
     auto meta = WriteUnpublishedPart(db_->env_, table->dir, schema, id, std::move(sorted));
     if (!meta.ok()) return fail(meta.status());
@@ -176,7 +208,6 @@ absl::Status Database::InsertBatch::Add(Block block) {
                                                    " failed validation right after writing: ",
                                                    part.status().message())));
     }
-    rows_ += (*part)->rows();
     written_.push_back(*part);
   }
   return absl::OkStatus();

@@ -1,15 +1,8 @@
 // Merge: the k-way merge of sorted parts of one partition into one new part, the step
-// that keeps a table at few parts however it is inserted into.
-//
-// Streaming: the merge holds one granule of each input and one output chunk, never the
-// partition, and writes column blocks as they fill (PartWriter). Rows come out in sorting
-// key order; rows with equal keys keep the order of their inputs (inputs are passed in
-// block order, so earlier inserts come first) and, within an input, their own order.
-//
-// A LowCardinality node whose inputs all have part dictionaries gets their union as its
-// dictionary (sorted like every part dictionary); if an input stored the node in plain
-// mode, or the union would pass max_dictionary_entries, the merged part stores it in plain
-// mode too.
+// that keeps a table at few parts however it is inserted into. The rows come from a
+// SortedMerge (engine/sorted_merge.h: streaming, one granule per input and one chunk in
+// memory) and go through the table's merge rule (engine/merge_rules/), if it has one,
+// before PartWriter writes them; a plain MergeTree keeps every row.
 //
 // The merged part is written and renamed into place, but, like an inserted part, becomes
 // visible only when the caller commits it in the manifest in place of the inputs.
@@ -19,6 +12,7 @@
 #define TALLY_ENGINE_MERGE_H_
 
 #include <atomic>
+#include <optional>
 #include <string>
 
 #include "absl/status/statusor.h"
@@ -27,6 +21,7 @@
 #include "engine/part.h"
 #include "engine/part_writer.h"
 #include "format/part_format.h"
+#include "engine/merge_rules/engine_spec.h"
 #include "format/table_schema.h"
 
 namespace tally::engine {
@@ -35,13 +30,22 @@ namespace tally::engine {
 // level above the highest.
 PartIdentity MergedIdentity(absl::Span<const PartPtr> inputs);
 
-// Merges `inputs` (two or more parts of one partition of a table with `schema`, in block
-// order) into a new part in `table_dir`. Returns its metadata. When `cancel` becomes true
-// the merge stops within a chunk, removes what it wrote and returns Cancelled.
-absl::StatusOr<format::PartMeta> MergeParts(Env* env, const std::string& table_dir,
-                                            const format::TableSchema& schema,
-                                            absl::Span<const PartPtr> inputs,
-                                            const std::atomic<bool>* cancel = nullptr);
+struct MergeOutcome {
+  // The merged part; none when the rule dropped every row (the inputs then go without a
+  // replacement).
+  std::optional<format::PartMeta> meta;
+  uint64_t rows_in = 0;
+  uint64_t rows_out = 0;  // rows written: rows_in for MergeTree; one per key, less drops, for rules
+};
+
+// Merges `inputs` (parts of one partition of a table with `schema`, in block order; at
+// least two, or one when `spec` has a rule to apply) into a new part in `table_dir`.
+// `complete`: the inputs are every part of the partition (MergeRule::Drop). When `cancel`
+// becomes true the merge stops within a chunk, removes what it wrote and returns
+// Cancelled.
+absl::StatusOr<MergeOutcome> MergeParts(Env* env, const std::string& table_dir, const format::TableSchema& schema,
+                                        const EngineSpec& spec, absl::Span<const PartPtr> inputs, bool complete,
+                                        const std::atomic<bool>* cancel = nullptr);
 
 }  // namespace tally::engine
 

@@ -40,7 +40,10 @@ absl::StatusOr<OptimizeResult> Database::Optimize(const std::string& name, Optim
       for (auto& [id, parts] : ByPartition(table->parts)) {
         if (!options.partition_id.empty() && id != options.partition_id) continue;
         for (const PartPtr& p : parts) busy |= table->merging.contains(p.get());
-        if (parts.size() >= 2) selections.push_back(std::move(parts));
+        // FINAL on an engine with a merge rule rewrites even a single part, so its equal
+        // keys collapse (and Replacing's deleted rows go).
+        const bool rewrite_single = options.final && table->engine.has_rule();
+        if (parts.size() >= 2 || (rewrite_single && !parts.empty())) selections.push_back(std::move(parts));
       }
       if (!busy) {
         for (const auto& parts : selections) {
@@ -57,7 +60,7 @@ absl::StatusOr<OptimizeResult> Database::Optimize(const std::string& name, Optim
   OptimizeResult result;
   absl::Status status;
   for (const auto& parts : selections) {
-    auto rows = MergeAndCommit(table, parts, absl::StrCat("OPTIMIZE TABLE ", name));
+    auto rows = MergeAndCommit(table, parts, /*complete=*/true, absl::StrCat("OPTIMIZE TABLE ", name));
     if (!rows.ok()) {
       status = rows.status();
       break;
@@ -77,24 +80,36 @@ absl::StatusOr<OptimizeResult> Database::Optimize(const std::string& name, Optim
 }
 
 absl::StatusOr<uint64_t> Database::MergeAndCommit(const std::shared_ptr<Table>& table,
-                                                  const std::vector<PartPtr>& inputs, const std::string& op) {
+                                                  const std::vector<PartPtr>& inputs, bool complete,
+                                                  const std::string& op) {
   const std::string what = absl::StrCat(op, ": merging ", inputs.size(), " parts of partition '",
                                         inputs[0]->meta().partition_id, "'");
-  auto meta = MergeParts(env_, table->dir, table->schema, inputs, &cancel_merges_);
-  if (!meta.ok()) return absl::Status(meta.status().code(), absl::StrCat(what, ": ", meta.status().message()));
-  auto opened = Part::Open(env_, TmpPartDir(table->dir, meta->name), meta->name);
-  if (!opened.ok()) {
-    (void)env_->RemoveAll(TmpPartDir(table->dir, meta->name));
-    return absl::InternalError(absl::StrCat(what, ": part ", meta->name, " failed validation right after writing: ",
-                                            opened.status().message()));
-  }
-  PartPtr merged = std::move(*opened);
+  auto outcome = MergeParts(env_, table->dir, table->schema, table->engine, inputs, complete, &cancel_merges_);
+  if (!outcome.ok()) return absl::Status(outcome.status().code(), absl::StrCat(what, ": ", outcome.status().message()));
   uint64_t input_rows = 0;
   for (const PartPtr& p : inputs) input_rows += p->rows();
-  if (merged->rows() != input_rows) {
-    const_cast<Part*>(merged.get())->MarkObsolete();
-    return absl::InternalError(absl::StrCat(what, ": merged part has ", merged->rows(), " rows, its inputs ", input_rows));
+  if (outcome->rows_in != input_rows) {
+    return absl::InternalError(absl::StrCat(what, ": the merge read ", outcome->rows_in, " rows of ", input_rows));
   }
+  PartPtr merged;  // none when the rule dropped every row
+  if (outcome->meta.has_value()) {
+    const std::string& merged_name = outcome->meta->name;
+    auto opened = Part::Open(env_, TmpPartDir(table->dir, merged_name), merged_name);
+    if (!opened.ok()) {
+      (void)env_->RemoveAll(TmpPartDir(table->dir, merged_name));
+      return absl::InternalError(absl::StrCat(what, ": part ", merged_name,
+                                              " failed validation right after writing: ", opened.status().message()));
+    }
+    merged = std::move(*opened);
+    if (merged->rows() != outcome->rows_out) {
+      const_cast<Part*>(merged.get())->MarkObsolete();
+      return absl::InternalError(
+          absl::StrCat(what, ": merged part has ", merged->rows(), " rows, the merge wrote ", outcome->rows_out));
+    }
+  }
+  auto discard_merged = [&] {
+    if (merged != nullptr) const_cast<Part*>(merged.get())->MarkObsolete();
+  };
 
   std::lock_guard<std::mutex> lock(mu_);
   auto it = tables_.find(table->name);
@@ -107,20 +122,22 @@ absl::StatusOr<uint64_t> Database::MergeAndCommit(const std::shared_ptr<Table>& 
     }
   }
   if (positions.size() != inputs.size()) {
-    const_cast<Part*>(merged.get())->MarkObsolete();
+    discard_merged();
     return absl::AbortedError(absl::StrCat(what, ": the table was truncated or dropped during the merge"));
   }
   format::ManifestEdit edit;
-  edit.ops.push_back(format::ManifestOp::AddPart(table->name, merged->name(), merged->rows()));
+  if (merged != nullptr) edit.ops.push_back(format::ManifestOp::AddPart(table->name, merged->name(), merged->rows()));
   for (const PartPtr& p : inputs) edit.ops.push_back(format::ManifestOp::RemovePart(table->name, p->name()));
   absl::Status s = Commit(edit, [&] {
-    Publish(table.get(), {merged});
     // The merged part takes its first input's place, so the part list stays in block order.
     const size_t first = *std::min_element(positions.begin(), positions.end());
-    table->parts[first] = merged;
+    if (merged != nullptr) {
+      Publish(table.get(), {merged});
+      table->parts[first] = merged;
+    }
     std::sort(positions.begin(), positions.end(), std::greater<size_t>());
     for (size_t pos : positions) {
-      if (pos != first) table->parts.erase(table->parts.begin() + pos);
+      if (pos != first || merged == nullptr) table->parts.erase(table->parts.begin() + pos);
     }
     for (const PartPtr& p : inputs) const_cast<Part*>(p.get())->MarkObsolete();
   });
@@ -129,7 +146,7 @@ absl::StatusOr<uint64_t> Database::MergeAndCommit(const std::shared_ptr<Table>& 
   // temporary directory); the database is poisoned, and the next open keeps whichever
   // side the manifest names and removes the other.
   if (!s.ok()) return s;
-  return merged->rows();
+  return outcome->rows_out;
 }
 
 // ---- background merges ----
@@ -164,6 +181,7 @@ void Database::MergeLoop() {
 bool Database::BackgroundMergeOnce() {
   std::shared_ptr<Table> table;
   std::vector<PartPtr> inputs;
+  bool complete = false;
   {
     std::lock_guard<std::mutex> lock(mu_);
     if (!poisoned_.ok()) return false;
@@ -178,6 +196,7 @@ bool Database::BackgroundMergeOnce() {
         auto window = SelectMerge(candidates);
         if (!window) continue;
         inputs.assign(parts.begin() + window->first, parts.begin() + window->second);
+        complete = inputs.size() == parts.size();
         table = t;
         break;
       }
@@ -186,7 +205,7 @@ bool Database::BackgroundMergeOnce() {
     if (table == nullptr) return false;
     for (const PartPtr& p : inputs) table->merging.insert(p.get());
   }
-  auto rows = MergeAndCommit(table, inputs, absl::StrCat("background merge of ", table->name));
+  auto rows = MergeAndCommit(table, inputs, complete, absl::StrCat("background merge of ", table->name));
   std::lock_guard<std::mutex> lock(mu_);
   for (const PartPtr& p : inputs) table->merging.erase(p.get());
   if (rows.ok()) {

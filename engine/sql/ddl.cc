@@ -1,5 +1,6 @@
 #include "engine/sql/ddl.h"
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -31,11 +32,16 @@ absl::StatusOr<format::TableSchema> SchemaFromCreate(const CreateTableQuery& cre
   }
   const Expr& engine = *create.engine;
   std::string engine_name = engine.kind == Expr::Kind::kFunction ? engine.name : absl::StrJoin(engine.parts, ".");
-  if (engine_name != "MergeTree") {
-    return absl::UnimplementedError(absl::StrCat("ENGINE = ", engine_name, " is not supported yet (MergeTree is)",
-                                                 At(engine.pos)));
+  // The storage core checks the engine against the columns (engine/merge_rules/engine_spec.h).
+  static constexpr const char* kEngines[] = {"MergeTree", "ReplacingMergeTree", "SummingMergeTree", "Null"};
+  if (std::find(std::begin(kEngines), std::end(kEngines), engine_name) == std::end(kEngines)) {
+    return absl::UnimplementedError(
+        absl::StrCat("ENGINE = ", engine_name,
+                     " is not supported yet (MergeTree, ReplacingMergeTree, SummingMergeTree and Null are)",
+                     At(engine.pos)));
   }
-  if (!engine.args.empty()) return absl::InvalidArgumentError("MergeTree() takes no arguments");
+  schema.engine = engine_name;
+  for (const ExprPtr& a : engine.args) schema.engine_args.push_back(a->ToString());
   for (const ColumnDeclaration& c : create.columns) {
     format::ColumnDef def;
     def.name = c.name;
@@ -116,6 +122,8 @@ absl::StatusOr<format::TableSchema> SchemaFromCreate(const CreateTableQuery& cre
       TALLY_ASSIGN_OR_RETURN(schema.min_block_bytes, SettingUInt(name, value));
     } else if (name == "low_cardinality_max_dictionary_size" || name == "max_dictionary_entries") {
       TALLY_ASSIGN_OR_RETURN(schema.max_dictionary_entries, SettingUInt(name, value));
+    } else if (name == "summing_drop_zero_rows") {
+      schema.settings.push_back({name, value.DebugString()});
     } else {
       return absl::InvalidArgumentError(absl::StrCat("Unknown table setting '", name, "'"));
     }
@@ -146,6 +154,12 @@ std::string CodecsAsClickHouse(const format::CodecChain& codecs, const format::D
   });
 }
 
+std::string EngineClause(const format::TableSchema& schema) {
+  if (schema.engine == "Null") return "`Null`";
+  if (schema.engine_args.empty()) return schema.engine;
+  return absl::StrCat(schema.engine, "(", absl::StrJoin(schema.engine_args, ", "), ")");
+}
+
 std::string CreateTableStatement(const std::string& name, const format::TableSchema& schema) {
   std::string out = absl::StrCat("CREATE TABLE ", name, "\n(\n");
   for (size_t i = 0; i < schema.columns.size(); ++i) {
@@ -155,7 +169,9 @@ std::string CreateTableStatement(const std::string& name, const format::TableSch
     if (!c.codecs.empty()) absl::StrAppend(&out, " CODEC(", CodecsAsClickHouse(c.codecs, *c.type), ")");
     absl::StrAppend(&out, i + 1 < schema.columns.size() ? ",\n" : "\n");
   }
-  absl::StrAppend(&out, ")\nENGINE = ", schema.engine, "\n");
+  absl::StrAppend(&out, ")\nENGINE = ", EngineClause(schema), "\n");
+  // ClickHouse prints no key or settings for a Null table.
+  if (schema.engine == "Null") return out.substr(0, out.size() - 1);
   if (!schema.partition_by.empty()) absl::StrAppend(&out, "PARTITION BY ", schema.partition_by, "\n");
   absl::StrAppend(&out, "ORDER BY ");
   if (schema.sort_key.empty()) {
@@ -178,6 +194,7 @@ std::string CreateTableStatement(const std::string& name, const format::TableSch
   if (schema.max_dictionary_entries != defaults.max_dictionary_entries) {
     settings.push_back(absl::StrCat("low_cardinality_max_dictionary_size = ", schema.max_dictionary_entries));
   }
+  for (const format::TableSetting& s : schema.settings) settings.push_back(absl::StrCat(s.name, " = ", s.value));
   settings.push_back(absl::StrCat("index_granularity = ", schema.index_granularity));
   absl::StrAppend(&out, "\nSETTINGS ", absl::StrJoin(settings, ", "));
   return out;

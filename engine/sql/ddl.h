@@ -20,6 +20,8 @@ absl::StatusOr<format::TableSchema> SchemaFromCreate(const CreateTableQuery& cre
 // The CREATE TABLE statement that recreates `schema`, as ClickHouse's SHOW CREATE TABLE
 // prints it; tally runs it back to the same schema.
 std::string CreateTableStatement(const std::string& name, const format::TableSchema& schema);
+// The ENGINE clause as ClickHouse prints it: "ReplacingMergeTree(ver)", "`Null`".
+std::string EngineClause(const format::TableSchema& schema);
 
 // A column's declared codecs as ClickHouse prints them (SHOW CREATE TABLE, DESCRIBE's
 // codec_expression): widths filled in from the type ("Delta(4), ZSTD(1)"), DoubleDelta

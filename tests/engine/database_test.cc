@@ -318,8 +318,11 @@ TEST_F(DatabaseTest, RejectsBadSchemas) {
   s.columns[3].codecs = {format::CodecSpec{format::CodecId::kDelta, 0}};
   EXPECT_STATUS(db->CreateTable("t", s), absl::StatusCode::kInvalidArgument, "column 'path'");
   s = testing_data::MeteringSchema();
-  s.engine = "SummingMergeTree";
+  s.engine = "CollapsingMergeTree";
   EXPECT_STATUS(db->CreateTable("t", s), absl::StatusCode::kUnimplemented, "not supported yet");
+  s = testing_data::MeteringSchema();
+  s.engine = "SummingMergeTree";  // its String columns would keep arbitrary values
+  EXPECT_STATUS(db->CreateTable("t", s), absl::StatusCode::kInvalidArgument, "neither in the sorting key nor summed");
   ASSERT_OK(db->CreateTable("t", testing_data::MeteringSchema()));
   EXPECT_STATUS(db->CreateTable("t", testing_data::MeteringSchema()), absl::StatusCode::kAlreadyExists, "'t'");
   EXPECT_OK(db->CreateTable("t", testing_data::MeteringSchema(), /*if_not_exists=*/true));

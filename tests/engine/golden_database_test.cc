@@ -168,9 +168,9 @@ TEST(GoldenDatabaseTest, FieldsThisBuildDoesNotImplementAreRefused) {
     EXPECT_STATUS(db->CreateTable("t", ttl), absl::StatusCode::kUnimplemented, "TTL is not supported yet");
     format::TableSchema summing = ttl;
     summing.ttl.clear();
-    summing.engine = "SummingMergeTree";
+    summing.engine = "CollapsingMergeTree";
     EXPECT_STATUS(db->CreateTable("s", summing), absl::StatusCode::kUnimplemented,
-                  "engine SummingMergeTree is not supported yet");
+                  "engine CollapsingMergeTree is not supported yet");
   }
   // A manifest a newer tally wrote with such a table.
   format::ManifestEdit edit;

@@ -1,0 +1,62 @@
+// MergeRule: what a table engine does with rows whose sorting keys are equal. The same
+// rule runs in background merges, OPTIMIZE, on each inserted block (ClickHouse's
+// optimize_on_insert), and at read time for SELECT ... FINAL; RuleApplier
+// (engine/merge_rules/rule_applier.h) finds the groups of equal keys in a sorted stream
+// and feeds them to the rule, so a rule never sees a key boundary it has to find itself.
+//
+// A rule is bound to one block layout: the columns a stream carries, by name. It must work
+// for any layout that holds the sorting key and the columns the rule names in
+// RequiredColumns() (FINAL reads only the columns a query needs); other columns follow
+// the rule's default for them.
+//
+// Reduce is associative over a group: reducing a group's first rows to one row and then
+// that row with the rest gives the same row as reducing them all at once. RuleApplier
+// relies on it for groups that span chunks.
+//
+// Immutable after creation; thread-safe.
+#ifndef TALLY_ENGINE_MERGE_RULES_MERGE_RULE_H_
+#define TALLY_ENGINE_MERGE_RULES_MERGE_RULE_H_
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/types/span.h"
+#include "engine/block.h"
+#include "engine/merge_rules/engine_spec.h"
+#include "format/pod_vector.h"
+#include "format/table_schema.h"
+
+namespace tally::engine {
+
+class MergeRule {
+ public:
+  virtual ~MergeRule() = default;
+
+  // Appends to `out` (a block of the bound layout) exactly one row per group of `rows`:
+  // group g is rows [starts[g], starts[g + 1]), in the stream's order (earlier inserts
+  // first). REQUIRES: starts ascending, at least two entries.
+  virtual absl::Status Reduce(const Block& rows, absl::Span<const uint32_t> starts, Block* out) const = 0;
+
+  // Clears keep[i] for reduced rows that must not be written or returned: rows marked
+  // deleted (Replacing), zero sums (Summing with summing_drop_zero_rows). `complete`: no
+  // older row of these keys can exist outside this stream (a merge of every part of the
+  // partition, or FINAL); a rule may only drop a row that hides older ones when it is.
+  virtual void Drop(const Block& reduced, bool complete, format::PodVector<uint8_t>* keep) const {
+    (void)reduced, (void)complete, (void)keep;
+  }
+};
+
+// The columns, beyond the sorting key, that the table's rule must read to reduce rows
+// correctly (ver and is_deleted).
+std::vector<std::string> RuleColumns(const EngineSpec& spec);
+
+// The rule of `spec` bound to a block whose columns are `layout` (names of the schema's
+// columns). nullptr for engines without one (MergeTree, Null).
+absl::StatusOr<std::unique_ptr<MergeRule>> MakeMergeRule(const EngineSpec& spec, const format::TableSchema& schema,
+                                                         const std::vector<std::string>& layout);
+
+}  // namespace tally::engine
+
+#endif  // TALLY_ENGINE_MERGE_RULES_MERGE_RULE_H_

@@ -1,0 +1,234 @@
+#include "engine/sorted_merge.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+
+#include "format/column_streams.h"
+#include "format/dictionary_merge.h"
+#include "format/status_macros.h"
+
+namespace tally::engine {
+
+using format::Column;
+using format::DataType;
+using format::TypeId;
+
+namespace {
+
+template <typename T>
+int Compare3(T a, T b) {
+  return a < b ? -1 : (b < a ? 1 : 0);
+}
+
+template <typename F>
+int CompareFloat(F a, F b) {
+  const bool an = std::isnan(a), bn = std::isnan(b);
+  if (an || bn) return an == bn ? 0 : (an ? 1 : -1);  // NaN after every number
+  return Compare3(a, b);
+}
+
+void CollectLowCardinalityTypes(const DataType& type, std::vector<const DataType*>* out) {
+  if (type.id() == TypeId::kLowCardinality) {
+    out->push_back(&type);
+    return;
+  }
+  for (const auto& child : type.children()) CollectLowCardinalityTypes(*child, out);
+}
+
+}  // namespace
+
+int CompareKeyCell(const Column& a, size_t i, const Column& b, size_t j, bool same_sorted_dictionary) {
+  switch (a.type->id()) {
+    case TypeId::kUInt8:
+    case TypeId::kBool:
+      return Compare3(a.values<uint8_t>()[i], b.values<uint8_t>()[j]);
+    case TypeId::kUInt16:
+    case TypeId::kDate:
+      return Compare3(a.values<uint16_t>()[i], b.values<uint16_t>()[j]);
+    case TypeId::kUInt32:
+    case TypeId::kDateTime:
+      return Compare3(a.values<uint32_t>()[i], b.values<uint32_t>()[j]);
+    case TypeId::kUInt64:
+      return Compare3(a.values<uint64_t>()[i], b.values<uint64_t>()[j]);
+    case TypeId::kInt8:
+      return Compare3(a.values<int8_t>()[i], b.values<int8_t>()[j]);
+    case TypeId::kInt16:
+      return Compare3(a.values<int16_t>()[i], b.values<int16_t>()[j]);
+    case TypeId::kInt32:
+      return Compare3(a.values<int32_t>()[i], b.values<int32_t>()[j]);
+    case TypeId::kInt64:
+    case TypeId::kDateTime64:
+      return Compare3(a.values<int64_t>()[i], b.values<int64_t>()[j]);
+    case TypeId::kFloat32:
+      return CompareFloat(a.values<float>()[i], b.values<float>()[j]);
+    case TypeId::kFloat64:
+      return CompareFloat(a.values<double>()[i], b.values<double>()[j]);
+    case TypeId::kUUID: {
+      int c = std::memcmp(a.data.data() + i * 16, b.data.data() + j * 16, 16);
+      return c < 0 ? -1 : (c > 0 ? 1 : 0);
+    }
+    case TypeId::kString:
+      return a.StringAt(i).compare(b.StringAt(j));
+    case TypeId::kLowCardinality: {
+      const uint32_t ai = a.IndexAt(i), bj = b.IndexAt(j);
+      if (same_sorted_dictionary) return Compare3(ai, bj);
+      if (a.type->is_nullable_low_cardinality() && (ai == 0 || bj == 0)) {
+        return Compare3(ai != 0, bj != 0);
+      }
+      return a.dictionary->StringAt(ai).compare(b.dictionary->StringAt(bj));
+    }
+    case TypeId::kNullable: {
+      const bool an = a.nulls[i] != 0, bn = b.nulls[j] != 0;
+      if (an || bn) return Compare3(!an, !bn);
+      return CompareKeyCell(a.children[0], i, b.children[0], j, same_sorted_dictionary);
+    }
+    default:
+      return 0;  // Array and Map are refused as keys at CREATE TABLE
+  }
+}
+
+struct SortedMerge::Input {
+  MergeInput source;
+  size_t order = 0;  // position among the inputs: breaks ties between equal keys
+  std::vector<ColumnCursor> cursors;  // per output column
+  Block window;  // the granule being merged, LowCardinality nodes remapped
+  size_t pos = 0;
+  uint64_t next_granule = 0;
+};
+
+SortedMerge::SortedMerge(const format::TableSchema& schema, std::vector<int> columns, std::vector<MergeInput> inputs,
+                         size_t chunk_rows)
+    : schema_(schema), columns_(std::move(columns)), chunk_rows_(chunk_rows) {
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    auto in = std::make_unique<Input>();
+    in->source = std::move(inputs[i]);
+    in->order = i;
+    in->next_granule = in->source.granule_begin;
+    for (int c : columns_) in->cursors.emplace_back(in->source.part, c);
+    inputs_.push_back(std::move(in));
+  }
+  for (const std::string& key : schema.sort_key) {
+    const int c = schema.FindColumn(key);
+    key_positions_.push_back(std::find(columns_.begin(), columns_.end(), c) - columns_.begin());
+  }
+}
+
+SortedMerge::~SortedMerge() = default;
+
+std::vector<std::vector<std::shared_ptr<const Column>>> SortedMerge::PlanDictionaries() {
+  std::vector<std::vector<std::shared_ptr<const Column>>> out(columns_.size());
+  plans_.resize(columns_.size());
+  for (size_t o = 0; o < columns_.size(); ++o) {
+    const int c = columns_[o];
+    std::vector<const DataType*> nodes;
+    CollectLowCardinalityTypes(*schema_.columns[c].type, &nodes);
+    for (size_t k = 0; k < nodes.size(); ++k) {
+      NodePlan plan;
+      std::vector<const Column*> dicts;
+      for (const auto& in : inputs_) {
+        const auto& d = in->source.part->column_data(c).dictionaries;
+        if (k >= d.size() || d[k] == nullptr) break;
+        dicts.push_back(d[k].get());
+      }
+      if (!dicts.empty() && dicts.size() == inputs_.size()) {
+        format::MergedDictionary merged = format::MergeDictionaries(dicts, nodes[k]->is_nullable_low_cardinality());
+        if (merged.dictionary->size() <= schema_.max_dictionary_entries) {
+          plan.dictionary = std::move(merged.dictionary);
+          plan.remap = std::move(merged.remap);
+        }
+      }
+      out[o].push_back(plan.dictionary);
+      plans_[o].push_back(std::move(plan));
+    }
+  }
+  for (size_t pos : key_positions_) {
+    const auto& p = plans_[pos];
+    key_sorted_dictionary_.push_back(!p.empty() && p[0].dictionary != nullptr);
+  }
+  planned_ = true;
+  return out;
+}
+
+bool SortedMerge::Less(const Input& a, size_t i, const Input& b, size_t j) const {
+  for (size_t k = 0; k < key_positions_.size(); ++k) {
+    const size_t c = key_positions_[k];
+    int cmp = CompareKeyCell(a.window.columns[c], i, b.window.columns[c], j, key_sorted_dictionary_[k]);
+    if (cmp != 0) return cmp < 0;
+  }
+  return a.order < b.order;
+}
+
+Block SortedMerge::EmptyChunk() const {
+  Block chunk;
+  for (int c : columns_) chunk.Add(schema_.columns[c].name, Column::Make(schema_.columns[c].type));
+  return chunk;
+}
+
+absl::Status SortedMerge::Load(Input* in) {
+  in->window = Block();
+  in->pos = 0;
+  if (in->next_granule >= in->source.granule_end) return absl::OkStatus();
+  const uint64_t g = in->next_granule++;
+  for (size_t o = 0; o < columns_.size(); ++o) {
+    TALLY_ASSIGN_OR_RETURN(Column column, in->cursors[o].Read(g, g + 1));
+    // Dictionary-mode LowCardinality nodes now index the merged dictionaries.
+    format::ForEachLowCardinality(column, [&](Column& node, size_t k) {
+      const NodePlan& plan = plans_[o][k];
+      if (plan.dictionary != nullptr) format::RemapIndexes(&node, plan.remap[in->order], plan.dictionary);
+    });
+    in->window.Add(schema_.columns[columns_[o]].name, std::move(column));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<bool> SortedMerge::Next(Block* out) {
+  if (!planned_) PlanDictionaries();
+  auto greater = [this](const Input* a, const Input* b) { return Less(*b, b->pos, *a, a->pos); };
+  if (!started_) {
+    started_ = true;
+    for (auto& in : inputs_) {
+      TALLY_RETURN_IF_ERROR(Load(in.get()));
+      if (in->pos < in->window.rows()) heap_.push_back(in.get());
+    }
+    std::make_heap(heap_.begin(), heap_.end(), greater);
+  }
+  if (heap_.empty()) return false;
+  Block chunk = EmptyChunk();
+  while (!heap_.empty() && chunk.rows() < chunk_rows_) {
+    std::pop_heap(heap_.begin(), heap_.end(), greater);
+    Input* m = heap_.back();
+    heap_.pop_back();
+    const size_t size = m->window.rows();
+    size_t end = size;
+    if (!heap_.empty()) {
+      const Input& next = *heap_.front();
+      // m's rows from pos on are sorted: take those ordered before `next`'s current row.
+      if (!Less(*m, size - 1, next, next.pos)) {
+        size_t lo = m->pos + 1, hi = size - 1;  // Less holds before lo, fails at hi
+        while (lo < hi) {
+          const size_t mid = lo + (hi - lo) / 2;
+          if (Less(*m, mid, next, next.pos)) {
+            lo = mid + 1;
+          } else {
+            hi = mid;
+          }
+        }
+        end = lo;
+      }
+    }
+    for (size_t c = 0; c < chunk.columns.size(); ++c) {
+      chunk.columns[c].AppendRange(m->window.columns[c], m->pos, end - m->pos);
+    }
+    m->pos = end;
+    if (m->pos == size) TALLY_RETURN_IF_ERROR(Load(m));
+    if (m->pos < m->window.rows()) {
+      heap_.push_back(m);
+      std::push_heap(heap_.begin(), heap_.end(), greater);
+    }
+  }
+  *out = std::move(chunk);
+  return true;
+}
+
+}  // namespace tally::engine
