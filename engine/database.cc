@@ -379,7 +379,7 @@ absl::StatusOr<std::unique_ptr<ScanCursor>> Database::Scan(const std::string& na
     std::lock_guard<std::mutex> lock(mu_);
     parts = table->parts;
   }
-  return ScanCursor::Make(table->schema, std::move(parts), std::move(options));
+  return ScanCursor::Make(table->schema, std::move(parts), std::move(options), &table->engine);
 }
 
 }  // namespace tally::engine

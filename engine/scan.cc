@@ -65,7 +65,8 @@ std::vector<std::pair<uint64_t, uint64_t>> SelectGranules(const Part& part, cons
 }
 
 absl::StatusOr<std::unique_ptr<ScanCursor>> ScanCursor::Make(const format::TableSchema& schema,
-                                                             std::vector<PartPtr> parts, ScanOptions options) {
+                                                             std::vector<PartPtr> parts, ScanOptions options,
+                                                             const EngineSpec* engine) {
   std::unique_ptr<ScanCursor> cursor(new ScanCursor());
   cursor->schema_ = schema;
   cursor->parts_ = std::move(parts);
@@ -92,8 +93,53 @@ absl::StatusOr<std::unique_ptr<ScanCursor>> ScanCursor::Make(const format::Table
     if (c < 0) return absl::NotFoundError(absl::StrCat("scan: range on unknown column '", r.column, "'"));
     cursor->range_columns_.push_back(c);
   }
+  if (cursor->options_.final) {
+    if (engine == nullptr || !engine->has_rule()) {
+      return absl::InvalidArgumentError(absl::StrCat("Storage ", schema.engine, " doesn't support FINAL"));
+    }
+    cursor->engine_ = *engine;
+    // Read: the output, the filters' columns, the sorting key and what the rule needs.
+    auto add = [&](int c) {
+      if (c >= 0 && std::find(cursor->read_columns_.begin(), cursor->read_columns_.end(), c) ==
+                        cursor->read_columns_.end()) {
+        cursor->read_columns_.push_back(c);
+      }
+    };
+    for (int c : cursor->output_columns_) add(c);
+    for (int c : cursor->filter_columns_) add(c);
+    if (cursor->options_.filter_rows) {
+      for (int c : cursor->range_columns_) add(c);
+    }
+    for (const std::string& k : schema.sort_key) add(schema.FindColumn(k));
+    for (const std::string& r : RuleColumns(*engine)) add(schema.FindColumn(r));
+    TALLY_ASSIGN_OR_RETURN(cursor->final_reader_, FinalReader::Make(cursor->schema_, cursor->engine_,
+                                                                     cursor->read_columns_));
+    cursor->PlanFinal();
+    return cursor;
+  }
   cursor->Plan();
   return cursor;
+}
+
+void ScanCursor::PlanFinal() {
+  plan_ = std::make_shared<SharedPlan>();
+  stats_.parts_total = parts_.size();
+  std::vector<ColumnRange> key_ranges;
+  for (const ColumnRange& r : options_.ranges) {
+    if (std::find(schema_.sort_key.begin(), schema_.sort_key.end(), r.column) != schema_.sort_key.end()) {
+      key_ranges.push_back(r);
+    }
+  }
+  for (const PartPtr& p : parts_) {
+    stats_.granules_total += p->granules();
+    if (PartMayMatch(*p, key_ranges)) ++stats_.parts_selected;
+  }
+  // Tasks of about a sixteenth of the rows, so that threads share them, within task_rows.
+  uint64_t total_rows = 0;
+  for (const PartPtr& p : parts_) total_rows += p->rows();
+  const uint64_t task_rows = std::max<uint64_t>(65536, std::min(options_.task_rows, total_rows / 16));
+  plan_->final_tasks = engine::PlanFinal(schema_, parts_, key_ranges, task_rows, &stats_.granules_selected);
+  plan_->task_starts = {0, plan_->final_tasks.size()};  // unused; keeps Split's invariant
 }
 
 void ScanCursor::Plan() {
@@ -151,6 +197,12 @@ std::vector<std::unique_ptr<ScanCursor>> ScanCursor::Split(size_t n) {
     sibling->range_columns_ = range_columns_;
     sibling->filter_columns_ = filter_columns_;
     sibling->plan_ = plan_;
+    sibling->engine_ = engine_;
+    sibling->read_columns_ = read_columns_;
+    if (options_.final) {
+      // Binding the rule again cannot fail: it did for this cursor.
+      sibling->final_reader_ = std::move(FinalReader::Make(sibling->schema_, sibling->engine_, read_columns_).value());
+    }
     sibling->cursors_.resize(parts_.size());
     for (auto& per_part : sibling->cursors_) per_part.resize(schema_.columns.size());
     out.push_back(std::move(sibling));
@@ -197,7 +249,69 @@ absl::Status ScanCursor::ReadColumnSelected(size_t part, size_t column, uint64_t
   return absl::OkStatus();
 }
 
+absl::StatusOr<bool> ScanCursor::NextFinal(Block* out) {
+  while (true) {
+    if (!final_active_) {
+      const size_t t = plan_->next_task.fetch_add(1, std::memory_order_relaxed);
+      if (t >= plan_->final_tasks.size()) return false;
+      final_task_ = t;
+      final_block_ = 0;
+      final_active_ = true;
+      stats_.rows_read += plan_->final_tasks[t].rows;
+      final_reader_->Start(&plan_->final_tasks[t]);
+    }
+    Block rows;
+    TALLY_ASSIGN_OR_RETURN(bool more, final_reader_->Next(&rows));
+    if (!more) {
+      final_active_ = false;
+      continue;
+    }
+    // Blocks in scan order: tasks in order, blocks within a task in order.
+    last_chunk_ = (uint64_t{final_task_} << 32) | final_block_++;
+    TALLY_ASSIGN_OR_RETURN(bool any, FilterAndProject(std::move(rows), out));
+    if (any) return true;
+  }
+}
+
+absl::StatusOr<bool> ScanCursor::FilterAndProject(Block rows, Block* out) {
+  auto position = [&](int c) {
+    return static_cast<size_t>(std::find(read_columns_.begin(), read_columns_.end(), c) - read_columns_.begin());
+  };
+  const size_t n = rows.rows();
+  format::PodVector<uint8_t> mask;
+  mask.resize(n);
+  for (size_t i = 0; i < n; ++i) mask[i] = 1;
+  if (options_.filter_rows) {
+    for (size_t r = 0; r < options_.ranges.size(); ++r) {
+      FilterColumn(rows.columns[position(range_columns_[r])], options_.ranges[r], &mask);
+    }
+  }
+  if (options_.row_filter != nullptr) {
+    Block filter_block;
+    for (int c : filter_columns_) {
+      filter_block.names.push_back(schema_.columns[c].name);
+      filter_block.columns.push_back(rows.columns[position(c)]);
+    }
+    TALLY_RETURN_IF_ERROR(options_.row_filter(filter_block, &mask));
+  }
+  std::vector<uint32_t> selection;
+  for (uint32_t i = 0; i < n; ++i) {
+    if (mask[i]) selection.push_back(i);
+  }
+  if (selection.empty()) return false;
+  out->names.clear();
+  out->columns.clear();
+  for (int c : output_columns_) {
+    out->names.push_back(schema_.columns[c].name);
+    const Column& column = rows.columns[position(c)];
+    out->columns.push_back(selection.size() == n ? column : Column::Gather(column, selection));
+  }
+  stats_.rows_returned += selection.size();
+  return true;
+}
+
 absl::StatusOr<bool> ScanCursor::Next(Block* out) {
+  if (options_.final) return NextFinal(out);
   size_t chunk_index = 0;
   while (NextChunk(&chunk_index)) {
     const Chunk chunk = plan_->chunks[chunk_index];

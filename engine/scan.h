@@ -21,6 +21,8 @@
 #include "absl/status/statusor.h"
 #include "engine/block.h"
 #include "format/pod_vector.h"
+#include "engine/final_scan.h"
+#include "engine/merge_rules/engine_spec.h"
 #include "engine/part.h"
 #include "engine/range_filter.h"
 #include "format/table_schema.h"
@@ -45,6 +47,10 @@ struct ScanOptions {
   // whole column blocks, short enough that threads finish close together. A scan is cut
   // into at least 16 tasks when it has that many chunks, whatever this says.
   uint64_t task_rows = uint64_t{1} << 20;
+  // SELECT ... FINAL: the rows a merge of every part would leave (engine/final_scan.h).
+  // Only ranges on sorting key columns prune; the others, and row_filter, apply to the
+  // collapsed rows.
+  bool final = false;
 };
 
 struct ScanStats {
@@ -59,8 +65,10 @@ struct ScanStats {
 class ScanCursor {
  public:
   // Validates the options against the schema (unknown columns are NotFound).
+  // `engine`: the table's engine, which FINAL needs (MergeTree when null).
   static absl::StatusOr<std::unique_ptr<ScanCursor>> Make(const format::TableSchema& schema,
-                                                          std::vector<PartPtr> parts, ScanOptions options);
+                                                          std::vector<PartPtr> parts, ScanOptions options,
+                                                          const EngineSpec* engine = nullptr);
 
   // Fills *out with the next non-empty block; false when the scan is done.
   absl::StatusOr<bool> Next(Block* out);
@@ -82,12 +90,18 @@ class ScanCursor {
   };
   // The chunks, and runs of them (tasks) that one cursor takes at a time.
   struct SharedPlan {
+    std::vector<FinalTask> final_tasks;  // FINAL: one task per entry, no chunks
     std::vector<Chunk> chunks;
     std::vector<size_t> task_starts;  // first chunk of each task; ends with chunks.size()
     std::atomic<size_t> next_task{0};
   };
   ScanCursor() = default;
   void Plan();
+  void PlanFinal();
+  absl::StatusOr<bool> NextFinal(Block* out);
+  // Applies the ranges (when filter_rows) and row_filter to `rows` (columns read_columns_)
+  // and moves the output columns into *out; false when no row is left.
+  absl::StatusOr<bool> FilterAndProject(Block rows, Block* out);
   // The next chunk this cursor reads; false when no work is left.
   bool NextChunk(size_t* chunk);
   absl::StatusOr<ColumnCursor*> Cursor(size_t part, size_t column);
@@ -101,6 +115,13 @@ class ScanCursor {
   std::vector<int> output_columns_;  // schema indexes
   std::vector<int> range_columns_;   // schema index of each range
   std::vector<int> filter_columns_;  // schema indexes of options_.filter_columns
+  // FINAL: the engine, the columns read (schema indexes), the reader of this cursor's task.
+  EngineSpec engine_;
+  std::vector<int> read_columns_;
+  std::unique_ptr<FinalReader> final_reader_;
+  size_t final_task_ = 0;
+  uint64_t final_block_ = 0;
+  bool final_active_ = false;
   std::shared_ptr<SharedPlan> plan_;
   size_t task_next_ = 0, task_end_ = 0;  // chunks of the task in hand
   uint64_t last_chunk_ = 0;

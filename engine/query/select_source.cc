@@ -200,8 +200,8 @@ absl::StatusOr<SourceCatalog> ResolveSource(const SelectQuery& q, QueryContext& 
     c.cheapest_column = c.names.empty() ? "" : c.names[0];
     return c;
   }
-  if (from.final) return absl::UnimplementedError("FINAL is not supported yet (it applies to the MergeTree family)");
   c.kind = SourceCatalog::Kind::kTable;
+  c.final = from.final;
   c.table = QualifiedTableName(from.database, from.table, ctx);
   auto schema = ctx.db->GetSchema(c.table);
   if (!schema.ok()) {
@@ -349,6 +349,7 @@ absl::StatusOr<std::unique_ptr<Source>> OpenSource(const SourceCatalog& catalog,
       options.filter_rows = false;
       options.filter_columns = pushed.columns;
       options.row_filter = pushed.row_filter;
+      options.final = catalog.final;
       TALLY_ASSIGN_OR_RETURN(auto cursor, ctx.db->Scan(catalog.table, std::move(options)));
       ctx.stats = cursor->stats();
       return std::unique_ptr<Source>(new ScanSource(std::move(cursor)));

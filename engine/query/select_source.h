@@ -31,6 +31,7 @@ struct SourceCatalog {
   std::optional<Block> totals;  // kBlock from a subquery WITH TOTALS: its totals row
   uint64_t numbers = 0;         // kNumbers: numbers(N)
   format::TableSchema schema;   // kTable
+  bool final = false;           // kTable: FROM t FINAL
 };
 
 class Source {

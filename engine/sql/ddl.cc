@@ -41,7 +41,16 @@ absl::StatusOr<format::TableSchema> SchemaFromCreate(const CreateTableQuery& cre
                      At(engine.pos)));
   }
   schema.engine = engine_name;
-  for (const ExprPtr& a : engine.args) schema.engine_args.push_back(a->ToString());
+  for (const ExprPtr& a : engine.args) {
+    // A tuple as written, (a, b), the way ClickHouse prints it back.
+    if (a->kind == Expr::Kind::kFunction && a->name == "tuple" && !a->args.empty()) {
+      schema.engine_args.push_back(absl::StrCat(
+          "(", absl::StrJoin(a->args, ", ", [](std::string* out, const ExprPtr& e) { out->append(e->ToString()); }),
+          ")"));
+    } else {
+      schema.engine_args.push_back(a->ToString());
+    }
+  }
   for (const ColumnDeclaration& c : create.columns) {
     format::ColumnDef def;
     def.name = c.name;
