@@ -316,21 +316,34 @@ absl::Status NotAggregated(const absl::Status& s, const ExprPtr& e, const Source
                                                  e->pos.line, ", column ", e->pos.column, ")"));
 }
 
+// Whether ClickHouse's analyzer makes the GROUP BY key `e` a constant, which its totals
+// row then shows with its value. It does for constant expressions except two that tally
+// folds too: CASE x WHEN ... (its transform is never folded) and IN (SELECT ...) (the set
+// is built after the keys are analyzed).
+bool ClickHouseFoldsKey(const Expr& e) {
+  if (e.kind == Expr::Kind::kSubquery) return false;
+  if (e.kind == Expr::Kind::kFunction && e.name == "caseWithExpression") return false;
+  for (const ExprPtr& a : e.args) {
+    if (!ClickHouseFoldsKey(*a)) return false;
+  }
+  return true;
+}
+
 // The one row WITH TOTALS evaluates the select list on: each key at its type's default
 // value (a constant key at its value: ClickHouse drops constant keys and computes them in
 // the projection), each aggregate over the groups `kept`.
 absl::StatusOr<Block> TotalsRow(exec::Aggregator& aggregator, absl::Span<const uint32_t> kept,
-                                const std::vector<ExpressionPtr>& keys, const std::vector<std::string>& names,
-                                const exec::Aggregator::Check& check) {
+                                const std::vector<ExpressionPtr>& keys, const std::vector<ExprPtr>& key_exprs,
+                                const std::vector<std::string>& names, const exec::Aggregator::Check& check) {
   TALLY_ASSIGN_OR_RETURN(std::vector<Column> aggregates, aggregator.Totals(kept, check));
   Block out;
   out.names = names;
-  for (const ExpressionPtr& k : keys) {
-    if (k->is_constant()) {
-      TALLY_ASSIGN_OR_RETURN(Column c, exec::EvaluateConstant(*k));
+  for (size_t k = 0; k < keys.size(); ++k) {
+    if (keys[k]->is_constant() && ClickHouseFoldsKey(*key_exprs[k])) {
+      TALLY_ASSIGN_OR_RETURN(Column c, exec::EvaluateConstant(*keys[k]));
       out.columns.push_back(std::move(c));
     } else {
-      out.columns.push_back(Column::Make(k->type()));
+      out.columns.push_back(Column::Make(keys[k]->type()));
       out.columns.back().AppendDefault();
     }
   }
@@ -636,7 +649,7 @@ absl::StatusOr<ResultSet> ExecuteSelectCore(const SelectQuery& q, QueryContext& 
       // HAVING keeps, merged. Its ORDER BY ... LIMIT 0 stops before aggregating, and its
       // totals are then those of no rows.
       if (limit == 0 && !q.order_by.empty()) kept.clear();
-      TALLY_ASSIGN_OR_RETURN(totals_input, TotalsRow(aggregator, kept, keys, final_scope.names, check));
+      TALLY_ASSIGN_OR_RETURN(totals_input, TotalsRow(aggregator, kept, keys, group_by, final_scope.names, check));
     }
     std::vector<Column> totals_cols;
     for (const SelectItem& i : items) {
