@@ -138,7 +138,7 @@ void FinalReader::Start(const FinalTask* task) {
   applier_.reset();
   // One input is one part's run: its keys are distinct already.
   if (task->inputs.size() > 1) {
-    applier_.emplace(rule_.get(), merge_->key_positions(), merge_->key_sorted_dictionary(), /*complete=*/true);
+    applier_.emplace(rule_.get(), merge_->key_positions(), merge_->key_sorted_dictionary(), RuleStage::kRead);
   }
   finished_ = false;
 }
@@ -191,7 +191,7 @@ absl::StatusOr<bool> FinalReader::Next(Block* out) {
       format::PodVector<uint8_t> keep;
       keep.resize(chunk.rows());
       for (size_t i = 0; i < keep.size(); ++i) keep[i] = 1;
-      rule_->Drop(chunk, /*complete=*/true, &keep);
+      rule_->Drop(chunk, RuleStage::kRead, &keep);
       std::vector<uint32_t> kept;
       for (size_t i = 0; i < keep.size(); ++i) {
         if (keep[i]) kept.push_back(static_cast<uint32_t>(i));

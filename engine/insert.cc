@@ -111,7 +111,7 @@ absl::StatusOr<Block> CollapseEqualKeys(const EngineSpec& engine, const format::
   TALLY_ASSIGN_OR_RETURN(std::unique_ptr<MergeRule> rule, MakeMergeRule(engine, schema, sorted.names));
   std::vector<size_t> keys;
   for (const std::string& k : schema.sort_key) keys.push_back(static_cast<size_t>(sorted.Find(k)));
-  RuleApplier applier(rule.get(), keys, std::vector<bool>(keys.size(), false), /*complete=*/false);
+  RuleApplier applier(rule.get(), keys, std::vector<bool>(keys.size(), false), RuleStage::kInsert);
   Block out;
   TALLY_RETURN_IF_ERROR(applier.Consume(sorted, &out));
   TALLY_RETURN_IF_ERROR(applier.Finish(&out));

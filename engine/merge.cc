@@ -52,7 +52,8 @@ absl::StatusOr<MergeOutcome> MergeParts(Env* env, const std::string& table_dir, 
   PartWriter::Dictionaries dictionaries = merge.PlanDictionaries();
   TALLY_ASSIGN_OR_RETURN(std::unique_ptr<MergeRule> rule, MakeMergeRule(spec, schema, layout));
   std::optional<RuleApplier> applier;
-  if (rule != nullptr) applier.emplace(rule.get(), merge.key_positions(), merge.key_sorted_dictionary(), complete);
+  if (rule != nullptr) applier.emplace(rule.get(), merge.key_positions(), merge.key_sorted_dictionary(),
+                                      complete ? RuleStage::kCompleteMerge : RuleStage::kMerge);
 
   MergeOutcome outcome;
   std::unique_ptr<PartWriter> writer;

@@ -30,6 +30,14 @@
 
 namespace tally::engine {
 
+// Where reduced rows go, which decides what a rule may drop.
+enum class RuleStage {
+  kInsert,         // an inserted block, collapsed before it is written
+  kMerge,          // a merge of some of a partition's parts
+  kCompleteMerge,  // a merge of every part of the partition
+  kRead,           // FINAL: rows returned, never stored
+};
+
 class MergeRule {
  public:
   virtual ~MergeRule() = default;
@@ -39,12 +47,10 @@ class MergeRule {
   // first). REQUIRES: starts ascending, at least two entries.
   virtual absl::Status Reduce(const Block& rows, absl::Span<const uint32_t> starts, Block* out) const = 0;
 
-  // Clears keep[i] for reduced rows that must not be written or returned: rows marked
-  // deleted (Replacing), zero sums (Summing with summing_drop_zero_rows). `complete`: no
-  // older row of these keys can exist outside this stream (a merge of every part of the
-  // partition, or FINAL); a rule may only drop a row that hides older ones when it is.
-  virtual void Drop(const Block& reduced, bool complete, format::PodVector<uint8_t>* keep) const {
-    (void)reduced, (void)complete, (void)keep;
+  // Clears keep[i] for reduced rows that must not be written or returned at `stage`: rows
+  // marked deleted (Replacing), zero sums (Summing with summing_drop_zero_rows).
+  virtual void Drop(const Block& reduced, RuleStage stage, format::PodVector<uint8_t>* keep) const {
+    (void)reduced, (void)stage, (void)keep;
   }
 };
 

@@ -24,8 +24,8 @@ absl::Status ReplacingRule::Reduce(const Block& rows, absl::Span<const uint32_t>
   return absl::OkStatus();
 }
 
-void ReplacingRule::Drop(const Block& reduced, bool complete, format::PodVector<uint8_t>* keep) const {
-  if (!complete || is_deleted_ < 0) return;
+void ReplacingRule::Drop(const Block& reduced, RuleStage stage, format::PodVector<uint8_t>* keep) const {
+  if (is_deleted_ < 0 || stage != RuleStage::kRead) return;
   const uint8_t* deleted = reduced.columns[is_deleted_].values<uint8_t>();
   for (size_t i = 0; i < reduced.rows(); ++i) {
     if (deleted[i] != 0) (*keep)[i] = 0;

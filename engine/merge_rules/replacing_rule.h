@@ -18,7 +18,7 @@ class ReplacingRule : public MergeRule {
   ReplacingRule(int version, int is_deleted) : version_(version), is_deleted_(is_deleted) {}
 
   absl::Status Reduce(const Block& rows, absl::Span<const uint32_t> starts, Block* out) const override;
-  void Drop(const Block& reduced, bool complete, format::PodVector<uint8_t>* keep) const override;
+  void Drop(const Block& reduced, RuleStage stage, format::PodVector<uint8_t>* keep) const override;
 
  private:
   const int version_;

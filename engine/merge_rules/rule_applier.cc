@@ -27,7 +27,7 @@ absl::Status RuleApplier::EmitReduced(Block reduced, Block* out) {
   format::PodVector<uint8_t> keep;
   keep.resize(reduced.rows());
   for (size_t i = 0; i < keep.size(); ++i) keep[i] = 1;
-  rule_->Drop(reduced, complete_, &keep);
+  rule_->Drop(reduced, stage_, &keep);
   std::vector<uint32_t> kept;
   for (size_t i = 0; i < keep.size(); ++i) {
     if (keep[i]) kept.push_back(static_cast<uint32_t>(i));

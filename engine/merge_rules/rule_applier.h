@@ -22,10 +22,10 @@ class RuleApplier {
  public:
   // `key_positions`: the sorting key's columns in the stream's blocks;
   // `sorted_dictionary[k]`: key k is LowCardinality with one sorted dictionary for the
-  // whole stream (compare indexes). `complete`: see MergeRule::Drop.
+  // whole stream (compare indexes). `stage`: where the rows go (MergeRule::Drop).
   RuleApplier(const MergeRule* rule, std::vector<size_t> key_positions, std::vector<bool> sorted_dictionary,
-              bool complete)
-      : rule_(rule), keys_(std::move(key_positions)), sorted_(std::move(sorted_dictionary)), complete_(complete) {}
+              RuleStage stage)
+      : rule_(rule), keys_(std::move(key_positions)), sorted_(std::move(sorted_dictionary)), stage_(stage) {}
 
   // Consumes the next chunk; appends every group it completes to *out (a block of the
   // same layout, possibly empty of columns: it is then shaped like `chunk`).
@@ -46,7 +46,7 @@ class RuleApplier {
   const MergeRule* const rule_;
   const std::vector<size_t> keys_;
   const std::vector<bool> sorted_;
-  const bool complete_;
+  const RuleStage stage_;
   std::optional<Block> carry_;  // the open group, reduced to one row
   uint64_t rows_in_ = 0, groups_ = 0, rows_dropped_ = 0;
 };

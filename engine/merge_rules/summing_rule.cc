@@ -73,8 +73,8 @@ absl::Status SummingRule::Reduce(const Block& rows, absl::Span<const uint32_t> s
   return absl::OkStatus();
 }
 
-void SummingRule::Drop(const Block& reduced, bool complete, format::PodVector<uint8_t>* keep) const {
-  (void)complete;  // a zero sum is dropped wherever it appears, as in ClickHouse
+void SummingRule::Drop(const Block& reduced, RuleStage stage, format::PodVector<uint8_t>* keep) const {
+  (void)stage;  // a zero sum is dropped wherever it appears, as in ClickHouse
   if (!drop_zero_rows_) return;
   for (size_t i = 0; i < reduced.rows(); ++i) {
     bool all_zero = true;

@@ -22,7 +22,7 @@ class SummingRule : public MergeRule {
       : summed_(std::move(summed)), drop_zero_rows_(drop_zero_rows) {}
 
   absl::Status Reduce(const Block& rows, absl::Span<const uint32_t> starts, Block* out) const override;
-  void Drop(const Block& reduced, bool complete, format::PodVector<uint8_t>* keep) const override;
+  void Drop(const Block& reduced, RuleStage stage, format::PodVector<uint8_t>* keep) const override;
 
  private:
   const std::vector<bool> summed_;

@@ -12,8 +12,8 @@ SELECT k FROM r FINAL WHERE tenant = 'b' ORDER BY k;
 SELECT v FROM r FINAL WHERE ver = 2 ORDER BY v;
 SELECT sum(ver) FROM r FINAL;
 OPTIMIZE TABLE r FINAL;
--- (tally's OPTIMIZE ... FINAL also removes the deleted rows; ClickHouse keeps them until
--- OPTIMIZE ... FINAL CLEANUP: docs/engines.md)
+-- (merges keep the deleted rows, in tally as in ClickHouse: with a version, they hide
+-- lower versions inserted later; docs/engines.md)
 SELECT * FROM r WHERE del = 0 ORDER BY tenant, k;
 SELECT count() FROM system.parts WHERE table = 'r' AND active;
 SHOW CREATE TABLE r;
