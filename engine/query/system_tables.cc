@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 
 namespace tally::engine::sql {
 
@@ -113,7 +114,8 @@ absl::StatusOr<Block> SystemTable(Database* db, const std::string& table) {
     return b.Finish();
   }
   if (table == "tables") {
-    auto row = [](RowBuilder* b, const std::string& name, const std::vector<PartInfo>& parts) {
+    auto row = [](RowBuilder* b, const std::string& name, const std::vector<PartInfo>& parts,
+                  const format::TableSchema* schema) {
       auto [db_name, t] = SplitTableName(name);
       uint64_t rows = 0, bytes = 0;
       for (const PartInfo& p : parts) {
@@ -122,7 +124,9 @@ absl::StatusOr<Block> SystemTable(Database* db, const std::string& table) {
       }
       b->String("database", db_name);
       b->String("name", t);
-      b->String("engine", "MergeTree");
+      b->String("engine", schema ? schema->engine : "");
+      b->String("partition_key", schema ? schema->partition_by : "");
+      b->String("sorting_key", schema ? absl::StrJoin(schema->sort_key, ", ") : "");
       b->UInt64("total_rows", rows);
       b->UInt64("total_bytes", bytes);
       b->UInt64("parts", parts.size());
@@ -131,11 +135,12 @@ absl::StatusOr<Block> SystemTable(Database* db, const std::string& table) {
     bool any = false;
     for (const std::string& name : db->ListTables()) {
       auto parts = db->ListParts(name);
-      if (!parts.ok()) continue;
-      row(&b, name, *parts);
+      auto schema = db->GetSchema(name);
+      if (!parts.ok() || !schema.ok()) continue;
+      row(&b, name, *parts, &*schema);
       any = true;
     }
-    if (!any) return Shape([&](RowBuilder* r) { row(r, "", {}); });
+    if (!any) return Shape([&](RowBuilder* r) { row(r, "", {}, nullptr); });
     return b.Finish();
   }
   if (table == "detached_parts") {

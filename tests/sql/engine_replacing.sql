@@ -43,3 +43,4 @@ SELECT * FROM m FINAL; -- error: doesn't support FINAL
 CREATE TABLE bad (k UInt32, ver String) ENGINE = ReplacingMergeTree(ver) ORDER BY k; -- error: version column
 CREATE TABLE bad (k UInt32, ver UInt32) ENGINE = ReplacingMergeTree(nope) ORDER BY k; -- error: does not exist
 CREATE TABLE bad (k UInt32, ver UInt32, d String) ENGINE = ReplacingMergeTree(ver, d) ORDER BY k; -- error: is_deleted
+SELECT name, engine, sorting_key, partition_key FROM system.tables WHERE database = currentDatabase() ORDER BY name;
