@@ -256,5 +256,94 @@ TEST(CrashTest, DropTableIsAllOrNothingAtEveryStep) {
       });
 }
 
+// ---- merges of the engines with a rule: FINAL answers the same whatever a crash leaves ----
+
+format::TableSchema RuleSchema(const std::string& engine) {
+  format::TableSchema schema;
+  auto col = [](const std::string& name, const std::string& type) {
+    return format::ColumnDef{name, *format::ParseDataType(type), {}, ""};
+  };
+  schema.columns = {col("k", "UInt32"), col("ver", "UInt32"), col("del", "UInt8"), col("n", "Int64")};
+  schema.sort_key = {"k"};
+  schema.engine = engine;
+  if (engine == "ReplacingMergeTree") schema.engine_args = {"ver", "del"};
+  if (engine == "SummingMergeTree") schema.engine_args = {"n"}, schema.sort_key = {"k", "ver", "del"};
+  schema.index_granularity = 64;
+  return schema;
+}
+
+// Three overlapping inserts into table "t" of `engine`.
+auto ThreeRuleInserts(const std::string& engine) {
+  return [engine](MemEnv* mem) {
+    auto db = Database::Open("db", {.env = mem});
+    ASSERT_OK(db);
+    format::TableSchema schema = RuleSchema(engine);
+    ASSERT_OK((*db)->CreateTable("t", schema));
+    for (uint32_t batch = 0; batch < 3; ++batch) {
+      Block block;
+      for (const auto& c : schema.columns) block.Add(c.name, format::Column::Make(c.type));
+      for (uint32_t i = 0; i < 500; ++i) {
+        block.columns[0].Append<uint32_t>((i * 7 + batch * 13) % 400);
+        block.columns[1].Append<uint32_t>((i + batch) % 4);
+        block.columns[2].Append<uint8_t>(i % 11 == 0);
+        block.columns[3].Append<int64_t>(static_cast<int64_t>(i) - 250);
+      }
+      ASSERT_OK((*db)->Insert("t", block));
+    }
+  };
+}
+
+// FINAL's rows as text, in key order.
+std::string FinalRows(Database* db) {
+  std::string out;
+  auto cursor = db->Scan("t", {.columns = {"k", "ver", "del", "n"}, .final = true});
+  EXPECT_TRUE(cursor.ok()) << cursor.status();
+  std::vector<std::string> rows;
+  while (cursor.ok()) {
+    Block b;
+    auto more = (*cursor)->Next(&b);
+    EXPECT_TRUE(more.ok()) << more.status();
+    if (!more.ok() || !*more) break;
+    for (size_t r = 0; r < b.rows(); ++r) {
+      std::string row;
+      for (const auto& c : b.columns) row += c.GetValue(r).DebugString() + " ";
+      rows.push_back(row);
+    }
+  }
+  std::sort(rows.begin(), rows.end());
+  for (const std::string& r : rows) out += r + "\n";
+  return out;
+}
+
+void RuleMergeAllOrNothing(const std::string& engine) {
+  MemEnv clean;
+  ThreeRuleInserts(engine)(&clean);
+  std::string want;
+  {
+    ASSERT_OK_AND_ASSIGN(auto db, Database::Open("db", {.env = &clean}));
+    want = FinalRows(db.get());
+    ASSERT_FALSE(want.empty());
+  }
+  for (Fault kind : {Fault::kCrash, Fault::kError}) {
+    FaultAtEveryStep(
+        kind, ThreeRuleInserts(engine), [](Database* db) { return db->Optimize("t", {.final = true}).status(); },
+        [&](Database* db, const absl::Status& result) {
+          EXPECT_EQ(FinalRows(db), want) << "FINAL changed";
+          auto parts = db->ListParts("t");
+          ASSERT_OK(parts);
+          if (result.ok()) {
+            EXPECT_EQ(parts->size(), 1u) << "an acknowledged merge was lost";
+          }
+          EXPECT_TRUE(parts->size() == 1 || parts->size() == 3) << parts->size() << " parts";
+          EXPECT_EQ(db->recovery().missing, 0u);
+          EXPECT_EQ(db->recovery().detached, 0u);
+          EXPECT_OK(db->CheckTable("t"));
+        });
+  }
+}
+
+TEST(CrashTest, ReplacingMergeIsAllOrNothingAtEveryStep) { RuleMergeAllOrNothing("ReplacingMergeTree"); }
+TEST(CrashTest, SummingMergeIsAllOrNothingAtEveryStep) { RuleMergeAllOrNothing("SummingMergeTree"); }
+
 }  // namespace
 }  // namespace tally::engine
