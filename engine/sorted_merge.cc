@@ -93,6 +93,7 @@ struct SortedMerge::Input {
   size_t order = 0;  // position among the inputs: breaks ties between equal keys
   std::vector<ColumnCursor> cursors;  // per output column
   Block window;  // the granule being merged, LowCardinality nodes remapped
+  std::vector<NormalizedKeyValue> keys;  // the window's normalized keys, when the key has them
   size_t pos = 0;
   uint64_t next_granule = 0;
 };
@@ -146,11 +147,16 @@ std::vector<std::vector<std::shared_ptr<const Column>>> SortedMerge::PlanDiction
     const auto& p = plans_[pos];
     key_sorted_dictionary_.push_back(!p.empty() && p[0].dictionary != nullptr);
   }
+  normalizer_ = KeyNormalizer::Make(EmptyChunk(), key_positions_, key_sorted_dictionary_);
   planned_ = true;
   return out;
 }
 
 bool SortedMerge::Less(const Input& a, size_t i, const Input& b, size_t j) const {
+  if (normalizer_.has_value()) {
+    if (a.keys[i] != b.keys[j]) return a.keys[i] < b.keys[j];
+    return a.order < b.order;
+  }
   for (size_t k = 0; k < key_positions_.size(); ++k) {
     const size_t c = key_positions_[k];
     int cmp = CompareKeyCell(a.window.columns[c], i, b.window.columns[c], j, key_sorted_dictionary_[k]);
@@ -167,6 +173,7 @@ Block SortedMerge::EmptyChunk() const {
 
 absl::Status SortedMerge::Load(Input* in) {
   in->window = Block();
+  in->keys.clear();
   in->pos = 0;
   if (in->next_granule >= in->source.granule_end) return absl::OkStatus();
   const uint64_t g = in->next_granule++;
@@ -179,6 +186,8 @@ absl::Status SortedMerge::Load(Input* in) {
     });
     in->window.Add(schema_.columns[columns_[o]].name, std::move(column));
   }
+  in->keys.clear();
+  if (normalizer_.has_value()) normalizer_->Normalize(in->window, &in->keys);
   return absl::OkStatus();
 }
 

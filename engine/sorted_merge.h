@@ -19,10 +19,12 @@
 #define TALLY_ENGINE_SORTED_MERGE_H_
 
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include "absl/status/statusor.h"
 #include "engine/block.h"
+#include "engine/normalized_key.h"
 #include "engine/part.h"
 #include "format/table_schema.h"
 
@@ -82,6 +84,7 @@ class SortedMerge {
     std::vector<std::vector<uint32_t>> remap;  // per input
   };
   std::vector<std::vector<NodePlan>> plans_;  // per output column, per LowCardinality node
+  std::optional<KeyNormalizer> normalizer_;  // when the key packs into 128 bits
   bool planned_ = false;
   bool started_ = false;
   std::vector<Input*> heap_;

@@ -57,9 +57,18 @@ absl::Status RuleApplier::Consume(const Block& chunk, Block* out) {
   const size_t n = chunk.rows();
   if (n == 0) return absl::OkStatus();
   rows_in_ += n;
+  if (!normalizer_.has_value()) normalizer_ = KeyNormalizer::Make(chunk, keys_, sorted_);
   std::vector<uint32_t> starts = {0};
-  for (size_t i = 1; i < n; ++i) {
-    if (!SameKey(chunk, i - 1, chunk, i)) starts.push_back(static_cast<uint32_t>(i));
+  if (normalizer_->has_value()) {
+    chunk_keys_.clear();
+    (*normalizer_)->Normalize(chunk, &chunk_keys_);
+    for (size_t i = 1; i < n; ++i) {
+      if (chunk_keys_[i] != chunk_keys_[i - 1]) starts.push_back(static_cast<uint32_t>(i));
+    }
+  } else {
+    for (size_t i = 1; i < n; ++i) {
+      if (!SameKey(chunk, i - 1, chunk, i)) starts.push_back(static_cast<uint32_t>(i));
+    }
   }
   starts.push_back(static_cast<uint32_t>(n));
   size_t first_open = 0;  // index into starts of the first group not yet handled

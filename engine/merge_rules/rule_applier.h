@@ -15,6 +15,7 @@
 
 #include "engine/block.h"
 #include "engine/merge_rules/merge_rule.h"
+#include "engine/normalized_key.h"
 
 namespace tally::engine {
 
@@ -48,6 +49,8 @@ class RuleApplier {
   const std::vector<bool> sorted_;
   const RuleStage stage_;
   std::optional<Block> carry_;  // the open group, reduced to one row
+  std::optional<std::optional<KeyNormalizer>> normalizer_;  // decided on the first chunk
+  std::vector<NormalizedKeyValue> chunk_keys_;
   uint64_t rows_in_ = 0, groups_ = 0, rows_dropped_ = 0;
 };
 
