@@ -75,6 +75,25 @@ class NullSkipping : public AggregateFunction {
     nested_->Merge(dst, src);
     if (nullable_result_) dst[flag_offset_] |= src[flag_offset_];
   }
+  // Payload: with a Nullable result, u8 1 when a row was added (else 0); then the nested
+  // aggregate's payload.
+  absl::Status Serialize(const uint8_t* state, std::string* out) const override {
+    if (nullable_result_) out->push_back(static_cast<char>(state[flag_offset_]));
+    return nested_->Serialize(state, out);
+  }
+  absl::Status Deserialize(absl::string_view bytes, uint8_t* state) const override {
+    if (nullable_result_) {
+      if (bytes.empty() || static_cast<uint8_t>(bytes[0]) > 1) {
+        return absl::DataLossError("aggregate state: bad or missing NULL flag");
+      }
+      state[flag_offset_] = static_cast<uint8_t>(bytes[0]);
+      bytes.remove_prefix(1);
+    }
+    return nested_->Deserialize(bytes, state);
+  }
+  absl::Status CheckBatch(absl::Span<const ColumnArg> args, size_t rows) const override {
+    return nested_->CheckBatch(args, rows);
+  }
   void Finalize(const uint8_t* state, Column* out) const override {
     if (!nullable_result_) {
       nested_->Finalize(state, out);

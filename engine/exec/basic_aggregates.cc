@@ -23,6 +23,9 @@
 #include "engine/exec/aggregate_function.h"
 #include "engine/exec/aggregate_util.h"
 #include "engine/exec/function_util.h"
+#include "engine/exec/state_bytes.h"
+#include "format/coding.h"
+#include "format/status_macros.h"
 #include "engine/exec/value_slot.h"
 
 namespace tally::engine::exec {
@@ -76,6 +79,16 @@ class Count : public AggregateFunction {
   }
   void Finalize(const uint8_t* state, Column* out) const override {
     out->Append<uint64_t>(*reinterpret_cast<const uint64_t*>(state));
+  }
+  // Payload: the count, u64.
+  absl::Status Serialize(const uint8_t* state, std::string* out) const override {
+    PutRaw(out, *reinterpret_cast<const uint64_t*>(state));
+    return absl::OkStatus();
+  }
+  absl::Status Deserialize(absl::string_view bytes, uint8_t* state) const override {
+    StateReader in(bytes);
+    TALLY_ASSIGN_OR_RETURN(*reinterpret_cast<uint64_t*>(state), in.Read<uint64_t>());
+    return in.ExpectDone();
   }
 
  private:
@@ -152,6 +165,16 @@ class Sum : public AggregateFunction {
   void Finalize(const uint8_t* state, Column* out) const override {
     out->Append<Acc>(*reinterpret_cast<const Acc*>(state));
   }
+  // Payload: the sum, u64 (integers, two's complement) or f64.
+  absl::Status Serialize(const uint8_t* state, std::string* out) const override {
+    PutRaw(out, *reinterpret_cast<const Acc*>(state));
+    return absl::OkStatus();
+  }
+  absl::Status Deserialize(absl::string_view bytes, uint8_t* state) const override {
+    StateReader in(bytes);
+    TALLY_ASSIGN_OR_RETURN(*reinterpret_cast<Acc*>(state), in.Read<Acc>());
+    return in.ExpectDone();
+  }
 };
 
 // Calls f(T{}) with the C++ type of a number column (Bool as uint8_t); false for any other
@@ -226,6 +249,20 @@ class Avg : public AggregateFunction {
     const State& s = *reinterpret_cast<const State*>(state);
     out->Append<double>(s.count == 0 ? std::numeric_limits<double>::quiet_NaN()
                                      : static_cast<double>(s.sum) / static_cast<double>(s.count));
+  }
+  // Payload: the sum (i128/u128 for integers, f64 for floats), then the count, u64.
+  absl::Status Serialize(const uint8_t* state, std::string* out) const override {
+    const State& s = *reinterpret_cast<const State*>(state);
+    PutRaw(out, s.sum);
+    PutRaw(out, s.count);
+    return absl::OkStatus();
+  }
+  absl::Status Deserialize(absl::string_view bytes, uint8_t* state) const override {
+    StateReader in(bytes);
+    State& s = *reinterpret_cast<State*>(state);
+    TALLY_ASSIGN_OR_RETURN(s.sum, in.Read<Acc>());
+    TALLY_ASSIGN_OR_RETURN(s.count, in.Read<uint64_t>());
+    return in.ExpectDone();
   }
 };
 
@@ -423,6 +460,16 @@ class MinMax : public AggregateFunction {
   void Finalize(const uint8_t* state, Column* out) const override {
     Slot(state)->Finalize(slot_type_, out);
   }
+  // Payload: the value slot (PutSlot).
+  absl::Status Serialize(const uint8_t* state, std::string* out) const override {
+    PutSlot(out, slot_type_, *Slot(state), result_type_);
+    return absl::OkStatus();
+  }
+  absl::Status Deserialize(absl::string_view bytes, uint8_t* state) const override {
+    StateReader in(bytes);
+    TALLY_RETURN_IF_ERROR(ReadSlot(&in, slot_type_, result_type_, Slot(state)));
+    return in.ExpectDone();
+  }
 
  private:
   static ValueSlot* Slot(uint8_t* p) { return reinterpret_cast<ValueSlot*>(p); }
@@ -455,7 +502,7 @@ class ArgMinMax : public AggregateFunction {
 
  public:
   ArgMinMax(const DataTypePtr& arg, const DataTypePtr& val)
-      : arg_type_(SlotType::For(*arg)), val_type_(SlotType::For(*val)) {
+      : arg_type_(SlotType::For(*arg)), val_type_(SlotType::For(*val)), val_result_type_(ValueResultType(val)) {
     result_type_ = ValueResultType(arg);
   }
   size_t state_size() const override { return sizeof(State); }
@@ -509,6 +556,19 @@ class ArgMinMax : public AggregateFunction {
   void Finalize(const uint8_t* state, Column* out) const override {
     Get(state)->arg.Finalize(arg_type_, out);
   }
+  // Payload: the argument's slot, then the compared value's slot (PutSlot).
+  absl::Status Serialize(const uint8_t* state, std::string* out) const override {
+    PutSlot(out, arg_type_, Get(state)->arg, result_type_);
+    PutSlot(out, val_type_, Get(state)->val, val_result_type_);
+    return absl::OkStatus();
+  }
+  absl::Status Deserialize(absl::string_view bytes, uint8_t* state) const override {
+    StateReader in(bytes);
+    TALLY_RETURN_IF_ERROR(ReadSlot(&in, arg_type_, result_type_, &Get(state)->arg));
+    TALLY_RETURN_IF_ERROR(ReadSlot(&in, val_type_, val_result_type_, &Get(state)->val));
+    if (Get(state)->arg.has != Get(state)->val.has) return StateReader::Corrupt("argument without a value");
+    return in.ExpectDone();
+  }
 
  private:
   static State* Get(uint8_t* p) { return reinterpret_cast<State*>(p); }
@@ -523,6 +583,7 @@ class ArgMinMax : public AggregateFunction {
 
   SlotType arg_type_;
   SlotType val_type_;
+  DataTypePtr val_result_type_;
 };
 
 template <bool kMax>
@@ -570,6 +631,16 @@ class Any : public AggregateFunction {
   }
   void Finalize(const uint8_t* state, Column* out) const override {
     Slot(state)->Finalize(slot_type_, out);
+  }
+  // Payload: the value slot (PutSlot).
+  absl::Status Serialize(const uint8_t* state, std::string* out) const override {
+    PutSlot(out, slot_type_, *Slot(state), result_type_);
+    return absl::OkStatus();
+  }
+  absl::Status Deserialize(absl::string_view bytes, uint8_t* state) const override {
+    StateReader in(bytes);
+    TALLY_RETURN_IF_ERROR(ReadSlot(&in, slot_type_, result_type_, Slot(state)));
+    return in.ExpectDone();
   }
 
  private:
@@ -625,6 +696,20 @@ class GroupArray : public AggregateFunction {
   void Finalize(const uint8_t* state, Column* out) const override {
     if (const Column* c = Get(state)) out->children[0].AppendRange(*c, 0, c->size());
     out->offsets.push_back(out->children[0].size());
+  }
+  // Payload: varint count, then the values (PutStateValue).
+  absl::Status Serialize(const uint8_t* state, std::string* out) const override {
+    const Column* c = Get(state);
+    format::PutVarint64(out, c == nullptr ? 0 : c->size());
+    for (size_t i = 0; c != nullptr && i < c->size(); ++i) PutStateValue(out, c->GetValue(i));
+    return absl::OkStatus();
+  }
+  absl::Status Deserialize(absl::string_view bytes, uint8_t* state) const override {
+    StateReader in(bytes);
+    TALLY_ASSIGN_OR_RETURN(uint64_t n, in.ReadCount(1));
+    if (n > max_size_) return StateReader::Corrupt(absl::StrCat(n, " values, more than the max size ", max_size_));
+    for (uint64_t i = 0; i < n; ++i) TALLY_RETURN_IF_ERROR(ReadValueInto(&in, &Values(state)));
+    return in.ExpectDone();
   }
 
  private:
