@@ -347,8 +347,8 @@ TEST(SchemaEncodingTest, AggregateTypesNeedVersion2AndAMustUnderstandField) {
   EXPECT_STATUS(EncodeTableSchema(&out, s, 1), absl::StatusCode::kInvalidArgument, "aggregate-function");
   const std::string bytes = Encode(s, 2);
   ASSERT_OK_AND_ASSIGN(TableSchema got, Decode(bytes, 2));
-  EXPECT_EQ(got.columns[3].type->ToString(), "AggregateFunction(sum, UInt64)");
-  EXPECT_EQ(got.columns[4].type->ToString(), "SimpleAggregateFunction(max, UInt64)");
+  EXPECT_EQ(got.columns[2].type->ToString(), "AggregateFunction(sum, UInt64)");
+  EXPECT_EQ(got.columns[3].type->ToString(), "SimpleAggregateFunction(max, UInt64)");
   EXPECT_NE(bytes.find("String"), std::string::npos);
   static_assert(column_tag::kAggregateType % 2 == 0, "an older reader must refuse aggregate columns");
 }
