@@ -1,9 +1,11 @@
 #include "engine/exec/aggregate_util.h"
 
 #include <cstring>
+#include <limits>
 #include <memory>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "format/status_macros.h"
 
 namespace tally::engine::exec {
@@ -12,6 +14,21 @@ using format::Column;
 using format::DataType;
 using format::DataTypePtr;
 using format::TypeId;
+
+absl::StatusOr<uint64_t> MaxSizeParameter(absl::string_view name, absl::Span<const format::Value> params) {
+  if (params.empty()) return std::numeric_limits<uint64_t>::max();
+  if (params.size() > 1) {
+    return absl::InvalidArgumentError(absl::StrCat(name, ": takes at most one parameter (the max size)"));
+  }
+  const format::Value& p = params[0];
+  const bool positive = (p.kind == format::Value::Kind::kUInt && p.u > 0) ||
+                        (p.kind == format::Value::Kind::kInt && p.i > 0);
+  if (!positive) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(name, ": the max size must be a positive integer, got ", p.DebugString()));
+  }
+  return p.kind == format::Value::Kind::kUInt ? p.u : static_cast<uint64_t>(p.i);
+}
 
 bool IsNullableArgument(const DataType& type) {
   return type.id() == TypeId::kNullable || type.is_nullable_low_cardinality();

@@ -662,7 +662,7 @@ absl::StatusOr<AggregatePtr> MakeAny(absl::Span<const DataTypePtr> args,
 // groupArray(x), groupArray(max_size)(x): the values in the order added (the first
 // max_size of them), NULLs skipped. The state owns a column of the values, made on the
 // first one.
-class GroupArray : public AggregateFunction {
+class GroupArray : public BoxedAggregate<Column> {
  public:
   GroupArray(const DataTypePtr& arg, uint64_t max_size)
       : element_type_(ValueResultType(arg)),
@@ -670,9 +670,6 @@ class GroupArray : public AggregateFunction {
         max_size_(max_size) {
     result_type_ = DataType::Array(element_type_);
   }
-  size_t state_size() const override { return sizeof(Column*); }
-  void Create(uint8_t* state) const override { new (state) Column*(nullptr); }
-  void Destroy(uint8_t* state) const override { delete Get(state); }
   size_t HeapBytes(const uint8_t* state) const override {
     const Column* c = Get(state);
     return c == nullptr ? 0 : sizeof(Column) + c->ByteSize();
@@ -713,11 +710,8 @@ class GroupArray : public AggregateFunction {
   }
 
  private:
-  static Column* Get(const uint8_t* p) { return *reinterpret_cast<Column* const*>(p); }
   Column& Values(uint8_t* p) const {
-    Column*& c = *reinterpret_cast<Column**>(p);
-    if (c == nullptr) c = new Column(Column::Make(element_type_));
-    return *c;
+    return Mutable(p, [this] { return Column::Make(element_type_); });
   }
   void Add(uint8_t* place, const Column& c, size_t row) const {
     Column& values = Values(place);
@@ -737,20 +731,9 @@ class GroupArray : public AggregateFunction {
 absl::StatusOr<AggregatePtr> MakeGroupArray(absl::Span<const DataTypePtr> args,
                                             absl::Span<const format::Value> params) {
   if (absl::Status s = CheckArity("groupArray", args, 1, {}); !s.ok()) return s;
-  uint64_t max_size = std::numeric_limits<uint64_t>::max();
-  if (params.size() > 1)
-    return absl::InvalidArgumentError("groupArray: takes at most one parameter (the max size)");
-  if (params.size() == 1) {
-    const format::Value& p = params[0];
-    const bool positive = (p.kind == format::Value::Kind::kUInt && p.u > 0) ||
-                          (p.kind == format::Value::Kind::kInt && p.i > 0);
-    if (!positive) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "groupArray: the max size must be a positive integer, got ", p.DebugString()));
-    }
-    max_size = p.kind == format::Value::Kind::kUInt ? p.u : static_cast<uint64_t>(p.i);
-  }
-  return AggregatePtr(new GroupArray(args[0], max_size));
+  absl::StatusOr<uint64_t> max_size = MaxSizeParameter("groupArray", params);
+  if (!max_size.ok()) return max_size.status();
+  return AggregatePtr(new GroupArray(args[0], *max_size));
 }
 
 }  // namespace

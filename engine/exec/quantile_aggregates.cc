@@ -292,17 +292,11 @@ void AppendResult(const std::vector<double>& values, bool several, Column* out) 
 
 // State: a TDigest*, created on the first value. Out is double, or the time type's C++ type.
 template <typename In, typename Out>
-class Quantile : public AggregateFunction {
+class Quantile : public BoxedAggregate<TDigest> {
  public:
   Quantile(std::vector<double> levels, bool several, DataTypePtr value_type)
       : levels_(std::move(levels)), several_(several) {
     result_type_ = several ? DataType::Array(std::move(value_type)) : std::move(value_type);
-  }
-  size_t state_size() const override { return sizeof(TDigest*); }
-  void Create(uint8_t* state) const override { new (state) TDigest*(nullptr); }
-  void Destroy(uint8_t* state) const override {
-    delete Get(state);
-    Get(state) = nullptr;
   }
   size_t HeapBytes(const uint8_t* state) const override {
     const TDigest* d = Get(state);
@@ -349,13 +343,6 @@ class Quantile : public AggregateFunction {
   }
 
  private:
-  static TDigest*& Get(uint8_t* p) { return *reinterpret_cast<TDigest**>(p); }
-  static const TDigest* Get(const uint8_t* p) { return *reinterpret_cast<TDigest* const*>(p); }
-  static TDigest& Mutable(uint8_t* p) {
-    TDigest*& d = Get(p);
-    if (d == nullptr) d = new TDigest();
-    return *d;
-  }
 
   std::vector<double> levels_;
   bool several_;
@@ -363,19 +350,16 @@ class Quantile : public AggregateFunction {
 
 // quantileExact: every value, then the element at index level * n (n - 1 for level 1).
 template <typename T>
-class QuantileExact : public AggregateFunction {
+class QuantileExact : public BoxedAggregate<std::vector<T>> {
   using Values = std::vector<T>;
+  using Box = BoxedAggregate<Values>;
+  using Box::Get;
+  using Box::Mutable;
 
  public:
   QuantileExact(std::vector<double> levels, bool several, DataTypePtr value_type)
       : levels_(std::move(levels)), several_(several) {
-    result_type_ = several ? DataType::Array(std::move(value_type)) : std::move(value_type);
-  }
-  size_t state_size() const override { return sizeof(Values*); }
-  void Create(uint8_t* state) const override { new (state) Values*(nullptr); }
-  void Destroy(uint8_t* state) const override {
-    delete Get(state);
-    Get(state) = nullptr;
+    this->result_type_ = several ? DataType::Array(std::move(value_type)) : std::move(value_type);
   }
   size_t HeapBytes(const uint8_t* state) const override {
     const Values* v = Get(state);
@@ -438,13 +422,6 @@ class QuantileExact : public AggregateFunction {
       if (std::isnan(v)) return;
     }
     values->push_back(v);
-  }
-  static Values*& Get(uint8_t* p) { return *reinterpret_cast<Values**>(p); }
-  static const Values* Get(const uint8_t* p) { return *reinterpret_cast<Values* const*>(p); }
-  static Values& Mutable(uint8_t* p) {
-    Values*& v = Get(p);
-    if (v == nullptr) v = new Values();
-    return *v;
   }
 
   std::vector<double> levels_;

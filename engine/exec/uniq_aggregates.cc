@@ -401,25 +401,25 @@ std::vector<Key> ExactKeys(absl::Span<const ColumnArg> args, size_t rows, bool p
 // sets of 4096 keys or more buffer, and a buffer is flushed when it reaches half its set's
 // size, so it never holds more than half the set's memory again.
 template <typename Key>
-class UniqExact : public AggregateFunction {
+struct UniqExactState {
+  absl::flat_hash_set<Key> set;
+  std::unique_ptr<std::vector<Key>> pending;  // only for big sets: small ones stay small
+};
+
+template <typename Key>
+class UniqExact : public BoxedAggregate<UniqExactState<Key>> {
   using Set = absl::flat_hash_set<Key>;
-  struct State {
-    Set set;
-    std::unique_ptr<std::vector<Key>> pending;  // only for big sets: small ones stay small
-  };
+  using State = UniqExactState<Key>;
+  using Box = BoxedAggregate<State>;
+  using Box::Get;
+  using Box::Mutable;
   // Sets smaller than this stay in cache: their keys go in at once, unbuffered (so a GROUP
   // BY with a million small groups carries no buffers).
   static constexpr size_t kBufferFrom = 4096;
 
  public:
   explicit UniqExact(bool packed) : packed_(packed) {
-    result_type_ = DataType::Make(TypeId::kUInt64);
-  }
-  size_t state_size() const override { return sizeof(State*); }
-  void Create(uint8_t* state) const override { new (state) State*(nullptr); }
-  void Destroy(uint8_t* state) const override {
-    delete Get(state);
-    Get(state) = nullptr;
+    this->result_type_ = DataType::Make(TypeId::kUInt64);
   }
   size_t HeapBytes(const uint8_t* state) const override {
     const State* s = Get(state);
@@ -492,13 +492,6 @@ class UniqExact : public AggregateFunction {
   }
 
  private:
-  static State*& Get(uint8_t* p) { return *reinterpret_cast<State**>(p); }
-  static const State* Get(const uint8_t* p) { return *reinterpret_cast<State* const*>(p); }
-  static State& Mutable(uint8_t* p) {
-    State*& s = Get(p);
-    if (s == nullptr) s = new State();
-    return *s;
-  }
   static void Insert(Set* set, const Key* keys, size_t n) { set->insert(keys, keys + n); }
   static void Flush(State* s) {
     if (!s->pending) return;
