@@ -116,6 +116,7 @@ AggregateRegistry& AggregateRegistry::Global() {
     RegisterUniqAggregates(*r);
     RegisterQuantileAggregates(*r);
     RegisterBitAggregates(*r);
+    RegisterGroupUniqArray(*r);
     r->Register("countDistinct", *r->Find("uniqExact"));  // ClickHouse's default implementation
     return r;
   }();

@@ -103,6 +103,7 @@ void RegisterBasicAggregates(AggregateRegistry& registry);     // count sum min 
 void RegisterUniqAggregates(AggregateRegistry& registry);      // uniq uniqExact
 void RegisterQuantileAggregates(AggregateRegistry& registry);  // quantile quantiles (t-digest)
 void RegisterBitAggregates(AggregateRegistry& registry);       // groupBitAnd groupBitOr groupBitXor
+void RegisterGroupUniqArray(AggregateRegistry& registry);      // groupUniqArray
 
 }  // namespace tally::engine::exec
 

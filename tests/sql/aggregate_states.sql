@@ -39,6 +39,8 @@ SELECT tenant, quantilesMerge(0.5, 0.9)(q), quantileMerge(qe), toTypeName(any(q)
 SELECT tenant, quantiles(0.5, 0.9)(gauge), quantile(value) FROM events GROUP BY tenant ORDER BY tenant;
 SELECT groupBitOrMerge(o), groupBitAndMerge(a), groupBitXorMerge(x) FROM (SELECT groupBitOrState(value) AS o, groupBitAndState(value + 1024) AS a, groupBitXorState(value) AS x FROM events GROUP BY tenant);
 SELECT groupBitOr(value), groupBitAnd(value + 1024), groupBitXor(value), groupBitAnd(value) FROM events WHERE value > 100000;
+SELECT tenant, length(groupUniqArrayMerge(g)), has(groupUniqArrayMerge(g), 'u12'), length(groupArrayMerge(a)), toTypeName(any(g)) FROM (SELECT tenant, groupUniqArrayState(user) AS g, groupArrayState(value) AS a FROM events WHERE value < 40 GROUP BY tenant, value % 2) GROUP BY tenant ORDER BY tenant;
+SELECT length(groupUniqArray(value % 7)), length(groupUniqArray(CAST(user, 'LowCardinality(String)'))), toTypeName(groupUniqArray(CAST(user, 'LowCardinality(String)'))) FROM events WHERE value < 10;
 -- NULLs: skipped, and a state of nothing but NULLs finalizes to NULL.
 SELECT sumMerge(st), toTypeName(sumMerge(st)) FROM (SELECT sumState(if(value % 2 = 0, NULL, value)) AS st FROM events);
 SELECT finalizeAggregation(sumState(CAST(NULL AS Nullable(UInt64))));
