@@ -1,7 +1,7 @@
 // groupUniqArray(x), groupUniqArray(max_size)(x): Array of x's distinct values
 // (LowCardinality(String) -> String), NULLs skipped, at most max_size of them. tally keeps
 // them in the order first seen; ClickHouse in its hash set's order, which no query should
-// rely on (sort the array: arraySort(groupUniqArray(x))).
+// rely on (compare the arrays as sets).
 #include <limits>
 #include <string>
 

@@ -53,3 +53,4 @@ SELECT length(s) FROM rollup; -- error: Illegal type AggregateFunction(sum, UInt
 INSERT INTO rollup (k, s) SELECT tenant, uniqState(user) FROM events GROUP BY tenant; -- error: Conversion from AggregateFunction(uniq, String) to AggregateFunction(sum, UInt64) is not supported
 SELECT count() FROM rollup;
 CREATE TABLE bad (s SimpleAggregateFunction(uniq, UInt64)) ENGINE = MergeTree ORDER BY tuple(); -- error: Unsupported aggregate function uniq
+CREATE TABLE bad (s AggregateFunction(sum, UInt64)) ENGINE = MergeTree ORDER BY s; -- error: is not allowed in key expression, it's not comparable
