@@ -52,5 +52,7 @@ SELECT finalizeAggregation(value) FROM events; -- error: must have type Aggregat
 SELECT length(s) FROM rollup; -- error: Illegal type AggregateFunction(sum, UInt64) of argument of function length
 INSERT INTO rollup (k, s) SELECT tenant, uniqState(user) FROM events GROUP BY tenant; -- error: Conversion from AggregateFunction(uniq, String) to AggregateFunction(sum, UInt64) is not supported
 SELECT count() FROM rollup;
+SELECT k FROM rollup ORDER BY s; -- error: is not allowed in ORDER BY keys, because its values are not comparable
+SELECT count() FROM rollup GROUP BY s;
 CREATE TABLE bad (s SimpleAggregateFunction(uniq, UInt64)) ENGINE = MergeTree ORDER BY tuple(); -- error: Unsupported aggregate function uniq
 CREATE TABLE bad (s AggregateFunction(sum, UInt64)) ENGINE = MergeTree ORDER BY s; -- error: is not allowed in key expression, it's not comparable
