@@ -302,3 +302,52 @@ TEST(AggregateStateTest, StateAndMergeCombinators) {
 
 }  // namespace
 }  // namespace tally::engine::exec
+
+namespace tally::engine::exec {
+namespace {
+
+std::string Hex(absl::string_view s) {
+  static const char* kDigits = "0123456789abcdef";
+  std::string out;
+  for (char c : s) {
+    if (!out.empty()) out.push_back(' ');
+    out.push_back(kDigits[static_cast<uint8_t>(c) >> 4]);
+    out.push_back(kDigits[static_cast<uint8_t>(c) & 15]);
+  }
+  return out;
+}
+
+// The bytes docs/format.md ("Aggregate states") specifies, pinned.
+TEST(AggregateStateTest, GoldenBytes) {
+  auto encode = [](const char* function, std::vector<std::string> types, size_t rows) {
+    Bound b = BindCase({function, std::move(types), {}});
+    Holder h(*b.f);
+    std::vector<Column> cols;
+    for (const DataTypePtr& t : b.types) {
+      Column c = Column::Make(t);
+      for (size_t r = 0; r < rows; ++r) {
+        EXPECT_OK(c.AppendValue(t->id() == format::TypeId::kString ? Value::String(absl::StrCat("v", r))
+                                                                    : Value::UInt(r + 1)));
+      }
+      cols.push_back(std::move(c));
+    }
+    std::vector<ColumnArg> args;
+    for (const Column& c : cols) args.push_back(ColumnArg{&c, false});
+    b.f->AddBatchSinglePlace(h.get(), args, rows);
+    std::string bytes;
+    EXPECT_OK(EncodeState(*b.f, function, h.get(), &bytes));
+    return Hex(bytes);
+  };
+  // version 1, name "sum", u64 1 + 2 + 3.
+  EXPECT_EQ(encode("sum", {"UInt64"}, 3), "01 03 73 75 6d 06 00 00 00 00 00 00 00");
+  EXPECT_EQ(encode("count", {}, 2), "01 05 63 6f 75 6e 74 02 00 00 00 00 00 00 00");
+  // Nullable: the "a row was added" flag first, then sum's payload.
+  EXPECT_EQ(encode("sum", {"Nullable(UInt8)"}, 1), "01 03 73 75 6d 01 01 00 00 00 00 00 00 00");
+  // argMax(String, UInt64): slot 1 + String value "v1", slot 1 + UInt value 2.
+  EXPECT_EQ(encode("argMax", {"String", "UInt64"}, 2), "01 06 61 72 67 4d 61 78 01 04 02 76 31 01 01 02");
+  // max over nothing: the empty slot.
+  EXPECT_EQ(encode("max", {"UInt32"}, 0), "01 03 6d 61 78 00");
+}
+
+}  // namespace
+}  // namespace tally::engine::exec
