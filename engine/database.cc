@@ -127,6 +127,10 @@ absl::Status ValidateSchema(const TableSchema& schema) {
     if (!key_names.insert(k).second) {
       return absl::InvalidArgumentError(absl::StrCat("ORDER BY: column '", k, "' appears twice"));
     }
+    if (schema.columns[c].type->is_aggregate_state()) {
+      return absl::InvalidArgumentError(absl::StrCat("Column `", k, "` with type ", schema.columns[c].type->ToString(),
+                                                     " is not allowed in key expression, it's not comparable"));
+    }
     TypeId id = schema.columns[c].type->id();
     if (id == TypeId::kArray || id == TypeId::kMap) {
       return absl::InvalidArgumentError(absl::StrCat("ORDER BY: column '", k, "' of type ",

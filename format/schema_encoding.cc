@@ -92,10 +92,11 @@ void EncodeColumnV2(std::string* out, const ColumnDef& c) {
   std::string r;
   PutTextIfSet(&r, column_tag::kComment, c.comment);
   PutField(&r, column_tag::kName, c.name);
-  PutField(&r, column_tag::kType, c.type->ToString());
+  PutField(&r, column_tag::kType, c.type->aggregate() ? c.type->WithoutAggregate()->ToString() : c.type->ToString());
   if (!c.codecs.empty()) PutField(&r, column_tag::kCodecs, CodecChainToString(c.codecs));
   PutTextIfSet(&r, column_tag::kDefault, c.default_expr);
   PutTextIfSet(&r, column_tag::kTtl, c.ttl);
+  if (c.type->aggregate() != nullptr) PutField(&r, column_tag::kAggregateType, c.type->ToString());
   PutUnknown(&r, c.unknown_fields);
   PutField(out, table_tag::kColumn, r);
 }
@@ -218,6 +219,20 @@ absl::StatusOr<ColumnDef> DecodeColumnV2(const Record& table, const Field& field
   TALLY_ASSIGN_OR_RETURN(const Field* type, r.Required(column_tag::kType, "type"));
   ByteReader type_in = r.Inside(*type);
   TALLY_ASSIGN_OR_RETURN(c.type, ParseStoredType(&type_in, absl::StrCat(r.ctx(), ": type"), type->text()));
+  TALLY_ASSIGN_OR_RETURN(const Field* aggregate, r.Optional(column_tag::kAggregateType, "aggregate type"));
+  if (c.type->aggregate() != nullptr) {
+    return r.Corrupt(type->offset, column_tag::kType, "type", "an aggregate type belongs in field 12");
+  }
+  if (aggregate != nullptr) {
+    ByteReader aggregate_in = r.Inside(*aggregate);
+    TALLY_ASSIGN_OR_RETURN(DataTypePtr full, ParseStoredType(&aggregate_in, absl::StrCat(r.ctx(), ": aggregate type"),
+                                                             aggregate->text()));
+    if (full->aggregate() == nullptr || !full->WithoutAggregate()->Equals(*c.type)) {
+      return r.Corrupt(aggregate->offset, column_tag::kAggregateType, "aggregate type",
+                       absl::StrCat(full->ToString(), " is not an aggregate type stored as ", c.type->ToString()));
+    }
+    c.type = std::move(full);
+  }
   TALLY_ASSIGN_OR_RETURN(const Field* codecs, r.Optional(column_tag::kCodecs, "codecs"));
   if (codecs != nullptr) {
     ByteReader codecs_in = r.Inside(*codecs);
@@ -227,7 +242,7 @@ absl::StatusOr<ColumnDef> DecodeColumnV2(const Record& table, const Field& field
   TALLY_ASSIGN_OR_RETURN(c.ttl, r.Text(column_tag::kTtl, "TTL", false));
   TALLY_ASSIGN_OR_RETURN(c.comment, r.Text(column_tag::kComment, "comment", false));
   TALLY_RETURN_IF_ERROR(r.Unknown({column_tag::kComment, column_tag::kName, column_tag::kType, column_tag::kCodecs,
-                                   column_tag::kDefault, column_tag::kTtl},
+                                   column_tag::kDefault, column_tag::kTtl, column_tag::kAggregateType},
                                   &c.unknown_fields));
   return c;
 }
@@ -341,7 +356,9 @@ absl::Status CheckKeptTags(const TableSchema& s) {
 uint16_t MinSchemaVersion(const TableSchema& s) {
   bool v2 = !s.engine_args.empty() || !s.ttl.empty() || !s.skip_indexes.empty() || !s.settings.empty() ||
             !s.comment.empty() || AnyUnknown(s);
-  for (const ColumnDef& c : s.columns) v2 = v2 || !c.ttl.empty() || !c.comment.empty();
+  for (const ColumnDef& c : s.columns) {
+    v2 = v2 || !c.ttl.empty() || !c.comment.empty() || c.type->aggregate() != nullptr;
+  }
   return v2 ? 2 : 1;
 }
 
@@ -351,7 +368,8 @@ absl::Status EncodeTableSchema(std::string* out, const TableSchema& schema, uint
   if (version == 1) {
     if (MinSchemaVersion(schema) > 1) {
       return absl::InvalidArgumentError(
-          "manifest version 1 cannot hold engine arguments, TTLs, skip indexes, settings or comments");
+          "manifest version 1 cannot hold engine arguments, TTLs, skip indexes, settings, comments or aggregate-function"
+          " column types");
     }
     EncodeV1(out, schema);
     return absl::OkStatus();

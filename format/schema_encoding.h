@@ -44,6 +44,10 @@ inline constexpr uint64_t kType = 4;     // type text, exactly once
 inline constexpr uint64_t kCodecs = 6;   // codec chain text, at most once (absent: default)
 inline constexpr uint64_t kDefault = 8;  // expression text, at most once
 inline constexpr uint64_t kTtl = 10;     // expression text, at most once
+// The whole type text when it is an aggregate-function type (AggregateFunction(sum,
+// UInt64), SimpleAggregateFunction(max, UInt64)); kType then holds its physical type
+// (String, UInt64), and a reader that does not know this tag refuses the table.
+inline constexpr uint64_t kAggregateType = 12;  // type text, at most once
 }  // namespace column_tag
 
 // Fields of a skip-index record: all exactly once.
@@ -62,7 +66,7 @@ inline constexpr uint64_t kValue = 4;  // text
 
 // The oldest manifest version whose schema encoding can hold everything in `schema`:
 // 1 unless it uses a field version 1 lacks (engine arguments, TTLs, skip indexes,
-// settings, comments, kept unknown fields).
+// settings, comments, kept unknown fields, aggregate-function column types).
 uint16_t MinSchemaVersion(const TableSchema& schema);
 
 // Appends `schema` as manifest `version` writes it. InvalidArgument when the schema breaks

@@ -1,6 +1,7 @@
 #include "format/types.h"
 
 #include <cctype>
+#include <charconv>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/ascii.h"
@@ -29,6 +30,87 @@ DataTypePtr DataType::Array(DataTypePtr element) {
 }
 DataTypePtr DataType::Map(DataTypePtr key, DataTypePtr value) {
   return DataTypePtr(new DataType(TypeId::kMap, 0, "", {std::move(key), std::move(value)}));
+}
+
+DataTypePtr DataType::AggregateState(AggregateSpec spec) {
+  spec.simple = false;
+  auto* t = new DataType(TypeId::kString, 0, "", {});
+  t->aggregate_ = std::make_shared<const AggregateSpec>(std::move(spec));
+  return DataTypePtr(t);
+}
+
+DataTypePtr DataType::SimpleAggregate(std::string function, const DataTypePtr& value) {
+  AggregateSpec spec;
+  spec.simple = true;
+  spec.function = std::move(function);
+  DataTypePtr plain = value->WithoutAggregate();
+  spec.args = {plain};
+  auto* t = new DataType(plain->id_, plain->precision_, plain->timezone_, plain->children_);
+  t->aggregate_ = std::make_shared<const AggregateSpec>(std::move(spec));
+  return DataTypePtr(t);
+}
+
+DataTypePtr DataType::WithoutAggregate() const {
+  return DataTypePtr(new DataType(id_, precision_, timezone_, children_));
+}
+
+namespace {
+
+// A parameter as ClickHouse prints it in a type name: integers in decimal, floats in the
+// shortest text that reads back to the same double, strings quoted.
+std::string ParamText(const Value& v) {
+  switch (v.kind) {
+    case Value::Kind::kUInt:
+      return absl::StrCat(v.u);
+    case Value::Kind::kInt:
+      return absl::StrCat(v.i);
+    case Value::Kind::kFloat: {
+      char buf[64];
+      auto [end, ec] = std::to_chars(buf, buf + sizeof(buf), v.f);
+      return ec == std::errc() ? std::string(buf, end) : absl::StrCat(v.f);
+    }
+    case Value::Kind::kString: {
+      std::string out = "'";
+      for (char c : v.s) {
+        if (c == '\'' || c == '\\') out.push_back('\\');
+        out.push_back(c);
+      }
+      return out + "'";
+    }
+    default:
+      return "NULL";
+  }
+}
+
+}  // namespace
+
+std::string AggregateSpec::FunctionText() const {
+  if (params.empty()) return function;
+  std::string out = absl::StrCat(function, "(");
+  for (size_t i = 0; i < params.size(); ++i) absl::StrAppend(&out, i ? ", " : "", ParamText(params[i]));
+  return out + ")";
+}
+
+bool AggregateSpec::Equals(const AggregateSpec& other) const {
+  if (simple != other.simple || function != other.function || params.size() != other.params.size() ||
+      args.size() != other.args.size()) {
+    return false;
+  }
+  for (size_t i = 0; i < params.size(); ++i) {
+    if (!(params[i] == other.params[i])) return false;
+  }
+  for (size_t i = 0; i < args.size(); ++i) {
+    if (!args[i]->Equals(*other.args[i])) return false;
+  }
+  return true;
+}
+
+bool IsSimpleAggregateFunction(absl::string_view f) {
+  for (absl::string_view name : {"any", "anyLast", "min", "max", "sum", "sumWithOverflow", "groupBitAnd",
+                                 "groupBitOr", "groupBitXor"}) {
+    if (f == name) return true;
+  }
+  return false;
 }
 
 size_t DataType::fixed_width() const {
@@ -190,6 +272,18 @@ class TypeParser {
     return out;
   }
 
+  // A type inside LowCardinality, Nullable, Array or Map: aggregate types are only ever
+  // whole column types.
+  absl::StatusOr<DataTypePtr> ParseInner(int depth, absl::string_view outer) {
+    const size_t start = pos_;
+    TALLY_ASSIGN_OR_RETURN(DataTypePtr inner, Parse(depth));
+    if (inner->aggregate() != nullptr) {
+      pos_ = start;
+      return Error(absl::StrCat(inner->ToString(), " inside ", outer, " is not supported"));
+    }
+    return inner;
+  }
+
   absl::StatusOr<DataTypePtr> Parse(int depth) {
     if (depth > kMaxDepth) return Error("type nested too deeply");
     SkipSpace();
@@ -219,7 +313,7 @@ class TypeParser {
     }
     if (name == "LowCardinality") {
       TALLY_RETURN_IF_ERROR(Expect('('));
-      TALLY_ASSIGN_OR_RETURN(DataTypePtr inner, Parse(depth + 1));
+      TALLY_ASSIGN_OR_RETURN(DataTypePtr inner, ParseInner(depth + 1, "LowCardinality"));
       TALLY_RETURN_IF_ERROR(Expect(')'));
       bool ok = inner->id() == TypeId::kString ||
                 (inner->id() == TypeId::kNullable && inner->child(0).id() == TypeId::kString);
@@ -232,7 +326,7 @@ class TypeParser {
     }
     if (name == "Nullable") {
       TALLY_RETURN_IF_ERROR(Expect('('));
-      TALLY_ASSIGN_OR_RETURN(DataTypePtr inner, Parse(depth + 1));
+      TALLY_ASSIGN_OR_RETURN(DataTypePtr inner, ParseInner(depth + 1, "Nullable"));
       TALLY_RETURN_IF_ERROR(Expect(')'));
       TypeId in = inner->id();
       if (in == TypeId::kNullable || in == TypeId::kArray || in == TypeId::kMap ||
@@ -246,15 +340,15 @@ class TypeParser {
     }
     if (name == "Array") {
       TALLY_RETURN_IF_ERROR(Expect('('));
-      TALLY_ASSIGN_OR_RETURN(DataTypePtr inner, Parse(depth + 1));
+      TALLY_ASSIGN_OR_RETURN(DataTypePtr inner, ParseInner(depth + 1, "Array"));
       TALLY_RETURN_IF_ERROR(Expect(')'));
       return DataType::Array(std::move(inner));
     }
     if (name == "Map") {
       TALLY_RETURN_IF_ERROR(Expect('('));
-      TALLY_ASSIGN_OR_RETURN(DataTypePtr key, Parse(depth + 1));
+      TALLY_ASSIGN_OR_RETURN(DataTypePtr key, ParseInner(depth + 1, "Map"));
       TALLY_RETURN_IF_ERROR(Expect(','));
-      TALLY_ASSIGN_OR_RETURN(DataTypePtr value, Parse(depth + 1));
+      TALLY_ASSIGN_OR_RETURN(DataTypePtr value, ParseInner(depth + 1, "Map"));
       TALLY_RETURN_IF_ERROR(Expect(')'));
       TypeId k = key->id();
       bool key_ok = key->is_integer() || k == TypeId::kString || k == TypeId::kLowCardinality ||
@@ -266,10 +360,85 @@ class TypeParser {
       }
       return DataType::Map(std::move(key), std::move(value));
     }
+    if (name == "AggregateFunction") return ParseAggregateFunction(depth);
+    if (name == "SimpleAggregateFunction") {
+      TALLY_RETURN_IF_ERROR(Expect('('));
+      absl::string_view function = Identifier();
+      if (function.empty()) return Error("expected an aggregate function name");
+      if (!IsSimpleAggregateFunction(function)) {
+        return Error(absl::StrCat("Unsupported aggregate function ", function,
+                                  ", supported functions are any, anyLast, min, max, sum, sumWithOverflow, "
+                                  "groupBitAnd, groupBitOr, groupBitXor"));
+      }
+      TALLY_RETURN_IF_ERROR(Expect(','));
+      TALLY_ASSIGN_OR_RETURN(DataTypePtr value, Parse(depth + 1));
+      TALLY_RETURN_IF_ERROR(Expect(')'));
+      if (value->aggregate() != nullptr) return Error("aggregate function types do not nest");
+      return DataType::SimpleAggregate(std::string(function), value);
+    }
     auto alias = Aliases().find(absl::AsciiStrToLower(name));
     if (alias != Aliases().end()) return DataType::Make(alias->second);
     pos_ = name_pos;
     return Error(absl::StrCat("unknown type '", name, "'"));
+  }
+
+  // AggregateFunction(f, T...), AggregateFunction(f(p, ...), T...); "AggregateFunction" read.
+  absl::StatusOr<DataTypePtr> ParseAggregateFunction(int depth) {
+    TALLY_RETURN_IF_ERROR(Expect('('));
+    AggregateSpec spec;
+    spec.function = std::string(Identifier());
+    if (spec.function.empty()) return Error("expected an aggregate function name");
+    if (Consume('(')) {
+      while (!Consume(')')) {
+        if (!spec.params.empty()) TALLY_RETURN_IF_ERROR(Expect(','));
+        TALLY_ASSIGN_OR_RETURN(Value v, Param());
+        spec.params.push_back(std::move(v));
+      }
+    }
+    while (Consume(',')) {
+      TALLY_ASSIGN_OR_RETURN(DataTypePtr arg, Parse(depth + 1));
+      if (arg->aggregate() != nullptr && arg->is_aggregate_state()) {
+        return Error("aggregate function types do not nest");
+      }
+      spec.args.push_back(std::move(arg));
+    }
+    TALLY_RETURN_IF_ERROR(Expect(')'));
+    return DataType::AggregateState(std::move(spec));
+  }
+
+  // A parameter: a number (integer or float, maybe negative) or a quoted string.
+  absl::StatusOr<Value> Param() {
+    SkipSpace();
+    if (pos_ < text_.size() && text_[pos_] == '\'') {
+      TALLY_ASSIGN_OR_RETURN(std::string s, QuotedString());
+      return Value::String(std::move(s));
+    }
+    size_t start = pos_;
+    while (pos_ < text_.size() && (std::isalnum(static_cast<unsigned char>(text_[pos_])) ||
+                                   text_[pos_] == '.' || text_[pos_] == '-' || text_[pos_] == '+')) {
+      ++pos_;
+    }
+    std::string num(text_.substr(start, pos_ - start));
+    if (num.empty()) return Error("expected a parameter");
+    const bool is_float = num.find_first_of(".eEni") != std::string::npos;
+    if (!is_float) {
+      if (num[0] == '-') {
+        int64_t v;
+        auto [end, ec] = std::from_chars(num.data(), num.data() + num.size(), v);
+        if (ec == std::errc() && end == num.data() + num.size()) return Value::Int(v);
+      } else {
+        uint64_t v;
+        const char* b = num.data() + (num[0] == '+' ? 1 : 0);
+        auto [end, ec] = std::from_chars(b, num.data() + num.size(), v);
+        if (ec == std::errc() && end == num.data() + num.size()) return Value::UInt(v);
+      }
+    } else {
+      double v;
+      auto [end, ec] = std::from_chars(num.data(), num.data() + num.size(), v);
+      if (ec == std::errc() && end == num.data() + num.size()) return Value::Float(v);
+    }
+    pos_ = start;
+    return Error(absl::StrCat("bad parameter '", num, "'"));
   }
 
   absl::string_view text_;
@@ -279,6 +448,15 @@ class TypeParser {
 }  // namespace
 
 std::string DataType::ToString() const {
+  if (aggregate_ != nullptr) {
+    if (aggregate_->simple) {
+      return absl::StrCat("SimpleAggregateFunction(", aggregate_->function, ", ", aggregate_->args[0]->ToString(),
+                          ")");
+    }
+    std::string out = absl::StrCat("AggregateFunction(", aggregate_->FunctionText());
+    for (const DataTypePtr& a : aggregate_->args) absl::StrAppend(&out, ", ", a->ToString());
+    return out + ")";
+  }
   for (const SimpleName& simple : kSimpleNames) {
     if (simple.id == id_ && id_ != TypeId::kDateTime) return simple.name;
   }
@@ -304,9 +482,10 @@ std::string DataType::ToString() const {
 
 bool DataType::Equals(const DataType& other) const {
   if (id_ != other.id_ || precision_ != other.precision_ || timezone_ != other.timezone_ ||
-      children_.size() != other.children_.size()) {
+      children_.size() != other.children_.size() || (aggregate_ == nullptr) != (other.aggregate_ == nullptr)) {
     return false;
   }
+  if (aggregate_ != nullptr && !aggregate_->Equals(*other.aggregate_)) return false;
   for (size_t i = 0; i < children_.size(); ++i) {
     if (!children_[i]->Equals(*other.children_[i])) return false;
   }

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "format/value.h"
 
 namespace tally::format {
 
@@ -42,6 +43,25 @@ enum class TypeId : uint8_t {
 class DataType;
 using DataTypePtr = std::shared_ptr<const DataType>;
 
+// What an aggregate-function column type says about its values. It is an annotation on a
+// physical type, not a TypeId of its own, so that no switch on TypeId anywhere needs a
+// case for it: every storage, codec, copy and gather path sees the physical type.
+//
+//   AggregateFunction(f(params), args...)  physically String: each value is one serialized
+//                                          state of f (engine/exec/aggregate_state.h)
+//   SimpleAggregateFunction(f, T)          physically T, and behaves as T everywhere; only
+//                                          the type's name and the merge rules read f
+struct AggregateSpec {
+  bool simple = false;
+  std::string function;           // "sum", "quantiles", "sumIf"
+  std::vector<Value> params;      // quantiles(0.5, 0.9) -> {0.5, 0.9}
+  std::vector<DataTypePtr> args;  // the argument types; SimpleAggregateFunction: {T}
+
+  // "sum", "quantiles(0.5, 0.9)": the function as ClickHouse prints it inside the type.
+  std::string FunctionText() const;
+  bool Equals(const AggregateSpec& other) const;
+};
+
 class DataType {
  public:
   static DataTypePtr Make(TypeId id);
@@ -51,12 +71,23 @@ class DataType {
   static DataTypePtr Nullable(DataTypePtr inner);
   static DataTypePtr Array(DataTypePtr element);
   static DataTypePtr Map(DataTypePtr key, DataTypePtr value);
+  // AggregateFunction(spec): a String annotated with `spec` (spec.simple must be false).
+  static DataTypePtr AggregateState(AggregateSpec spec);
+  // SimpleAggregateFunction(function, value): `value` annotated.
+  static DataTypePtr SimpleAggregate(std::string function, const DataTypePtr& value);
 
   TypeId id() const { return id_; }
   int precision() const { return precision_; }            // DateTime64 only
   const std::string& timezone() const { return timezone_; }  // DateTime(64); "" = server's
   const std::vector<DataTypePtr>& children() const { return children_; }
   const DataType& child(size_t i) const { return *children_[i]; }
+  // The aggregate annotation, or nullptr for a plain type.
+  const AggregateSpec* aggregate() const { return aggregate_.get(); }
+  // AggregateFunction(...): values are serialized states.
+  bool is_aggregate_state() const { return aggregate_ != nullptr && !aggregate_->simple; }
+  // The same type without its aggregate annotation (String for AggregateFunction, T for
+  // SimpleAggregateFunction(f, T)); a plain type is returned as a copy.
+  DataTypePtr WithoutAggregate() const;
 
   // Bytes per value for fixed-width types, 0 for String, LowCardinality, Nullable, Array
   // and Map.
@@ -83,12 +114,18 @@ class DataType {
   int precision_ = 0;
   std::string timezone_;
   std::vector<DataTypePtr> children_;
+  std::shared_ptr<const AggregateSpec> aggregate_;
 };
 
 // Parses a type as written in ClickHouse DDL. Type names are case-sensitive as in
 // ClickHouse, with the common aliases (BOOLEAN, INT, BIGINT, TEXT, ...) accepted.
 // Errors are InvalidArgument naming the offending text and position.
 absl::StatusOr<DataTypePtr> ParseDataType(absl::string_view text);
+
+// Whether SimpleAggregateFunction(function, T) is allowed: the functions whose state is
+// their result (any, anyLast, min, max, sum, sumWithOverflow, groupBitAnd/Or/Xor), so that
+// merging values with the function is the same as merging states.
+bool IsSimpleAggregateFunction(absl::string_view function);
 
 }  // namespace tally::format
 

@@ -2,6 +2,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "engine/exec/aggregate_state.h"
 #include "engine/exec/aggregate_util.h"
 #include "format/status_macros.h"
 
@@ -27,6 +28,15 @@ class IfCombinator : public AggregateFunction {
   void Merge(uint8_t* dst, const uint8_t* src) const override { nested_->Merge(dst, src); }
   void Finalize(const uint8_t* state, Column* out) const override { nested_->Finalize(state, out); }
   size_t HeapBytes(const uint8_t* state) const override { return nested_->HeapBytes(state); }
+  absl::Status Serialize(const uint8_t* state, std::string* out) const override {
+    return nested_->Serialize(state, out);
+  }
+  absl::Status Deserialize(absl::string_view bytes, uint8_t* state) const override {
+    return nested_->Deserialize(bytes, state);
+  }
+  absl::Status CheckBatch(absl::Span<const ColumnArg> args, size_t rows) const override {
+    return nested_->CheckBatch(args.subspan(0, args.size() - 1), rows);
+  }
 
   void AddBatch(uint8_t* const* places, size_t offset, absl::Span<const ColumnArg> args,
                 size_t rows) const override {
@@ -87,12 +97,26 @@ bool IsConditionType(const format::DataType& t) {
 
 }  // namespace
 
+absl::Status AggregateFunction::Serialize(const uint8_t* state, std::string* out) const {
+  (void)state;
+  (void)out;
+  return absl::UnimplementedError("this aggregate's state cannot be stored yet");
+}
+
+absl::Status AggregateFunction::Deserialize(absl::string_view bytes, uint8_t* state) const {
+  (void)bytes;
+  (void)state;
+  return absl::UnimplementedError("this aggregate's state cannot be stored yet");
+}
+
 AggregateRegistry& AggregateRegistry::Global() {
   static AggregateRegistry* registry = [] {
     auto* r = new AggregateRegistry();
     RegisterBasicAggregates(*r);
     RegisterUniqAggregates(*r);
     RegisterQuantileAggregates(*r);
+    RegisterBitAggregates(*r);
+    RegisterGroupUniqArray(*r);
     r->Register("countDistinct", *r->Find("uniqExact"));  // ClickHouse's default implementation
     return r;
   }();
@@ -115,9 +139,10 @@ const AggregateFactory* AggregateRegistry::Find(absl::string_view name) const {
 
 namespace {
 
-// The combinator suffix `name` ends with ("If" or "Distinct"), or "".
+// The combinator suffix `name` ends with ("If", "Distinct", "State" or "Merge"), or "".
+// fMergeState is State(Merge(f)).
 absl::string_view CombinatorSuffix(absl::string_view name) {
-  for (absl::string_view suffix : {"If", "Distinct"}) {
+  for (absl::string_view suffix : {"If", "Distinct", "State", "Merge"}) {
     if (name.size() > suffix.size() && absl::EndsWith(name, suffix)) return suffix;
   }
   return "";
@@ -161,6 +186,11 @@ absl::StatusOr<std::unique_ptr<AggregateFunction>> AggregateRegistry::Bind(
     TALLY_ASSIGN_OR_RETURN(auto nested, Bind(base, false, args, params));
     return MakeDistinct(std::move(nested), args);
   }
+  if (suffix == "State" && IsAggregate(base)) {
+    TALLY_ASSIGN_OR_RETURN(auto nested, Bind(base, false, args, params));
+    return MakeStateCombinator(base, std::move(nested), args, params);
+  }
+  if (suffix == "Merge" && IsAggregate(base)) return MakeMergeCombinator(base, args, params);
   return absl::NotFoundError(absl::StrCat("unknown aggregate function '", name, "'"));
 }
 

@@ -3,8 +3,9 @@
 // An aggregate's state lives in memory the aggregator owns (state_size() bytes aligned to
 // state_align()), one per group; the aggregator creates, feeds, merges and finalizes it.
 // Batch entry points take whole columns so the per-row loop stays inside the kernel.
-// Later, states will also be stored in columns (AggregateFunction(sum, UInt64)) for
-// AggregatingMergeTree: Serialize/Deserialize are the hooks for that.
+// States are also stored in columns (AggregateFunction(sum, UInt64)), through
+// Serialize/Deserialize; engine/exec/aggregate_state.h frames them and holds the -State and
+// -Merge combinators.
 //
 // Bound aggregates are immutable and thread-safe; states are not.
 #ifndef TALLY_ENGINE_EXEC_AGGREGATE_FUNCTION_H_
@@ -17,6 +18,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/types/span.h"
 #include "engine/exec/function.h"
 #include "format/column.h"
@@ -46,6 +48,23 @@ class AggregateFunction {
   // Appends the final value to `out` (a column of result_type()).
   virtual void Finalize(const uint8_t* state, format::Column* out) const = 0;
 
+  // Appends the state's payload bytes (docs/format.md, "Aggregate states"): only what the
+  // state holds, no header. Unimplemented for an aggregate whose state cannot be stored.
+  virtual absl::Status Serialize(const uint8_t* state, std::string* out) const;
+  // Reads a payload Serialize wrote into `state`, freshly Create()d; every byte must be
+  // used. DataLoss for bytes that do not decode (the state may then hold part of them and
+  // must still be Destroy()ed).
+  virtual absl::Status Deserialize(absl::string_view bytes, uint8_t* state) const;
+
+  // Checks rows [0, rows) of `args` before AddBatch / AddBatchSinglePlace sees them: the
+  // one place an aggregate can refuse its input (fMerge refuses state bytes that do not
+  // decode). The aggregator calls it before every batch; OK by default.
+  virtual absl::Status CheckBatch(absl::Span<const ColumnArg> args, size_t rows) const {
+    (void)args;
+    (void)rows;
+    return absl::OkStatus();
+  }
+
   // Memory the state holds beyond state_size(), for max_memory_usage accounting.
   virtual size_t HeapBytes(const uint8_t* state) const {
     (void)state;
@@ -66,7 +85,8 @@ class AggregateRegistry {
   static AggregateRegistry& Global();
   void Register(const std::string& name, AggregateFactory factory, bool case_insensitive = false);
   // Resolves combinators, the last suffix outermost: sumIf -> If(sum), sumDistinct ->
-  // Distinct(sum), sumIfDistinct -> Distinct(If(sum)). f(DISTINCT x) binds as fDistinct(x),
+  // Distinct(sum), sumIfDistinct -> Distinct(If(sum)), sumState, sumMerge, sumMergeState ->
+  // State(Merge(sum)) (engine/exec/aggregate_state.h). f(DISTINCT x) binds as fDistinct(x),
   // count(DISTINCT x) as uniqExact(x), as in ClickHouse. NotFound when no such aggregate exists.
   absl::StatusOr<std::unique_ptr<AggregateFunction>> Bind(absl::string_view name, bool distinct,
                                                           absl::Span<const format::DataTypePtr> args,
@@ -82,6 +102,8 @@ class AggregateRegistry {
 void RegisterBasicAggregates(AggregateRegistry& registry);     // count sum min max avg any anyLast argMin argMax
 void RegisterUniqAggregates(AggregateRegistry& registry);      // uniq uniqExact
 void RegisterQuantileAggregates(AggregateRegistry& registry);  // quantile quantiles (t-digest)
+void RegisterBitAggregates(AggregateRegistry& registry);       // groupBitAnd groupBitOr groupBitXor
+void RegisterGroupUniqArray(AggregateRegistry& registry);      // groupUniqArray
 
 }  // namespace tally::engine::exec
 

@@ -1,9 +1,11 @@
 #include "engine/exec/aggregate_util.h"
 
 #include <cstring>
+#include <limits>
 #include <memory>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "format/status_macros.h"
 
 namespace tally::engine::exec {
@@ -12,6 +14,21 @@ using format::Column;
 using format::DataType;
 using format::DataTypePtr;
 using format::TypeId;
+
+absl::StatusOr<uint64_t> MaxSizeParameter(absl::string_view name, absl::Span<const format::Value> params) {
+  if (params.empty()) return std::numeric_limits<uint64_t>::max();
+  if (params.size() > 1) {
+    return absl::InvalidArgumentError(absl::StrCat(name, ": takes at most one parameter (the max size)"));
+  }
+  const format::Value& p = params[0];
+  const bool positive = (p.kind == format::Value::Kind::kUInt && p.u > 0) ||
+                        (p.kind == format::Value::Kind::kInt && p.i > 0);
+  if (!positive) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(name, ": the max size must be a positive integer, got ", p.DebugString()));
+  }
+  return p.kind == format::Value::Kind::kUInt ? p.u : static_cast<uint64_t>(p.i);
+}
 
 bool IsNullableArgument(const DataType& type) {
   return type.id() == TypeId::kNullable || type.is_nullable_low_cardinality();
@@ -74,6 +91,25 @@ class NullSkipping : public AggregateFunction {
   void Merge(uint8_t* dst, const uint8_t* src) const override {
     nested_->Merge(dst, src);
     if (nullable_result_) dst[flag_offset_] |= src[flag_offset_];
+  }
+  // Payload: with a Nullable result, u8 1 when a row was added (else 0); then the nested
+  // aggregate's payload.
+  absl::Status Serialize(const uint8_t* state, std::string* out) const override {
+    if (nullable_result_) out->push_back(static_cast<char>(state[flag_offset_]));
+    return nested_->Serialize(state, out);
+  }
+  absl::Status Deserialize(absl::string_view bytes, uint8_t* state) const override {
+    if (nullable_result_) {
+      if (bytes.empty() || static_cast<uint8_t>(bytes[0]) > 1) {
+        return absl::DataLossError("aggregate state: bad or missing NULL flag");
+      }
+      state[flag_offset_] = static_cast<uint8_t>(bytes[0]);
+      bytes.remove_prefix(1);
+    }
+    return nested_->Deserialize(bytes, state);
+  }
+  absl::Status CheckBatch(absl::Span<const ColumnArg> args, size_t rows) const override {
+    return nested_->CheckBatch(args, rows);
   }
   void Finalize(const uint8_t* state, Column* out) const override {
     if (!nullable_result_) {

@@ -8,7 +8,9 @@
 #define TALLY_ENGINE_EXEC_AGGREGATE_UTIL_H_
 
 #include <cstdint>
+#include <new>
 #include <string>
+#include <utility>
 
 #include "absl/strings/string_view.h"
 #include "engine/exec/aggregate_function.h"
@@ -41,6 +43,42 @@ AggregateFactory SkipNullArguments(AggregateFactory nested, NullResult result);
 // (engine/exec/distinct_combinator.cc). InvalidArgument without arguments.
 absl::StatusOr<std::unique_ptr<AggregateFunction>> MakeDistinct(std::unique_ptr<AggregateFunction> nested,
                                                                 absl::Span<const format::DataTypePtr> args);
+
+// The base of an aggregate whose state is a heap object (a set, a t-digest, a column of
+// values): the state is one pointer, null until the first value, so the many groups that
+// see few rows cost a word each and an untouched state frees nothing. Subclasses read the
+// object with Get (nullptr when nothing was added) and make it with Mutable.
+template <typename T>
+class BoxedAggregate : public AggregateFunction {
+ public:
+  size_t state_size() const override { return sizeof(T*); }
+  void Create(uint8_t* state) const override { new (state) T*(nullptr); }
+  void Destroy(uint8_t* state) const override {
+    delete Get(state);
+    Get(state) = nullptr;
+  }
+
+ protected:
+  static T*& Get(uint8_t* state) { return *reinterpret_cast<T**>(state); }
+  static const T* Get(const uint8_t* state) { return *reinterpret_cast<T* const*>(state); }
+  // The object, made on first use by T's default constructor.
+  static T& Mutable(uint8_t* state) {
+    T*& p = Get(state);
+    if (p == nullptr) p = new T();
+    return *p;
+  }
+  // The object, made on first use from `make()` (called only then).
+  template <typename Make>
+  static T& Mutable(uint8_t* state, Make&& make) {
+    T*& p = Get(state);
+    if (p == nullptr) p = new T(make());
+    return *p;
+  }
+};
+
+// The max_size parameter of groupArray(max_size)(x) and groupUniqArray: none is no limit;
+// else a positive integer. InvalidArgument naming `name` otherwise.
+absl::StatusOr<uint64_t> MaxSizeParameter(absl::string_view name, absl::Span<const format::Value> params);
 
 // Row `row` of a String or LowCardinality column.
 inline absl::string_view StringAtRow(const format::Column& column, size_t row) {

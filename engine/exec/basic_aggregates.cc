@@ -23,6 +23,9 @@
 #include "engine/exec/aggregate_function.h"
 #include "engine/exec/aggregate_util.h"
 #include "engine/exec/function_util.h"
+#include "engine/exec/state_bytes.h"
+#include "format/coding.h"
+#include "format/status_macros.h"
 #include "engine/exec/value_slot.h"
 
 namespace tally::engine::exec {
@@ -76,6 +79,16 @@ class Count : public AggregateFunction {
   }
   void Finalize(const uint8_t* state, Column* out) const override {
     out->Append<uint64_t>(*reinterpret_cast<const uint64_t*>(state));
+  }
+  // Payload: the count, u64.
+  absl::Status Serialize(const uint8_t* state, std::string* out) const override {
+    PutRaw(out, *reinterpret_cast<const uint64_t*>(state));
+    return absl::OkStatus();
+  }
+  absl::Status Deserialize(absl::string_view bytes, uint8_t* state) const override {
+    StateReader in(bytes);
+    TALLY_ASSIGN_OR_RETURN(*reinterpret_cast<uint64_t*>(state), in.Read<uint64_t>());
+    return in.ExpectDone();
   }
 
  private:
@@ -152,6 +165,16 @@ class Sum : public AggregateFunction {
   void Finalize(const uint8_t* state, Column* out) const override {
     out->Append<Acc>(*reinterpret_cast<const Acc*>(state));
   }
+  // Payload: the sum, u64 (integers, two's complement) or f64.
+  absl::Status Serialize(const uint8_t* state, std::string* out) const override {
+    PutRaw(out, *reinterpret_cast<const Acc*>(state));
+    return absl::OkStatus();
+  }
+  absl::Status Deserialize(absl::string_view bytes, uint8_t* state) const override {
+    StateReader in(bytes);
+    TALLY_ASSIGN_OR_RETURN(*reinterpret_cast<Acc*>(state), in.Read<Acc>());
+    return in.ExpectDone();
+  }
 };
 
 // Calls f(T{}) with the C++ type of a number column (Bool as uint8_t); false for any other
@@ -226,6 +249,20 @@ class Avg : public AggregateFunction {
     const State& s = *reinterpret_cast<const State*>(state);
     out->Append<double>(s.count == 0 ? std::numeric_limits<double>::quiet_NaN()
                                      : static_cast<double>(s.sum) / static_cast<double>(s.count));
+  }
+  // Payload: the sum (i128/u128 for integers, f64 for floats), then the count, u64.
+  absl::Status Serialize(const uint8_t* state, std::string* out) const override {
+    const State& s = *reinterpret_cast<const State*>(state);
+    PutRaw(out, s.sum);
+    PutRaw(out, s.count);
+    return absl::OkStatus();
+  }
+  absl::Status Deserialize(absl::string_view bytes, uint8_t* state) const override {
+    StateReader in(bytes);
+    State& s = *reinterpret_cast<State*>(state);
+    TALLY_ASSIGN_OR_RETURN(s.sum, in.Read<Acc>());
+    TALLY_ASSIGN_OR_RETURN(s.count, in.Read<uint64_t>());
+    return in.ExpectDone();
   }
 };
 
@@ -423,6 +460,16 @@ class MinMax : public AggregateFunction {
   void Finalize(const uint8_t* state, Column* out) const override {
     Slot(state)->Finalize(slot_type_, out);
   }
+  // Payload: the value slot (PutSlot).
+  absl::Status Serialize(const uint8_t* state, std::string* out) const override {
+    PutSlot(out, slot_type_, *Slot(state), result_type_);
+    return absl::OkStatus();
+  }
+  absl::Status Deserialize(absl::string_view bytes, uint8_t* state) const override {
+    StateReader in(bytes);
+    TALLY_RETURN_IF_ERROR(ReadSlot(&in, slot_type_, result_type_, Slot(state)));
+    return in.ExpectDone();
+  }
 
  private:
   static ValueSlot* Slot(uint8_t* p) { return reinterpret_cast<ValueSlot*>(p); }
@@ -455,7 +502,7 @@ class ArgMinMax : public AggregateFunction {
 
  public:
   ArgMinMax(const DataTypePtr& arg, const DataTypePtr& val)
-      : arg_type_(SlotType::For(*arg)), val_type_(SlotType::For(*val)) {
+      : arg_type_(SlotType::For(*arg)), val_type_(SlotType::For(*val)), val_result_type_(ValueResultType(val)) {
     result_type_ = ValueResultType(arg);
   }
   size_t state_size() const override { return sizeof(State); }
@@ -509,6 +556,19 @@ class ArgMinMax : public AggregateFunction {
   void Finalize(const uint8_t* state, Column* out) const override {
     Get(state)->arg.Finalize(arg_type_, out);
   }
+  // Payload: the argument's slot, then the compared value's slot (PutSlot).
+  absl::Status Serialize(const uint8_t* state, std::string* out) const override {
+    PutSlot(out, arg_type_, Get(state)->arg, result_type_);
+    PutSlot(out, val_type_, Get(state)->val, val_result_type_);
+    return absl::OkStatus();
+  }
+  absl::Status Deserialize(absl::string_view bytes, uint8_t* state) const override {
+    StateReader in(bytes);
+    TALLY_RETURN_IF_ERROR(ReadSlot(&in, arg_type_, result_type_, &Get(state)->arg));
+    TALLY_RETURN_IF_ERROR(ReadSlot(&in, val_type_, val_result_type_, &Get(state)->val));
+    if (Get(state)->arg.has != Get(state)->val.has) return StateReader::Corrupt("argument without a value");
+    return in.ExpectDone();
+  }
 
  private:
   static State* Get(uint8_t* p) { return reinterpret_cast<State*>(p); }
@@ -523,6 +583,7 @@ class ArgMinMax : public AggregateFunction {
 
   SlotType arg_type_;
   SlotType val_type_;
+  DataTypePtr val_result_type_;
 };
 
 template <bool kMax>
@@ -571,6 +632,16 @@ class Any : public AggregateFunction {
   void Finalize(const uint8_t* state, Column* out) const override {
     Slot(state)->Finalize(slot_type_, out);
   }
+  // Payload: the value slot (PutSlot).
+  absl::Status Serialize(const uint8_t* state, std::string* out) const override {
+    PutSlot(out, slot_type_, *Slot(state), result_type_);
+    return absl::OkStatus();
+  }
+  absl::Status Deserialize(absl::string_view bytes, uint8_t* state) const override {
+    StateReader in(bytes);
+    TALLY_RETURN_IF_ERROR(ReadSlot(&in, slot_type_, result_type_, Slot(state)));
+    return in.ExpectDone();
+  }
 
  private:
   static ValueSlot* Slot(uint8_t* p) { return reinterpret_cast<ValueSlot*>(p); }
@@ -591,7 +662,7 @@ absl::StatusOr<AggregatePtr> MakeAny(absl::Span<const DataTypePtr> args,
 // groupArray(x), groupArray(max_size)(x): the values in the order added (the first
 // max_size of them), NULLs skipped. The state owns a column of the values, made on the
 // first one.
-class GroupArray : public AggregateFunction {
+class GroupArray : public BoxedAggregate<Column> {
  public:
   GroupArray(const DataTypePtr& arg, uint64_t max_size)
       : element_type_(ValueResultType(arg)),
@@ -599,9 +670,6 @@ class GroupArray : public AggregateFunction {
         max_size_(max_size) {
     result_type_ = DataType::Array(element_type_);
   }
-  size_t state_size() const override { return sizeof(Column*); }
-  void Create(uint8_t* state) const override { new (state) Column*(nullptr); }
-  void Destroy(uint8_t* state) const override { delete Get(state); }
   size_t HeapBytes(const uint8_t* state) const override {
     const Column* c = Get(state);
     return c == nullptr ? 0 : sizeof(Column) + c->ByteSize();
@@ -626,13 +694,24 @@ class GroupArray : public AggregateFunction {
     if (const Column* c = Get(state)) out->children[0].AppendRange(*c, 0, c->size());
     out->offsets.push_back(out->children[0].size());
   }
+  // Payload: varint count, then the values (PutStateValue).
+  absl::Status Serialize(const uint8_t* state, std::string* out) const override {
+    const Column* c = Get(state);
+    format::PutVarint64(out, c == nullptr ? 0 : c->size());
+    for (size_t i = 0; c != nullptr && i < c->size(); ++i) PutStateValue(out, c->GetValue(i));
+    return absl::OkStatus();
+  }
+  absl::Status Deserialize(absl::string_view bytes, uint8_t* state) const override {
+    StateReader in(bytes);
+    TALLY_ASSIGN_OR_RETURN(uint64_t n, in.ReadCount(1));
+    if (n > max_size_) return StateReader::Corrupt(absl::StrCat(n, " values, more than the max size ", max_size_));
+    for (uint64_t i = 0; i < n; ++i) TALLY_RETURN_IF_ERROR(ReadValueInto(&in, &Values(state)));
+    return in.ExpectDone();
+  }
 
  private:
-  static Column* Get(const uint8_t* p) { return *reinterpret_cast<Column* const*>(p); }
   Column& Values(uint8_t* p) const {
-    Column*& c = *reinterpret_cast<Column**>(p);
-    if (c == nullptr) c = new Column(Column::Make(element_type_));
-    return *c;
+    return Mutable(p, [this] { return Column::Make(element_type_); });
   }
   void Add(uint8_t* place, const Column& c, size_t row) const {
     Column& values = Values(place);
@@ -652,20 +731,9 @@ class GroupArray : public AggregateFunction {
 absl::StatusOr<AggregatePtr> MakeGroupArray(absl::Span<const DataTypePtr> args,
                                             absl::Span<const format::Value> params) {
   if (absl::Status s = CheckArity("groupArray", args, 1, {}); !s.ok()) return s;
-  uint64_t max_size = std::numeric_limits<uint64_t>::max();
-  if (params.size() > 1)
-    return absl::InvalidArgumentError("groupArray: takes at most one parameter (the max size)");
-  if (params.size() == 1) {
-    const format::Value& p = params[0];
-    const bool positive = (p.kind == format::Value::Kind::kUInt && p.u > 0) ||
-                          (p.kind == format::Value::Kind::kInt && p.i > 0);
-    if (!positive) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "groupArray: the max size must be a positive integer, got ", p.DebugString()));
-    }
-    max_size = p.kind == format::Value::Kind::kUInt ? p.u : static_cast<uint64_t>(p.i);
-  }
-  return AggregatePtr(new GroupArray(args[0], max_size));
+  absl::StatusOr<uint64_t> max_size = MaxSizeParameter("groupArray", params);
+  if (!max_size.ok()) return max_size.status();
+  return AggregatePtr(new GroupArray(args[0], *max_size));
 }
 
 }  // namespace

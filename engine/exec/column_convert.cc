@@ -414,6 +414,23 @@ absl::StatusOr<Column> ParseColumn(const Column& src, const DataTypePtr& to, con
 
 absl::StatusOr<Column> Convert(const Column& src, const DataTypePtr& to, const Ctx& ctx, const uint8_t* skip);
 
+// Aggregate-function types (format/types.h): a state converts only to its own type (its
+// bytes mean nothing to another function); SimpleAggregateFunction(f, T) converts as T.
+absl::StatusOr<Column> ConvertAggregate(const Column& src, const DataTypePtr& to, const Ctx& ctx,
+                                        const uint8_t* skip) {
+  const DataType& from = *src.type;
+  if (from.is_aggregate_state() || to->is_aggregate_state()) {
+    return absl::InvalidArgumentError(absl::StrCat(ctx.function.empty() ? "" : absl::StrCat(ctx.function, ": "),
+                                                   "Conversion from ", from.ToString(), " to ", to->ToString(),
+                                                   " is not supported"));
+  }
+  Column plain = src;
+  plain.type = from.WithoutAggregate();
+  TALLY_ASSIGN_OR_RETURN(Column out, Convert(plain, to->WithoutAggregate(), ctx, skip));
+  out.type = to;
+  return out;
+}
+
 // Strings (String or Nullable(String)) -> LowCardinality with a fresh dictionary.
 Column BuildLowCardinality(const Column& strings, const DataTypePtr& to) {
   Column out = Column::Make(to);
@@ -481,6 +498,7 @@ absl::StatusOr<Column> FromLowCardinality(const Column& src, const DataTypePtr& 
 absl::StatusOr<Column> Convert(const Column& src, const DataTypePtr& to, const Ctx& ctx, const uint8_t* skip) {
   const DataType& from = *src.type;
   if (from.Equals(*to)) return src;
+  if (from.aggregate() != nullptr || to->aggregate() != nullptr) return ConvertAggregate(src, to, ctx, skip);
   if (to->id() == TypeId::kLowCardinality) {
     if (to->child(0).id() != TypeId::kString && to->child(0).id() != TypeId::kNullable) {
       return CannotConvert(from, *to, ctx);

@@ -15,12 +15,14 @@ using format::Column;
 
 namespace {
 
-class DistinctCombinator : public AggregateFunction {
-  struct State {
-    absl::flat_hash_set<std::string> seen;  // SerializeRow of every argument, concatenated
-    std::vector<Column> rows;               // the distinct rows, one column per argument
-    uint64_t row_bytes = 0;
-  };
+struct DistinctState {
+  absl::flat_hash_set<std::string> seen;  // SerializeRow of every argument, concatenated
+  std::vector<Column> rows;               // the distinct rows, one column per argument
+  uint64_t row_bytes = 0;
+};
+
+class DistinctCombinator : public BoxedAggregate<DistinctState> {
+  using State = DistinctState;
 
  public:
   DistinctCombinator(std::unique_ptr<AggregateFunction> nested, absl::Span<const format::DataTypePtr> args)
@@ -28,12 +30,6 @@ class DistinctCombinator : public AggregateFunction {
     result_type_ = nested_->result_type();
   }
 
-  size_t state_size() const override { return sizeof(State*); }
-  void Create(uint8_t* state) const override { new (state) State*(nullptr); }
-  void Destroy(uint8_t* state) const override {
-    delete Get(state);
-    Get(state) = nullptr;
-  }
   size_t HeapBytes(const uint8_t* state) const override {
     const State* s = Get(state);
     if (s == nullptr) return 0;
@@ -76,15 +72,12 @@ class DistinctCombinator : public AggregateFunction {
   }
 
  private:
-  static State*& Get(uint8_t* p) { return *reinterpret_cast<State**>(p); }
-  static const State* Get(const uint8_t* p) { return *reinterpret_cast<State* const*>(p); }
   State& Mutable(uint8_t* p) const {
-    State*& s = Get(p);
-    if (s == nullptr) {
-      s = new State();
-      for (const format::DataTypePtr& t : arg_types_) s->rows.push_back(Column::Make(t));
-    }
-    return *s;
+    return BoxedAggregate::Mutable(p, [this] {
+      State s;
+      for (const format::DataTypePtr& t : arg_types_) s.rows.push_back(Column::Make(t));
+      return s;
+    });
   }
   static void Add(State& state, absl::Span<const ColumnArg> args, size_t r, std::string* key) {
     key->clear();

@@ -2,6 +2,8 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "engine/exec/aggregate_state.h"
 #include "engine/exec/function_util.h"
 
 namespace tally::engine::exec {
@@ -29,6 +31,30 @@ FunctionFactory AnswerNullForRejectedNullLiterals(FunctionFactory factory) {
   };
 }
 
+// An AggregateFunction(...) value is physically a String (format/types.h), so every string
+// function would take it: as in ClickHouse, only these functions do.
+bool TakesAggregateStates(absl::string_view name) {
+  for (absl::string_view n : {"finalizeAggregation", "toTypeName", "toColumnTypeName", "CAST", "_CAST", "isNull",
+                              "isNotNull", "ignore", "byteSize", "dumpColumnStructure"}) {
+    if (absl::EqualsIgnoreCase(n, name)) return true;
+  }
+  return false;
+}
+
+FunctionFactory RefuseAggregateStates(const std::string& name, FunctionFactory factory) {
+  if (TakesAggregateStates(name)) return factory;
+  return [name, factory = std::move(factory)](absl::Span<const ArgInfo> args, const FunctionContext& context)
+             -> absl::StatusOr<std::unique_ptr<BoundFunction>> {
+    for (const ArgInfo& a : args) {
+      if (a.type->is_aggregate_state()) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("Illegal type ", a.type->ToString(), " of argument of function ", name));
+      }
+    }
+    return factory(args, context);
+  };
+}
+
 }  // namespace
 
 FunctionRegistry& FunctionRegistry::Global() {
@@ -42,17 +68,19 @@ FunctionRegistry& FunctionRegistry::Global() {
     RegisterCollectionFunctions(*r);
     RegisterTypeFunctions(*r);
     RegisterHashFunctions(*r);
+    RegisterAggregateStateFunctions(*r);
     return r;
   }();
   return *registry;
 }
 
 void FunctionRegistry::Register(const std::string& name, FunctionFactory factory, bool case_insensitive) {
-  (case_insensitive ? insensitive_ : exact_).emplace_back(name, AnswerNullForRejectedNullLiterals(std::move(factory)));
+  (case_insensitive ? insensitive_ : exact_)
+      .emplace_back(name, RefuseAggregateStates(name, AnswerNullForRejectedNullLiterals(std::move(factory))));
 }
 
 void FunctionRegistry::RegisterTakingNullLiterals(const std::string& name, FunctionFactory factory) {
-  exact_.emplace_back(name, std::move(factory));
+  exact_.emplace_back(name, RefuseAggregateStates(name, std::move(factory)));
 }
 
 const FunctionFactory* FunctionRegistry::Find(absl::string_view name) const {

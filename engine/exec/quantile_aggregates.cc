@@ -25,6 +25,8 @@
 #include "engine/exec/aggregate_function.h"
 #include "engine/exec/function_util.h"
 #include "engine/exec/aggregate_util.h"
+#include "engine/exec/state_bytes.h"
+#include "format/coding.h"
 #include "format/status_macros.h"
 
 namespace tally::engine::exec {
@@ -86,6 +88,45 @@ class TDigest {
     TDigest copy = *this;
     copy.Compress();
     for (double q : levels) out->push_back(copy.FromCentroids(q));
+  }
+
+  // f64 min, f64 max, u64 count, varint n and n centroids (f64 mean, f64 weight) sorted
+  // by mean, varint m <= 8192 and m buffered values (f64).
+  void Serialize(std::string* out) const {
+    PutRaw(out, min_);
+    PutRaw(out, max_);
+    PutRaw(out, count_);
+    format::PutVarint64(out, centroids_.size());
+    for (const Centroid& c : centroids_) {
+      PutRaw(out, c.mean);
+      PutRaw(out, c.weight);
+    }
+    format::PutVarint64(out, buffer_.size());
+    for (double x : buffer_) PutRaw(out, x);
+  }
+  absl::Status Deserialize(StateReader* in) {
+    TALLY_ASSIGN_OR_RETURN(min_, in->Read<double>());
+    TALLY_ASSIGN_OR_RETURN(max_, in->Read<double>());
+    TALLY_ASSIGN_OR_RETURN(count_, in->Read<uint64_t>());
+    TALLY_ASSIGN_OR_RETURN(uint64_t n, in->ReadCount(16));
+    centroids_.resize(n);
+    for (uint64_t i = 0; i < n; ++i) {
+      TALLY_ASSIGN_OR_RETURN(centroids_[i].mean, in->Read<double>());
+      TALLY_ASSIGN_OR_RETURN(centroids_[i].weight, in->Read<double>());
+      if (!(centroids_[i].weight > 0) || std::isnan(centroids_[i].mean) ||
+          (i > 0 && centroids_[i].mean < centroids_[i - 1].mean)) {
+        return StateReader::Corrupt("t-digest: centroids out of order or without weight");
+      }
+    }
+    TALLY_ASSIGN_OR_RETURN(uint64_t m, in->ReadCount(8));
+    if (m > kBufferMax || m > count_) return StateReader::Corrupt("t-digest: buffer larger than its values");
+    buffer_.resize(m);
+    for (uint64_t i = 0; i < m; ++i) {
+      TALLY_ASSIGN_OR_RETURN(buffer_[i], in->Read<double>());
+      if (std::isnan(buffer_[i])) return StateReader::Corrupt("t-digest: NaN value");
+    }
+    if (count_ > 0 && centroids_.empty() && m == 0) return StateReader::Corrupt("t-digest: values missing");
+    return absl::OkStatus();
   }
 
   size_t HeapBytes() const {
@@ -251,17 +292,11 @@ void AppendResult(const std::vector<double>& values, bool several, Column* out) 
 
 // State: a TDigest*, created on the first value. Out is double, or the time type's C++ type.
 template <typename In, typename Out>
-class Quantile : public AggregateFunction {
+class Quantile : public BoxedAggregate<TDigest> {
  public:
   Quantile(std::vector<double> levels, bool several, DataTypePtr value_type)
       : levels_(std::move(levels)), several_(several) {
     result_type_ = several ? DataType::Array(std::move(value_type)) : std::move(value_type);
-  }
-  size_t state_size() const override { return sizeof(TDigest*); }
-  void Create(uint8_t* state) const override { new (state) TDigest*(nullptr); }
-  void Destroy(uint8_t* state) const override {
-    delete Get(state);
-    Get(state) = nullptr;
   }
   size_t HeapBytes(const uint8_t* state) const override {
     const TDigest* d = Get(state);
@@ -292,15 +327,22 @@ class Quantile : public AggregateFunction {
     }
     AppendResult<Out>(values, several_, out);
   }
+  // Payload: u8 0 (no value yet) or u8 1 and the t-digest (TDigest::Serialize).
+  absl::Status Serialize(const uint8_t* state, std::string* out) const override {
+    const TDigest* d = Get(state);
+    out->push_back(d == nullptr ? 0 : 1);
+    if (d != nullptr) d->Serialize(out);
+    return absl::OkStatus();
+  }
+  absl::Status Deserialize(absl::string_view bytes, uint8_t* state) const override {
+    StateReader in(bytes);
+    TALLY_ASSIGN_OR_RETURN(uint8_t present, in.ReadByte());
+    if (present > 1) return StateReader::Corrupt("quantile: bad presence flag");
+    if (present == 1) TALLY_RETURN_IF_ERROR(Mutable(state).Deserialize(&in));
+    return in.ExpectDone();
+  }
 
  private:
-  static TDigest*& Get(uint8_t* p) { return *reinterpret_cast<TDigest**>(p); }
-  static const TDigest* Get(const uint8_t* p) { return *reinterpret_cast<TDigest* const*>(p); }
-  static TDigest& Mutable(uint8_t* p) {
-    TDigest*& d = Get(p);
-    if (d == nullptr) d = new TDigest();
-    return *d;
-  }
 
   std::vector<double> levels_;
   bool several_;
@@ -308,19 +350,16 @@ class Quantile : public AggregateFunction {
 
 // quantileExact: every value, then the element at index level * n (n - 1 for level 1).
 template <typename T>
-class QuantileExact : public AggregateFunction {
+class QuantileExact : public BoxedAggregate<std::vector<T>> {
   using Values = std::vector<T>;
+  using Box = BoxedAggregate<Values>;
+  using Box::Get;
+  using Box::Mutable;
 
  public:
   QuantileExact(std::vector<double> levels, bool several, DataTypePtr value_type)
       : levels_(std::move(levels)), several_(several) {
-    result_type_ = several ? DataType::Array(std::move(value_type)) : std::move(value_type);
-  }
-  size_t state_size() const override { return sizeof(Values*); }
-  void Create(uint8_t* state) const override { new (state) Values*(nullptr); }
-  void Destroy(uint8_t* state) const override {
-    delete Get(state);
-    Get(state) = nullptr;
+    this->result_type_ = several ? DataType::Array(std::move(value_type)) : std::move(value_type);
   }
   size_t HeapBytes(const uint8_t* state) const override {
     const Values* v = Get(state);
@@ -357,6 +396,25 @@ class QuantileExact : public AggregateFunction {
     }
     if (several_) out->offsets.push_back(out->children[0].size());
   }
+  // Payload: varint n, then the n values as T, in the order added.
+  absl::Status Serialize(const uint8_t* state, std::string* out) const override {
+    const Values* v = Get(state);
+    format::PutVarint64(out, v == nullptr ? 0 : v->size());
+    for (size_t i = 0; v != nullptr && i < v->size(); ++i) PutRaw(out, (*v)[i]);
+    return absl::OkStatus();
+  }
+  absl::Status Deserialize(absl::string_view bytes, uint8_t* state) const override {
+    StateReader in(bytes);
+    TALLY_ASSIGN_OR_RETURN(uint64_t n, in.ReadCount(sizeof(T)));
+    if (n == 0) return in.ExpectDone();
+    Values& values = Mutable(state);
+    values.reserve(n);
+    for (uint64_t i = 0; i < n; ++i) {
+      TALLY_ASSIGN_OR_RETURN(T v, in.Read<T>());
+      values.push_back(v);
+    }
+    return in.ExpectDone();
+  }
 
  private:
   static void Add(Values* values, T v) {
@@ -364,13 +422,6 @@ class QuantileExact : public AggregateFunction {
       if (std::isnan(v)) return;
     }
     values->push_back(v);
-  }
-  static Values*& Get(uint8_t* p) { return *reinterpret_cast<Values**>(p); }
-  static const Values* Get(const uint8_t* p) { return *reinterpret_cast<Values* const*>(p); }
-  static Values& Mutable(uint8_t* p) {
-    Values*& v = Get(p);
-    if (v == nullptr) v = new Values();
-    return *v;
   }
 
   std::vector<double> levels_;

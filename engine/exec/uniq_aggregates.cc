@@ -30,6 +30,9 @@
 #include "absl/strings/str_cat.h"
 #include "engine/exec/aggregate_function.h"
 #include "engine/exec/aggregate_util.h"
+#include "engine/exec/state_bytes.h"
+#include "format/coding.h"
+#include "format/status_macros.h"
 
 namespace tally::engine::exec {
 
@@ -294,6 +297,46 @@ class Uniq : public AggregateFunction {
   void Finalize(const uint8_t* state, Column* out) const override {
     out->Append<uint64_t>(Get(state)->Count());
   }
+  // Payload: u8 0, varint n, n distinct non-zero u64 hashes (exact mode, n <= 512); or
+  // u8 1 and the 2^14 HyperLogLog registers, one byte each (0..51).
+  absl::Status Serialize(const uint8_t* state, std::string* out) const override {
+    const UniqState& s = *Get(state);
+    if (s.dense()) {
+      out->push_back(1);
+      out->append(reinterpret_cast<const char*>(s.registers()), kRegisters);
+      return absl::OkStatus();
+    }
+    out->push_back(0);
+    format::PutVarint64(out, s.size);
+    for (uint32_t k = 0; k < s.capacity; ++k) {
+      if (s.table[k] != 0) PutRaw(out, s.table[k]);
+    }
+    return absl::OkStatus();
+  }
+  absl::Status Deserialize(absl::string_view bytes, uint8_t* state) const override {
+    StateReader in(bytes);
+    UniqState& s = *Get(state);
+    TALLY_ASSIGN_OR_RETURN(uint8_t mode, in.ReadByte());
+    if (mode == 1) {
+      TALLY_ASSIGN_OR_RETURN(absl::string_view regs, in.ReadBytes(kRegisters));
+      for (char r : regs) {
+        if (static_cast<uint8_t>(r) > kRankMax) return StateReader::Corrupt("uniq: register out of range");
+      }
+      s.ToDense();
+      std::memcpy(s.registers(), regs.data(), kRegisters);
+      return in.ExpectDone();
+    }
+    if (mode != 0) return StateReader::Corrupt(absl::StrCat("uniq: unknown mode ", mode));
+    TALLY_ASSIGN_OR_RETURN(uint64_t n, in.ReadCount(8));
+    if (n > kExactMax) return StateReader::Corrupt(absl::StrCat("uniq: ", n, " exact hashes, more than ", kExactMax));
+    for (uint64_t i = 0; i < n; ++i) {
+      TALLY_ASSIGN_OR_RETURN(uint64_t h, in.Read<uint64_t>());
+      if (h == 0) return StateReader::Corrupt("uniq: zero hash");
+      s.Insert(h);
+    }
+    if (s.size != n) return StateReader::Corrupt("uniq: repeated hash");
+    return in.ExpectDone();
+  }
 
  private:
   static UniqState* Get(uint8_t* p) { return reinterpret_cast<UniqState*>(p); }
@@ -358,25 +401,25 @@ std::vector<Key> ExactKeys(absl::Span<const ColumnArg> args, size_t rows, bool p
 // sets of 4096 keys or more buffer, and a buffer is flushed when it reaches half its set's
 // size, so it never holds more than half the set's memory again.
 template <typename Key>
-class UniqExact : public AggregateFunction {
+struct UniqExactState {
+  absl::flat_hash_set<Key> set;
+  std::unique_ptr<std::vector<Key>> pending;  // only for big sets: small ones stay small
+};
+
+template <typename Key>
+class UniqExact : public BoxedAggregate<UniqExactState<Key>> {
   using Set = absl::flat_hash_set<Key>;
-  struct State {
-    Set set;
-    std::unique_ptr<std::vector<Key>> pending;  // only for big sets: small ones stay small
-  };
+  using State = UniqExactState<Key>;
+  using Box = BoxedAggregate<State>;
+  using Box::Get;
+  using Box::Mutable;
   // Sets smaller than this stay in cache: their keys go in at once, unbuffered (so a GROUP
   // BY with a million small groups carries no buffers).
   static constexpr size_t kBufferFrom = 4096;
 
  public:
   explicit UniqExact(bool packed) : packed_(packed) {
-    result_type_ = DataType::Make(TypeId::kUInt64);
-  }
-  size_t state_size() const override { return sizeof(State*); }
-  void Create(uint8_t* state) const override { new (state) State*(nullptr); }
-  void Destroy(uint8_t* state) const override {
-    delete Get(state);
-    Get(state) = nullptr;
+    this->result_type_ = DataType::Make(TypeId::kUInt64);
   }
   size_t HeapBytes(const uint8_t* state) const override {
     const State* s = Get(state);
@@ -421,15 +464,34 @@ class UniqExact : public AggregateFunction {
     if (s != nullptr) Flush(s);
     out->Append<uint64_t>(s == nullptr ? 0 : s->set.size());
   }
+  // Payload: varint n, then n distinct keys of 8 bytes (one fixed-width value or packed
+  // ones) or 16 (packed, or the 128-bit XXH3 of the row), in no particular order.
+  absl::Status Serialize(const uint8_t* state, std::string* out) const override {
+    State* s = Get(const_cast<uint8_t*>(state));
+    if (s == nullptr) {
+      format::PutVarint64(out, 0);
+      return absl::OkStatus();
+    }
+    Flush(s);
+    format::PutVarint64(out, s->set.size());
+    for (const Key& k : s->set) PutRaw(out, k);
+    return absl::OkStatus();
+  }
+  absl::Status Deserialize(absl::string_view bytes, uint8_t* state) const override {
+    StateReader in(bytes);
+    TALLY_ASSIGN_OR_RETURN(uint64_t n, in.ReadCount(sizeof(Key)));
+    if (n == 0) return in.ExpectDone();
+    State& s = Mutable(state);
+    s.set.reserve(n);
+    for (uint64_t i = 0; i < n; ++i) {
+      TALLY_ASSIGN_OR_RETURN(Key k, in.Read<Key>());
+      s.set.insert(k);
+    }
+    if (s.set.size() != n) return StateReader::Corrupt("uniqExact: repeated key");
+    return in.ExpectDone();
+  }
 
  private:
-  static State*& Get(uint8_t* p) { return *reinterpret_cast<State**>(p); }
-  static const State* Get(const uint8_t* p) { return *reinterpret_cast<State* const*>(p); }
-  static State& Mutable(uint8_t* p) {
-    State*& s = Get(p);
-    if (s == nullptr) s = new State();
-    return *s;
-  }
   static void Insert(Set* set, const Key* keys, size_t n) { set->insert(keys, keys + n); }
   static void Flush(State* s) {
     if (!s->pending) return;

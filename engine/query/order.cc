@@ -435,6 +435,14 @@ absl::StatusOr<std::vector<Column>> FillTyped(const std::vector<Column>& columns
 absl::StatusOr<std::vector<uint32_t>> OrderRows(const std::vector<SortKey>& keys, size_t rows,
                                                 std::optional<size_t> limit, const exec::QueryLimits& limits,
                                                 uint64_t held_bytes) {
+  for (const SortKey& k : keys) {
+    // A state's bytes have no order (format/types.h: physically a String).
+    if (k.column->type->is_aggregate_state()) {
+      return absl::InvalidArgumentError(absl::StrCat("Data type ", k.column->type->ToString(),
+                                                     " is not allowed in ORDER BY keys, because its values are not "
+                                                     "comparable"));
+    }
+  }
   // Ranks of every key, the order, and the merge buffer.
   TALLY_RETURN_IF_ERROR(limits.Check(held_bytes + rows * (8 * keys.size() + 2 * sizeof(uint32_t))));
   const exec::SortCheck check = [&limits] { return limits.Check(); };

@@ -331,3 +331,27 @@ TEST(TaggedFieldsTest, IgnorableIsTheLowBit) {
 
 }  // namespace
 }  // namespace tally::format
+
+namespace tally::format {
+namespace {
+
+// An aggregate-function column stores its physical type under tag 4 and the whole type
+// under tag 12, which is even: a reader that does not know it refuses the table rather
+// than read states as strings.
+TEST(SchemaEncodingTest, AggregateTypesNeedVersion2AndAMustUnderstandField) {
+  TableSchema s = Small();
+  s.columns.push_back(Col("s", "AggregateFunction(sum, UInt64)"));
+  s.columns.push_back(Col("m", "SimpleAggregateFunction(max, UInt64)"));
+  EXPECT_EQ(MinSchemaVersion(s), 2);
+  std::string out;
+  EXPECT_STATUS(EncodeTableSchema(&out, s, 1), absl::StatusCode::kInvalidArgument, "aggregate-function");
+  const std::string bytes = Encode(s, 2);
+  ASSERT_OK_AND_ASSIGN(TableSchema got, Decode(bytes, 2));
+  EXPECT_EQ(got.columns[2].type->ToString(), "AggregateFunction(sum, UInt64)");
+  EXPECT_EQ(got.columns[3].type->ToString(), "SimpleAggregateFunction(max, UInt64)");
+  EXPECT_NE(bytes.find("String"), std::string::npos);
+  static_assert(column_tag::kAggregateType % 2 == 0, "an older reader must refuse aggregate columns");
+}
+
+}  // namespace
+}  // namespace tally::format

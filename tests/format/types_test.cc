@@ -317,3 +317,53 @@ TEST(ValueTest, DebugStringShowsEveryKind) {
 
 }  // namespace
 }  // namespace tally::format
+
+namespace tally::format {
+namespace {
+
+// --- Aggregate-function types ------------------------------------------------------
+
+INSTANTIATE_TEST_SUITE_P(
+    AggregateTypes, TypesRoundTripTest,
+    ::testing::Values("AggregateFunction(sum, UInt64)", "AggregateFunction(count)",
+                      "AggregateFunction(argMax, Float64, DateTime)", "AggregateFunction(uniq, String)",
+                      "AggregateFunction(quantiles(0.5, 0.9), Float64)", "AggregateFunction(quantile(0.25), UInt64)",
+                      "AggregateFunction(groupArray(5), String)", "AggregateFunction(sumIf, UInt64, UInt8)",
+                      "AggregateFunction(sum, Nullable(UInt64))", "SimpleAggregateFunction(max, UInt64)",
+                      "SimpleAggregateFunction(anyLast, Nullable(String))",
+                      "SimpleAggregateFunction(min, LowCardinality(String))"));
+
+TEST(TypesTest, AggregateTypesAreAnnotationsOnTheirPhysicalType) {
+  ASSERT_OK_AND_ASSIGN(DataTypePtr state, ParseDataType("AggregateFunction( quantiles(0.5,1), Float64 )"));
+  EXPECT_EQ(state->ToString(), "AggregateFunction(quantiles(0.5, 1), Float64)");
+  EXPECT_EQ(state->id(), TypeId::kString);
+  EXPECT_TRUE(state->is_aggregate_state());
+  EXPECT_EQ(state->aggregate()->function, "quantiles");
+  EXPECT_EQ(state->WithoutAggregate()->ToString(), "String");
+  EXPECT_FALSE(state->Equals(*DataType::Make(TypeId::kString)));
+  ASSERT_OK_AND_ASSIGN(DataTypePtr other, ParseDataType("AggregateFunction(quantiles(0.5, 0.9), Float64)"));
+  EXPECT_FALSE(state->Equals(*other));
+
+  ASSERT_OK_AND_ASSIGN(DataTypePtr simple, ParseDataType("SimpleAggregateFunction(sum, Nullable(UInt32))"));
+  EXPECT_EQ(simple->id(), TypeId::kNullable);
+  EXPECT_EQ(simple->child(0).id(), TypeId::kUInt32);
+  EXPECT_FALSE(simple->is_aggregate_state());
+  EXPECT_TRUE(simple->aggregate()->simple);
+  EXPECT_EQ(simple->WithoutAggregate()->ToString(), "Nullable(UInt32)");
+}
+
+TEST(TypesTest, BadAggregateTypesAreRefused) {
+  EXPECT_STATUS(ParseDataType("SimpleAggregateFunction(uniq, UInt64)"), absl::StatusCode::kInvalidArgument,
+                "Unsupported aggregate function uniq");
+  EXPECT_STATUS(ParseDataType("Nullable(AggregateFunction(sum, UInt64))"), absl::StatusCode::kInvalidArgument,
+                "inside Nullable is not supported");
+  EXPECT_STATUS(ParseDataType("Array(SimpleAggregateFunction(max, UInt8))"), absl::StatusCode::kInvalidArgument,
+                "inside Array is not supported");
+  EXPECT_STATUS(ParseDataType("AggregateFunction(sum, UInt64"), absl::StatusCode::kInvalidArgument, "expected ')'");
+  EXPECT_STATUS(ParseDataType("AggregateFunction(quantiles(0.5x), Float64)"), absl::StatusCode::kInvalidArgument,
+                "bad parameter");
+  EXPECT_STATUS(ParseDataType("AggregateFunction()"), absl::StatusCode::kInvalidArgument, "aggregate function name");
+}
+
+}  // namespace
+}  // namespace tally::format
