@@ -1,7 +1,7 @@
 // Row ordering helpers (engine/sql/order.h): ORDER BY's comparison of arrays, maps, NaN and
 // NULL (orders as ClickHouse 26.9 gives them), DISTINCT and LIMIT BY on exact values, and
 // WITH FILL's ranges, interval steps and groups.
-#include "engine/sql/order.h"
+#include "engine/query/order.h"
 
 #include <gtest/gtest.h>
 

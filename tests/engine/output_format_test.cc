@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "engine/exec/json.h"
-#include "engine/text_format.h"
+#include "engine/exec/text_format.h"
 #include "format/types.h"
 #include "tests/test_util.h"
 

@@ -23,8 +23,8 @@
 #include "engine/exec/aggregator.h"
 #include "engine/exec/checked_sort.h"
 #include "engine/mem_env.h"
-#include "engine/sql/order.h"
-#include "engine/sql/session.h"
+#include "engine/query/order.h"
+#include "engine/query/session.h"
 #include "tests/test_util.h"
 
 namespace tally::engine {

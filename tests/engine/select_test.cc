@@ -1,7 +1,7 @@
 // SELECT execution through a Session on an in-memory database: parallel scans agree with
 // one thread, subqueries, INTERVAL rewrites, DEFAULT expressions, per-statement settings
 // and cancellation.
-#include "engine/sql/select.h"
+#include "engine/query/select.h"
 
 #include <gtest/gtest.h>
 
@@ -15,7 +15,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "engine/mem_env.h"
-#include "engine/sql/session.h"
+#include "engine/query/session.h"
 #include "tests/metering_data.h"
 #include "tests/test_util.h"
 

@@ -8,7 +8,7 @@
 #include <limits>
 #include <string>
 
-#include "engine/text_format.h"
+#include "engine/exec/text_format.h"
 #include "format/types.h"
 #include "tests/test_util.h"
 
