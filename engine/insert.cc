@@ -170,7 +170,10 @@ absl::Status Database::InsertBatch::Add(Block block) {
     return absl::OkStatus();
   }
 
-  std::vector<PartitionGroup> groups = table->partition.Split(full);
+  auto split = table->partition.Split(full);
+  if (!split.ok()) return fail(absl::InvalidArgumentError(absl::StrCat("insert into ", table_name_, ": ",
+                                                                      split.status().message())));
+  std::vector<PartitionGroup> groups = *std::move(split);
   uint64_t first_block;
   {
     std::lock_guard<std::mutex> lock(db_->mu_);
