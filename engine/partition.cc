@@ -28,9 +28,9 @@ namespace {
 // ClickHouse's Field::Types codes, which its FieldVisitorHash feeds the hash first.
 constexpr uint8_t kFieldUInt64 = 1;
 constexpr uint8_t kFieldInt64 = 2;
+constexpr uint8_t kFieldUInt128 = 4;  // what a UUID column's values hash as
 constexpr uint8_t kFieldString = 16;
 constexpr uint8_t kFieldDecimal64 = 20;
-constexpr uint8_t kFieldUUID = 27;
 
 bool IsUnsigned(TypeId id) {
   return id == TypeId::kUInt8 || id == TypeId::kUInt16 || id == TypeId::kUInt32 || id == TypeId::kUInt64 ||
@@ -99,8 +99,13 @@ void AppendHashedField(const Column& c, size_t row, std::string* out) {
     out->push_back(static_cast<char>(kFieldDecimal64));
     PutLittle<int64_t>(out, SignedAt(c, row));
   } else if (id == TypeId::kUUID) {
-    out->push_back(static_cast<char>(kFieldUUID));
-    out->append(reinterpret_cast<const char*>(c.data.data()) + row * 16, 16);
+    // ClickHouse holds a UUID as two 64-bit halves, the high one (the text's first 8
+    // bytes) first, each little-endian; tally stores the 16 bytes as written.
+    out->push_back(static_cast<char>(kFieldUInt128));
+    const char* bytes = reinterpret_cast<const char*>(c.data.data()) + row * 16;
+    for (int half = 0; half < 2; ++half) {
+      for (int i = 7; i >= 0; --i) out->push_back(bytes[half * 8 + i]);
+    }
   } else {
     absl::string_view s = StringAt(c, row);
     out->push_back(static_cast<char>(kFieldString));

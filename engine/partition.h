@@ -12,7 +12,7 @@
 //     Date                     YYYYMMDD
 //     integer, Bool, DateTime, DateTime64   the number; a negative one is m<magnitude>
 //     String, LowCardinality   16 hex digits of XXH3 (format::Checksum) of the bytes
-//     UUID                     as for a tuple below
+//     UUID                     as for a tuple below (ClickHouse's id)
 //   two values or more (ClickHouse's rule):
 //     all integers, Bool, Date or DateTime   the numbers joined by '-', a Date as YYYYMMDD
 //     otherwise                32 hex digits of ClickHouse's sipHash128 over each value as

@@ -23,6 +23,12 @@ SELECT partition_id, rows FROM system.parts WHERE table = 'mixed' ORDER BY parti
 CREATE TABLE ticks (u16 UInt16, t DateTime64(3)) ENGINE = MergeTree PARTITION BY (t, u16) ORDER BY tuple();
 INSERT INTO ticks VALUES (9, '2026-10-01 10:00:00.123');
 SELECT partition_id, rows FROM system.parts WHERE table = 'ticks' ORDER BY partition_id;
+CREATE TABLE uuids (u UUID, s String) ENGINE = MergeTree PARTITION BY (u, s) ORDER BY tuple();
+INSERT INTO uuids VALUES ('00000000-0000-0000-0000-000000000001', 'lc'), ('61f0c404-5cb3-11e7-907b-a6006ad3dba0', 'x');
+SELECT partition_id, rows FROM system.parts WHERE table = 'uuids' ORDER BY partition_id;
+CREATE TABLE one_uuid (u UUID) ENGINE = MergeTree PARTITION BY u ORDER BY tuple();
+INSERT INTO one_uuid VALUES ('61f0c404-5cb3-11e7-907b-a6006ad3dba0');
+SELECT partition_id, rows FROM system.parts WHERE table = 'one_uuid' ORDER BY partition_id;
 -- A one-element tuple is its element; integers, Bool and Date keep their ids.
 CREATE TABLE single (u16 UInt16, b Bool, d Date) ENGINE = MergeTree PARTITION BY tuple(u16) ORDER BY tuple();
 INSERT INTO single VALUES (9, true, '2026-10-01'), (10, false, '2026-10-01');
