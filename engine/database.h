@@ -49,6 +49,7 @@
 #include "engine/merge_rules/engine_spec.h"
 #include "engine/part.h"
 #include "engine/partition.h"
+#include "engine/table_defaults.h"
 #include "engine/scan.h"
 #include "format/manifest_format.h"
 #include "format/table_schema.h"
@@ -236,6 +237,7 @@ class Database {
     std::string dir_name;
     format::TableSchema schema;
     PartitionKey partition;
+    TableDefaults defaults;  // computed by inserts for the columns a block leaves out
     EngineSpec engine;  // parsed from schema; what merges do with equal keys
     std::vector<PartPtr> parts;
     uint64_t next_block = 1;

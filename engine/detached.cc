@@ -236,7 +236,9 @@ absl::Status Database::AttachPart(const std::string& name, const std::string& de
     while (true) {
       TALLY_ASSIGN_OR_RETURN(bool more, cursor->Next(&block));
       if (!more) break;
-      for (const PartitionGroup& g : table->partition.Split(block)) {
+      auto groups = table->partition.Split(block);
+      if (!groups.ok()) return invalid(std::string(groups.status().message()));
+      for (const PartitionGroup& g : *groups) {
         if (g.id != meta->partition_id) {
           return invalid(absl::StrCat("rows of partition ", g.id, " in a part of partition ", meta->partition_id));
         }

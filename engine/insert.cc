@@ -46,8 +46,10 @@ absl::Status CheckStringLengths(const Column& c, absl::string_view what) {
   }
 }
 
-// The block's columns in schema order, defaults filled in, everything validated.
-absl::StatusOr<Block> ConformBlock(const std::string& table, const format::TableSchema& schema, Block block) {
+// The block's columns in schema order, everything validated; a column the block leaves
+// out holds its DEFAULT expression's value, else its type's default.
+absl::StatusOr<Block> ConformBlock(const std::string& table, const format::TableSchema& schema,
+                                   const TableDefaults& defaults, Block block) {
   if (block.names.size() != block.columns.size()) {
     return absl::InvalidArgumentError(absl::StrCat("insert into ", table, ": ", block.names.size(), " names for ",
                                                    block.columns.size(), " columns"));
@@ -91,6 +93,10 @@ absl::StatusOr<Block> ConformBlock(const std::string& table, const format::Table
       out.columns.push_back(std::move(filled));
     }
   }
+  std::vector<bool> given(schema.columns.size());
+  for (size_t c = 0; c < schema.columns.size(); ++c) given[c] = source[c] >= 0;
+  absl::Status filled = defaults.Fill(schema, given, &out);
+  if (!filled.ok()) return absl::InvalidArgumentError(absl::StrCat("insert into ", table, ": ", filled.message()));
   return out;
 }
 
@@ -161,7 +167,7 @@ absl::Status Database::InsertBatch::Add(Block block) {
     Discard();
     return s;
   };
-  auto conformed = ConformBlock(table_name_, schema, std::move(block));
+  auto conformed = ConformBlock(table_name_, schema, table->defaults, std::move(block));
   if (!conformed.ok()) return fail(conformed.status());
   Block full = std::move(*conformed);
   if (full.rows() == 0) return absl::OkStatus();
@@ -170,7 +176,10 @@ absl::Status Database::InsertBatch::Add(Block block) {
     return absl::OkStatus();
   }
 
-  std::vector<PartitionGroup> groups = table->partition.Split(full);
+  auto split = table->partition.Split(full);
+  if (!split.ok()) return fail(absl::InvalidArgumentError(absl::StrCat("insert into ", table_name_, ": ",
+                                                                      split.status().message())));
+  std::vector<PartitionGroup> groups = *std::move(split);
   uint64_t first_block;
   {
     std::lock_guard<std::mutex> lock(db_->mu_);

@@ -1,11 +1,24 @@
-// PartitionKey: evaluates a table's PARTITION BY expression to split an insert into one
-// group of rows per partition.
+// PartitionKey: a table's PARTITION BY expression, parsed and bound once, evaluated over
+// each inserted block to split it into one group of rows per partition.
 //
-// Supported until the SQL expression engine arrives: no expression or tuple() (one
-// partition, "all"), a column, and toYYYYMM / toYYYYMMDD / toDate of a Date, DateTime or
-// DateTime64 column (UTC). Anything else is InvalidArgument at CREATE TABLE.
+// The key is any deterministic expression of the table's columns, or a tuple of them
+// (`tuple(tenant, toYYYYMM(time))`, `(a, b)`), bound with the SQL front end and evaluated
+// with engine/exec. No expression or tuple() is one partition, "all". CREATE TABLE rejects,
+// in ClickHouse's words, aggregates, arrayJoin, non-deterministic functions (now()), a
+// constant, a Nullable or floating-point result, and unknown columns.
 //
-// Immutable after Parse; thread-safe.
+// Partition ids (directory names of parts, system.parts.partition_id):
+//   one value (tally's ids, which parts on disk already carry):
+//     Date                     YYYYMMDD
+//     integer, Bool, DateTime, DateTime64   the number; a negative one is m<magnitude>
+//     String, LowCardinality   16 hex digits of XXH3 (format::Checksum) of the bytes
+//     UUID                     as for a tuple below (ClickHouse's id)
+//   two values or more (ClickHouse's rule):
+//     all integers, Bool, Date or DateTime   the numbers joined by '-', a Date as YYYYMMDD
+//     otherwise                32 hex digits of ClickHouse's sipHash128 over each value as
+//                              its FieldVisitorHash feeds it (a type byte, then the value)
+//
+// Immutable after Parse; Split is thread-safe.
 #ifndef TALLY_ENGINE_PARTITION_H_
 #define TALLY_ENGINE_PARTITION_H_
 
@@ -14,6 +27,7 @@
 
 #include "absl/status/statusor.h"
 #include "engine/block.h"
+#include "engine/exec/expression.h"
 #include "format/table_schema.h"
 #include "format/value.h"
 
@@ -21,29 +35,23 @@ namespace tally::engine {
 
 struct PartitionGroup {
   std::string id;                          // directory-safe: "202610", "all", hex hash
-  std::vector<format::Value> value;        // the expression's value
+  std::vector<format::Value> value;        // the expression's value (one per tuple element)
   std::vector<uint32_t> rows;              // rows of the block, in block order
 };
 
 class PartitionKey {
  public:
+  // InvalidArgument naming `expr` when the schema cannot be partitioned by it.
   static absl::StatusOr<PartitionKey> Parse(absl::string_view expr, const format::TableSchema& schema);
 
-  // Groups the rows of `block` (its columns in schema order) by partition.
-  std::vector<PartitionGroup> Split(const Block& block) const;
-
-  // The source column, or -1 when unpartitioned.
-  int column() const { return column_; }
+  // Groups the rows of `block` (its columns in schema order) by partition. Fails only when
+  // evaluating the key fails on a row (intDiv by zero).
+  absl::StatusOr<std::vector<PartitionGroup>> Split(const Block& block) const;
 
  private:
-  enum class Fn { kNone, kIdentity, kToYYYYMM, kToYYYYMMDD, kToDate };
-  Fn fn_ = Fn::kNone;
-  int column_ = -1;
-  format::DataTypePtr type_;
+  std::string text_;                             // as written, for errors
+  std::vector<exec::ExpressionPtr> elements_;    // empty: unpartitioned
 };
-
-// Days since 1970-01-01 of the UTC day holding a Date/DateTime/DateTime64 value.
-int64_t DayNumber(const format::DataType& type, const format::Column& column, size_t row);
 
 }  // namespace tally::engine
 

@@ -183,6 +183,7 @@ absl::Status Database::RecoverOnce(bool repair) {
     table->dir = JoinPath(TablesDir(), replayed.dir_name);
     table->next_block = replayed.next_block;
     TALLY_ASSIGN_OR_RETURN(table->partition, PartitionKey::Parse(replayed.schema.partition_by, replayed.schema));
+    table->defaults = TableDefaults::Make(replayed.schema);
     TALLY_ASSIGN_OR_RETURN(table->engine, ParseEngine(replayed.schema));
     tables_[name] = std::move(table);
   }

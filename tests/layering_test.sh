@@ -35,6 +35,9 @@ check "engine/exec/* engine/sql/*" "engine/($core_headers)" "tally_expr includes
 check "engine/exec/* engine/sql/*" "engine/query/|server/|tools/" "tally_expr includes a higher layer"
 check "engine/*.h engine/*.cc engine/merge_rules/*" "engine/query/|server/|tools/" "the storage core includes a higher layer"
 check "engine/query/*" "server/|tools/" "engine/query includes a front end"
+# SELECT execution hands its sources and UNION ALL a runner (SelectRunner) instead.
+check "engine/query/select_source.* engine/query/select_union.*" "engine/query/select\.h" \
+  "a piece below SELECT execution includes select.h"
 
 # check_symbols LOWER HIGHER: LOWER's undefined symbols that HIGHER defines.
 check_symbols() {

@@ -81,8 +81,13 @@ class Call : public Expression {
     for (const ExpressionPtr& a : args_) nodes_ += a->nodes();
     deferred_ = fn_->deferred_error();
     for (size_t k = 0; k < args_.size() && deferred_ == nullptr; ++k) deferred_ = args_[k]->deferred_error();
+    if (!fn_->deterministic()) nondeterministic_ = &name_;
+    for (size_t k = 0; k < args_.size() && nondeterministic_ == nullptr; ++k) {
+      nondeterministic_ = args_[k]->nondeterministic_call();
+    }
   }
   const absl::Status* deferred_error() const override { return deferred_; }
+  const std::string* nondeterministic_call() const override { return nondeterministic_; }
   absl::StatusOr<Evaluated> Evaluate(const Block& input, const QueryLimits& limits) const override {
     std::vector<Evaluated> values;
     values.reserve(args_.size());
@@ -110,6 +115,7 @@ class Call : public Expression {
 
  private:
   const absl::Status* deferred_ = nullptr;  // fn_'s or an argument's
+  const std::string* nondeterministic_ = nullptr;  // name_ or an argument's
   // Argument k failed with `error` over the whole block. Every argument is first evaluated
   // on every row (the fast path: no mask, no gather, and the same values, since a row's
   // value does not depend on the other rows); only when that fails does a short-circuit

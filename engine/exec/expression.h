@@ -49,6 +49,10 @@ class Expression {
   // The error of a deferred-error call (exec::MakeDeferredError) this tree still evaluates,
   // or nullptr: one that folding dropped (0 AND x = 'bad', toTypeName(...)) is gone.
   virtual const absl::Status* deferred_error() const { return nullptr; }
+  // The name of a call in the tree whose result is not a function of its arguments alone
+  // (now(), today()), or nullptr: what may not define a stored value (a partition key) or
+  // be bound once and reused (a DEFAULT).
+  virtual const std::string* nondeterministic_call() const { return nullptr; }
   // Nodes of the tree (calls, columns, constants): a row's evaluation costs about this many
   // steps, which is how callers size the slices of a block they evaluate at a time.
   size_t nodes() const { return nodes_; }

@@ -317,7 +317,10 @@ uint64_t FarmFingerprint64(absl::string_view bytes) {
   return FarmLong(s, len);
 }
 
-uint64_t SipHash64(absl::string_view bytes) {
+namespace {
+
+// SipHash-2-4 over `bytes` up to (not including) the output step.
+SipState SipFinalized(absl::string_view bytes) {
   SipState st;
   const char* s = bytes.data();
   const size_t len = bytes.size();
@@ -329,7 +332,24 @@ uint64_t SipHash64(absl::string_view bytes) {
   st.Absorb(last);
   st.v2 ^= 0xff;
   for (int i = 0; i < 4; ++i) st.Round();
+  return st;
+}
+
+}  // namespace
+
+uint64_t SipHash64(absl::string_view bytes) {
+  SipState st = SipFinalized(bytes);
   return st.v0 ^ st.v1 ^ st.v2 ^ st.v3;
+}
+
+std::array<uint8_t, 16> SipHash128(absl::string_view bytes) {
+  SipState st = SipFinalized(bytes);
+  const uint64_t halves[2] = {st.v0 ^ st.v1, st.v2 ^ st.v3};
+  std::array<uint8_t, 16> out;
+  for (int h = 0; h < 2; ++h) {
+    for (int i = 0; i < 8; ++i) out[h * 8 + i] = static_cast<uint8_t>(halves[h] >> (8 * i));
+  }
+  return out;
 }
 
 uint64_t MurmurHash3_64(absl::string_view bytes) {

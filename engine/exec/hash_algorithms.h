@@ -19,6 +19,7 @@
 #ifndef TALLY_ENGINE_EXEC_HASH_ALGORITHMS_H_
 #define TALLY_ENGINE_EXEC_HASH_ALGORITHMS_H_
 
+#include <array>
 #include <cstdint>
 
 #include "absl/strings/string_view.h"
@@ -27,6 +28,9 @@ namespace tally::engine::exec {
 
 uint64_t CityHash64(absl::string_view bytes);
 uint64_t SipHash64(absl::string_view bytes);
+// ClickHouse's sipHash128 (its own finalization, not the reference SipHash-128: the low half
+// is v0 ^ v1, the high half v2 ^ v3): the 16 bytes, low half first, each little-endian.
+std::array<uint8_t, 16> SipHash128(absl::string_view bytes);
 uint64_t MurmurHash3_64(absl::string_view bytes);
 uint32_t MurmurHash3_32(absl::string_view bytes);
 uint64_t XxHash64(absl::string_view bytes);

@@ -26,11 +26,6 @@ using format::DataTypePtr;
 using format::TypeId;
 using format::Value;
 
-std::string QualifiedTableName(const std::string& database, const std::string& table, const QueryContext& ctx) {
-  const std::string& db = database.empty() ? ctx.current_database : database;
-  return db == "default" ? table : absl::StrCat(db, ".", table);
-}
-
 namespace {
 
 struct SelectItem {
@@ -379,16 +374,19 @@ void InstallSubqueryRunner(QueryContext& ctx) {
   };
 }
 
+// One SELECT without its union_all members.
+absl::StatusOr<ResultSet> ExecuteSelectCore(const SelectQuery& q, QueryContext& ctx);
+
 absl::StatusOr<ResultSet> ExecuteSelect(const SelectQuery& q, QueryContext& ctx) {
   InstallSubqueryRunner(ctx);
-  if (!q.union_all.empty()) return ExecuteUnionAll(q, ctx);
+  if (!q.union_all.empty()) return ExecuteUnionAll(q, ctx, ExecuteSelect);
   return ExecuteSelectCore(q, ctx);
 }
 
 absl::StatusOr<ResultSet> ExecuteSelectCore(const SelectQuery& q, QueryContext& ctx) {
   InstallSubqueryRunner(ctx);
   const exec::QueryLimits& limits = ctx.limits;
-  TALLY_ASSIGN_OR_RETURN(SourceCatalog catalog, ResolveSource(q, ctx));
+  TALLY_ASSIGN_OR_RETURN(SourceCatalog catalog, ResolveSource(q, ctx, ExecuteSelect));
 
   // Aliases from WITH, the select list and every other clause.
   absl::flat_hash_map<std::string, ExprPtr> aliases;

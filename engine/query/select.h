@@ -8,6 +8,10 @@
 // Every loop checks ctx.limits (time, cancel, memory) at least once per block; blocks are
 // cut into slices for expressions of many nodes, so no kernel runs long unchecked.
 // Not synchronized; one query at a time per QueryContext.
+//
+// Dependencies go one way: select.cc builds its source with select_source.h and runs UNION
+// ALL with select_union.h, handing each ExecuteSelect as the runner of a FROM subquery or
+// a member (query_context.h's SelectRunner); neither calls back into select.cc by name.
 #ifndef TALLY_ENGINE_QUERY_SELECT_H_
 #define TALLY_ENGINE_QUERY_SELECT_H_
 
@@ -18,43 +22,10 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
-#include "engine/block.h"
-#include "engine/database.h"
-#include "engine/exec/query_limits.h"
-#include "engine/scan.h"
+#include "engine/query/query_context.h"
 #include "engine/sql/ast.h"
-#include "engine/sql/binder.h"
 
 namespace tally::engine::sql {
-
-struct QueryContext {
-  Database* db = nullptr;
-  QueryParams params;
-  std::string current_database = "default";
-  size_t max_threads = 0;  // threads a scan uses; 0 = one per core
-  bool positional_arguments = true;   // enable_positional_arguments: GROUP BY 1 names item 1
-  bool totals_before_having = false;  // totals_mode = 'before_having': totals of every group
-  // Time, cancel and memory limits, checked in every long loop of the query; copies (a
-  // subquery's context) share the bytes held for the whole query.
-  exec::QueryLimits limits;
-  // Filled in as the query runs.
-  ScanStats stats;
-  uint64_t memory_bytes = 0;
-
-  // Errors when a limit is exceeded (memory_bytes + extra_bytes + what the query holds for
-  // good against the memory budget) or the query was cancelled.
-  absl::Status CheckLimits(uint64_t extra_bytes = 0) const { return limits.Check(memory_bytes + extra_bytes); }
-};
-
-struct ResultSet {
-  std::vector<std::string> names;
-  std::vector<format::DataTypePtr> types;
-  Block block;  // all rows
-  // GROUP BY ... WITH TOTALS: one row, the aggregates over every group HAVING keeps, keys
-  // at their default values. A query over a subquery with totals passes them on through
-  // its select list, as ClickHouse does.
-  std::optional<Block> totals;
-};
 
 absl::StatusOr<ResultSet> ExecuteSelect(const SelectQuery& query, QueryContext& ctx);
 
@@ -63,11 +34,6 @@ absl::StatusOr<ResultSet> ExecuteSelect(const SelectQuery& query, QueryContext& 
 // outlive the binding.
 void InstallSubqueryRunner(QueryContext& ctx);
 
-// EXPLAIN: the plan, with how many parts and granules each pruning step keeps.
-absl::StatusOr<std::string> ExplainSelect(const SelectQuery& query, QueryContext& ctx);
-
-// "db.t" / "t" -> the table name the Database knows ("t" for the default database).
-std::string QualifiedTableName(const std::string& database, const std::string& table, const QueryContext& ctx);
 
 }  // namespace tally::engine::sql
 

@@ -2,6 +2,9 @@
 // a subquery, the numbers(N) table function, or one dummy row for SELECT without FROM.
 //
 // Single-threaded objects; Split() gives one source per thread.
+//
+// Below select.h: a FROM subquery runs through the SelectRunner its caller passes
+// (ExecuteSelect), so this file never depends on SELECT execution by name.
 #ifndef TALLY_ENGINE_QUERY_SELECT_SOURCE_H_
 #define TALLY_ENGINE_QUERY_SELECT_SOURCE_H_
 
@@ -16,7 +19,7 @@
 #include "engine/range_filter.h"
 #include "engine/scan.h"
 #include "engine/sql/ast.h"
-#include "engine/query/select.h"
+#include "engine/query/query_context.h"
 
 namespace tally::engine::sql {
 
@@ -60,7 +63,8 @@ struct PushedFilter {
 // filter before reading the other columns, so PREWHERE only names what it always does).
 ExprPtr RowFilter(const SelectQuery& query);
 
-absl::StatusOr<SourceCatalog> ResolveSource(const SelectQuery& query, QueryContext& ctx);
+// Resolves FROM; a subquery there runs with `run_select`.
+absl::StatusOr<SourceCatalog> ResolveSource(const SelectQuery& query, QueryContext& ctx, const SelectRunner& run_select);
 
 // Opens the source reading `columns`; a table source prunes with the ranges found in
 // `where` and runs `pushed` (when set) on its rows; otherwise the caller applies `where`.

@@ -37,7 +37,7 @@ bool UInt64LiteralColumn(const SelectQuery& member, const ResultSet& r, size_t c
 
 }  // namespace
 
-absl::StatusOr<ResultSet> ExecuteUnionAll(const SelectQuery& query, QueryContext& ctx) {
+absl::StatusOr<ResultSet> ExecuteUnionAll(const SelectQuery& query, QueryContext& ctx, const SelectRunner& run_member) {
   SelectQuery first = query;
   first.union_all.clear();
   std::vector<const SelectQuery*> members = {&first};
@@ -46,7 +46,7 @@ absl::StatusOr<ResultSet> ExecuteUnionAll(const SelectQuery& query, QueryContext
   std::vector<ResultSet> results;
   ScanStats stats;
   for (const SelectQuery* m : members) {
-    TALLY_ASSIGN_OR_RETURN(ResultSet r, ExecuteSelect(*m, ctx));
+    TALLY_ASSIGN_OR_RETURN(ResultSet r, run_member(*m, ctx));
     stats.rows_read += ctx.stats.rows_read;
     stats.rows_returned += ctx.stats.rows_returned;
     // Each member's rows stay until the union is put together.

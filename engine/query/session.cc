@@ -15,6 +15,7 @@
 #include "engine/exec/like_pattern.h"
 #include "engine/exec/output_format.h"
 #include "engine/parallel.h"
+#include "engine/query/explain.h"
 #include "engine/sql/ddl.h"
 #include "engine/exec/text_format.h"
 #include "engine/sql/defaults.h"

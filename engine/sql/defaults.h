@@ -5,9 +5,10 @@
 // row-wise input omitted the field. Expressions may read other columns of the row,
 // defaulted ones included (evaluated in dependency order; a cycle is an error).
 //
-// The SQL session applies them to every INSERT; embedders that build blocks themselves
-// call FillDefaults before Database::Insert (which fills absent columns with the type's
-// default value only). Pure functions; thread-safe.
+// The SQL session applies them to every INSERT, with its time zone and query parameters
+// and per row for row-wise inputs; the storage core computes the DEFAULT of any column a
+// block still leaves out (engine/table_defaults.h), so embedders need not call FillDefaults.
+// Pure functions; thread-safe.
 #ifndef TALLY_ENGINE_SQL_DEFAULTS_H_
 #define TALLY_ENGINE_SQL_DEFAULTS_H_
 

@@ -1,0 +1,61 @@
+// QueryContext: what one SELECT runs with (database, parameters, settings, limits) and
+// collects (scan statistics, memory); ResultSet: what it returns; SelectRunner: how a
+// lower piece of the query layer (the source of a FROM subquery) runs a SELECT without
+// depending on select.cc, which passes ExecuteSelect down.
+//
+// Not synchronized; one query at a time per QueryContext.
+#ifndef TALLY_ENGINE_QUERY_QUERY_CONTEXT_H_
+#define TALLY_ENGINE_QUERY_QUERY_CONTEXT_H_
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "engine/block.h"
+#include "engine/database.h"
+#include "engine/exec/query_limits.h"
+#include "engine/scan.h"
+#include "engine/sql/ast.h"
+#include "engine/sql/binder.h"
+
+namespace tally::engine::sql {
+
+struct QueryContext {
+  Database* db = nullptr;
+  QueryParams params;
+  std::string current_database = "default";
+  size_t max_threads = 0;  // threads a scan uses; 0 = one per core
+  bool positional_arguments = true;   // enable_positional_arguments: GROUP BY 1 names item 1
+  bool totals_before_having = false;  // totals_mode = 'before_having': totals of every group
+  // Time, cancel and memory limits, checked in every long loop of the query; copies (a
+  // subquery's context) share the bytes held for the whole query.
+  exec::QueryLimits limits;
+  // Filled in as the query runs.
+  ScanStats stats;
+  uint64_t memory_bytes = 0;
+
+  // Errors when a limit is exceeded (memory_bytes + extra_bytes + what the query holds for
+  // good against the memory budget) or the query was cancelled.
+  absl::Status CheckLimits(uint64_t extra_bytes = 0) const { return limits.Check(memory_bytes + extra_bytes); }
+};
+
+struct ResultSet {
+  std::vector<std::string> names;
+  std::vector<format::DataTypePtr> types;
+  Block block;  // all rows
+  // GROUP BY ... WITH TOTALS: one row, the aggregates over every group HAVING keeps, keys
+  // at their default values. A query over a subquery with totals passes them on through
+  // its select list, as ClickHouse does.
+  std::optional<Block> totals;
+};
+
+using SelectRunner = std::function<absl::StatusOr<ResultSet>(const SelectQuery& query, QueryContext& ctx)>;
+
+// "db.t" / "t" -> the table name the Database knows ("t" for the default database).
+std::string QualifiedTableName(const std::string& database, const std::string& table, const QueryContext& ctx);
+
+}  // namespace tally::engine::sql
+
+#endif  // TALLY_ENGINE_QUERY_QUERY_CONTEXT_H_
