@@ -17,9 +17,10 @@ using format::TypeId;
 
 bool IsNumber(const DataType& t) { return t.is_integer() || t.is_float(); }
 
-// Summed by default: numbers and Nullable numbers (Bool, dates and times are not).
+// Summed by default: numbers and Nullable numbers (Bool, dates and times are not, nor
+// the aggregate types, which combine by their own function).
 bool IsSummable(const DataType& t) {
-  if (t.id() == TypeId::kBool) return false;
+  if (t.id() == TypeId::kBool || t.aggregate() != nullptr) return false;
   if (t.id() == TypeId::kNullable) return IsNumber(t.child(0)) && t.child(0).id() != TypeId::kBool;
   return IsNumber(t);
 }
@@ -138,7 +139,7 @@ absl::Status ParseSumming(const format::TableSchema& schema, EngineSpec* spec) {
   const bool listed = !schema.engine_args.empty();
   for (const format::ColumnDef& c : schema.columns) {
     if (Contains(schema.sort_key, c.name) || Contains(spec->partition_columns, c.name)) continue;
-    if (Contains(spec->summed_columns, c.name)) continue;
+    if (Contains(spec->summed_columns, c.name) || c.type->aggregate() != nullptr) continue;
     if (!listed && IsSummable(*c.type)) {
       spec->summed_columns.push_back(c.name);
       continue;
@@ -153,6 +154,21 @@ absl::Status ParseSumming(const format::TableSchema& schema, EngineSpec* spec) {
   }
   for (const format::TableSetting& s : schema.settings) {
     if (s.name == kSummingDropZeroRowsSetting) spec->drop_zero_rows = s.value == "1";
+  }
+  return absl::OkStatus();
+}
+
+// AggregatingMergeTree: every column outside the sorting and partition keys is an
+// AggregateFunction or SimpleAggregateFunction.
+absl::Status CheckAggregating(const format::TableSchema& schema, const EngineSpec& spec) {
+  for (const format::ColumnDef& c : schema.columns) {
+    if (Contains(schema.sort_key, c.name) || Contains(spec.partition_columns, c.name)) continue;
+    if (c.type->aggregate() != nullptr) continue;
+    return absl::InvalidArgumentError(absl::StrCat(
+        "AggregatingMergeTree: column `", c.name, "` ", c.type->ToString(),
+        " is neither in the sorting key nor an aggregate, so merged rows would keep an arbitrary value of it; ",
+        "add it to ORDER BY, or declare it AggregateFunction(f, ", c.type->ToString(), ") or ",
+        "SimpleAggregateFunction(f, ", c.type->ToString(), ") (anyLast keeps the latest value; docs/engines.md)"));
   }
   return absl::OkStatus();
 }
@@ -193,13 +209,17 @@ absl::StatusOr<EngineSpec> ParseEngine(const format::TableSchema& schema) {
   } else if (schema.engine == "SummingMergeTree") {
     spec.kind = EngineKind::kSumming;
     TALLY_RETURN_IF_ERROR(ParseSumming(schema, &spec));
+  } else if (schema.engine == "AggregatingMergeTree") {
+    spec.kind = EngineKind::kAggregating;
+    TALLY_RETURN_IF_ERROR(CheckNoArguments(schema));
+    TALLY_RETURN_IF_ERROR(CheckAggregating(schema, spec));
   } else if (schema.engine == "Null") {
     spec.kind = EngineKind::kNull;
     TALLY_RETURN_IF_ERROR(CheckNoArguments(schema));
   } else {
     return absl::UnimplementedError(absl::StrCat(
         "engine ", schema.engine,
-        " is not supported yet (MergeTree, ReplacingMergeTree, SummingMergeTree and Null are)"));
+        " is not supported yet (MergeTree, ReplacingMergeTree, SummingMergeTree, AggregatingMergeTree and Null are)"));
   }
   return spec;
 }

@@ -3,6 +3,8 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
+#include "format/status_macros.h"
+#include "engine/merge_rules/aggregating_rule.h"
 #include "engine/merge_rules/replacing_rule.h"
 #include "engine/merge_rules/summing_rule.h"
 
@@ -42,18 +44,21 @@ absl::StatusOr<std::unique_ptr<MergeRule>> MakeMergeRule(const EngineSpec& spec,
     case EngineKind::kReplacing:
       return std::make_unique<ReplacingRule>(Position(layout, spec.version_column),
                                              Position(layout, spec.is_deleted_column));
-    case EngineKind::kSumming: {
-      std::vector<bool> summed(layout.size());
-      for (size_t i = 0; i < layout.size(); ++i) {
-        summed[i] = std::find(spec.summed_columns.begin(), spec.summed_columns.end(), layout[i]) !=
-                    spec.summed_columns.end();
+    case EngineKind::kSumming:
+    case EngineKind::kAggregating: {
+      std::vector<ColumnCombiner> combiners;
+      for (const std::string& name : layout) {
+        const bool sum = std::find(spec.summed_columns.begin(), spec.summed_columns.end(), name) !=
+                         spec.summed_columns.end();
+        TALLY_ASSIGN_OR_RETURN(ColumnCombiner c,
+                               ColumnCombiner::Make(schema.columns[schema.FindColumn(name)].type, sum));
+        combiners.push_back(std::move(c));
       }
-      return std::make_unique<SummingRule>(std::move(summed), spec.drop_zero_rows);
+      if (spec.kind == EngineKind::kAggregating) return std::make_unique<AggregatingRule>(std::move(combiners));
+      return std::make_unique<SummingRule>(std::move(combiners), spec.drop_zero_rows);
     }
-    case EngineKind::kAggregating:
-      break;
   }
-  return absl::UnimplementedError(absl::StrCat("engine ", schema.engine, " has no merge rule yet"));
+  return absl::InternalError(absl::StrCat("engine ", schema.engine, " has no merge rule"));
 }
 
 }  // namespace tally::engine

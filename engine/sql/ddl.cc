@@ -33,11 +33,12 @@ absl::StatusOr<format::TableSchema> SchemaFromCreate(const CreateTableQuery& cre
   const Expr& engine = *create.engine;
   std::string engine_name = engine.kind == Expr::Kind::kFunction ? engine.name : absl::StrJoin(engine.parts, ".");
   // The storage core checks the engine against the columns (engine/merge_rules/engine_spec.h).
-  static constexpr const char* kEngines[] = {"MergeTree", "ReplacingMergeTree", "SummingMergeTree", "Null"};
+  static constexpr const char* kEngines[] = {"MergeTree", "ReplacingMergeTree", "SummingMergeTree",
+                                             "AggregatingMergeTree", "Null"};
   if (std::find(std::begin(kEngines), std::end(kEngines), engine_name) == std::end(kEngines)) {
     return absl::UnimplementedError(
         absl::StrCat("ENGINE = ", engine_name,
-                     " is not supported yet (MergeTree, ReplacingMergeTree, SummingMergeTree and Null are)",
+                     " is not supported yet (MergeTree, ReplacingMergeTree, SummingMergeTree, AggregatingMergeTree and Null are)",
                      At(engine.pos)));
   }
   schema.engine = engine_name;

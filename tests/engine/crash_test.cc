@@ -268,6 +268,10 @@ format::TableSchema RuleSchema(const std::string& engine) {
   schema.engine = engine;
   if (engine == "ReplacingMergeTree") schema.engine_args = {"ver", "del"};
   if (engine == "SummingMergeTree") schema.engine_args = {"n"}, schema.sort_key = {"k", "ver", "del"};
+  if (engine == "AggregatingMergeTree") {
+    schema.columns[3] = col("n", "SimpleAggregateFunction(max, Int64)");
+    schema.sort_key = {"k", "ver", "del"};
+  }
   schema.index_granularity = 64;
   return schema;
 }
@@ -344,6 +348,7 @@ void RuleMergeAllOrNothing(const std::string& engine) {
 
 TEST(CrashTest, ReplacingMergeIsAllOrNothingAtEveryStep) { RuleMergeAllOrNothing("ReplacingMergeTree"); }
 TEST(CrashTest, SummingMergeIsAllOrNothingAtEveryStep) { RuleMergeAllOrNothing("SummingMergeTree"); }
+TEST(CrashTest, AggregatingMergeIsAllOrNothingAtEveryStep) { RuleMergeAllOrNothing("AggregatingMergeTree"); }
 
 }  // namespace
 }  // namespace tally::engine

@@ -11,6 +11,7 @@
 #include "absl/strings/str_join.h"
 #include "engine/database.h"
 #include "engine/mem_env.h"
+#include "engine/query/session.h"
 #include "tests/test_util.h"
 
 namespace tally::engine {
@@ -275,6 +276,53 @@ TEST_P(MergeRulesTest, SummingFinalEqualsTheSumsPerKey) {
   check("after OPTIMIZE FINAL");
   EXPECT_EQ(Diff(ScanRows(db->get(), "s", {.columns = {"tenant", "k", "a", "b", "c"}}, 2),
                  expected({"tenant", "k", "a", "b", "c"})), "");
+}
+
+// AggregatingMergeTree end to end through SQL: random batches go both to a plain table and,
+// as states, to the rollup; FINAL and -Merge over the rollup equal the aggregates of the
+// plain table, before and after merges.
+TEST_P(MergeRulesTest, AggregatingStatesEqualTheAggregatesOfTheRows) {
+  std::mt19937_64 rng(GetParam() * 104729);
+  auto db = Database::Open("db", {.env = &env_, .background_merges = GetParam() % 2 == 0});
+  ASSERT_OK(db);
+  sql::Session session(db->get());
+  auto run = [&](const std::string& sql) {
+    std::string out;
+    absl::Status s = session.Execute(sql, "", [&](absl::string_view chunk) { out.append(chunk.data(), chunk.size()); });
+    EXPECT_TRUE(s.ok()) << sql << ": " << s;
+    return out;
+  };
+  run("CREATE TABLE raw (tenant LowCardinality(String), k UInt32, v UInt64, u UInt32, g Int64) "
+      "ENGINE = MergeTree ORDER BY (tenant, k)");
+  run("CREATE TABLE agg (tenant LowCardinality(String), k UInt32, s AggregateFunction(sum, UInt64), "
+      "n AggregateFunction(count), u AggregateFunction(uniqExact, UInt32), "
+      "top AggregateFunction(argMax, UInt32, Int64), mx SimpleAggregateFunction(max, Int64), "
+      "mn SimpleAggregateFunction(min, Int64)) ENGINE = AggregatingMergeTree ORDER BY (tenant, k) "
+      "SETTINGS index_granularity = 16");
+  const std::string totals_raw =
+      "SELECT tenant, k, sum(v), count(), uniqExact(u), argMax(u, g), max(g), min(g) FROM raw "
+      "GROUP BY tenant, k ORDER BY tenant, k";
+  const std::string totals_final =
+      "SELECT tenant, k, finalizeAggregation(s), finalizeAggregation(n), finalizeAggregation(u), "
+      "finalizeAggregation(top), mx, mn FROM agg FINAL ORDER BY tenant, k";
+  const std::string totals_merge =
+      "SELECT tenant, k, sumMerge(s), countMerge(n), uniqExactMerge(u), argMaxMerge(top), max(mx), min(mn) "
+      "FROM agg GROUP BY tenant, k ORDER BY tenant, k";
+  for (int batch = 0; batch < 10; ++batch) {
+    const uint64_t rows = 1 + rng() % 500, seed = rng() % 1000, keys = 1 + rng() % 120;
+    const std::string select = absl::StrCat(
+        "SELECT concat('t', toString(number % 3)) AS tenant, toUInt32((number * ", seed, ") % ", keys,
+        ") AS k, toUInt64(number * 7 % 101) AS v, toUInt32(number % 13) AS u, toInt64(number * ", seed + batch,
+        ") % 1000 - 500 AS g FROM numbers(", rows, ")");
+    run(absl::StrCat("INSERT INTO raw ", select));
+    run(absl::StrCat("INSERT INTO agg SELECT tenant, k, sumState(v), countState(), uniqExactState(u), ",
+                     "argMaxState(u, g), max(g), min(g) FROM (", select, ") GROUP BY tenant, k"));
+    if (rng() % 3 == 0) run(rng() % 2 ? "OPTIMIZE TABLE agg FINAL" : "OPTIMIZE TABLE agg");
+    const std::string want = run(totals_raw);
+    ASSERT_FALSE(want.empty());
+    EXPECT_EQ(run(totals_final), want) << "FINAL after batch " << batch;
+    EXPECT_EQ(run(totals_merge), want) << "-Merge after batch " << batch;
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(Seeds, MergeRulesTest, ::testing::Range(1, 5));

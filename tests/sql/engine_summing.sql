@@ -28,5 +28,12 @@ INSERT INTO hits SELECT number % 3000, 3 FROM numbers(3000);
 SELECT count(), sum(n), min(n), max(n) FROM hits FINAL;
 SELECT bucket, n FROM hits FINAL WHERE bucket IN (0, 699, 700, 999, 1000, 2999) ORDER BY bucket;
 
+-- Aggregate-typed columns combine by their function, beside the sums.
+CREATE TABLE plans (k UInt32, n UInt64, plan SimpleAggregateFunction(anyLast, String), peak SimpleAggregateFunction(max, UInt64), users AggregateFunction(uniqExact, String)) ENGINE = SummingMergeTree ORDER BY k;
+INSERT INTO plans SELECT number % 3, 1, concat('plan', toString(number)), number, uniqExactState(toString(number % 5)) FROM numbers(10) GROUP BY number;
+INSERT INTO plans SELECT number % 3, 2, 'last', number * 2, uniqExactState(toString(number)) FROM numbers(4) GROUP BY number;
+SELECT k, n, plan, peak, finalizeAggregation(users) FROM plans FINAL ORDER BY k;
+SELECT k, sum(n), max(peak), uniqExactMerge(users) FROM plans GROUP BY k ORDER BY k;
+
 CREATE TABLE bad (k UInt32, v UInt64) ENGINE = SummingMergeTree(k) ORDER BY k; -- error: sorting key
 CREATE TABLE bad (k UInt32, v UInt64) ENGINE = SummingMergeTree(nope) ORDER BY k; -- error: does not exist
