@@ -1,6 +1,7 @@
 #include "engine/query/select_source.h"
 
 #include <atomic>
+#include <cmath>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -280,7 +281,10 @@ std::vector<ColumnRange> ExtractRanges(const ExprPtr& where, const SourceCatalog
       if (col < 0) continue;
       // The smallest and largest value, of the column's domain, that the IN can match.
       std::optional<Value> lo, hi;
-      auto widen = [&lo, &hi](const Value& v) {
+      // A NaN matches NaN in a set but no min/max bound holds it: such a list prunes nothing.
+      bool has_nan = false;
+      auto widen = [&lo, &hi, &has_nan](const Value& v) {
+        has_nan |= v.kind == Value::Kind::kFloat && std::isnan(v.f);
         if (!lo || format::CompareValues(v, *lo) < 0) lo = v;
         if (!hi || format::CompareValues(v, *hi) > 0) hi = v;
       };
@@ -317,7 +321,7 @@ std::vector<ColumnRange> ExtractRanges(const ExprPtr& where, const SourceCatalog
       } else {
         continue;
       }
-      if (!lo) continue;
+      if (!lo || has_nan) continue;
       ColumnRange r;
       r.column = catalog.names[col];
       r.min = lo;
