@@ -335,8 +335,9 @@ absl::StatusOr<std::vector<PartInfo>> Database::ListParts(const std::string& nam
   std::lock_guard<std::mutex> lock(mu_);
   std::vector<PartInfo> out;
   for (const PartPtr& p : table->parts) {
-    out.push_back(PartInfo{p->name(), p->meta().partition_id, p->rows(), p->granules(), p->bytes_on_disk(),
-                           p->meta().level, p->meta().min_block, p->meta().max_block});
+    out.push_back(PartInfo{p->name(), p->meta().partition_id, table->partition.ValueText(p->meta().partition_value),
+                           p->rows(), p->granules(), p->bytes_on_disk(), p->meta().level, p->meta().min_block,
+                           p->meta().max_block});
   }
   return out;
 }

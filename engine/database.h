@@ -59,6 +59,7 @@ namespace tally::engine {
 struct PartInfo {
   std::string name;
   std::string partition_id;
+  std::string partition;  // the partition key's value as text ("202610", "('acme',202610)")
   uint64_t rows = 0;
   uint64_t granules = 0;
   uint64_t bytes_on_disk = 0;

@@ -11,6 +11,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/time/civil_time.h"
 #include "engine/exec/hash_algorithms.h"
+#include "engine/exec/text_format.h"
 #include "engine/sql/binder.h"
 #include "engine/sql/parser.h"
 #include "format/coding.h"
@@ -273,6 +274,24 @@ absl::StatusOr<std::vector<PartitionGroup>> PartitionKey::Split(const Block& blo
     groups[it->second].rows.push_back(static_cast<uint32_t>(r));
   }
   return groups;
+}
+
+std::string PartitionKey::ValueText(const std::vector<format::Value>& value) const {
+  if (elements_.empty()) return "tuple()";
+  if (value.size() != elements_.size()) return "?";
+  std::string out;
+  for (size_t i = 0; i < value.size(); ++i) {
+    format::Column c = format::Column::Make(elements_[i]->type());
+    if (!c.AppendValue(value[i]).ok()) return "?";
+    if (elements_.size() == 1) {
+      AppendPlainValue(c, 0, "NULL", &out);
+    } else {
+      out.append(i == 0 ? "(" : ",");
+      AppendQuotedValue(c, 0, &out);
+    }
+  }
+  if (elements_.size() > 1) out.append(")");
+  return out;
 }
 
 }  // namespace tally::engine

@@ -48,6 +48,12 @@ class PartitionKey {
   // evaluating the key fails on a row (intDiv by zero).
   absl::StatusOr<std::vector<PartitionGroup>> Split(const Block& block) const;
 
+  // The partition's value as system.parts.partition shows it, as ClickHouse does: one
+  // value as plain text ("202610", "2026-10-01", "acme"), several as a tuple of quoted
+  // values ("('acme',202610)"), no key "tuple()". `value` comes from a part's metadata;
+  // a value that does not fit the key's type prints as "?" (a part of another layout).
+  std::string ValueText(const std::vector<format::Value>& value) const;
+
  private:
   std::string text_;                             // as written, for errors
   std::vector<exec::ExpressionPtr> elements_;    // empty: unpartitioned

@@ -54,6 +54,7 @@ void PartRow(RowBuilder* b, const std::string& table, const PartInfo* p) {
   b->String("database", db);
   b->String("table", t);
   b->String("partition_id", p ? p->partition_id : "");
+  b->String("partition", p ? p->partition : "");
   b->String("name", p ? p->name : "");
   b->UInt8("active", 1);
   b->UInt64("rows", p ? p->rows : 0);
