@@ -322,6 +322,13 @@ TEST_P(MergeRulesTest, AggregatingStatesEqualTheAggregatesOfTheRows) {
     ASSERT_FALSE(want.empty());
     EXPECT_EQ(run(totals_final), want) << "FINAL after batch " << batch;
     EXPECT_EQ(run(totals_merge), want) << "-Merge after batch " << batch;
+    // FINAL reading a few of the columns only.
+    EXPECT_EQ(run("SELECT tenant, k, finalizeAggregation(u) FROM agg FINAL ORDER BY tenant, k"),
+              run("SELECT tenant, k, uniqExact(u) FROM raw GROUP BY tenant, k ORDER BY tenant, k"))
+        << "FINAL of one state after batch " << batch;
+    EXPECT_EQ(run("SELECT k, mx FROM agg FINAL WHERE tenant = 't1' ORDER BY k"),
+              run("SELECT k, max(g) FROM raw WHERE tenant = 't1' GROUP BY k ORDER BY k"))
+        << "FINAL of one simple aggregate after batch " << batch;
   }
 }
 
