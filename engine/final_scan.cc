@@ -63,6 +63,66 @@ std::pair<uint64_t, uint64_t> Overlap(const Part& part, std::pair<uint64_t, uint
 
 }  // namespace
 
+namespace {
+
+// A selected granule of a part: its rows hold keys in [lo, hi), or [lo, hi] for a part's
+// last granule (keys are distinct within a part, so the next granule's first key is its own).
+struct GranuleSpan {
+  size_t part;
+  uint64_t granule;
+  Key lo, hi;
+  bool hi_closed;
+  uint64_t rows;
+};
+
+// The runs of consecutive granules of each part among `granules`, as merge inputs.
+std::vector<MergeInput> InputsOf(std::vector<const GranuleSpan*> granules, const std::vector<PartPtr>& parts) {
+  std::sort(granules.begin(), granules.end(), [](const GranuleSpan* a, const GranuleSpan* b) {
+    return a->part != b->part ? a->part < b->part : a->granule < b->granule;
+  });
+  std::vector<MergeInput> out;
+  for (const GranuleSpan* g : granules) {
+    if (!out.empty() && out.back().part == parts[g->part] && out.back().granule_end == g->granule) {
+      ++out.back().granule_end;
+    } else {
+      out.push_back(MergeInput{parts[g->part], g->granule, g->granule + 1});
+    }
+  }
+  return out;
+}
+
+// Tasks for a set of granules of several parts whose key ranges overlap: one task, or
+// key intervals of about task_rows rows each, the inputs cut to the granules reaching them.
+void AddMergeTasks(const std::vector<const GranuleSpan*>& component, const std::vector<PartPtr>& parts,
+                   uint64_t task_rows, std::vector<FinalTask>* tasks) {
+  const std::vector<MergeInput> inputs = InputsOf(component, parts);
+  std::vector<Key> splits;
+  uint64_t since = 0;
+  for (const GranuleSpan* g : component) {  // in key order
+    if (since >= task_rows && (splits.empty() || CompareKeys(splits.back(), g->lo) < 0) &&
+        CompareKeys(component.front()->lo, g->lo) < 0) {
+      splits.push_back(g->lo);
+      since = 0;
+    }
+    since += g->rows;
+  }
+  for (size_t t = 0; t <= splits.size(); ++t) {
+    FinalTask task;
+    if (t > 0) task.lo = splits[t - 1];
+    if (t < splits.size()) task.hi = splits[t];
+    for (const MergeInput& in : inputs) {
+      auto [b, e] = Overlap(*in.part, {in.granule_begin, in.granule_end}, task.lo, task.hi);
+      if (b >= e) continue;
+      task.inputs.push_back(MergeInput{in.part, b, e});
+      const auto& starts = in.part->index().granule_starts;
+      task.rows += starts[e] - starts[b];
+    }
+    if (!task.inputs.empty()) tasks->push_back(std::move(task));
+  }
+}
+
+}  // namespace
+
 std::vector<FinalTask> PlanFinal(const format::TableSchema& schema, const std::vector<PartPtr>& parts,
                                  const std::vector<ColumnRange>& key_ranges, uint64_t task_rows,
                                  uint64_t* granules_selected) {
@@ -72,44 +132,68 @@ std::vector<FinalTask> PlanFinal(const format::TableSchema& schema, const std::v
   for (auto& [id, list] : partitions) {
     std::sort(list.begin(), list.end(),
               [](const PartPtr& a, const PartPtr& b) { return a->meta().min_block < b->meta().min_block; });
-    std::vector<std::vector<std::pair<uint64_t, uint64_t>>> runs(list.size());
-    size_t biggest = 0;
+    std::vector<GranuleSpan> granules;
     for (size_t i = 0; i < list.size(); ++i) {
-      if (PartMayMatch(*list[i], key_ranges)) runs[i] = SelectGranules(*list[i], schema, key_ranges);
-      for (auto [b, e] : runs[i]) *granules_selected += e - b;
-      if (list[i]->rows() > list[biggest]->rows()) biggest = i;
-    }
-    // Split keys: every task_rows rows of the biggest part (none for an empty key, where
-    // the whole partition is one group).
-    std::vector<Key> splits;
-    if (!schema.sort_key.empty()) {
-      const Part& big = *list[biggest];
-      const auto& starts = big.index().granule_starts;
-      uint64_t since = 0;
-      for (uint64_t g = 1; g < big.granules(); ++g) {
-        since += starts[g] - starts[g - 1];
-        if (since < task_rows) continue;
-        Key key = IndexKey(big, g);
-        if (!splits.empty() && CompareKeys(splits.back(), key) >= 0) continue;
-        splits.push_back(std::move(key));
-        since = 0;
-      }
-    }
-    for (size_t t = 0; t <= splits.size(); ++t) {
-      FinalTask task;
-      if (t > 0) task.lo = splits[t - 1];
-      if (t < splits.size()) task.hi = splits[t];
-      for (size_t i = 0; i < list.size(); ++i) {
-        const auto& starts = list[i]->index().granule_starts;
-        for (auto run : runs[i]) {
-          auto [b, e] = Overlap(*list[i], run, task.lo, task.hi);
-          if (b >= e) continue;
-          task.inputs.push_back(MergeInput{list[i], b, e});
-          task.rows += starts[e] - starts[b];
+      if (!PartMayMatch(*list[i], key_ranges)) continue;
+      const auto& starts = list[i]->index().granule_starts;
+      for (auto [b, e] : SelectGranules(*list[i], schema, key_ranges)) {
+        *granules_selected += e - b;
+        for (uint64_t g = b; g < e; ++g) {
+          granules.push_back(GranuleSpan{i, g, IndexKey(*list[i], g), IndexKey(*list[i], g + 1),
+                                         g + 1 == list[i]->granules(), starts[g + 1] - starts[g]});
         }
       }
-      if (!task.inputs.empty()) tasks.push_back(std::move(task));
     }
+    std::sort(granules.begin(), granules.end(), [](const GranuleSpan& a, const GranuleSpan& b) {
+      const int c = CompareKeys(a.lo, b.lo);
+      return c != 0 ? c < 0 : (a.part != b.part ? a.part < b.part : a.granule < b.granule);
+    });
+    // Components: granules whose key ranges overlap, transitively. One part's component is
+    // read as it is (consecutive ones gathered into tasks of about task_rows rows); one of
+    // several parts is merged. An empty key is one group: everything overlaps.
+    std::vector<const GranuleSpan*> plain;  // consecutive granules of one part
+    uint64_t plain_rows = 0;
+    auto flush_plain = [&] {
+      if (plain.empty()) return;
+      FinalTask task;
+      task.inputs = InputsOf(plain, list);
+      task.rows = plain_rows;
+      tasks.push_back(std::move(task));
+      plain.clear();
+      plain_rows = 0;
+    };
+    size_t i = 0;
+    while (i < granules.size()) {
+      std::vector<const GranuleSpan*> component = {&granules[i]};
+      Key hi = granules[i].hi;
+      bool hi_closed = granules[i].hi_closed;
+      bool several = false;
+      for (++i; i < granules.size(); ++i) {
+        const GranuleSpan& g = granules[i];
+        const int c = CompareKeys(g.lo, hi);
+        if (!schema.sort_key.empty() && (c > 0 || (c == 0 && !hi_closed))) break;
+        several |= g.part != component.front()->part;
+        component.push_back(&g);
+        const int h = CompareKeys(g.hi, hi);
+        if (h > 0) {
+          hi = g.hi;
+          hi_closed = g.hi_closed;
+        } else if (h == 0) {
+          hi_closed |= g.hi_closed;
+        }
+      }
+      if (several) {
+        flush_plain();
+        AddMergeTasks(component, list, task_rows, &tasks);
+        continue;
+      }
+      if (!plain.empty() && (plain.front()->part != component.front()->part || plain_rows >= task_rows)) flush_plain();
+      for (const GranuleSpan* g : component) {
+        plain.push_back(g);
+        plain_rows += g->rows;
+      }
+    }
+    flush_plain();
   }
   return tasks;
 }
@@ -133,14 +217,50 @@ absl::StatusOr<std::unique_ptr<FinalReader>> FinalReader::Make(const format::Tab
 
 void FinalReader::Start(const FinalTask* task) {
   task_ = task;
+  finished_ = false;
+  plain_cursors_.clear();
+  merge_.reset();
+  applier_.reset();
+  if (task->inputs.size() == 1) {
+    // One part's run: its keys are distinct already, and it is read as it is.
+    for (int c : columns_) plain_cursors_.emplace_back(task->inputs[0].part, c);
+    plain_next_ = task->inputs[0].granule_begin;
+    return;
+  }
   merge_ = std::make_unique<SortedMerge>(schema_, columns_, task->inputs);
   merge_->PlanDictionaries();
-  applier_.reset();
-  // One input is one part's run: its keys are distinct already.
-  if (task->inputs.size() > 1) {
-    applier_.emplace(rule_.get(), merge_->key_positions(), merge_->key_sorted_dictionary(), RuleStage::kRead);
+  applier_.emplace(rule_.get(), merge_->key_positions(), merge_->key_sorted_dictionary(), RuleStage::kRead);
+}
+
+absl::StatusOr<bool> FinalReader::NextPlain(Block* out) {
+  const MergeInput& input = task_->inputs[0];
+  const auto& starts = input.part->index().granule_starts;
+  while (plain_next_ < input.granule_end) {
+    uint64_t end = plain_next_ + 1;
+    while (end < input.granule_end && starts[end + 1] - starts[plain_next_] <= 65536) ++end;
+    Block rows;
+    for (size_t i = 0; i < columns_.size(); ++i) {
+      TALLY_ASSIGN_OR_RETURN(format::Column c, plain_cursors_[i].Read(plain_next_, end));
+      rows.Add(schema_.columns[columns_[i]].name, std::move(c));
+    }
+    plain_next_ = end;
+    format::PodVector<uint8_t> keep;
+    keep.resize(rows.rows());
+    for (size_t i = 0; i < keep.size(); ++i) keep[i] = 1;
+    rule_->Drop(rows, RuleStage::kRead, &keep);
+    std::vector<uint32_t> kept;
+    for (size_t i = 0; i < keep.size(); ++i) {
+      if (keep[i]) kept.push_back(static_cast<uint32_t>(i));
+    }
+    if (kept.size() != rows.rows()) {
+      for (format::Column& c : rows.columns) c = format::Column::Gather(c, kept);
+    }
+    CutToBounds(&rows);
+    if (rows.rows() == 0) continue;
+    *out = std::move(rows);
+    return true;
   }
-  finished_ = false;
+  return false;
 }
 
 void FinalReader::CutToBounds(Block* block) const {
@@ -177,31 +297,16 @@ void FinalReader::CutToBounds(Block* block) const {
 }
 
 absl::StatusOr<bool> FinalReader::Next(Block* out) {
+  if (merge_ == nullptr) return NextPlain(out);
   while (!finished_) {
     Block chunk;
     TALLY_ASSIGN_OR_RETURN(bool more, merge_->Next(&chunk));
     Block rows;
     if (!more) {
       finished_ = true;
-      if (!applier_.has_value()) return false;
       TALLY_RETURN_IF_ERROR(applier_->Finish(&rows));
-    } else if (applier_.has_value()) {
-      TALLY_RETURN_IF_ERROR(applier_->Consume(chunk, &rows));
     } else {
-      format::PodVector<uint8_t> keep;
-      keep.resize(chunk.rows());
-      for (size_t i = 0; i < keep.size(); ++i) keep[i] = 1;
-      rule_->Drop(chunk, RuleStage::kRead, &keep);
-      std::vector<uint32_t> kept;
-      for (size_t i = 0; i < keep.size(); ++i) {
-        if (keep[i]) kept.push_back(static_cast<uint32_t>(i));
-      }
-      if (kept.size() == chunk.rows()) {
-        rows = std::move(chunk);
-      } else {
-        rows.names = chunk.names;
-        for (const format::Column& c : chunk.columns) rows.columns.push_back(format::Column::Gather(c, kept));
-      }
+      TALLY_RETURN_IF_ERROR(applier_->Consume(chunk, &rows));
     }
     if (rows.rows() == 0) continue;
     CutToBounds(&rows);

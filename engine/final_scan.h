@@ -2,14 +2,15 @@
 // leave, without merging. The table's merge rule (engine/merge_rules/) runs on the rows
 // read, and only where it has something to do.
 //
-// Plan: each partition's key space is cut into tasks at keys of its primary index (about
-// task_rows rows each, so threads share the work). A task is a key interval [lo, hi) and,
-// for each part, the run of granules that may hold keys inside it. A task that only one
-// part reaches is read as it is: every part of these engines has one row per key (inserts
-// and merges collapse them), so there is nothing to combine; rows the rule drops once
-// every part is seen (Replacing's deleted rows) are still dropped. A task several parts
-// reach merges their runs in key order (SortedMerge) through the rule. Either way the rows
-// are cut to [lo, hi), since a granule at a task's edge is read by both neighbours.
+// Plan: each partition's selected granules are sorted by first key and gathered into
+// components whose key ranges overlap (transitively). A component of one part is read as
+// it is: every part of these engines has one row per key (inserts and merges collapse
+// them), so there is nothing to combine; rows the rule drops once every part is seen
+// (Replacing's deleted rows) are still dropped. Such runs are gathered into tasks of about
+// task_rows rows. A component of several parts is merged (SortedMerge) through the rule,
+// cut at granule keys into tasks of about task_rows rows, each a key interval [lo, hi)
+// reading the granules that reach it; its rows are cut to [lo, hi), since a granule at an
+// edge is read by both neighbours. Threads take tasks in turn.
 //
 // Pruning keeps only conditions on the sorting key: all rows of a key are kept or dropped
 // together, whereas dropping by another column could drop the newest version of a key and
@@ -71,7 +72,13 @@ class FinalReader {
   const std::vector<int> columns_;
   std::vector<size_t> key_positions_;
   std::unique_ptr<MergeRule> rule_;
+  // The next block of a one-input task, read straight from the part; false at its end.
+  absl::StatusOr<bool> NextPlain(Block* out);
+
   const FinalTask* task_ = nullptr;
+  // A one-input task: cursors over its part and the next granule to read.
+  std::vector<ColumnCursor> plain_cursors_;
+  uint64_t plain_next_ = 0;
   std::unique_ptr<SortedMerge> merge_;
   std::optional<RuleApplier> applier_;
   bool finished_ = false;

@@ -137,7 +137,8 @@ void ScanCursor::PlanFinal() {
   // Tasks of about a sixteenth of the rows, so that threads share them, within task_rows.
   uint64_t total_rows = 0;
   for (const PartPtr& p : parts_) total_rows += p->rows();
-  const uint64_t task_rows = std::max<uint64_t>(65536, std::min(options_.task_rows, total_rows / 16));
+  const uint64_t task_rows =
+      std::max<uint64_t>(1, std::min(options_.task_rows, std::max<uint64_t>(65536, total_rows / 16)));
   plan_->final_tasks = engine::PlanFinal(schema_, parts_, key_ranges, task_rows, &stats_.granules_selected);
   plan_->task_starts = {0, plan_->final_tasks.size()};  // unused; keeps Split's invariant
 }
