@@ -73,16 +73,19 @@ std::optional<KeyNormalizer> KeyNormalizer::Make(const Block& sample, const std:
         p = {positions[k], kFloat64, 8, 0};
         break;
       case TypeId::kLowCardinality:
-        if (!sorted_dictionary[k]) return std::nullopt;
-        p = {positions[k], kIndex, 4, 0};
+        p = {positions[k], kIndex, sorted_dictionary[k] ? 4 : 0, 0};
         break;
       default:
-        return std::nullopt;
+        break;  // width 0: does not pack
+    }
+    if (p.width == 0 || bits + p.width * 8 > 128) {
+      n.complete_ = false;
+      break;
     }
     bits += p.width * 8;
-    if (bits > 128) return std::nullopt;
     n.parts_.push_back(p);
   }
+  if (n.parts_.empty()) return std::nullopt;
   int shift = bits;
   for (Part& p : n.parts_) {
     shift -= p.width * 8;

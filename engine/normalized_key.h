@@ -3,8 +3,9 @@
 // make by the million. Each column becomes big-endian-ordered bits: unsigned as is, signed
 // with the sign bit flipped, floats by the usual bit trick (every NaN as one NaN after
 // +inf), dates and times as their unsigned counts, and a LowCardinality column whose
-// values index one sorted dictionary by its index. Keys with other columns (String,
-// Nullable, UUID, unsorted dictionaries) or over 16 bytes in all have no normalized form.
+// values index one sorted dictionary by its index. A key whose columns do not all pack
+// (String, Nullable, UUID, unsorted dictionaries, over 16 bytes in all) packs its longest
+// prefix that does: equal packed prefixes then compare on the remaining columns.
 //
 // Immutable; thread-safe.
 #ifndef TALLY_ENGINE_NORMALIZED_KEY_H_
@@ -23,12 +24,16 @@ using NormalizedKeyValue = unsigned __int128;
 class KeyNormalizer {
  public:
   // For key columns `positions` of blocks like `sample`; `sorted_dictionary[k]`: key k is
-  // LowCardinality over one sorted dictionary. nullopt when the key has no normalized form.
+  // LowCardinality over one sorted dictionary. nullopt when not even the first column packs.
   static std::optional<KeyNormalizer> Make(const Block& sample, const std::vector<size_t>& positions,
                                            const std::vector<bool>& sorted_dictionary);
 
-  // Appends the normalized key of every row of `block` to *out.
+  // Appends the normalized key (prefix) of every row of `block` to *out.
   void Normalize(const Block& block, std::vector<NormalizedKeyValue>* out) const;
+
+  // How many key columns the packed value holds; all of them when complete().
+  size_t columns() const { return parts_.size(); }
+  bool complete() const { return complete_; }
 
  private:
   struct Part {
@@ -38,6 +43,7 @@ class KeyNormalizer {
     int shift;     // bits above it in the packed value
   };
   std::vector<Part> parts_;
+  bool complete_ = true;
 };
 
 }  // namespace tally::engine

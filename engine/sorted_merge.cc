@@ -153,11 +153,12 @@ std::vector<std::vector<std::shared_ptr<const Column>>> SortedMerge::PlanDiction
 }
 
 bool SortedMerge::Less(const Input& a, size_t i, const Input& b, size_t j) const {
+  size_t first = 0;  // key columns left to compare one by one
   if (normalizer_.has_value()) {
     if (a.keys[i] != b.keys[j]) return a.keys[i] < b.keys[j];
-    return a.order < b.order;
+    first = normalizer_->columns();
   }
-  for (size_t k = 0; k < key_positions_.size(); ++k) {
+  for (size_t k = first; k < key_positions_.size(); ++k) {
     const size_t c = key_positions_[k];
     int cmp = CompareKeyCell(a.window.columns[c], i, b.window.columns[c], j, key_sorted_dictionary_[k]);
     if (cmp != 0) return cmp < 0;

@@ -12,8 +12,8 @@ Block EmptyLike(const Block& like) {
   return out;
 }
 
-bool RuleApplier::SameKey(const Block& a, size_t i, const Block& b, size_t j) const {
-  for (size_t k = 0; k < keys_.size(); ++k) {
+bool RuleApplier::SameKey(const Block& a, size_t i, const Block& b, size_t j, size_t first) const {
+  for (size_t k = first; k < keys_.size(); ++k) {
     const size_t c = keys_[k];
     // Dictionary indexes compare as values only within one stream's dictionary; a carried
     // row was gathered from that same stream.
@@ -62,8 +62,11 @@ absl::Status RuleApplier::Consume(const Block& chunk, Block* out) {
   if (normalizer_->has_value()) {
     chunk_keys_.clear();
     (*normalizer_)->Normalize(chunk, &chunk_keys_);
+    const size_t packed = (*normalizer_)->columns();
     for (size_t i = 1; i < n; ++i) {
-      if (chunk_keys_[i] != chunk_keys_[i - 1]) starts.push_back(static_cast<uint32_t>(i));
+      if (chunk_keys_[i] != chunk_keys_[i - 1] || (packed < keys_.size() && !SameKey(chunk, i - 1, chunk, i, packed))) {
+        starts.push_back(static_cast<uint32_t>(i));
+      }
     }
   } else {
     for (size_t i = 1; i < n; ++i) {

@@ -39,7 +39,8 @@ class RuleApplier {
   uint64_t rows_dropped() const { return rows_dropped_; }
 
  private:
-  bool SameKey(const Block& a, size_t i, const Block& b, size_t j) const;
+  // Whether row i of `a` and row j of `b` have equal keys on key columns [first, end).
+  bool SameKey(const Block& a, size_t i, const Block& b, size_t j, size_t first = 0) const;
   // Reduces groups [starts] of `rows` and appends the kept rows to *out.
   absl::Status Emit(const Block& rows, absl::Span<const uint32_t> starts, Block* out);
   absl::Status EmitReduced(Block reduced, Block* out);

@@ -44,3 +44,12 @@ CREATE TABLE bad (k UInt32, ver String) ENGINE = ReplacingMergeTree(ver) ORDER B
 CREATE TABLE bad (k UInt32, ver UInt32) ENGINE = ReplacingMergeTree(nope) ORDER BY k; -- error: does not exist
 CREATE TABLE bad (k UInt32, ver UInt32, d String) ENGINE = ReplacingMergeTree(ver, d) ORDER BY k; -- error: is_deleted
 SELECT name, engine, sorting_key, partition_key FROM system.tables WHERE database = currentDatabase() ORDER BY name;
+
+-- A key whose first columns pack into one integer and whose last does not (a String).
+CREATE TABLE mixed (k UInt32, d Date, s String, v UInt64) ENGINE = ReplacingMergeTree(v) ORDER BY (k, d, s) SETTINGS index_granularity = 16;
+INSERT INTO mixed SELECT number % 50, toDate('2026-10-01') + number % 3, toString(number % 7), number FROM numbers(2000);
+INSERT INTO mixed SELECT number % 70, toDate('2026-10-01') + number % 2, toString(number % 5), number * 3 FROM numbers(1500);
+SELECT count(), sum(v), uniqExact(k, d, s) FROM mixed FINAL;
+SELECT k, d, s, v FROM mixed FINAL WHERE k IN (3, 49, 69) ORDER BY k, d, s;
+OPTIMIZE TABLE mixed FINAL;
+SELECT count(), sum(v) FROM mixed;
