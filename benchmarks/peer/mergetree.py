@@ -103,7 +103,7 @@ def build(r, system, data):
     out["batches"] = {}
     for kind in mw.MERGE_TABLES:
         res = steps(r, system, [mw.merge_table_ddl(kind, system)] +
-                    [mw.batch_insert(kind, k) for k in range(mw.BATCHES)])
+                    [mw.batch_insert(kind, k, system) for k in range(mw.BATCHES)])
         if "error" in res:
             return {"error": f"{mw.table(kind)} batches: " + res["error"]}
         ins = res["steps"][1:]
@@ -198,7 +198,7 @@ def run(r, data):
     """The whole MergeTree-family benchmark on the events in `data`; a JSON-able dict."""
     res = {"ddl": {"rollups": mw.ROLLUP_DDL, "rollup_fill": mw.ROLLUP_FILL,
                    "engine_tables": {s: [mw.merge_table_ddl(k, s) for k in mw.MERGE_TABLES] for s in SYSTEMS},
-                   "batch_example": {k: mw.batch_insert(k, 1) for k in mw.MERGE_TABLES}},
+                   "batch_example": {k: mw.batch_insert(k, 1, "tally") for k in mw.MERGE_TABLES}},
            "build": {}, "queries": [], "merge": {}, "errors": []}
     for s in SYSTEMS:
         harness.log(f"mergetree build: {s}")

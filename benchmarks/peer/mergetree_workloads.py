@@ -8,8 +8,9 @@ loaded and merged as there. Then, per system, in this order (mergetree.py runs i
    per-hour tables, OpenMeter's AggregatingMergeTree meters): an hourly SummingMergeTree
    and an hourly AggregatingMergeTree (sumState, uniqState, argMaxState), each filled by
    one `INSERT INTO ... SELECT ... GROUP BY` over the events.
-2. Four tables of the same rows, one per engine, each filled by ten INSERTs (ten parts, or
-   more where a system cuts an insert into several blocks). Batch k holds the events of
+2. Four tables of the same rows, one per engine, each filled by ten INSERTs, one part each
+   (ClickHouse would cut an INSERT ... SELECT of more than min_insert_block_size_rows,
+   about 1M rows, into several parts; its batches raise that limit). Batch k holds the events of
    days [3k, 3k + 3) and a second version (ver 2, value + 1) of about a tenth of the
    events of the previous three days (user_id % 10 = 0; batch 0 takes them from the last
    days), so about 10 % of the keys have two rows in two parts, as retried or corrected
@@ -86,7 +87,11 @@ def _slice(k):
     return f"time >= '{_day(k * BATCH_DAYS)}' AND time < '{_day((k + 1) * BATCH_DAYS)}'"
 
 
-def batch_insert(kind, k):
+_ONE_PART = {"tally": "", "chdb": " SETTINGS min_insert_block_size_rows = 1000000000,"
+                                  " min_insert_block_size_bytes = 1000000000000"}
+
+
+def batch_insert(kind, k, system):
     """Batch k: the events of slice k (ver 1) and a second version of a tenth of slice k-1."""
     prev = (k - 1) % BATCHES
     if kind == "aggregating":
@@ -95,10 +100,10 @@ def batch_insert(kind, k):
         rows = (f"SELECT time, tenant, metric, id, region, user_id, value AS v, toUInt32(1) AS ver FROM events"
                 f" WHERE {_slice(k)} UNION ALL SELECT time, tenant, metric, id, region, user_id, value + 1,"
                 f" toUInt32(2) FROM events WHERE {_slice(prev)} AND user_id % 10 = 0")
-        return f"INSERT INTO {table(kind)} " + sel.format(rows=rows)
+        return f"INSERT INTO {table(kind)} " + sel.format(rows=rows) + _ONE_PART[system]
     return (f"INSERT INTO {table(kind)} SELECT time, tenant, metric, id, region, user_id, value, toUInt32(1)"
             f" FROM events WHERE {_slice(k)} UNION ALL SELECT time, tenant, metric, id, region, user_id,"
-            f" value + 1, toUInt32(2) FROM events WHERE {_slice(prev)} AND user_id % 10 = 0")
+            f" value + 1, toUInt32(2) FROM events WHERE {_slice(prev)} AND user_id % 10 = 0" + _ONE_PART[system])
 
 
 MERGE_TABLES = ("plain", "replacing", "summing", "aggregating")

@@ -178,7 +178,9 @@ def markdown(r, json_rel):
     L += [d["rollups"][k] + ";\n" + d["rollup_fill"][k] + ";" for k in ("usage_hourly", "usage_agg")]
     L += ["```", "", "The engine tables (ClickHouse's add `SETTINGS max_bytes_to_merge_at_max_space_in_pool = 0`"
           " so that nothing merges before the FINAL queries; tally merges in the background only in an"
-          " interactive shell) and the second of the ten batches:", "", "```sql"]
+          " interactive shell) and the second of the ten batches (ClickHouse's end in `SETTINGS"
+          " min_insert_block_size_rows = 1000000000, min_insert_block_size_bytes = 1000000000000`, so that each"
+          " batch is one part, as in tally):", "", "```sql"]
     L += [x + ";" for x in d["engine_tables"]["tally"]]
     L += [d["batch_example"][k] + ";" for k in ("plain", "aggregating")]
     L += ["```", "", END]
