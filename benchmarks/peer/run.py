@@ -325,9 +325,11 @@ def main():
     ap.add_argument("--no-docs", action="store_true", help="write the JSON only")
     ap.add_argument("--docs-section", choices=("main", "full"), default="main",
                     help="the section of docs/benchmarks.md to write (full: the bench-full run)")
-    ap.add_argument("--suite", choices=("all", "peer", "mergetree"), default="all",
-                    help="peer: the three-system ingest and queries; mergetree: rollups, FINAL and merges")
+    ap.add_argument("--suite", choices=("all", "peer", "mergetree"),
+                    help="peer: the three-system ingest and queries; mergetree: rollups, FINAL and merges"
+                    " (docs section of its own); default all, or peer with --docs-section full")
     a = ap.parse_args()
+    a.suite = a.suite or ("all" if a.docs_section == "main" else "peer")
     logs_rows = a.logs_rows or max(a.rows // 5, 1000)
     r = Runner(a)
     started = time.time()
@@ -443,7 +445,7 @@ def main():
     if not a.no_docs:
         import report
         report.write(result, out, ROOT, a.docs_section)
-        if "mergetree" in result and a.docs_section == "main":
+        if "mergetree" in result:
             import report_mergetree
             report_mergetree.write(result, out, ROOT)
 
