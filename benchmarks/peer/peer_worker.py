@@ -4,6 +4,7 @@
   peer_worker.py SYSTEM ingest DIR WORKLOAD FILE
   peer_worker.py SYSTEM query DIR JOB.json      (JOB: {"sql": ..., "reps": N}; reps=0: cold)
   peer_worker.py chdb rollup DIR
+  peer_worker.py SYSTEM exec DIR JOB.json       (JOB: {"sql": [...]}; each statement timed, wall and CPU)
 
 Prints one JSON object on stdout. Times are wall seconds of the statement alone (process
 start, imports and opening the database are not included); each query's result is fully
@@ -12,6 +13,7 @@ materialized (chDB: TabSeparated text, DuckDB: fetchall) inside the timing.
 
 import json
 import os
+import resource
 import sys
 import time
 
@@ -120,6 +122,21 @@ def main():
         _, out = timed(db, workloads.CHDB_ROLLUP_QUERY)
         result = {"build_s": sum(build), "hot_s": [timed(db, workloads.CHDB_ROLLUP_QUERY)[0] for _ in range(5)],
                   "rows": db.rows(out)}
+    elif mode == "exec":
+        # CPU seconds of the whole process (getrusage covers every thread, so merges run by
+        # background threads count), around each statement. Each starts with no dirty pages
+        # (os.sync), so that a system that syncs what it writes (tally) does not also wait
+        # for what the statements before it left unwritten.
+        with open(sys.argv[4]) as f:
+            job = json.load(f)
+        result = {"steps": []}
+        for sql in job["sql"]:
+            os.sync()
+            c0 = resource.getrusage(resource.RUSAGE_SELF)
+            secs, out = timed(db, sql)
+            c1 = resource.getrusage(resource.RUSAGE_SELF)
+            cpu = c1.ru_utime - c0.ru_utime + c1.ru_stime - c0.ru_stime
+            result["steps"].append({"s": secs, "cpu_s": cpu, "rows": db.rows(out)})
     elif mode != "baseline":
         raise SystemExit(f"unknown mode {mode}")
     db.close()

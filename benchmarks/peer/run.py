@@ -1,12 +1,14 @@
 """The peer benchmark: tally, ClickHouse (chDB) and DuckDB on the same data and queries.
 
-  python benchmarks/peer/run.py --rows 10000000 [--logs-rows N] [--runs 3] [--quick]
+  python benchmarks/peer/run.py --rows 10000000 [--logs-rows N] [--runs 3] [--suite all|peer|mergetree]
 
 Generates the data (gen_data.py), ingests it into each system in a subprocess of its own
 (peak RSS from wait4), measures bytes on disk, runs every query cold (a fresh process) and
 hot (warm-up, then 5 runs in one process), checks that results agree, profiles tally where
 it misses a goal, and writes benchmarks/results/<date>-<commit>.json. report.py turns that
-JSON into the docs section and charts (run.py calls it at the end).
+JSON into the docs section and charts (run.py calls it at the end). The MergeTree-family
+part (rollups, FINAL, merges on tally and ClickHouse) is mergetree.py, reported by
+report_mergetree.py; `--suite mergetree` runs only that part, `--suite peer` all but it.
 """
 
 import argparse
@@ -28,6 +30,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
 sys.path.insert(0, HERE)
 import gen_data  # noqa: E402
+import mergetree  # noqa: E402
 import workloads  # noqa: E402
 
 SYSTEMS = ("tally", "chdb", "duckdb")
@@ -322,7 +325,11 @@ def main():
     ap.add_argument("--no-docs", action="store_true", help="write the JSON only")
     ap.add_argument("--docs-section", choices=("main", "full"), default="main",
                     help="the section of docs/benchmarks.md to write (full: the bench-full run)")
+    ap.add_argument("--suite", choices=("all", "peer", "mergetree"),
+                    help="peer: the three-system ingest and queries; mergetree: rollups, FINAL and merges"
+                    " (docs section of its own); default all, or peer with --docs-section full")
     a = ap.parse_args()
+    a.suite = a.suite or ("all" if a.docs_section == "main" else "peer")
     logs_rows = a.logs_rows or max(a.rows // 5, 1000)
     r = Runner(a)
     started = time.time()
@@ -335,6 +342,9 @@ def main():
         result["ddl"][wl] = {s: w["ddl"][s] for s in SYSTEMS}
         result["ddl"][wl]["ingest"] = {s: workloads.ingest_sql(s, wl, "<file>") for s in SYSTEMS}
     result["ddl"]["rollup_chdb"] = workloads.CHDB_ROLLUP_DDL[:2]
+    if a.suite == "mergetree":
+        result["_started"] = started
+        return mergetree.main_only(a, r, result)
 
     log(f"generating data: {a.rows} metering events, {logs_rows} log records")
     t = time.time()
@@ -418,7 +428,10 @@ def main():
         roll.update(result_rows=n, fingerprint=fp, agrees_with_monthly_bill=fp == bill["systems"].get(
             "chdb", {}).get("fingerprint"), hot_median_s=statistics.median(roll["hot_s"]),
             hot_best_s=min(roll["hot_s"]))
-    result["rollup"] = {"chdb": roll, "tally": "n/a (not implemented yet)", "duckdb": "n/a (no materialized views)"}
+    result["rollup"] = {"chdb": roll, "tally": "no materialized views: see the MergeTree-family section",
+                        "duckdb": "n/a (no materialized views)"}
+    if a.suite == "all":
+        result["mergetree"] = mergetree.run(r, files["metering"])
 
     if not a.no_profile:
         result["profiles"] = profile_tally(r, files, result)
@@ -432,6 +445,9 @@ def main():
     if not a.no_docs:
         import report
         report.write(result, out, ROOT, a.docs_section)
+        if "mergetree" in result:
+            import report_mergetree
+            report_mergetree.write(result, out, ROOT)
 
 
 def profile_tally(r, files, result):

@@ -6,8 +6,9 @@ documented advice for zone maps). Every query has the same meaning on all three 
 results are compared after normalization (run.py), so a fast wrong answer is flagged.
 
 Features tally does not have yet (skip indexes, materialized views) are not given to
-ClickHouse's main tables either; the rollup figure uses a ClickHouse SummingMergeTree
-populated after ingest, and tally's entry there is "n/a (not implemented yet)".
+ClickHouse's main tables either; the rollup figure here uses a ClickHouse SummingMergeTree
+with a materialized view, filled after ingest. Rollups tally can build (INSERT ... SELECT
+into Summing and Aggregating tables), FINAL and merges are compared in mergetree.py.
 """
 
 METERING_COLUMNS = [
