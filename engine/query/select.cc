@@ -314,8 +314,13 @@ absl::Status NotAggregated(const absl::Status& s, const ExprPtr& e, const Source
 // Whether ClickHouse's analyzer makes the GROUP BY key `e` a constant, which its totals
 // row then shows with its value. It does for constant expressions except two that tally
 // folds too: CASE x WHEN ... (its transform is never folded) and IN (SELECT ...) (the set
-// is built after the keys are analyzed).
+// is built after the keys are analyzed), unless only a type decides the value
+// (isNull of a column that cannot be NULL).
 bool ClickHouseFoldsKey(const Expr& e) {
+  // Constant by their argument's type alone, whatever the argument is.
+  if (e.kind == Expr::Kind::kFunction && (e.name == "isNull" || e.name == "isNotNull" || e.name == "toTypeName")) {
+    return true;
+  }
   if (e.kind == Expr::Kind::kSubquery) return false;
   if (e.kind == Expr::Kind::kFunction && e.name == "caseWithExpression") return false;
   for (const ExprPtr& a : e.args) {

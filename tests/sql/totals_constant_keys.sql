@@ -6,3 +6,4 @@ SELECT CASE WHEN 1 THEN 5 END AS k, count() FROM numbers(3) GROUP BY k WITH TOTA
 SELECT number % 2 AS a, 'c' AS k, count() FROM numbers(3) GROUP BY a, k WITH TOTALS ORDER BY a;
 SELECT 200 IN (1, 200) AS k, count() FROM numbers(3) GROUP BY k WITH TOTALS;
 SELECT number * 0 + 5 AS k, count() FROM numbers(3) GROUP BY k WITH TOTALS;
+SELECT (CASE toString(number) WHEN 'acme' THEN 'A' ELSE 'other' END IS NOT NULL) AS k0, count() FROM numbers(3) GROUP BY k0 WITH TOTALS;
