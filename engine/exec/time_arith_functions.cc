@@ -248,7 +248,7 @@ int64_t RelativeNumber(const TimeArg& in, size_t r, IntervalUnit unit, LocalCloc
       return DivFloor(t, 60);
     case IntervalUnit::kHour:
       return clock.zone().whole_hours() ? DivFloor(t, 3600)
-                                        : DivFloor(t + clock.zone().OffsetAt(0), 3600);
+                                        : DivFloor(t - clock.zone().OffsetAt(0), 3600);
     default:
       break;
   }
