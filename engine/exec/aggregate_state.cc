@@ -282,10 +282,44 @@ absl::StatusOr<std::unique_ptr<BoundFunction>> BindFinalizeAggregation(absl::Spa
       });
 }
 
+// initializeAggregation('fState', x, ...): f's state of each row alone (or, for a name
+// without -State, f of each row alone), as ClickHouse fills state columns without GROUP BY.
+absl::StatusOr<std::unique_ptr<BoundFunction>> BindInitializeAggregation(absl::Span<const ArgInfo> args,
+                                                                          const FunctionContext&) {
+  if (args.size() < 2) return ArgCountError("initializeAggregation", "at least 2", args.size());
+  if (args[0].constant == nullptr || args[0].type->id() != format::TypeId::kString) {
+    return absl::InvalidArgumentError(
+        "First argument for function 'initializeAggregation' must be a constant string: name of aggregate function");
+  }
+  const std::string name(args[0].constant->StringAt(0));
+  if (name.find('(') != std::string::npos) {
+    return absl::UnimplementedError(absl::StrCat("initializeAggregation of a parametric aggregate ('", name,
+                                                 "') is not supported yet"));
+  }
+  std::vector<DataTypePtr> types;
+  for (size_t i = 1; i < args.size(); ++i) types.push_back(args[i].type);
+  TALLY_ASSIGN_OR_RETURN(AggregatePtr bound, AggregateRegistry::Global().Bind(name, false, types, {}));
+  std::shared_ptr<const AggregateFunction> aggregate(std::move(bound));
+  return std::make_unique<LambdaFunction>(
+      aggregate->result_type(), [aggregate](absl::Span<const ColumnArg> a, size_t rows) -> absl::StatusOr<Column> {
+        Column out = Column::Make(aggregate->result_type());
+        std::vector<std::unique_ptr<StateBox>> boxes;
+        std::vector<uint8_t*> places;
+        for (size_t r = 0; r < rows; ++r) {
+          boxes.push_back(std::make_unique<StateBox>(*aggregate));
+          places.push_back(boxes.back()->get());
+        }
+        aggregate->AddBatch(places.data(), 0, a.subspan(1), rows);
+        for (uint8_t* place : places) aggregate->Finalize(place, &out);
+        return out;
+      });
+}
+
 }  // namespace
 
 void RegisterAggregateStateFunctions(FunctionRegistry& registry) {
   registry.Register("finalizeAggregation", BindFinalizeAggregation);
+  registry.Register("initializeAggregation", BindInitializeAggregation);
 }
 
 // ---------------------------------------------------------------- StateMerger

@@ -56,7 +56,7 @@ absl::StatusOr<std::unique_ptr<AggregateFunction>> MakeMergeCombinator(absl::str
                                                                       absl::Span<const format::DataTypePtr> args,
                                                                       absl::Span<const format::Value> params);
 
-// finalizeAggregation(state).
+// finalizeAggregation(state), initializeAggregation('fState', args...).
 void RegisterAggregateStateFunctions(FunctionRegistry& registry);
 
 // Merges rows of an AggregateFunction(f, T...) column into one state.

@@ -56,3 +56,12 @@ SELECT k FROM rollup ORDER BY s; -- error: is not allowed in ORDER BY keys, beca
 SELECT count() FROM rollup GROUP BY s;
 CREATE TABLE bad (s SimpleAggregateFunction(uniq, UInt64)) ENGINE = MergeTree ORDER BY tuple(); -- error: Unsupported aggregate function uniq
 CREATE TABLE bad (s AggregateFunction(sum, UInt64)) ENGINE = MergeTree ORDER BY s; -- error: is not allowed in key expression, it's not comparable
+
+-- initializeAggregation: each row's state alone, for filling state columns without GROUP BY.
+SELECT finalizeAggregation(initializeAggregation('sumState', toUInt64(3))), toTypeName(initializeAggregation('uniqState', 'a'));
+SELECT number, initializeAggregation('sum', number), finalizeAggregation(initializeAggregation('maxState', number * 2)) FROM numbers(3);
+CREATE TABLE init_rollup (k UInt8, s AggregateFunction(sum, UInt64), u AggregateFunction(uniqExact, UInt64)) ENGINE = AggregatingMergeTree ORDER BY k;
+INSERT INTO init_rollup SELECT number % 2, initializeAggregation('sumState', number), initializeAggregation('uniqExactState', toUInt64(number % 3)) FROM numbers(10);
+SELECT k, sumMerge(s), uniqExactMerge(u) FROM init_rollup GROUP BY k ORDER BY k;
+SELECT k, finalizeAggregation(s) FROM init_rollup FINAL ORDER BY k;
+SELECT initializeAggregation(number, 1) FROM numbers(1); -- error: must be a constant string
