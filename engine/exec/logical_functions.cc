@@ -164,7 +164,10 @@ FunctionFactory LogicFactory(Logic op, std::string name) {
       null_literal.push_back(IsNullLiteral(args[k]));
       const DataTypePtr& t = StripNullable(args[k].type);
       nullable = nullable || args[k].type->id() == TypeId::kNullable;
-      any_bool = any_bool || t->id() == TypeId::kBool;
+      // ClickHouse's and/or are Bool when an argument is Bool itself: a Nullable(Bool) does
+      // not count (toNullable(true) AND 1 is Nullable(UInt8)); xor and not count it.
+      const bool strict = op == Logic::kAnd || op == Logic::kOr;
+      any_bool = any_bool || (t->id() == TypeId::kBool && (!strict || t == args[k].type));
       if (!null_literal.back() && !IsNumber(*t)) return ArgTypeError(name, k, *args[k].type, "a number or Bool");
     }
     DataTypePtr value_type = TypeOf(any_bool ? TypeId::kBool : TypeId::kUInt8);
