@@ -4,6 +4,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "engine/exec/find_bytes.h"
 #include "engine/exec/unicode_case.h"
 #include "format/status_macros.h"
 
@@ -159,7 +160,7 @@ bool LikePattern::MatchesFolded(absl::string_view s) const {
       return absl::EndsWith(s, pieces_[1].bytes);
     case Shape::kContains: {
       const std::string& needle = pieces_[1].bytes;
-      return needle.empty() || memmem(s.data(), s.size(), needle.data(), needle.size()) != nullptr;
+      return FindBytes(s, 0, needle) != absl::string_view::npos;
     }
     case Shape::kGeneral:
       break;
@@ -188,9 +189,8 @@ size_t LikePattern::Find(const Piece& p, absl::string_view s, size_t from, bool 
       *end = from;
       return from;
     }
-    const void* hit = memmem(s.data() + from, s.size() - from, p.bytes.data(), p.bytes.size());
-    if (hit == nullptr) return npos;
-    const size_t at = static_cast<const char*>(hit) - s.data();
+    const size_t at = FindBytes(s, from, p.bytes);
+    if (at == absl::string_view::npos) return npos;
     // A later match would have the same bytes before it, and more.
     if (chars_between && !CharsBetween(s, from, at)) return npos;
     *end = at + p.bytes.size();

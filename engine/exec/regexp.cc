@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "engine/exec/find_bytes.h"
 #include "engine/exec/like_pattern.h"
 #include "re2/re2.h"
 
@@ -84,8 +85,7 @@ bool Regexp::Find(absl::string_view s, size_t from, absl::string_view* groups, i
       if (fold_) {
         at = FindAsciiCaseless(s, from, literal_);
       } else {
-        const void* hit = memmem(s.data() + from, s.size() - from, literal_.data(), literal_.size());
-        at = hit == nullptr ? absl::string_view::npos : static_cast<const char*>(hit) - s.data();
+        at = FindBytes(s, from, literal_);
       }
       if (at == absl::string_view::npos) return false;
     }

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "engine/exec/find_bytes.h"
 #include "engine/exec/arg_adapters.h"
 #include "engine/exec/function_subgroups.h"
 #include "engine/exec/function_util.h"
@@ -249,9 +250,8 @@ PlainBinder ReplaceBinder(std::string name, bool all) {
             }
             size_t pos = 0;
             while (pos <= h.size()) {
-              const void* hit = memmem(h.data() + pos, h.size() - pos, p.data(), p.size());
-              if (hit == nullptr) break;
-              size_t at = static_cast<const char*>(hit) - h.data();
+              const size_t at = FindBytes(h, pos, p);
+              if (at == absl::string_view::npos) break;
               Append(chars, h.substr(pos, at - pos));
               Append(chars, with);
               pos = at + p.size();

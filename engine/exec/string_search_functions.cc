@@ -15,6 +15,7 @@
 #include <string>
 
 #include "absl/strings/match.h"
+#include "engine/exec/find_bytes.h"
 #include "engine/exec/arg_adapters.h"
 #include "engine/exec/function_subgroups.h"
 #include "engine/exec/function_util.h"
@@ -71,8 +72,8 @@ uint64_t FindPosition(absl::string_view hay, absl::string_view needle, int64_t s
   if (static_cast<uint64_t>(start) > hay.size() + 1) return 0;
   size_t from = static_cast<size_t>(start - 1);
   if (needle.empty()) return from + 1;
-  const void* hit = memmem(hay.data() + from, hay.size() - from, needle.data(), needle.size());
-  return hit == nullptr ? 0 : static_cast<const char*>(hit) - hay.data() + 1;
+  const size_t at = FindBytes(hay, from, needle);
+  return at == absl::string_view::npos ? 0 : at + 1;
 }
 
 // Characters (UTF-8 lead bytes) before byte position `pos` (1-based), plus one.

@@ -15,3 +15,5 @@ SELECT toString(123), toString(-1.5), toString(toDate('2026-10-01')), toString(t
 SELECT 'tab\there', 'nl\nhere', 'quote''s', 'back\\slash', 'uni ✓', 'cr\rx', 'nul\0x';
 SELECT number, lower(s), upper(s), length(s) FROM (SELECT number, concat('Row', toString(number)) AS s FROM numbers(3)) ORDER BY number;
 SELECT lowerUTF8('ÀÉÜÞ ŁŐŸŽ ΑΒΓ АБВЁ'), upperUTF8('àéüþÿ łőž αβγς абвё'), lowerUTF8('日本 ✓'), 'ÄÖÜ' ILIKE 'ä_ü', 'ПРИВЕТ мир' ILIKE 'привет%', 'Straße' ILIKE '%STRASSE%';
+-- Empty strings (a column whose every value is empty has no bytes at all).
+SELECT replaceAll(s, 'e', '_'), replaceOne(s, 'e', '_'), position(s, 'e'), s LIKE '%e%', match(s, 'e') FROM (SELECT '' AS s FROM numbers(2));
