@@ -308,12 +308,14 @@ TEST_P(MergeRulesTest, AggregatingStatesEqualTheAggregatesOfTheRows) {
   const std::string totals_merge =
       "SELECT tenant, k, sumMerge(s), countMerge(n), uniqExactMerge(u), argMaxMerge(top), max(mx), min(mn) "
       "FROM agg GROUP BY tenant, k ORDER BY tenant, k";
+  // g is distinct on every row (batch and row number in its low bits), so argMax has no
+  // ties, whose winner would depend on the order rows meet in.
   for (int batch = 0; batch < 10; ++batch) {
     const uint64_t rows = 1 + rng() % 500, seed = rng() % 1000, keys = 1 + rng() % 120;
     const std::string select = absl::StrCat(
         "SELECT concat('t', toString(number % 3)) AS tenant, toUInt32((number * ", seed, ") % ", keys,
-        ") AS k, toUInt64(number * 7 % 101) AS v, toUInt32(number % 13) AS u, toInt64(number * ", seed + batch,
-        ") % 1000 - 500 AS g FROM numbers(", rows, ")");
+        ") AS k, toUInt64(number * 7 % 101) AS v, toUInt32(number % 13) AS u, (toInt64(number * ", seed + batch,
+        ") % 1000 - 500) * 65536 + toInt64(number) * 16 + ", batch, " AS g FROM numbers(", rows, ")");
     run(absl::StrCat("INSERT INTO raw ", select));
     run(absl::StrCat("INSERT INTO agg SELECT tenant, k, sumState(v), countState(), uniqExactState(u), ",
                      "argMaxState(u, g), max(g), min(g) FROM (", select, ") GROUP BY tenant, k"));
