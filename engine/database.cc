@@ -200,6 +200,7 @@ absl::Status Database::CreateTable(const std::string& name, TableSchema schema, 
   TALLY_RETURN_IF_ERROR(ValidateSchema(schema));
   TALLY_ASSIGN_OR_RETURN(PartitionKey partition, PartitionKey::Parse(schema.partition_by, schema));
   TALLY_ASSIGN_OR_RETURN(EngineSpec engine, ParseEngine(schema));
+  TALLY_ASSIGN_OR_RETURN(std::shared_ptr<const MergeRule> rule, MakeTableRule(engine, schema));
   TableDefaults defaults = TableDefaults::Make(schema);
   TALLY_RETURN_IF_ERROR(defaults.status());
   std::lock_guard<std::mutex> lock(mu_);
@@ -215,6 +216,7 @@ absl::Status Database::CreateTable(const std::string& name, TableSchema schema, 
   table->schema = std::move(schema);
   table->partition = partition;
   table->engine = std::move(engine);
+  table->rule = std::move(rule);
   table->defaults = std::move(defaults);
   table->dir_name = absl::StrFormat("%s.%x%x", format::ColumnFileBase(name), absl::ToUnixNanos(absl::Now()),
                                     ++dir_counter_);

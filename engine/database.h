@@ -47,6 +47,7 @@
 #include "engine/block.h"
 #include "engine/env.h"
 #include "engine/merge_rules/engine_spec.h"
+#include "engine/merge_rules/merge_rule.h"
 #include "engine/part.h"
 #include "engine/partition.h"
 #include "engine/table_defaults.h"
@@ -240,6 +241,7 @@ class Database {
     PartitionKey partition;
     TableDefaults defaults;  // computed by inserts for the columns a block leaves out
     EngineSpec engine;  // parsed from schema; what merges do with equal keys
+    std::shared_ptr<const MergeRule> rule;  // its rule over whole rows (null: none), for inserts
     std::vector<PartPtr> parts;
     uint64_t next_block = 1;
     absl::flat_hash_set<const Part*> merging;  // inputs of merges under way
@@ -274,11 +276,11 @@ class Database {
   // Renames the committed parts from their temporary directories into place.
   void Publish(Table* table, const std::vector<PartPtr>& parts) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   absl::StatusOr<std::shared_ptr<Table>> FindTable(const std::string& name) const;
-  // Writes, validates and commits one merge of `inputs` (marked merging); `complete`:
-  // they are every part of their partition. Returns the rows written. `what` names the
-  // operation in errors ("OPTIMIZE TABLE t", "background merge of t").
+  // Writes, validates and commits one merge of `inputs` (marked merging). Returns the rows
+  // written. `what` names the operation in errors ("OPTIMIZE TABLE t", "background merge
+  // of t").
   absl::StatusOr<uint64_t> MergeAndCommit(const std::shared_ptr<Table>& table, const std::vector<PartPtr>& inputs,
-                                          bool complete, const std::string& what);
+                                          const std::string& what);
   // Marks a dropped table's parts obsolete and removes its directory when no scan holds it.
   void Discard(const std::shared_ptr<Table>& table) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   std::string TablesDir() const;

@@ -244,17 +244,7 @@ absl::StatusOr<bool> FinalReader::NextPlain(Block* out) {
       rows.Add(schema_.columns[columns_[i]].name, std::move(c));
     }
     plain_next_ = end;
-    format::PodVector<uint8_t> keep;
-    keep.resize(rows.rows());
-    for (size_t i = 0; i < keep.size(); ++i) keep[i] = 1;
-    rule_->Drop(rows, RuleStage::kRead, &keep);
-    std::vector<uint32_t> kept;
-    for (size_t i = 0; i < keep.size(); ++i) {
-      if (keep[i]) kept.push_back(static_cast<uint32_t>(i));
-    }
-    if (kept.size() != rows.rows()) {
-      for (format::Column& c : rows.columns) c = format::Column::Gather(c, kept);
-    }
+    DropRows(*rule_, RuleStage::kRead, &rows);
     CutToBounds(&rows);
     if (rows.rows() == 0) continue;
     *out = std::move(rows);

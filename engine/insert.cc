@@ -107,17 +107,12 @@ bool IsIdentity(const std::vector<uint32_t>& order) {
   return true;
 }
 
-}  // namespace
-
-namespace {
-
-// The table's merge rule applied to one sorted block, as if merged alone (nothing older
-// is known, so no row that hides older ones is dropped).
-absl::StatusOr<Block> CollapseEqualKeys(const EngineSpec& engine, const format::TableSchema& schema, Block sorted) {
-  TALLY_ASSIGN_OR_RETURN(std::unique_ptr<MergeRule> rule, MakeMergeRule(engine, schema, sorted.names));
+// The table's merge rule applied to one sorted block (every schema column, in schema
+// order), as a merge would: rows that hide older ones are kept.
+absl::StatusOr<Block> CollapseEqualKeys(const MergeRule& rule, const format::TableSchema& schema, Block sorted) {
   std::vector<size_t> keys;
   for (const std::string& k : schema.sort_key) keys.push_back(static_cast<size_t>(sorted.Find(k)));
-  RuleApplier applier(rule.get(), keys, std::vector<bool>(keys.size(), false), RuleStage::kInsert);
+  RuleApplier applier(&rule, keys, std::vector<bool>(keys.size(), false), RuleStage::kStore);
   Block out;
   TALLY_RETURN_IF_ERROR(applier.Consume(sorted, &out));
   TALLY_RETURN_IF_ERROR(applier.Finish(&out));
@@ -199,10 +194,10 @@ absl::Status Database::InsertBatch::Add(Block block) {
       for (const Column& c : full.columns) sorted.columns.push_back(Column::Gather(c, order));
     }
     const uint64_t input_rows = sorted.rows();
-    if (table->engine.has_rule()) {
+    if (table->rule != nullptr) {
       // As a merge would (ClickHouse's optimize_on_insert): a part never holds two rows of
       // one key, so FINAL reads a key range only one part covers as it is.
-      auto collapsed = CollapseEqualKeys(table->engine, schema, std::move(sorted));
+      auto collapsed = CollapseEqualKeys(*table->rule, schema, std::move(sorted));
       if (!collapsed.ok()) return fail(collapsed.status());
       sorted = std::move(*collapsed);
     }

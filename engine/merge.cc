@@ -26,7 +26,7 @@ PartIdentity MergedIdentity(absl::Span<const PartPtr> inputs) {
 }
 
 absl::StatusOr<MergeOutcome> MergeParts(Env* env, const std::string& table_dir, const format::TableSchema& schema,
-                                        const EngineSpec& spec, absl::Span<const PartPtr> inputs, bool complete,
+                                        const EngineSpec& spec, absl::Span<const PartPtr> inputs,
                                         const std::atomic<bool>* cancel) {
   if (inputs.empty() || (inputs.size() < 2 && !spec.has_rule())) {
     return absl::InternalError("MergeParts: fewer than two parts");
@@ -43,17 +43,14 @@ absl::StatusOr<MergeOutcome> MergeParts(Env* env, const std::string& table_dir, 
     sources.push_back(MergeInput::Whole(p));
   }
   std::vector<int> columns(schema.columns.size());
-  std::vector<std::string> layout;
-  for (size_t c = 0; c < columns.size(); ++c) {
-    columns[c] = static_cast<int>(c);
-    layout.push_back(schema.columns[c].name);
-  }
+  for (size_t c = 0; c < columns.size(); ++c) columns[c] = static_cast<int>(c);
   SortedMerge merge(schema, columns, std::move(sources));
   PartWriter::Dictionaries dictionaries = merge.PlanDictionaries();
-  TALLY_ASSIGN_OR_RETURN(std::unique_ptr<MergeRule> rule, MakeMergeRule(spec, schema, layout));
+  TALLY_ASSIGN_OR_RETURN(std::unique_ptr<MergeRule> rule, MakeTableRule(spec, schema));
   std::optional<RuleApplier> applier;
-  if (rule != nullptr) applier.emplace(rule.get(), merge.key_positions(), merge.key_sorted_dictionary(),
-                                      complete ? RuleStage::kCompleteMerge : RuleStage::kMerge);
+  if (rule != nullptr) {
+    applier.emplace(rule.get(), merge.key_positions(), merge.key_sorted_dictionary(), RuleStage::kStore);
+  }
 
   MergeOutcome outcome;
   std::unique_ptr<PartWriter> writer;

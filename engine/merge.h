@@ -39,12 +39,11 @@ struct MergeOutcome {
 };
 
 // Merges `inputs` (parts of one partition of a table with `schema`, in block order; at
-// least two, or one when `spec` has a rule to apply) into a new part in `table_dir`.
-// `complete`: the inputs are every part of the partition (RuleStage::kCompleteMerge). When `cancel`
+// least two, or one when `spec` has a rule to apply) into a new part in `table_dir`. When `cancel`
 // becomes true the merge stops within a chunk, removes what it wrote and returns
 // Cancelled.
 absl::StatusOr<MergeOutcome> MergeParts(Env* env, const std::string& table_dir, const format::TableSchema& schema,
-                                        const EngineSpec& spec, absl::Span<const PartPtr> inputs, bool complete,
+                                        const EngineSpec& spec, absl::Span<const PartPtr> inputs,
                                         const std::atomic<bool>* cancel = nullptr);
 
 }  // namespace tally::engine

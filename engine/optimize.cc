@@ -60,7 +60,7 @@ absl::StatusOr<OptimizeResult> Database::Optimize(const std::string& name, Optim
   OptimizeResult result;
   absl::Status status;
   for (const auto& parts : selections) {
-    auto rows = MergeAndCommit(table, parts, /*complete=*/true, absl::StrCat("OPTIMIZE TABLE ", name));
+    auto rows = MergeAndCommit(table, parts, absl::StrCat("OPTIMIZE TABLE ", name));
     if (!rows.ok()) {
       status = rows.status();
       break;
@@ -80,11 +80,11 @@ absl::StatusOr<OptimizeResult> Database::Optimize(const std::string& name, Optim
 }
 
 absl::StatusOr<uint64_t> Database::MergeAndCommit(const std::shared_ptr<Table>& table,
-                                                  const std::vector<PartPtr>& inputs, bool complete,
+                                                  const std::vector<PartPtr>& inputs,
                                                   const std::string& op) {
   const std::string what = absl::StrCat(op, ": merging ", inputs.size(), " parts of partition '",
                                         inputs[0]->meta().partition_id, "'");
-  auto outcome = MergeParts(env_, table->dir, table->schema, table->engine, inputs, complete, &cancel_merges_);
+  auto outcome = MergeParts(env_, table->dir, table->schema, table->engine, inputs, &cancel_merges_);
   if (!outcome.ok()) return absl::Status(outcome.status().code(), absl::StrCat(what, ": ", outcome.status().message()));
   uint64_t input_rows = 0;
   for (const PartPtr& p : inputs) input_rows += p->rows();
@@ -181,7 +181,6 @@ void Database::MergeLoop() {
 bool Database::BackgroundMergeOnce() {
   std::shared_ptr<Table> table;
   std::vector<PartPtr> inputs;
-  bool complete = false;
   {
     std::lock_guard<std::mutex> lock(mu_);
     if (!poisoned_.ok()) return false;
@@ -196,7 +195,6 @@ bool Database::BackgroundMergeOnce() {
         auto window = SelectMerge(candidates);
         if (!window) continue;
         inputs.assign(parts.begin() + window->first, parts.begin() + window->second);
-        complete = inputs.size() == parts.size();
         table = t;
         break;
       }
@@ -205,7 +203,7 @@ bool Database::BackgroundMergeOnce() {
     if (table == nullptr) return false;
     for (const PartPtr& p : inputs) table->merging.insert(p.get());
   }
-  auto rows = MergeAndCommit(table, inputs, complete, absl::StrCat("background merge of ", table->name));
+  auto rows = MergeAndCommit(table, inputs, absl::StrCat("background merge of ", table->name));
   std::lock_guard<std::mutex> lock(mu_);
   for (const PartPtr& p : inputs) table->merging.erase(p.get());
   if (rows.ok()) {

@@ -185,6 +185,7 @@ absl::Status Database::RecoverOnce(bool repair) {
     TALLY_ASSIGN_OR_RETURN(table->partition, PartitionKey::Parse(replayed.schema.partition_by, replayed.schema));
     table->defaults = TableDefaults::Make(replayed.schema);
     TALLY_ASSIGN_OR_RETURN(table->engine, ParseEngine(replayed.schema));
+    TALLY_ASSIGN_OR_RETURN(table->rule, MakeTableRule(table->engine, replayed.schema));
     tables_[name] = std::move(table);
   }
 

@@ -20,6 +20,22 @@ int Position(const std::vector<std::string>& layout, const std::string& name) {
 
 }  // namespace
 
+size_t DropRows(const MergeRule& rule, RuleStage stage, Block* rows) {
+  format::PodVector<uint8_t> keep;
+  keep.resize(rows->rows());
+  for (size_t i = 0; i < keep.size(); ++i) keep[i] = 1;
+  rule.Drop(*rows, stage, &keep);
+  std::vector<uint32_t> kept;
+  for (size_t i = 0; i < keep.size(); ++i) {
+    if (keep[i]) kept.push_back(static_cast<uint32_t>(i));
+  }
+  const size_t dropped = keep.size() - kept.size();
+  if (dropped > 0) {
+    for (format::Column& c : rows->columns) c = format::Column::Gather(c, kept);
+  }
+  return dropped;
+}
+
 std::vector<std::string> RuleColumns(const EngineSpec& spec) {
   std::vector<std::string> out;
   if (!spec.version_column.empty()) out.push_back(spec.version_column);
@@ -27,6 +43,12 @@ std::vector<std::string> RuleColumns(const EngineSpec& spec) {
   // Whether a row is dropped depends on every sum.
   if (spec.drop_zero_rows) out.insert(out.end(), spec.summed_columns.begin(), spec.summed_columns.end());
   return out;
+}
+
+absl::StatusOr<std::unique_ptr<MergeRule>> MakeTableRule(const EngineSpec& spec, const format::TableSchema& schema) {
+  std::vector<std::string> layout;
+  for (const format::ColumnDef& c : schema.columns) layout.push_back(c.name);
+  return MakeMergeRule(spec, schema, layout);
 }
 
 absl::StatusOr<std::unique_ptr<MergeRule>> MakeMergeRule(const EngineSpec& spec, const format::TableSchema& schema,

@@ -30,12 +30,11 @@
 
 namespace tally::engine {
 
-// Where reduced rows go, which decides what a rule may drop.
+// Where reduced rows go, which decides what a rule may drop: a row that hides older ones
+// (Replacing's deleted rows) must be stored, since an older one may still arrive.
 enum class RuleStage {
-  kInsert,         // an inserted block, collapsed before it is written
-  kMerge,          // a merge of some of a partition's parts
-  kCompleteMerge,  // a merge of every part of the partition
-  kRead,           // FINAL: rows returned, never stored
+  kStore,  // an inserted block or a merge: the rows are written to a part
+  kRead,   // FINAL: rows returned, never stored
 };
 
 class MergeRule {
@@ -54,6 +53,9 @@ class MergeRule {
   }
 };
 
+// Removes from *rows the rows `rule` drops at `stage` (MergeRule::Drop); returns how many.
+size_t DropRows(const MergeRule& rule, RuleStage stage, Block* rows);
+
 // The columns, beyond the sorting key, that the table's rule must read to reduce rows
 // correctly (ver and is_deleted).
 std::vector<std::string> RuleColumns(const EngineSpec& spec);
@@ -62,6 +64,8 @@ std::vector<std::string> RuleColumns(const EngineSpec& spec);
 // columns). nullptr for engines without one (MergeTree, Null).
 absl::StatusOr<std::unique_ptr<MergeRule>> MakeMergeRule(const EngineSpec& spec, const format::TableSchema& schema,
                                                          const std::vector<std::string>& layout);
+// The rule bound to blocks of every schema column in schema order (inserts and merges).
+absl::StatusOr<std::unique_ptr<MergeRule>> MakeTableRule(const EngineSpec& spec, const format::TableSchema& schema);
 
 }  // namespace tally::engine
 

@@ -1,8 +1,9 @@
 // ReplacingRule (ReplacingMergeTree([ver [, is_deleted]])): of the rows with one sorting
 // key, the row with the highest `ver` survives, and among equal versions (or without
-// `ver`) the last inserted. With `is_deleted`, a surviving row whose is_deleted is 1 is
-// dropped where nothing older can remain (FINAL, and merges of every part of a
-// partition); elsewhere it is kept, since it must still hide the older rows it replaces.
+// `ver`) the last inserted. With `is_deleted` (which needs `ver`), a surviving row whose
+// is_deleted is 1 is never returned by FINAL, but inserts and merges store it: a row of a
+// lower version may still be inserted, and the deleted row must be there to hide it
+// (docs/engines.md).
 //
 // Immutable; thread-safe.
 #ifndef TALLY_ENGINE_MERGE_RULES_REPLACING_RULE_H_

@@ -24,21 +24,9 @@ bool RuleApplier::SameKey(const Block& a, size_t i, const Block& b, size_t j, si
 }
 
 absl::Status RuleApplier::EmitReduced(Block reduced, Block* out) {
-  format::PodVector<uint8_t> keep;
-  keep.resize(reduced.rows());
-  for (size_t i = 0; i < keep.size(); ++i) keep[i] = 1;
-  rule_->Drop(reduced, stage_, &keep);
-  std::vector<uint32_t> kept;
-  for (size_t i = 0; i < keep.size(); ++i) {
-    if (keep[i]) kept.push_back(static_cast<uint32_t>(i));
-  }
-  rows_dropped_ += reduced.rows() - kept.size();
+  rows_dropped_ += DropRows(*rule_, stage_, &reduced);
   if (out->columns.empty()) *out = EmptyLike(reduced);
-  if (kept.size() == reduced.rows()) {
-    for (size_t c = 0; c < reduced.columns.size(); ++c) out->columns[c].AppendRange(reduced.columns[c], 0, reduced.rows());
-  } else {
-    for (size_t c = 0; c < reduced.columns.size(); ++c) out->columns[c].AppendGather(reduced.columns[c], kept);
-  }
+  for (size_t c = 0; c < reduced.columns.size(); ++c) out->columns[c].AppendRange(reduced.columns[c], 0, reduced.rows());
   return absl::OkStatus();
 }
 

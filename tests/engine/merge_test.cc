@@ -179,7 +179,7 @@ class MergeTest : public ::testing::Test {
   PartPtr MergeAndCheck(const format::TableSchema& schema, const std::vector<Block>& blocks) {
     std::vector<PartPtr> parts = WriteParts(schema, blocks);
     EXPECT_EQ(parts.size(), blocks.size());
-    auto outcome = MergeParts(&env_, "t", schema, EngineSpec{}, parts, /*complete=*/true);
+    auto outcome = MergeParts(&env_, "t", schema, EngineSpec{}, parts);
     EXPECT_OK(outcome);
     if (!outcome.ok() || !outcome->meta.has_value()) return nullptr;
     const format::PartMeta* meta = &*outcome->meta;
@@ -296,19 +296,19 @@ TEST_F(MergeTest, MergeRefusesPartsOfDifferentPartitions) {
   ASSERT_OK_AND_ASSIGN(format::PartMeta meta, WritePart(&env_, "t", schema, other, SortedByKey(schema, Rows(schema, 10, 2))));
   ASSERT_OK_AND_ASSIGN(PartPtr second, Part::Open(&env_, "t/" + meta.name));
   parts.push_back(second);
-  EXPECT_EQ(MergeParts(&env_, "t", schema, EngineSpec{}, parts, true).status().code(), absl::StatusCode::kInternal);
-  EXPECT_EQ(MergeParts(&env_, "t", schema, EngineSpec{}, {parts[0]}, true).status().code(), absl::StatusCode::kInternal);
+  EXPECT_EQ(MergeParts(&env_, "t", schema, EngineSpec{}, parts).status().code(), absl::StatusCode::kInternal);
+  EXPECT_EQ(MergeParts(&env_, "t", schema, EngineSpec{}, {parts[0]}).status().code(), absl::StatusCode::kInternal);
 }
 
 TEST_F(MergeTest, CancelledMergeStopsAndLeavesNothing) {
   const format::TableSchema schema = ScalarKeySchema();
   std::vector<PartPtr> parts = WriteParts(schema, {Rows(schema, 40000, 1), Rows(schema, 40000, 2)});
   std::atomic<bool> cancel{true};
-  EXPECT_EQ(MergeParts(&env_, "t", schema, EngineSpec{}, parts, true, &cancel).status().code(), absl::StatusCode::kCancelled);
+  EXPECT_EQ(MergeParts(&env_, "t", schema, EngineSpec{}, parts, &cancel).status().code(), absl::StatusCode::kCancelled);
   ASSERT_OK_AND_ASSIGN(auto listed, env_.ListDir("t"));
   EXPECT_EQ(listed.size(), 2u) << absl::StrJoin(listed, " ");  // the inputs only
   cancel = false;
-  EXPECT_OK(MergeParts(&env_, "t", schema, EngineSpec{}, parts, true, &cancel));
+  EXPECT_OK(MergeParts(&env_, "t", schema, EngineSpec{}, parts, &cancel));
 }
 
 // Appending a part's rows in chunks of any size writes the very bytes of one Append.
