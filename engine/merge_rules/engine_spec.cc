@@ -152,9 +152,6 @@ absl::Status ParseSumming(const format::TableSchema& schema, EngineSpec* spec) {
         "add it to ORDER BY, or declare it SimpleAggregateFunction(anyLast, ", c.type->ToString(),
         ") to keep the latest value (docs/engines.md)"));
   }
-  for (const format::TableSetting& s : schema.settings) {
-    if (s.name == kSummingDropZeroRowsSetting) spec->drop_zero_rows = s.value == "1";
-  }
   return absl::OkStatus();
 }
 
@@ -197,6 +194,7 @@ absl::StatusOr<EngineSpec> ParseEngine(const format::TableSchema& schema) {
       if (s.value != "0" && s.value != "1") {
         return absl::InvalidArgumentError(absl::StrCat("setting ", s.name, " must be 0 or 1, got ", s.value));
       }
+      spec.drop_zero_rows = s.value == "1";
       continue;
     }
     return absl::UnimplementedError(absl::StrCat("table setting '", s.name, "' is not supported yet"));
