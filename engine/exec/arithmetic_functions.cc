@@ -231,7 +231,13 @@ absl::StatusOr<Column> AddSubMulDiv(Op op, const ColumnArg& a, const ColumnArg& 
       } else {
         using R = AdditiveResult<A, B, false>;
         using W = WrapType<R>;
-        if (op == Op::kPlus) {
+        if (op == Op::kPlus && std::is_floating_point_v<R>) {
+          // Addition commutes, so the compiler may add q + p, and of two NaNs x86 keeps
+          // the first operand's: the sign of NaN + -NaN would depend on code generation.
+          // The left one's, as ClickHouse gives (count(DISTINCT x + -x) tells them apart).
+          MixedLoop(x, a.is_const, y, b.is_const, MutableValues<R>(out), rows,
+                    [](R p, R q) { return std::isnan(p) ? p : p + q; });
+        } else if (op == Op::kPlus) {
           MixedLoop(x, a.is_const, y, b.is_const, MutableValues<R>(out), rows,
                     [](R p, R q) { return static_cast<R>(static_cast<W>(p) + static_cast<W>(q)); });
         } else {

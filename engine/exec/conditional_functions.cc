@@ -392,6 +392,12 @@ FunctionFactory ExtremeFactory(bool greatest, std::string name) {
       return BindExtremeOfMixedSign(greatest, name, args);
     }
     TALLY_ASSIGN_OR_RETURN(DataTypePtr result, CommonSupertypeOfArgs(args, name));
+    if (result->id() == TypeId::kBool || (result->id() == TypeId::kNullable && result->child(0).id() == TypeId::kBool &&
+                                          std::none_of(args.begin(), args.end(), IsNullLiteral))) {
+      // ClickHouse compares Bools as numbers here: greatest(b, b) is UInt8 (but a NULL
+      // argument keeps Nullable(Bool)).
+      result = result->id() == TypeId::kBool ? TypeOf(TypeId::kUInt8) : DataType::Nullable(TypeOf(TypeId::kUInt8));
+    }
     const DataType& base = *StripLowCardinality(StripNullable(result));
     const DataType& value_type = base.id() == TypeId::kNullable ? base.child(0) : base;
     if (!IsNumberLike(value_type) && value_type.id() != TypeId::kString && value_type.id() != TypeId::kUUID) {

@@ -164,6 +164,10 @@ absl::StatusOr<DataTypePtr> CommonSupertype(absl::Span<const DataTypePtr> types,
   DataTypePtr result;
   if (all_of([&](const DataType& t) { return t.Equals(*base[0]); })) {
     result = base[0];
+  } else if (all_of([](const DataType& t) { return t.id() == TypeId::kUInt8 || t.id() == TypeId::kBool; })) {
+    // Bool is UInt8 underneath, and ClickHouse takes a mix of the two as the first one's
+    // type: if(c, b, 2) is Bool (2 prints as true), if(c, 2, b) UInt8.
+    result = base[0];
   } else if (all_of([](const DataType& t) { return t.id() == TypeId::kArray; })) {
     std::vector<DataTypePtr> elements;
     for (const DataTypePtr& t : base) elements.push_back(t->children()[0]);

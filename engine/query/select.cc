@@ -5,6 +5,7 @@
 #include <functional>
 #include <optional>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -332,6 +333,27 @@ bool ClickHouseFoldsKey(const Expr& e) {
 // The one row WITH TOTALS evaluates the select list on: each key at its type's default
 // value (a constant key at its value: ClickHouse drops constant keys and computes them in
 // the projection), each aggregate over the groups `kept`.
+// min / max / any / anyLast of a GROUP BY key is the key itself. ClickHouse rewrites such
+// a call to the key (optimize_aggregators_of_group_by_keys, on by default, not with
+// TOTALS), which shows only where WITH FILL adds rows: there the call's column is filled
+// like the key's, where an aggregate's would hold its default. Copies the nodes it changes.
+ExprPtr AggregatesOfKeysToKeys(const ExprPtr& e, const absl::flat_hash_set<std::string>& keys) {
+  if (e == nullptr || e->kind != Expr::Kind::kFunction) return e;
+  const std::string lower = absl::AsciiStrToLower(e->name);
+  if ((lower == "min" || lower == "max" || lower == "any" || e->name == "anyLast") && e->args.size() == 1 &&
+      !e->has_params && keys.contains(e->args[0]->ToString())) {
+    return e->args[0];
+  }
+  std::shared_ptr<Expr> copy;
+  for (size_t i = 0; i < e->args.size(); ++i) {
+    ExprPtr a = AggregatesOfKeysToKeys(e->args[i], keys);
+    if (a == e->args[i]) continue;
+    if (copy == nullptr) copy = std::make_shared<Expr>(*e);
+    copy->args[i] = std::move(a);
+  }
+  return copy != nullptr ? copy : e;
+}
+
 absl::StatusOr<Block> TotalsRow(exec::Aggregator& aggregator, absl::Span<const uint32_t> kept,
                                 const std::vector<ExpressionPtr>& keys, const std::vector<ExprPtr>& key_exprs,
                                 const std::vector<std::string>& names, const exec::Aggregator::Check& check) {
@@ -450,6 +472,12 @@ absl::StatusOr<ResultSet> ExecuteSelectCore(const SelectQuery& q, QueryContext& 
   for (const OrderByElement& o : q.order_by) {
     TALLY_ASSIGN_OR_RETURN(ExprPtr e, key(o.expr));
     order_exprs.push_back(e);
+  }
+
+  if (!group_by.empty() && !q.group_by_with_totals) {
+    absl::flat_hash_set<std::string> key_texts;
+    for (const ExprPtr& g : group_by) key_texts.insert(g->ToString());
+    for (SelectItem& i : items) i.expr = AggregatesOfKeysToKeys(i.expr, key_texts);
   }
 
   // The source columns the query reads.
@@ -848,15 +876,15 @@ absl::StatusOr<ResultSet> ExecuteSelectCore(const SelectQuery& q, QueryContext& 
       cols.push_back(order_cols[k]);
       spec.key_column = cols.size() - 1;
       const std::string key_text = order_exprs[k]->ToString();
-      std::optional<size_t> same;
+      std::vector<size_t> same;
       for (size_t i = 0; i < items.size(); ++i) {
-        if (items[i].expr->ToString() == key_text || items[i].name == key_text) same = i;
+        if (items[i].expr->ToString() == key_text || items[i].name == key_text) same.push_back(i);
       }
       const uint64_t held_bytes = held();
       TALLY_ASSIGN_OR_RETURN(cols, FillRows(std::move(cols), spec, limits, held_bytes));
       Column filled_key = cols.back();
       cols.resize(out_cols.size());
-      if (same) cols[*same] = filled_key;
+      for (size_t i : same) cols[i] = filled_key;
       out_cols = std::move(cols);
       rows = out_cols.empty() ? 0 : out_cols[0].size();
       order_cols.clear();

@@ -115,6 +115,10 @@ void AppendList(std::string* out, const std::vector<ExprPtr>& list) {
 [[gnu::noinline]] void AppendLeaf(std::string* out, const Expr& e) {
   switch (e.kind) {
     case Expr::Kind::kLiteral:
+      if (e.bool_literal) {
+        out->append(e.literal.u != 0 ? "true" : "false");
+        return;
+      }
       AppendValue(out, e.literal);
       return;
     case Expr::Kind::kIdentifier:

@@ -43,6 +43,7 @@ struct Expr {
   Position pos;
 
   format::Value literal;            // kLiteral
+  bool bool_literal = false;        // kLiteral: TRUE / FALSE, a Bool (literal is UInt 1 / 0)
   std::vector<std::string> parts;   // kIdentifier: name parts; kAsterisk: qualifier; kLambda: params
   std::string name;                 // kFunction: function name as written; kParameter: parameter name
   std::string parameter_type;       // kParameter: the type text

@@ -250,6 +250,7 @@ absl::StatusOr<ExpressionPtr> BindImpl(const Expr& e, const Scope& scope, const 
   switch (e.kind) {
     case Expr::Kind::kLiteral: {
       TALLY_ASSIGN_OR_RETURN(Column c, LiteralColumn(e.literal));
+      if (e.bool_literal) c.type = DataType::Make(TypeId::kBool);  // stored as UInt8 1 / 0
       return exec::MakeConstant(std::move(c));
     }
     case Expr::Kind::kIdentifier: {

@@ -383,9 +383,11 @@ absl::StatusOr<ExprPtr> Parser::ParseWordPrimary() {
     Take();
     return MakeLiteral(Value::Null(), t.pos);
   }
-  if (IsKeyword(t, "TRUE") || IsKeyword(t, "FALSE")) {  // Bool is UInt8 1 / 0
+  if (IsKeyword(t, "TRUE") || IsKeyword(t, "FALSE")) {
     Take();
-    return MakeLiteral(Value::UInt(IsKeyword(t, "TRUE") ? 1 : 0), t.pos);
+    ExprPtr e = MakeLiteral(Value::UInt(IsKeyword(t, "TRUE") ? 1 : 0), t.pos);
+    e->bool_literal = true;
+    return e;
   }
   if ((IsKeyword(t, "inf") || IsKeyword(t, "infinity") || IsKeyword(t, "nan")) &&
       next.kind != TokenKind::kLParen && next.kind != TokenKind::kDot) {
@@ -540,11 +542,12 @@ absl::StatusOr<ExprPtr> Parser::ParseArray() {
   const Token open = Take();
   TALLY_ASSIGN_OR_RETURN(std::vector<ExprPtr> items, ParseExprListUntil(TokenKind::kRBracket));
   // Arrays of literals are literals ([1, 2] is named "[1, 2]", as in ClickHouse); any
-  // other array is the function array(...).
+  // other array is the function array(...), and so is an array of TRUE / FALSE, which a
+  // Value cannot type as Bool.
   bool all_literal = true;
   int height = 0;
   for (const ExprPtr& item : items) {
-    all_literal &= item->kind == Expr::Kind::kLiteral && item->alias.empty();
+    all_literal &= item->kind == Expr::Kind::kLiteral && item->alias.empty() && !item->bool_literal;
     height = std::max(height, HeightOf(item));
   }
   if (!all_literal) return MakeFunction("array", std::move(items), open.pos);
