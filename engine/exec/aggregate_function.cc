@@ -34,31 +34,49 @@ class IfCombinator : public AggregateFunction {
   absl::Status Deserialize(absl::string_view bytes, uint8_t* state) const override {
     return nested_->Deserialize(bytes, state);
   }
-  absl::Status CheckBatch(absl::Span<const ColumnArg> args, size_t rows) const override {
-    return nested_->CheckBatch(args.subspan(0, args.size() - 1), rows);
-  }
-
   void AddBatch(uint8_t* const* places, size_t offset, absl::Span<const ColumnArg> args,
                 size_t rows) const override {
+    AddSelected(places, args, rows, [&](uint8_t* const* p, absl::Span<const ColumnArg> a, size_t n) {
+      nested_->AddBatch(p, offset, a, n);
+      return absl::OkStatus();
+    }).IgnoreError();  // cannot fail
+  }
+  absl::Status TryAddBatch(uint8_t* const* places, size_t offset, absl::Span<const ColumnArg> args,
+                           size_t rows) const override {
+    return AddSelected(places, args, rows, [&](uint8_t* const* p, absl::Span<const ColumnArg> a, size_t n) {
+      return nested_->TryAddBatch(p, offset, a, n);
+    });
+  }
+  void AddBatchSinglePlace(uint8_t* place, absl::Span<const ColumnArg> args, size_t rows) const override {
+    AddSelectedSinglePlace(args, rows, [&](absl::Span<const ColumnArg> a, size_t n) {
+      nested_->AddBatchSinglePlace(place, a, n);
+      return absl::OkStatus();
+    }).IgnoreError();  // cannot fail
+  }
+  absl::Status TryAddBatchSinglePlace(uint8_t* place, absl::Span<const ColumnArg> args, size_t rows) const override {
+    return AddSelectedSinglePlace(
+        args, rows, [&](absl::Span<const ColumnArg> a, size_t n) { return nested_->TryAddBatchSinglePlace(place, a, n); });
+  }
+
+ private:
+  // Hands the rows whose condition holds (their places and compacted arguments) to `add`.
+  template <typename Add>
+  absl::Status AddSelected(uint8_t* const* places, absl::Span<const ColumnArg> args, size_t rows, Add add) const {
     std::vector<uint32_t> selected = Selected(args.back(), rows);
     std::vector<Column> compacted;
     std::vector<ColumnArg> nested_args = Compact(args.subspan(0, args.size() - 1), selected, &compacted);
     std::vector<uint8_t*> nested_places(selected.size());
     for (size_t i = 0; i < selected.size(); ++i) nested_places[i] = places[selected[i]];
-    nested_->AddBatch(nested_places.data(), offset, nested_args, selected.size());
+    return add(nested_places.data(), absl::MakeConstSpan(nested_args), selected.size());
   }
-  void AddBatchSinglePlace(uint8_t* place, absl::Span<const ColumnArg> args, size_t rows) const override {
+  template <typename Add>
+  absl::Status AddSelectedSinglePlace(absl::Span<const ColumnArg> args, size_t rows, Add add) const {
     std::vector<uint32_t> selected = Selected(args.back(), rows);
-    if (selected.size() == rows) {
-      nested_->AddBatchSinglePlace(place, args.subspan(0, args.size() - 1), rows);
-      return;
-    }
+    if (selected.size() == rows) return add(args.subspan(0, args.size() - 1), rows);
     std::vector<Column> compacted;
     std::vector<ColumnArg> nested_args = Compact(args.subspan(0, args.size() - 1), selected, &compacted);
-    nested_->AddBatchSinglePlace(place, nested_args, selected.size());
+    return add(absl::MakeConstSpan(nested_args), selected.size());
   }
-
- private:
   static std::vector<uint32_t> Selected(const ColumnArg& cond, size_t rows) {
     std::vector<uint32_t> out;
     const Column& c = *cond.column;
@@ -101,6 +119,14 @@ absl::Status AggregateFunction::Serialize(const uint8_t* state, std::string* out
   (void)state;
   (void)out;
   return absl::UnimplementedError("this aggregate's state cannot be stored yet");
+}
+
+absl::Status AggregateFunction::MergeSerialized(uint8_t* dst, absl::string_view payload, uint8_t* scratch) const {
+  absl::Status s = Deserialize(payload, scratch);
+  if (s.ok()) Merge(dst, scratch);
+  Destroy(scratch);
+  Create(scratch);
+  return s;
 }
 
 absl::Status AggregateFunction::Deserialize(absl::string_view bytes, uint8_t* state) const {

@@ -56,14 +56,25 @@ class AggregateFunction {
   // must still be Destroy()ed).
   virtual absl::Status Deserialize(absl::string_view bytes, uint8_t* state) const;
 
-  // Checks rows [0, rows) of `args` before AddBatch / AddBatchSinglePlace sees them: the
-  // one place an aggregate can refuse its input (fMerge refuses state bytes that do not
-  // decode). The aggregator calls it before every batch; OK by default.
-  virtual absl::Status CheckBatch(absl::Span<const ColumnArg> args, size_t rows) const {
-    (void)args;
-    (void)rows;
+  // AddBatch / AddBatchSinglePlace where the aggregate may refuse its input (fMerge
+  // refuses state bytes that do not decode): the aggregator calls these. On a refusal the
+  // rows before it may have been added (the query then fails). By default the infallible
+  // entry points; combinators forward to their nested aggregate's.
+  virtual absl::Status TryAddBatch(uint8_t* const* places, size_t offset, absl::Span<const ColumnArg> args,
+                                   size_t rows) const {
+    AddBatch(places, offset, args, rows);
     return absl::OkStatus();
   }
+  virtual absl::Status TryAddBatchSinglePlace(uint8_t* place, absl::Span<const ColumnArg> args, size_t rows) const {
+    AddBatchSinglePlace(place, args, rows);
+    return absl::OkStatus();
+  }
+
+  // dst += the state whose payload Serialize wrote (fMerge's step). `scratch` is a
+  // Create()d state of this aggregate, left Create()d: the default Deserializes into it
+  // and Merges; aggregates with cheap payloads merge the bytes straight into dst. DataLoss
+  // when the bytes do not decode (dst may then hold part of them).
+  virtual absl::Status MergeSerialized(uint8_t* dst, absl::string_view payload, uint8_t* scratch) const;
 
   // Memory the state holds beyond state_size(), for max_memory_usage accounting.
   virtual size_t HeapBytes(const uint8_t* state) const {

@@ -87,8 +87,12 @@ class StateCombinator : public AggregateFunction {
   void AddBatchSinglePlace(uint8_t* place, absl::Span<const ColumnArg> args, size_t rows) const override {
     nested_->AddBatchSinglePlace(place, args, rows);
   }
-  absl::Status CheckBatch(absl::Span<const ColumnArg> args, size_t rows) const override {
-    return nested_->CheckBatch(args, rows);
+  absl::Status TryAddBatch(uint8_t* const* places, size_t offset, absl::Span<const ColumnArg> args,
+                           size_t rows) const override {
+    return nested_->TryAddBatch(places, offset, args, rows);
+  }
+  absl::Status TryAddBatchSinglePlace(uint8_t* place, absl::Span<const ColumnArg> args, size_t rows) const override {
+    return nested_->TryAddBatchSinglePlace(place, args, rows);
   }
   void Merge(uint8_t* dst, const uint8_t* src) const override { nested_->Merge(dst, src); }
   void Finalize(const uint8_t* state, Column* out) const override {
@@ -128,38 +132,48 @@ class MergeCombinator : public AggregateFunction {
     return nested_->Deserialize(bytes, state);
   }
 
-  // Decodes every state once here so that a damaged one fails the query; AddBatch then
-  // decodes again (states are small next to the rows they stand for).
-  absl::Status CheckBatch(absl::Span<const ColumnArg> args, size_t rows) const override {
-    StateBox box(*nested_);
-    const size_t n = args[0].is_const ? std::min<size_t>(rows, 1) : rows;
-    for (size_t r = 0; r < n; ++r) {
-      TALLY_RETURN_IF_ERROR(DecodeState(*nested_, function_, args[0].column->StringAt(r), box.get()));
-      box.Reset();
+  // Each row's state bytes are merged into the row's group once, without a state of
+  // their own where the aggregate can (MergeSerialized). Through the aggregator (Try*) a
+  // state that does not decode fails the query; through AddBatch it is skipped.
+  absl::Status TryAddBatch(uint8_t* const* places, size_t offset, absl::Span<const ColumnArg> args,
+                           size_t rows) const override {
+    StateBox scratch(*nested_);
+    for (size_t r = 0; r < rows; ++r) {
+      TALLY_RETURN_IF_ERROR(MergeRow(places[r] + offset, args[0].column->StringAt(args[0].row(r)), scratch.get()));
+    }
+    return absl::OkStatus();
+  }
+  absl::Status TryAddBatchSinglePlace(uint8_t* place, absl::Span<const ColumnArg> args, size_t rows) const override {
+    StateBox scratch(*nested_);
+    for (size_t r = 0; r < rows; ++r) {
+      TALLY_RETURN_IF_ERROR(MergeRow(place, args[0].column->StringAt(args[0].row(r)), scratch.get()));
     }
     return absl::OkStatus();
   }
   void AddBatch(uint8_t* const* places, size_t offset, absl::Span<const ColumnArg> args,
                 size_t rows) const override {
-    StateBox box(*nested_);
+    StateBox scratch(*nested_);
     for (size_t r = 0; r < rows; ++r) {
-      if (DecodeState(*nested_, function_, args[0].column->StringAt(args[0].row(r)), box.get()).ok()) {
-        nested_->Merge(places[r] + offset, box.get());
-      }
-      box.Reset();
+      MergeRow(places[r] + offset, args[0].column->StringAt(args[0].row(r)), scratch.get()).IgnoreError();  // skipped
     }
   }
   void AddBatchSinglePlace(uint8_t* place, absl::Span<const ColumnArg> args, size_t rows) const override {
-    StateBox box(*nested_);
+    StateBox scratch(*nested_);
     for (size_t r = 0; r < rows; ++r) {
-      if (DecodeState(*nested_, function_, args[0].column->StringAt(args[0].row(r)), box.get()).ok()) {
-        nested_->Merge(place, box.get());
-      }
-      box.Reset();
+      MergeRow(place, args[0].column->StringAt(args[0].row(r)), scratch.get()).IgnoreError();  // skipped
     }
   }
 
+
  private:
+  absl::Status MergeRow(uint8_t* dst, absl::string_view bytes, uint8_t* scratch) const {
+    if (bytes.empty()) return absl::OkStatus();  // the empty state
+    TALLY_ASSIGN_OR_RETURN(absl::string_view payload, StatePayload(function_, bytes));
+    absl::Status s = nested_->MergeSerialized(dst, payload, scratch);
+    if (!s.ok()) return StateError(function_, s.message());
+    return absl::OkStatus();
+  }
+
   std::string function_;
   AggregatePtr nested_;
 };
@@ -173,29 +187,34 @@ absl::Status EncodeState(const AggregateFunction& aggregate, absl::string_view f
   return aggregate.Serialize(state, out);
 }
 
+absl::Status StateError(absl::string_view function, absl::string_view why) {
+  return absl::DataLossError(absl::StrCat("state of aggregate function ", function, ": ", why));
+}
+
+absl::StatusOr<absl::string_view> StatePayload(absl::string_view function, absl::string_view bytes) {
+  StateReader in(bytes);
+  auto version = in.ReadByte();
+  if (!version.ok()) return StateError(function, version.status().message());
+  if (*version != kStateFormatVersion) {
+    return StateError(function, absl::StrCat("state format version ", *version,
+                                             " is unknown (this build reads version ", kStateFormatVersion, ")"));
+  }
+  auto length = in.ReadCount(1);
+  if (!length.ok()) return StateError(function, length.status().message());
+  auto name = in.ReadBytes(*length);
+  if (!name.ok()) return StateError(function, name.status().message());
+  if (*name != function) return StateError(function, absl::StrCat("the bytes hold a state of ", *name));
+  return bytes.substr(bytes.size() - in.remaining());
+}
+
 absl::Status DecodeState(const AggregateFunction& aggregate, absl::string_view function, absl::string_view bytes,
                          uint8_t* state) {
   // Empty bytes are the empty state: a state column's default value (a row inserted
   // without it), as in ClickHouse.
   if (bytes.empty()) return absl::OkStatus();
-  StateReader in(bytes);
-  auto error = [&](absl::string_view why) {
-    return absl::DataLossError(absl::StrCat("state of aggregate function ", function, ": ", why));
-  };
-  auto version = in.ReadByte();
-  if (!version.ok()) return error(version.status().message());
-  if (*version != kStateFormatVersion) {
-    return error(absl::StrCat("state format version ", *version, " is unknown (this build reads version ",
-                              kStateFormatVersion, ")"));
-  }
-  auto length = in.ReadCount(1);
-  if (!length.ok()) return error(length.status().message());
-  auto name = in.ReadBytes(*length);
-  if (!name.ok()) return error(name.status().message());
-  if (*name != function) return error(absl::StrCat("the bytes hold a state of ", *name));
-  absl::string_view payload = bytes.substr(bytes.size() - in.remaining());
+  TALLY_ASSIGN_OR_RETURN(absl::string_view payload, StatePayload(function, bytes));
   absl::Status s = aggregate.Deserialize(payload, state);
-  if (!s.ok()) return error(s.message());
+  if (!s.ok()) return StateError(function, s.message());
   return absl::OkStatus();
 }
 

@@ -39,6 +39,11 @@ absl::Status EncodeState(const AggregateFunction& aggregate, absl::string_view f
 // another function or version, or the payload does not decode.
 absl::Status DecodeState(const AggregateFunction& aggregate, absl::string_view function, absl::string_view bytes,
                          uint8_t* state);
+// The payload of framed, non-empty `bytes` of `function`'s state (what Deserialize and
+// MergeSerialized read); DataLoss as DecodeState for another function or version.
+absl::StatusOr<absl::string_view> StatePayload(absl::string_view function, absl::string_view bytes);
+// DataLoss "state of aggregate function <function>: <why>".
+absl::Status StateError(absl::string_view function, absl::string_view why);
 
 // The aggregate an AggregateFunction(...) type's states belong to, bound to its arguments
 // and parameters. InvalidArgument for any other type.

@@ -108,9 +108,6 @@ class NullSkipping : public AggregateFunction {
     }
     return nested_->Deserialize(bytes, state);
   }
-  absl::Status CheckBatch(absl::Span<const ColumnArg> args, size_t rows) const override {
-    return nested_->CheckBatch(args, rows);
-  }
   void Finalize(const uint8_t* state, Column* out) const override {
     if (!nullable_result_) {
       nested_->Finalize(state, out);
@@ -124,37 +121,66 @@ class NullSkipping : public AggregateFunction {
 
   void AddBatch(uint8_t* const* places, size_t offset, absl::Span<const ColumnArg> args,
                 size_t rows) const override {
+    AddNonNull(places, offset, args, rows, [&](uint8_t* const* p, absl::Span<const ColumnArg> a, size_t n) {
+      nested_->AddBatch(p, offset, a, n);
+      return absl::OkStatus();
+    }).IgnoreError();  // cannot fail
+  }
+  absl::Status TryAddBatch(uint8_t* const* places, size_t offset, absl::Span<const ColumnArg> args,
+                           size_t rows) const override {
+    return AddNonNull(places, offset, args, rows, [&](uint8_t* const* p, absl::Span<const ColumnArg> a, size_t n) {
+      return nested_->TryAddBatch(p, offset, a, n);
+    });
+  }
+  void AddBatchSinglePlace(uint8_t* place, absl::Span<const ColumnArg> args,
+                           size_t rows) const override {
+    AddNonNullSinglePlace(place, args, rows, [&](absl::Span<const ColumnArg> a, size_t n) {
+      nested_->AddBatchSinglePlace(place, a, n);
+      return absl::OkStatus();
+    }).IgnoreError();  // cannot fail
+  }
+  absl::Status TryAddBatchSinglePlace(uint8_t* place, absl::Span<const ColumnArg> args, size_t rows) const override {
+    return AddNonNullSinglePlace(
+        place, args, rows, [&](absl::Span<const ColumnArg> a, size_t n) { return nested_->TryAddBatchSinglePlace(place, a, n); });
+  }
+
+ private:
+  // Hands the rows without a NULL argument (their places and arguments) to `add`, then
+  // marks their states as having seen a row.
+  template <typename Add>
+  absl::Status AddNonNull(uint8_t* const* places, size_t offset, absl::Span<const ColumnArg> args, size_t rows,
+                          Add add) const {
     std::vector<uint32_t> selected;
     std::vector<Column> storage;
     std::vector<ColumnArg> nested_args;
     if (!Select(args, rows, &selected, &storage, &nested_args)) {
       // Every row is non-NULL.
-      nested_->AddBatch(places, offset, nested_args, rows);
+      TALLY_RETURN_IF_ERROR(add(places, absl::MakeConstSpan(nested_args), rows));
       if (nullable_result_) {
         for (size_t r = 0; r < rows; ++r) places[r][offset + flag_offset_] = 1;
       }
-      return;
+      return absl::OkStatus();
     }
     std::vector<uint8_t*> nested_places(selected.size());
     for (size_t i = 0; i < selected.size(); ++i) nested_places[i] = places[selected[i]];
-    nested_->AddBatch(nested_places.data(), offset, nested_args, selected.size());
+    TALLY_RETURN_IF_ERROR(add(nested_places.data(), absl::MakeConstSpan(nested_args), selected.size()));
     if (nullable_result_) {
       for (uint8_t* place : nested_places) place[offset + flag_offset_] = 1;
     }
+    return absl::OkStatus();
   }
-
-  void AddBatchSinglePlace(uint8_t* place, absl::Span<const ColumnArg> args,
-                           size_t rows) const override {
+  template <typename Add>
+  absl::Status AddNonNullSinglePlace(uint8_t* place, absl::Span<const ColumnArg> args, size_t rows, Add add) const {
     std::vector<uint32_t> selected;
     std::vector<Column> storage;
     std::vector<ColumnArg> nested_args;
     size_t n = Select(args, rows, &selected, &storage, &nested_args) ? selected.size() : rows;
-    if (n == 0) return;
-    nested_->AddBatchSinglePlace(place, nested_args, n);
+    if (n == 0) return absl::OkStatus();
+    TALLY_RETURN_IF_ERROR(add(absl::MakeConstSpan(nested_args), n));
     if (nullable_result_) place[flag_offset_] = 1;
+    return absl::OkStatus();
   }
 
- private:
   // Fills `nested_args` with the arguments the nested aggregate should see. Returns false
   // when every row qualifies (nested_args then cover rows [0, rows)); true when only
   // `selected` rows do (nested_args are compacted to them, held in `storage`).

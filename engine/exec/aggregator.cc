@@ -176,19 +176,16 @@ absl::Status Aggregator::Add(absl::Span<const ColumnArg> keys,
                              absl::Span<const std::vector<ColumnArg>> agg_args, size_t rows) {
   TALLY_RETURN_IF_ERROR(Validate(keys, agg_args, rows));
   if (rows == 0) return absl::OkStatus();
-  for (size_t a = 0; a < aggregates_.size(); ++a) {
-    TALLY_RETURN_IF_ERROR(aggregates_[a]->CheckBatch(agg_args[a], rows));
-  }
   rows_since_heap_scan_ += rows;
   if (method_ == Method::kNoKeys) {
     for (size_t a = 0; a < aggregates_.size(); ++a) {
-      aggregates_[a]->AddBatchSinglePlace(groups_[0] + offsets_[a], agg_args[a], rows);
+      TALLY_RETURN_IF_ERROR(aggregates_[a]->TryAddBatchSinglePlace(groups_[0] + offsets_[a], agg_args[a], rows));
     }
     return absl::OkStatus();
   }
   FindPlaces(keys, rows);
   for (size_t a = 0; a < aggregates_.size(); ++a) {
-    aggregates_[a]->AddBatch(places_.data(), offsets_[a], agg_args[a], rows);
+    TALLY_RETURN_IF_ERROR(aggregates_[a]->TryAddBatch(places_.data(), offsets_[a], agg_args[a], rows));
   }
   return absl::OkStatus();
 }

@@ -175,6 +175,14 @@ class Sum : public AggregateFunction {
     TALLY_ASSIGN_OR_RETURN(*reinterpret_cast<Acc*>(state), in.Read<Acc>());
     return in.ExpectDone();
   }
+  absl::Status MergeSerialized(uint8_t* dst, absl::string_view payload, uint8_t* scratch) const override {
+    (void)scratch;
+    StateReader in(payload);
+    TALLY_ASSIGN_OR_RETURN(Acc add, in.Read<Acc>());
+    TALLY_RETURN_IF_ERROR(in.ExpectDone());
+    *reinterpret_cast<Acc*>(dst) += add;
+    return absl::OkStatus();
+  }
 };
 
 // Calls f(T{}) with the C++ type of a number column (Bool as uint8_t); false for any other

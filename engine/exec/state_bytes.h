@@ -27,9 +27,26 @@ class StateReader {
   explicit StateReader(absl::string_view bytes) : in_(bytes) {}
 
   size_t remaining() const { return in_.size(); }
-  absl::StatusOr<absl::string_view> ReadBytes(size_t n);
-  absl::StatusOr<uint64_t> ReadVarint();
-  absl::StatusOr<uint8_t> ReadByte();
+  absl::StatusOr<absl::string_view> ReadBytes(size_t n) {
+    if (n > in_.size()) return Truncated(n);
+    absl::string_view out = in_.substr(0, n);
+    in_.remove_prefix(n);
+    return out;
+  }
+  absl::StatusOr<uint64_t> ReadVarint() {
+    if (!in_.empty() && static_cast<uint8_t>(in_[0]) < 0x80) {  // most varints are one byte
+      const uint8_t b = static_cast<uint8_t>(in_[0]);
+      in_.remove_prefix(1);
+      return b;
+    }
+    return ReadLongVarint();
+  }
+  absl::StatusOr<uint8_t> ReadByte() {
+    if (in_.empty()) return Truncated(1);
+    const uint8_t b = static_cast<uint8_t>(in_[0]);
+    in_.remove_prefix(1);
+    return b;
+  }
   // A trivially copyable value stored as its little-endian bytes.
   template <typename T>
   absl::StatusOr<T> Read() {
@@ -47,6 +64,9 @@ class StateReader {
   static absl::Status Corrupt(absl::string_view why);
 
  private:
+  absl::Status Truncated(size_t wanted) const;
+  absl::StatusOr<uint64_t> ReadLongVarint();
+
   absl::string_view in_;
 };
 

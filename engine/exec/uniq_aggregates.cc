@@ -337,6 +337,39 @@ class Uniq : public AggregateFunction {
     if (s.size != n) return StateReader::Corrupt("uniq: repeated hash");
     return in.ExpectDone();
   }
+  // The payload's hashes or registers go straight into dst, checked as Deserialize checks
+  // them (repeated hashes by sorting a copy: exact payloads hold at most 512).
+  absl::Status MergeSerialized(uint8_t* dst, absl::string_view payload, uint8_t* scratch) const override {
+    (void)scratch;
+    StateReader in(payload);
+    UniqState& d = *Get(dst);
+    TALLY_ASSIGN_OR_RETURN(uint8_t mode, in.ReadByte());
+    if (mode == 1) {
+      TALLY_ASSIGN_OR_RETURN(absl::string_view regs, in.ReadBytes(kRegisters));
+      TALLY_RETURN_IF_ERROR(in.ExpectDone());
+      for (char r : regs) {
+        if (static_cast<uint8_t>(r) > kRankMax) return StateReader::Corrupt("uniq: register out of range");
+      }
+      if (!d.dense()) d.ToDense();
+      uint8_t* out = d.registers();
+      for (size_t i = 0; i < kRegisters; ++i) out[i] = std::max(out[i], static_cast<uint8_t>(regs[i]));
+      return absl::OkStatus();
+    }
+    if (mode != 0) return StateReader::Corrupt(absl::StrCat("uniq: unknown mode ", mode));
+    TALLY_ASSIGN_OR_RETURN(uint64_t n, in.ReadCount(8));
+    if (n > kExactMax) return StateReader::Corrupt(absl::StrCat("uniq: ", n, " exact hashes, more than ", kExactMax));
+    TALLY_ASSIGN_OR_RETURN(absl::string_view raw, in.ReadBytes(n * 8));
+    TALLY_RETURN_IF_ERROR(in.ExpectDone());
+    uint64_t hashes[kExactMax];
+    std::memcpy(hashes, raw.data(), n * 8);
+    std::sort(hashes, hashes + n);
+    for (uint64_t i = 0; i < n; ++i) {
+      if (hashes[i] == 0) return StateReader::Corrupt("uniq: zero hash");
+      if (i > 0 && hashes[i] == hashes[i - 1]) return StateReader::Corrupt("uniq: repeated hash");
+    }
+    for (uint64_t i = 0; i < n; ++i) d.Insert(hashes[i]);
+    return absl::OkStatus();
+  }
 
  private:
   static UniqState* Get(uint8_t* p) { return reinterpret_cast<UniqState*>(p); }
