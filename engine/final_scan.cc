@@ -4,6 +4,7 @@
 #include <map>
 
 #include "absl/strings/str_cat.h"
+#include "engine/merge_rules/rule_applier.h"
 #include "engine/scan.h"
 #include "format/status_macros.h"
 
@@ -220,7 +221,11 @@ void FinalReader::Start(const FinalTask* task) {
   finished_ = false;
   plain_cursors_.clear();
   merge_.reset();
-  applier_.reset();
+  held_.clear();
+  open_.clear();
+  ready_.clear();
+  group_rows_ = Block();
+  group_starts_.clear();
   if (task->inputs.size() == 1) {
     // One part's run: its keys are distinct already, and it is read as it is.
     for (int c : columns_) plain_cursors_.emplace_back(task->inputs[0].part, c);
@@ -229,7 +234,7 @@ void FinalReader::Start(const FinalTask* task) {
   }
   merge_ = std::make_unique<SortedMerge>(schema_, columns_, task->inputs);
   merge_->PlanDictionaries();
-  applier_.emplace(rule_.get(), merge_->key_positions(), merge_->key_sorted_dictionary(), RuleStage::kRead);
+  current_.assign(task->inputs.size(), nullptr);
 }
 
 absl::StatusOr<bool> FinalReader::NextPlain(Block* out) {
@@ -253,11 +258,12 @@ absl::StatusOr<bool> FinalReader::NextPlain(Block* out) {
   return false;
 }
 
-void FinalReader::CutToBounds(Block* block) const {
-  const size_t n = block->rows();
+std::pair<size_t, size_t> FinalReader::RowsInBounds(const Block& block) const {
+  const size_t n = block.rows();
+  if (task_->lo.empty() && task_->hi.empty()) return {0, n};
   auto row_key = [&](size_t i) {
     Key key;
-    for (size_t pos : key_positions_) key.push_back(block->columns[pos].GetValue(i));
+    for (size_t pos : key_positions_) key.push_back(block.columns[pos].GetValue(i));
     return key;
   };
   // The first row whose key is at least `bound`.
@@ -275,7 +281,12 @@ void FinalReader::CutToBounds(Block* block) const {
   };
   const size_t begin = task_->lo.empty() ? 0 : lower(task_->lo);
   const size_t end = task_->hi.empty() ? n : lower(task_->hi);
-  if (begin == 0 && end == n) return;
+  return {begin, std::max(begin, end)};
+}
+
+void FinalReader::CutToBounds(Block* block) const {
+  const auto [begin, end] = RowsInBounds(*block);
+  if (begin == 0 && end == block->rows()) return;
   Block cut;
   cut.names = block->names;
   for (const format::Column& c : block->columns) {
@@ -286,25 +297,120 @@ void FinalReader::CutToBounds(Block* block) const {
   *block = std::move(cut);
 }
 
+void FinalReader::Resolve() {
+  if (open_.size() >= 2) {
+    if (rule_->Picks()) {
+      std::vector<std::pair<const Block*, size_t>> group;
+      for (const Member& m : open_) group.emplace_back(&m.held->window->block, m.row);
+      const size_t winner = rule_->Pick(group);
+      for (size_t g = 0; g < open_.size(); ++g) {
+        if (g != winner) open_[g].held->keep[open_[g].row] = 0;
+      }
+    } else {
+      if (group_rows_.columns.empty()) group_rows_ = EmptyLike(open_[0].held->window->block);
+      group_starts_.push_back(static_cast<uint32_t>(group_rows_.rows()));
+      for (const Member& m : open_) {
+        const Block& from = m.held->window->block;
+        for (size_t c = 0; c < from.columns.size(); ++c) group_rows_.columns[c].AppendRange(from.columns[c], m.row, 1);
+        m.held->keep[m.row] = 0;
+      }
+    }
+  }
+  open_.clear();
+}
+
+void FinalReader::ReleaseHeld(bool all) {
+  size_t kept = 0;
+  for (size_t i = 0; i < held_.size(); ++i) {
+    Held* h = held_[i].get();
+    const bool in_open = std::any_of(open_.begin(), open_.end(), [&](const Member& m) { return m.held == h; });
+    if (!all && (!h->done || in_open)) {
+      held_[kept++] = std::move(held_[i]);
+      continue;
+    }
+    const Block& block = h->window->block;
+    const auto [begin, end] = RowsInBounds(block);
+    std::vector<uint32_t> rows;
+    rows.reserve(end - begin);
+    for (size_t r = begin; r < end; ++r) {
+      if (h->keep[r] != 0) rows.push_back(static_cast<uint32_t>(r));
+    }
+    if (rows.empty()) continue;
+    Block out;
+    out.names = block.names;
+    for (const format::Column& c : block.columns) out.columns.push_back(format::Column::Gather(c, rows));
+    DropRows(*rule_, RuleStage::kRead, &out);
+    if (out.rows() > 0) ready_.push_back(std::move(out));
+  }
+  held_.resize(kept);
+  if (all) current_.assign(current_.size(), nullptr);
+}
+
+absl::Status FinalReader::ReduceGroups() {
+  if (group_starts_.empty()) return absl::OkStatus();
+  group_starts_.push_back(static_cast<uint32_t>(group_rows_.rows()));
+  Block reduced = EmptyLike(group_rows_);
+  TALLY_RETURN_IF_ERROR(rule_->Reduce(group_rows_, group_starts_, &reduced));
+  if (reduced.rows() != group_starts_.size() - 1) {
+    return absl::InternalError(absl::StrCat("merge rule gave ", reduced.rows(), " rows for ", group_starts_.size() - 1,
+                                            " groups of equal keys"));
+  }
+  group_rows_ = Block();
+  group_starts_.clear();
+  CutToBounds(&reduced);  // groups are taken out in key order
+  DropRows(*rule_, RuleStage::kRead, &reduced);
+  if (reduced.rows() > 0) ready_.push_back(std::move(reduced));
+  return absl::OkStatus();
+}
+
+absl::StatusOr<bool> FinalReader::ConsumeRun() {
+  MergeRun run;
+  TALLY_ASSIGN_OR_RETURN(bool more, merge_->NextRun(&run));
+  if (!more) return false;
+  Held*& h = current_[run.input];
+  if (h == nullptr || h->window != run.window) {
+    held_.push_back(std::make_unique<Held>());
+    h = held_.back().get();
+    h->window = run.window;
+    h->keep.resize(run.window->block.rows(), 1);
+  }
+  const size_t b = run.begin, e = run.end;
+  // Only a run's first row can share its key with rows before it, and only its last row
+  // with rows after it (SortedMerge::NextRun).
+  const bool joins = !open_.empty() && merge_->SameKey(*open_.front().held->window, open_.front().row, *run.window, b);
+  if (joins) {
+    open_.push_back(Member{h, b});
+    if (e - b > 1) {
+      Resolve();
+      open_.push_back(Member{h, e - 1});
+    }
+  } else {
+    Resolve();
+    open_.push_back(Member{h, e - 1});
+  }
+  if (e == run.window->block.rows()) h->done = true;
+  return true;
+}
+
 absl::StatusOr<bool> FinalReader::Next(Block* out) {
   if (merge_ == nullptr) return NextPlain(out);
-  while (!finished_) {
-    Block chunk;
-    TALLY_ASSIGN_OR_RETURN(bool more, merge_->Next(&chunk));
-    Block rows;
-    if (!more) {
-      finished_ = true;
-      TALLY_RETURN_IF_ERROR(applier_->Finish(&rows));
-    } else {
-      TALLY_RETURN_IF_ERROR(applier_->Consume(chunk, &rows));
+  while (ready_.empty() && !finished_) {
+    // About a chunk's worth of runs between looks at what can be returned.
+    for (int k = 0; k < 64; ++k) {
+      TALLY_ASSIGN_OR_RETURN(bool more, ConsumeRun());
+      if (!more) {
+        Resolve();
+        finished_ = true;
+        break;
+      }
     }
-    if (rows.rows() == 0) continue;
-    CutToBounds(&rows);
-    if (rows.rows() == 0) continue;
-    *out = std::move(rows);
-    return true;
+    ReleaseHeld(finished_);
+    if (finished_ || group_rows_.rows() >= 65536) TALLY_RETURN_IF_ERROR(ReduceGroups());
   }
-  return false;
+  if (ready_.empty()) return false;
+  *out = std::move(ready_.front());
+  ready_.pop_front();
+  return true;
 }
 
 }  // namespace tally::engine

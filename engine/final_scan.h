@@ -7,10 +7,20 @@
 // it is: every part of these engines has one row per key (inserts and merges collapse
 // them), so there is nothing to combine; rows the rule drops once every part is seen
 // (Replacing's deleted rows) are still dropped. Such runs are gathered into tasks of about
-// task_rows rows. A component of several parts is merged (SortedMerge) through the rule,
-// cut at granule keys into tasks of about task_rows rows, each a key interval [lo, hi)
-// reading the granules that reach it; its rows are cut to [lo, hi), since a granule at an
-// edge is read by both neighbours. Threads take tasks in turn.
+// task_rows rows. A component of several parts is merged (SortedMerge), cut at granule
+// keys into tasks of about task_rows rows, each a key interval [lo, hi) reading the
+// granules that reach it; its rows are cut to [lo, hi), since a granule at an edge is read
+// by both neighbours. Threads take tasks in turn.
+//
+// A merged task does not copy rows into key order: the merge hands out runs of one
+// input's rows, and equal keys can meet only where runs join (a part has one row per
+// key). So a row is returned where it was read, in its own granule, unless its key meets
+// another input's: then the rule decides. A rule that picks one of the rows (Replacing)
+// keeps the winner in place and drops the others; a rule that combines (Summing,
+// Aggregating) takes the group's rows out and returns its reduced row in a block of
+// its own. A granule is returned (its kept rows, within [lo, hi), then the rule's Drop)
+// once the merge is past it and no open group holds one of its rows. The rows of a task
+// therefore come out in no particular order, which FINAL does not promise.
 //
 // Pruning keeps only conditions on the sorting key: all rows of a key are kept or dropped
 // together, whereas dropping by another column could drop the newest version of a key and
@@ -20,18 +30,20 @@
 #ifndef TALLY_ENGINE_FINAL_SCAN_H_
 #define TALLY_ENGINE_FINAL_SCAN_H_
 
+#include <deque>
 #include <memory>
 #include <optional>
+#include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
 #include "engine/block.h"
 #include "engine/merge_rules/engine_spec.h"
 #include "engine/merge_rules/merge_rule.h"
-#include "engine/merge_rules/rule_applier.h"
 #include "engine/part.h"
 #include "engine/range_filter.h"
 #include "engine/sorted_merge.h"
+#include "format/pod_vector.h"
 #include "format/table_schema.h"
 #include "format/value.h"
 
@@ -67,6 +79,27 @@ class FinalReader {
   FinalReader(const format::TableSchema& schema, std::vector<int> columns) : schema_(schema), columns_(std::move(columns)) {}
   // Keeps the rows of `block` (sorted) with lo <= key < hi.
   void CutToBounds(Block* block) const;
+  // The rows [begin, end) of `block` (sorted) with lo <= key < hi.
+  std::pair<size_t, size_t> RowsInBounds(const Block& block) const;
+
+  // A merged task's granule not yet returned, and a row of one.
+  struct Held {
+    std::shared_ptr<const MergeWindow> window;
+    format::PodVector<uint8_t> keep;  // 1: returned (unless outside [lo, hi) or dropped)
+    bool done = false;                // the merge is past its last row
+  };
+  struct Member {
+    Held* held;
+    size_t row;
+  };
+  // Takes the merge's next run; false when it is exhausted.
+  absl::StatusOr<bool> ConsumeRun();
+  // The open group of equal keys is complete: the rule decides it.
+  void Resolve();
+  // Moves the granules that can no longer change into ready_ (all of them at the end).
+  void ReleaseHeld(bool all);
+  // Reduces the combined groups taken out so far into ready_.
+  absl::Status ReduceGroups();
 
   const format::TableSchema& schema_;
   const std::vector<int> columns_;
@@ -80,7 +113,12 @@ class FinalReader {
   std::vector<ColumnCursor> plain_cursors_;
   uint64_t plain_next_ = 0;
   std::unique_ptr<SortedMerge> merge_;
-  std::optional<RuleApplier> applier_;
+  std::vector<std::unique_ptr<Held>> held_;
+  std::vector<Held*> current_;  // per input: its window being merged
+  std::vector<Member> open_;    // rows with the last key seen, in stream order
+  Block group_rows_;            // rows of combined groups, for Reduce
+  std::vector<uint32_t> group_starts_;
+  std::deque<Block> ready_;
   bool finished_ = false;
 };
 

@@ -64,9 +64,14 @@ int CompareKeyCell(const Column& a, size_t i, const Column& b, size_t j, bool sa
       return CompareFloat(a.values<float>()[i], b.values<float>()[j]);
     case TypeId::kFloat64:
       return CompareFloat(a.values<double>()[i], b.values<double>()[j]);
-    case TypeId::kUUID: {
-      int c = std::memcmp(a.data.data() + i * 16, b.data.data() + j * 16, 16);
-      return c < 0 ? -1 : (c > 0 ? 1 : 0);
+    case TypeId::kUUID: {  // 16 bytes compared as memcmp would, as two big-endian words
+      uint64_t x[2], y[2];
+      std::memcpy(x, a.data.data() + i * 16, 16);
+      std::memcpy(y, b.data.data() + j * 16, 16);
+      for (int w = 0; w < 2; ++w) {
+        if (x[w] != y[w]) return __builtin_bswap64(x[w]) < __builtin_bswap64(y[w]) ? -1 : 1;
+      }
+      return 0;
     }
     case TypeId::kString:
       return a.StringAt(i).compare(b.StringAt(j));
@@ -92,8 +97,7 @@ struct SortedMerge::Input {
   MergeInput source;
   size_t order = 0;  // position among the inputs: breaks ties between equal keys
   std::vector<ColumnCursor> cursors;  // per output column
-  Block window;  // the granule being merged, LowCardinality nodes remapped
-  std::vector<NormalizedKeyValue> keys;  // the window's normalized keys, when the key has them
+  std::shared_ptr<MergeWindow> window = std::make_shared<MergeWindow>();  // the granule being merged
   size_t pos = 0;
   uint64_t next_granule = 0;
 };
@@ -152,18 +156,29 @@ std::vector<std::vector<std::shared_ptr<const Column>>> SortedMerge::PlanDiction
   return out;
 }
 
-bool SortedMerge::Less(const Input& a, size_t i, const Input& b, size_t j) const {
+int SortedMerge::CompareKeys(const MergeWindow& a, size_t i, const MergeWindow& b, size_t j) const {
   size_t first = 0;  // key columns left to compare one by one
   if (normalizer_.has_value()) {
-    if (a.keys[i] != b.keys[j]) return a.keys[i] < b.keys[j];
+    const NormalizedKeyValue x = a.keys[i], y = b.keys[j];
+    if (x != y) return x < y ? -1 : 1;
+    if (normalizer_->complete()) return 0;
     first = normalizer_->columns();
   }
   for (size_t k = first; k < key_positions_.size(); ++k) {
     const size_t c = key_positions_[k];
-    int cmp = CompareKeyCell(a.window.columns[c], i, b.window.columns[c], j, key_sorted_dictionary_[k]);
-    if (cmp != 0) return cmp < 0;
+    int cmp = CompareKeyCell(a.block.columns[c], i, b.block.columns[c], j, key_sorted_dictionary_[k]);
+    if (cmp != 0) return cmp;
   }
-  return a.order < b.order;
+  return 0;
+}
+
+bool SortedMerge::Less(const Input& a, size_t i, const Input& b, size_t j) const {
+  const int c = CompareKeys(*a.window, i, *b.window, j);
+  return c != 0 ? c < 0 : a.order < b.order;
+}
+
+bool SortedMerge::SameKey(const MergeWindow& a, size_t i, const MergeWindow& b, size_t j) const {
+  return CompareKeys(a, i, b, j) == 0;
 }
 
 Block SortedMerge::EmptyChunk() const {
@@ -173,11 +188,11 @@ Block SortedMerge::EmptyChunk() const {
 }
 
 absl::Status SortedMerge::Load(Input* in) {
-  in->window = Block();
-  in->keys.clear();
+  in->window = std::make_shared<MergeWindow>();  // runs handed out keep the old one
   in->pos = 0;
   if (in->next_granule >= in->source.granule_end) return absl::OkStatus();
   const uint64_t g = in->next_granule++;
+  Block& block = in->window->block;
   for (size_t o = 0; o < columns_.size(); ++o) {
     TALLY_ASSIGN_OR_RETURN(Column column, in->cursors[o].Read(g, g + 1));
     // Dictionary-mode LowCardinality nodes now index the merged dictionaries.
@@ -185,59 +200,95 @@ absl::Status SortedMerge::Load(Input* in) {
       const NodePlan& plan = plans_[o][k];
       if (plan.dictionary != nullptr) format::RemapIndexes(&node, plan.remap[in->order], plan.dictionary);
     });
-    in->window.Add(schema_.columns[columns_[o]].name, std::move(column));
+    block.Add(schema_.columns[columns_[o]].name, std::move(column));
   }
-  in->keys.clear();
-  if (normalizer_.has_value()) normalizer_->Normalize(in->window, &in->keys);
+  if (normalizer_.has_value()) normalizer_->Normalize(block, &in->window->keys);
+  return absl::OkStatus();
+}
+
+absl::Status SortedMerge::Start() {
+  if (!planned_) PlanDictionaries();
+  if (started_) return absl::OkStatus();
+  started_ = true;
+  for (auto& in : inputs_) {
+    TALLY_RETURN_IF_ERROR(Load(in.get()));
+    if (in->pos < in->window->block.rows()) heap_.push_back(in.get());
+  }
+  std::make_heap(heap_.begin(), heap_.end(), [this](const Input* a, const Input* b) { return Less(*b, b->pos, *a, a->pos); });
+  return absl::OkStatus();
+}
+
+SortedMerge::Input* SortedMerge::PopRun(size_t* end) {
+  if (heap_.empty()) return nullptr;
+  auto greater = [this](const Input* a, const Input* b) { return Less(*b, b->pos, *a, a->pos); };
+  std::pop_heap(heap_.begin(), heap_.end(), greater);
+  Input* m = heap_.back();
+  heap_.pop_back();
+  const size_t size = m->window->block.rows();
+  *end = size;
+  if (!heap_.empty()) {
+    const Input& next = *heap_.front();
+    // m's rows from pos on are sorted: take those ordered before `next`'s current row.
+    // Runs are mostly short where parts interleave: gallop from pos, then bisect.
+    if (!Less(*m, size - 1, next, next.pos)) {
+      size_t lo = m->pos + 1, hi = size - 1;  // Less holds before lo, fails at hi
+      for (size_t step = 1; lo + step < hi; step *= 2) {
+        if (!Less(*m, lo + step - 1, next, next.pos)) {
+          hi = lo + step - 1;
+          break;
+        }
+        lo += step;
+      }
+      while (lo < hi) {
+        const size_t mid = lo + (hi - lo) / 2;
+        if (Less(*m, mid, next, next.pos)) {
+          lo = mid + 1;
+        } else {
+          hi = mid;
+        }
+      }
+      *end = lo;
+    }
+  }
+  return m;
+}
+
+absl::Status SortedMerge::PushBack(Input* m, size_t end) {
+  m->pos = end;
+  if (m->pos == m->window->block.rows()) TALLY_RETURN_IF_ERROR(Load(m));
+  if (m->pos < m->window->block.rows()) {
+    heap_.push_back(m);
+    std::push_heap(heap_.begin(), heap_.end(), [this](const Input* a, const Input* b) { return Less(*b, b->pos, *a, a->pos); });
+  }
   return absl::OkStatus();
 }
 
 absl::StatusOr<bool> SortedMerge::Next(Block* out) {
-  if (!planned_) PlanDictionaries();
-  auto greater = [this](const Input* a, const Input* b) { return Less(*b, b->pos, *a, a->pos); };
-  if (!started_) {
-    started_ = true;
-    for (auto& in : inputs_) {
-      TALLY_RETURN_IF_ERROR(Load(in.get()));
-      if (in->pos < in->window.rows()) heap_.push_back(in.get());
-    }
-    std::make_heap(heap_.begin(), heap_.end(), greater);
-  }
+  TALLY_RETURN_IF_ERROR(Start());
   if (heap_.empty()) return false;
   Block chunk = EmptyChunk();
-  while (!heap_.empty() && chunk.rows() < chunk_rows_) {
-    std::pop_heap(heap_.begin(), heap_.end(), greater);
-    Input* m = heap_.back();
-    heap_.pop_back();
-    const size_t size = m->window.rows();
-    size_t end = size;
-    if (!heap_.empty()) {
-      const Input& next = *heap_.front();
-      // m's rows from pos on are sorted: take those ordered before `next`'s current row.
-      if (!Less(*m, size - 1, next, next.pos)) {
-        size_t lo = m->pos + 1, hi = size - 1;  // Less holds before lo, fails at hi
-        while (lo < hi) {
-          const size_t mid = lo + (hi - lo) / 2;
-          if (Less(*m, mid, next, next.pos)) {
-            lo = mid + 1;
-          } else {
-            hi = mid;
-          }
-        }
-        end = lo;
-      }
-    }
-    for (size_t c = 0; c < chunk.columns.size(); ++c) {
-      chunk.columns[c].AppendRange(m->window.columns[c], m->pos, end - m->pos);
-    }
-    m->pos = end;
-    if (m->pos == size) TALLY_RETURN_IF_ERROR(Load(m));
-    if (m->pos < m->window.rows()) {
-      heap_.push_back(m);
-      std::push_heap(heap_.begin(), heap_.end(), greater);
-    }
+  while (chunk.rows() < chunk_rows_) {
+    size_t end = 0;
+    Input* m = PopRun(&end);
+    if (m == nullptr) break;
+    const Block& window = m->window->block;
+    for (size_t c = 0; c < chunk.columns.size(); ++c) chunk.columns[c].AppendRange(window.columns[c], m->pos, end - m->pos);
+    TALLY_RETURN_IF_ERROR(PushBack(m, end));
   }
   *out = std::move(chunk);
+  return true;
+}
+
+absl::StatusOr<bool> SortedMerge::NextRun(MergeRun* run) {
+  TALLY_RETURN_IF_ERROR(Start());
+  size_t end = 0;
+  Input* m = PopRun(&end);
+  if (m == nullptr) return false;
+  run->window = m->window;
+  run->input = m->order;
+  run->begin = m->pos;
+  run->end = end;
+  TALLY_RETURN_IF_ERROR(PushBack(m, end));
   return true;
 }
 

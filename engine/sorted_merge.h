@@ -46,6 +46,22 @@ struct MergeInput {
 int CompareKeyCell(const format::Column& a, size_t i, const format::Column& b, size_t j,
                    bool same_sorted_dictionary);
 
+// One granule of one input as the merge holds it: its rows (LowCardinality nodes remapped
+// onto the merged dictionaries) and their normalized keys (when the key has them).
+// Immutable once loaded; a run (NextRun) shares it, so it outlives the merge's move on.
+struct MergeWindow {
+  Block block;
+  std::vector<NormalizedKeyValue> keys;
+};
+
+// Rows [begin, end) of `window`, of input `input`, next in key order.
+struct MergeRun {
+  std::shared_ptr<const MergeWindow> window;
+  size_t input = 0;
+  size_t begin = 0;
+  size_t end = 0;
+};
+
 class SortedMerge {
  public:
   // `columns`: the schema indexes to read, in the order they come out (each sorting key
@@ -61,6 +77,14 @@ class SortedMerge {
   // The next chunk (at most chunk_rows rows unless a granule is larger), named by the
   // schema; false when every input is exhausted.
   absl::StatusOr<bool> Next(Block* out);
+  // Or, instead of Next: the next run of rows of one input that come before every other
+  // input's next row (rows with equal keys come in input order), without copying them.
+  // Within a run keys ascend strictly; only its first row can equal the previous run's
+  // last and only its last row the next run's first. false when every input is exhausted.
+  absl::StatusOr<bool> NextRun(MergeRun* run);
+
+  // Whether row i of `a` and row j of `b` (windows of this merge) have equal keys.
+  bool SameKey(const MergeWindow& a, size_t i, const MergeWindow& b, size_t j) const;
 
   // Positions in the output block of the sorting key columns, and whether each compares
   // by dictionary index (the node has a merged dictionary).
@@ -69,7 +93,15 @@ class SortedMerge {
 
  private:
   struct Input;
+  // Keys of row i of `a` against row j of `b`: <0, 0, >0.
+  int CompareKeys(const MergeWindow& a, size_t i, const MergeWindow& b, size_t j) const;
   bool Less(const Input& a, size_t i, const Input& b, size_t j) const;
+  absl::Status Start();
+  // Pops the input whose rows come next and the end of its run (see NextRun); nullptr
+  // when every input is exhausted.
+  Input* PopRun(size_t* end);
+  // Puts `m` (its pos moved to `end`) back, loading its next granule when done.
+  absl::Status PushBack(Input* m, size_t end);
   Block EmptyChunk() const;
   absl::Status Load(Input* in);
 

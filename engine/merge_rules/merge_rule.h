@@ -19,6 +19,7 @@
 
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -45,6 +46,18 @@ class MergeRule {
   // group g is rows [starts[g], starts[g + 1]), in the stream's order (earlier inserts
   // first). REQUIRES: starts ascending, at least two entries.
   virtual absl::Status Reduce(const Block& rows, absl::Span<const uint32_t> starts, Block* out) const = 0;
+
+  // Whether Reduce always returns one of the group's rows as it is (Replacing). FINAL then
+  // asks Pick which one and reads the rows where they are, instead of copying every row
+  // through Reduce.
+  virtual bool Picks() const { return false; }
+  // For a rule that Picks: the position in `group` of the row Reduce would return. Row g
+  // of the group is row group[g].second of *group[g].first (blocks of the bound layout),
+  // in the stream's order. REQUIRES: Picks(), group not empty.
+  virtual size_t Pick(absl::Span<const std::pair<const Block*, size_t>> group) const {
+    (void)group;
+    return 0;
+  }
 
   // Clears keep[i] for reduced rows that must not be written or returned at `stage`: rows
   // marked deleted (Replacing), zero sums (Summing with summing_drop_zero_rows).

@@ -6,6 +6,17 @@
 
 namespace tally::engine {
 
+size_t ReplacingRule::Pick(absl::Span<const std::pair<const Block*, size_t>> group) const {
+  if (version_ < 0) return group.size() - 1;  // the last inserted
+  size_t winner = 0;
+  for (size_t g = 1; g < group.size(); ++g) {
+    const format::Column& ver = group[g].first->columns[version_];
+    const format::Column& best = group[winner].first->columns[version_];
+    if (CompareKeyCell(ver, group[g].second, best, group[winner].second, false) >= 0) winner = g;
+  }
+  return winner;
+}
+
 absl::Status ReplacingRule::Reduce(const Block& rows, absl::Span<const uint32_t> starts, Block* out) const {
   std::vector<uint32_t> winners;
   winners.reserve(starts.size() - 1);

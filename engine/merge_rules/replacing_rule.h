@@ -19,6 +19,8 @@ class ReplacingRule : public MergeRule {
   ReplacingRule(int version, int is_deleted) : version_(version), is_deleted_(is_deleted) {}
 
   absl::Status Reduce(const Block& rows, absl::Span<const uint32_t> starts, Block* out) const override;
+  bool Picks() const override { return true; }
+  size_t Pick(absl::Span<const std::pair<const Block*, size_t>> group) const override;
   void Drop(const Block& reduced, RuleStage stage, format::PodVector<uint8_t>* keep) const override;
 
  private:

@@ -27,11 +27,15 @@ KNOWN_OPEN = {
         "an error ClickHouse never raises because it never evaluates the expression there: "
         "tally computes a subquery's columns the outer query never reads, evaluates x in x IN "
         "(...) when no item converts to x's type (ClickHouse folds to a constant), and checks a "
-        "constant 0 index or a JSON function's argument type when binding a call ClickHouse "
-        "drops as always false (and/or/if short-circuit is done: docs/sql.md, Evaluation order)",
+        "constant 0 index, a JSON function's argument type, an argument's type or a string "
+        "constant's conversion to a Date when binding a call ClickHouse drops as always false "
+        "(has([-1, 0], 18446744073709551615) AND ..., isNotNull(1) ? a : toDayOfWeek(t, 'zone')) "
+        "or converts only when it runs (and/or/if short-circuit is done: docs/sql.md, "
+        "Evaluation order)",
         r"Division by zero|cannot convert NULL to non-Nullable type|indices are 1-based|"
         r"Indices in strings are 1-based|should be a string containing JSON|"
-        r"Unexpected inf or nan to integer conversion|Division of minimal signed number"),
+        r"Unexpected inf or nan to integer conversion|Division of minimal signed number|"
+        r"Cannot convert string '[^']*' to type Date|A value of illegal type was provided as"),
     "int128_extremes": (
         "greatest/least of Int8..Int32 with UInt64: ClickHouse's result type is Int128, which "
         "tally has not ('not supported yet'; docs/sql.md)",
