@@ -51,6 +51,34 @@ class StateBox {
   uint8_t* data_;
 };
 
+// `count` states of `aggregate` in one allocation, created on construction and destroyed
+// with the array.
+class StateArray {
+ public:
+  StateArray(const AggregateFunction& aggregate, size_t count)
+      : aggregate_(aggregate),
+        align_(std::max<size_t>(aggregate.state_align(), alignof(std::max_align_t))),
+        stride_((std::max<size_t>(aggregate.state_size(), 1) + align_ - 1) / align_ * align_),
+        count_(count),
+        data_(static_cast<uint8_t*>(::operator new(stride_ * std::max<size_t>(count, 1), std::align_val_t(align_)))) {
+    for (size_t i = 0; i < count_; ++i) aggregate_.Create(get(i));
+  }
+  ~StateArray() {
+    for (size_t i = 0; i < count_; ++i) aggregate_.Destroy(get(i));
+    ::operator delete(data_, std::align_val_t(align_));
+  }
+  StateArray(const StateArray&) = delete;
+  StateArray& operator=(const StateArray&) = delete;
+  uint8_t* get(size_t i) const { return data_ + i * stride_; }
+
+ private:
+  const AggregateFunction& aggregate_;
+  size_t align_;
+  size_t stride_;
+  size_t count_;
+  uint8_t* data_;
+};
+
 // The type an aggregate's argument has inside AggregateFunction(...): LowCardinality
 // dropped, as ClickHouse names it (uniqState of LowCardinality(String) is
 // AggregateFunction(uniq, String)).
@@ -349,17 +377,28 @@ absl::StatusOr<std::unique_ptr<StateMerger>> StateMerger::Bind(const DataType& t
   return std::unique_ptr<StateMerger>(new StateMerger(type.aggregate()->function, std::move(aggregate)));
 }
 
-absl::Status StateMerger::MergeRows(const Column& states, absl::Span<const uint32_t> rows, Column* out) const {
+absl::Status StateMerger::MergeGroups(const Column& states, absl::Span<const uint32_t> starts, Column* out) const {
   StateBox merged(*aggregate_);
-  StateBox one(*aggregate_);
-  for (uint32_t r : rows) {
-    TALLY_RETURN_IF_ERROR(DecodeState(*aggregate_, function_, states.StringAt(r), one.get()));
-    aggregate_->Merge(merged.get(), one.get());
-    one.Reset();
-  }
+  StateBox scratch(*aggregate_);
   std::string bytes;
-  TALLY_RETURN_IF_ERROR(EncodeState(*aggregate_, function_, merged.get(), &bytes));
-  out->AppendString(bytes);
+  for (size_t g = 0; g + 1 < starts.size(); ++g) {
+    if (starts[g + 1] - starts[g] == 1) {
+      out->AppendRange(states, starts[g], 1);
+      continue;
+    }
+    for (uint32_t r = starts[g]; r < starts[g + 1]; ++r) {
+      const absl::string_view state = states.StringAt(r);
+      if (state.empty()) continue;  // the empty state
+      TALLY_ASSIGN_OR_RETURN(absl::string_view payload, StatePayload(function_, state));
+      if (absl::Status s = aggregate_->MergeSerialized(merged.get(), payload, scratch.get()); !s.ok()) {
+        return StateError(function_, s.message());
+      }
+    }
+    bytes.clear();
+    TALLY_RETURN_IF_ERROR(EncodeState(*aggregate_, function_, merged.get(), &bytes));
+    out->AppendString(bytes);
+    merged.Reset();
+  }
   return absl::OkStatus();
 }
 
@@ -377,16 +416,24 @@ absl::StatusOr<std::unique_ptr<SimpleCombiner>> SimpleCombiner::Bind(const DataT
   return std::unique_ptr<SimpleCombiner>(new SimpleCombiner(std::move(value_type), std::move(aggregate)));
 }
 
-absl::Status SimpleCombiner::MergeRows(const Column& values, absl::Span<const uint32_t> rows, Column* out) const {
-  Column picked = Column::Gather(values, rows);
-  picked.type = value_type_;
-  StateBox box(*aggregate_);
-  const ColumnArg arg{&picked, false};
-  aggregate_->AddBatchSinglePlace(box.get(), absl::MakeConstSpan(&arg, 1), picked.size());
+absl::Status SimpleCombiner::MergeGroups(const Column& values, absl::Span<const uint32_t> starts, Column* out) const {
+  // One state per group, fed in one batch, finalized and converted in one column.
+  const size_t groups = starts.size() - 1;
+  const uint32_t first = starts[0], rows = starts[groups] - starts[0];
+  Column plain = Column::Make(value_type_);  // the groups' values, without the annotation
+  plain.AppendRange(values, first, rows);
+  plain.type = value_type_;
+  StateArray states(*aggregate_, groups);
+  std::vector<uint8_t*> places(rows);
+  for (size_t g = 0; g < groups; ++g) {
+    for (uint32_t r = starts[g]; r < starts[g + 1]; ++r) places[r - first] = states.get(g);
+  }
+  const ColumnArg arg{&plain, false};
+  aggregate_->AddBatch(places.data(), 0, absl::MakeConstSpan(&arg, 1), rows);
   Column result = Column::Make(aggregate_->result_type());
-  aggregate_->Finalize(box.get(), &result);
+  for (size_t g = 0; g < groups; ++g) aggregate_->Finalize(states.get(g), &result);
   TALLY_ASSIGN_OR_RETURN(Column converted, ConvertColumn(result, value_type_, FunctionContext(), "merge"));
-  out->AppendRange(converted, 0, 1);
+  out->AppendRange(converted, 0, converted.size());
   return absl::OkStatus();
 }
 

@@ -70,10 +70,13 @@ class StateMerger {
   // InvalidArgument unless `type` is an AggregateFunction type whose f can be bound.
   static absl::StatusOr<std::unique_ptr<StateMerger>> Bind(const format::DataType& type);
 
-  // Appends to `out` (a column of the bound type) one state: the merge of states[rows]
-  // (an empty state when `rows` is empty). DataLoss for a state that does not decode;
-  // nothing is appended then.
-  absl::Status MergeRows(const format::Column& states, absl::Span<const uint32_t> rows, format::Column* out) const;
+  // Appends to `out` (a column of the bound type) one state per group: group g, rows
+  // [starts[g], starts[g + 1]) of `states`, merged. A group of one row is copied as it is
+  // (its bytes are a state already: tally writes states only through its own encoder, in
+  // checksummed files, and a damaged one is refused wherever it is decoded). DataLoss for
+  // a state of a larger group that does not decode; `out` may then hold some groups.
+  // REQUIRES: starts ascending, at least two entries.
+  absl::Status MergeGroups(const format::Column& states, absl::Span<const uint32_t> starts, format::Column* out) const;
 
  private:
   StateMerger(std::string function, std::unique_ptr<AggregateFunction> aggregate)
@@ -89,8 +92,9 @@ class SimpleCombiner {
   // InvalidArgument unless `type` is a SimpleAggregateFunction type.
   static absl::StatusOr<std::unique_ptr<SimpleCombiner>> Bind(const format::DataType& type);
 
-  // Appends to `out` (a column of the bound type) f over values[rows].
-  absl::Status MergeRows(const format::Column& values, absl::Span<const uint32_t> rows, format::Column* out) const;
+  // Appends to `out` (a column of the bound type) f over each group of `values`: group
+  // g is rows [starts[g], starts[g + 1]). REQUIRES: starts ascending, at least two entries.
+  absl::Status MergeGroups(const format::Column& values, absl::Span<const uint32_t> starts, format::Column* out) const;
 
  private:
   SimpleCombiner(format::DataTypePtr value_type, std::unique_ptr<AggregateFunction> aggregate)

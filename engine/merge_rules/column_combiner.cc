@@ -1,6 +1,5 @@
 #include "engine/merge_rules/column_combiner.h"
 
-#include <numeric>
 #include <type_traits>
 #include <vector>
 
@@ -80,16 +79,9 @@ absl::Status ColumnCombiner::ReduceGroups(const Column& in, absl::Span<const uin
     case Kind::kSum:
       return SumColumn(in, starts, out);
     case Kind::kState:
-    case Kind::kSimple: {
-      std::vector<uint32_t> rows;
-      for (size_t g = 0; g + 1 < starts.size(); ++g) {
-        rows.resize(starts[g + 1] - starts[g]);
-        std::iota(rows.begin(), rows.end(), starts[g]);
-        TALLY_RETURN_IF_ERROR(kind_ == Kind::kState ? state_->MergeRows(in, rows, out)
-                                                    : simple_->MergeRows(in, rows, out));
-      }
-      return absl::OkStatus();
-    }
+      return state_->MergeGroups(in, starts, out);
+    case Kind::kSimple:
+      return simple_->MergeGroups(in, starts, out);
   }
   return absl::InternalError("unknown column combiner");
 }

@@ -223,7 +223,7 @@ TEST(AggregateStateTest, WrongFunctionAndVersionAreRefused) {
   EXPECT_EQ(Final(*sum.f, e.get()), Value::UInt(0));
 }
 
-TEST(AggregateStateTest, StateMergerMergesRows) {
+TEST(AggregateStateTest, StateMergerMergesGroups) {
   DataTypePtr type = T("AggregateFunction(uniqExact, UInt64)");
   ASSERT_OK_AND_ASSIGN(auto merger, StateMerger::Bind(*type));
   Bound b = BindCase({"uniqExact", {"UInt64"}, {}});
@@ -235,21 +235,26 @@ TEST(AggregateStateTest, StateMergerMergesRows) {
     ASSERT_OK(EncodeState(*b.f, "uniqExact", h.get(), &bytes));
     states.AppendString(bytes);
   }
+  // Groups {0, 1} and {2}: the first merged, the second (alone) copied as it is.
   Column out = Column::Make(type);
-  const uint32_t rows[] = {0, 2};
-  ASSERT_OK(merger->MergeRows(states, rows, &out));
-  ASSERT_EQ(out.size(), 1u);
+  const uint32_t starts[] = {0, 2, 3};
+  ASSERT_OK(merger->MergeGroups(states, starts, &out));
+  ASSERT_EQ(out.size(), 2u);
   Holder merged(*b.f), expected(*b.f);
   ASSERT_OK(DecodeState(*b.f, "uniqExact", out.StringAt(0), merged.get()));
   Add(b, expected.get(), 500, 1);
-  Add(b, expected.get(), 500, 3);
+  Add(b, expected.get(), 500, 2);
   EXPECT_EQ(Final(*b.f, merged.get()), Final(*b.f, expected.get()));
+  EXPECT_EQ(out.StringAt(1), states.StringAt(2));
 
+  // A damaged state in a group that is merged is refused.
   Column damaged = Column::Make(type);
+  damaged.AppendString(states.StringAt(0));
   damaged.AppendString("\x01\x03sum");
-  const uint32_t zero[] = {0};
-  EXPECT_TRUE(absl::IsDataLoss(merger->MergeRows(damaged, zero, &out)));
-  EXPECT_EQ(out.size(), 1u);
+  const uint32_t both[] = {0, 2};
+  Column none = Column::Make(type);
+  EXPECT_TRUE(absl::IsDataLoss(merger->MergeGroups(damaged, both, &none)));
+  EXPECT_EQ(none.size(), 0u);
   EXPECT_FALSE(StateMerger::Bind(*T("UInt64")).ok());
 }
 
@@ -272,12 +277,24 @@ TEST(AggregateStateTest, SimpleCombinerAppliesTheFunction) {
     ASSERT_OK_AND_ASSIGN(auto combiner, SimpleCombiner::Bind(*type));
     Column values = Column::Make(type);
     for (const Value& v : c.values) ASSERT_OK(values.AppendValue(v));
-    std::vector<uint32_t> rows;
-    for (uint32_t i = 0; i < values.size(); ++i) rows.push_back(i);
+    // One group of every value, then (after a value in front, outside any group) the
+    // same values as groups of one.
+    Column shifted = Column::Make(type);
+    ASSERT_OK(shifted.AppendValue(c.values[0]));
+    shifted.AppendRange(values, 0, values.size());
+    std::vector<uint32_t> whole = {0, static_cast<uint32_t>(values.size())};
+    std::vector<uint32_t> singles;
+    for (uint32_t i = 1; i <= values.size() + 1; ++i) singles.push_back(i);
     Column out = Column::Make(type);
-    ASSERT_OK(combiner->MergeRows(values, rows, &out));
-    ASSERT_EQ(out.size(), 1u);
+    ASSERT_OK(combiner->MergeGroups(values, whole, &out));
+    ASSERT_OK(combiner->MergeGroups(shifted, singles, &out));
+    ASSERT_EQ(out.size(), 1 + values.size());
     EXPECT_EQ(out.GetValue(0), c.expected);
+    for (size_t i = 0; i < values.size(); ++i) {
+      Value alone = values.GetValue(i);
+      // anyLast / any of NULL alone is NULL; every other function of one value is it.
+      EXPECT_EQ(out.GetValue(1 + i), alone) << "group of value " << i;
+    }
     EXPECT_TRUE(out.type->Equals(*type));
   }
   EXPECT_FALSE(SimpleCombiner::Bind(*T("UInt64")).ok());
