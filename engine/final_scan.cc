@@ -216,6 +216,13 @@ absl::StatusOr<std::unique_ptr<FinalReader>> FinalReader::Make(const format::Tab
   return reader;
 }
 
+std::unique_ptr<FinalReader> FinalReader::Clone(const format::TableSchema& schema) const {
+  std::unique_ptr<FinalReader> reader(new FinalReader(schema, columns_));
+  reader->key_positions_ = key_positions_;
+  reader->rule_ = rule_;
+  return reader;
+}
+
 void FinalReader::Start(const FinalTask* task) {
   task_ = task;
   finished_ = false;

@@ -70,6 +70,10 @@ class FinalReader {
   static absl::StatusOr<std::unique_ptr<FinalReader>> Make(const format::TableSchema& schema, const EngineSpec& spec,
                                                            std::vector<int> columns);
 
+  // Another reader of the same columns and rule, for another thread, over `schema` (a copy
+  // of this reader's that outlives the clone).
+  std::unique_ptr<FinalReader> Clone(const format::TableSchema& schema) const;
+
   // Starts reading `task` (which must outlive the reading).
   void Start(const FinalTask* task);
   // The task's next block of collapsed rows (columns as given to Make); false at its end.
@@ -104,7 +108,7 @@ class FinalReader {
   const format::TableSchema& schema_;
   const std::vector<int> columns_;
   std::vector<size_t> key_positions_;
-  std::unique_ptr<MergeRule> rule_;
+  std::shared_ptr<const MergeRule> rule_;  // immutable: shared by the readers of one scan
   // The next block of a one-input task, read straight from the part; false at its end.
   absl::StatusOr<bool> NextPlain(Block* out);
 

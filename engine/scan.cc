@@ -200,10 +200,7 @@ std::vector<std::unique_ptr<ScanCursor>> ScanCursor::Split(size_t n) {
     sibling->plan_ = plan_;
     sibling->engine_ = engine_;
     sibling->read_columns_ = read_columns_;
-    if (options_.final) {
-      // Binding the rule again cannot fail: it did for this cursor.
-      sibling->final_reader_ = std::move(FinalReader::Make(sibling->schema_, sibling->engine_, read_columns_).value());
-    }
+    if (final_reader_ != nullptr) sibling->final_reader_ = final_reader_->Clone(sibling->schema_);
     sibling->cursors_.resize(parts_.size());
     for (auto& per_part : sibling->cursors_) per_part.resize(schema_.columns.size());
     out.push_back(std::move(sibling));
