@@ -577,6 +577,19 @@ class ArgMinMax : public AggregateFunction {
     if (Get(state)->arg.has != Get(state)->val.has) return StateReader::Corrupt("argument without a value");
     return in.ExpectDone();
   }
+  // The payload is read into a state on the stack and merged from there (no scratch state
+  // to reset through the virtual calls).
+  absl::Status MergeSerialized(uint8_t* dst, absl::string_view payload, uint8_t* scratch) const override {
+    (void)scratch;
+    State one;
+    one.arg.Init();
+    one.val.Init();
+    absl::Status s = Deserialize(payload, reinterpret_cast<uint8_t*>(&one));
+    if (s.ok()) Merge(dst, reinterpret_cast<const uint8_t*>(&one));
+    one.arg.Destroy(arg_type_);
+    one.val.Destroy(val_type_);
+    return s;
+  }
 
  private:
   static State* Get(uint8_t* p) { return reinterpret_cast<State*>(p); }
