@@ -137,13 +137,18 @@ absl::Status CheckLeft(const DataTypePtr& lhs) {
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<BoundFunction>> MakeInList(const DataTypePtr& lhs, absl::Span<const Column> items,
-                                                          bool negate, const FunctionContext& context) {
+                                                          bool negate, const FunctionContext& context, size_t* values) {
   TALLY_RETURN_IF_ERROR(CheckLeft(lhs));
   auto set = std::make_shared<ValueSet>(ComparisonValueType(lhs));
+  size_t kept = 0;
   for (const Column& item : items) {
     TALLY_ASSIGN_OR_RETURN(std::optional<Column> value, ConvertConstant(item, lhs, ConstantUse::kInList, context));
-    if (value) set->Insert(*value, 0);
+    if (value) {
+      set->Insert(*value, 0);
+      ++kept;
+    }
   }
+  if (values != nullptr) *values = kept;
   return std::make_unique<InSet>(*lhs, std::move(set), /*convert=*/false, negate, context);
 }
 

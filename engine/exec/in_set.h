@@ -27,10 +27,11 @@
 
 namespace tally::engine::exec {
 
-// `items`: one-row columns, each of its own type.
+// `items`: one-row columns, each of its own type. `values` (may be null) gets how many
+// distinct values the set holds after conversion.
 absl::StatusOr<std::unique_ptr<BoundFunction>> MakeInList(const format::DataTypePtr& lhs,
                                                           absl::Span<const format::Column> items, bool negate,
-                                                          const FunctionContext& context);
+                                                          const FunctionContext& context, size_t* values = nullptr);
 
 // `values`: the subquery's only column.
 absl::StatusOr<std::unique_ptr<BoundFunction>> MakeInSubquery(const format::DataTypePtr& lhs,

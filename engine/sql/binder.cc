@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "engine/exec/aggregate_function.h"
+#include "engine/exec/function_util.h"
 #include "engine/exec/in_set.h"
 #include "engine/exec/interval.h"
 #include "format/status_macros.h"
@@ -179,8 +180,16 @@ absl::StatusOr<ExpressionPtr> BindIn(const Expr& e, const Scope& scope, const Qu
       items.push_back(std::move(c));
     }
   }
-  auto in = exec::MakeInList(lhs->type(), items, negate, params.functions);
+  size_t values = 0;
+  auto in = exec::MakeInList(lhs->type(), items, negate, params.functions, &values);
   if (!in.ok()) return absl::Status(in.status().code(), absl::StrCat(in.status().message(), At(e)));
+  if (values == 0 && !exec::IsNullableType(*lhs->type())) {
+    // No item has a value of x's type: x IN (...) is 0 and NOT IN 1 whatever x is, a
+    // constant as in ClickHouse (x is not evaluated; a WITH TOTALS key shows the value).
+    Column c = Column::Make(DataType::Make(TypeId::kUInt8));
+    c.Append<uint8_t>(negate ? 1 : 0);
+    return exec::MakeConstant(std::move(c));
+  }
   return exec::MakeCall(std::move(*in), std::move(args), e.name);
 }
 

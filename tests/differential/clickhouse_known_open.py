@@ -25,8 +25,7 @@ KNOWN_OPEN = {
         r"there is no supertype for types .* some of them are signed integers and some are unsigned"),
     "unevaluated_error": (
         "an error ClickHouse never raises because it never evaluates the expression there: "
-        "tally computes a subquery's columns the outer query never reads, evaluates x in x IN "
-        "(...) when no item converts to x's type (ClickHouse folds to a constant), and checks a "
+        "tally computes a subquery's columns the outer query never reads and checks a "
         "constant 0 index, a JSON function's argument type, an argument's type or a string "
         "constant's conversion to a Date when binding a call ClickHouse drops as always false "
         "(has([-1, 0], 18446744073709551615) AND ..., isNotNull(1) ? a : toDayOfWeek(t, 'zone')) "

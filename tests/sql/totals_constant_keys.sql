@@ -7,3 +7,7 @@ SELECT number % 2 AS a, 'c' AS k, count() FROM numbers(3) GROUP BY a, k WITH TOT
 SELECT 200 IN (1, 200) AS k, count() FROM numbers(3) GROUP BY k WITH TOTALS;
 SELECT number * 0 + 5 AS k, count() FROM numbers(3) GROUP BY k WITH TOTALS;
 SELECT (CASE toString(number) WHEN 'acme' THEN 'A' ELSE 'other' END IS NOT NULL) AS k0, count() FROM numbers(3) GROUP BY k0 WITH TOTALS;
+-- No item of the list has a value of x's type: the IN is a constant (x is not evaluated).
+SELECT (toInt8(number % 50) NOT IN (200, '204', 404.0, NULL)) AS k0, count() FROM numbers(100) GROUP BY k0 WITH TOTALS;
+SELECT (toInt8(number) IN (1000)) AS k0, count() FROM numbers(10) GROUP BY k0 WITH TOTALS;
+SELECT count() FROM numbers(10) WHERE intDiv(toInt8(number), 0) IN (1000);
