@@ -335,6 +335,7 @@ void FinalReader::ReleaseHeld(bool all) {
       held_[kept++] = std::move(held_[i]);
       continue;
     }
+    std::replace(current_.begin(), current_.end(), h, static_cast<Held*>(nullptr));  // it goes now
     const Block& block = h->window->block;
     const auto [begin, end] = RowsInBounds(block);
     std::vector<uint32_t> rows;
@@ -350,7 +351,6 @@ void FinalReader::ReleaseHeld(bool all) {
     if (out.rows() > 0) ready_.push_back(std::move(out));
   }
   held_.resize(kept);
-  if (all) current_.assign(current_.size(), nullptr);
 }
 
 absl::Status FinalReader::ReduceGroups() {
