@@ -145,6 +145,8 @@ class MergeCombinator : public AggregateFunction {
  public:
   MergeCombinator(std::string function, AggregatePtr nested) : function_(std::move(function)), nested_(std::move(nested)) {
     result_type_ = nested_->result_type();
+    header_.push_back(static_cast<char>(kStateFormatVersion));
+    format::PutLengthPrefixed(&header_, function_);
   }
   size_t state_size() const override { return nested_->state_size(); }
   size_t state_align() const override { return nested_->state_align(); }
@@ -196,13 +198,19 @@ class MergeCombinator : public AggregateFunction {
  private:
   absl::Status MergeRow(uint8_t* dst, absl::string_view bytes, uint8_t* scratch) const {
     if (bytes.empty()) return absl::OkStatus();  // the empty state
-    TALLY_ASSIGN_OR_RETURN(absl::string_view payload, StatePayload(function_, bytes));
+    absl::string_view payload;
+    if (absl::StartsWith(bytes, header_)) {  // every state this build wrote
+      payload = bytes.substr(header_.size());
+    } else {
+      TALLY_ASSIGN_OR_RETURN(payload, StatePayload(function_, bytes));
+    }
     absl::Status s = nested_->MergeSerialized(dst, payload, scratch);
     if (!s.ok()) return StateError(function_, s.message());
     return absl::OkStatus();
   }
 
   std::string function_;
+  std::string header_;  // the frame of a state of function_: version, name
   AggregatePtr nested_;
 };
 

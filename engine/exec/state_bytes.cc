@@ -158,8 +158,8 @@ bool StoreSigned(ValueSlot* slot, int64_t v) {
 // then reads (and accepts or refuses) as before.
 bool ReadFixedSlot(StateReader* in, const format::DataType& type, ValueSlot* slot) {
   StateReader probe = *in;
-  auto kind = probe.ReadByte();
-  if (!kind.ok()) return false;
+  uint8_t kind = 0;
+  if (!probe.TryReadByte(&kind)) return false;
   bool stored = false;
   switch (type.id()) {
     case format::TypeId::kUInt8:
@@ -168,14 +168,13 @@ bool ReadFixedSlot(StateReader* in, const format::DataType& type, ValueSlot* slo
     case format::TypeId::kUInt32:
     case format::TypeId::kDateTime:
     case format::TypeId::kUInt64: {
-      if (*kind != static_cast<uint8_t>(Value::Kind::kUInt)) return false;
-      auto u = probe.ReadVarint();
-      if (!u.ok()) return false;
+      uint64_t u = 0;
+      if (kind != static_cast<uint8_t>(Value::Kind::kUInt) || !probe.TryReadVarint(&u)) return false;
       const size_t width = type.fixed_width();
-      stored = width == 1   ? StoreUnsigned<uint8_t>(slot, *u)
-               : width == 2 ? StoreUnsigned<uint16_t>(slot, *u)
-               : width == 4 ? StoreUnsigned<uint32_t>(slot, *u)
-                            : StoreUnsigned<uint64_t>(slot, *u);
+      stored = width == 1   ? StoreUnsigned<uint8_t>(slot, u)
+               : width == 2 ? StoreUnsigned<uint16_t>(slot, u)
+               : width == 4 ? StoreUnsigned<uint32_t>(slot, u)
+                            : StoreUnsigned<uint64_t>(slot, u);
       break;
     }
     case format::TypeId::kInt8:
@@ -183,10 +182,9 @@ bool ReadFixedSlot(StateReader* in, const format::DataType& type, ValueSlot* slo
     case format::TypeId::kInt32:
     case format::TypeId::kInt64:
     case format::TypeId::kDateTime64: {
-      if (*kind != static_cast<uint8_t>(Value::Kind::kInt)) return false;
-      auto z = probe.ReadVarint();
-      if (!z.ok()) return false;
-      const int64_t v = static_cast<int64_t>((*z >> 1) ^ (~(*z & 1) + 1));
+      uint64_t z = 0;
+      if (kind != static_cast<uint8_t>(Value::Kind::kInt) || !probe.TryReadVarint(&z)) return false;
+      const int64_t v = static_cast<int64_t>((z >> 1) ^ (~(z & 1) + 1));
       const size_t width = type.fixed_width();
       stored = width == 1   ? StoreSigned<int8_t>(slot, v)
                : width == 2 ? StoreSigned<int16_t>(slot, v)
@@ -195,7 +193,7 @@ bool ReadFixedSlot(StateReader* in, const format::DataType& type, ValueSlot* slo
       break;
     }
     case format::TypeId::kFloat64: {
-      if (*kind != static_cast<uint8_t>(Value::Kind::kFloat)) return false;
+      if (kind != static_cast<uint8_t>(Value::Kind::kFloat)) return false;
       auto f = probe.Read<double>();
       stored = f.ok() && StoreFixed(slot, *f);
       break;

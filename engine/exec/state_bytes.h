@@ -41,6 +41,27 @@ class StateReader {
     }
     return ReadLongVarint();
   }
+  // As ReadByte / ReadVarint, for hot paths that fall back to them on any trouble: false
+  // (and nothing read) instead of an error.
+  bool TryReadByte(uint8_t* out) {
+    if (in_.empty()) return false;
+    *out = static_cast<uint8_t>(in_[0]);
+    in_.remove_prefix(1);
+    return true;
+  }
+  bool TryReadVarint(uint64_t* out) {
+    uint64_t v = 0;
+    for (size_t i = 0; i < in_.size() && i < 10; ++i) {
+      const uint8_t b = static_cast<uint8_t>(in_[i]);
+      v |= static_cast<uint64_t>(b & 0x7f) << (7 * i);
+      if ((b & 0x80) == 0) {
+        in_.remove_prefix(i + 1);
+        *out = v;
+        return true;
+      }
+    }
+    return false;
+  }
   absl::StatusOr<uint8_t> ReadByte() {
     if (in_.empty()) return Truncated(1);
     const uint8_t b = static_cast<uint8_t>(in_[0]);
