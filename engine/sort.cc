@@ -51,6 +51,32 @@ std::vector<uint64_t> FloatRanks(const Column& c) {
   });
 }
 
+// UUIDs in byte order (memcmp's): each as two big-endian words, sorted by value with its
+// row, so the sort compares integers in a contiguous array instead of calling memcmp
+// through row numbers.
+std::vector<uint64_t> UuidRanks(const Column& c) {
+  struct Entry {
+    uint64_t hi, lo;
+    uint32_t row;
+  };
+  const size_t n = c.size();
+  std::vector<Entry> entries(n);
+  for (size_t i = 0; i < n; ++i) {
+    uint64_t w[2];
+    std::memcpy(w, c.data.data() + i * 16, 16);
+    entries[i] = Entry{__builtin_bswap64(w[0]), __builtin_bswap64(w[1]), static_cast<uint32_t>(i)};
+  }
+  std::sort(entries.begin(), entries.end(),
+            [](const Entry& a, const Entry& b) { return a.hi != b.hi ? a.hi < b.hi : a.lo < b.lo; });
+  std::vector<uint64_t> out(n);
+  uint64_t rank = 0;
+  for (size_t k = 0; k < n; ++k) {
+    if (k > 0 && (entries[k].hi != entries[k - 1].hi || entries[k].lo != entries[k - 1].lo)) ++rank;
+    out[entries[k].row] = rank;
+  }
+  return out;
+}
+
 }  // namespace
 
 std::vector<uint64_t> RankColumn(const Column& c) {
@@ -80,9 +106,7 @@ std::vector<uint64_t> RankColumn(const Column& c) {
     case TypeId::kFloat64:
       return FloatRanks<double>(c);
     case TypeId::kUUID:
-      return DenseRanks(c.size(), [&c](uint32_t a, uint32_t b) {
-        return std::memcmp(c.data.data() + size_t{a} * 16, c.data.data() + size_t{b} * 16, 16) < 0;
-      });
+      return UuidRanks(c);
     case TypeId::kString:
       return DenseRanks(c.size(), [&c](uint32_t a, uint32_t b) { return c.StringAt(a) < c.StringAt(b); });
     case TypeId::kLowCardinality: {
