@@ -267,7 +267,9 @@ absl::StatusOr<DataTypePtr> LiteralType(const format::Value& v) {
       for (size_t i = 0; i < v.items.size(); ++i) {
         TALLY_ASSIGN_OR_RETURN(DataTypePtr t, LiteralType(v.items[i]));
         ArgInfo info{t, nullptr};
-        if (v.items[i].is_null()) {
+        if (v.items[i].kind != K::kArray && v.items[i].kind != K::kMap) {
+          // The value counts, not only the type: NULL, and a UInt64 that fits Int64 beside
+          // signed items ([-1, 9223372036854775807] is Array(Int64)).
           TALLY_ASSIGN_OR_RETURN(Column c, ConstantColumn(t, v.items[i]));
           constants.push_back(std::move(c));
           info.constant = &constants.back();

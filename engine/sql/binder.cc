@@ -398,33 +398,9 @@ absl::StatusOr<Column> LiteralColumn(const Value& v) {
       type = DataType::Make(TypeId::kString);
       break;
     case Value::Kind::kArray: {
-      // Array literal: the element type of the first non-NULL item (numbers widen to
-      // the widest kind present).
-      DataTypePtr element = DataType::Make(TypeId::kUInt8);
-      bool any_int = false, any_float = false, any_string = false, any_null = false;
-      uint64_t max_u = 0;
-      for (const Value& item : v.items) {
-        any_null |= item.is_null();
-        any_int |= item.kind == Value::Kind::kInt;
-        any_float |= item.kind == Value::Kind::kFloat;
-        any_string |= item.kind == Value::Kind::kString;
-        if (item.kind == Value::Kind::kUInt) max_u = std::max(max_u, item.u);
-        if (item.kind == Value::Kind::kArray || item.kind == Value::Kind::kMap) {
-          return absl::UnimplementedError("nested array literals are not supported yet");
-        }
-      }
-      if (any_string) {
-        element = DataType::Make(TypeId::kString);
-      } else if (any_float) {
-        element = DataType::Make(TypeId::kFloat64);
-      } else if (any_int) {
-        element = DataType::Make(TypeId::kInt64);
-      } else {
-        TALLY_ASSIGN_OR_RETURN(Column probe, LiteralColumn(Value::UInt(max_u)));
-        element = probe.type;
-      }
-      if (any_null) element = DataType::Nullable(element);
-      type = DataType::Array(element);
+      // Array literal: the supertype of its items' types, as ClickHouse types it ([-1, 0]
+      // is Array(Int16), [1, NULL] Array(Nullable(UInt8)), [[1], [-1]] Array(Array(Int16))).
+      TALLY_ASSIGN_OR_RETURN(type, exec::LiteralType(v));
       break;
     }
     case Value::Kind::kMap:
