@@ -26,7 +26,7 @@ KNOWN_OPEN = {
     "unevaluated_error": (
         "an error ClickHouse never raises because it never evaluates the expression there: "
         "tally computes a subquery's columns the outer query never reads and checks a "
-        "constant 0 index, a JSON function's argument type, an argument's type or a string "
+        "constant 0 index, a JSON function's argument type, an argument's type or count, or a string "
         "constant's conversion to a Date when binding a call ClickHouse drops as always false "
         "(has([-1, 0], 18446744073709551615) AND ..., isNotNull(1) ? a : toDayOfWeek(t, 'zone')) "
         "or converts only when it runs (and/or/if short-circuit is done: docs/sql.md, "
@@ -34,7 +34,8 @@ KNOWN_OPEN = {
         r"Division by zero|cannot convert NULL to non-Nullable type|indices are 1-based|"
         r"Indices in strings are 1-based|should be a string containing JSON|"
         r"Unexpected inf or nan to integer conversion|Division of minimal signed number|"
-        r"Cannot convert string '[^']*' to type Date|A value of illegal type was provided as"),
+        r"Cannot convert string '[^']*' to type Date|A value of illegal type was provided as|"
+        r"expected \d+ arguments?, got \d+"),
     "int128_extremes": (
         "greatest/least of Int8..Int32 with UInt64: ClickHouse's result type is Int128, which "
         "tally has not ('not supported yet'; docs/sql.md)",
