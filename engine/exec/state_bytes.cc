@@ -17,6 +17,9 @@ namespace {
 
 constexpr int kMaxValueDepth = 32;
 
+// The zigzag varint PutStateValue writes for an Int.
+int64_t ZigZagDecode(uint64_t z) { return static_cast<int64_t>((z >> 1) ^ (~(z & 1) + 1)); }
+
 absl::StatusOr<Value> ReadValue(StateReader* in, int depth) {
   if (depth > kMaxValueDepth) return StateReader::Corrupt("value nested too deeply");
   TALLY_ASSIGN_OR_RETURN(uint8_t kind, in->ReadByte());
@@ -29,7 +32,7 @@ absl::StatusOr<Value> ReadValue(StateReader* in, int depth) {
     }
     case Value::Kind::kInt: {
       TALLY_ASSIGN_OR_RETURN(uint64_t z, in->ReadVarint());
-      return Value::Int(static_cast<int64_t>((z >> 1) ^ (~(z & 1) + 1)));
+      return Value::Int(ZigZagDecode(z));
     }
     case Value::Kind::kFloat: {
       TALLY_ASSIGN_OR_RETURN(double f, in->Read<double>());
@@ -184,7 +187,7 @@ bool ReadFixedSlot(StateReader* in, const format::DataType& type, ValueSlot* slo
     case format::TypeId::kDateTime64: {
       uint64_t z = 0;
       if (kind != static_cast<uint8_t>(Value::Kind::kInt) || !probe.TryReadVarint(&z)) return false;
-      const int64_t v = static_cast<int64_t>((z >> 1) ^ (~(z & 1) + 1));
+      const int64_t v = ZigZagDecode(z);
       const size_t width = type.fixed_width();
       stored = width == 1   ? StoreSigned<int8_t>(slot, v)
                : width == 2 ? StoreSigned<int16_t>(slot, v)
