@@ -317,15 +317,23 @@ absl::Status NotAggregated(const absl::Status& s, const ExprPtr& e, const Source
 // folds too: CASE x WHEN ... (its transform is never folded) and IN (SELECT ...) (the set
 // is built after the keys are analyzed), unless only a type decides the value
 // (isNull of a column that cannot be NULL).
-bool ClickHouseFoldsKey(const Expr& e) {
+// `truth` gives the value of a condition ClickHouse folds (nullopt: not a constant).
+bool ClickHouseFoldsKey(const Expr& e, const std::function<std::optional<bool>(const Expr&)>& truth) {
   // Constant by their argument's type alone, whatever the argument is.
   if (e.kind == Expr::Kind::kFunction && (e.name == "isNull" || e.name == "isNotNull" || e.name == "toTypeName")) {
     return true;
   }
   if (e.kind == Expr::Kind::kSubquery) return false;
   if (e.kind == Expr::Kind::kFunction && e.name == "caseWithExpression") return false;
+  // x OR <true> and x AND <false> fold whatever x is.
+  if (e.kind == Expr::Kind::kFunction && (e.name == "or" || e.name == "and")) {
+    const bool absorbing = e.name == "or";
+    for (const ExprPtr& a : e.args) {
+      if (ClickHouseFoldsKey(*a, truth) && truth(*a) == std::optional<bool>(absorbing)) return true;
+    }
+  }
   for (const ExprPtr& a : e.args) {
-    if (!ClickHouseFoldsKey(*a)) return false;
+    if (!ClickHouseFoldsKey(*a, truth)) return false;
   }
   return true;
 }
@@ -356,12 +364,13 @@ ExprPtr AggregatesOfKeysToKeys(const ExprPtr& e, const absl::flat_hash_set<std::
 
 absl::StatusOr<Block> TotalsRow(exec::Aggregator& aggregator, absl::Span<const uint32_t> kept,
                                 const std::vector<ExpressionPtr>& keys, const std::vector<ExprPtr>& key_exprs,
-                                const std::vector<std::string>& names, const exec::Aggregator::Check& check) {
+                                const std::vector<std::string>& names, const exec::Aggregator::Check& check,
+                                const std::function<std::optional<bool>(const Expr&)>& truth) {
   TALLY_ASSIGN_OR_RETURN(std::vector<Column> aggregates, aggregator.Totals(kept, check));
   Block out;
   out.names = names;
   for (size_t k = 0; k < keys.size(); ++k) {
-    if (keys[k]->is_constant() && ClickHouseFoldsKey(*key_exprs[k])) {
+    if (keys[k]->is_constant() && ClickHouseFoldsKey(*key_exprs[k], truth)) {
       TALLY_ASSIGN_OR_RETURN(Column c, exec::EvaluateConstant(*keys[k]));
       out.columns.push_back(std::move(c));
     } else {
@@ -680,7 +689,19 @@ absl::StatusOr<ResultSet> ExecuteSelectCore(const SelectQuery& q, QueryContext& 
       // HAVING keeps, merged. Its ORDER BY ... LIMIT 0 stops before aggregating, and its
       // totals are then those of no rows.
       if (limit == 0 && !q.order_by.empty()) kept.clear();
-      TALLY_ASSIGN_OR_RETURN(totals_input, TotalsRow(aggregator, kept, keys, group_by, final_scope.names, check));
+      // The value of a condition, when it is a constant.
+      auto truth = [&](const Expr& e) -> std::optional<bool> {
+        auto bound = Bind(e, scope, ctx.params);
+        if (!bound.ok() || !(*bound)->is_constant()) return std::nullopt;
+        auto value = exec::EvaluateConstant(**bound);
+        if (!value.ok() || value->size() != 1) return std::nullopt;
+        const Value v = value->GetValue(0);
+        if (v.kind == Value::Kind::kUInt) return v.u != 0;
+        if (v.kind == Value::Kind::kInt) return v.i != 0;
+        return std::nullopt;
+      };
+      TALLY_ASSIGN_OR_RETURN(totals_input,
+                             TotalsRow(aggregator, kept, keys, group_by, final_scope.names, check, truth));
     }
     std::vector<Column> totals_cols;
     for (const SelectItem& i : items) {

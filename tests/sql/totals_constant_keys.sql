@@ -11,3 +11,8 @@ SELECT (CASE toString(number) WHEN 'acme' THEN 'A' ELSE 'other' END IS NOT NULL)
 SELECT (toInt8(number % 50) NOT IN (200, '204', 404.0, NULL)) AS k0, count() FROM numbers(100) GROUP BY k0 WITH TOTALS;
 SELECT (toInt8(number) IN (1000)) AS k0, count() FROM numbers(10) GROUP BY k0 WITH TOTALS;
 SELECT count() FROM numbers(10) WHERE intDiv(toInt8(number), 0) IN (1000);
+-- x OR <true> and x AND <false> are constants whatever x is, even an IN (SELECT ...).
+SELECT ((number IN (SELECT 1)) OR ('s' NOT LIKE 'É%')) AS k, count() FROM numbers(3) GROUP BY k WITH TOTALS;
+SELECT ((number IN (SELECT 1)) AND ('s' LIKE 'É%')) AS k, count() FROM numbers(3) GROUP BY k WITH TOTALS;
+SELECT ((number IN (SELECT 1)) OR 0) AS k, count() FROM numbers(3) GROUP BY k WITH TOTALS;
+SELECT ((1 IN (SELECT 1)) OR 0) AS k, count() FROM numbers(3) GROUP BY k WITH TOTALS;
