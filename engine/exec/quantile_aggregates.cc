@@ -183,9 +183,12 @@ class TDigest {
     double limit = total * ScaleInverse(ScaleK(0) + 1);
     for (size_t i = 1; i < points.size(); ++i) {
       const Centroid& p = points[i];
-      if (so_far + cur.weight + p.weight <= limit) {
+      // An infinity joins only a centroid of the same infinity: its mean with anything
+      // else is NaN.
+      const bool same = p.mean == cur.mean;
+      if (so_far + cur.weight + p.weight <= limit && (same || (std::isfinite(p.mean) && std::isfinite(cur.mean)))) {
         cur.weight += p.weight;
-        cur.mean += (p.mean - cur.mean) * p.weight / cur.weight;
+        if (!same) cur.mean += (p.mean - cur.mean) * p.weight / cur.weight;
       } else {
         so_far += cur.weight;
         centroids_.push_back(cur);
@@ -197,6 +200,10 @@ class TDigest {
     total_ = total;
   }
 
+  // a + f * (b - a), and a itself when the two are equal: between two equal infinities
+  // the difference is NaN, and ClickHouse's quantile of infinities is that infinity.
+  static double Between(double a, double b, double f) { return a == b ? a : a + f * (b - a); }
+
   // Interpolates between centroid centres; the outermost half-centroids run to min / max.
   double FromCentroids(double q) const {
     const std::vector<Centroid>& c = centroids_;
@@ -204,11 +211,11 @@ class TDigest {
     double t = q * total_;
     double first_half = c[0].weight / 2;
     if (t < first_half) {
-      return c[0].weight == 1 ? min_ : min_ + (c[0].mean - min_) * t / first_half;
+      return c[0].weight == 1 ? min_ : Between(min_, c[0].mean, t / first_half);
     }
     double last_half = c.back().weight / 2;
     if (t > total_ - last_half) {
-      return c.back().weight == 1 ? max_ : max_ - (max_ - c.back().mean) * (total_ - t) / last_half;
+      return c.back().weight == 1 ? max_ : Between(max_, c.back().mean, (total_ - t) / last_half);
     }
     double cum = first_half;
     for (size_t i = 0; i + 1 < c.size(); ++i) {
@@ -217,7 +224,7 @@ class TDigest {
         // A singleton is an exact point: do not smear it over its neighbour's gap.
         if (c[i].weight == 1 && t - cum < 0.5) return c[i].mean;
         if (c[i + 1].weight == 1 && cum + dw - t <= 0.5) return c[i + 1].mean;
-        return c[i].mean + (t - cum) / dw * (c[i + 1].mean - c[i].mean);
+        return Between(c[i].mean, c[i + 1].mean, (t - cum) / dw);
       }
       cum += dw;
     }
