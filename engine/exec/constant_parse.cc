@@ -277,7 +277,10 @@ int64_t LocalToUnixSeconds(int64_t year, int64_t month, int64_t day, int64_t hou
                            const absl::TimeZone& zone) {
   const absl::CivilSecond local(year, static_cast<int>(month), static_cast<int>(day), static_cast<int>(hour),
                                 static_cast<int>(minute), static_cast<int>(second));
-  return absl::ToUnixSeconds(absl::FromCivil(local, zone));
+  // A time the zone skips is read with the offset after the jump (ClickHouse's reading:
+  // '2026-03-29 02:30:00' in Europe/Berlin is 01:30 CET); a repeated one is the earlier.
+  const absl::TimeZone::TimeInfo info = zone.At(local);
+  return absl::ToUnixSeconds(info.kind == absl::TimeZone::TimeInfo::SKIPPED ? info.post : info.pre);
 }
 
 absl::StatusOr<uint64_t> ReadUnsignedText(absl::string_view s, absl::string_view type_name) {

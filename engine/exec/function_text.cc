@@ -6,6 +6,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
+#include "engine/exec/constant_parse.h"
 #include "engine/exec/function_util.h"
 #include "engine/exec/text_format.h"
 
@@ -229,7 +230,7 @@ std::optional<int64_t> ParseDateTimeText(absl::string_view s, const absl::TimeZo
     int64_t y;
     unsigned m, d;
     CivilFromDays(days, &y, &m, &d);
-    secs = absl::ToUnixSeconds(absl::FromCivil(absl::CivilSecond(y, m, d, h, mi, sec), zone));
+    secs = LocalToUnixSeconds(y, m, d, h, mi, sec, zone);  // a skipped time as ClickHouse reads it
   }
   int64_t ticks;
   if (__builtin_mul_overflow(secs, scale, &ticks) || __builtin_add_overflow(ticks, frac, &ticks)) return std::nullopt;

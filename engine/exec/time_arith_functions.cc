@@ -93,7 +93,8 @@ int64_t AddCalendar(int64_t t, IntervalUnit unit, int64_t n, LocalClock& clock) 
   int64_t local = clock.Local(t);
   int64_t day = DivFloor(local, kSecondsPerDay);
   int64_t since_midnight = local - day * kSecondsPerDay;
-  return clock.zone().FromLocal(AddToDay(day, unit, n) * kSecondsPerDay + since_midnight);
+  return clock.zone().FromLocal(AddToDay(day, unit, n) * kSecondsPerDay + since_midnight,
+                                ZoneTable::Skipped::kEarlier);
 }
 
 struct AddPlan {

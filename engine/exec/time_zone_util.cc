@@ -78,7 +78,7 @@ int64_t ZoneTable::StartOfDay(int64_t day) const {
   return best;
 }
 
-int64_t ZoneTable::FromLocal(int64_t local) const {
+int64_t ZoneTable::FromLocal(int64_t local, Skipped skipped) const {
   if (is_fixed()) return local - offsets_[0];
   size_t first = SegmentOf(local - kOffsetReach), last = SegmentOf(local + kOffsetReach);
   for (size_t i = first; i <= last; ++i) {  // earliest exact match
@@ -87,7 +87,7 @@ int64_t ZoneTable::FromLocal(int64_t local) const {
   }
   for (size_t i = std::max<size_t>(first, 1); i <= last; ++i) {  // inside a skipped range
     if (starts_[i] + offsets_[i - 1] <= local && local < starts_[i] + offsets_[i]) {
-      return local - offsets_[i - 1];
+      return skipped == Skipped::kEarlier ? local - offsets_[i] : local - offsets_[i - 1];
     }
   }
   return local - OffsetAt(local);

@@ -58,8 +58,14 @@ class ZoneTable {
   int32_t OffsetAt(int64_t t) const { return offsets_[SegmentOf(t)]; }
   // The first instant of local day `day` (days since 1970-01-01).
   int64_t StartOfDay(int64_t day) const;
-  // The instant at local time `local` (seconds since 1970-01-01 00:00 local).
-  int64_t FromLocal(int64_t local) const;
+  // A local time the zone skips (clocks jump forward over it) is read with the offset
+  // before the jump (kLater: 02:30 on the day Berlin skips 02:00-03:00 is 03:30 CEST,
+  // what ClickHouse's rounding to a boundary in the gap gives) or after it (kEarlier:
+  // 01:30 CET, what its date arithmetic and parsing give).
+  enum class Skipped { kLater, kEarlier };
+  // The instant at local time `local` (seconds since 1970-01-01 00:00 local); of a
+  // repeated local time, the earlier instant.
+  int64_t FromLocal(int64_t local, Skipped skipped = Skipped::kLater) const;
 
   // Segment i covers [segment_start(i), segment_end(i)) with offset(i).
   size_t SegmentOf(int64_t t) const;
