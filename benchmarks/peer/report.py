@@ -288,13 +288,9 @@ def markdown(r, json_rel, img_rel, section="main"):
     return "\n".join(L) + "\n"
 
 
-def write(r, json_path, root, section="main"):
-    docs = os.path.join(root, "docs", "benchmarks.md")
-    begin, end = SECTIONS[section]["markers"]
-    paths = charts(r, os.path.join(root, "docs", "img"), SECTIONS[section]["stem"])
-    img_rel = {k: os.path.relpath(v, os.path.join(root, "docs")) for k, v in paths.items()}
-    json_rel = os.path.relpath(json_path, root)
-    text = markdown(r, json_rel, img_rel, section)
+def replace_section(docs, begin, end, text):
+    """Puts `text` (which starts with `begin` and ends with `end`) in place of the section
+    between those markers in the file `docs`, or at its end when it has none."""
     doc = open(docs).read()
     if begin in doc and end in doc:
         doc = doc[:doc.index(begin)] + text + doc[doc.index(end) + len(end) + 1:]
@@ -302,6 +298,15 @@ def write(r, json_path, root, section="main"):
         doc = doc.rstrip("\n") + "\n\n" + text
     with open(docs, "w") as f:
         f.write(doc)
+
+
+def write(r, json_path, root, section="main"):
+    docs = os.path.join(root, "docs", "benchmarks.md")
+    begin, end = SECTIONS[section]["markers"]
+    paths = charts(r, os.path.join(root, "docs", "img"), SECTIONS[section]["stem"])
+    img_rel = {k: os.path.relpath(v, os.path.join(root, "docs")) for k, v in paths.items()}
+    json_rel = os.path.relpath(json_path, root)
+    replace_section(docs, begin, end, markdown(r, json_rel, img_rel, section))
     print(f"wrote {docs} and {', '.join(paths.values())}", file=sys.stderr)
 
 

@@ -9,7 +9,7 @@ import os
 import sys
 
 import mergetree_workloads as mw
-from report import fr, ms, ratio
+from report import fr, ms, ratio, replace_section
 
 BEGIN, END = "<!-- mergetree:begin -->", "<!-- mergetree:end -->"
 HEADING = "## The MergeTree family: rollups, FINAL and merges (issue 12)"
@@ -197,14 +197,7 @@ def _m(rows, secs):
 
 def write(r, json_path, root):
     docs = os.path.join(root, "docs", "benchmarks.md")
-    text = markdown(r, os.path.relpath(json_path, root))
-    doc = open(docs).read()
-    if BEGIN in doc and END in doc:
-        doc = doc[:doc.index(BEGIN)] + text + doc[doc.index(END) + len(END) + 1:]
-    else:
-        doc = doc.rstrip("\n") + "\n\n" + text
-    with open(docs, "w") as f:
-        f.write(doc)
+    replace_section(docs, BEGIN, END, markdown(r, os.path.relpath(json_path, root)))
     print(f"wrote {docs}", file=sys.stderr)
 
 
