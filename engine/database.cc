@@ -217,6 +217,7 @@ absl::Status Database::CreateTable(const std::string& name, TableSchema schema, 
   table->partition = partition;
   table->engine = std::move(engine);
   table->rule = std::move(rule);
+  table->tracks_superseded = TracksSuperseded(table->engine);
   table->defaults = std::move(defaults);
   table->dir_name = absl::StrFormat("%s.%x%x", format::ColumnFileBase(name), absl::ToUnixNanos(absl::Now()),
                                     ++dir_counter_);
@@ -316,6 +317,7 @@ absl::Status Database::TruncateTable(const std::string& name) {
   return Commit(edit, [&] {
     for (const PartPtr& p : table.parts) const_cast<Part*>(p.get())->MarkObsolete();
     table.parts.clear();
+    table.superseded.clear();
   });
 }
 
@@ -385,11 +387,22 @@ absl::Status Database::CheckTable(const std::string& name) const {
 absl::StatusOr<std::unique_ptr<ScanCursor>> Database::Scan(const std::string& name, ScanOptions options) const {
   TALLY_ASSIGN_OR_RETURN(auto table, FindTable(name));
   std::vector<PartPtr> parts;
+  std::vector<SupersededPtr> superseded;
   {
     std::lock_guard<std::mutex> lock(mu_);
     parts = table->parts;
+    if (table->tracks_superseded) superseded = SupersededOf(*table, parts);
   }
-  return ScanCursor::Make(table->schema, std::move(parts), std::move(options), &table->engine);
+  return ScanCursor::Make(table->schema, std::move(parts), std::move(options), &table->engine, std::move(superseded));
+}
+
+std::vector<SupersededPtr> Database::SupersededOf(const Table& table, const std::vector<PartPtr>& parts) {
+  std::vector<SupersededPtr> out;
+  for (const PartPtr& p : parts) {
+    auto it = table.superseded.find(p->name());
+    out.push_back(it == table.superseded.end() ? nullptr : it->second);
+  }
+  return out;
 }
 
 }  // namespace tally::engine

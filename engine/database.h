@@ -52,6 +52,7 @@
 #include "engine/partition.h"
 #include "engine/table_defaults.h"
 #include "engine/scan.h"
+#include "engine/superseded.h"
 #include "format/manifest_format.h"
 #include "format/table_schema.h"
 
@@ -245,7 +246,17 @@ class Database {
     std::vector<PartPtr> parts;
     uint64_t next_block = 1;
     absl::flat_hash_set<const Part*> merging;  // inputs of merges under way
+    // ReplacingMergeTree (engine/superseded.h): the superseded rows of each tracked part,
+    // by part name. Guarded by mu_.
+    bool tracks_superseded = false;
+    absl::flat_hash_map<std::string, SupersededPtr> superseded;
+    // Held by a commit that adds parts to a table that tracks superseded rows, from
+    // reading the parts it compares with to its manifest edit, so that no other such
+    // commit changes them in between (taken before mu_).
+    std::mutex commit_mu;
   };
+  // Each of `parts`' superseded rows (null: untracked). REQUIRES: mu_ held.
+  static std::vector<SupersededPtr> SupersededOf(const Table& table, const std::vector<PartPtr>& parts);
 
   Database(Env* env, std::string dir, const Options& options)
       : env_(env), dir_(std::move(dir)), read_only_(options.read_only),

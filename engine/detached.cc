@@ -270,6 +270,8 @@ absl::Status Database::AttachPart(const std::string& name, const std::string& de
   TALLY_RETURN_IF_ERROR(env_->SyncDir(table->dir));
   TALLY_ASSIGN_OR_RETURN(std::shared_ptr<Part> part, Part::Open(env_, attaching, renamed.name));
 
+  // The part goes in untracked: its keys were not compared with the table's, so FINAL
+  // merges its partition (engine/superseded.h).
   std::lock_guard<std::mutex> lock(mu_);
   auto it = tables_.find(name);
   if (it == tables_.end() || it->second != table) {

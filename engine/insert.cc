@@ -224,18 +224,74 @@ absl::Status Database::InsertBatch::Commit() {
     return absl::OkStatus();
   }
   Table* table = table_.get();
+  // A table that tracks superseded rows: the new parts' keys are compared with the parts
+  // of their partitions (and with each other) before the edit, which records the rows
+  // found to lose (engine/superseded.h). commit_mu keeps other such commits out between.
+  std::unique_lock<std::mutex> commit_lock(table->commit_mu, std::defer_lock);
+  std::vector<PartPtr> compared;  // the table's parts the new ones were compared with
+  absl::flat_hash_map<const Part*, format::RowRuns> losers;
+  if (table->tracks_superseded) {
+    commit_lock.lock();
+    {
+      std::lock_guard<std::mutex> lock(db_->mu_);
+      compared = table->parts;
+    }
+    for (size_t w = 0; w < written_.size(); ++w) {
+      std::vector<PartPtr> others;
+      for (const PartPtr& p : compared) {
+        if (p->meta().partition_id == written_[w]->meta().partition_id) others.push_back(p);
+      }
+      for (size_t v = 0; v < w; ++v) {
+        if (written_[v]->meta().partition_id == written_[w]->meta().partition_id) others.push_back(written_[v]);
+      }
+      auto found = FindSuperseded(table->schema, table->engine, written_[w], others);
+      if (!found.ok()) {
+        Discard();
+        return absl::Status(found.status().code(), absl::StrCat("insert into ", table_name_, ": ",
+                                                                found.status().message()));
+      }
+      for (size_t i = 0; i < others.size(); ++i) {
+        if (!(*found)[i].empty()) losers[others[i].get()] = format::UnionRowRuns(losers[others[i].get()], (*found)[i]);
+      }
+      losers[written_[w].get()] = format::UnionRowRuns(losers[written_[w].get()], found->back());
+    }
+  }
   std::unique_lock<std::mutex> lock(db_->mu_);
   auto it = db_->tables_.find(table_name_);
   if (it == db_->tables_.end() || it->second.get() != table) {
     Discard();
     return absl::AbortedError(absl::StrCat("insert into ", table_name_, ": the table was dropped during the insert"));
   }
+  // Parts changed since the comparison (a TRUNCATE, an ATTACH PART): the new parts go in
+  // untracked, and FINAL merges their partitions until a merge of all their parts.
+  const bool track = table->tracks_superseded && table->parts == compared;
   format::ManifestEdit edit;
-  for (const PartPtr& p : written_) edit.ops.push_back(format::ManifestOp::AddPart(table_name_, p->name(), p->rows()));
+  for (const PartPtr& p : written_) {
+    edit.ops.push_back(format::ManifestOp::AddPart(table_name_, p->name(), p->rows()));
+    if (track) edit.ops.push_back(format::ManifestOp::Supersede(table_name_, p->name(), losers[p.get()]));
+  }
+  if (track) {
+    for (const PartPtr& p : compared) {
+      auto found = losers.find(p.get());
+      if (found != losers.end() && table->superseded.contains(p->name())) {
+        edit.ops.push_back(format::ManifestOp::Supersede(table_name_, p->name(), found->second));
+      }
+    }
+  }
   edit.ops.push_back(format::ManifestOp::NextBlock(table_name_, table->next_block));
   absl::Status s = db_->Commit(edit, [&] {
     db_->Publish(table, written_);
     table->parts.insert(table->parts.end(), written_.begin(), written_.end());
+    if (!track) return;
+    for (const PartPtr& p : written_) {
+      table->superseded[p->name()] = std::make_shared<const format::RowRuns>(std::move(losers[p.get()]));
+    }
+    for (const PartPtr& p : compared) {
+      auto found = losers.find(p.get());
+      auto have = table->superseded.find(p->name());
+      if (found == losers.end() || have == table->superseded.end()) continue;
+      have->second = std::make_shared<const format::RowRuns>(format::UnionRowRuns(*have->second, found->second));
+    }
   });
   // On failure the edit may still have reached the manifest, so the parts stay on disk
   // (in their temporary directories): the database is poisoned, and the next open

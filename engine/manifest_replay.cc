@@ -122,7 +122,17 @@ absl::Status Apply(const ManifestOp& op, ReplayedCatalog* catalog) {
                                                 " that is not committed"));
       }
       table.parts.erase(at);
+      table.superseded.erase(op.part);
       catalog->removed_parts[table.dir_name].insert(op.part);
+      return absl::OkStatus();
+    }
+    case ManifestOp::Kind::kSupersede: {
+      if (std::find(table.parts.begin(), table.parts.end(), op.part) == table.parts.end()) {
+        return absl::DataLossError(absl::StrCat("table '", op.table, "': supersedes rows of part ", op.part,
+                                                " that is not committed"));
+      }
+      format::RowRuns& runs = table.superseded[op.part];
+      runs = format::UnionRowRuns(runs, op.superseded);
       return absl::OkStatus();
     }
     case ManifestOp::Kind::kNextBlock:

@@ -21,6 +21,7 @@
 
 #include "absl/status/statusor.h"
 #include "format/manifest_format.h"
+#include "format/row_runs.h"
 #include "format/table_schema.h"
 
 namespace tally::engine {
@@ -30,6 +31,8 @@ struct ReplayedTable {
   std::string dir_name;            // under tables/
   std::vector<std::string> parts;  // committed, in commit order
   uint64_t next_block = 1;
+  // Tracked parts (ReplacingMergeTree, engine/superseded.h) and their superseded rows.
+  std::map<std::string, format::RowRuns> superseded;
 };
 
 struct ReplayedCatalog {

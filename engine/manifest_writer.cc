@@ -27,7 +27,12 @@ absl::Status Database::WriteSnapshot() {
     const Table& t = *tables_[name];
     snapshot.ops.push_back(ManifestOp::CreateTable(name, t.schema, t.dir_name));
     snapshot.ops.push_back(ManifestOp::NextBlock(name, t.next_block));
-    for (const PartPtr& p : t.parts) snapshot.ops.push_back(ManifestOp::AddPart(name, p->name(), p->rows()));
+    for (const PartPtr& p : t.parts) {
+      snapshot.ops.push_back(ManifestOp::AddPart(name, p->name(), p->rows()));
+      if (auto it = t.superseded.find(p->name()); it != t.superseded.end()) {
+        snapshot.ops.push_back(ManifestOp::Supersede(name, p->name(), *it->second));
+      }
+    }
   }
   std::string bytes = format::ManifestHeader();
   TALLY_RETURN_IF_ERROR(format::EncodeManifestRecord(&bytes, snapshot));

@@ -27,7 +27,7 @@ PartIdentity MergedIdentity(absl::Span<const PartPtr> inputs) {
 
 absl::StatusOr<MergeOutcome> MergeParts(Env* env, const std::string& table_dir, const format::TableSchema& schema,
                                         const EngineSpec& spec, absl::Span<const PartPtr> inputs,
-                                        const std::atomic<bool>* cancel) {
+                                        const std::atomic<bool>* cancel, absl::Span<const SupersededPtr> skips) {
   if (inputs.empty() || (inputs.size() < 2 && !spec.has_rule())) {
     return absl::InternalError("MergeParts: fewer than two parts");
   }
@@ -41,6 +41,10 @@ absl::StatusOr<MergeOutcome> MergeParts(Env* env, const std::string& table_dir, 
       return absl::InternalError(absl::StrCat("MergeParts: part ", p->name(), " does not match the schema"));
     }
     sources.push_back(MergeInput::Whole(p));
+  }
+  if (!skips.empty()) {
+    if (skips.size() != inputs.size()) return absl::InternalError("MergeParts: skips do not match the inputs");
+    for (size_t i = 0; i < sources.size(); ++i) sources[i].skip = skips[i];
   }
   std::vector<int> columns(schema.columns.size());
   for (size_t c = 0; c < columns.size(); ++c) columns[c] = static_cast<int>(c);

@@ -22,6 +22,7 @@
 #include "engine/part_writer.h"
 #include "format/part_format.h"
 #include "engine/merge_rules/engine_spec.h"
+#include "engine/superseded.h"
 #include "format/table_schema.h"
 
 namespace tally::engine {
@@ -41,10 +42,12 @@ struct MergeOutcome {
 // Merges `inputs` (parts of one partition of a table with `schema`, in block order; at
 // least two, or one when `spec` has a rule to apply) into a new part in `table_dir`. When `cancel`
 // becomes true the merge stops within a chunk, removes what it wrote and returns
-// Cancelled.
+// Cancelled. `skips`, when given, holds for each input the rows to leave out (its
+// superseded rows, engine/superseded.h; null: none); rows_in counts the rows read.
 absl::StatusOr<MergeOutcome> MergeParts(Env* env, const std::string& table_dir, const format::TableSchema& schema,
                                         const EngineSpec& spec, absl::Span<const PartPtr> inputs,
-                                        const std::atomic<bool>* cancel = nullptr);
+                                        const std::atomic<bool>* cancel = nullptr,
+                                        absl::Span<const SupersededPtr> skips = {});
 
 }  // namespace tally::engine
 

@@ -84,10 +84,22 @@ absl::StatusOr<uint64_t> Database::MergeAndCommit(const std::shared_ptr<Table>& 
                                                   const std::string& op) {
   const std::string what = absl::StrCat(op, ": merging ", inputs.size(), " parts of partition '",
                                         inputs[0]->meta().partition_id, "'");
-  auto outcome = MergeParts(env_, table->dir, table->schema, table->engine, inputs, &cancel_merges_);
+  // Superseded rows of the inputs are left out: each loses to a live row, which this
+  // merge or the part holding it keeps (engine/superseded.h).
+  std::vector<SupersededPtr> skips;
+  std::vector<PartPtr> before;  // the table's parts as the merge starts
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (table->tracks_superseded) {
+      skips = SupersededOf(*table, inputs);
+      before = table->parts;
+    }
+  }
+  auto outcome = MergeParts(env_, table->dir, table->schema, table->engine, inputs, &cancel_merges_, skips);
   if (!outcome.ok()) return absl::Status(outcome.status().code(), absl::StrCat(what, ": ", outcome.status().message()));
   uint64_t input_rows = 0;
   for (const PartPtr& p : inputs) input_rows += p->rows();
+  for (const SupersededPtr& skip : skips) input_rows -= skip != nullptr ? format::CountRows(*skip) : 0;
   if (outcome->rows_in != input_rows) {
     return absl::InternalError(absl::StrCat(what, ": the merge read ", outcome->rows_in, " rows of ", input_rows));
   }
@@ -111,6 +123,41 @@ absl::StatusOr<uint64_t> Database::MergeAndCommit(const std::shared_ptr<Table>& 
     if (merged != nullptr) const_cast<Part*>(merged.get())->MarkObsolete();
   };
 
+  // The merged part is tracked when its inputs were (or were the whole partition), once
+  // compared with the parts committed while it was written: their comparisons marked rows
+  // of the inputs, which the merge did not see.
+  std::unique_lock<std::mutex> commit_lock(table->commit_mu, std::defer_lock);
+  bool track = false;
+  std::vector<PartPtr> compared, newer;
+  absl::flat_hash_map<const Part*, format::RowRuns> losers;
+  if (table->tracks_superseded && merged != nullptr) {
+    commit_lock.lock();
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      compared = table->parts;
+    }
+    const std::string& partition = inputs[0]->meta().partition_id;
+    size_t partition_parts = 0;
+    for (const PartPtr& p : before) partition_parts += p->meta().partition_id == partition;
+    track = std::all_of(skips.begin(), skips.end(), [](const SupersededPtr& s) { return s != nullptr; }) ||
+            partition_parts == inputs.size();
+    for (const PartPtr& p : compared) {
+      if (p->meta().partition_id != partition || std::find(before.begin(), before.end(), p) != before.end()) continue;
+      newer.push_back(p);
+    }
+    if (track && !newer.empty()) {
+      auto found = FindSuperseded(table->schema, table->engine, merged, newer);
+      if (!found.ok()) {
+        discard_merged();
+        return absl::Status(found.status().code(), absl::StrCat(what, ": ", found.status().message()));
+      }
+      for (size_t i = 0; i < newer.size(); ++i) {
+        if (!(*found)[i].empty()) losers[newer[i].get()] = std::move((*found)[i]);
+      }
+      losers[merged.get()] = std::move(found->back());
+    }
+  }
+
   std::lock_guard<std::mutex> lock(mu_);
   auto it = tables_.find(table->name);
   std::vector<size_t> positions;
@@ -125,10 +172,31 @@ absl::StatusOr<uint64_t> Database::MergeAndCommit(const std::shared_ptr<Table>& 
     discard_merged();
     return absl::AbortedError(absl::StrCat(what, ": the table was truncated or dropped during the merge"));
   }
+  // A part attached meanwhile was not compared with: the merged part goes in untracked.
+  track = track && table->parts == compared;
   format::ManifestEdit edit;
   if (merged != nullptr) edit.ops.push_back(format::ManifestOp::AddPart(table->name, merged->name(), merged->rows()));
+  if (track) {
+    edit.ops.push_back(format::ManifestOp::Supersede(table->name, merged->name(), losers[merged.get()]));
+    for (const PartPtr& p : newer) {
+      auto found = losers.find(p.get());
+      if (found != losers.end() && table->superseded.contains(p->name())) {
+        edit.ops.push_back(format::ManifestOp::Supersede(table->name, p->name(), found->second));
+      }
+    }
+  }
   for (const PartPtr& p : inputs) edit.ops.push_back(format::ManifestOp::RemovePart(table->name, p->name()));
   absl::Status s = Commit(edit, [&] {
+    for (const PartPtr& p : inputs) table->superseded.erase(p->name());
+    if (track) {
+      table->superseded[merged->name()] = std::make_shared<const format::RowRuns>(std::move(losers[merged.get()]));
+      for (const PartPtr& p : newer) {
+        auto found = losers.find(p.get());
+        auto have = table->superseded.find(p->name());
+        if (found == losers.end() || have == table->superseded.end()) continue;
+        have->second = std::make_shared<const format::RowRuns>(format::UnionRowRuns(*have->second, found->second));
+      }
+    }
     // The merged part takes its first input's place, so the part list stays in block order.
     const size_t first = *std::min_element(positions.begin(), positions.end());
     if (merged != nullptr) {

@@ -186,6 +186,7 @@ absl::Status Database::RecoverOnce(bool repair) {
     table->defaults = TableDefaults::Make(replayed.schema);
     TALLY_ASSIGN_OR_RETURN(table->engine, ParseEngine(replayed.schema));
     TALLY_ASSIGN_OR_RETURN(table->rule, MakeTableRule(table->engine, replayed.schema));
+    table->tracks_superseded = TracksSuperseded(table->engine);
     tables_[name] = std::move(table);
   }
 
@@ -402,6 +403,43 @@ absl::Status Database::RecoverOnce(bool repair) {
     std::sort(table.parts.begin(), table.parts.end(),
               [](const PartPtr& a, const PartPtr& b) { return a->meta().min_block < b->meta().min_block; });
     for (const PartPtr& p : table.parts) table.next_block = std::max(table.next_block, p->meta().max_block + 1);
+    // Superseded rows hold only while every part of their partition is live: a part set
+    // aside (or missing) may hold the rows that others lose to, so its partition's records
+    // go, and FINAL merges it (engine/superseded.h). Records past a part's rows are
+    // damage of the same kind: dropping records never loses a row.
+    if (table.tracks_superseded) {
+      absl::flat_hash_map<std::string, const PartPtr*> opened_parts;
+      for (const PartPtr& p : table.parts) opened_parts[p->name()] = &p;
+      absl::flat_hash_set<std::string> incomplete;
+      bool all_incomplete = false;
+      for (const std::string& part : replayed.parts) {
+        if (opened_parts.contains(part)) continue;
+        format::PartNameFields fields;
+        if (format::ParsePartName(part, &fields)) {
+          incomplete.insert(fields.partition_id);
+        } else {
+          all_incomplete = true;
+        }
+      }
+      for (const auto& [part, runs] : replayed.superseded) {
+        auto at = opened_parts.find(part);
+        if (at == opened_parts.end()) continue;
+        const Part& p = **at->second;
+        if (incomplete.contains(p.meta().partition_id)) continue;
+        if (!runs.empty() && runs.back().end > p.rows()) {
+          recovery_.events.push_back(absl::StrCat("table ", name, ": part ", part, ": superseded rows recorded up to row ",
+                                                  runs.back().end, " of ", p.rows(), "; ignored (FINAL merges its partition)"));
+          incomplete.insert(p.meta().partition_id);
+          continue;
+        }
+        table.superseded[part] = std::make_shared<const format::RowRuns>(runs);
+      }
+      absl::erase_if(table.superseded, [&](const auto& entry) {
+        auto at = opened_parts.find(entry.first);
+        return all_incomplete || at == opened_parts.end() ||
+               incomplete.contains((*at->second)->meta().partition_id);
+      });
+    }
   }
   if (read_only_) return absl::OkStatus();
 

@@ -66,7 +66,8 @@ std::vector<std::pair<uint64_t, uint64_t>> SelectGranules(const Part& part, cons
 
 absl::StatusOr<std::unique_ptr<ScanCursor>> ScanCursor::Make(const format::TableSchema& schema,
                                                              std::vector<PartPtr> parts, ScanOptions options,
-                                                             const EngineSpec* engine) {
+                                                             const EngineSpec* engine,
+                                                             std::vector<SupersededPtr> superseded) {
   std::unique_ptr<ScanCursor> cursor(new ScanCursor());
   cursor->schema_ = schema;
   cursor->parts_ = std::move(parts);
@@ -98,6 +99,17 @@ absl::StatusOr<std::unique_ptr<ScanCursor>> ScanCursor::Make(const format::Table
       return absl::InvalidArgumentError(absl::StrCat("Storage ", schema.engine, " doesn't support FINAL"));
     }
     cursor->engine_ = *engine;
+    const bool tracked = TracksSuperseded(*engine) && superseded.size() == cursor->parts_.size() &&
+                         std::all_of(superseded.begin(), superseded.end(), [](const SupersededPtr& s) { return s != nullptr; });
+    if (tracked) {
+      // The rows not superseded are the winners, one per key: a plain scan that skips
+      // the others answers FINAL, and every condition may prune (engine/superseded.h).
+      cursor->superseded_ = std::move(superseded);
+      if (!engine->is_deleted_column.empty()) cursor->is_deleted_column_ = schema.FindColumn(engine->is_deleted_column);
+      cursor->Plan();
+      cursor->stats_.final_skips_superseded = true;
+      return cursor;
+    }
     // Read: the output, the filters' columns, the sorting key and what the rule needs.
     auto add = [&](int c) {
       if (c >= 0 && std::find(cursor->read_columns_.begin(), cursor->read_columns_.end(), c) ==
@@ -197,6 +209,8 @@ std::vector<std::unique_ptr<ScanCursor>> ScanCursor::Split(size_t n) {
     sibling->output_columns_ = output_columns_;
     sibling->range_columns_ = range_columns_;
     sibling->filter_columns_ = filter_columns_;
+    sibling->superseded_ = superseded_;
+    sibling->is_deleted_column_ = is_deleted_column_;
     sibling->plan_ = plan_;
     sibling->engine_ = engine_;
     sibling->read_columns_ = read_columns_;
@@ -309,7 +323,7 @@ absl::StatusOr<bool> ScanCursor::FilterAndProject(Block rows, Block* out) {
 }
 
 absl::StatusOr<bool> ScanCursor::Next(Block* out) {
-  if (options_.final) return NextFinal(out);
+  if (final_reader_ != nullptr) return NextFinal(out);
   size_t chunk_index = 0;
   while (NextChunk(&chunk_index)) {
     const Chunk chunk = plan_->chunks[chunk_index];
@@ -320,9 +334,23 @@ absl::StatusOr<bool> ScanCursor::Next(Block* out) {
     std::vector<bool> have(schema_.columns.size(), false);
     format::PodVector<uint8_t> mask;
     const bool by_ranges = !options_.ranges.empty() && options_.filter_rows;
-    const bool filtered = by_ranges || options_.row_filter != nullptr;
+    // FINAL over tracked parts: superseded rows, and winners marked deleted, are skipped.
+    const bool skips = !superseded_.empty() &&
+                       (is_deleted_column_ >= 0 || !SkipsNone(*superseded_[chunk.part], starts[chunk.granule_begin],
+                                                                 starts[chunk.granule_end]));
+    const bool filtered = by_ranges || options_.row_filter != nullptr || skips;
     uint64_t matching = rows;
     if (filtered) mask.resize(rows, 1);
+    if (skips) {
+      ClearSkipped(*superseded_[chunk.part], starts[chunk.granule_begin], mask.data(), rows);
+      if (is_deleted_column_ >= 0) {
+        const int c = is_deleted_column_;
+        TALLY_RETURN_IF_ERROR(ReadColumn(chunk.part, c, chunk.granule_begin, chunk.granule_end, &columns[c]));
+        have[c] = true;
+        const uint8_t* deleted = columns[c].values<uint8_t>();
+        for (size_t i = 0; i < rows; ++i) mask[i] &= deleted[i] == 0;
+      }
+    }
     if (by_ranges) {
       for (size_t r = 0; r < options_.ranges.size(); ++r) {
         int c = range_columns_[r];

@@ -25,6 +25,7 @@
 #include "engine/merge_rules/engine_spec.h"
 #include "engine/part.h"
 #include "engine/range_filter.h"
+#include "engine/superseded.h"
 #include "format/table_schema.h"
 
 namespace tally::engine {
@@ -60,15 +61,21 @@ struct ScanStats {
   uint64_t granules_selected = 0;  // after primary-index pruning
   uint64_t rows_read = 0;
   uint64_t rows_returned = 0;
+  // FINAL answered as a plain scan that skips superseded rows (engine/superseded.h)
+  // rather than by merging parts.
+  bool final_skips_superseded = false;
 };
 
 class ScanCursor {
  public:
   // Validates the options against the schema (unknown columns are NotFound).
-  // `engine`: the table's engine, which FINAL needs (MergeTree when null).
+  // `engine`: the table's engine, which FINAL needs (MergeTree when null). `superseded`:
+  // each part's superseded rows (engine/superseded.h), or empty. FINAL on a table whose
+  // parts are all tracked is a plain scan that skips them; otherwise it merges.
   static absl::StatusOr<std::unique_ptr<ScanCursor>> Make(const format::TableSchema& schema,
                                                           std::vector<PartPtr> parts, ScanOptions options,
-                                                          const EngineSpec* engine = nullptr);
+                                                          const EngineSpec* engine = nullptr,
+                                                          std::vector<SupersededPtr> superseded = {});
 
   // Fills *out with the next non-empty block; false when the scan is done.
   absl::StatusOr<bool> Next(Block* out);
@@ -115,6 +122,10 @@ class ScanCursor {
   std::vector<int> output_columns_;  // schema indexes
   std::vector<int> range_columns_;   // schema index of each range
   std::vector<int> filter_columns_;  // schema indexes of options_.filter_columns
+  // FINAL over tracked parts: each part's superseded rows, skipped, and the is_deleted
+  // column (-1: none), whose winners marked 1 are skipped too.
+  std::vector<SupersededPtr> superseded_;
+  int is_deleted_column_ = -1;
   // FINAL: the engine, the columns read (schema indexes), the reader of this cursor's task.
   EngineSpec engine_;
   std::vector<int> read_columns_;

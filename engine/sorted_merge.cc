@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstring>
 
+#include "engine/superseded.h"
 #include "format/column_streams.h"
 #include "format/dictionary_merge.h"
 #include "format/status_macros.h"
@@ -190,19 +191,36 @@ Block SortedMerge::EmptyChunk() const {
 absl::Status SortedMerge::Load(Input* in) {
   in->window = std::make_shared<MergeWindow>();  // runs handed out keep the old one
   in->pos = 0;
-  if (in->next_granule >= in->source.granule_end) return absl::OkStatus();
-  const uint64_t g = in->next_granule++;
-  Block& block = in->window->block;
-  for (size_t o = 0; o < columns_.size(); ++o) {
-    TALLY_ASSIGN_OR_RETURN(Column column, in->cursors[o].Read(g, g + 1));
-    // Dictionary-mode LowCardinality nodes now index the merged dictionaries.
-    format::ForEachLowCardinality(column, [&](Column& node, size_t k) {
-      const NodePlan& plan = plans_[o][k];
-      if (plan.dictionary != nullptr) format::RemapIndexes(&node, plan.remap[in->order], plan.dictionary);
-    });
-    block.Add(schema_.columns[columns_[o]].name, std::move(column));
+  const auto& starts = in->source.part->index().granule_starts;
+  // The next granule with a row not skipped (a window is never empty unless the input is
+  // exhausted).
+  std::vector<uint32_t> kept;
+  while (true) {
+    if (in->next_granule >= in->source.granule_end) return absl::OkStatus();
+    const uint64_t g = in->next_granule++;
+    kept.clear();
+    if (in->source.skip != nullptr && !KeptRows(*in->source.skip, starts[g], starts[g + 1], &kept)) {
+      if (kept.empty()) continue;  // every row of the granule skipped
+    }
+    in->window->first_row = starts[g];
+    Block& block = in->window->block;
+    for (size_t o = 0; o < columns_.size(); ++o) {
+      TALLY_ASSIGN_OR_RETURN(Column column, kept.empty() ? in->cursors[o].Read(g, g + 1)
+                                                         : in->cursors[o].ReadSelected(g, g + 1, kept));
+      // Dictionary-mode LowCardinality nodes now index the merged dictionaries.
+      format::ForEachLowCardinality(column, [&](Column& node, size_t k) {
+        const NodePlan& plan = plans_[o][k];
+        if (plan.dictionary != nullptr) format::RemapIndexes(&node, plan.remap[in->order], plan.dictionary);
+      });
+      block.Add(schema_.columns[columns_[o]].name, std::move(column));
+    }
+    if (!kept.empty()) {
+      in->window->part_rows = kept;
+      for (uint32_t& r : in->window->part_rows) r += static_cast<uint32_t>(starts[g]);
+    }
+    break;
   }
-  if (normalizer_.has_value()) normalizer_->Normalize(block, &in->window->keys);
+  if (normalizer_.has_value()) normalizer_->Normalize(in->window->block, &in->window->keys);
   return absl::OkStatus();
 }
 

@@ -26,6 +26,7 @@
 #include "engine/block.h"
 #include "engine/normalized_key.h"
 #include "engine/part.h"
+#include "format/row_runs.h"
 #include "format/table_schema.h"
 
 namespace tally::engine {
@@ -34,6 +35,9 @@ struct MergeInput {
   PartPtr part;
   uint64_t granule_begin = 0;
   uint64_t granule_end = 0;  // exclusive
+  // Rows of the part left out as if they were not there (its superseded rows:
+  // engine/superseded.h); null: none.
+  std::shared_ptr<const format::RowRuns> skip;
   static MergeInput Whole(PartPtr part) {
     const uint64_t granules = part->granules();
     return MergeInput{std::move(part), 0, granules};
@@ -52,6 +56,11 @@ int CompareKeyCell(const format::Column& a, size_t i, const format::Column& b, s
 struct MergeWindow {
   Block block;
   std::vector<NormalizedKeyValue> keys;
+  // The part row of each block row when the input skips rows, else empty: block row i is
+  // then part row first_row + i.
+  std::vector<uint32_t> part_rows;
+  uint64_t first_row = 0;
+  uint64_t PartRow(size_t i) const { return part_rows.empty() ? first_row + i : part_rows[i]; }
 };
 
 // Rows [begin, end) of `window`, of input `input`, next in key order.

@@ -24,6 +24,41 @@ uint16_t MinManifestVersion(const ManifestEdit& edit) {
   return version;
 }
 
+namespace {
+
+// Runs as varint run count, then per run varint gap (its first row less the end of the
+// run before; 0 before the first) and varint length less one.
+void EncodeRowRuns(std::string* out, const RowRuns& runs) {
+  PutVarint64(out, runs.size());
+  uint64_t end = 0;
+  for (const RowRun& r : runs) {
+    PutVarint64(out, r.begin - end);
+    PutVarint64(out, r.end - r.begin - 1);
+    end = r.end;
+  }
+}
+
+absl::StatusOr<RowRuns> DecodeRowRuns(ByteReader* in) {
+  TALLY_ASSIGN_OR_RETURN(uint64_t nruns, in->ReadVarint64("superseded run count"));
+  if (nruns > in->remaining()) return in->Corrupt("superseded run count", "too large");
+  RowRuns runs;
+  uint64_t end = 0;
+  for (uint64_t i = 0; i < nruns; ++i) {
+    TALLY_ASSIGN_OR_RETURN(uint64_t gap, in->ReadVarint64("superseded run gap"));
+    TALLY_ASSIGN_OR_RETURN(uint64_t len, in->ReadVarint64("superseded run length"));
+    // Rows are u32 (a part holds fewer than 2^32), and a gap of 0 after a run would join
+    // it: the writer never splits a run.
+    if ((i > 0 && gap == 0) || gap > UINT32_MAX || len >= UINT32_MAX || end + gap + len + 1 > UINT32_MAX) {
+      return in->Corrupt("superseded run", "out of range");
+    }
+    runs.push_back(RowRun{end + gap, end + gap + len + 1});
+    end = runs.back().end;
+  }
+  return runs;
+}
+
+}  // namespace
+
 absl::Status EncodeManifestRecord(std::string* out, const ManifestEdit& edit, uint16_t version) {
   if (version == 0 || version > kManifestVersion) {
     return absl::InvalidArgumentError(absl::StrCat("no manifest version ", version));
@@ -53,6 +88,14 @@ absl::Status EncodeManifestRecord(std::string* out, const ManifestEdit& edit, ui
         break;
       case ManifestOp::Kind::kNextBlock:
         PutVarint64(&p, op.next_block);
+        break;
+      case ManifestOp::Kind::kSupersede:
+        if (!RowRunsValid(op.superseded) || (!op.superseded.empty() && op.superseded.back().end > UINT32_MAX)) {
+          return absl::InvalidArgumentError(absl::StrCat("table '", op.table, "': part ", op.part,
+                                                         ": superseded rows are not ascending disjoint runs of u32 rows"));
+        }
+        PutLengthPrefixed(&p, op.part);
+        EncodeRowRuns(&p, op.superseded);
         break;
     }
   }
@@ -96,6 +139,11 @@ absl::StatusOr<ManifestEdit> DecodeEdit(absl::Span<const uint8_t> payload, absl:
       }
       case ManifestOp::Kind::kNextBlock: {
         TALLY_ASSIGN_OR_RETURN(op.next_block, in.ReadVarint64("next block"));
+        break;
+      }
+      case ManifestOp::Kind::kSupersede: {
+        TALLY_ASSIGN_OR_RETURN(op.part, in.ReadLengthPrefixed("part"));
+        TALLY_ASSIGN_OR_RETURN(op.superseded, DecodeRowRuns(&in));
         break;
       }
       default:

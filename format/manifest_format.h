@@ -19,6 +19,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/types/span.h"
+#include "format/row_runs.h"
 #include "format/schema_encoding.h"
 #include "format/table_schema.h"
 
@@ -34,6 +35,10 @@ struct ManifestOp {
     kNextBlock = 5,    // table, next_block: block numbers below it are taken
     kCreateDatabase = 6,  // table = the database's name
     kDropDatabase = 7,    // table = the database's name (its tables are dropped by kDropTable)
+    // table, part, superseded: rows of the part that lose to a row of another live part of
+    // its partition (ReplacingMergeTree), added to those recorded before. Also says the
+    // part's keys were compared with every other part of its partition (it is tracked).
+    kSupersede = 8,
   };
   Kind kind = Kind::kCreateTable;
   std::string table;
@@ -42,6 +47,7 @@ struct ManifestOp {
   std::string part;
   uint64_t rows = 0;
   uint64_t next_block = 0;
+  RowRuns superseded;  // kSupersede
 
   // An operation that names only a table or database (drop table, create/drop database).
   static ManifestOp Named(Kind kind, std::string name) {
@@ -65,6 +71,12 @@ struct ManifestOp {
   static ManifestOp RemovePart(std::string table, std::string part) {
     ManifestOp op = Named(Kind::kRemovePart, std::move(table));
     op.part = std::move(part);
+    return op;
+  }
+  static ManifestOp Supersede(std::string table, std::string part, RowRuns rows) {
+    ManifestOp op = Named(Kind::kSupersede, std::move(table));
+    op.part = std::move(part);
+    op.superseded = std::move(rows);
     return op;
   }
   static ManifestOp NextBlock(std::string table, uint64_t next_block) {

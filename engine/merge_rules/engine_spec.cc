@@ -197,6 +197,16 @@ absl::StatusOr<EngineSpec> ParseEngine(const format::TableSchema& schema) {
       spec.drop_zero_rows = s.value == "1";
       continue;
     }
+    if (s.name == kTrackSupersededRowsSetting) {
+      if (schema.engine != "ReplacingMergeTree") {
+        return absl::InvalidArgumentError(absl::StrCat("setting ", s.name, " is for ReplacingMergeTree tables"));
+      }
+      if (s.value != "0" && s.value != "1") {
+        return absl::InvalidArgumentError(absl::StrCat("setting ", s.name, " must be 0 or 1, got ", s.value));
+      }
+      spec.track_superseded = s.value == "1";
+      continue;
+    }
     return absl::UnimplementedError(absl::StrCat("table setting '", s.name, "' is not supported yet"));
   }
   if (schema.engine == "MergeTree") {

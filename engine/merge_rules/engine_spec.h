@@ -26,6 +26,11 @@ enum class EngineKind { kMergeTree, kReplacing, kSumming, kAggregating, kNull };
 // ClickHouse always does (tally keeps them unless it is 1: docs/engines.md).
 inline constexpr char kSummingDropZeroRowsSetting[] = "summing_drop_zero_rows";
 
+// The table setting that turns off recording superseded rows in a ReplacingMergeTree
+// (engine/superseded.h; on by default): inserts then skip comparing keys with the table's
+// parts, and FINAL merges, as ClickHouse's does.
+inline constexpr char kTrackSupersededRowsSetting[] = "track_superseded_rows";
+
 struct EngineSpec {
   EngineKind kind = EngineKind::kMergeTree;
   std::string version_column;     // Replacing: "" = the last inserted row wins
@@ -34,6 +39,7 @@ struct EngineSpec {
   // partition keys).
   std::vector<std::string> summed_columns;
   bool drop_zero_rows = false;  // Summing
+  bool track_superseded = true;  // Replacing: kTrackSupersededRowsSetting
   // Columns outside the sorting key that the partition expression reads.
   std::vector<std::string> partition_columns;
 

@@ -132,7 +132,7 @@ absl::StatusOr<format::TableSchema> SchemaFromCreate(const CreateTableQuery& cre
       TALLY_ASSIGN_OR_RETURN(schema.min_block_bytes, SettingUInt(name, value));
     } else if (name == "low_cardinality_max_dictionary_size" || name == "max_dictionary_entries") {
       TALLY_ASSIGN_OR_RETURN(schema.max_dictionary_entries, SettingUInt(name, value));
-    } else if (name == "summing_drop_zero_rows") {
+    } else if (name == "summing_drop_zero_rows" || name == "track_superseded_rows") {
       schema.settings.push_back({name, value.DebugString()});
     } else {
       return absl::InvalidArgumentError(absl::StrCat("Unknown table setting '", name, "'"));
