@@ -30,6 +30,7 @@ TEST(DdlRoundTripTest, ShowCreateTableRecreatesEveryEngine) {
       "CREATE TABLE t (k UInt32, v String, ver DateTime, del UInt8) ENGINE = ReplacingMergeTree(ver, del) "
       "PARTITION BY toYYYYMM(ver) ORDER BY (k, v)",
       "CREATE TABLE t (k UInt32, v String) ENGINE = ReplacingMergeTree ORDER BY k",
+      "CREATE TABLE t (k UInt32, v String) ENGINE = ReplacingMergeTree ORDER BY k SETTINGS track_superseded_rows = 0",
       "CREATE TABLE t (k UInt32, a UInt64, b Nullable(Int32)) ENGINE = SummingMergeTree((a, b)) ORDER BY k "
       "SETTINGS summing_drop_zero_rows = 1",
       "CREATE TABLE t (k UInt32, a UInt64) ENGINE = SummingMergeTree(a) ORDER BY k",

@@ -41,6 +41,9 @@ ManifestEdit EveryKind() {
   add.part = "202610_1_1_0";
   add.rows = 1000;
   edit.ops.push_back(add);
+  edit.ops.push_back(ManifestOp::Supersede("metering.events", "202610_1_1_0",
+                                           {RowRun{0, 1}, RowRun{7, 9}, RowRun{999, 1000}}));
+  edit.ops.push_back(ManifestOp::Supersede("metering.events", "202610_1_1_0", {}));  // tracked, nothing lost
   ManifestOp remove = add;
   remove.kind = ManifestOp::Kind::kRemovePart;
   remove.rows = 0;  // not recorded for a removal
@@ -73,6 +76,7 @@ TEST(ManifestFormatTest, EveryOperationKindRoundTrips) {
     EXPECT_EQ(a.part, b.part) << i;
     EXPECT_EQ(a.rows, b.rows) << i;
     EXPECT_EQ(a.next_block, b.next_block) << i;
+    EXPECT_EQ(a.superseded, b.superseded) << i;
   }
   const TableSchema& schema = got.edits[0].ops[1].schema;
   ASSERT_EQ(schema.columns.size(), 2u);
@@ -140,6 +144,47 @@ TEST(ManifestFormatTest, SalvageSkipsDamagedRecordsAndReadsTheRest) {
   ASSERT_OK_AND_ASSIGN(got, DecodeManifest(AsBytes(tail_damaged), "MANIFEST", ManifestReadMode::kSalvage));
   EXPECT_EQ(got.edits.size(), 3u);
   EXPECT_EQ(got.damage.size(), 1u);
+}
+
+// Superseded rows as the writer never writes them: refused when encoding, DataLoss when read.
+TEST(ManifestFormatTest, SupersededRunsOutOfOrderOrOutOfRangeAreRefused) {
+  std::string file = ManifestHeader();
+  for (const RowRuns& bad : {RowRuns{RowRun{5, 9}, RowRun{2, 3}}, RowRuns{RowRun{1, 2}, RowRun{2, 3}},
+                             RowRuns{RowRun{4, 4}}, RowRuns{RowRun{0, uint64_t{1} << 33}}}) {
+    ManifestEdit edit;
+    edit.ops.push_back(ManifestOp::Supersede("t", "all_1_1_0", bad));
+    EXPECT_STATUS(EncodeManifestRecord(&file, edit), absl::StatusCode::kInvalidArgument, "superseded rows");
+  }
+  auto record = [](const std::string& runs) {
+    std::string payload;
+    PutVarint64(&payload, 1);
+    PutFixed8(&payload, 8);
+    PutLengthPrefixed(&payload, "t");
+    PutLengthPrefixed(&payload, "all_1_1_0");
+    payload.append(runs);
+    std::string out = ManifestHeader();
+    PutFixed32(&out, static_cast<uint32_t>(payload.size()));
+    PutFixed64(&out, Checksum(payload));
+    return out + payload;
+  };
+  std::string joined;  // two runs with a gap of 0 between them: one run split in two
+  PutVarint64(&joined, 2);
+  PutVarint64(&joined, 0), PutVarint64(&joined, 0);
+  PutVarint64(&joined, 0), PutVarint64(&joined, 0);
+  EXPECT_STATUS(DecodeManifest(AsBytes(record(joined)), "MANIFEST"), absl::StatusCode::kDataLoss, "superseded run");
+  std::string huge;  // past the u32 rows of a part
+  PutVarint64(&huge, 1);
+  PutVarint64(&huge, 0), PutVarint64(&huge, uint64_t{1} << 40);
+  EXPECT_STATUS(DecodeManifest(AsBytes(record(huge)), "MANIFEST"), absl::StatusCode::kDataLoss, "superseded run");
+  std::string count;  // more runs than bytes left
+  PutVarint64(&count, 1000);
+  EXPECT_STATUS(DecodeManifest(AsBytes(record(count)), "MANIFEST"), absl::StatusCode::kDataLoss, "run count");
+  std::string fine;
+  PutVarint64(&fine, 2);
+  PutVarint64(&fine, 3), PutVarint64(&fine, 1);  // rows 3, 4
+  PutVarint64(&fine, 1), PutVarint64(&fine, 0);  // row 6
+  ASSERT_OK_AND_ASSIGN(ManifestContents got, DecodeManifest(AsBytes(record(fine)), "MANIFEST"));
+  EXPECT_EQ(got.edits[0].ops[0].superseded, (RowRuns{RowRun{3, 5}, RowRun{6, 7}}));
 }
 
 TEST(ManifestFormatTest, UnknownOperationKindIsUnimplemented) {

@@ -1,0 +1,258 @@
+// Superseded rows of ReplacingMergeTree (engine/superseded.h): what a commit records, what
+// survives a reopen and a manifest snapshot, and what recovery does when a part holding
+// winners is set aside.
+#include <gtest/gtest.h>
+
+#include <map>
+#include <string>
+#include <tuple>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "engine/database.h"
+#include "engine/manifest_replay.h"
+#include "engine/mem_env.h"
+#include "engine/superseded.h"
+#include "tests/engine/db_files.h"
+#include "tests/test_util.h"
+
+namespace tally::engine {
+namespace {
+
+using format::Column;
+using format::RowRun;
+using format::RowRuns;
+
+format::ColumnDef Col(const std::string& name, const std::string& type) {
+  return format::ColumnDef{name, *format::ParseDataType(type), {}, ""};
+}
+
+format::TableSchema Schema() {
+  format::TableSchema schema;
+  schema.columns = {Col("p", "UInt8"), Col("k", "UInt32"), Col("ver", "UInt32"), Col("n", "Int64")};
+  schema.sort_key = {"k"};
+  schema.partition_by = "p";
+  schema.engine = "ReplacingMergeTree";
+  schema.engine_args = {"ver"};
+  schema.index_granularity = 8;
+  return schema;
+}
+
+struct Row {
+  uint8_t p;
+  uint32_t k, ver;
+  int64_t n;
+};
+
+absl::Status Insert(Database* db, const std::vector<Row>& rows) {
+  const format::TableSchema schema = Schema();
+  Block block;
+  for (const auto& c : schema.columns) block.Add(c.name, Column::Make(c.type));
+  for (const Row& r : rows) {
+    block.columns[0].Append<uint8_t>(r.p);
+    block.columns[1].Append<uint32_t>(r.k);
+    block.columns[2].Append<uint32_t>(r.ver);
+    block.columns[3].Append<int64_t>(r.n);
+  }
+  return db->Insert("t", block);
+}
+
+// FINAL as (p, k) -> (ver, n), and whether it skipped superseded rows.
+std::map<std::pair<uint32_t, uint32_t>, std::pair<uint32_t, int64_t>> Final(Database* db, bool* skipped) {
+  std::map<std::pair<uint32_t, uint32_t>, std::pair<uint32_t, int64_t>> out;
+  auto cursor = db->Scan("t", {.columns = {"p", "k", "ver", "n"}, .final = true});
+  EXPECT_TRUE(cursor.ok()) << cursor.status();
+  if (!cursor.ok()) return out;
+  *skipped = (*cursor)->stats().final_skips_superseded;
+  while (true) {
+    Block b;
+    auto more = (*cursor)->Next(&b);
+    EXPECT_TRUE(more.ok()) << more.status();
+    if (!more.ok() || !*more) break;
+    for (size_t r = 0; r < b.rows(); ++r) {
+      auto key = std::make_pair(b.columns[0].values<uint8_t>()[r], b.columns[1].values<uint32_t>()[r]);
+      EXPECT_TRUE(out.emplace(key, std::make_pair(b.columns[2].values<uint32_t>()[r], b.columns[3].values<int64_t>()[r]))
+                      .second);
+    }
+  }
+  return out;
+}
+
+// Keys 0..99 in partitions 0 and 1; the second batch rewrites the even keys with a higher
+// version, the third the keys divisible by 3 with a lower one (they lose).
+std::vector<std::vector<Row>> Batches() {
+  std::vector<std::vector<Row>> batches(3);
+  for (uint32_t k = 0; k < 100; ++k) {
+    for (uint8_t p = 0; p < 2; ++p) {
+      batches[0].push_back({p, k, 5, k});
+      if (k % 2 == 0) batches[1].push_back({p, k, 7, 1000 + k});
+      if (k % 3 == 0) batches[2].push_back({p, k, 1, 2000 + k});
+    }
+  }
+  return batches;
+}
+
+std::map<std::pair<uint32_t, uint32_t>, std::pair<uint32_t, int64_t>> Expected() {
+  std::map<std::pair<uint32_t, uint32_t>, std::pair<uint32_t, int64_t>> out;
+  for (uint32_t k = 0; k < 100; ++k) {
+    for (uint32_t p = 0; p < 2; ++p) out[{p, k}] = k % 2 == 0 ? std::make_pair(7u, int64_t{1000 + k}) : std::make_pair(5u, int64_t{k});
+  }
+  return out;
+}
+
+TEST(SupersededTest, FindSupersededMarksTheLosersOnBothSides) {
+  MemEnv env;
+  ASSERT_OK_AND_ASSIGN(auto db, Database::Open("db", {.env = &env}));
+  format::TableSchema schema = Schema();
+  schema.settings.push_back({"track_superseded_rows", "0"});  // compare by hand below
+  ASSERT_OK(db->CreateTable("t", schema));
+  for (const auto& batch : Batches()) {
+    std::vector<Row> one_partition;
+    for (const Row& r : batch) {
+      if (r.p == 0) one_partition.push_back(r);
+    }
+    ASSERT_OK(Insert(db.get(), one_partition));
+  }
+  ASSERT_OK_AND_ASSIGN(auto infos, db->ListParts("t"));
+  ASSERT_EQ(infos.size(), 3u);
+  ASSERT_OK_AND_ASSIGN(std::string table_dir, testing_db::OnlyTableDir(&env, "db"));
+  std::vector<PartPtr> parts;  // in block order
+  for (const PartInfo& info : infos) {
+    ASSERT_OK_AND_ASSIGN(auto part, Part::Open(&env, JoinPath(table_dir, info.name)));
+    parts.push_back(part);
+  }
+  ASSERT_OK_AND_ASSIGN(EngineSpec spec, ParseEngine(Schema()));
+  // The second part against the first: the first part's even keys (rows 0, 2, ...) lose.
+  ASSERT_OK_AND_ASSIGN(auto second, FindSuperseded(Schema(), spec, parts[1], {parts[0]}));
+  ASSERT_EQ(second.size(), 2u);
+  EXPECT_EQ(format::CountRows(second[0]), 50u);
+  EXPECT_EQ(second[0].front(), (RowRun{0, 1}));
+  EXPECT_EQ(second[0].back(), (RowRun{98, 99}));
+  EXPECT_TRUE(second[1].empty());
+  // The third part against the first two: its rows all lose (version 1); of theirs, only
+  // rows that already lost to the second part may be marked again (keys it shares with
+  // both), never a winner.
+  ASSERT_OK_AND_ASSIGN(auto third, FindSuperseded(Schema(), spec, parts[2], {parts[0], parts[1]}));
+  ASSERT_EQ(third.size(), 3u);
+  EXPECT_EQ(format::UnionRowRuns(second[0], third[0]), second[0]);
+  EXPECT_TRUE(third[1].empty());
+  EXPECT_EQ(third[2], (RowRuns{RowRun{0, 34}}));  // its 34 rows (k = 0, 3, ..., 99)
+}
+
+TEST(SupersededTest, RecordsSurviveReopenAndManifestSnapshots) {
+  MemEnv env;
+  // A tiny rewrite threshold: the manifest is rewritten as a snapshot after most edits.
+  DatabaseOptions options{.env = &env, .manifest_rewrite_bytes = 1};
+  {
+    ASSERT_OK_AND_ASSIGN(auto db, Database::Open("db", options));
+    ASSERT_OK(db->CreateTable("t", Schema()));
+    for (const auto& batch : Batches()) ASSERT_OK(Insert(db.get(), batch));
+    bool skipped = false;
+    EXPECT_EQ(Final(db.get(), &skipped), Expected());
+    EXPECT_TRUE(skipped);
+  }
+  ASSERT_OK_AND_ASSIGN(auto db, Database::Open("db", options));
+  bool skipped = false;
+  EXPECT_EQ(Final(db.get(), &skipped), Expected());
+  EXPECT_TRUE(skipped) << "the records did not come back from the snapshot";
+  // A plain scan still sees every stored row, superseded ones included.
+  ASSERT_OK_AND_ASSIGN(auto cursor, db->Scan("t", {.columns = {"k"}}));
+  uint64_t rows = 0;
+  for (Block b; *cursor->Next(&b);) rows += b.rows();
+  EXPECT_EQ(rows, 200u + 100u + 68u);
+}
+
+TEST(SupersededTest, PartSetAsideClearsItsPartitionsRecordsAndFinalMergesIt) {
+  MemEnv env;
+  std::string victim;
+  {
+    ASSERT_OK_AND_ASSIGN(auto db, Database::Open("db", {.env = &env}));
+    ASSERT_OK(db->CreateTable("t", Schema()));
+    for (const auto& batch : Batches()) ASSERT_OK(Insert(db.get(), batch));
+    ASSERT_OK_AND_ASSIGN(auto parts, db->ListParts("t"));
+    for (const PartInfo& p : parts) {
+      if (p.partition_id == "0" && p.min_block == 3) victim = p.name;  // the second batch, partition 0
+    }
+    ASSERT_FALSE(victim.empty());
+  }
+  // Damage the part holding the winners of partition 0's even keys.
+  ASSERT_OK_AND_ASSIGN(std::string table_dir, testing_db::OnlyTableDir(&env, "db"));
+  ASSERT_OK(WriteFileSynced(&env, JoinPath(JoinPath(table_dir, victim), format::kPrimaryIndexFile), "garbage"));
+  ASSERT_OK_AND_ASSIGN(auto db, Database::Open("db", {.env = &env}));
+  ASSERT_EQ(db->recovery().detached, 1u);
+  // The rows that lost to the set-aside part come back in partition 0; partition 1 is as it was.
+  auto want = Expected();
+  for (uint32_t k = 0; k < 100; k += 2) want[{0, k}] = {5u, int64_t{k}};
+  bool skipped = true;
+  EXPECT_EQ(Final(db.get(), &skipped), want);
+  EXPECT_FALSE(skipped) << "FINAL skipped rows that lost to a part no longer there";
+  // A merge of the whole partition makes it tracked again, with the same answer.
+  ASSERT_OK(db->Optimize("t", {.final = true}));
+  EXPECT_EQ(Final(db.get(), &skipped), want);
+  EXPECT_TRUE(skipped);
+}
+
+TEST(SupersededTest, MergesDropSupersededRowsAndStayTracked) {
+  MemEnv env;
+  ASSERT_OK_AND_ASSIGN(auto db, Database::Open("db", {.env = &env}));
+  ASSERT_OK(db->CreateTable("t", Schema()));
+  const auto batches = Batches();
+  ASSERT_OK(Insert(db.get(), batches[0]));
+  ASSERT_OK(Insert(db.get(), batches[1]));
+  // Merge the first two batches, then insert the third (which loses everywhere).
+  ASSERT_OK_AND_ASSIGN(OptimizeResult merged, db->Optimize("t"));
+  EXPECT_EQ(merged.rows, 200u) << "the merge wrote the superseded rows";
+  ASSERT_OK(Insert(db.get(), batches[2]));
+  bool skipped = false;
+  EXPECT_EQ(Final(db.get(), &skipped), Expected());
+  EXPECT_TRUE(skipped);
+  ASSERT_OK_AND_ASSIGN(OptimizeResult final_merge, db->Optimize("t", {.final = true}));
+  EXPECT_EQ(final_merge.rows, 200u);
+  EXPECT_EQ(Final(db.get(), &skipped), Expected());
+  EXPECT_TRUE(skipped);
+}
+
+// Replay unions a part's records, drops them with the part, and refuses records of a part
+// that is not committed (strict) or skips their edit (salvage).
+TEST(SupersededTest, ReplayUnionsRecordsAndRefusesThoseOfUnknownParts) {
+  using format::ManifestEdit;
+  using format::ManifestOp;
+  format::ManifestContents contents;
+  ManifestEdit create;
+  create.ops.push_back(ManifestOp::CreateTable("t", Schema(), "t.1"));
+  create.ops.push_back(ManifestOp::AddPart("t", "0_1_1_0", 100));
+  create.ops.push_back(ManifestOp::Supersede("t", "0_1_1_0", {}));
+  ManifestEdit second;
+  second.ops.push_back(ManifestOp::AddPart("t", "0_2_2_0", 50));
+  second.ops.push_back(ManifestOp::Supersede("t", "0_2_2_0", {RowRun{3, 4}}));
+  second.ops.push_back(ManifestOp::Supersede("t", "0_1_1_0", {RowRun{0, 2}, RowRun{9, 10}}));
+  ManifestEdit third;
+  third.ops.push_back(ManifestOp::Supersede("t", "0_1_1_0", {RowRun{2, 3}}));
+  contents.edits = {create, second, third};
+  ASSERT_OK_AND_ASSIGN(ReplayedCatalog catalog, ReplayManifest(contents, "MANIFEST", ReplayMode::kStrict));
+  const ReplayedTable& t = catalog.tables.at("t");
+  EXPECT_EQ(t.superseded.at("0_1_1_0"), (RowRuns{RowRun{0, 3}, RowRun{9, 10}}));
+  EXPECT_EQ(t.superseded.at("0_2_2_0"), (RowRuns{RowRun{3, 4}}));
+
+  ManifestEdit merge;
+  merge.ops.push_back(ManifestOp::AddPart("t", "0_1_2_1", 140));
+  merge.ops.push_back(ManifestOp::Supersede("t", "0_1_2_1", {}));
+  merge.ops.push_back(ManifestOp::RemovePart("t", "0_1_1_0"));
+  merge.ops.push_back(ManifestOp::RemovePart("t", "0_2_2_0"));
+  contents.edits.push_back(merge);
+  ASSERT_OK_AND_ASSIGN(catalog, ReplayManifest(contents, "MANIFEST", ReplayMode::kStrict));
+  EXPECT_EQ(catalog.tables.at("t").superseded.size(), 1u);
+  EXPECT_TRUE(catalog.tables.at("t").superseded.at("0_1_2_1").empty());
+
+  ManifestEdit stray;
+  stray.ops.push_back(ManifestOp::Supersede("t", "0_1_1_0", {RowRun{5, 6}}));  // merged away
+  contents.edits.push_back(stray);
+  EXPECT_STATUS(ReplayManifest(contents, "MANIFEST", ReplayMode::kStrict), absl::StatusCode::kDataLoss,
+                "supersedes rows of part 0_1_1_0 that is not committed");
+  ASSERT_OK_AND_ASSIGN(catalog, ReplayManifest(contents, "MANIFEST", ReplayMode::kSalvage));
+  EXPECT_EQ(catalog.skipped.size(), 1u);
+  EXPECT_EQ(catalog.tables.at("t").parts, (std::vector<std::string>{"0_1_2_1"}));
+}
+
+}  // namespace
+}  // namespace tally::engine
