@@ -1,12 +1,14 @@
 // Database::Insert and InsertBatch: validate each block whole, split it by partition, sort
 // each piece by the sorting key, write one part per piece; then commit all the parts of
 // the insert in one manifest edit.
+#include <cstring>
 #include "absl/strings/str_cat.h"
 #include "engine/database.h"
 #include "engine/merge_rules/merge_rule.h"
 #include "engine/merge_rules/rule_applier.h"
 #include "engine/part_writer.h"
 #include "engine/sort.h"
+#include "engine/sorted_merge.h"
 #include "format/status_macros.h"
 
 namespace tally::engine {
@@ -107,11 +109,42 @@ bool IsIdentity(const std::vector<uint32_t>& order) {
   return true;
 }
 
+// Whether two neighbouring rows of `sorted` have equal keys. Column by column, keeping the
+// rows whose keys are still equal to the row before: fixed-width integers, times and
+// UUIDs compare as bytes (equal bytes, equal values), other types as the sort compares.
+bool HasEqualNeighbours(const Block& sorted, const std::vector<size_t>& keys) {
+  const size_t n = sorted.rows();
+  if (n < 2) return false;
+  std::vector<uint32_t> candidates(n - 1);  // row i: still equal to row i - 1
+  for (uint32_t i = 1; i < n; ++i) candidates[i - 1] = i;
+  for (size_t k : keys) {
+    const Column& c = sorted.columns[k];
+    const size_t w = c.type->fixed_width();
+    size_t kept = 0;
+    if (w != 0 && !c.type->is_float()) {
+      const uint8_t* data = c.data.data();
+      for (uint32_t i : candidates) {
+        candidates[kept] = i;
+        kept += std::memcmp(data + i * w, data + (i - 1) * w, w) == 0;
+      }
+    } else {
+      for (uint32_t i : candidates) {
+        candidates[kept] = i;
+        kept += CompareKeyCell(c, i, c, i - 1, false) == 0;
+      }
+    }
+    candidates.resize(kept);
+    if (candidates.empty()) return false;
+  }
+  return true;
+}
+
 // The table's merge rule applied to one sorted block (every schema column, in schema
 // order), as a merge would: rows that hide older ones are kept.
 absl::StatusOr<Block> CollapseEqualKeys(const MergeRule& rule, const format::TableSchema& schema, Block sorted) {
   std::vector<size_t> keys;
   for (const std::string& k : schema.sort_key) keys.push_back(static_cast<size_t>(sorted.Find(k)));
+  if (!HasEqualNeighbours(sorted, keys)) return sorted;  // distinct keys: nothing to collapse
   RuleApplier applier(&rule, keys, std::vector<bool>(keys.size(), false), RuleStage::kStore);
   Block out;
   TALLY_RETURN_IF_ERROR(applier.Consume(sorted, &out));

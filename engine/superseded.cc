@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "engine/final_scan.h"
 #include "engine/merge_rules/merge_rule.h"
+#include "engine/range_filter.h"
 #include "engine/sorted_merge.h"
 #include "format/status_macros.h"
 
@@ -54,9 +55,28 @@ absl::StatusOr<std::vector<format::RowRuns>> FindSuperseded(const format::TableS
     return static_cast<size_t>(std::find_if(parts.begin(), parts.end(), [&](const PartPtr& q) { return q.get() == p; }) -
                                parts.begin());
   };
+  // Only granules whose key ranges overlap another part's are read: FINAL's plan says
+  // which. Its pruning drops first the parts, then the granules, outside the new part's
+  // range of each key column (a key in both parts lies inside both ranges). Nullable and
+  // float columns are left out: NULL lies in no range, and NaN in no min/max.
+  std::vector<ColumnRange> ranges;
+  for (const std::string& k : schema.sort_key) {
+    const format::ColumnMeta* cm = fresh->meta().FindColumn(k);
+    if (cm == nullptr || !cm->has_min_max) continue;
+    const format::DataType* t = cm->type.get();
+    if (t->id() == format::TypeId::kLowCardinality) t = &t->child(0);
+    if (t->id() == format::TypeId::kNullable || t->id() == format::TypeId::kFloat32 ||
+        t->id() == format::TypeId::kFloat64) {
+      continue;
+    }
+    ColumnRange r;
+    r.column = k;
+    r.min = cm->min;
+    r.max = cm->max;
+    ranges.push_back(std::move(r));
+  }
   uint64_t granules = 0;
-  // Only granules whose key ranges overlap another part's are read: FINAL's plan says which.
-  const std::vector<FinalTask> tasks = PlanFinal(schema, ordered, {}, uint64_t{1} << 20, &granules);
+  const std::vector<FinalTask> tasks = PlanFinal(schema, ordered, ranges, uint64_t{1} << 20, &granules);
   for (const FinalTask& task : tasks) {
     if (task.inputs.size() < 2) continue;
     std::vector<size_t> part_of(task.inputs.size());
