@@ -262,22 +262,27 @@ absl::Status Database::InsertBatch::Commit() {
   // found to lose (engine/superseded.h). commit_mu keeps other such commits out between.
   std::unique_lock<std::mutex> commit_lock(table->commit_mu, std::defer_lock);
   std::vector<PartPtr> compared;  // the table's parts the new ones were compared with
+  std::vector<SupersededPtr> compared_skips;
   absl::flat_hash_map<const Part*, format::RowRuns> losers;
   if (table->tracks_superseded) {
     commit_lock.lock();
     {
       std::lock_guard<std::mutex> lock(db_->mu_);
       compared = table->parts;
+      compared_skips = SupersededOf(*table, compared);
     }
     for (size_t w = 0; w < written_.size(); ++w) {
       std::vector<PartPtr> others;
-      for (const PartPtr& p : compared) {
-        if (p->meta().partition_id == written_[w]->meta().partition_id) others.push_back(p);
+      std::vector<SupersededPtr> skips;
+      for (size_t i = 0; i < compared.size(); ++i) {
+        if (compared[i]->meta().partition_id != written_[w]->meta().partition_id) continue;
+        others.push_back(compared[i]);
+        skips.push_back(compared_skips[i]);
       }
       for (size_t v = 0; v < w; ++v) {
         if (written_[v]->meta().partition_id == written_[w]->meta().partition_id) others.push_back(written_[v]);
       }
-      auto found = FindSuperseded(table->schema, table->engine, written_[w], others);
+      auto found = FindSuperseded(table->schema, table->engine, written_[w], others, skips);
       if (!found.ok()) {
         Discard();
         return absl::Status(found.status().code(), absl::StrCat("insert into ", table_name_, ": ",

@@ -129,6 +129,7 @@ absl::StatusOr<uint64_t> Database::MergeAndCommit(const std::shared_ptr<Table>& 
   std::unique_lock<std::mutex> commit_lock(table->commit_mu, std::defer_lock);
   bool track = false;
   std::vector<PartPtr> compared, newer;
+  std::vector<SupersededPtr> newer_skips;
   absl::flat_hash_map<const Part*, format::RowRuns> losers;
   if (table->tracks_superseded && merged != nullptr) {
     commit_lock.lock();
@@ -146,7 +147,11 @@ absl::StatusOr<uint64_t> Database::MergeAndCommit(const std::shared_ptr<Table>& 
       newer.push_back(p);
     }
     if (track && !newer.empty()) {
-      auto found = FindSuperseded(table->schema, table->engine, merged, newer);
+      {
+        std::lock_guard<std::mutex> lock(mu_);
+        newer_skips = SupersededOf(*table, newer);
+      }
+      auto found = FindSuperseded(table->schema, table->engine, merged, newer, newer_skips);
       if (!found.ok()) {
         discard_merged();
         return absl::Status(found.status().code(), absl::StrCat(what, ": ", found.status().message()));

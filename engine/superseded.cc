@@ -26,7 +26,8 @@ struct Member {
 }  // namespace
 
 absl::StatusOr<std::vector<format::RowRuns>> FindSuperseded(const format::TableSchema& schema, const EngineSpec& spec,
-                                                            const PartPtr& fresh, const std::vector<PartPtr>& others) {
+                                                            const PartPtr& fresh, const std::vector<PartPtr>& others,
+                                                            const std::vector<SupersededPtr>& other_skips) {
   std::vector<PartPtr> parts = others;
   parts.push_back(fresh);
   std::vector<std::vector<uint32_t>> losers(parts.size());
@@ -86,7 +87,11 @@ absl::StatusOr<std::vector<format::RowRuns>> FindSuperseded(const format::TableS
       has_fresh |= task.inputs[i].part == fresh;
     }
     if (!has_fresh) continue;  // compared when the later of them was committed
-    SortedMerge merge(schema, columns, task.inputs);
+    std::vector<MergeInput> inputs = task.inputs;
+    for (size_t i = 0; i < inputs.size(); ++i) {
+      if (part_of[i] < other_skips.size()) inputs[i].skip = other_skips[part_of[i]];
+    }
+    SortedMerge merge(schema, columns, std::move(inputs));
     merge.PlanDictionaries();
     std::vector<Member> open;
     std::vector<std::pair<const Block*, size_t>> group;

@@ -47,9 +47,15 @@ bool TracksSuperseded(const EngineSpec& spec);
 // Compares the keys of `fresh` with those of `others` (parts of its partition) under the
 // table's Replacing rule, and returns, for each of others (same order) and then for
 // fresh, the rows found to lose to a row of another of these parts. Parts are ordered by
-// their first block for "the last inserted wins" ties.
+// their first block for "the last inserted wins" ties. `other_skips` (empty, or one per
+// part of others, null for none) holds rows already recorded as superseded: they take no
+// part. A merged part spans the blocks of its inputs, so between it and a part inserted
+// meanwhile the block order of two rows can differ from what it was when the recorded
+// row lost; leaving recorded rows out keeps two rows from each being recorded as losing
+// to the other.
 absl::StatusOr<std::vector<format::RowRuns>> FindSuperseded(const format::TableSchema& schema, const EngineSpec& spec,
-                                                            const PartPtr& fresh, const std::vector<PartPtr>& others);
+                                                            const PartPtr& fresh, const std::vector<PartPtr>& others,
+                                                            const std::vector<SupersededPtr>& other_skips = {});
 
 // The rows of [begin_row, end_row) that `skip` leaves: true (and *kept left empty) when
 // it skips none of them; else false with *kept holding the rows left, counted from
