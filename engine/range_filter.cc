@@ -6,6 +6,7 @@
 #include <limits>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 
 namespace tally::engine {
 
@@ -13,8 +14,29 @@ using format::Column;
 using format::TypeId;
 using format::Value;
 
+ColumnRange ColumnRange::OneOf(std::string column, std::vector<Value> values) {
+  std::sort(values.begin(), values.end(), [](const Value& a, const Value& b) { return format::CompareValues(a, b) < 0; });
+  values.erase(std::unique(values.begin(), values.end(),
+                           [](const Value& a, const Value& b) { return format::CompareValues(a, b) == 0; }),
+               values.end());
+  ColumnRange r;
+  r.column = std::move(column);
+  r.min = values.front();
+  r.max = values.back();
+  if (values.size() > 1) r.points = std::move(values);
+  return r;
+}
+
+bool ColumnRange::InPoints(const Value& v) const {
+  if (points.empty()) return true;
+  auto it = std::lower_bound(points.begin(), points.end(), v,
+                             [](const Value& p, const Value& x) { return format::CompareValues(p, x) < 0; });
+  return it != points.end() && format::CompareValues(*it, v) == 0;
+}
+
 bool ColumnRange::Contains(const Value& v) const {
   if (v.is_null()) return false;
+  if (!InPoints(v)) return false;
   if (min) {
     int c = format::CompareValues(v, *min);
     if (c < 0 || (c == 0 && !min_inclusive)) return false;
@@ -35,10 +57,20 @@ bool ColumnRange::Intersects(const Value& lo, const Value& hi) const {
     int c = format::CompareValues(lo, *max);
     if (c > 0 || (c == 0 && !max_inclusive)) return false;
   }
+  if (!points.empty()) {  // the first point at least lo must not pass hi
+    auto it = std::lower_bound(points.begin(), points.end(), lo,
+                               [](const Value& p, const Value& x) { return format::CompareValues(p, x) < 0; });
+    if (it == points.end() || format::CompareValues(*it, hi) > 0) return false;
+  }
   return true;
 }
 
 std::string ColumnRange::DebugString() const {
+  if (!points.empty()) {
+    std::vector<std::string> items;
+    for (const Value& p : points) items.push_back(p.DebugString());
+    return absl::StrCat("{", absl::StrJoin(items, ", "), "} on ", column);
+  }
   return absl::StrCat(min ? (min_inclusive ? "[" : "(") : "(", min ? min->DebugString() : "-inf", ", ",
                       max ? max->DebugString() : "+inf", max ? (max_inclusive ? "]" : ")") : ")", " on ",
                       column);
@@ -131,6 +163,16 @@ void FilterGeneric(const Column& c, const ColumnRange& r, uint8_t* mask) {
 
 void FilterColumn(const Column& c, const ColumnRange& r, format::PodVector<uint8_t>* mask_vec) {
   uint8_t* mask = mask_vec->data();
+  if (!r.points.empty() && c.type->id() != TypeId::kLowCardinality) {
+    // The hull first, by the fast paths; then each row left against the points.
+    ColumnRange hull = r;
+    hull.points.clear();
+    FilterColumn(c, hull, mask_vec);
+    for (size_t i = 0; i < c.size(); ++i) {
+      if (mask[i]) mask[i] = r.InPoints(c.GetValue(i));
+    }
+    return;
+  }
   switch (c.type->id()) {
     case TypeId::kUInt8:
     case TypeId::kBool:

@@ -9,6 +9,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "format/column.h"
 #include "format/pod_vector.h"
@@ -22,6 +23,9 @@ struct ColumnRange {
   bool min_inclusive = true;
   std::optional<format::Value> max;
   bool max_inclusive = true;
+  // When not empty, the value is also one of these (an IN list): ascending and distinct,
+  // the first and last equal to min and max (both inclusive).
+  std::vector<format::Value> points;
 
   static ColumnRange Equal(std::string column, format::Value v) {
     ColumnRange r;
@@ -30,6 +34,8 @@ struct ColumnRange {
     r.max = std::move(v);
     return r;
   }
+  // One of `values` (any order, duplicates allowed; not empty, no NULL or NaN).
+  static ColumnRange OneOf(std::string column, std::vector<format::Value> values);
   static ColumnRange Between(std::string column, format::Value lo, format::Value hi_exclusive) {
     ColumnRange r;
     r.column = std::move(column);
@@ -42,6 +48,8 @@ struct ColumnRange {
   // Whether `v` lies inside. NULL never does.
   bool Contains(const format::Value& v) const;
   // Whether some value in [lo, hi] can lie inside (both bounds inclusive).
+  // Whether `v` is one of the points (true when there are none).
+  bool InPoints(const format::Value& v) const;
   bool Intersects(const format::Value& lo, const format::Value& hi) const;
   std::string DebugString() const;
 };

@@ -1,6 +1,7 @@
 #include "engine/scan.h"
 
 #include <algorithm>
+#include <optional>
 
 #include "absl/strings/str_cat.h"
 #include "format/status_macros.h"
@@ -8,6 +9,7 @@
 namespace tally::engine {
 
 using format::Column;
+using format::TypeId;
 using format::Value;
 
 bool PartMayMatch(const Part& part, const std::vector<ColumnRange>& ranges) {
@@ -18,6 +20,113 @@ bool PartMayMatch(const Part& part, const std::vector<ColumnRange>& ranges) {
   }
   return true;
 }
+
+namespace {
+
+// A box of the sorting key: its first columns fixed to points (equalities, IN lists), then
+// at most one column bounded by an interval. A condition such as
+// `tenant IN ('a', 'b') AND metric = 'x' AND time >= t` is the union of the boxes
+// ('a', 'x', [t, +inf)) and ('b', 'x', [t, +inf)).
+struct KeyBox {
+  std::vector<Value> prefix;
+  const ColumnRange* interval = nullptr;  // on column prefix.size(); null: none
+  std::optional<Value> lo, hi;            // the interval's bounds (absent: unbounded)
+  bool lo_inclusive = true, hi_inclusive = true;
+};
+
+// The boxes the ranges on the leading key columns make (none: no row can match), or
+// nullopt when they bound nothing (no range on the first key column). At most kMaxBoxes:
+// past it, a column's points count as their interval.
+std::optional<std::vector<KeyBox>> KeyBoxes(const std::vector<std::vector<const ColumnRange*>>& on_key,
+                             const format::TableSchema& schema) {
+  constexpr size_t kMaxBoxes = 4096;
+  std::vector<KeyBox> boxes(1);
+  for (size_t k = 0; k < on_key.size(); ++k) {
+    if (on_key[k].empty()) break;
+    // Nullable and float columns: NULL and NaN do not order in the index as values do.
+    const format::DataType* type = schema.columns[schema.FindColumn(schema.sort_key[k])].type.get();
+    if (type->id() == TypeId::kNullable || type->is_nullable_low_cardinality() || type->is_float()) break;
+    // The points of column k: those of a point range (equality, IN list) inside every range.
+    const ColumnRange* pointed = nullptr;
+    for (const ColumnRange* r : on_key[k]) {
+      const bool point = r->min && r->max && r->min_inclusive && r->max_inclusive &&
+                         (!r->points.empty() || format::CompareValues(*r->min, *r->max) == 0);
+      if (point && (pointed == nullptr || r->points.size() < pointed->points.size())) pointed = r;
+    }
+    std::vector<Value> points;
+    if (pointed != nullptr) {
+      const std::vector<Value> candidates = pointed->points.empty() ? std::vector<Value>{*pointed->min} : pointed->points;
+      for (const Value& v : candidates) {
+        bool inside = true;
+        for (const ColumnRange* r : on_key[k]) inside &= r->Contains(v);
+        if (inside) points.push_back(v);
+      }
+      if (points.empty()) return std::vector<KeyBox>{};  // no value satisfies column k
+    }
+    if (pointed != nullptr && boxes.size() * points.size() <= kMaxBoxes) {
+      std::vector<KeyBox> next;
+      for (const KeyBox& b : boxes) {
+        for (const Value& v : points) {
+          next.push_back(b);
+          next.back().prefix.push_back(v);
+        }
+      }
+      boxes = std::move(next);
+      continue;
+    }
+    // An interval on column k: the tightest bound of each side; then the box ends.
+    KeyBox bound;
+    for (const ColumnRange* r : on_key[k]) {
+      if (r->min) {
+        const int c = bound.lo ? format::CompareValues(*r->min, *bound.lo) : 1;
+        if (c > 0 || (c == 0 && !r->min_inclusive)) {
+          bound.lo = r->min;
+          bound.lo_inclusive = r->min_inclusive;
+        }
+      }
+      if (r->max) {
+        const int c = bound.hi ? format::CompareValues(*r->max, *bound.hi) : -1;
+        if (c < 0 || (c == 0 && !r->max_inclusive)) {
+          bound.hi = r->max;
+          bound.hi_inclusive = r->max_inclusive;
+        }
+      }
+    }
+    for (KeyBox& b : boxes) {
+      b.interval = on_key[k].front();
+      b.lo = bound.lo, b.hi = bound.hi;
+      b.lo_inclusive = bound.lo_inclusive, b.hi_inclusive = bound.hi_inclusive;
+    }
+    break;
+  }
+  if (boxes.size() == 1 && boxes[0].prefix.empty() && boxes[0].interval == nullptr) return std::nullopt;
+  return boxes;
+}
+
+// Index entry g (a key tuple) against the box's lower end: true when the entry lies
+// before every key of the box.
+bool BeforeBox(const format::PrimaryIndex& index, uint64_t g, const KeyBox& box) {
+  for (size_t k = 0; k < box.prefix.size(); ++k) {
+    const int c = format::CompareValues(index.keys[k][g], box.prefix[k]);
+    if (c != 0) return c < 0;
+  }
+  if (box.interval == nullptr || !box.lo) return false;
+  const int c = format::CompareValues(index.keys[box.prefix.size()][g], *box.lo);
+  return c < 0 || (c == 0 && !box.lo_inclusive);
+}
+
+// True when index entry g lies after every key of the box.
+bool AfterBox(const format::PrimaryIndex& index, uint64_t g, const KeyBox& box) {
+  for (size_t k = 0; k < box.prefix.size(); ++k) {
+    const int c = format::CompareValues(index.keys[k][g], box.prefix[k]);
+    if (c != 0) return c > 0;
+  }
+  if (box.interval == nullptr || !box.hi) return false;
+  const int c = format::CompareValues(index.keys[box.prefix.size()][g], *box.hi);
+  return c > 0 || (c == 0 && !box.hi_inclusive);
+}
+
+}  // namespace
 
 std::vector<std::pair<uint64_t, uint64_t>> SelectGranules(const Part& part, const format::TableSchema& schema,
                                                           const std::vector<ColumnRange>& ranges) {
@@ -31,6 +140,38 @@ std::vector<std::pair<uint64_t, uint64_t>> SelectGranules(const Part& part, cons
       if (schema.sort_key[k] == r.column) {
         on_key[k].push_back(&r);
         any = true;
+      }
+    }
+  }
+  // Granules some key box reaches: granule g holds keys from index entry g to entry g + 1
+  // (both sorted), so those of a box are the run between the first whose entry g + 1 is
+  // not before it and the last whose entry g is not after it.
+  std::vector<uint8_t> in_box;
+  if (any && granules > 0) {
+    const std::optional<std::vector<KeyBox>> boxes = KeyBoxes(on_key, schema);
+    if (boxes.has_value()) {
+      in_box.assign(granules, 0);
+      for (const KeyBox& box : *boxes) {
+        uint64_t lo = 0, hi = granules;  // first g with entry g + 1 not before the box
+        while (lo < hi) {
+          const uint64_t mid = lo + (hi - lo) / 2;
+          if (BeforeBox(index, mid + 1, box)) {
+            lo = mid + 1;
+          } else {
+            hi = mid;
+          }
+        }
+        const uint64_t begin = lo;
+        hi = granules;  // first g at or past begin with entry g after the box
+        while (lo < hi) {
+          const uint64_t mid = lo + (hi - lo) / 2;
+          if (AfterBox(index, mid, box)) {
+            hi = mid;
+          } else {
+            lo = mid + 1;
+          }
+        }
+        for (uint64_t g = begin; g < lo; ++g) in_box[g] = 1;
       }
     }
   }
@@ -59,7 +200,7 @@ std::vector<std::pair<uint64_t, uint64_t>> SelectGranules(const Part& part, cons
         if (!(lo == hi)) break;
       }
     }
-    if (keep) add(g);
+    if (keep && (in_box.empty() || in_box[g])) add(g);
   }
   return runs;
 }

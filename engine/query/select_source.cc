@@ -279,18 +279,32 @@ std::vector<ColumnRange> ExtractRanges(const ExprPtr& where, const SourceCatalog
     } else if (e->name == "in") {
       int col = column_of(e->args[0]);
       if (col < 0) continue;
-      // The smallest and largest value, of the column's domain, that the IN can match.
+      // The values, of the column's domain, that the IN can match: up to kMaxPoints of them
+      // prune as points (the primary index then skips granules between them), more by
+      // their smallest and largest.
+      constexpr size_t kMaxPoints = 4096;
       std::optional<Value> lo, hi;
+      std::vector<Value> values;
       // A NaN matches NaN in a set but no min/max bound holds it: such a list prunes nothing.
       bool has_nan = false;
-      auto widen = [&lo, &hi, &has_nan](const Value& v) {
+      auto widen = [&lo, &hi, &has_nan, &values](const Value& v) {
         has_nan |= v.kind == Value::Kind::kFloat && std::isnan(v.f);
         if (!lo || format::CompareValues(v, *lo) < 0) lo = v;
         if (!hi || format::CompareValues(v, *hi) > 0) hi = v;
+        if (values.size() <= kMaxPoints) values.push_back(v);
       };
-      if (e->args[1]->kind == Expr::Kind::kLiteral) {
-        const Value& list = e->args[1]->literal;
-        const std::vector<Value> items = list.kind == Value::Kind::kArray ? list.items : std::vector<Value>{list};
+      const bool tuple_of_literals =
+          e->args[1]->kind == Expr::Kind::kFunction && e->args[1]->name == "tuple" && !e->args[1]->args.empty() &&
+          std::all_of(e->args[1]->args.begin(), e->args[1]->args.end(),
+                      [](const ExprPtr& a) { return a->kind == Expr::Kind::kLiteral; });
+      if (e->args[1]->kind == Expr::Kind::kLiteral || tuple_of_literals) {
+        std::vector<Value> items;  // x IN (a, b, c) parses as in(x, tuple(a, b, c))
+        if (tuple_of_literals) {
+          for (const ExprPtr& a : e->args[1]->args) items.push_back(a->literal);
+        } else {
+          const Value& list = e->args[1]->literal;
+          items = list.kind == Value::Kind::kArray ? list.items : std::vector<Value>{list};
+        }
         bool all = true;  // an item left out of the set (no value in the column's type): no bound
         for (const Value& item : items) {
           auto k = LiteralColumn(item);
@@ -322,6 +336,10 @@ std::vector<ColumnRange> ExtractRanges(const ExprPtr& where, const SourceCatalog
         continue;
       }
       if (!lo || has_nan) continue;
+      if (values.size() <= kMaxPoints) {
+        out.push_back(ColumnRange::OneOf(catalog.names[col], std::move(values)));
+        continue;
+      }
       ColumnRange r;
       r.column = catalog.names[col];
       r.min = lo;
