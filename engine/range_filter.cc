@@ -34,8 +34,14 @@ bool ColumnRange::InPoints(const Value& v) const {
   return it != points.end() && format::CompareValues(*it, v) == 0;
 }
 
-bool ColumnRange::Contains(const Value& v) const {
-  if (v.is_null()) return false;
+bool ColumnRange::Contains(const Value& raw) const {
+  if (raw.is_null()) return false;
+  std::optional<Value> transformed;
+  if (transform != nullptr) {
+    transformed = transform->apply(raw);
+    if (!transformed || transformed->is_null()) return false;
+  }
+  const Value& v = transformed ? *transformed : raw;
   if (!InPoints(v)) return false;
   if (min) {
     int c = format::CompareValues(v, *min);
@@ -48,7 +54,15 @@ bool ColumnRange::Contains(const Value& v) const {
   return true;
 }
 
-bool ColumnRange::Intersects(const Value& lo, const Value& hi) const {
+bool ColumnRange::Intersects(const Value& raw_lo, const Value& raw_hi) const {
+  std::optional<Value> flo, fhi;
+  if (transform != nullptr) {
+    flo = transform->apply(raw_lo);
+    fhi = transform->apply(raw_hi);
+    if (!flo || !fhi || flo->is_null() || fhi->is_null()) return true;  // cannot tell: keep
+  }
+  const Value& lo = flo ? *flo : raw_lo;
+  const Value& hi = fhi ? *fhi : raw_hi;
   if (min) {
     int c = format::CompareValues(hi, *min);
     if (c < 0 || (c == 0 && !min_inclusive)) return false;
@@ -66,14 +80,15 @@ bool ColumnRange::Intersects(const Value& lo, const Value& hi) const {
 }
 
 std::string ColumnRange::DebugString() const {
+  const std::string& on = transform != nullptr ? transform->text : column;
   if (!points.empty()) {
     std::vector<std::string> items;
     for (const Value& p : points) items.push_back(p.DebugString());
-    return absl::StrCat("{", absl::StrJoin(items, ", "), "} on ", column);
+    return absl::StrCat("{", absl::StrJoin(items, ", "), "} on ", on);
   }
   return absl::StrCat(min ? (min_inclusive ? "[" : "(") : "(", min ? min->DebugString() : "-inf", ", ",
                       max ? max->DebugString() : "+inf", max ? (max_inclusive ? "]" : ")") : ")", " on ",
-                      column);
+                      on);
 }
 
 namespace {
@@ -163,6 +178,7 @@ void FilterGeneric(const Column& c, const ColumnRange& r, uint8_t* mask) {
 
 void FilterColumn(const Column& c, const ColumnRange& r, format::PodVector<uint8_t>* mask_vec) {
   uint8_t* mask = mask_vec->data();
+  if (r.transform != nullptr) return FilterGeneric(c, r, mask);  // f per row
   if (!r.points.empty() && c.type->id() != TypeId::kLowCardinality) {
     // The hull first, by the fast paths; then each row left against the points.
     ColumnRange hull = r;

@@ -7,6 +7,8 @@
 #ifndef TALLY_ENGINE_RANGE_FILTER_H_
 #define TALLY_ENGINE_RANGE_FILTER_H_
 
+#include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -17,6 +19,15 @@
 
 namespace tally::engine {
 
+// A function of a column that never decreases as the column grows (toDate(time),
+// toStartOfHour(time)): a range on its value prunes by the column's bounds, since the
+// function's values over [lo, hi] lie within [f(lo), f(hi)].
+struct RangeTransform {
+  std::string text;  // "toDate(time)", for EXPLAIN
+  // f(v), or nullopt when it cannot be computed (then nothing is pruned).
+  std::function<std::optional<format::Value>(const format::Value&)> apply;
+};
+
 struct ColumnRange {
   std::string column;
   std::optional<format::Value> min;  // unbounded when absent
@@ -26,6 +37,8 @@ struct ColumnRange {
   // When not empty, the value is also one of these (an IN list): ascending and distinct,
   // the first and last equal to min and max (both inclusive).
   std::vector<format::Value> points;
+  // When set, the bounds and points are on transform(column), not on the column.
+  std::shared_ptr<const RangeTransform> transform;
 
   static ColumnRange Equal(std::string column, format::Value v) {
     ColumnRange r;

@@ -42,13 +42,19 @@ std::optional<std::vector<KeyBox>> KeyBoxes(const std::vector<std::vector<const 
   constexpr size_t kMaxBoxes = 4096;
   std::vector<KeyBox> boxes(1);
   for (size_t k = 0; k < on_key.size(); ++k) {
-    if (on_key[k].empty()) break;
+    // Ranges on a function of the column (toDate(time)) bound no box; the per-column
+    // pass prunes by them.
+    std::vector<const ColumnRange*> raw;
+    for (const ColumnRange* r : on_key[k]) {
+      if (r->transform == nullptr) raw.push_back(r);
+    }
+    if (raw.empty()) break;
     // Nullable and float columns: NULL and NaN do not order in the index as values do.
     const format::DataType* type = schema.columns[schema.FindColumn(schema.sort_key[k])].type.get();
     if (type->id() == TypeId::kNullable || type->is_nullable_low_cardinality() || type->is_float()) break;
     // The points of column k: those of a point range (equality, IN list) inside every range.
     const ColumnRange* pointed = nullptr;
-    for (const ColumnRange* r : on_key[k]) {
+    for (const ColumnRange* r : raw) {
       const bool point = r->min && r->max && r->min_inclusive && r->max_inclusive &&
                          (!r->points.empty() || format::CompareValues(*r->min, *r->max) == 0);
       if (point && (pointed == nullptr || r->points.size() < pointed->points.size())) pointed = r;
@@ -58,7 +64,7 @@ std::optional<std::vector<KeyBox>> KeyBoxes(const std::vector<std::vector<const 
       const std::vector<Value> candidates = pointed->points.empty() ? std::vector<Value>{*pointed->min} : pointed->points;
       for (const Value& v : candidates) {
         bool inside = true;
-        for (const ColumnRange* r : on_key[k]) inside &= r->Contains(v);
+        for (const ColumnRange* r : raw) inside &= r->Contains(v);
         if (inside) points.push_back(v);
       }
       if (points.empty()) return std::vector<KeyBox>{};  // no value satisfies column k
@@ -76,7 +82,7 @@ std::optional<std::vector<KeyBox>> KeyBoxes(const std::vector<std::vector<const 
     }
     // An interval on column k: the tightest bound of each side; then the box ends.
     KeyBox bound;
-    for (const ColumnRange* r : on_key[k]) {
+    for (const ColumnRange* r : raw) {
       if (r->min) {
         const int c = bound.lo ? format::CompareValues(*r->min, *bound.lo) : 1;
         if (c > 0 || (c == 0 && !r->min_inclusive)) {
@@ -93,7 +99,7 @@ std::optional<std::vector<KeyBox>> KeyBoxes(const std::vector<std::vector<const 
       }
     }
     for (KeyBox& b : boxes) {
-      b.interval = on_key[k].front();
+      b.interval = raw.front();
       b.lo = bound.lo, b.hi = bound.hi;
       b.lo_inclusive = bound.lo_inclusive, b.hi_inclusive = bound.hi_inclusive;
     }

@@ -3,6 +3,7 @@
 #include <atomic>
 #include <cmath>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "engine/exec/constant_conversion.h"
@@ -228,6 +229,58 @@ absl::StatusOr<SourceCatalog> ResolveSource(const SelectQuery& q, QueryContext& 
   return c;
 }
 
+namespace {
+
+// Functions of a time that never decrease as it grows (in a fixed time zone), whose value
+// a condition may bound: such a condition prunes by the column's min/max and index.
+bool IsMonotonicTimeFunction(absl::string_view name) {
+  static const absl::flat_hash_set<std::string> kNames = {
+      "toDate", "toDate32", "toDateTime", "toStartOfSecond", "toStartOfMinute", "toStartOfFiveMinutes",
+      "toStartOfFiveMinute", "toStartOfTenMinutes", "toStartOfFifteenMinutes", "toStartOfHour", "toStartOfDay",
+      "toStartOfWeek", "toMonday", "toStartOfMonth", "toStartOfQuarter", "toStartOfYear", "toStartOfInterval",
+      "toYYYYMM", "toYYYYMMDD", "toYear", "toUnixTimestamp", "toRelativeHourNum", "toRelativeDayNum"};
+  return kNames.contains(name);
+}
+
+// f(column, constants...) for such a function and a Date/DateTime column of the source:
+// the column's index, and f as a transform bound to the column's type. nullopt otherwise.
+std::optional<std::pair<int, std::shared_ptr<const RangeTransform>>> MonotonicTransform(
+    const ExprPtr& e, const SourceCatalog& catalog, const QueryParams& params, format::DataTypePtr* result_type) {
+  if (e->kind != Expr::Kind::kFunction || e->args.empty() || !IsMonotonicTimeFunction(e->name)) return std::nullopt;
+  if (e->args[0]->kind != Expr::Kind::kIdentifier) return std::nullopt;
+  int col = -1;
+  for (size_t i = 0; i < catalog.names.size(); ++i) {
+    if (catalog.names[i] == e->args[0]->identifier()) col = static_cast<int>(i);
+  }
+  if (col < 0) return std::nullopt;
+  const format::DataTypePtr& type = catalog.types[col];
+  if (!type->is_time()) return std::nullopt;
+  Scope empty;
+  for (size_t i = 1; i < e->args.size(); ++i) {  // the time zone, the interval: constants
+    auto b = Bind(*e->args[i], empty, params);
+    if (!b.ok() || !(*b)->is_constant()) return std::nullopt;
+  }
+  Scope scope;
+  scope.Add(catalog.names[col], type);
+  auto bound = Bind(*e, scope, params);
+  if (!bound.ok() || (*bound)->nondeterministic_call() != nullptr) return std::nullopt;
+  *result_type = (*bound)->type();
+  auto transform = std::make_shared<RangeTransform>();
+  transform->text = e->ToString();
+  transform->apply = [expr = *bound, type, name = catalog.names[col]](const Value& v) -> std::optional<Value> {
+    Column c = Column::Make(type);
+    if (!c.AppendValue(v).ok()) return std::nullopt;
+    Block block;
+    block.Add(name, std::move(c));
+    auto out = expr->Evaluate(block);
+    if (!out.ok() || out->column->size() == 0) return std::nullopt;
+    return out->column->GetValue(0);
+  };
+  return std::make_pair(col, std::shared_ptr<const RangeTransform>(std::move(transform)));
+}
+
+}  // namespace
+
 std::vector<ColumnRange> ExtractRanges(const ExprPtr& where, const SourceCatalog& catalog, const QueryParams& params) {
   std::vector<ColumnRange> out;
   std::vector<ExprPtr> conjuncts;
@@ -258,13 +311,27 @@ std::vector<ColumnRange> ExtractRanges(const ExprPtr& where, const SourceCatalog
         other = e->args[0];
         op = Flip(op);
       }
+      // Or a monotonic function of a column: toDate(time) = '2026-10-05'.
+      std::shared_ptr<const RangeTransform> transform;
+      format::DataTypePtr domain = col >= 0 ? catalog.types[col] : nullptr;
+      if (col < 0) {
+        for (int side = 0; side < 2 && col < 0; ++side) {
+          auto found = MonotonicTransform(e->args[side], catalog, params, &domain);
+          if (!found) continue;
+          col = found->first;
+          transform = found->second;
+          other = e->args[1 - side];
+          op = side == 0 ? absl::string_view(e->name) : Flip(e->name);
+        }
+      }
       if (col < 0) continue;
       std::optional<Column> k = constant_of(other);
       if (!k) continue;
-      std::optional<Value> v = ToColumnDomain(*k, catalog.types[col], exec::ConstantUse::kComparison, params.functions);
+      std::optional<Value> v = ToColumnDomain(*k, domain, exec::ConstantUse::kComparison, params.functions);
       if (!v) continue;
       ColumnRange r;
       r.column = catalog.names[col];
+      r.transform = transform;
       if (op == "equals") {
         r.min = *v;
         r.max = *v;
@@ -278,6 +345,14 @@ std::vector<ColumnRange> ExtractRanges(const ExprPtr& where, const SourceCatalog
       out.push_back(std::move(r));
     } else if (e->name == "in") {
       int col = column_of(e->args[0]);
+      std::shared_ptr<const RangeTransform> transform;  // toYYYYMM(time) IN (...)
+      format::DataTypePtr domain = col >= 0 ? catalog.types[col] : nullptr;
+      if (col < 0) {
+        if (auto found = MonotonicTransform(e->args[0], catalog, params, &domain)) {
+          col = found->first;
+          transform = found->second;
+        }
+      }
       if (col < 0) continue;
       // The values, of the column's domain, that the IN can match: up to kMaxPoints of them
       // prune as points (the primary index then skips granules between them), more by
@@ -309,7 +384,7 @@ std::vector<ColumnRange> ExtractRanges(const ExprPtr& where, const SourceCatalog
         for (const Value& item : items) {
           auto k = LiteralColumn(item);
           std::optional<Value> v =
-              k.ok() ? ToColumnDomain(*k, catalog.types[col], exec::ConstantUse::kInList, params.functions)
+              k.ok() ? ToColumnDomain(*k, domain, exec::ConstantUse::kInList, params.functions)
                      : std::nullopt;
           if (!v) {
             all = false;
@@ -325,7 +400,7 @@ std::vector<ColumnRange> ExtractRanges(const ExprPtr& where, const SourceCatalog
         auto set = params.run_subquery(*e->args[1]->subquery, *e->args[1]);
         if (!set.ok()) continue;
         const format::DataTypePtr set_type = exec::ComparisonValueType(set->type);
-        const format::DataTypePtr col_type = exec::ComparisonValueType(catalog.types[col]);
+        const format::DataTypePtr col_type = exec::ComparisonValueType(domain);
         auto is_number = [](const DataType& t) { return t.is_integer() || t.is_float(); };
         if (!set_type->Equals(*col_type) && !(is_number(*set_type) && is_number(*col_type))) continue;
         for (size_t i = 0; i < set->size(); ++i) {
@@ -338,10 +413,12 @@ std::vector<ColumnRange> ExtractRanges(const ExprPtr& where, const SourceCatalog
       if (!lo || has_nan) continue;
       if (values.size() <= kMaxPoints) {
         out.push_back(ColumnRange::OneOf(catalog.names[col], std::move(values)));
+        out.back().transform = transform;
         continue;
       }
       ColumnRange r;
       r.column = catalog.names[col];
+      r.transform = transform;
       r.min = lo;
       r.max = hi;
       out.push_back(std::move(r));
