@@ -321,6 +321,31 @@ absl::Status Database::TruncateTable(const std::string& name) {
   });
 }
 
+absl::Status Database::DropPartition(const std::string& name, const std::string& partition_id,
+                                     uint64_t* parts_dropped) {
+  TALLY_RETURN_IF_ERROR(CheckWritable(absl::StrCat("ALTER TABLE ", name, " DROP PARTITION")));
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = tables_.find(name);
+  if (it == tables_.end()) return absl::NotFoundError(absl::StrCat("table '", name, "' does not exist"));
+  Table& table = *it->second;
+  std::vector<PartPtr> dropped;
+  for (const PartPtr& p : table.parts) {
+    if (p->meta().partition_id == partition_id) dropped.push_back(p);
+  }
+  if (parts_dropped != nullptr) *parts_dropped = dropped.size();
+  if (dropped.empty()) return absl::OkStatus();
+  ManifestEdit edit;
+  for (const PartPtr& p : dropped) edit.ops.push_back(ManifestOp::RemovePart(name, p->name()));
+  // The partition's superseded-row records go with its parts: they name only rows of it.
+  return Commit(edit, [&] {
+    for (const PartPtr& p : dropped) {
+      const_cast<Part*>(p.get())->MarkObsolete();
+      table.superseded.erase(p->name());
+    }
+    std::erase_if(table.parts, [&](const PartPtr& p) { return p->meta().partition_id == partition_id; });
+  });
+}
+
 std::vector<std::string> Database::ListTables() const {
   std::lock_guard<std::mutex> lock(mu_);
   std::vector<std::string> names;

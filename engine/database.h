@@ -160,6 +160,11 @@ class Database {
   absl::Status DropTable(const std::string& name, bool if_exists = false);
   // Removes every row of the table in one manifest edit; the table stays.
   absl::Status TruncateTable(const std::string& name);
+  // Removes every part of one partition (by its id, PartitionKey) in one manifest edit;
+  // *parts_dropped (may be null) gets how many. A partition with no parts is not an error,
+  // as in ClickHouse. A merge of the partition under way is aborted at its commit.
+  absl::Status DropPartition(const std::string& table, const std::string& partition_id,
+                             uint64_t* parts_dropped = nullptr);
   std::vector<std::string> ListTables() const;
   absl::StatusOr<format::TableSchema> GetSchema(const std::string& name) const;
 

@@ -10,6 +10,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/civil_time.h"
+#include "engine/exec/accurate_cast.h"
 #include "engine/exec/hash_algorithms.h"
 #include "engine/exec/text_format.h"
 #include "engine/sql/binder.h"
@@ -274,6 +275,62 @@ absl::StatusOr<std::vector<PartitionGroup>> PartitionKey::Split(const Block& blo
     groups[it->second].rows.push_back(static_cast<uint32_t>(r));
   }
   return groups;
+}
+
+absl::StatusOr<std::string> PartitionKey::IdOfValue(const sql::Expr& value) const {
+  std::vector<const sql::Expr*> items;
+  if (value.kind == sql::Expr::Kind::kFunction && value.name == "tuple" && !value.has_params &&
+      (elements_.size() != 1 || value.args.empty())) {
+    for (const sql::ExprPtr& a : value.args) items.push_back(a.get());
+  } else {
+    items.push_back(&value);
+  }
+  if (elements_.empty()) {
+    if (!items.empty()) {
+      return absl::InvalidArgumentError(absl::StrCat("the table has no partition key: its one partition is tuple(), not ",
+                                                     value.ToString()));
+    }
+    return std::string("all");
+  }
+  if (items.size() != elements_.size()) {
+    return absl::InvalidArgumentError(absl::StrCat("Wrong number of fields in the partition expression: ",
+                                                   value.ToString(), " has ", items.size(), ", PARTITION BY ", text_,
+                                                   " has ", elements_.size()));
+  }
+  std::vector<Column> columns;
+  for (size_t i = 0; i < items.size(); ++i) {
+    auto bound = sql::Bind(*items[i], sql::Scope(), sql::QueryParams());
+    if (!bound.ok()) return absl::InvalidArgumentError(absl::StrCat("partition ", value.ToString(), ": ", bound.status().message()));
+    if (!(*bound)->is_constant()) {
+      return absl::InvalidArgumentError(absl::StrCat("partition ", value.ToString(), ": ", items[i]->ToString(),
+                                                     " is not a constant"));
+    }
+    TALLY_ASSIGN_OR_RETURN(Column constant, exec::EvaluateConstant(**bound));
+    const format::DataTypePtr& type = elements_[i]->type();
+    // The element's own type, or its LowCardinality's String.
+    format::DataTypePtr plain = type->id() == TypeId::kLowCardinality ? format::ParseDataType("String").value() : type;
+    const format::DataTypePtr& from = constant.type;
+    if (from->id() == TypeId::kNullable || from->id() == TypeId::kLowCardinality || from->id() == TypeId::kArray ||
+        from->id() == TypeId::kMap) {
+      return absl::InvalidArgumentError(absl::StrCat("partition ", value.ToString(), ": ", items[i]->ToString(),
+                                                     " is a ", from->ToString(), ", the key's element is ",
+                                                     type->ToString()));
+    }
+    auto cast = exec::AccurateCastOrNull(constant, plain, exec::FunctionContext());
+    if (!cast.ok() || cast->nulls[0] != 0) {
+      return absl::InvalidArgumentError(absl::StrCat("Cannot convert ", items[i]->ToString(),
+                                                     " to the partition key's type ", type->ToString(),
+                                                     " (PARTITION BY ", text_, ")"));
+    }
+    columns.push_back(cast->children[0]);
+  }
+  std::vector<const Column*> pointers;
+  std::string key;
+  for (const Column& c : columns) {
+    pointers.push_back(&c);
+    AppendHashedField(c, 0, &key);
+  }
+  return pointers.size() == 1 ? SingleId(*pointers[0], 0, key) : TupleId(pointers, 0, key);
 }
 
 std::string PartitionKey::ValueText(const std::vector<format::Value>& value) const {

@@ -28,6 +28,7 @@
 #include "absl/status/statusor.h"
 #include "engine/block.h"
 #include "engine/exec/expression.h"
+#include "engine/sql/ast.h"
 #include "format/table_schema.h"
 #include "format/value.h"
 
@@ -47,6 +48,12 @@ class PartitionKey {
   // Groups the rows of `block` (its columns in schema order) by partition. Fails only when
   // evaluating the key fails on a row (intDiv by zero).
   absl::StatusOr<std::vector<PartitionGroup>> Split(const Block& block) const;
+
+  // The id of the partition that `value` names (ALTER TABLE ... PARTITION value): one
+  // constant per element of the key (a tuple for several; tuple() for none), each
+  // converted exactly to its element's type, as 202610 names toYYYYMM(time)'s partition
+  // and '2026-10-05' toDate(time)'s. InvalidArgument saying what does not fit.
+  absl::StatusOr<std::string> IdOfValue(const sql::Expr& value) const;
 
   // The partition's value as system.parts.partition shows it, as ClickHouse does: one
   // value as plain text ("202610", "2026-10-01", "acme"), several as a tuple of quoted

@@ -15,6 +15,7 @@
 #include "engine/exec/like_pattern.h"
 #include "engine/exec/output_format.h"
 #include "engine/parallel.h"
+#include "engine/partition.h"
 #include "engine/query/explain.h"
 #include "engine/sql/ddl.h"
 #include "engine/exec/text_format.h"
@@ -306,13 +307,21 @@ absl::Status Session::Run(const Statement& st, InputStream* input, const Sink& s
       return RunPartStatement(st, sink);
     case Statement::Kind::kOptimize: {
       TALLY_ASSIGN_OR_RETURN(QueryContext ctx, NewContext());
+      const std::string table = QualifiedTableName(st.database, st.table, ctx);
       OptimizeOptions options;
-      options.partition_id = st.partition_id;
+      TALLY_ASSIGN_OR_RETURN(options.partition_id, PartitionIdOf(table, st));
       options.final = st.final;
-      return db_->Optimize(QualifiedTableName(st.database, st.table, ctx), options).status();
+      return db_->Optimize(table, options).status();
     }
   }
   return absl::UnimplementedError("statement not supported yet");
+}
+
+absl::StatusOr<std::string> Session::PartitionIdOf(const std::string& table, const Statement& st) const {
+  if (st.partition_value == nullptr) return st.partition_id;
+  TALLY_ASSIGN_OR_RETURN(format::TableSchema schema, db_->GetSchema(table));
+  TALLY_ASSIGN_OR_RETURN(PartitionKey key, PartitionKey::Parse(schema.partition_by, schema));
+  return key.IdOfValue(*st.partition_value);
 }
 
 absl::Status Session::RunPartStatement(const Statement& st, const Sink& sink) {
@@ -324,6 +333,10 @@ absl::Status Session::RunPartStatement(const Statement& st, const Sink& sink) {
                                             st.table, " does not exist"));
   }
   if (st.kind == Statement::Kind::kAlterTable) {
+    if (st.alter_command == "DROP PARTITION") {
+      TALLY_ASSIGN_OR_RETURN(std::string id, PartitionIdOf(table, st));
+      return db_->DropPartition(table, id);
+    }
     if (st.alter_command == "ATTACH PART") return db_->AttachPart(table, st.part_name);
     if (!settings.allow_drop_detached) {
       return absl::FailedPreconditionError(

@@ -87,6 +87,9 @@ class Session {
   absl::Status Run(const Statement& st, InputStream* input, const Sink& sink);
   // CHECK TABLE, ALTER TABLE ... ATTACH PART / DROP DETACHED PART.
   absl::Status RunPartStatement(const Statement& st, const Sink& sink);
+  // The partition id a statement's PARTITION ID 'id' or PARTITION value names, for `table`
+  // (qualified); "" when it names none.
+  absl::StatusOr<std::string> PartitionIdOf(const std::string& table, const Statement& st) const;
   // Run, with std::bad_alloc (and std::length_error) turned into ResourceExhausted.
   absl::Status RunCatchingAllocationFailures(const Statement& st, InputStream* input, const Sink& sink);
   absl::Status RunInsert(const InsertQuery& insert, InputStream* input);

@@ -190,8 +190,10 @@ struct Statement {
   SettingsClause settings;                  // kSet; kExplain: its options (indexes = 1); kCheckTable, kAlterTable
   std::string format;                       // trailing FORMAT of SHOW/DESCRIBE/EXPLAIN
   bool final = false;                       // OPTIMIZE TABLE ... FINAL
-  std::string partition_id;                 // OPTIMIZE TABLE ... PARTITION ID '...'
-  // kAlterTable: the command ("ATTACH PART", "DROP DETACHED PART") and the part it names.
+  std::string partition_id;                 // OPTIMIZE / ALTER TABLE ... PARTITION ID '...'
+  ExprPtr partition_value;                  // ... PARTITION <value of the partition key>
+  // kAlterTable: the command ("ATTACH PART", "DROP DETACHED PART", "DROP PARTITION") and
+  // the part it names (or the partition, above).
   std::string alter_command;
   std::string part_name;
 };

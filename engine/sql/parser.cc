@@ -659,21 +659,24 @@ absl::StatusOr<Statement> Parser::ParseTableStatement(Statement::Kind kind) {
   return st;
 }
 
-absl::Status Parser::ParseOptimizeTail(Statement* st) {
-  // [PARTITION ID 'id'] [FINAL] [DEDUPLICATE]
-  if (PeekKeyword("PARTITION")) {
-    const Token partition = Take();
-    if (!AcceptKeyword("ID")) {
-      return absl::UnimplementedError(absl::StrCat(
-          "OPTIMIZE ... PARTITION <expression> at line ", partition.pos.line, ", column ", partition.pos.column,
-          " is not supported yet; name the partition by its ID instead: PARTITION ID '202610'"));
-    }
+absl::Status Parser::ParsePartitionSpec(Statement* st) {
+  // After PARTITION: ID 'id', or the partition key's value (202610, '2026-10-05',
+  // ('acme', 202610), tuple()).
+  if (AcceptKeyword("ID")) {
     const Token id = Peek();
     if (id.kind != TokenKind::kString) return ErrorAt(id, "partition ID string");
     Take();
     st->partition_id = UnquoteToken(id.text);
     if (st->partition_id.empty()) return MessageAt(id.pos, "empty partition ID");
+    return absl::OkStatus();
   }
+  TALLY_ASSIGN_OR_RETURN(st->partition_value, ParseExpr());
+  return absl::OkStatus();
+}
+
+absl::Status Parser::ParseOptimizeTail(Statement* st) {
+  // [PARTITION ID 'id' | PARTITION value] [FINAL] [DEDUPLICATE]
+  if (AcceptKeyword("PARTITION")) TALLY_RETURN_IF_ERROR(ParsePartitionSpec(st));
   if (AcceptKeyword("FINAL")) st->final = true;
   if (PeekKeyword("DEDUPLICATE")) {
     const Position at = Peek().pos;
@@ -696,13 +699,22 @@ absl::StatusOr<Statement> Parser::ParseCheck() {
 }
 
 absl::StatusOr<Statement> Parser::ParseAlter() {
-  // ALTER TABLE t ATTACH PART 'p' | DROP DETACHED PART 'p', then [SETTINGS ...]
+  // ALTER TABLE t ATTACH PART 'p' | DROP DETACHED PART 'p' | DROP PARTITION p, then
+  // [SETTINGS ...]
   Statement st;
   st.kind = Statement::Kind::kAlterTable;
   st.pos = Take().pos;
   TALLY_RETURN_IF_ERROR(ExpectKeyword("TABLE"));
   TALLY_RETURN_IF_ERROR(ParseQualifiedName(&st.database, &st.table));
   const Token command = Peek();
+  if (PeekKeyword("DROP") && PeekKeyword("PARTITION", 1)) {
+    Take();
+    Take();
+    st.alter_command = "DROP PARTITION";
+    TALLY_RETURN_IF_ERROR(ParsePartitionSpec(&st));
+    if (AcceptKeyword("SETTINGS")) TALLY_RETURN_IF_ERROR(ParseSettingsList(&st.settings));
+    return st;
+  }
   if (AcceptKeyword("ATTACH")) {
     st.alter_command = "ATTACH PART";
   } else if (PeekKeyword("DROP") && PeekKeyword("DETACHED", 1)) {
@@ -712,7 +724,7 @@ absl::StatusOr<Statement> Parser::ParseAlter() {
   } else {
     return absl::UnimplementedError(absl::StrCat("ALTER TABLE ... ", command.text, " at line ", command.pos.line,
                                                  ", column ", command.pos.column,
-                                                 " is not supported yet (ATTACH PART and DROP DETACHED PART are)"));
+                                                 " is not supported yet (ATTACH PART, DROP DETACHED PART and DROP PARTITION are)"));
   }
   if (!AcceptKeyword("PART")) {
     const Token what = Peek();

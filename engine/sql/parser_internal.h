@@ -187,6 +187,8 @@ class Parser {
   absl::StatusOr<Statement> ParseShow();
   absl::StatusOr<Statement> ParseTableStatement(Statement::Kind kind);  // DESCRIBE, ...
   absl::Status ParseOptimizeTail(Statement* st);
+  // After PARTITION: ID 'id' or the partition key's value, into st.
+  absl::Status ParsePartitionSpec(Statement* st);
   absl::StatusOr<Statement> ParseExplain();
   absl::StatusOr<Statement> ParseCheck();
   absl::StatusOr<Statement> ParseAlter();

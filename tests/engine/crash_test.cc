@@ -353,6 +353,33 @@ void RuleMergeAllOrNothing(const std::string& engine) {
 
 TEST(CrashTest, ReplacingMergeIsAllOrNothingAtEveryStep) { RuleMergeAllOrNothing("ReplacingMergeTree"); }
 
+// DROP PARTITION is one manifest edit: whatever a crash leaves, the partition's parts are
+// all there or all gone, and once acknowledged they are gone.
+TEST(CrashTest, DropPartitionIsAllOrNothingAtEveryStep) {
+  std::string before;
+  {
+    MemEnv clean;
+    ThreeRuleInserts("ReplacingMergeTree")(&clean);
+    ASSERT_OK_AND_ASSIGN(auto db, Database::Open("db", {.env = &clean}));
+    before = FinalRows(db.get());
+  }
+  for (Fault kind : {Fault::kCrash, Fault::kError}) {
+    FaultAtEveryStep(
+        kind, ThreeRuleInserts("ReplacingMergeTree"), [](Database* db) { return db->DropPartition("t", "all"); },
+        [&](Database* db, const absl::Status& result) {
+          auto parts = db->ListParts("t");
+          ASSERT_OK(parts);
+          if (result.ok()) {
+            EXPECT_EQ(parts->size(), 0u) << "an acknowledged DROP PARTITION was undone";
+          }
+          EXPECT_TRUE(parts->empty() || parts->size() == 3) << parts->size() << " parts";
+          EXPECT_EQ(FinalRows(db), parts->empty() ? "" : before);
+          EXPECT_EQ(db->recovery().detached, 0u);
+          EXPECT_OK(db->CheckTable("t"));
+        });
+  }
+}
+
 // An insert into a Replacing table records the rows it supersedes in its own manifest
 // edit: whatever a crash leaves, FINAL answers as before the insert or as after it (and
 // after it once acknowledged), and the table's parts stay tracked.

@@ -298,6 +298,28 @@ TEST(SupersededTest, ConcurrentInsertsAndBackgroundMergesKeepFinalExact) {
   EXPECT_TRUE(skipped);
 }
 
+// DROP PARTITION takes the partition's records with its parts; the other partition stays
+// tracked, and FINAL answers without it, before and after a reopen.
+TEST(SupersededTest, DropPartitionKeepsTheOtherPartitionTracked) {
+  MemEnv env;
+  {
+    ASSERT_OK_AND_ASSIGN(auto db, Database::Open("db", {.env = &env}));
+    ASSERT_OK(db->CreateTable("t", Schema()));
+    for (const auto& batch : Batches()) ASSERT_OK(Insert(db.get(), batch));
+    uint64_t dropped = 0;
+    ASSERT_OK(db->DropPartition("t", "0", &dropped));
+    EXPECT_EQ(dropped, 3u);
+    ASSERT_OK(db->DropPartition("t", "7", &dropped));  // no such partition: nothing to do
+    EXPECT_EQ(dropped, 0u);
+  }
+  auto want = Expected();
+  std::erase_if(want, [](const auto& entry) { return entry.first.first == 0; });
+  ASSERT_OK_AND_ASSIGN(auto db, Database::Open("db", {.env = &env}));
+  bool skipped = false;
+  EXPECT_EQ(Final(db.get(), &skipped), want);
+  EXPECT_TRUE(skipped);
+}
+
 // Keys with NULL, NaN and -0.0 are compared across parts too, whatever pruning by the new
 // part's key ranges does (it leaves Nullable and float columns out: NULL lies in no range,
 // NaN in no min/max).

@@ -31,5 +31,9 @@ USE default;
 SELECT currentDatabase(), name FROM system.databases ORDER BY name;
 OPTIMIZE TABLE nope; -- error: does not exist
 SELECT * FROM system.nope; -- error: system.parts, system.tables, system.databases and system.detached_parts do
-OPTIMIZE TABLE usage PARTITION 202610; -- error: PARTITION ID '202610'
+INSERT INTO usage SELECT * FROM usage WHERE toYYYYMM(time) = 202610;
+SELECT partition, count() FROM system.parts WHERE table = 'usage' AND active GROUP BY partition ORDER BY partition;
+OPTIMIZE TABLE usage PARTITION 202610;
+SELECT partition, count() FROM system.parts WHERE table = 'usage' AND active GROUP BY partition ORDER BY partition;
+OPTIMIZE TABLE usage PARTITION 'x'; -- error: Cannot convert 'x'
 OPTIMIZE TABLE usage DEDUPLICATE; -- error: DEDUPLICATE
