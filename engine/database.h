@@ -89,11 +89,17 @@ struct PartCheck {
   absl::Status status;
 };
 
+// The kind of a part the user detached (DETACH PARTITION): it keeps its own name in
+// detached/, and is not a part the table may be missing (CHECK TABLE passes; ClickHouse's
+// system.detached_parts shows no reason for it).
+inline constexpr char kUserDetachedKind[] = "detached";
+
 // A part (or directory) set aside in a detached/ directory (system.detached_parts).
 struct DetachedPartInfo {
   std::string table;  // "" for a table directory set aside at the database level
   std::string name;   // its name in detached/: "broken_202610_1_1_0"
-  std::string kind;   // "broken", "unreferenced", "missing", "attach-interrupted", "unowned-table", or ""
+  std::string kind;   // "broken", "unreferenced", "missing", "attach-interrupted", "unowned-table",
+                      // kUserDetachedKind, or "" (no reason file)
   std::string message;
   int64_t time_s = 0;  // when it was set aside (0 when unknown)
   bool has_data = false;  // a directory exists (a "missing" record has none)
@@ -226,6 +232,17 @@ class Database {
   // ATTACH PART: validates the detached part whole (every checksum, the table's columns
   // and sorting key) and commits it under a new block number. Its rows become visible.
   absl::Status AttachPart(const std::string& table, const std::string& detached_name);
+  // DETACH PARTITION: moves every part of the partition to the table's detached/
+  // directory under its own name, removing them in one manifest edit; they stay there
+  // until ATTACH PARTITION (or ATTACH PART) or DROP DETACHED PART. Running scans finish
+  // with them. *parts_detached (may be null) gets how many; none is no error.
+  absl::Status DetachPartition(const std::string& table, const std::string& partition_id,
+                               uint64_t* parts_detached = nullptr);
+  // ATTACH PARTITION: attaches, in one manifest edit, every part of the partition that
+  // DETACH PARTITION (or the user) put in detached/ (not those recovery set aside), each
+  // validated whole as ATTACH PART does and under a new block number.
+  absl::Status AttachPartition(const std::string& table, const std::string& partition_id,
+                               uint64_t* parts_attached = nullptr);
   // DROP DETACHED PART: deletes a detached part (and its reason file) for good.
   absl::Status DropDetachedPart(const std::string& table, const std::string& detached_name);
 
@@ -297,6 +314,10 @@ class Database {
   // of t").
   absl::StatusOr<uint64_t> MergeAndCommit(const std::shared_ptr<Table>& table, const std::vector<PartPtr>& inputs,
                                           const std::string& what);
+  // Validates the parts `detached_names` of the table's detached/ directory and commits
+  // them in one manifest edit (ATTACH PART, ATTACH PARTITION). `what` names the statement.
+  absl::Status AttachParts(const std::string& table, const std::vector<std::string>& detached_names,
+                           const std::string& what);
   // Marks a dropped table's parts obsolete and removes its directory when no scan holds it.
   void Discard(const std::shared_ptr<Table>& table) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   std::string TablesDir() const;
@@ -352,6 +373,8 @@ inline constexpr char kDetachedDir[] = "detached";
 inline constexpr char kTablesDir[] = "tables";
 // A part ATTACH PART is moving into a table, until its commit.
 inline constexpr char kAttachingPrefix[] = "attaching_";
+// A part DETACH PARTITION is moving out of a table, until it reaches detached/.
+inline constexpr char kDetachingPrefix[] = "detaching_";
 
 }  // namespace tally::engine
 

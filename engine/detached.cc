@@ -24,14 +24,23 @@ std::string ReasonPath(const std::string& detached_dir, const std::string& name)
   return JoinPath(detached_dir, name + format::kDetachedReasonSuffix);
 }
 
-// "<kind>_<part>", made unique among the entries of `detached_dir`.
+// "<kind>_<part>" ("<part>" for a part the user detached), made unique among the entries
+// of `detached_dir`.
 absl::StatusOr<std::string> FreeName(Env* env, const std::string& detached_dir, const format::DetachedReason& r) {
-  const std::string base = absl::StrCat(r.kind, "_", r.part);
+  // A part the user detached keeps its own name, as in ClickHouse.
+  const std::string base = r.kind == kUserDetachedKind ? r.part : absl::StrCat(r.kind, "_", r.part);
   for (int n = 1; n < 1000; ++n) {
     std::string name = n == 1 ? base : absl::StrCat(base, "_", n);
-    if (!env->FileExists(JoinPath(detached_dir, name)) && !env->FileExists(ReasonPath(detached_dir, name))) {
-      return name;
-    }
+    if (env->FileExists(JoinPath(detached_dir, name))) continue;
+    if (!env->FileExists(ReasonPath(detached_dir, name))) return name;
+    // A reason file of this kind without its directory: a move here that a crash cut
+    // between writing the reason and the directory's rename reaching the disk. The name
+    // is this part's again ("missing" records have no directory by design: never reused).
+    if (r.kind == "missing") continue;
+    auto bytes = env->ReadFileToString(ReasonPath(detached_dir, name));
+    if (!bytes.ok()) continue;
+    auto earlier = format::DecodeDetachedReason(*bytes, ReasonPath(detached_dir, name));
+    if (earlier.ok() && earlier->kind == r.kind && earlier->part == r.part) return name;
   }
   return absl::ResourceExhaustedError(absl::StrCat(detached_dir, ": too many entries named ", base));
 }
@@ -197,96 +206,196 @@ absl::Status Database::DropDetachedPart(const std::string& name, const std::stri
 }
 
 absl::Status Database::AttachPart(const std::string& name, const std::string& detached_name) {
-  const std::string what = absl::StrCat("ATTACH PART '", detached_name, "' to ", name);
+  return AttachParts(name, {detached_name}, absl::StrCat("ATTACH PART '", detached_name, "' to ", name));
+}
+
+absl::Status Database::AttachPartition(const std::string& name, const std::string& partition_id,
+                                       uint64_t* parts_attached) {
+  const std::string what = absl::StrCat("ATTACH PARTITION ID '", partition_id, "' to ", name);
   TALLY_RETURN_IF_ERROR(CheckWritable(what));
-  TALLY_RETURN_IF_ERROR(CheckDetachedName(name, detached_name));
-  TALLY_ASSIGN_OR_RETURN(std::shared_ptr<Table> table, FindTable(name));
-  const std::string detached = JoinPath(table->dir, kDetachedDir);
-  const std::string source = JoinPath(detached, detached_name);
-  if (!env_->FileExists(source)) {
-    return absl::NotFoundError(absl::StrCat(what, ": no such part in ", detached, " (see system.detached_parts)"));
-  }
-  // Validate it whole, where it lies: part.meta, every file's checksum, the table's
-  // columns and sorting key, and that every row belongs to the part's partition.
-  const std::string meta_path = JoinPath(source, format::kPartMetaFile);
-  auto meta_bytes = env_->ReadFileToString(meta_path);
-  if (!meta_bytes.ok()) return absl::DataLossError(absl::StrCat(what, ": ", meta_bytes.status().message()));
-  auto meta = format::DecodePartMeta(format::AsBytes(*meta_bytes), meta_path);
-  if (!meta.ok()) return absl::DataLossError(absl::StrCat(what, ": ", meta.status().message()));
-  auto invalid = [&](absl::string_view why) { return absl::InvalidArgumentError(absl::StrCat(what, ": ", why)); };
-  if (meta->columns.size() != table->schema.columns.size()) {
-    return invalid(absl::StrCat("the part has ", meta->columns.size(), " columns, the table ",
-                                table->schema.columns.size()));
-  }
-  for (size_t c = 0; c < meta->columns.size(); ++c) {
-    const format::ColumnDef& want = table->schema.columns[c];
-    const format::ColumnMeta& got = meta->columns[c];
-    if (got.name != want.name || !got.type->Equals(*want.type)) {
-      return invalid(absl::StrCat("column ", c + 1, " is ", got.name, " ", got.type->ToString(), ", the table's is ",
-                                  want.name, " ", want.type->ToString()));
+  TALLY_ASSIGN_OR_RETURN(std::vector<DetachedPartInfo> detached, ListDetached(name));
+  // The parts DETACH PARTITION put there, or a user did (no reason file): not those
+  // recovery set aside.
+  std::vector<std::string> names;
+  for (const DetachedPartInfo& d : detached) {
+    if ((d.kind == kUserDetachedKind || d.kind.empty()) && d.has_data && d.partition_id == partition_id) {
+      names.push_back(d.name);
     }
   }
-  if (meta->sort_key != table->schema.sort_key) return invalid("the part is sorted by another key than the table");
-  auto opened = Part::Open(env_, source, meta->name);
-  if (!opened.ok()) return absl::DataLossError(absl::StrCat(what, ": ", opened.status().message()));
-  TALLY_RETURN_IF_ERROR((*opened)->VerifyChecksums());
-  {
-    TALLY_ASSIGN_OR_RETURN(auto cursor, ScanCursor::Make(table->schema, {*opened}, {}));
-    Block block;
-    while (true) {
-      TALLY_ASSIGN_OR_RETURN(bool more, cursor->Next(&block));
-      if (!more) break;
-      auto groups = table->partition.Split(block);
-      if (!groups.ok()) return invalid(std::string(groups.status().message()));
-      for (const PartitionGroup& g : *groups) {
-        if (g.id != meta->partition_id) {
-          return invalid(absl::StrCat("rows of partition ", g.id, " in a part of partition ", meta->partition_id));
+  if (parts_attached != nullptr) *parts_attached = names.size();
+  if (names.empty()) return absl::OkStatus();
+  return AttachParts(name, names, what);
+}
+
+absl::Status Database::AttachParts(const std::string& name, const std::vector<std::string>& detached_names,
+                                   const std::string& what) {
+  TALLY_RETURN_IF_ERROR(CheckWritable(what));
+  for (const std::string& n : detached_names) TALLY_RETURN_IF_ERROR(CheckDetachedName(name, n));
+  TALLY_ASSIGN_OR_RETURN(std::shared_ptr<Table> table, FindTable(name));
+  const std::string detached = JoinPath(table->dir, kDetachedDir);
+  // Validate every part whole, where it lies, before any moves: part.meta, every file's
+  // checksum, the table's columns and sorting key, and that every row belongs to the
+  // part's partition.
+  std::vector<format::PartMeta> metas;
+  for (const std::string& detached_name : detached_names) {
+    const std::string source = JoinPath(detached, detached_name);
+    const std::string part_what = absl::StrCat(what, ": part '", detached_name, "'");
+    if (!env_->FileExists(source)) {
+      return absl::NotFoundError(absl::StrCat(part_what, ": no such part in ", detached,
+                                              " (see system.detached_parts)"));
+    }
+    const std::string meta_path = JoinPath(source, format::kPartMetaFile);
+    auto meta_bytes = env_->ReadFileToString(meta_path);
+    if (!meta_bytes.ok()) return absl::DataLossError(absl::StrCat(part_what, ": ", meta_bytes.status().message()));
+    auto meta = format::DecodePartMeta(format::AsBytes(*meta_bytes), meta_path);
+    if (!meta.ok()) return absl::DataLossError(absl::StrCat(part_what, ": ", meta.status().message()));
+    auto invalid = [&](absl::string_view why) {
+      return absl::InvalidArgumentError(absl::StrCat(part_what, ": ", why));
+    };
+    if (meta->columns.size() != table->schema.columns.size()) {
+      return invalid(absl::StrCat("the part has ", meta->columns.size(), " columns, the table ",
+                                  table->schema.columns.size()));
+    }
+    for (size_t c = 0; c < meta->columns.size(); ++c) {
+      const format::ColumnDef& want = table->schema.columns[c];
+      const format::ColumnMeta& got = meta->columns[c];
+      if (got.name != want.name || !got.type->Equals(*want.type)) {
+        return invalid(absl::StrCat("column ", c + 1, " is ", got.name, " ", got.type->ToString(),
+                                    ", the table's is ", want.name, " ", want.type->ToString()));
+      }
+    }
+    if (meta->sort_key != table->schema.sort_key) return invalid("the part is sorted by another key than the table");
+    auto opened = Part::Open(env_, source, meta->name);
+    if (!opened.ok()) return absl::DataLossError(absl::StrCat(part_what, ": ", opened.status().message()));
+    TALLY_RETURN_IF_ERROR((*opened)->VerifyChecksums());
+    {
+      TALLY_ASSIGN_OR_RETURN(auto cursor, ScanCursor::Make(table->schema, {*opened}, {}));
+      Block block;
+      while (true) {
+        TALLY_ASSIGN_OR_RETURN(bool more, cursor->Next(&block));
+        if (!more) break;
+        auto groups = table->partition.Split(block);
+        if (!groups.ok()) return invalid(std::string(groups.status().message()));
+        for (const PartitionGroup& g : *groups) {
+          if (g.id != meta->partition_id) {
+            return invalid(absl::StrCat("rows of partition ", g.id, " in a part of partition ", meta->partition_id));
+          }
         }
       }
     }
+    metas.push_back(*std::move(meta));
   }
-  opened->reset();
 
-  // A new block number, so it cannot clash with what merges made since it was set aside
-  // (ClickHouse does the same). part.meta is rewritten under the new name in place, then
-  // the part moves into the table as attaching_<name>: a crash before the commit leaves
-  // that for recovery to return to detached/, and never deletes it.
-  uint64_t block;
+  // A new block number each, so they cannot clash with what merges made since they were
+  // set aside (ClickHouse does the same). part.meta is rewritten under the new name in
+  // place, then the part moves into the table as attaching_<name>: a crash before the
+  // commit leaves that for recovery to return to detached/, and never deletes it.
+  uint64_t first_block;
   {
     std::lock_guard<std::mutex> lock(mu_);
-    block = table->next_block++;
+    first_block = table->next_block;
+    table->next_block += detached_names.size();
   }
-  format::PartMeta renamed = *meta;
-  renamed.name = format::PartName(meta->partition_id, block, block, meta->level);
-  renamed.min_block = block;
-  renamed.max_block = block;
-  const std::string meta_tmp = meta_path + ".tmp";
-  TALLY_RETURN_IF_ERROR(WriteFileSynced(env_, meta_tmp, format::EncodePartMeta(renamed)));
-  TALLY_RETURN_IF_ERROR(env_->Rename(meta_tmp, meta_path));
-  TALLY_RETURN_IF_ERROR(env_->SyncDir(source));
-  const std::string attaching = JoinPath(table->dir, absl::StrCat(kAttachingPrefix, renamed.name));
-  TALLY_RETURN_IF_ERROR(env_->Rename(source, attaching));
-  TALLY_RETURN_IF_ERROR(env_->SyncDir(detached));
-  TALLY_RETURN_IF_ERROR(env_->SyncDir(table->dir));
-  TALLY_ASSIGN_OR_RETURN(std::shared_ptr<Part> part, Part::Open(env_, attaching, renamed.name));
+  std::vector<std::shared_ptr<Part>> parts;
+  std::vector<std::string> attaching;
+  for (size_t i = 0; i < detached_names.size(); ++i) {
+    const std::string source = JoinPath(detached, detached_names[i]);
+    const std::string meta_path = JoinPath(source, format::kPartMetaFile);
+    const uint64_t block = first_block + i;
+    format::PartMeta renamed = metas[i];
+    renamed.name = format::PartName(metas[i].partition_id, block, block, metas[i].level);
+    renamed.min_block = block;
+    renamed.max_block = block;
+    const std::string meta_tmp = meta_path + ".tmp";
+    TALLY_RETURN_IF_ERROR(WriteFileSynced(env_, meta_tmp, format::EncodePartMeta(renamed)));
+    TALLY_RETURN_IF_ERROR(env_->Rename(meta_tmp, meta_path));
+    TALLY_RETURN_IF_ERROR(env_->SyncDir(source));
+    attaching.push_back(JoinPath(table->dir, absl::StrCat(kAttachingPrefix, renamed.name)));
+    TALLY_RETURN_IF_ERROR(env_->Rename(source, attaching.back()));
+    TALLY_RETURN_IF_ERROR(env_->SyncDir(detached));
+    TALLY_RETURN_IF_ERROR(env_->SyncDir(table->dir));
+    TALLY_ASSIGN_OR_RETURN(std::shared_ptr<Part> part, Part::Open(env_, attaching.back(), renamed.name));
+    parts.push_back(std::move(part));
+  }
 
-  // The part goes in untracked: its keys were not compared with the table's, so FINAL
-  // merges its partition (engine/superseded.h).
+  // The parts go in untracked: their keys were not compared with the table's, so FINAL
+  // merges their partitions (engine/superseded.h).
   std::lock_guard<std::mutex> lock(mu_);
   auto it = tables_.find(name);
   if (it == tables_.end() || it->second != table) {
-    return absl::AbortedError(absl::StrCat(what, ": the table was dropped meanwhile (the part stays in ", attaching,
-                                           " until the next open sets it aside again)"));
+    return absl::AbortedError(absl::StrCat(what, ": the table was dropped meanwhile (the parts stay in ", table->dir,
+                                           "/attaching_* until the next open sets them aside again)"));
   }
   format::ManifestEdit edit;
-  edit.ops.push_back(format::ManifestOp::AddPart(name, renamed.name, part->rows()));
+  for (const auto& part : parts) edit.ops.push_back(format::ManifestOp::AddPart(name, part->name(), part->rows()));
   edit.ops.push_back(format::ManifestOp::NextBlock(name, table->next_block));
   return Commit(edit, [&] {
-    const std::string final_dir = JoinPath(table->dir, renamed.name);
-    if (env_->Rename(attaching, final_dir).ok()) part->MovedTo(final_dir);
-    table->parts.push_back(part);
-    (void)env_->RemoveAll(ReasonPath(detached, detached_name));
+    for (size_t i = 0; i < parts.size(); ++i) {
+      const std::string final_dir = JoinPath(table->dir, parts[i]->name());
+      if (env_->Rename(attaching[i], final_dir).ok()) parts[i]->MovedTo(final_dir);
+      table->parts.push_back(parts[i]);
+      (void)env_->RemoveAll(ReasonPath(detached, detached_names[i]));
+    }
+    std::sort(table->parts.begin(), table->parts.end(),
+              [](const PartPtr& a, const PartPtr& b) { return a->meta().min_block < b->meta().min_block; });
   });
+}
+
+absl::Status Database::DetachPartition(const std::string& name, const std::string& partition_id,
+                                       uint64_t* parts_detached) {
+  const std::string what = absl::StrCat("DETACH PARTITION ID '", partition_id, "' of ", name);
+  TALLY_RETURN_IF_ERROR(CheckWritable(what));
+  std::lock_guard<std::mutex> lock(mu_);
+  if (!poisoned_.ok()) return poisoned_;
+  auto it = tables_.find(name);
+  if (it == tables_.end()) return absl::NotFoundError(absl::StrCat("table '", name, "' does not exist"));
+  Table& table = *it->second;
+  std::vector<PartPtr> detaching;
+  for (const PartPtr& p : table.parts) {
+    if (p->meta().partition_id == partition_id) detaching.push_back(p);
+  }
+  if (parts_detached != nullptr) *parts_detached = detaching.size();
+  if (detaching.empty()) return absl::OkStatus();
+  // Each part moves to detaching_<p> before the edit that removes it from the table: a
+  // crash before the edit leaves committed parts there, which recovery moves back; after
+  // it, parts the table no longer holds, which recovery moves on to detached/. A removed
+  // part is never left where recovery would take it for merged-away garbage.
+  std::vector<std::string> moved;
+  auto undo = [&](absl::Status s) {
+    for (const std::string& p : moved) (void)env_->Rename(JoinPath(table.dir, absl::StrCat(kDetachingPrefix, p)),
+                                                          JoinPath(table.dir, p));
+    (void)env_->SyncDir(table.dir);
+    return absl::Status(s.code(), absl::StrCat(what, ": ", s.message()));
+  };
+  for (const PartPtr& p : detaching) {
+    absl::Status s = env_->Rename(JoinPath(table.dir, p->name()), JoinPath(table.dir, absl::StrCat(kDetachingPrefix, p->name())));
+    if (!s.ok()) return undo(s);
+    moved.push_back(p->name());
+  }
+  if (absl::Status s = env_->SyncDir(table.dir); !s.ok()) return undo(s);
+  format::ManifestEdit edit;
+  for (const PartPtr& p : detaching) edit.ops.push_back(format::ManifestOp::RemovePart(name, p->name()));
+  const std::string detached = JoinPath(table.dir, kDetachedDir);
+  absl::Status committed = Commit(edit, [&] {
+    // Running scans keep reading through their open files; nothing marks these parts
+    // obsolete, so their directories are never deleted.
+    std::erase_if(table.parts, [&](const PartPtr& p) { return p->meta().partition_id == partition_id; });
+    for (const PartPtr& p : detaching) table.superseded.erase(p->name());
+  });
+  // On failure the edit may still have reached the manifest (the database is poisoned);
+  // the next open moves each part back or on, by what the manifest says.
+  if (!committed.ok()) return committed;
+  absl::Status status;
+  for (const PartPtr& p : detaching) {
+    auto aside = SetAside(env_, JoinPath(table.dir, absl::StrCat(kDetachingPrefix, p->name())), detached,
+                          format::DetachedReason{kUserDetachedKind, name, p->name(), 0, "ALTER TABLE ... DETACH PARTITION"});
+    if (aside.ok()) {
+      const_cast<Part*>(p.get())->MovedTo(JoinPath(detached, *aside));
+    } else if (status.ok()) {
+      status = aside.status();  // the part is safe where it is; the next open moves it on
+    }
+  }
+  return status;
 }
 
 }  // namespace tally::engine

@@ -5,6 +5,8 @@
 //   tmp_insert_<p>/, attaching_<p>/   <p> committed               renames it to <p>/
 //   tmp_insert_<p>/                   nothing                     deletes it (unfinished write)
 //   attaching_<p>/                    nothing                     returns it to detached/
+//   detaching_<p>/                    <p> committed               moves it back to <p>/
+//   detaching_<p>/                    nothing                     moves it on to detached/<p>
 //   <p>/                              committed                   opens it; if broken, sets it aside
 //   <p>/                              removed by an edit          deletes it (merged away, truncated)
 //   <p>/                              nothing                     refuses (repair: sets it aside)
@@ -78,6 +80,27 @@ absl::StatusOr<bool> HoldsNothing(Env* env, const std::string& dir) {
 std::string Hint(const std::string& dir) {
   return absl::StrCat("nothing was changed. `tally repair --data ", dir,
                       "` sets aside what cannot be accounted for, deleting nothing (docs/architecture.md, Recovery)");
+}
+
+// Whether directories `a` and `b` hold the same part: both have a part.meta, byte for
+// byte equal (it holds the size and checksum of every other file of the part), and the
+// same file names.
+bool SameDirectoryTwice(Env* env, const std::string& a, const std::string& b) {
+  auto list_a = env->ListDir(a);
+  auto list_b = env->ListDir(b);
+  if (!list_a.ok() || !list_b.ok()) return false;
+  std::sort(list_a->begin(), list_a->end());
+  std::sort(list_b->begin(), list_b->end());
+  if (*list_a != *list_b) return false;
+  auto meta_a = env->ReadFileToString(JoinPath(a, format::kPartMetaFile));
+  auto meta_b = env->ReadFileToString(JoinPath(b, format::kPartMetaFile));
+  if (!meta_a.ok() || !meta_b.ok() || *meta_a != *meta_b) return false;
+  for (const std::string& file : *list_a) {
+    auto size_a = env->GetFileSize(JoinPath(a, file));
+    auto size_b = env->GetFileSize(JoinPath(b, file));
+    if (!size_a.ok() || !size_b.ok() || *size_a != *size_b) return false;
+  }
+  return true;
 }
 
 }  // namespace
@@ -218,14 +241,32 @@ absl::Status Database::RecoverOnce(bool repair) {
       absl::string_view rest = entry;
       const bool tmp = absl::ConsumePrefix(&rest, kTmpPartPrefix);
       const bool attaching = !tmp && absl::ConsumePrefix(&rest, kAttachingPrefix);
+      const bool detaching = !tmp && !attaching && absl::ConsumePrefix(&rest, kDetachingPrefix);
       const std::string part(rest);
-      if (tmp || attaching) {
+      if (tmp || attaching || detaching) {
         if (committed.contains(part) && !present.contains(part)) {
           where[part] = path;
           plan.actions.push_back({Action::Kind::kPublish, path, JoinPath(table.dir, part), {},
-                                  absl::StrCat("table ", name, ": part ", part,
-                                               " was committed before a crash interrupted its rename; renamed it"),
+                                  detaching ? absl::StrCat("table ", name, ": part ", part,
+                                                           " is still committed: its DETACH PARTITION did not commit; "
+                                                           "moved it back")
+                                            : absl::StrCat("table ", name, ": part ", part,
+                                                           " was committed before a crash interrupted its rename; "
+                                                           "renamed it"),
                                   &RecoveryReport::published});
+        } else if (detaching && SameDirectoryTwice(env_, path, JoinPath(detached_dir, part))) {
+          // The move to detached/ reached detached/ and not the table's directory (they
+          // are synced one after the other): the same part, byte for byte, twice.
+          plan.actions.push_back({Action::Kind::kRemove, path, "", {},
+                                  absl::StrCat("table ", name, ": removed ", entry, ", the leftover of moving part ",
+                                               part, " to detached/, where it is whole (its part.meta equal)"),
+                                  &RecoveryReport::temporary_removed});
+        } else if (detaching) {
+          plan.actions.push_back({Action::Kind::kSetAside, path, detached_dir,
+                                  reason(kUserDetachedKind, name, part, "ALTER TABLE ... DETACH PARTITION"),
+                                  absl::StrCat("table ", name, ": moved part ", part,
+                                               " to detached/: its DETACH PARTITION committed before a crash"),
+                                  &RecoveryReport::detached});
         } else if (attaching) {
           plan.actions.push_back({Action::Kind::kSetAside, path, detached_dir,
                                   reason("attach-interrupted", name, part, "ATTACH PART was interrupted before its commit"),

@@ -236,7 +236,10 @@ std::vector<absl::string_view> SplitStatements(absl::string_view text) {
 }  // namespace
 
 void WarnAboutDetached(const engine::Database& db) {
-  const std::vector<engine::DetachedPartInfo> detached = db.ListAllDetached();
+  std::vector<engine::DetachedPartInfo> detached = db.ListAllDetached();
+  // Parts detached on purpose (DETACH PARTITION, or by hand: no kind) are no warning.
+  std::erase_if(detached,
+                [](const engine::DetachedPartInfo& d) { return d.kind == engine::kUserDetachedKind || d.kind.empty(); });
   if (detached.empty()) return;
   std::fprintf(stderr, "warning: %zu %s set aside in detached/, not served by queries:\n", detached.size(),
                detached.size() == 1 ? "part is" : "parts are");

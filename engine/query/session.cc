@@ -333,9 +333,11 @@ absl::Status Session::RunPartStatement(const Statement& st, const Sink& sink) {
                                             st.table, " does not exist"));
   }
   if (st.kind == Statement::Kind::kAlterTable) {
-    if (st.alter_command == "DROP PARTITION") {
+    if (absl::EndsWith(st.alter_command, " PARTITION")) {
       TALLY_ASSIGN_OR_RETURN(std::string id, PartitionIdOf(table, st));
-      return db_->DropPartition(table, id);
+      if (st.alter_command == "DROP PARTITION") return db_->DropPartition(table, id);
+      if (st.alter_command == "DETACH PARTITION") return db_->DetachPartition(table, id);
+      return db_->AttachPartition(table, id);
     }
     if (st.alter_command == "ATTACH PART") return db_->AttachPart(table, st.part_name);
     if (!settings.allow_drop_detached) {

@@ -88,7 +88,11 @@ void DetachedRow(RowBuilder* b, const DetachedPartInfo* d) {
   b->DateTime("modification_time", d ? static_cast<uint32_t>(std::max<int64_t>(0, d->time_s)) : 0);
   b->String("disk", "default");
   b->String("path", d ? d->path : "");
-  b->Nullable("reason", TypeId::kString, d && !d->kind.empty() ? Value::String(d->kind) : Value::Null());
+  // A part detached on purpose has an empty reason, as in ClickHouse.
+  b->Nullable("reason", TypeId::kString,
+              d && d->kind == kUserDetachedKind ? Value::String("")
+              : d && !d->kind.empty()           ? Value::String(d->kind)
+                                                : Value::Null());
   b->Nullable("min_block_number", TypeId::kInt64,
               parsed ? Value::Int(static_cast<int64_t>(d->min_block)) : Value::Null());
   b->Nullable("max_block_number", TypeId::kInt64,

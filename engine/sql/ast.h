@@ -192,8 +192,8 @@ struct Statement {
   bool final = false;                       // OPTIMIZE TABLE ... FINAL
   std::string partition_id;                 // OPTIMIZE / ALTER TABLE ... PARTITION ID '...'
   ExprPtr partition_value;                  // ... PARTITION <value of the partition key>
-  // kAlterTable: the command ("ATTACH PART", "DROP DETACHED PART", "DROP PARTITION") and
-  // the part it names (or the partition, above).
+  // kAlterTable: the command ("ATTACH PART", "DROP DETACHED PART", "DROP PARTITION",
+  // "DETACH PARTITION", "ATTACH PARTITION") and the part it names (or the partition, above).
   std::string alter_command;
   std::string part_name;
 };

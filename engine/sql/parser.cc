@@ -699,21 +699,23 @@ absl::StatusOr<Statement> Parser::ParseCheck() {
 }
 
 absl::StatusOr<Statement> Parser::ParseAlter() {
-  // ALTER TABLE t ATTACH PART 'p' | DROP DETACHED PART 'p' | DROP PARTITION p, then
-  // [SETTINGS ...]
+  // ALTER TABLE t ATTACH PART 'p' | DROP DETACHED PART 'p' | {DROP|DETACH|ATTACH}
+  // PARTITION p, then [SETTINGS ...]
   Statement st;
   st.kind = Statement::Kind::kAlterTable;
   st.pos = Take().pos;
   TALLY_RETURN_IF_ERROR(ExpectKeyword("TABLE"));
   TALLY_RETURN_IF_ERROR(ParseQualifiedName(&st.database, &st.table));
   const Token command = Peek();
-  if (PeekKeyword("DROP") && PeekKeyword("PARTITION", 1)) {
-    Take();
-    Take();
-    st.alter_command = "DROP PARTITION";
-    TALLY_RETURN_IF_ERROR(ParsePartitionSpec(&st));
-    if (AcceptKeyword("SETTINGS")) TALLY_RETURN_IF_ERROR(ParseSettingsList(&st.settings));
-    return st;
+  for (const char* verb : {"DROP", "DETACH", "ATTACH"}) {
+    if (PeekKeyword(verb) && PeekKeyword("PARTITION", 1)) {
+      Take();
+      Take();
+      st.alter_command = absl::StrCat(verb, " PARTITION");
+      TALLY_RETURN_IF_ERROR(ParsePartitionSpec(&st));
+      if (AcceptKeyword("SETTINGS")) TALLY_RETURN_IF_ERROR(ParseSettingsList(&st.settings));
+      return st;
+    }
   }
   if (AcceptKeyword("ATTACH")) {
     st.alter_command = "ATTACH PART";
@@ -724,7 +726,7 @@ absl::StatusOr<Statement> Parser::ParseAlter() {
   } else {
     return absl::UnimplementedError(absl::StrCat("ALTER TABLE ... ", command.text, " at line ", command.pos.line,
                                                  ", column ", command.pos.column,
-                                                 " is not supported yet (ATTACH PART, DROP DETACHED PART and DROP PARTITION are)"));
+                                                 " is not supported yet (ATTACH PART, DROP DETACHED PART and DROP, DETACH and ATTACH PARTITION are)"));
   }
   if (!AcceptKeyword("PART")) {
     const Token what = Peek();

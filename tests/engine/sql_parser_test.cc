@@ -707,8 +707,19 @@ TEST(SqlParserTest, OtherStatements) {
   ASSERT_OK_AND_ASSIGN(Statement opt3, ParseStatement("OPTIMIZE TABLE db.t PARTITION ID '202610' FINAL"));
   EXPECT_EQ(opt3.partition_id, "202610");
   EXPECT_TRUE(opt3.final);
+  // A partition named by its key's value, for OPTIMIZE and ALTER TABLE.
+  ASSERT_OK_AND_ASSIGN(Statement opt4, ParseStatement("OPTIMIZE TABLE t PARTITION ('acme', 202610) FINAL"));
+  ASSERT_NE(opt4.partition_value, nullptr);
+  EXPECT_EQ(opt4.partition_value->ToString(), "tuple('acme', 202610)");
+  EXPECT_TRUE(opt4.final);
+  for (const char* verb : {"DROP", "DETACH", "ATTACH"}) {
+    ASSERT_OK_AND_ASSIGN(Statement alter, ParseStatement(absl::StrCat("ALTER TABLE db.t ", verb, " PARTITION ID '202610'")));
+    EXPECT_EQ(alter.alter_command, absl::StrCat(verb, " PARTITION"));
+    EXPECT_EQ(alter.partition_id, "202610");
+    EXPECT_EQ(alter.table, "t");
+  }
+  EXPECT_FALSE(ParseStatement("ALTER TABLE t DROP PARTITION ID 202610").ok());  // the ID is a string
   // Not supported yet, and said so with the position.
-  EXPECT_EQ(ParseStatement("OPTIMIZE TABLE t PARTITION 202610").status().code(), absl::StatusCode::kUnimplemented);
   EXPECT_EQ(ParseStatement("OPTIMIZE TABLE t FINAL DEDUPLICATE").status().code(), absl::StatusCode::kUnimplemented);
   // A collation would change the order; sorting by bytes instead would be a silent difference.
   absl::Status collate = ParseStatement("SELECT s FROM t ORDER BY s COLLATE 'en'").status();
