@@ -11,6 +11,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
 #include "engine/part_writer.h"
+#include "engine/skip_indexes.h"
 #include "engine/sort.h"
 #include "format/column_streams.h"
 #include "format/status_macros.h"
@@ -87,11 +88,7 @@ absl::Status CheckImplemented(const TableSchema& schema) {
   for (const format::ColumnDef& c : schema.columns) {
     if (!c.ttl.empty()) return absl::UnimplementedError(absl::StrCat("column '", c.name, "': TTL is not supported yet"));
   }
-  if (!schema.skip_indexes.empty()) {
-    return absl::UnimplementedError(
-        absl::StrCat("skip index '", schema.skip_indexes[0].name, "': skip indexes are not supported yet"));
-  }
-  return absl::OkStatus();
+  return BindSkipIndexes(schema).status();
 }
 
 absl::Status ValidateSchema(const TableSchema& schema) {

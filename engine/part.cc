@@ -1,5 +1,6 @@
 #include "engine/part.h"
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "format/coding.h"
 #include "format/status_macros.h"
@@ -94,7 +95,24 @@ absl::Status Part::Load(absl::string_view name) {
   }
   columns_.resize(meta_.columns.size());
   for (size_t c = 0; c < meta_.columns.size(); ++c) TALLY_RETURN_IF_ERROR(LoadColumn(c));
+  // Skip indexes: small, verified and decoded whole, one filter per index granule.
+  for (const format::FileChecksum& f : meta_.files) {
+    if (!absl::StartsWith(f.name, "skp_idx_") || !absl::EndsWith(f.name, ".idx")) continue;
+    TALLY_ASSIGN_OR_RETURN(std::string bytes, ReadVerified(f));
+    TALLY_ASSIGN_OR_RETURN(format::SkipIndexFile file, format::DecodeSkipIndex(format::AsBytes(bytes), What(f.name)));
+    const uint64_t want = (meta_.granules + file.granularity - 1) / file.granularity;
+    if (file.filters.size() != want) {
+      return absl::DataLossError(absl::StrCat(What(f.name), ": ", file.filters.size(), " filters for ", meta_.granules,
+                                              " granules at granularity ", file.granularity, " (want ", want, ")"));
+    }
+    skip_indexes_.emplace(f.name, std::move(file));
+  }
   return absl::OkStatus();
+}
+
+const format::SkipIndexFile* Part::skip_index(const std::string& file) const {
+  auto it = skip_indexes_.find(file);
+  return it == skip_indexes_.end() ? nullptr : &it->second;
 }
 
 absl::Status Part::LoadColumn(size_t c) {

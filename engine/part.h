@@ -15,6 +15,7 @@
 #define TALLY_ENGINE_PART_H_
 
 #include <atomic>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -25,6 +26,7 @@
 #include "format/column.h"
 #include "format/column_streams.h"
 #include "format/part_format.h"
+#include "format/skip_index.h"
 
 namespace tally::engine {
 
@@ -73,6 +75,9 @@ class Part {
     std::vector<std::shared_ptr<const format::Column>> dictionaries;
   };
   const ColumnData& column_data(size_t column) const { return columns_[column]; }
+  // The skip index stored in file `file` (format::SkipIndexFileName), or null when the
+  // part has none (written before the index was added).
+  const format::SkipIndexFile* skip_index(const std::string& file) const;
 
  private:
   Part(Env* env, std::string dir) : env_(env), dir_(std::move(dir)) {}
@@ -86,6 +91,7 @@ class Part {
   format::PartMeta meta_;
   format::PrimaryIndex index_;
   std::vector<ColumnData> columns_;
+  std::map<std::string, format::SkipIndexFile> skip_indexes_;  // by file name
   uint64_t bytes_on_disk_ = 0;
   std::atomic<bool> obsolete_{false};
 };

@@ -25,6 +25,7 @@
 #include "engine/merge_rules/engine_spec.h"
 #include "engine/part.h"
 #include "engine/range_filter.h"
+#include "engine/skip_indexes.h"
 #include "engine/superseded.h"
 #include "format/table_schema.h"
 
@@ -64,6 +65,9 @@ struct ScanStats {
   // FINAL answered as a plain scan that skips superseded rows (engine/superseded.h)
   // rather than by merging parts.
   bool final_skips_superseded = false;
+  // Each skip index that pruned (in the order they ran): its name and the granules left
+  // after it, of granules_selected.
+  std::vector<std::pair<std::string, uint64_t>> skip_indexes;
 };
 
 class ScanCursor {
@@ -126,6 +130,7 @@ class ScanCursor {
   // column (-1: none), whose winners marked 1 are skipped too.
   std::vector<SupersededPtr> superseded_;
   int is_deleted_column_ = -1;
+  std::vector<BoundSkipIndex> skip_indexes_;  // the table's (engine/skip_indexes.h)
   // FINAL: the engine, the columns read (schema indexes), the reader of this cursor's task.
   EngineSpec engine_;
   std::vector<int> read_columns_;

@@ -35,6 +35,7 @@ enum class FileKind : uint32_t {
   kDictionary = 0x44594c54,    // "TLYD"
   kColumnData = 0x42594c54,    // "TLYB"
   kManifest = 0x4c594c54,      // "TLYL"
+  kSkipIndex = 0x53594c54,     // "TLYS"
 };
 
 inline constexpr size_t kEnvelopeOverhead = 4 + 2 + 2 + 8 + 8;

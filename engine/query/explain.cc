@@ -55,6 +55,11 @@ absl::StatusOr<std::string> ExplainSelect(const SelectQuery& q, QueryContext& ct
   line(absl::StrCat("MinMax: parts ", s.parts_selected, "/", s.parts_total));
   line(absl::StrCat("PrimaryKey (", absl::StrJoin(catalog.schema.sort_key, ", "), "): granules ",
                     s.granules_selected, "/", s.granules_total));
+  uint64_t before = s.granules_selected;
+  for (const auto& [index, left] : s.skip_indexes) {
+    line(absl::StrCat("Skip (", index, "): granules ", left, "/", before));
+    before = left;
+  }
   return out;
 }
 

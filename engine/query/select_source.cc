@@ -128,6 +128,13 @@ std::optional<Value> ToColumnDomain(const Column& constant, const format::DataTy
     return std::nullopt;
   }
   if (t.is_float() && (ct.is_integer() || ct.is_float())) return v;
+  if (t.id() == TypeId::kUUID) {  // id = '61f0c404-...' (a skip index's needle)
+    if (ct.id() == TypeId::kUUID) return v;
+    if (ct.id() != TypeId::kString) return std::nullopt;
+    auto converted = exec::ConvertConstant(constant, column_type, use, context);
+    if (!converted.ok() || !converted->has_value()) return std::nullopt;
+    return (*converted)->GetValue(0);
+  }
   return std::nullopt;
 }
 

@@ -79,9 +79,13 @@ absl::StatusOr<format::TableSchema> SchemaFromCreate(const CreateTableQuery& cre
     if (c.ttl != nullptr) return absl::UnimplementedError(absl::StrCat("column `", c.name, "`: TTL is not supported yet", At(c.pos)));
     schema.columns.push_back(std::move(def));
   }
-  if (!create.indexes.empty()) {
-    return absl::UnimplementedError(absl::StrCat("INDEX ", create.indexes[0].name,
-                                                 ": skip indexes are not supported yet", At(create.indexes[0].pos)));
+  for (const IndexDeclaration& index : create.indexes) {
+    format::SkipIndexDef def;
+    def.name = index.name;
+    def.expression = index.expr->ToString();
+    def.type = index.type->ToString();
+    def.granularity = index.granularity;
+    schema.skip_indexes.push_back(std::move(def));
   }
   if (!create.ttl.empty()) return absl::UnimplementedError("table TTL is not supported yet");
   if (create.partition_by != nullptr) schema.partition_by = create.partition_by->ToString();
@@ -177,7 +181,12 @@ std::string CreateTableStatement(const std::string& name, const format::TableSch
     absl::StrAppend(&out, "    `", c.name, "` ", c.type->ToString());
     if (!c.default_expr.empty()) absl::StrAppend(&out, " DEFAULT ", c.default_expr);
     if (!c.codecs.empty()) absl::StrAppend(&out, " CODEC(", CodecsAsClickHouse(c.codecs, *c.type), ")");
-    absl::StrAppend(&out, i + 1 < schema.columns.size() ? ",\n" : "\n");
+    absl::StrAppend(&out, i + 1 < schema.columns.size() || !schema.skip_indexes.empty() ? ",\n" : "\n");
+  }
+  for (size_t i = 0; i < schema.skip_indexes.size(); ++i) {
+    const format::SkipIndexDef& index = schema.skip_indexes[i];
+    absl::StrAppend(&out, "    INDEX ", index.name, " ", index.expression, " TYPE ", index.type, " GRANULARITY ",
+                    index.granularity, i + 1 < schema.skip_indexes.size() ? ",\n" : "\n");
   }
   absl::StrAppend(&out, ")\nENGINE = ", EngineClause(schema), "\n");
   // ClickHouse prints no key or settings for a Null table.
