@@ -325,10 +325,7 @@ absl::Status Database::DropPartition(const std::string& name, const std::string&
   auto it = tables_.find(name);
   if (it == tables_.end()) return absl::NotFoundError(absl::StrCat("table '", name, "' does not exist"));
   Table& table = *it->second;
-  std::vector<PartPtr> dropped;
-  for (const PartPtr& p : table.parts) {
-    if (p->meta().partition_id == partition_id) dropped.push_back(p);
-  }
+  const std::vector<PartPtr> dropped = PartsOf(table, partition_id);
   if (parts_dropped != nullptr) *parts_dropped = dropped.size();
   if (dropped.empty()) return absl::OkStatus();
   ManifestEdit edit;
@@ -419,6 +416,33 @@ absl::StatusOr<std::unique_ptr<ScanCursor>> Database::Scan(const std::string& na
     if (table->tracks_superseded) superseded = SupersededOf(*table, parts);
   }
   return ScanCursor::Make(table->schema, std::move(parts), std::move(options), &table->engine, std::move(superseded));
+}
+
+void Database::AddSupersedeOps(const Table& table, const std::vector<PartPtr>& parts, const Losers& losers,
+                               ManifestEdit* edit) {
+  for (const PartPtr& p : parts) {
+    auto found = losers.find(p.get());
+    if (found != losers.end() && !found->second.empty() && table.superseded.contains(p->name())) {
+      edit->ops.push_back(ManifestOp::Supersede(table.name, p->name(), found->second));
+    }
+  }
+}
+
+void Database::ApplySuperseded(Table* table, const std::vector<PartPtr>& parts, const Losers& losers) {
+  for (const PartPtr& p : parts) {
+    auto found = losers.find(p.get());
+    auto have = table->superseded.find(p->name());
+    if (found == losers.end() || found->second.empty() || have == table->superseded.end()) continue;
+    have->second = std::make_shared<const format::RowRuns>(format::UnionRowRuns(*have->second, found->second));
+  }
+}
+
+std::vector<PartPtr> Database::PartsOf(const Table& table, const std::string& partition_id) {
+  std::vector<PartPtr> out;
+  for (const PartPtr& p : table.parts) {
+    if (p->meta().partition_id == partition_id) out.push_back(p);
+  }
+  return out;
 }
 
 std::vector<SupersededPtr> Database::SupersededOf(const Table& table, const std::vector<PartPtr>& parts) {

@@ -279,6 +279,16 @@ class Database {
   };
   // Each of `parts`' superseded rows (null: untracked). REQUIRES: mu_ held.
   static std::vector<SupersededPtr> SupersededOf(const Table& table, const std::vector<PartPtr>& parts);
+  // Rows of existing parts a commit found to lose, by part.
+  using Losers = absl::flat_hash_map<const Part*, format::RowRuns>;
+  // The manifest ops recording `losers` of those of `parts` that are tracked (the others'
+  // records are not kept: engine/superseded.h), and applying them to the table once the
+  // edit is durable. REQUIRES: mu_ held.
+  static void AddSupersedeOps(const Table& table, const std::vector<PartPtr>& parts, const Losers& losers,
+                              format::ManifestEdit* edit);
+  static void ApplySuperseded(Table* table, const std::vector<PartPtr>& parts, const Losers& losers);
+  // The table's parts of one partition, in block order. REQUIRES: mu_ held.
+  static std::vector<PartPtr> PartsOf(const Table& table, const std::string& partition_id);
 
   Database(Env* env, std::string dir, const Options& options)
       : env_(env), dir_(std::move(dir)), read_only_(options.read_only),

@@ -350,10 +350,7 @@ absl::Status Database::DetachPartition(const std::string& name, const std::strin
   auto it = tables_.find(name);
   if (it == tables_.end()) return absl::NotFoundError(absl::StrCat("table '", name, "' does not exist"));
   Table& table = *it->second;
-  std::vector<PartPtr> detaching;
-  for (const PartPtr& p : table.parts) {
-    if (p->meta().partition_id == partition_id) detaching.push_back(p);
-  }
+  const std::vector<PartPtr> detaching = PartsOf(table, partition_id);
   if (parts_detached != nullptr) *parts_detached = detaching.size();
   if (detaching.empty()) return absl::OkStatus();
   // Each part moves to detaching_<p> before the edit that removes it from the table: a

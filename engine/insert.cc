@@ -263,7 +263,7 @@ absl::Status Database::InsertBatch::Commit() {
   std::unique_lock<std::mutex> commit_lock(table->commit_mu, std::defer_lock);
   std::vector<PartPtr> compared;  // the table's parts the new ones were compared with
   std::vector<SupersededPtr> compared_skips;
-  absl::flat_hash_map<const Part*, format::RowRuns> losers;
+  Losers losers;
   if (table->tracks_superseded) {
     commit_lock.lock();
     {
@@ -308,27 +308,15 @@ absl::Status Database::InsertBatch::Commit() {
     edit.ops.push_back(format::ManifestOp::AddPart(table_name_, p->name(), p->rows()));
     if (track) edit.ops.push_back(format::ManifestOp::Supersede(table_name_, p->name(), losers[p.get()]));
   }
-  if (track) {
-    for (const PartPtr& p : compared) {
-      auto found = losers.find(p.get());
-      if (found != losers.end() && table->superseded.contains(p->name())) {
-        edit.ops.push_back(format::ManifestOp::Supersede(table_name_, p->name(), found->second));
-      }
-    }
-  }
+  if (track) AddSupersedeOps(*table, compared, losers, &edit);
   edit.ops.push_back(format::ManifestOp::NextBlock(table_name_, table->next_block));
   absl::Status s = db_->Commit(edit, [&] {
     db_->Publish(table, written_);
     table->parts.insert(table->parts.end(), written_.begin(), written_.end());
     if (!track) return;
+    ApplySuperseded(table, compared, losers);
     for (const PartPtr& p : written_) {
       table->superseded[p->name()] = std::make_shared<const format::RowRuns>(std::move(losers[p.get()]));
-    }
-    for (const PartPtr& p : compared) {
-      auto found = losers.find(p.get());
-      auto have = table->superseded.find(p->name());
-      if (found == losers.end() || have == table->superseded.end()) continue;
-      have->second = std::make_shared<const format::RowRuns>(format::UnionRowRuns(*have->second, found->second));
     }
   });
   // On failure the edit may still have reached the manifest, so the parts stay on disk

@@ -130,7 +130,7 @@ absl::StatusOr<uint64_t> Database::MergeAndCommit(const std::shared_ptr<Table>& 
   bool track = false;
   std::vector<PartPtr> compared, newer;
   std::vector<SupersededPtr> newer_skips;
-  absl::flat_hash_map<const Part*, format::RowRuns> losers;
+  Losers losers;
   if (table->tracks_superseded && merged != nullptr) {
     commit_lock.lock();
     {
@@ -183,24 +183,14 @@ absl::StatusOr<uint64_t> Database::MergeAndCommit(const std::shared_ptr<Table>& 
   if (merged != nullptr) edit.ops.push_back(format::ManifestOp::AddPart(table->name, merged->name(), merged->rows()));
   if (track) {
     edit.ops.push_back(format::ManifestOp::Supersede(table->name, merged->name(), losers[merged.get()]));
-    for (const PartPtr& p : newer) {
-      auto found = losers.find(p.get());
-      if (found != losers.end() && table->superseded.contains(p->name())) {
-        edit.ops.push_back(format::ManifestOp::Supersede(table->name, p->name(), found->second));
-      }
-    }
+    AddSupersedeOps(*table, newer, losers, &edit);
   }
   for (const PartPtr& p : inputs) edit.ops.push_back(format::ManifestOp::RemovePart(table->name, p->name()));
   absl::Status s = Commit(edit, [&] {
     for (const PartPtr& p : inputs) table->superseded.erase(p->name());
     if (track) {
+      ApplySuperseded(table.get(), newer, losers);
       table->superseded[merged->name()] = std::make_shared<const format::RowRuns>(std::move(losers[merged.get()]));
-      for (const PartPtr& p : newer) {
-        auto found = losers.find(p.get());
-        auto have = table->superseded.find(p->name());
-        if (found == losers.end() || have == table->superseded.end()) continue;
-        have->second = std::make_shared<const format::RowRuns>(format::UnionRowRuns(*have->second, found->second));
-      }
     }
     // The merged part takes its first input's place, so the part list stays in block order.
     const size_t first = *std::min_element(positions.begin(), positions.end());
