@@ -38,7 +38,7 @@ struct KeyBox {
 // nullopt when they bound nothing (no range on the first key column). At most kMaxBoxes:
 // past it, a column's points count as their interval.
 std::optional<std::vector<KeyBox>> KeyBoxes(const std::vector<std::vector<const ColumnRange*>>& on_key,
-                             const format::TableSchema& schema) {
+                                            const format::TableSchema& schema) {
   constexpr size_t kMaxBoxes = 4096;
   std::vector<KeyBox> boxes(1);
   for (size_t k = 0; k < on_key.size(); ++k) {
