@@ -131,8 +131,10 @@ absl::StatusOr<uint64_t> Database::MergeAndCommit(const std::shared_ptr<Table>& 
   std::vector<PartPtr> compared, newer;
   std::vector<SupersededPtr> newer_skips;
   Losers losers;
+  // Held for any commit of such a table, even one that removes its inputs without a
+  // merged part (every row superseded): an insert comparing with them must not see them go.
+  if (table->tracks_superseded) commit_lock.lock();
   if (table->tracks_superseded && merged != nullptr) {
-    commit_lock.lock();
     {
       std::lock_guard<std::mutex> lock(mu_);
       compared = table->parts;
