@@ -357,15 +357,17 @@ absl::Status Database::DetachPartition(const std::string& name, const std::strin
   // crash before the edit leaves committed parts there, which recovery moves back; after
   // it, parts the table no longer holds, which recovery moves on to detached/. A removed
   // part is never left where recovery would take it for merged-away garbage.
+  auto detaching_dir = [&](const std::string& part) {
+    return JoinPath(table.dir, absl::StrCat(kDetachingPrefix, part));
+  };
   std::vector<std::string> moved;
   auto undo = [&](absl::Status s) {
-    for (const std::string& p : moved) (void)env_->Rename(JoinPath(table.dir, absl::StrCat(kDetachingPrefix, p)),
-                                                          JoinPath(table.dir, p));
+    for (const std::string& p : moved) (void)env_->Rename(detaching_dir(p), JoinPath(table.dir, p));
     (void)env_->SyncDir(table.dir);
     return absl::Status(s.code(), absl::StrCat(what, ": ", s.message()));
   };
   for (const PartPtr& p : detaching) {
-    absl::Status s = env_->Rename(JoinPath(table.dir, p->name()), JoinPath(table.dir, absl::StrCat(kDetachingPrefix, p->name())));
+    absl::Status s = env_->Rename(JoinPath(table.dir, p->name()), detaching_dir(p->name()));
     if (!s.ok()) return undo(s);
     moved.push_back(p->name());
   }
@@ -374,23 +376,20 @@ absl::Status Database::DetachPartition(const std::string& name, const std::strin
   for (const PartPtr& p : detaching) edit.ops.push_back(format::ManifestOp::RemovePart(name, p->name()));
   const std::string detached = JoinPath(table.dir, kDetachedDir);
   absl::Status committed = Commit(edit, [&] {
-    // Running scans keep reading through their open files; nothing marks these parts
-    // obsolete, so their directories are never deleted.
     std::erase_if(table.parts, [&](const PartPtr& p) { return p->meta().partition_id == partition_id; });
     for (const PartPtr& p : detaching) table.superseded.erase(p->name());
   });
   // On failure the edit may still have reached the manifest (the database is poisoned);
   // the next open moves each part back or on, by what the manifest says.
   if (!committed.ok()) return committed;
+  // Scans may still hold these parts: their directory names go stale (messages only), and
+  // the parts are never marked obsolete, so nothing deletes the directories.
   absl::Status status;
   for (const PartPtr& p : detaching) {
-    auto aside = SetAside(env_, JoinPath(table.dir, absl::StrCat(kDetachingPrefix, p->name())), detached,
-                          format::DetachedReason{kUserDetachedKind, name, p->name(), 0, "ALTER TABLE ... DETACH PARTITION"});
-    if (aside.ok()) {
-      const_cast<Part*>(p.get())->MovedTo(JoinPath(detached, *aside));
-    } else if (status.ok()) {
-      status = aside.status();  // the part is safe where it is; the next open moves it on
-    }
+    auto aside = SetAside(env_, detaching_dir(p->name()), detached,
+                          format::DetachedReason{kUserDetachedKind, name, p->name(), 0,
+                                                 "ALTER TABLE ... DETACH PARTITION"});
+    if (!aside.ok() && status.ok()) status = aside.status();  // safe where it is; the next open moves it on
   }
   return status;
 }

@@ -300,8 +300,9 @@ absl::Status Database::InsertBatch::Commit() {
     Discard();
     return absl::AbortedError(absl::StrCat("insert into ", table_name_, ": the table was dropped during the insert"));
   }
-  // Parts changed since the comparison (a TRUNCATE, an ATTACH PART): the new parts go in
-  // untracked, and FINAL merges their partitions until a merge of all their parts.
+  // Parts changed since the comparison (TRUNCATE, ATTACH PART, DROP or DETACH PARTITION):
+  // the new parts go in untracked, and FINAL merges their partitions until a merge of all
+  // their parts.
   const bool track = table->tracks_superseded && table->parts == compared;
   format::ManifestEdit edit;
   for (const PartPtr& p : written_) {
