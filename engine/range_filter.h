@@ -60,9 +60,9 @@ struct ColumnRange {
 
   // Whether `v` lies inside. NULL never does.
   bool Contains(const format::Value& v) const;
-  // Whether some value in [lo, hi] can lie inside (both bounds inclusive).
   // Whether `v` is one of the points (true when there are none).
   bool InPoints(const format::Value& v) const;
+  // Whether some value in [lo, hi] can lie inside (both bounds inclusive).
   bool Intersects(const format::Value& lo, const format::Value& hi) const;
   std::string DebugString() const;
 };
