@@ -1,6 +1,7 @@
 #include "engine/merge_rules/engine_spec.h"
 
 #include <algorithm>
+#include <iterator>
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
@@ -186,25 +187,24 @@ absl::StatusOr<EngineSpec> ParseEngine(const format::TableSchema& schema) {
       }
     }
   }
+  // The engines' own settings: 0 or 1, each for one engine.
+  const struct {
+    const char* name;
+    const char* engine;
+    bool* value;
+  } engine_settings[] = {{kSummingDropZeroRowsSetting, "SummingMergeTree", &spec.drop_zero_rows},
+                         {kTrackSupersededRowsSetting, "ReplacingMergeTree", &spec.track_superseded}};
   for (const format::TableSetting& s : schema.settings) {
-    if (s.name == kSummingDropZeroRowsSetting) {
-      if (schema.engine != "SummingMergeTree") {
-        return absl::InvalidArgumentError(absl::StrCat("setting ", s.name, " is for SummingMergeTree tables"));
+    const auto* known = std::find_if(std::begin(engine_settings), std::end(engine_settings),
+                                     [&](const auto& e) { return s.name == e.name; });
+    if (known != std::end(engine_settings)) {
+      if (schema.engine != known->engine) {
+        return absl::InvalidArgumentError(absl::StrCat("setting ", s.name, " is for ", known->engine, " tables"));
       }
       if (s.value != "0" && s.value != "1") {
         return absl::InvalidArgumentError(absl::StrCat("setting ", s.name, " must be 0 or 1, got ", s.value));
       }
-      spec.drop_zero_rows = s.value == "1";
-      continue;
-    }
-    if (s.name == kTrackSupersededRowsSetting) {
-      if (schema.engine != "ReplacingMergeTree") {
-        return absl::InvalidArgumentError(absl::StrCat("setting ", s.name, " is for ReplacingMergeTree tables"));
-      }
-      if (s.value != "0" && s.value != "1") {
-        return absl::InvalidArgumentError(absl::StrCat("setting ", s.name, " must be 0 or 1, got ", s.value));
-      }
-      spec.track_superseded = s.value == "1";
+      *known->value = s.value == "1";
       continue;
     }
     return absl::UnimplementedError(absl::StrCat("table setting '", s.name, "' is not supported yet"));

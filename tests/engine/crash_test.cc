@@ -319,6 +319,15 @@ std::string FinalRows(Database* db) {
   return out;
 }
 
+// FINAL's rows after ThreeRuleInserts(engine), with no fault.
+std::string FinalAfterThreeInserts(const std::string& engine) {
+  MemEnv clean;
+  ThreeRuleInserts(engine)(&clean);
+  auto db = Database::Open("db", {.env = &clean});
+  EXPECT_TRUE(db.ok()) << db.status();
+  return db.ok() ? FinalRows(db->get()) : "";
+}
+
 void RuleMergeAllOrNothing(const std::string& engine) {
   MemEnv clean;
   ThreeRuleInserts(engine)(&clean);
@@ -356,13 +365,7 @@ TEST(CrashTest, ReplacingMergeIsAllOrNothingAtEveryStep) { RuleMergeAllOrNothing
 // DROP PARTITION is one manifest edit: whatever a crash leaves, the partition's parts are
 // all there or all gone, and once acknowledged they are gone.
 TEST(CrashTest, DropPartitionIsAllOrNothingAtEveryStep) {
-  std::string before;
-  {
-    MemEnv clean;
-    ThreeRuleInserts("ReplacingMergeTree")(&clean);
-    ASSERT_OK_AND_ASSIGN(auto db, Database::Open("db", {.env = &clean}));
-    before = FinalRows(db.get());
-  }
+  const std::string before = FinalAfterThreeInserts("ReplacingMergeTree");
   for (Fault kind : {Fault::kCrash, Fault::kError}) {
     FaultAtEveryStep(
         kind, ThreeRuleInserts("ReplacingMergeTree"), [](Database* db) { return db->DropPartition("t", "all"); },
@@ -384,13 +387,7 @@ TEST(CrashTest, DropPartitionIsAllOrNothingAtEveryStep) {
 // the table or all in detached/ (never deleted, never both), and ATTACH PARTITION then
 // serves the same rows again.
 TEST(CrashTest, DetachPartitionMovesEveryPartOrNoneAtEveryStep) {
-  std::string before;
-  {
-    MemEnv clean;
-    ThreeRuleInserts("ReplacingMergeTree")(&clean);
-    ASSERT_OK_AND_ASSIGN(auto db, Database::Open("db", {.env = &clean}));
-    before = FinalRows(db.get());
-  }
+  const std::string before = FinalAfterThreeInserts("ReplacingMergeTree");
   for (Fault kind : {Fault::kCrash, Fault::kError}) {
     FaultAtEveryStep(
         kind, ThreeRuleInserts("ReplacingMergeTree"), [](Database* db) { return db->DetachPartition("t", "all"); },
