@@ -34,6 +34,13 @@ bool ColumnRange::InPoints(const Value& v) const {
   return it != points.end() && format::CompareValues(*it, v) == 0;
 }
 
+std::optional<std::vector<Value>> ColumnRange::PointValues() const {
+  if (!min || !max || !min_inclusive || !max_inclusive) return std::nullopt;
+  if (!points.empty()) return points;
+  if (format::CompareValues(*min, *max) != 0) return std::nullopt;
+  return std::vector<Value>{*min};
+}
+
 bool ColumnRange::Contains(const Value& raw) const {
   if (raw.is_null()) return false;
   std::optional<Value> transformed;

@@ -62,6 +62,9 @@ struct ColumnRange {
   bool Contains(const format::Value& v) const;
   // Whether `v` is one of the points (true when there are none).
   bool InPoints(const format::Value& v) const;
+  // The values the range is limited to when it is an equality or an IN list (on the
+  // column, or on its transform), ascending; nullopt for any other range.
+  std::optional<std::vector<format::Value>> PointValues() const;
   // Whether some value in [lo, hi] can lie inside (both bounds inclusive).
   bool Intersects(const format::Value& lo, const format::Value& hi) const;
   std::string DebugString() const;

@@ -53,23 +53,22 @@ std::optional<std::vector<KeyBox>> KeyBoxes(const std::vector<std::vector<const 
     const format::DataType* type = schema.columns[schema.FindColumn(schema.sort_key[k])].type.get();
     if (type->id() == TypeId::kNullable || type->is_nullable_low_cardinality() || type->is_float()) break;
     // The points of column k: those of a point range (equality, IN list) inside every range.
-    const ColumnRange* pointed = nullptr;
+    std::optional<std::vector<Value>> candidates;
     for (const ColumnRange* r : raw) {
-      const bool point = r->min && r->max && r->min_inclusive && r->max_inclusive &&
-                         (!r->points.empty() || format::CompareValues(*r->min, *r->max) == 0);
-      if (point && (pointed == nullptr || r->points.size() < pointed->points.size())) pointed = r;
+      auto values = r->PointValues();
+      if (values && (!candidates || values->size() < candidates->size())) candidates = std::move(values);
     }
+    const bool pointed = candidates.has_value();
     std::vector<Value> points;
-    if (pointed != nullptr) {
-      const std::vector<Value> candidates = pointed->points.empty() ? std::vector<Value>{*pointed->min} : pointed->points;
-      for (const Value& v : candidates) {
+    if (pointed) {
+      for (const Value& v : *candidates) {
         bool inside = true;
         for (const ColumnRange* r : raw) inside &= r->Contains(v);
         if (inside) points.push_back(v);
       }
       if (points.empty()) return std::vector<KeyBox>{};  // no value satisfies column k
     }
-    if (pointed != nullptr && boxes.size() * points.size() <= kMaxBoxes) {
+    if (pointed && boxes.size() * points.size() <= kMaxBoxes) {
       std::vector<KeyBox> next;
       for (const KeyBox& b : boxes) {
         for (const Value& v : points) {
@@ -321,11 +320,10 @@ void ScanCursor::Plan() {
     for (size_t r = 0; r < options_.ranges.size(); ++r) {
       const ColumnRange& range = options_.ranges[r];
       if (range_columns_[r] != static_cast<int>(index.column) || range.transform != nullptr) continue;
-      const bool point = range.min && range.max && range.min_inclusive && range.max_inclusive &&
-                         (!range.points.empty() || format::CompareValues(*range.min, *range.max) == 0);
-      if (!point) continue;
+      const std::optional<std::vector<Value>> values = range.PointValues();
+      if (!values) continue;
       IndexProbe probe{&index, {}, 0};
-      for (const Value& v : range.points.empty() ? std::vector<Value>{*range.min} : range.points) {
+      for (const Value& v : *values) {
         if (auto h = HashOfValue(schema_.columns[index.column].type, v)) probe.hashes.push_back(*h);
       }
       probes.push_back(std::move(probe));
