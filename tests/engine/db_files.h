@@ -1,6 +1,6 @@
 // Test helpers for reaching under a Database: the files of its directory (listing,
-// snapshotting, restoring, damaging them) and scanning a table whole. Shared by the
-// corruption and recovery tests.
+// snapshotting, restoring, damaging them), scanning a table, and column definitions.
+// Shared by the engine tests.
 //
 // Not synchronized; for single-threaded tests.
 #ifndef TALLY_TESTS_ENGINE_DB_FILES_H_
@@ -69,16 +69,26 @@ inline absl::StatusOr<std::string> OnlyTableDir(engine::Env* env, const std::str
   return engine::JoinPath(tables, entries[0]);
 }
 
-// Reads every row of every column; the first error if any block fails.
-inline absl::StatusOr<std::vector<engine::Block>> ScanAll(const engine::Database& db, const std::string& table) {
-  TALLY_ASSIGN_OR_RETURN(auto cursor, db.Scan(table, {}));
+// Every block a scan of `table` gives (by default every row of every column); the first
+// error if any block fails. *stats (may be null) gets the scan's statistics.
+inline absl::StatusOr<std::vector<engine::Block>> ScanAll(const engine::Database& db, const std::string& table,
+                                                          engine::ScanOptions options = {},
+                                                          engine::ScanStats* stats = nullptr) {
+  TALLY_ASSIGN_OR_RETURN(auto cursor, db.Scan(table, std::move(options)));
   std::vector<engine::Block> out;
   while (true) {
     engine::Block b;
     TALLY_ASSIGN_OR_RETURN(bool more, cursor->Next(&b));
-    if (!more) return out;
+    if (!more) break;
     out.push_back(std::move(b));
   }
+  if (stats != nullptr) *stats = cursor->stats();
+  return out;
+}
+
+// A column definition from a type's text ("LowCardinality(String)").
+inline format::ColumnDef Col(const std::string& name, const std::string& type) {
+  return format::ColumnDef{name, *format::ParseDataType(type), {}, ""};
 }
 
 // Multiset of rendered rows, for order-insensitive comparison.

@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "engine/database.h"
 #include "engine/mem_env.h"
+#include "tests/engine/db_files.h"
 #include "tests/test_util.h"
 
 namespace tally::engine {
@@ -24,9 +25,7 @@ struct Row {
   uint32_t c;
 };
 
-format::ColumnDef Col(const std::string& name, const std::string& type) {
-  return format::ColumnDef{name, *format::ParseDataType(type), {}, ""};
-}
+using testing_db::Col;
 
 std::string Tenant(int i) { return absl::StrCat("t", i); }
 
@@ -71,21 +70,20 @@ class KeyPruningTest : public ::testing::TestWithParam<int> {
       }
       want += match;
     }
-    ScanOptions options{.columns = {"a", "b", "c"}, .ranges = ranges, .filter_rows = false};
-    auto cursor = db_->Scan("t", options);
-    ASSERT_OK(cursor);
+    ASSERT_OK_AND_ASSIGN(std::vector<Block> blocks,
+                         testing_db::ScanAll(*db_, "t", {.columns = {"a", "b", "c"}, .ranges = ranges, .filter_rows = false},
+                                             stats));
     uint64_t got = 0;
-    for (Block b; *(*cursor)->Next(&b);) {
+    for (const Block& b : blocks) {
       for (size_t i = 0; i < b.rows(); ++i) {
         bool match = true;
-        for (const ColumnRange& range : ranges) match &= range.Contains(b.columns[range.column == "a" ? 0 : range.column == "b" ? 1 : 2].GetValue(i));
+        for (const ColumnRange& range : ranges) match &= range.Contains(b.columns[b.Find(range.column)].GetValue(i));
         got += match;
       }
     }
     std::string what;
     for (const ColumnRange& r : ranges) absl::StrAppend(&what, r.DebugString(), "; ");
     EXPECT_EQ(got, want) << what;
-    if (stats != nullptr) *stats = (*cursor)->stats();
   }
 
   MemEnv env_;

@@ -12,6 +12,7 @@
 #include "engine/database.h"
 #include "engine/mem_env.h"
 #include "engine/query/session.h"
+#include "tests/engine/db_files.h"
 #include "tests/test_util.h"
 
 namespace tally::engine {
@@ -20,9 +21,7 @@ namespace {
 using format::Column;
 using format::Value;
 
-format::ColumnDef Col(const std::string& name, const std::string& type) {
-  return format::ColumnDef{name, *format::ParseDataType(type), {}, ""};
-}
+using testing_db::Col;
 
 // Rows of a scan as text, keyed by the first `key_columns` columns' text.
 std::map<std::string, std::string> ScanRows(Database* db, const std::string& table, ScanOptions options,

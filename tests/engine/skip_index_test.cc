@@ -20,9 +20,7 @@ namespace {
 using format::Column;
 using format::Value;
 
-format::ColumnDef Col(const std::string& name, const std::string& type) {
-  return format::ColumnDef{name, *format::ParseDataType(type), {}, ""};
-}
+using testing_db::Col;
 
 format::TableSchema Schema(bool indexed) {
   format::TableSchema schema;
@@ -64,22 +62,21 @@ class SkipIndexTest : public ::testing::TestWithParam<int> {
   // The rows (as text) a scan of `table` returns under `ranges` (pruning only) that match.
   std::multiset<std::string> Rows(const std::string& table, const std::vector<ColumnRange>& ranges,
                                   ScanStats* stats = nullptr) {
-    std::multiset<std::string> out;
-    auto cursor = db_->Scan(table, {.columns = {"t", "s", "lc", "n"}, .ranges = ranges, .filter_rows = false});
-    EXPECT_TRUE(cursor.ok()) << cursor.status();
-    if (!cursor.ok()) return out;
-    for (Block b; *(*cursor)->Next(&b);) {
-      for (size_t i = 0; i < b.rows(); ++i) {
+    auto blocks = testing_db::ScanAll(
+        *db_, table, {.columns = {"t", "s", "lc", "n"}, .ranges = ranges, .filter_rows = false}, stats);
+    EXPECT_TRUE(blocks.ok()) << blocks.status();
+    if (!blocks.ok()) return {};
+    // The rows of the surviving granules that match (the scan only pruned).
+    for (Block& b : *blocks) {
+      std::vector<uint32_t> keep;
+      for (uint32_t i = 0; i < b.rows(); ++i) {
         bool match = true;
         for (const ColumnRange& r : ranges) match &= r.Contains(b.columns[b.Find(r.column)].GetValue(i));
-        if (!match) continue;
-        std::string row;
-        for (const Column& c : b.columns) row += c.GetValue(i).DebugString() + "|";
-        out.insert(row);
+        if (match) keep.push_back(i);
       }
+      for (Column& c : b.columns) c = Column::Gather(c, keep);
     }
-    if (stats != nullptr) *stats = (*cursor)->stats();
-    return out;
+    return testing_db::Rows(*blocks);
   }
 
   MemEnv env_;

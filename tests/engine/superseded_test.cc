@@ -31,9 +31,7 @@ using format::Column;
 using format::RowRun;
 using format::RowRuns;
 
-format::ColumnDef Col(const std::string& name, const std::string& type) {
-  return format::ColumnDef{name, *format::ParseDataType(type), {}, ""};
-}
+using testing_db::Col;
 
 format::TableSchema Schema() {
   format::TableSchema schema;
@@ -68,15 +66,12 @@ absl::Status Insert(Database* db, const std::vector<Row>& rows) {
 // FINAL as (p, k) -> (ver, n), and whether it skipped superseded rows.
 std::map<std::pair<uint32_t, uint32_t>, std::pair<uint32_t, int64_t>> Final(Database* db, bool* skipped) {
   std::map<std::pair<uint32_t, uint32_t>, std::pair<uint32_t, int64_t>> out;
-  auto cursor = db->Scan("t", {.columns = {"p", "k", "ver", "n"}, .final = true});
-  EXPECT_TRUE(cursor.ok()) << cursor.status();
-  if (!cursor.ok()) return out;
-  *skipped = (*cursor)->stats().final_skips_superseded;
-  while (true) {
-    Block b;
-    auto more = (*cursor)->Next(&b);
-    EXPECT_TRUE(more.ok()) << more.status();
-    if (!more.ok() || !*more) break;
+  ScanStats stats;
+  auto blocks = testing_db::ScanAll(*db, "t", {.columns = {"p", "k", "ver", "n"}, .final = true}, &stats);
+  EXPECT_TRUE(blocks.ok()) << blocks.status();
+  if (!blocks.ok()) return out;
+  *skipped = stats.final_skips_superseded;
+  for (const Block& b : *blocks) {
     for (size_t r = 0; r < b.rows(); ++r) {
       auto key = std::make_pair(b.columns[0].values<uint8_t>()[r], b.columns[1].values<uint32_t>()[r]);
       EXPECT_TRUE(out.emplace(key, std::make_pair(b.columns[2].values<uint32_t>()[r], b.columns[3].values<int64_t>()[r]))
@@ -164,9 +159,9 @@ TEST(SupersededTest, RecordsSurviveReopenAndManifestSnapshots) {
   EXPECT_EQ(Final(db.get(), &skipped), Expected());
   EXPECT_TRUE(skipped) << "the records did not come back from the snapshot";
   // A plain scan still sees every stored row, superseded ones included.
-  ASSERT_OK_AND_ASSIGN(auto cursor, db->Scan("t", {.columns = {"k"}}));
+  ASSERT_OK_AND_ASSIGN(std::vector<Block> blocks, testing_db::ScanAll(*db, "t", {.columns = {"k"}}));
   uint64_t rows = 0;
-  for (Block b; *cursor->Next(&b);) rows += b.rows();
+  for (const Block& b : blocks) rows += b.rows();
   EXPECT_EQ(rows, 200u + 100u + 68u);
 }
 
@@ -347,10 +342,12 @@ TEST(SupersededTest, NullAndNanKeysAreComparedAcrossParts) {
   };
   ASSERT_OK(insert({{std::nullopt, 0.0, 1, 1}, {std::nullopt, nan, 1, 2}, {5, -0.0, 1, 3}, {6, 2.5, 1, 4}}));
   ASSERT_OK(insert({{std::nullopt, 0.0, 2, 10}, {std::nullopt, nan, 2, 20}, {5, 0.0, 2, 30}, {7, 1.0, 1, 7}}));
-  ASSERT_OK_AND_ASSIGN(auto cursor, db->Scan("t", {.columns = {"n"}, .final = true}));
-  EXPECT_TRUE(cursor->stats().final_skips_superseded);
+  ScanStats stats;
+  ASSERT_OK_AND_ASSIGN(std::vector<Block> blocks,
+                       testing_db::ScanAll(*db, "t", {.columns = {"n"}, .final = true}, &stats));
+  EXPECT_TRUE(stats.final_skips_superseded);
   std::vector<int64_t> got;
-  for (Block b; *cursor->Next(&b);) {
+  for (const Block& b : blocks) {
     for (size_t r = 0; r < b.rows(); ++r) got.push_back(b.columns[0].values<int64_t>()[r]);
   }
   std::sort(got.begin(), got.end());
