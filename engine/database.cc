@@ -376,9 +376,7 @@ absl::StatusOr<std::vector<PartCheck>> Database::CheckParts(const std::string& n
   for (const PartPtr& p : parts) out.push_back({p->name(), p->VerifyChecksums()});
   TALLY_ASSIGN_OR_RETURN(std::vector<DetachedPartInfo> detached, ListDetached(name));
   for (const DetachedPartInfo& d : detached) {
-    // Detached on purpose (DETACH PARTITION, or placed there by the user: no reason file
-    // and no kind in its name, which recovery always gives): no rows are missing.
-    if (d.kind == kUserDetachedKind || d.kind.empty()) continue;
+    if (d.on_purpose()) continue;  // no rows are missing
     out.push_back({absl::StrCat(kDetachedDir, "/", d.name),
                    absl::DataLossError(absl::StrCat(
                        "set aside", d.kind.empty() ? "" : absl::StrCat(" (", d.kind, ")"),

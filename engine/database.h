@@ -109,6 +109,10 @@ struct DetachedPartInfo {
   uint32_t level = 0;
   uint64_t bytes_on_disk = 0;
   std::string path;
+
+  // Detached on purpose (DETACH PARTITION, or put there by hand: no reason file and no
+  // kind in its name, which recovery always gives), not rows the table may be missing.
+  bool on_purpose() const { return kind == kUserDetachedKind || kind.empty(); }
 };
 
 struct OptimizeOptions {

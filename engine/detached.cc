@@ -218,7 +218,7 @@ absl::Status Database::AttachPartition(const std::string& name, const std::strin
   // recovery set aside.
   std::vector<std::string> names;
   for (const DetachedPartInfo& d : detached) {
-    if ((d.kind == kUserDetachedKind || d.kind.empty()) && d.has_data && d.partition_id == partition_id) {
+    if (d.on_purpose() && d.has_data && d.partition_id == partition_id) {
       names.push_back(d.name);
     }
   }

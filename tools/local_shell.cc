@@ -237,9 +237,7 @@ std::vector<absl::string_view> SplitStatements(absl::string_view text) {
 
 void WarnAboutDetached(const engine::Database& db) {
   std::vector<engine::DetachedPartInfo> detached = db.ListAllDetached();
-  // Parts detached on purpose (DETACH PARTITION, or by hand: no kind) are no warning.
-  std::erase_if(detached,
-                [](const engine::DetachedPartInfo& d) { return d.kind == engine::kUserDetachedKind || d.kind.empty(); });
+  std::erase_if(detached, [](const engine::DetachedPartInfo& d) { return d.on_purpose(); });  // no warning
   if (detached.empty()) return;
   std::fprintf(stderr, "warning: %zu %s set aside in detached/, not served by queries:\n", detached.size(),
                detached.size() == 1 ? "part is" : "parts are");
