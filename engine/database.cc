@@ -84,7 +84,7 @@ std::pair<std::string, std::string> SplitTableName(const std::string& table) {
 
 absl::Status CheckImplemented(const TableSchema& schema) {
   TALLY_RETURN_IF_ERROR(ParseEngine(schema).status());
-  if (!schema.ttl.empty()) return absl::UnimplementedError("table TTL is not supported yet");
+  TALLY_RETURN_IF_ERROR(TableTtl::Make(schema).status());
   for (const format::ColumnDef& c : schema.columns) {
     if (!c.ttl.empty()) return absl::UnimplementedError(absl::StrCat("column '", c.name, "': TTL is not supported yet"));
   }
@@ -154,9 +154,10 @@ absl::StatusOr<std::unique_ptr<Database>> Database::Open(const std::string& dir,
   if (options.background_merges && !options.read_only) {
     try {
       db->merger_ = std::thread([d = db.get()] { d->MergeLoop(); });
+      db->ttl_thread_ = std::thread([d = db.get()] { d->TtlLoop(); });
     } catch (const std::system_error& e) {
       return absl::ResourceExhaustedError(
-          absl::StrCat(dir, ": cannot start the background merge thread (", e.what(), ")"));
+          absl::StrCat(dir, ": cannot start the background merge and TTL threads (", e.what(), ")"));
     }
     db->WakeMerger();  // parts left by an earlier run may be waiting
   }
@@ -164,14 +165,16 @@ absl::StatusOr<std::unique_ptr<Database>> Database::Open(const std::string& dir,
 }
 
 Database::~Database() {
-  if (merger_.joinable()) {
+  if (merger_.joinable() || ttl_thread_.joinable()) {
     cancel_merges_.store(true);
     {
       std::lock_guard<std::mutex> lock(merge_mu_);
       merge_stop_ = true;
     }
     merge_cv_.notify_one();
-    merger_.join();
+    ttl_cv_.notify_one();
+    if (merger_.joinable()) merger_.join();
+    if (ttl_thread_.joinable()) ttl_thread_.join();
   }
   std::lock_guard<std::mutex> lock(mu_);
   if (manifest_ != nullptr) (void)manifest_->Close();
@@ -200,6 +203,7 @@ absl::Status Database::CreateTable(const std::string& name, TableSchema schema, 
   TALLY_ASSIGN_OR_RETURN(std::shared_ptr<const MergeRule> rule, MakeTableRule(engine, schema));
   TableDefaults defaults = TableDefaults::Make(schema);
   TALLY_RETURN_IF_ERROR(defaults.status());
+  TALLY_ASSIGN_OR_RETURN(TableTtlPtr ttl, TableTtl::Make(schema));
   std::lock_guard<std::mutex> lock(mu_);
   if (tables_.contains(name)) {
     if (if_not_exists) return absl::OkStatus();
@@ -210,7 +214,8 @@ absl::Status Database::CreateTable(const std::string& name, TableSchema schema, 
   }
   auto table = std::make_shared<Table>();
   table->name = name;
-  table->schema = std::move(schema);
+  table->schema = std::make_shared<const TableSchema>(std::move(schema));
+  table->ttl = std::move(ttl);
   table->partition = partition;
   table->engine = std::move(engine);
   table->rule = std::move(rule);
@@ -222,7 +227,7 @@ absl::Status Database::CreateTable(const std::string& name, TableSchema schema, 
   TALLY_RETURN_IF_ERROR(env_->CreateDirs(table->dir));
   TALLY_RETURN_IF_ERROR(env_->SyncDir(TablesDir()));
   ManifestEdit edit;
-  edit.ops.push_back(ManifestOp::CreateTable(name, table->schema, table->dir_name));
+  edit.ops.push_back(ManifestOp::CreateTable(name, *table->schema, table->dir_name));
   return Commit(edit, [&] { tables_[name] = std::move(table); });
 }
 
@@ -318,6 +323,29 @@ absl::Status Database::TruncateTable(const std::string& name) {
   });
 }
 
+absl::Status Database::ModifyTtl(const std::string& name, const std::string& ttl_text) {
+  const std::string what = absl::StrCat("ALTER TABLE ", name, ttl_text.empty() ? " REMOVE TTL" : " MODIFY TTL");
+  TALLY_RETURN_IF_ERROR(CheckWritable(what));
+  TALLY_ASSIGN_OR_RETURN(std::shared_ptr<Table> table, FindTable(name));
+  // One ALTER at a time per table: the schema read here is the one replaced.
+  std::lock_guard<std::mutex> alter_lock(table->alter_mu);
+  TableSchema schema = *DefinitionOf(*table).first;
+  if (ttl_text.empty() && schema.ttl.empty()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(what, ": the table has no TTL to remove (Table doesn't have any table TTL expression, cannot remove)"));
+  }
+  schema.ttl = ttl_text;
+  auto ttl = TableTtl::Make(schema);
+  if (!ttl.ok()) return absl::Status(ttl.status().code(), absl::StrCat(what, ": ", ttl.status().message()));
+  std::lock_guard<std::mutex> lock(mu_);
+  ManifestEdit edit;
+  edit.ops.push_back(ManifestOp::AlterTable(name, schema));
+  return Commit(edit, [&] {
+    table->schema = std::make_shared<const TableSchema>(std::move(schema));
+    table->ttl = *std::move(ttl);
+  });
+}
+
 absl::Status Database::DropPartition(const std::string& name, const std::string& partition_id,
                                      uint64_t* parts_dropped) {
   TALLY_RETURN_IF_ERROR(CheckWritable(absl::StrCat("ALTER TABLE ", name, " DROP PARTITION")));
@@ -348,9 +376,14 @@ std::vector<std::string> Database::ListTables() const {
   return names;
 }
 
+std::pair<std::shared_ptr<const TableSchema>, TableTtlPtr> Database::DefinitionOf(const Table& table) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return {table.schema, table.ttl};
+}
+
 absl::StatusOr<TableSchema> Database::GetSchema(const std::string& name) const {
   TALLY_ASSIGN_OR_RETURN(auto table, FindTable(name));
-  return table->schema;
+  return *DefinitionOf(*table).first;
 }
 
 absl::StatusOr<std::vector<PartInfo>> Database::ListParts(const std::string& name) const {
@@ -408,12 +441,18 @@ absl::StatusOr<std::unique_ptr<ScanCursor>> Database::Scan(const std::string& na
   TALLY_ASSIGN_OR_RETURN(auto table, FindTable(name));
   std::vector<PartPtr> parts;
   std::vector<SupersededPtr> superseded;
+  std::shared_ptr<const TableSchema> schema;
+  TtlAt ttl;
   {
     std::lock_guard<std::mutex> lock(mu_);
     parts = table->parts;
     if (table->tracks_superseded) superseded = SupersededOf(*table, parts);
+    schema = table->schema;
+    ttl.ttl = table->ttl;
   }
-  return ScanCursor::Make(table->schema, std::move(parts), std::move(options), &table->engine, std::move(superseded));
+  ttl.now_s = env_->NowMicros() / 1000000;
+  return ScanCursor::Make(*schema, std::move(parts), std::move(options), &table->engine, std::move(superseded),
+                          std::move(ttl));
 }
 
 void Database::AddSupersedeOps(const Table& table, const std::vector<PartPtr>& parts, const Losers& losers,

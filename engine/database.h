@@ -53,6 +53,7 @@
 #include "engine/table_defaults.h"
 #include "engine/scan.h"
 #include "engine/superseded.h"
+#include "engine/ttl.h"
 #include "format/manifest_format.h"
 #include "format/table_schema.h"
 
@@ -128,11 +129,18 @@ struct OptimizeResult {
   uint64_t rows = 0;          // rows rewritten
 };
 
+struct TtlResult {
+  uint64_t parts_dropped = 0;    // every row expired
+  uint64_t parts_rewritten = 0;  // some rows expired
+  uint64_t rows_removed = 0;
+};
+
 struct DatabaseOptions {
   Env* env = nullptr;  // Env::Default() when null; must outlive the Database
   // Merge parts in a background thread as inserts add them (engine/merge_selector.h
-  // chooses which). Off by default so that an embedder (or a test) sees exactly the parts
-  // it wrote; the interactive `tally local` shell turns it on, as the server will.
+  // chooses which), and run the TTL job in another. Off by default so that an embedder
+  // (or a test) sees exactly the parts it wrote; the interactive `tally local` shell turns
+  // it on, as the server will.
   bool background_merges = false;
   // Take no lock and write nothing: every write fails with FailedPrecondition, and an
   // open that would have to repair something (a broken part, a torn manifest tail is
@@ -175,6 +183,10 @@ class Database {
   // as in ClickHouse. A merge of the partition under way is aborted at its commit.
   absl::Status DropPartition(const std::string& table, const std::string& partition_id,
                              uint64_t* parts_dropped = nullptr);
+  // ALTER TABLE ... MODIFY TTL (the TTL's text, engine/ttl.h) or, with "", REMOVE TTL: the
+  // table's schema changes in one manifest edit. Queries apply the new TTL at once; the
+  // TTL job and merges then remove what it expires.
+  absl::Status ModifyTtl(const std::string& table, const std::string& ttl_text);
   std::vector<std::string> ListTables() const;
   absl::StatusOr<format::TableSchema> GetSchema(const std::string& name) const;
 
@@ -211,13 +223,23 @@ class Database {
   };
   absl::StatusOr<std::unique_ptr<InsertBatch>> BeginInsert(const std::string& table);
 
-  // Merges each partition's parts into one (OPTIMIZE TABLE). Runs in the caller's thread;
+  // Merges each partition's parts into one (OPTIMIZE TABLE), after the TTL job (ApplyTtl)
+  // has dropped the parts wholly expired; merges leave out expired rows. Runs in the caller's thread;
   // inserts, scans and other statements go on meanwhile. A merge commits in one manifest
   // edit that adds the merged part and removes its inputs, so a scan sees the inputs or the
   // merged part, never both or neither, and a crash leaves one or the other. Parts another
   // OPTIMIZE is merging are left to it. Aborted when the table is truncated or dropped
   // during the merge (nothing changes).
   absl::StatusOr<OptimizeResult> Optimize(const std::string& table, OptimizeOptions options = {});
+
+  // The TTL job on one table (or one partition of it): drops the parts whose every row is
+  // expired (one manifest edit) and rewrites those with some expired rows without them
+  // (each as a merge of one part; not with ttl_only_drop_parts). Parts a merge holds are
+  // left for the next run. The background TTL thread (with background_merges) runs it on
+  // each table every merge_with_ttl_timeout seconds; OPTIMIZE runs it first.
+  absl::StatusOr<TtlResult> ApplyTtl(const std::string& table, const std::string& partition_id = "");
+  // TTL job runs in the background that removed something.
+  uint64_t background_ttl_runs_done() const { return ttl_runs_done_.load(); }
 
   absl::StatusOr<std::unique_ptr<ScanCursor>> Scan(const std::string& table, ScanOptions options) const;
 
@@ -264,7 +286,11 @@ class Database {
     std::string name;
     std::string dir;  // absolute path
     std::string dir_name;
-    format::TableSchema schema;
+    // What CREATE TABLE said, as ALTER TABLE (MODIFY TTL) last changed it, and its TTL bound:
+    // replaced whole by ALTER, so read the pointers under mu_ (DefinitionOf); what they
+    // point to never changes. Columns, keys and engine never change.
+    std::shared_ptr<const format::TableSchema> schema;
+    TableTtlPtr ttl;
     PartitionKey partition;
     TableDefaults defaults;  // computed by inserts for the columns a block leaves out
     EngineSpec engine;  // parsed from schema; what merges do with equal keys
@@ -280,7 +306,10 @@ class Database {
     // reading the parts it compares with to its manifest edit, so that no other such
     // commit changes them in between (taken before mu_).
     std::mutex commit_mu;
+    std::mutex alter_mu;  // held by an ALTER that replaces the schema (taken before mu_)
   };
+  // The table's schema and TTL as of now.
+  std::pair<std::shared_ptr<const format::TableSchema>, TableTtlPtr> DefinitionOf(const Table& table) const;
   // Each of `parts`' superseded rows (null: untracked). REQUIRES: mu_ held.
   static std::vector<SupersededPtr> SupersededOf(const Table& table, const std::vector<PartPtr>& parts);
   // Rows of existing parts a commit found to lose, by part.
@@ -302,6 +331,9 @@ class Database {
   void WakeMerger();
   // Chooses and runs one background merge; false when there is nothing to merge.
   bool BackgroundMergeOnce();
+  // The background TTL job: ApplyTtl on each table with a TTL once per its check interval
+  // (by the Env's clock, looked at every second). Failures go to background_merge_status.
+  void TtlLoop();
   // Recovery (engine/recovery.cc).
   absl::Status Recover(bool repair);
   absl::Status RecoverOnce(bool repair);
@@ -369,6 +401,10 @@ class Database {
   std::atomic<bool> cancel_merges_{false};
   std::atomic<uint64_t> background_merges_done_{0};
   std::thread merger_;
+  // The TTL thread (TtlLoop) waits on ttl_cv_ under merge_mu_ and stops with merge_stop_.
+  std::condition_variable ttl_cv_;
+  std::atomic<uint64_t> ttl_runs_done_{0};
+  std::thread ttl_thread_;
 };
 
 // Checks a schema as CreateTable does.

@@ -232,6 +232,8 @@ absl::Status Database::AttachParts(const std::string& name, const std::vector<st
   TALLY_RETURN_IF_ERROR(CheckWritable(what));
   for (const std::string& n : detached_names) TALLY_RETURN_IF_ERROR(CheckDetachedName(name, n));
   TALLY_ASSIGN_OR_RETURN(std::shared_ptr<Table> table, FindTable(name));
+  const std::shared_ptr<const format::TableSchema> schema_now = DefinitionOf(*table).first;
+  const format::TableSchema& schema = *schema_now;
   const std::string detached = JoinPath(table->dir, kDetachedDir);
   // Validate every part whole, where it lies, before any moves: part.meta, every file's
   // checksum, the table's columns and sorting key, and that every row belongs to the
@@ -252,24 +254,24 @@ absl::Status Database::AttachParts(const std::string& name, const std::vector<st
     auto invalid = [&](absl::string_view why) {
       return absl::InvalidArgumentError(absl::StrCat(part_what, ": ", why));
     };
-    if (meta->columns.size() != table->schema.columns.size()) {
+    if (meta->columns.size() != schema.columns.size()) {
       return invalid(absl::StrCat("the part has ", meta->columns.size(), " columns, the table ",
-                                  table->schema.columns.size()));
+                                  schema.columns.size()));
     }
     for (size_t c = 0; c < meta->columns.size(); ++c) {
-      const format::ColumnDef& want = table->schema.columns[c];
+      const format::ColumnDef& want = schema.columns[c];
       const format::ColumnMeta& got = meta->columns[c];
       if (got.name != want.name || !got.type->Equals(*want.type)) {
         return invalid(absl::StrCat("column ", c + 1, " is ", got.name, " ", got.type->ToString(),
                                     ", the table's is ", want.name, " ", want.type->ToString()));
       }
     }
-    if (meta->sort_key != table->schema.sort_key) return invalid("the part is sorted by another key than the table");
+    if (meta->sort_key != schema.sort_key) return invalid("the part is sorted by another key than the table");
     auto opened = Part::Open(env_, source, meta->name);
     if (!opened.ok()) return absl::DataLossError(absl::StrCat(part_what, ": ", opened.status().message()));
     TALLY_RETURN_IF_ERROR((*opened)->VerifyChecksums());
     {
-      TALLY_ASSIGN_OR_RETURN(auto cursor, ScanCursor::Make(table->schema, {*opened}, {}));
+      TALLY_ASSIGN_OR_RETURN(auto cursor, ScanCursor::Make(schema, {*opened}, {}));
       Block block;
       while (true) {
         TALLY_ASSIGN_OR_RETURN(bool more, cursor->Next(&block));

@@ -1,9 +1,12 @@
 // Env helpers shared by every implementation.
 #include "engine/env.h"
 
+#include "absl/time/clock.h"
 #include "format/status_macros.h"
 
 namespace tally::engine {
+
+int64_t Env::NowMicros() { return absl::ToUnixMicros(absl::Now()); }
 
 absl::Status WriteFileSynced(Env* env, const std::string& path, absl::string_view data) {
   TALLY_ASSIGN_OR_RETURN(std::unique_ptr<WritableFile> file, env->NewWritableFile(path));

@@ -79,6 +79,10 @@ class Env {
   // FailedPrecondition naming the holder's PID where the OS tells it, until the first
   // lock is destroyed. Writes nothing into the file.
   virtual absl::StatusOr<std::unique_ptr<FileLock>> LockFile(const std::string& path) = 0;
+
+  // Wall-clock time, microseconds since the Unix epoch: what TTL compares rows with. Tests
+  // move a fake clock instead (MemEnv::SetNowMicros).
+  virtual int64_t NowMicros();
 };
 
 // Writes `data` to `path` and syncs it (not the directory).

@@ -54,6 +54,8 @@ class FaultInjectionEnv final : public Env {
   // read-only media (kPermissionDenied) would.
   void FailEveryStepWith(absl::StatusCode code);
 
+  int64_t NowMicros() override { return base_->NowMicros(); }
+
   // Mutating steps attempted so far, including failed ones.
   int64_t steps() const;
   // Steps that were failed by injection so far.

@@ -190,7 +190,8 @@ void Database::InsertBatch::Discard() {
 absl::Status Database::InsertBatch::Add(Block block) {
   if (done_) return absl::FailedPreconditionError(absl::StrCat("insert into ", table_name_, ": batch already ended"));
   Table* table = table_.get();
-  const format::TableSchema& schema = table->schema;  // immutable once created
+  const std::shared_ptr<const format::TableSchema> schema_now = db_->DefinitionOf(*table).first;
+  const format::TableSchema& schema = *schema_now;
   auto fail = [this](absl::Status s) {
     Discard();
     return s;
@@ -282,7 +283,7 @@ absl::Status Database::InsertBatch::Commit() {
       for (size_t v = 0; v < w; ++v) {
         if (written_[v]->meta().partition_id == written_[w]->meta().partition_id) others.push_back(written_[v]);
       }
-      auto found = FindSuperseded(table->schema, table->engine, written_[w], others, skips);
+      auto found = FindSuperseded(*db_->DefinitionOf(*table).first, table->engine, written_[w], others, skips);
       if (!found.ok()) {
         Discard();
         return absl::Status(found.status().code(), absl::StrCat("insert into ", table_name_, ": ",

@@ -138,6 +138,22 @@ absl::Status Apply(const ManifestOp& op, ReplayedCatalog* catalog) {
     case ManifestOp::Kind::kNextBlock:
       table.next_block = std::max(table.next_block, op.next_block);
       return absl::OkStatus();
+    case ManifestOp::Kind::kAlterTable: {
+      const format::TableSchema& was = table.schema;
+      const format::TableSchema& now = op.schema;
+      bool same_layout = was.columns.size() == now.columns.size() && was.sort_key == now.sort_key &&
+                         was.partition_by == now.partition_by && was.engine == now.engine &&
+                         was.engine_args == now.engine_args;
+      for (size_t c = 0; same_layout && c < was.columns.size(); ++c) {
+        same_layout = was.columns[c].name == now.columns[c].name && was.columns[c].type->Equals(*now.columns[c].type);
+      }
+      if (!same_layout) {
+        return absl::DataLossError(absl::StrCat("table '", op.table,
+                                                "': an ALTER record changes its columns, keys or engine"));
+      }
+      table.schema = op.schema;
+      return absl::OkStatus();
+    }
     default:
       return absl::InternalError("unreachable manifest op");
   }

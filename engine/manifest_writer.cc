@@ -25,7 +25,7 @@ absl::Status Database::WriteSnapshot() {
   std::sort(names.begin(), names.end());
   for (const std::string& name : names) {
     const Table& t = *tables_[name];
-    snapshot.ops.push_back(ManifestOp::CreateTable(name, t.schema, t.dir_name));
+    snapshot.ops.push_back(ManifestOp::CreateTable(name, *t.schema, t.dir_name));
     snapshot.ops.push_back(ManifestOp::NextBlock(name, t.next_block));
     for (const PartPtr& p : t.parts) {
       snapshot.ops.push_back(ManifestOp::AddPart(name, p->name(), p->rows()));

@@ -232,6 +232,11 @@ class MemFileLock final : public FileLock {
 
 MemEnv::MemEnv() : state_(std::make_shared<State>()) {}
 
+int64_t MemEnv::NowMicros() {
+  const int64_t fake = fake_now_us_.load();
+  return fake >= 0 ? fake : Env::NowMicros();
+}
+
 MemEnv::~MemEnv() {
   std::lock_guard<std::mutex> lock(state_->mu);
   for (const std::weak_ptr<Node>& weak : state_->dirs) {

@@ -27,6 +27,7 @@
 #ifndef TALLY_ENGINE_MEM_ENV_H_
 #define TALLY_ENGINE_MEM_ENV_H_
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -60,6 +61,11 @@ class MemEnv final : public Env {
   // Locks are per MemEnv; Crash() releases them all.
   absl::StatusOr<std::unique_ptr<FileLock>> LockFile(const std::string& path) override;
 
+  // The real clock until SetNowMicros fixes it; then that value until set again.
+  int64_t NowMicros() override;
+  void SetNowMicros(int64_t now_us) { fake_now_us_.store(now_us); }
+  void AdvanceSeconds(int64_t s) { fake_now_us_.fetch_add(s * 1000000); }
+
   // Reverts the namespace and every file's contents to their durable state, as after a
   // power loss. Files opened before the crash stop working.
   void Crash();
@@ -72,6 +78,7 @@ class MemEnv final : public Env {
  private:
   // Shared with open files, which may therefore outlive the MemEnv harmlessly.
   std::shared_ptr<State> state_;
+  std::atomic<int64_t> fake_now_us_{-1};  // -1: the real clock
 };
 
 }  // namespace tally::engine

@@ -25,10 +25,40 @@ PartIdentity MergedIdentity(absl::Span<const PartPtr> inputs) {
   return id;
 }
 
+namespace {
+
+// The rows of `rows` (columns of the table by name) not expired under `ttl` into *out;
+// false (and *out untouched) when none is expired.
+absl::StatusOr<bool> DropExpired(const format::TableSchema& schema, const TableTtl& ttl, int64_t now_s,
+                                 const Block& rows, Block* out, uint64_t* expired_total) {
+  Block ttl_block;
+  for (int c : ttl.columns()) {
+    const int at = rows.Find(schema.columns[c].name);
+    if (at < 0) return absl::InternalError(absl::StrCat("merge: no column ", schema.columns[c].name, " for the TTL"));
+    ttl_block.Add(rows.names[at], rows.columns[at]);
+  }
+  std::vector<uint8_t> mask(rows.rows(), 1);
+  uint64_t expired = 0;
+  TALLY_RETURN_IF_ERROR(ttl.ClearExpired(ttl_block, now_s, mask.data(), &expired));
+  if (expired == 0) return false;
+  *expired_total += expired;
+  std::vector<uint32_t> kept;
+  for (uint32_t r = 0; r < mask.size(); ++r) {
+    if (mask[r]) kept.push_back(r);
+  }
+  out->names = rows.names;
+  out->columns.clear();
+  for (const format::Column& c : rows.columns) out->columns.push_back(format::Column::Gather(c, kept));
+  return true;
+}
+
+}  // namespace
+
 absl::StatusOr<MergeOutcome> MergeParts(Env* env, const std::string& table_dir, const format::TableSchema& schema,
                                         const EngineSpec& spec, absl::Span<const PartPtr> inputs,
-                                        const std::atomic<bool>* cancel, absl::Span<const SupersededPtr> skips) {
-  if (inputs.empty() || (inputs.size() < 2 && !spec.has_rule())) {
+                                        const std::atomic<bool>* cancel, absl::Span<const SupersededPtr> skips,
+                                        const TtlAt& ttl) {
+  if (inputs.empty() || (inputs.size() < 2 && !spec.has_rule() && ttl.ttl == nullptr)) {
     return absl::InternalError("MergeParts: fewer than two parts");
   }
   std::vector<MergeInput> sources;
@@ -58,13 +88,20 @@ absl::StatusOr<MergeOutcome> MergeParts(Env* env, const std::string& table_dir, 
 
   MergeOutcome outcome;
   std::unique_ptr<PartWriter> writer;
-  auto write = [&](const Block& rows) -> absl::Status {
-    if (rows.rows() == 0) return absl::OkStatus();
+  auto write = [&](const Block& all_rows) -> absl::Status {
+    Block unexpired;
+    const Block* rows = &all_rows;
+    if (ttl.ttl != nullptr && all_rows.rows() > 0) {
+      TALLY_ASSIGN_OR_RETURN(bool any_expired, DropExpired(schema, *ttl.ttl, ttl.now_s, all_rows, &unexpired,
+                                                           &outcome.rows_expired));
+      if (any_expired) rows = &unexpired;
+    }
+    if (rows->rows() == 0) return absl::OkStatus();
     if (writer == nullptr) {
       TALLY_ASSIGN_OR_RETURN(writer, PartWriter::Create(env, table_dir, schema, MergedIdentity(inputs), dictionaries));
     }
-    outcome.rows_out += rows.rows();
-    return writer->Append(rows);
+    outcome.rows_out += rows->rows();
+    return writer->Append(*rows);
   };
   Block chunk;
   while (true) {
@@ -89,13 +126,16 @@ absl::StatusOr<MergeOutcome> MergeParts(Env* env, const std::string& table_dir, 
     TALLY_RETURN_IF_ERROR(write(reduced));
     // The rule's invariant: every row read belongs to one group, and every group gave one
     // row, written or dropped.
-    if (applier->rows_in() != outcome.rows_in || applier->groups() != outcome.rows_out + applier->rows_dropped()) {
+    if (applier->rows_in() != outcome.rows_in ||
+        applier->groups() != outcome.rows_out + applier->rows_dropped() + outcome.rows_expired) {
       return absl::InternalError(absl::StrCat("merge rule of ", schema.engine, ": ", outcome.rows_in, " rows in, ",
                                               applier->groups(), " groups, ", outcome.rows_out, " rows written, ",
-                                              applier->rows_dropped(), " dropped"));
+                                              applier->rows_dropped(), " dropped, ", outcome.rows_expired,
+                                              " expired"));
     }
-  } else if (outcome.rows_out != outcome.rows_in) {
-    return absl::InternalError(absl::StrCat("merge wrote ", outcome.rows_out, " of ", outcome.rows_in, " rows"));
+  } else if (outcome.rows_out + outcome.rows_expired != outcome.rows_in) {
+    return absl::InternalError(absl::StrCat("merge wrote ", outcome.rows_out, " of ", outcome.rows_in, " rows (",
+                                            outcome.rows_expired, " expired)"));
   }
   if (writer != nullptr) {
     TALLY_ASSIGN_OR_RETURN(format::PartMeta meta, writer->Finish());

@@ -23,6 +23,7 @@
 #include "format/part_format.h"
 #include "engine/merge_rules/engine_spec.h"
 #include "engine/superseded.h"
+#include "engine/ttl.h"
 #include "format/table_schema.h"
 
 namespace tally::engine {
@@ -37,17 +38,19 @@ struct MergeOutcome {
   std::optional<format::PartMeta> meta;
   uint64_t rows_in = 0;
   uint64_t rows_out = 0;  // rows written: rows_in for MergeTree; one per key, less drops, for rules
+  uint64_t rows_expired = 0;  // rows the TTL removed (of those the rule left), not written
 };
 
 // Merges `inputs` (parts of one partition of a table with `schema`, in block order; at
-// least two, or one when `spec` has a rule to apply) into a new part in `table_dir`. When `cancel`
-// becomes true the merge stops within a chunk, removes what it wrote and returns
-// Cancelled. `skips`, when given, holds for each input the rows to leave out (its
-// superseded rows, engine/superseded.h; null: none); rows_in counts the rows read.
+// least two, or one when `spec` has a rule to apply or `ttl` a TTL) into a new part in
+// `table_dir`. When `cancel` becomes true the merge stops within a chunk, removes what it
+// wrote and returns Cancelled. `skips`, when given, holds for each input the rows to leave
+// out (its superseded rows, engine/superseded.h; null: none); rows_in counts the rows
+// read. Rows the rule leaves that are expired under `ttl` are not written.
 absl::StatusOr<MergeOutcome> MergeParts(Env* env, const std::string& table_dir, const format::TableSchema& schema,
                                         const EngineSpec& spec, absl::Span<const PartPtr> inputs,
                                         const std::atomic<bool>* cancel = nullptr,
-                                        absl::Span<const SupersededPtr> skips = {});
+                                        absl::Span<const SupersededPtr> skips = {}, const TtlAt& ttl = {});
 
 }  // namespace tally::engine
 

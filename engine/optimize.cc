@@ -31,6 +31,8 @@ std::map<std::string, std::vector<PartPtr>> ByPartition(const std::vector<PartPt
 absl::StatusOr<OptimizeResult> Database::Optimize(const std::string& name, OptimizeOptions options) {
   TALLY_RETURN_IF_ERROR(CheckWritable(absl::StrCat("OPTIMIZE TABLE ", name)));
   TALLY_ASSIGN_OR_RETURN(auto table, FindTable(name));
+  // Expired parts go first, unread; the merges below drop the other expired rows.
+  TALLY_RETURN_IF_ERROR(ApplyTtl(name, options.partition_id).status());
   std::vector<std::vector<PartPtr>> selections;
   while (true) {
     {
@@ -88,14 +90,19 @@ absl::StatusOr<uint64_t> Database::MergeAndCommit(const std::shared_ptr<Table>& 
   // merge or the part holding it keeps (engine/superseded.h).
   std::vector<SupersededPtr> skips;
   std::vector<PartPtr> before;  // the table's parts as the merge starts
+  std::shared_ptr<const format::TableSchema> schema;
+  TtlAt ttl;  // every merge removes the rows expired by its start
   {
     std::lock_guard<std::mutex> lock(mu_);
+    schema = table->schema;
+    ttl.ttl = table->ttl;
     if (table->tracks_superseded) {
       skips = SupersededOf(*table, inputs);
       before = table->parts;
     }
   }
-  auto outcome = MergeParts(env_, table->dir, table->schema, table->engine, inputs, &cancel_merges_, skips);
+  ttl.now_s = env_->NowMicros() / 1000000;
+  auto outcome = MergeParts(env_, table->dir, *schema, table->engine, inputs, &cancel_merges_, skips, ttl);
   if (!outcome.ok()) return absl::Status(outcome.status().code(), absl::StrCat(what, ": ", outcome.status().message()));
   uint64_t input_rows = 0;
   for (const PartPtr& p : inputs) input_rows += p->rows();
@@ -153,7 +160,7 @@ absl::StatusOr<uint64_t> Database::MergeAndCommit(const std::shared_ptr<Table>& 
         std::lock_guard<std::mutex> lock(mu_);
         newer_skips = SupersededOf(*table, newer);
       }
-      auto found = FindSuperseded(table->schema, table->engine, merged, newer, newer_skips);
+      auto found = FindSuperseded(*schema, table->engine, merged, newer, newer_skips);
       if (!found.ok()) {
         discard_merged();
         return absl::Status(found.status().code(), absl::StrCat(what, ": ", found.status().message()));

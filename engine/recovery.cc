@@ -201,7 +201,8 @@ absl::Status Database::RecoverOnce(bool repair) {
   for (auto& [name, replayed] : catalog->tables) {
     auto table = std::make_shared<Table>();
     table->name = name;
-    table->schema = replayed.schema;
+    table->schema = std::make_shared<const format::TableSchema>(replayed.schema);
+    TALLY_ASSIGN_OR_RETURN(table->ttl, TableTtl::Make(replayed.schema));
     table->dir_name = replayed.dir_name;
     table->dir = JoinPath(TablesDir(), replayed.dir_name);
     table->next_block = replayed.next_block;

@@ -213,9 +213,10 @@ std::vector<std::pair<uint64_t, uint64_t>> SelectGranules(const Part& part, cons
 absl::StatusOr<std::unique_ptr<ScanCursor>> ScanCursor::Make(const format::TableSchema& schema,
                                                              std::vector<PartPtr> parts, ScanOptions options,
                                                              const EngineSpec* engine,
-                                                             std::vector<SupersededPtr> superseded) {
+                                                             std::vector<SupersededPtr> superseded, TtlAt ttl) {
   std::unique_ptr<ScanCursor> cursor(new ScanCursor());
   cursor->schema_ = schema;
+  cursor->ttl_ = std::move(ttl);
   if (auto indexes = BindSkipIndexes(schema); indexes.ok()) cursor->skip_indexes_ = *std::move(indexes);
   cursor->parts_ = std::move(parts);
   cursor->options_ = std::move(options);
@@ -271,6 +272,9 @@ absl::StatusOr<std::unique_ptr<ScanCursor>> ScanCursor::Make(const format::Table
     }
     for (const std::string& k : schema.sort_key) add(schema.FindColumn(k));
     for (const std::string& r : RuleColumns(*engine)) add(schema.FindColumn(r));
+    if (cursor->ttl_.ttl != nullptr) {
+      for (int c : cursor->ttl_.ttl->columns()) add(c);
+    }
     TALLY_ASSIGN_OR_RETURN(cursor->final_reader_, FinalReader::Make(cursor->schema_, cursor->engine_,
                                                                      cursor->read_columns_));
     cursor->PlanFinal();
@@ -330,11 +334,20 @@ void ScanCursor::Plan() {
       break;
     }
   }
+  ttl_filtered_.assign(parts_.size(), 0);
   for (size_t p = 0; p < parts_.size(); ++p) {
     const Part& part = *parts_[p];
     stats_.granules_total += part.granules();
     cursors_[p].resize(schema_.columns.size());
     if (!PartMayMatch(part, options_.ranges)) continue;
+    if (ttl_.ttl != nullptr) {
+      const TableTtl::Expiry expiry = ttl_.ttl->PartExpiry(part, ttl_.now_s);
+      if (expiry == TableTtl::Expiry::kAll) {
+        ++stats_.parts_expired;
+        continue;
+      }
+      ttl_filtered_[p] = expiry == TableTtl::Expiry::kSome;
+    }
     ++stats_.parts_selected;
     const auto& starts = part.index().granule_starts;
     std::vector<std::pair<uint64_t, uint64_t>> selected = SelectGranules(part, schema_, options_.ranges);
@@ -408,6 +421,8 @@ std::vector<std::unique_ptr<ScanCursor>> ScanCursor::Split(size_t n) {
     sibling->filter_columns_ = filter_columns_;
     sibling->superseded_ = superseded_;
     sibling->is_deleted_column_ = is_deleted_column_;
+    sibling->ttl_ = ttl_;
+    sibling->ttl_filtered_ = ttl_filtered_;
     sibling->plan_ = plan_;
     sibling->engine_ = engine_;
     sibling->read_columns_ = read_columns_;
@@ -490,6 +505,11 @@ absl::StatusOr<bool> ScanCursor::FilterAndProject(Block rows, Block* out) {
   format::PodVector<uint8_t> mask;
   mask.resize(n);
   for (size_t i = 0; i < n; ++i) mask[i] = 1;
+  if (ttl_.ttl != nullptr) {
+    Block ttl_block;
+    for (int c : ttl_.ttl->columns()) ttl_block.Add(schema_.columns[c].name, rows.columns[position(c)]);
+    TALLY_RETURN_IF_ERROR(ttl_.ttl->ClearExpired(ttl_block, ttl_.now_s, mask.data()));
+  }
   if (options_.filter_rows) {
     for (size_t r = 0; r < options_.ranges.size(); ++r) {
       FilterColumn(rows.columns[position(range_columns_[r])], options_.ranges[r], &mask);
@@ -535,9 +555,26 @@ absl::StatusOr<bool> ScanCursor::Next(Block* out) {
     const bool skips = !superseded_.empty() &&
                        (is_deleted_column_ >= 0 || !SkipsNone(*superseded_[chunk.part], starts[chunk.granule_begin],
                                                                  starts[chunk.granule_end]));
-    const bool filtered = by_ranges || options_.row_filter != nullptr || skips;
+    const bool expiring = !ttl_filtered_.empty() && ttl_filtered_[chunk.part];
+    const bool filtered = by_ranges || options_.row_filter != nullptr || skips || expiring;
     uint64_t matching = rows;
     if (filtered) mask.resize(rows, 1);
+    if (expiring) {
+      // The TTL's columns are lent to it in a block and taken back.
+      Block ttl_block;
+      for (int c : ttl_.ttl->columns()) {
+        if (!have[c]) {
+          TALLY_RETURN_IF_ERROR(ReadColumn(chunk.part, c, chunk.granule_begin, chunk.granule_end, &columns[c]));
+          have[c] = true;
+        }
+        ttl_block.Add(schema_.columns[c].name, std::move(columns[c]));
+      }
+      absl::Status s = ttl_.ttl->ClearExpired(ttl_block, ttl_.now_s, mask.data());
+      for (size_t i = 0; i < ttl_.ttl->columns().size(); ++i) {
+        columns[ttl_.ttl->columns()[i]] = std::move(ttl_block.columns[i]);
+      }
+      TALLY_RETURN_IF_ERROR(s);
+    }
     if (skips) {
       ClearSkipped(*superseded_[chunk.part], starts[chunk.granule_begin], mask.data(), rows);
       if (is_deleted_column_ >= 0) {

@@ -27,6 +27,7 @@
 #include "engine/range_filter.h"
 #include "engine/skip_indexes.h"
 #include "engine/superseded.h"
+#include "engine/ttl.h"
 #include "format/table_schema.h"
 
 namespace tally::engine {
@@ -58,6 +59,7 @@ struct ScanOptions {
 struct ScanStats {
   uint64_t parts_total = 0;
   uint64_t parts_selected = 0;  // after min/max pruning
+  uint64_t parts_expired = 0;   // skipped whole: every row past the table's TTL
   uint64_t granules_total = 0;  // in all parts
   uint64_t granules_selected = 0;  // after primary-index pruning
   uint64_t rows_read = 0;
@@ -75,11 +77,14 @@ class ScanCursor {
   // Validates the options against the schema (unknown columns are NotFound).
   // `engine`: the table's engine, which FINAL needs (MergeTree when null). `superseded`:
   // each part's superseded rows (engine/superseded.h), or empty. FINAL on a table whose
-  // parts are all tracked is a plain scan that skips them; otherwise it merges.
+  // parts are all tracked is a plain scan that skips them; otherwise it merges. `ttl`: the
+  // table's TTL and the time of the scan; no expired row is returned (FINAL: no expired
+  // row of those the merge leaves).
   static absl::StatusOr<std::unique_ptr<ScanCursor>> Make(const format::TableSchema& schema,
                                                           std::vector<PartPtr> parts, ScanOptions options,
                                                           const EngineSpec* engine = nullptr,
-                                                          std::vector<SupersededPtr> superseded = {});
+                                                          std::vector<SupersededPtr> superseded = {},
+                                                          TtlAt ttl = {});
 
   // Fills *out with the next non-empty block; false when the scan is done.
   absl::StatusOr<bool> Next(Block* out);
@@ -131,6 +136,9 @@ class ScanCursor {
   std::vector<SupersededPtr> superseded_;
   int is_deleted_column_ = -1;
   std::vector<BoundSkipIndex> skip_indexes_;  // the table's (engine/skip_indexes.h)
+  // The table's TTL; per part, whether its rows are filtered by it (some may be expired).
+  TtlAt ttl_;
+  std::vector<uint8_t> ttl_filtered_;
   // FINAL: the engine, the columns read (schema indexes), the reader of this cursor's task.
   EngineSpec engine_;
   std::vector<int> read_columns_;

@@ -39,6 +39,9 @@ struct ManifestOp {
     // its partition (ReplacingMergeTree), added to those recorded before. Also says the
     // part's keys were compared with every other part of its partition (it is tracked).
     kSupersede = 8,
+    // table, schema: the table's schema from now on (ALTER TABLE ... MODIFY TTL). Columns,
+    // sorting key, partition key and engine stay what they were.
+    kAlterTable = 9,
   };
   Kind kind = Kind::kCreateTable;
   std::string table;
@@ -77,6 +80,11 @@ struct ManifestOp {
     ManifestOp op = Named(Kind::kSupersede, std::move(table));
     op.part = std::move(part);
     op.superseded = std::move(rows);
+    return op;
+  }
+  static ManifestOp AlterTable(std::string table, TableSchema schema) {
+    ManifestOp op = Named(Kind::kAlterTable, std::move(table));
+    op.schema = std::move(schema);
     return op;
   }
   static ManifestOp NextBlock(std::string table, uint64_t next_block) {

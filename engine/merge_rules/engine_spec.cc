@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "engine/sql/parser.h"
+#include "engine/ttl.h"
 #include "format/status_macros.h"
 
 namespace tally::engine {
@@ -207,6 +208,7 @@ absl::StatusOr<EngineSpec> ParseEngine(const format::TableSchema& schema) {
       *known->value = s.value == "1";
       continue;
     }
+    if (s.name == kTtlOnlyDropPartsSetting || s.name == kMergeWithTtlTimeoutSetting) continue;  // engine/ttl.h
     return absl::UnimplementedError(absl::StrCat("table setting '", s.name, "' is not supported yet"));
   }
   if (schema.engine == "MergeTree") {

@@ -166,4 +166,10 @@ std::string Expr::ToString() const {
   return out;
 }
 
+std::string TtlElement::ToString() const {
+  std::string out = expr_text;
+  if (where != nullptr) out += " WHERE " + where_text;
+  return out;
+}
+
 }  // namespace tally::engine::sql

@@ -126,6 +126,15 @@ struct IndexDeclaration {
   uint64_t granularity = 1;
 };
 
+// One rule of a table's TTL: `expr [DELETE] [WHERE where]`.
+struct TtlElement {
+  ExprPtr expr;
+  ExprPtr where;  // null: every row
+  std::string expr_text, where_text;  // as written
+  // As written, DELETE left out: "time + INTERVAL 30 DAY WHERE x = 'a'".
+  std::string ToString() const;
+};
+
 struct CreateTableQuery {
   bool if_not_exists = false;
   std::string database;
@@ -136,7 +145,7 @@ struct CreateTableQuery {
   ExprPtr partition_by;
   std::vector<ExprPtr> order_by;  // ORDER BY (a, b) / ORDER BY a / ORDER BY tuple()
   std::vector<ExprPtr> primary_key;
-  std::vector<ExprPtr> ttl;       // TTL expr [DELETE], ...
+  std::vector<TtlElement> ttl;    // TTL expr [DELETE] [WHERE cond], ...
   SettingsClause settings;
   std::shared_ptr<SelectQuery> as_select;  // CREATE TABLE t ENGINE = ... AS SELECT
   std::string comment;
@@ -196,6 +205,7 @@ struct Statement {
   // "DETACH PARTITION", "ATTACH PARTITION") and the part it names (or the partition, above).
   std::string alter_command;
   std::string part_name;
+  std::vector<TtlElement> ttl;  // kAlterTable "MODIFY TTL"
 };
 
 }  // namespace tally::engine::sql

@@ -87,7 +87,10 @@ absl::StatusOr<format::TableSchema> SchemaFromCreate(const CreateTableQuery& cre
     def.granularity = index.granularity;
     schema.skip_indexes.push_back(std::move(def));
   }
-  if (!create.ttl.empty()) return absl::UnimplementedError("table TTL is not supported yet");
+  for (const TtlElement& e : create.ttl) {
+    if (!schema.ttl.empty()) schema.ttl += ", ";
+    schema.ttl += e.ToString();
+  }
   if (create.partition_by != nullptr) schema.partition_by = create.partition_by->ToString();
   // PRIMARY KEY alone is the sorting key too, as in ClickHouse.
   const std::vector<ExprPtr>& sorting = create.order_by.empty() ? create.primary_key : create.order_by;
@@ -136,7 +139,8 @@ absl::StatusOr<format::TableSchema> SchemaFromCreate(const CreateTableQuery& cre
       TALLY_ASSIGN_OR_RETURN(schema.min_block_bytes, SettingUInt(name, value));
     } else if (name == "low_cardinality_max_dictionary_size" || name == "max_dictionary_entries") {
       TALLY_ASSIGN_OR_RETURN(schema.max_dictionary_entries, SettingUInt(name, value));
-    } else if (name == "summing_drop_zero_rows" || name == "track_superseded_rows") {
+    } else if (name == "summing_drop_zero_rows" || name == "track_superseded_rows" || name == "ttl_only_drop_parts" ||
+               name == "merge_with_ttl_timeout") {
       schema.settings.push_back({name, value.DebugString()});
     } else {
       return absl::InvalidArgumentError(absl::StrCat("Unknown table setting '", name, "'"));
@@ -200,6 +204,7 @@ std::string CreateTableStatement(const std::string& name, const format::TableSch
   } else {
     absl::StrAppend(&out, "(", absl::StrJoin(schema.sort_key, ", "), ")");
   }
+  if (!schema.ttl.empty()) absl::StrAppend(&out, "\nTTL ", schema.ttl);
   // The settings that differ from their defaults, then index_granularity, which ClickHouse
   // always names.
   const format::TableSchema defaults;

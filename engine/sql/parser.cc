@@ -224,6 +224,12 @@ absl::StatusOr<ExprPtr> Parser::ParseWholeExpression() {
   return e;
 }
 
+absl::StatusOr<std::vector<TtlElement>> Parser::ParseWholeTtl() {
+  TALLY_ASSIGN_OR_RETURN(std::vector<TtlElement> ttl, ParseTtlList());
+  if (!PeekIs(TokenKind::kEnd)) return ErrorAt(Peek(), "end of TTL");
+  return ttl;
+}
+
 absl::StatusOr<Statement> Parser::ParseStatementBody() {
   const Token t = Peek();
   if (StartsSelect()) {  // SELECT, WITH, or (SELECT ...) UNION ALL ...
@@ -707,6 +713,21 @@ absl::StatusOr<Statement> Parser::ParseAlter() {
   TALLY_RETURN_IF_ERROR(ExpectKeyword("TABLE"));
   TALLY_RETURN_IF_ERROR(ParseQualifiedName(&st.database, &st.table));
   const Token command = Peek();
+  if (PeekKeyword("MODIFY") && PeekKeyword("TTL", 1)) {
+    Take();
+    Take();
+    st.alter_command = "MODIFY TTL";
+    TALLY_ASSIGN_OR_RETURN(st.ttl, ParseTtlList());
+    if (AcceptKeyword("SETTINGS")) TALLY_RETURN_IF_ERROR(ParseSettingsList(&st.settings));
+    return st;
+  }
+  if (PeekKeyword("REMOVE") && PeekKeyword("TTL", 1)) {
+    Take();
+    Take();
+    st.alter_command = "REMOVE TTL";
+    if (AcceptKeyword("SETTINGS")) TALLY_RETURN_IF_ERROR(ParseSettingsList(&st.settings));
+    return st;
+  }
   for (const char* verb : {"DROP", "DETACH", "ATTACH"}) {
     if (PeekKeyword(verb) && PeekKeyword("PARTITION", 1)) {
       Take();
@@ -726,7 +747,7 @@ absl::StatusOr<Statement> Parser::ParseAlter() {
   } else {
     return absl::UnimplementedError(absl::StrCat("ALTER TABLE ... ", command.text, " at line ", command.pos.line,
                                                  ", column ", command.pos.column,
-                                                 " is not supported yet (ATTACH PART, DROP DETACHED PART and DROP, DETACH and ATTACH PARTITION are)"));
+                                                 " is not supported yet (ATTACH PART, DROP DETACHED PART, DROP, DETACH and ATTACH PARTITION, MODIFY TTL and REMOVE TTL are)"));
   }
   if (!AcceptKeyword("PART")) {
     const Token what = Peek();
@@ -854,6 +875,10 @@ absl::StatusOr<Statement> ParseStatement(absl::string_view sql) {
 
 absl::StatusOr<ExprPtr> ParseExpression(absl::string_view text) {
   return internal::Parser(text).ParseWholeExpression();
+}
+
+absl::StatusOr<std::vector<TtlElement>> ParseTtl(absl::string_view text) {
+  return internal::Parser(text).ParseWholeTtl();
 }
 
 }  // namespace tally::engine::sql

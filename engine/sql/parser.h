@@ -34,6 +34,9 @@ absl::StatusOr<Statement> ParseStatement(absl::string_view sql);
 // One whole expression, optionally with `AS alias`: "toYYYYMM(time)".
 absl::StatusOr<ExprPtr> ParseExpression(absl::string_view text);
 
+// A table's TTL as stored (what follows TTL in CREATE TABLE): "time + INTERVAL 30 DAY".
+absl::StatusOr<std::vector<TtlElement>> ParseTtl(absl::string_view text);
+
 }  // namespace tally::engine::sql
 
 #endif  // TALLY_ENGINE_SQL_PARSER_H_

@@ -249,11 +249,7 @@ absl::Status Parser::ParseStorage(CreateTableQuery* create) {
     } else if (IsKeyword(t, "TTL")) {
       TALLY_RETURN_IF_ERROR(once(&ttl, t));
       Take();
-      do {
-        TALLY_ASSIGN_OR_RETURN(ExprPtr e, ParseExpr());
-        AcceptKeyword("DELETE");
-        create->ttl.push_back(std::move(e));
-      } while (Accept(TokenKind::kComma));
+      TALLY_ASSIGN_OR_RETURN(create->ttl, ParseTtlList());
     } else if (IsKeyword(t, "SETTINGS")) {
       TALLY_RETURN_IF_ERROR(once(&settings, t));
       Take();
@@ -269,6 +265,30 @@ absl::Status Parser::ParseStorage(CreateTableQuery* create) {
       return absl::OkStatus();
     }
   }
+}
+
+absl::StatusOr<std::vector<TtlElement>> Parser::ParseTtlList() {
+  std::vector<TtlElement> out;
+  do {
+    TtlElement element;
+    const size_t begin = Peek().begin;
+    TALLY_ASSIGN_OR_RETURN(element.expr, ParseExpr());
+    element.expr_text = std::string(absl::StripAsciiWhitespace(text_.substr(begin, last_end_ - begin)));
+    const Token action = Peek();
+    if (IsKeyword(action, "TO") || IsKeyword(action, "RECOMPRESS") || IsKeyword(action, "GROUP")) {
+      return absl::UnimplementedError(absl::StrCat("TTL ... ", action.text, " at line ", action.pos.line, ", column ",
+                                                   action.pos.column, " is not supported yet (TTL ... DELETE is)"));
+    }
+    AcceptKeyword("DELETE");
+    if (AcceptKeyword("WHERE")) {
+      const size_t where_begin = Peek().begin;
+      TALLY_ASSIGN_OR_RETURN(element.where, ParseExpr());
+      element.where_text =
+          std::string(absl::StripAsciiWhitespace(text_.substr(where_begin, last_end_ - where_begin)));
+    }
+    out.push_back(std::move(element));
+  } while (Accept(TokenKind::kComma));
+  return out;
 }
 
 absl::StatusOr<ExprPtr> Parser::ParseEngine() {

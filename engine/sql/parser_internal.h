@@ -64,6 +64,8 @@ class Parser {
   absl::StatusOr<std::vector<Statement>> ParseAll();
   absl::StatusOr<Statement> ParseOne();
   absl::StatusOr<ExprPtr> ParseWholeExpression();
+  // A whole TTL clause's text (what follows TTL), as ParseTtlList reads it.
+  absl::StatusOr<std::vector<TtlElement>> ParseWholeTtl();
 
  private:
   // Restores the recursion depth when a parse function returns.
@@ -183,6 +185,9 @@ class Parser {
   absl::Status ParseStorage(CreateTableQuery* create);
   absl::StatusOr<ExprPtr> ParseEngine();
   absl::StatusOr<std::vector<ExprPtr>> ParseKeyList();  // ORDER BY (a, b) -> {a, b}
+  // After TTL: expr [DELETE] [WHERE cond], ... (moving data TO DISK / VOLUME, RECOMPRESS
+  // and GROUP BY are refused as not supported yet).
+  absl::StatusOr<std::vector<TtlElement>> ParseTtlList();
   absl::StatusOr<Statement> ParseDrop();
   absl::StatusOr<Statement> ParseShow();
   absl::StatusOr<Statement> ParseTableStatement(Statement::Kind kind);  // DESCRIBE, ...

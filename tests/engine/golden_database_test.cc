@@ -161,13 +161,13 @@ TEST(GoldenDatabaseTest, AnEditVersionOneCannotHoldRewritesEveryRecordInVersionT
 TEST(GoldenDatabaseTest, FieldsThisBuildDoesNotImplementAreRefused) {
   format::TableSchema ttl;
   ttl.columns.push_back(format::ColumnDef{"t", *format::ParseDataType("DateTime"), {}, ""});
-  ttl.ttl = "t + INTERVAL 1 DAY";
+  ttl.columns[0].ttl = "t + INTERVAL 1 DAY";  // a column TTL
   MemEnv env;
   {
     ASSERT_OK_AND_ASSIGN(auto db, Database::Open("db", {.env = &env}));
     EXPECT_STATUS(db->CreateTable("t", ttl), absl::StatusCode::kUnimplemented, "TTL is not supported yet");
     format::TableSchema summing = ttl;
-    summing.ttl.clear();
+    summing.columns[0].ttl.clear();
     summing.engine = "CollapsingMergeTree";
     EXPECT_STATUS(db->CreateTable("s", summing), absl::StatusCode::kUnimplemented,
                   "engine CollapsingMergeTree is not supported yet");
@@ -180,7 +180,7 @@ TEST(GoldenDatabaseTest, FieldsThisBuildDoesNotImplementAreRefused) {
   ASSERT_OK(WriteFileSynced(&env, "db/MANIFEST", bytes));
   for (bool read_only : {true, false}) {
     EXPECT_STATUS(Database::Open("db", {.env = &env, .read_only = read_only}), absl::StatusCode::kUnimplemented,
-                  "table 't': table TTL is not supported yet in this build");
+                  "table 't': column 't': TTL is not supported yet in this build");
   }
   ASSERT_OK_AND_ASSIGN(std::string after, env.ReadFileToString("db/MANIFEST"));
   EXPECT_EQ(after, bytes);

@@ -556,7 +556,7 @@ TEST(SqlParserTest, CreateTable) {
           "PARTITION BY toYYYYMM(time)\n"
           "ORDER BY (host, time)\n"
           "PRIMARY KEY host\n"
-          "TTL time + INTERVAL 30 DAY DELETE, day + INTERVAL 1 YEAR\n"
+          "TTL time + INTERVAL 30 DAY DELETE, time + INTERVAL 1 YEAR WHERE host = 'x'\n"
           "SETTINGS index_granularity = 8192\n"
           "COMMENT 'requests'"));
   ASSERT_EQ(st.kind, Statement::Kind::kCreateTable);
@@ -603,7 +603,10 @@ TEST(SqlParserTest, CreateTable) {
   EXPECT_EQ(c.order_by[1]->ToString(), "time");
   ASSERT_EQ(c.primary_key.size(), 1u);
   ASSERT_EQ(c.ttl.size(), 2u);
-  EXPECT_EQ(c.ttl[0]->ToString(), "plus(time, toIntervalDay(30))");
+  EXPECT_EQ(c.ttl[0].expr->ToString(), "plus(time, toIntervalDay(30))");
+  EXPECT_EQ(c.ttl[0].where, nullptr);
+  EXPECT_EQ(c.ttl[1].where->ToString(), "equals(host, 'x')");
+  EXPECT_EQ(c.ttl[1].ToString(), "time + INTERVAL 1 YEAR WHERE host = 'x'");
   EXPECT_EQ(c.settings.values[0].first, "index_granularity");
   EXPECT_EQ(c.comment, "requests");
 }
