@@ -44,6 +44,10 @@ ManifestEdit EveryKind() {
   edit.ops.push_back(ManifestOp::Supersede("metering.events", "202610_1_1_0",
                                            {RowRun{0, 1}, RowRun{7, 9}, RowRun{999, 1000}}));
   edit.ops.push_back(ManifestOp::Supersede("metering.events", "202610_1_1_0", {}));  // tracked, nothing lost
+  // What a version-1 file holds (a TTL needs version 2; ModifyAndRemoveTtlAreDurable).
+  format::TableSchema altered = create.schema;
+  altered.index_granularity = 1024;
+  edit.ops.push_back(ManifestOp::AlterTable("metering.events", altered));
   ManifestOp remove = add;
   remove.kind = ManifestOp::Kind::kRemovePart;
   remove.rows = 0;  // not recorded for a removal
@@ -77,6 +81,8 @@ TEST(ManifestFormatTest, EveryOperationKindRoundTrips) {
     EXPECT_EQ(a.rows, b.rows) << i;
     EXPECT_EQ(a.next_block, b.next_block) << i;
     EXPECT_EQ(a.superseded, b.superseded) << i;
+    EXPECT_EQ(a.schema.index_granularity, b.schema.index_granularity) << i;
+    EXPECT_EQ(a.schema.columns.size(), b.schema.columns.size()) << i;
   }
   const TableSchema& schema = got.edits[0].ops[1].schema;
   ASSERT_EQ(schema.columns.size(), 2u);
