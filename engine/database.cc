@@ -323,26 +323,61 @@ absl::Status Database::TruncateTable(const std::string& name) {
   });
 }
 
-absl::Status Database::ModifyTtl(const std::string& name, const std::string& ttl_text) {
-  const std::string what = absl::StrCat("ALTER TABLE ", name, ttl_text.empty() ? " REMOVE TTL" : " MODIFY TTL");
+absl::Status Database::AlterSchema(const std::string& name, const std::string& what,
+                                   const std::function<absl::Status(TableSchema*)>& change) {
   TALLY_RETURN_IF_ERROR(CheckWritable(what));
   TALLY_ASSIGN_OR_RETURN(std::shared_ptr<Table> table, FindTable(name));
   // One ALTER at a time per table: the schema read here is the one replaced.
   std::lock_guard<std::mutex> alter_lock(table->alter_mu);
   TableSchema schema = *DefinitionOf(*table).first;
-  if (ttl_text.empty() && schema.ttl.empty()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(what, ": the table has no TTL to remove (Table doesn't have any table TTL expression, cannot remove)"));
-  }
-  schema.ttl = ttl_text;
+  auto fail = [&](const absl::Status& s) { return absl::Status(s.code(), absl::StrCat(what, ": ", s.message())); };
+  if (absl::Status s = change(&schema); !s.ok()) return fail(s);
+  if (absl::Status s = ValidateSchema(schema); !s.ok()) return fail(s);
   auto ttl = TableTtl::Make(schema);
-  if (!ttl.ok()) return absl::Status(ttl.status().code(), absl::StrCat(what, ": ", ttl.status().message()));
+  if (!ttl.ok()) return fail(ttl.status());
   std::lock_guard<std::mutex> lock(mu_);
+  auto it = tables_.find(name);
+  if (it == tables_.end() || it->second != table) {
+    return absl::AbortedError(absl::StrCat(what, ": the table was dropped meanwhile"));
+  }
   ManifestEdit edit;
   edit.ops.push_back(ManifestOp::AlterTable(name, schema));
   return Commit(edit, [&] {
     table->schema = std::make_shared<const TableSchema>(std::move(schema));
     table->ttl = *std::move(ttl);
+  });
+}
+
+absl::Status Database::ModifyTtl(const std::string& name, const std::string& ttl_text) {
+  return AlterSchema(name, absl::StrCat("ALTER TABLE ", name, ttl_text.empty() ? " REMOVE TTL" : " MODIFY TTL"),
+                     [&](TableSchema* schema) {
+                       if (ttl_text.empty() && schema->ttl.empty()) {
+                         return absl::InvalidArgumentError(
+                             "the table has no TTL to remove (Table doesn't have any table TTL expression, "
+                             "cannot remove)");
+                       }
+                       schema->ttl = ttl_text;
+                       return absl::OkStatus();
+                     });
+}
+
+absl::Status Database::ModifySettings(const std::string& name, const std::vector<format::TableSetting>& settings) {
+  return AlterSchema(name, absl::StrCat("ALTER TABLE ", name, " MODIFY SETTING"), [&](TableSchema* schema) {
+    for (const format::TableSetting& s : settings) {
+      if (s.name != kTtlOnlyDropPartsSetting && s.name != kMergeWithTtlTimeoutSetting) {
+        return absl::UnimplementedError(absl::StrCat("changing setting ", s.name, " is not supported yet (",
+                                                     kTtlOnlyDropPartsSetting, " and ", kMergeWithTtlTimeoutSetting,
+                                                     " are)"));
+      }
+      auto at = std::find_if(schema->settings.begin(), schema->settings.end(),
+                             [&](const format::TableSetting& t) { return t.name == s.name; });
+      if (at == schema->settings.end()) {
+        schema->settings.push_back(s);
+      } else {
+        at->value = s.value;
+      }
+    }
+    return absl::OkStatus();
   });
 }
 

@@ -187,6 +187,9 @@ class Database {
   // table's schema changes in one manifest edit. Queries apply the new TTL at once; the
   // TTL job and merges then remove what it expires.
   absl::Status ModifyTtl(const std::string& table, const std::string& ttl_text);
+  // ALTER TABLE ... MODIFY SETTING for the TTL job's settings (ttl_only_drop_parts,
+  // merge_with_ttl_timeout); other settings are Unimplemented.
+  absl::Status ModifySettings(const std::string& table, const std::vector<format::TableSetting>& settings);
   std::vector<std::string> ListTables() const;
   absl::StatusOr<format::TableSchema> GetSchema(const std::string& name) const;
 
@@ -308,6 +311,11 @@ class Database {
     std::mutex commit_mu;
     std::mutex alter_mu;  // held by an ALTER that replaces the schema (taken before mu_)
   };
+  // An ALTER that changes the schema's text fields only: `change` edits a copy, which is
+  // checked as CREATE checks a schema and committed as one manifest op 9 (`what` names
+  // the statement in errors).
+  absl::Status AlterSchema(const std::string& name, const std::string& what,
+                           const std::function<absl::Status(format::TableSchema*)>& change);
   // The table's schema and TTL as of now.
   std::pair<std::shared_ptr<const format::TableSchema>, TableTtlPtr> DefinitionOf(const Table& table) const;
   // Each of `parts`' superseded rows (null: untracked). REQUIRES: mu_ held.

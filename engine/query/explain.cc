@@ -52,7 +52,11 @@ absl::StatusOr<std::string> ExplainSelect(const SelectQuery& q, QueryContext& ct
   std::vector<std::string> conditions;
   for (const ColumnRange& r : ranges) conditions.push_back(r.DebugString());
   line(absl::StrCat("Conditions: ", conditions.empty() ? "none" : absl::StrJoin(conditions, " AND ")));
-  line(absl::StrCat("MinMax: parts ", s.parts_selected, "/", s.parts_total));
+  line(absl::StrCat("MinMax: parts ", s.parts_selected + s.parts_expired, "/", s.parts_total));
+  if (!catalog.schema.ttl.empty()) {
+    line(absl::StrCat("TTL: parts ", s.parts_selected, "/", s.parts_selected + s.parts_expired,
+                      " (the others wholly expired)"));
+  }
   line(absl::StrCat("PrimaryKey (", absl::StrJoin(catalog.schema.sort_key, ", "), "): granules ",
                     s.granules_selected, "/", s.granules_total));
   uint64_t before = s.granules_selected;

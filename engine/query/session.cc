@@ -340,6 +340,11 @@ absl::Status Session::RunPartStatement(const Statement& st, const Sink& sink) {
       return db_->AttachPartition(table, id);
     }
     if (st.alter_command == "ATTACH PART") return db_->AttachPart(table, st.part_name);
+    if (st.alter_command == "MODIFY SETTING") {
+      std::vector<format::TableSetting> changes;
+      for (const auto& [name, value] : st.table_settings.values) changes.push_back({name, value.DebugString()});
+      return db_->ModifySettings(table, changes);
+    }
     if (st.alter_command == "MODIFY TTL" || st.alter_command == "REMOVE TTL") {
       std::string text;
       for (const sql::TtlElement& e : st.ttl) absl::StrAppend(&text, text.empty() ? "" : ", ", e.ToString());

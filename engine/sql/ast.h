@@ -206,6 +206,7 @@ struct Statement {
   std::string alter_command;
   std::string part_name;
   std::vector<TtlElement> ttl;  // kAlterTable "MODIFY TTL"
+  SettingsClause table_settings;  // kAlterTable "MODIFY SETTING"
 };
 
 }  // namespace tally::engine::sql

@@ -721,6 +721,13 @@ absl::StatusOr<Statement> Parser::ParseAlter() {
     if (AcceptKeyword("SETTINGS")) TALLY_RETURN_IF_ERROR(ParseSettingsList(&st.settings));
     return st;
   }
+  if (PeekKeyword("MODIFY") && PeekKeyword("SETTING", 1)) {
+    Take();
+    Take();
+    st.alter_command = "MODIFY SETTING";
+    TALLY_RETURN_IF_ERROR(ParseSettingsList(&st.table_settings));
+    return st;
+  }
   if (PeekKeyword("REMOVE") && PeekKeyword("TTL", 1)) {
     Take();
     Take();
@@ -747,7 +754,7 @@ absl::StatusOr<Statement> Parser::ParseAlter() {
   } else {
     return absl::UnimplementedError(absl::StrCat("ALTER TABLE ... ", command.text, " at line ", command.pos.line,
                                                  ", column ", command.pos.column,
-                                                 " is not supported yet (ATTACH PART, DROP DETACHED PART, DROP, DETACH and ATTACH PARTITION, MODIFY TTL and REMOVE TTL are)"));
+                                                 " is not supported yet (ATTACH PART, DROP DETACHED PART, DROP, DETACH and ATTACH PARTITION, MODIFY TTL, REMOVE TTL and MODIFY SETTING are)"));
   }
   if (!AcceptKeyword("PART")) {
     const Token what = Peek();

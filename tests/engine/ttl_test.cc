@@ -372,5 +372,29 @@ TEST(TtlTest, AlterRecordThatChangesTheLayoutIsDataLoss) {
   EXPECT_STATUS(Database::Open("db", {.env = &env}), absl::StatusCode::kDataLoss, "changes its columns");
 }
 
+TEST(TtlTest, ModifySettingChangesWhatTheJobDoes) {
+  MemEnv env;
+  env.SetNowMicros(kT0 * 1000000);
+  ASSERT_OK_AND_ASSIGN(auto db, Database::Open("db", {.env = &env}));
+  format::TableSchema schema = Schema("time + INTERVAL 1 DAY", {{"ttl_only_drop_parts", "1"}});
+  schema.partition_by = "";
+  ASSERT_OK(db->CreateTable("t", schema));
+  ASSERT_OK(db->Insert("t", BlockOf(Day(1.01, 30))));  // straddles the TTL
+  ASSERT_OK_AND_ASSIGN(TtlResult result, db->ApplyTtl("t"));
+  EXPECT_EQ(result.parts_rewritten, 0u);
+  ASSERT_OK(db->ModifySettings("t", {{"ttl_only_drop_parts", "0"}, {"merge_with_ttl_timeout", "60"}}));
+  ASSERT_OK_AND_ASSIGN(result, db->ApplyTtl("t"));
+  EXPECT_EQ(result.parts_rewritten, 1u);
+  EXPECT_STATUS(db->ModifySettings("t", {{"index_granularity", "3"}}), absl::StatusCode::kUnimplemented,
+                "not supported yet");
+  EXPECT_STATUS(db->ModifySettings("t", {{"merge_with_ttl_timeout", "0"}}), absl::StatusCode::kInvalidArgument,
+                "at least 1");
+  db.reset();
+  ASSERT_OK_AND_ASSIGN(db, Database::Open("db", {.env = &env}));
+  ASSERT_OK_AND_ASSIGN(format::TableSchema now, db->GetSchema("t"));
+  EXPECT_EQ(now.settings, (std::vector<format::TableSetting>{{"ttl_only_drop_parts", "0"},
+                                                             {"merge_with_ttl_timeout", "60"}}));
+}
+
 }  // namespace
 }  // namespace tally::engine
