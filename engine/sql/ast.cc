@@ -158,7 +158,116 @@ void AppendExpr(std::string* out, const Expr& e) {
   }
 }
 
+// How ClickHouse prints an operator call; kNone for a plain call.
+enum class Form { kNone, kInfix, kPrefix, kPostfix, kElement };
+
+Form FormOf(const Expr& e, const char** text) {
+  static const struct {
+    const char* name;
+    Form form;
+    const char* text;
+  } kOperators[] = {
+      {"plus", Form::kInfix, " + "},          {"minus", Form::kInfix, " - "},
+      {"multiply", Form::kInfix, " * "},      {"divide", Form::kInfix, " / "},
+      {"modulo", Form::kInfix, " % "},        {"equals", Form::kInfix, " = "},
+      {"notEquals", Form::kInfix, " != "},    {"less", Form::kInfix, " < "},
+      {"greater", Form::kInfix, " > "},       {"lessOrEquals", Form::kInfix, " <= "},
+      {"greaterOrEquals", Form::kInfix, " >= "}, {"like", Form::kInfix, " LIKE "},
+      {"notLike", Form::kInfix, " NOT LIKE "}, {"ilike", Form::kInfix, " ILIKE "},
+      {"notILike", Form::kInfix, " NOT ILIKE "}, {"in", Form::kInfix, " IN "},
+      {"notIn", Form::kInfix, " NOT IN "},    {"and", Form::kInfix, " AND "},
+      {"or", Form::kInfix, " OR "},           {"not", Form::kPrefix, "NOT "},
+      {"negate", Form::kPrefix, "-"},         {"isNull", Form::kPostfix, " IS NULL"},
+      {"isNotNull", Form::kPostfix, " IS NOT NULL"}, {"arrayElement", Form::kElement, ""},
+  };
+  if (e.kind != Expr::Kind::kFunction || e.has_params || e.distinct || e.args.empty()) return Form::kNone;
+  for (const auto& op : kOperators) {
+    if (e.name != op.name) continue;
+    const size_t want = op.form == Form::kPrefix || op.form == Form::kPostfix ? 1 : 2;
+    const bool variadic = e.name == "and" || e.name == "or";
+    if (variadic ? e.args.size() < 2 : e.args.size() != want) return Form::kNone;
+    *text = op.text;
+    return op.form;
+  }
+  return Form::kNone;
+}
+
+void AppendClickHouse(std::string* out, const Expr& e, bool nested);
+
+void AppendClickHouseList(std::string* out, const std::vector<ExprPtr>& list) {
+  for (size_t k = 0; k < list.size(); ++k) {
+    if (k > 0) out->append(", ");
+    AppendClickHouse(out, *list[k], false);
+  }
+}
+
+void AppendClickHouse(std::string* out, const Expr& e, bool nested) {
+  const char* text = "";
+  const Form form = FormOf(e, &text);
+  if (form == Form::kNone) {
+    if (e.kind != Expr::Kind::kFunction) {
+      AppendExpr(out, e);
+      return;
+    }
+    if (e.name == "tuple" && !e.has_params && !e.args.empty()) {
+      out->push_back('(');
+      AppendClickHouseList(out, e.args);
+      out->push_back(')');
+      return;
+    }
+    out->append(e.name);
+    if (e.distinct) out->append("Distinct");
+    if (e.has_params) {
+      out->push_back('(');
+      AppendClickHouseList(out, e.params);
+      out->push_back(')');
+    }
+    out->push_back('(');
+    AppendClickHouseList(out, e.args);
+    out->push_back(')');
+    return;
+  }
+  if (nested) out->push_back('(');
+  switch (form) {
+    case Form::kInfix:
+      for (size_t k = 0; k < e.args.size(); ++k) {
+        if (k > 0) out->append(text);
+        // x IN (1): the set is always in brackets.
+        const bool set = k == 1 && (e.name == "in" || e.name == "notIn") &&
+                         !(e.args[1]->kind == Expr::Kind::kFunction && e.args[1]->name == "tuple") &&
+                         e.args[1]->kind != Expr::Kind::kSubquery;
+        if (set) out->push_back('(');
+        AppendClickHouse(out, *e.args[k], !set);
+        if (set) out->push_back(')');
+      }
+      break;
+    case Form::kPrefix:
+      out->append(text);
+      AppendClickHouse(out, *e.args[0], true);
+      break;
+    case Form::kPostfix:
+      AppendClickHouse(out, *e.args[0], true);
+      out->append(text);
+      break;
+    case Form::kElement:
+      AppendClickHouse(out, *e.args[0], true);
+      out->push_back('[');
+      AppendClickHouse(out, *e.args[1], false);
+      out->push_back(']');
+      break;
+    case Form::kNone:
+      break;
+  }
+  if (nested) out->push_back(')');
+}
+
 }  // namespace
+
+std::string Expr::ToClickHouseText() const {
+  std::string out;
+  AppendClickHouse(&out, *this, false);
+  return out;
+}
 
 std::string Expr::ToString() const {
   std::string out;

@@ -59,6 +59,10 @@ struct Expr {
   // SQL text of the expression (aliases left out), for column names of results, as
   // ClickHouse names them: "count()", "sum(value)", "plus(a, 1)".
   std::string ToString() const;
+  // The expression as ClickHouse's SHOW CREATE TABLE prints it: operators infix, an
+  // operator inside another in brackets, INTERVAL 1 DAY as toIntervalDay(1), tuples as
+  // (a, b): "(x + 1) * 2", "toDate(t) + 1", "(s LIKE '%x%') AND (x IN (1, 2))".
+  std::string ToClickHouseText() const;
 };
 
 struct OrderByElement {

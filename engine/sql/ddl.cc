@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "engine/sql/defaults.h"
+#include "engine/sql/parser.h"
 #include "format/codec.h"
 #include "format/status_macros.h"
 
@@ -178,24 +179,46 @@ std::string EngineClause(const format::TableSchema& schema) {
   return absl::StrCat(schema.engine, "(", absl::StrJoin(schema.engine_args, ", "), ")");
 }
 
+namespace {
+
+// An expression stored as text, as ClickHouse prints it (as stored if it does not parse).
+std::string ClickHouseText(const std::string& text) {
+  auto parsed = ParseExpression(text);
+  return parsed.ok() ? (*parsed)->ToClickHouseText() : text;
+}
+
+std::string TtlAsClickHouse(const std::string& text) {
+  auto parsed = ParseTtl(text);
+  if (!parsed.ok()) return text;
+  std::vector<std::string> out;
+  for (const TtlElement& e : *parsed) {
+    std::string element = e.expr->ToClickHouseText();
+    if (e.where != nullptr) absl::StrAppend(&element, " WHERE ", e.where->ToClickHouseText());
+    out.push_back(std::move(element));
+  }
+  return absl::StrJoin(out, ", ");
+}
+
+}  // namespace
+
 std::string CreateTableStatement(const std::string& name, const format::TableSchema& schema) {
   std::string out = absl::StrCat("CREATE TABLE ", name, "\n(\n");
   for (size_t i = 0; i < schema.columns.size(); ++i) {
     const format::ColumnDef& c = schema.columns[i];
     absl::StrAppend(&out, "    `", c.name, "` ", c.type->ToString());
-    if (!c.default_expr.empty()) absl::StrAppend(&out, " DEFAULT ", c.default_expr);
+    if (!c.default_expr.empty()) absl::StrAppend(&out, " DEFAULT ", ClickHouseText(c.default_expr));
     if (!c.codecs.empty()) absl::StrAppend(&out, " CODEC(", CodecsAsClickHouse(c.codecs, *c.type), ")");
     absl::StrAppend(&out, i + 1 < schema.columns.size() || !schema.skip_indexes.empty() ? ",\n" : "\n");
   }
   for (size_t i = 0; i < schema.skip_indexes.size(); ++i) {
     const format::SkipIndexDef& index = schema.skip_indexes[i];
-    absl::StrAppend(&out, "    INDEX ", index.name, " ", index.expression, " TYPE ", index.type, " GRANULARITY ",
+    absl::StrAppend(&out, "    INDEX ", index.name, " ", ClickHouseText(index.expression), " TYPE ", index.type, " GRANULARITY ",
                     index.granularity, i + 1 < schema.skip_indexes.size() ? ",\n" : "\n");
   }
   absl::StrAppend(&out, ")\nENGINE = ", EngineClause(schema), "\n");
   // ClickHouse prints no key or settings for a Null table.
   if (schema.engine == "Null") return out.substr(0, out.size() - 1);
-  if (!schema.partition_by.empty()) absl::StrAppend(&out, "PARTITION BY ", schema.partition_by, "\n");
+  if (!schema.partition_by.empty()) absl::StrAppend(&out, "PARTITION BY ", ClickHouseText(schema.partition_by), "\n");
   absl::StrAppend(&out, "ORDER BY ");
   if (schema.sort_key.empty()) {
     absl::StrAppend(&out, "tuple()");
@@ -204,7 +227,7 @@ std::string CreateTableStatement(const std::string& name, const format::TableSch
   } else {
     absl::StrAppend(&out, "(", absl::StrJoin(schema.sort_key, ", "), ")");
   }
-  if (!schema.ttl.empty()) absl::StrAppend(&out, "\nTTL ", schema.ttl);
+  if (!schema.ttl.empty()) absl::StrAppend(&out, "\nTTL ", TtlAsClickHouse(schema.ttl));
   // The settings that differ from their defaults, then index_granularity, which ClickHouse
   // always names.
   const format::TableSchema defaults;
