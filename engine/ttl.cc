@@ -160,8 +160,10 @@ absl::StatusOr<std::shared_ptr<const TableTtl>> TableTtl::Make(const format::Tab
     const format::DataType& type = *(*plain)->type();
     const format::DataType& inner = type.id() == TypeId::kNullable ? type.child(0) : type;
     if (!IsTimeType(inner.id())) {
-      return error(text, absl::InvalidArgumentError(absl::StrCat(
-                             "TTL expression result column should have Date, DateTime or DateTime64 type, but has ", type.ToString())));
+      return error(text, absl::InvalidArgumentError(
+                             absl::StrCat("TTL expression result column should have Date, DateTime or DateTime64 "
+                                          "type, but has ",
+                                          type.ToString())));
     }
     Element element;
     auto time = BindText(absl::StrCat("toDateTime(", e.expr_text, ")"), scope);

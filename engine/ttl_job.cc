@@ -19,7 +19,7 @@ absl::StatusOr<TtlResult> Database::ApplyTtl(const std::string& name, const std:
   TALLY_ASSIGN_OR_RETURN(std::shared_ptr<Table> table, FindTable(name));
   std::shared_ptr<const format::TableSchema> schema;
   TableTtlPtr ttl;
-  std::vector<PartPtr> claimed;  // marked merging: no merge takes them meanwhile
+  std::vector<PartPtr> candidates;
   {
     std::lock_guard<std::mutex> lock(mu_);
     if (!poisoned_.ok()) return poisoned_;
@@ -27,20 +27,13 @@ absl::StatusOr<TtlResult> Database::ApplyTtl(const std::string& name, const std:
     ttl = table->ttl;
     if (ttl == nullptr) return TtlResult{};
     for (const PartPtr& p : table->parts) {
-      if (table->merging.contains(p.get())) continue;
-      if (!partition_id.empty() && p->meta().partition_id != partition_id) continue;
-      table->merging.insert(p.get());
-      claimed.push_back(p);
+      if (partition_id.empty() || p->meta().partition_id == partition_id) candidates.push_back(p);
     }
   }
-  auto release = [&](const std::vector<PartPtr>& parts) {
-    std::lock_guard<std::mutex> lock(mu_);
-    for (const PartPtr& p : parts) table->merging.erase(p.get());
-  };
+  // Which parts to drop and which to rewrite, without holding any: merges go on meanwhile.
   const int64_t now_s = env_->NowMicros() / 1000000;
   std::vector<PartPtr> drop, rewrite;
-  absl::Status status;
-  for (const PartPtr& p : claimed) {
+  for (const PartPtr& p : candidates) {
     const TableTtl::Expiry expiry = ttl->PartExpiry(*p, now_s);
     if (expiry == TableTtl::Expiry::kNone) continue;
     if (expiry == TableTtl::Expiry::kAll) {
@@ -48,18 +41,37 @@ absl::StatusOr<TtlResult> Database::ApplyTtl(const std::string& name, const std:
       continue;
     }
     auto expired = ttl->CountExpired(*schema, p, now_s);
-    if (!expired.ok()) {
-      status = absl::Status(expired.status().code(), absl::StrCat(what, ": ", expired.status().message()));
-      break;
-    }
+    if (!expired.ok()) return absl::Status(expired.status().code(), absl::StrCat(what, ": ", expired.status().message()));
     if (*expired == p->rows()) {
       drop.push_back(p);
     } else if (*expired > 0 && !ttl->settings().only_drop_parts) {
       rewrite.push_back(p);
     }
   }
+  // Claim them as a merge does; a part a merge took meanwhile is left to the next run (the
+  // merge leaves out its expired rows anyway).
+  std::vector<PartPtr> claimed;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto claim = [&](std::vector<PartPtr>* parts) {
+      std::erase_if(*parts, [&](const PartPtr& p) {
+        const bool live = std::find(table->parts.begin(), table->parts.end(), p) != table->parts.end();
+        if (!live || table->merging.contains(p.get())) return true;
+        table->merging.insert(p.get());
+        claimed.push_back(p);
+        return false;
+      });
+    };
+    claim(&drop);
+    claim(&rewrite);
+  }
+  auto release = [&](const std::vector<PartPtr>& parts) {
+    std::lock_guard<std::mutex> lock(mu_);
+    for (const PartPtr& p : parts) table->merging.erase(p.get());
+  };
+  absl::Status status;
   TtlResult result;
-  if (status.ok() && !drop.empty()) {
+  if (!drop.empty()) {
     // Held as by any commit that removes parts of a table that tracks superseded rows: an
     // insert comparing with these parts must not see them go (engine/superseded.h).
     std::unique_lock<std::mutex> commit_lock(table->commit_mu, std::defer_lock);
@@ -69,16 +81,22 @@ absl::StatusOr<TtlResult> Database::ApplyTtl(const std::string& name, const std:
     if (it == tables_.end() || it->second != table) {
       status = absl::AbortedError(absl::StrCat(what, ": the table was dropped meanwhile"));
     } else {
+      // TRUNCATE or DROP PARTITION may have removed some meanwhile.
+      std::erase_if(drop, [&](const PartPtr& p) {
+        return std::find(table->parts.begin(), table->parts.end(), p) == table->parts.end();
+      });
       format::ManifestEdit edit;
       for (const PartPtr& p : drop) edit.ops.push_back(format::ManifestOp::RemovePart(name, p->name()));
-      status = Commit(edit, [&] {
+      auto apply = [&] {
         for (const PartPtr& p : drop) {
           table->superseded.erase(p->name());
           const_cast<Part*>(p.get())->MarkObsolete();
           result.rows_removed += p->rows();
         }
-        std::erase_if(table->parts, [&](const PartPtr& p) { return std::find(drop.begin(), drop.end(), p) != drop.end(); });
-      });
+        std::erase_if(table->parts,
+                      [&](const PartPtr& p) { return std::find(drop.begin(), drop.end(), p) != drop.end(); });
+      };
+      if (!edit.ops.empty()) status = Commit(edit, apply);
       if (status.ok()) result.parts_dropped = drop.size();
     }
   }

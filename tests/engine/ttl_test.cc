@@ -4,6 +4,7 @@
 // the MemEnv.
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <chrono>
 #include <random>
 #include <thread>
@@ -394,6 +395,56 @@ TEST(TtlTest, ModifySettingChangesWhatTheJobDoes) {
   ASSERT_OK_AND_ASSIGN(format::TableSchema now, db->GetSchema("t"));
   EXPECT_EQ(now.settings, (std::vector<format::TableSetting>{{"ttl_only_drop_parts", "0"},
                                                              {"merge_with_ttl_timeout", "60"}}));
+}
+
+// The TTL job, background merges, OPTIMIZE and inserts at once, with the clock moving: the
+// answer at the end is the inserted rows less those expired by then, none lost, none twice.
+TEST(TtlTest, JobRacesInsertsMergesAndOptimize) {
+  MemEnv env;
+  std::atomic<int64_t> now{kT0};
+  env.SetNowMicros(kT0 * 1000000);
+  ASSERT_OK_AND_ASSIGN(auto db, Database::Open("db", {.env = &env, .background_merges = true}));
+  format::TableSchema schema = Schema("time + INTERVAL 1 DAY", {{"merge_with_ttl_timeout", "1"}});
+  schema.partition_by = "toStartOfHour(time)";
+  ASSERT_OK(db->CreateTable("t", schema));
+  std::vector<Row> all;
+  std::atomic<bool> done{false};
+  std::thread inserter([&] {
+    std::mt19937 rng(3);
+    for (int b = 0; b < 60; ++b) {
+      std::vector<Row> rows;
+      for (int i = 0; i < 40; ++i) {
+        rows.push_back(Row{static_cast<uint32_t>(now.load() - static_cast<int64_t>(rng() % (2 * kDay))),
+                           absl::StrCat("t", rng() % 3), all.size() + rows.size(), 0});
+      }
+      ASSERT_OK(db->Insert("t", BlockOf(rows)));
+      all.insert(all.end(), rows.begin(), rows.end());
+    }
+    done = true;
+  });
+  std::thread clock([&] {
+    while (!done) {
+      now += 900;
+      env.SetNowMicros(now.load() * 1000000);
+      std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    }
+  });
+  std::thread optimizer([&] {
+    while (!done) {
+      ASSERT_OK(db->Optimize("t").status());
+      ASSERT_OK(db->ApplyTtl("t").status());
+    }
+  });
+  inserter.join();
+  clock.join();
+  optimizer.join();
+  const int64_t end = now.load();
+  EXPECT_EQ(Visible(db.get()), Expected(all, [&](const Row& r) { return int64_t{r.time} + kDay <= end; }));
+  EXPECT_OK(db->background_merge_status());
+  env.SetNowMicros(0);
+  const auto on_disk = Visible(db.get());
+  const auto everything = Expected(all, [](const Row&) { return false; });
+  for (const std::string& r : on_disk) EXPECT_EQ(on_disk.count(r), everything.count(r)) << r;
 }
 
 }  // namespace
