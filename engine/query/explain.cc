@@ -56,9 +56,9 @@ absl::StatusOr<std::string> ExplainSelect(const SelectQuery& q, QueryContext& ct
   line(absl::StrCat("PrimaryKey (", absl::StrJoin(catalog.schema.sort_key, ", "), "): granules ",
                     s.granules_selected, "/", s.granules_total));
   uint64_t before = s.granules_selected;
-  for (const auto& [index, left] : s.skip_indexes) {
-    line(absl::StrCat("Skip (", index, "): granules ", left, "/", before));
-    before = left;
+  for (const SkipIndexStats& index : s.skip_indexes) {
+    line(absl::StrCat("Skip (", index.name, "): granules ", index.granules_after, "/", before));
+    before = index.granules_after;
   }
   return out;
 }
