@@ -215,7 +215,8 @@ absl::Status Session::Run(const Statement& st, InputStream* input, const Sink& s
     }
     case Statement::Kind::kExplain: {
       TALLY_ASSIGN_OR_RETURN(QueryContext ctx, NewContext(st.select->settings));
-      TALLY_ASSIGN_OR_RETURN(std::string plan, ExplainSelect(*st.select, ctx));
+      TALLY_ASSIGN_OR_RETURN(ExplainOptions options, ParseExplainOptions(st.settings));
+      TALLY_ASSIGN_OR_RETURN(std::string plan, ExplainSelect(*st.select, ctx, options));
       std::vector<std::vector<std::string>> rows;
       for (absl::string_view line : absl::StrSplit(plan, '\n', absl::SkipEmpty())) rows.push_back({std::string(line)});
       return Output(StringColumns({"explain"}, rows), st.format, sink, {});
