@@ -134,21 +134,33 @@ class Extractor {
         out.push_back(std::move(c));
       } else if (const Indexed* scalar = Find(*a[1]); scalar != nullptr && !scalar->array) {
         // has([c1, c2], e): e IN (c1, c2)
-        std::optional<Column> list = Constant(a[0]);
-        if (!list || list->type->id() != TypeId::kArray || list->children[0].size() == 0) return;
-        std::vector<Value> values;
-        const Column& items = list->children[0];
-        for (size_t i = 0; i < items.size(); ++i) {
-          Column one = Column::Make(items.type);
-          one.AppendRange(items, i, 1);
-          std::optional<Value> v = ToColumnDomain(one, scalar->values, exec::ConstantUse::kComparison,
-                                                  params_.functions);
-          if (!v) return;
-          values.push_back(*v);
-        }
+        std::optional<std::vector<Value>> values = ArrayConstant(a[0], scalar->values);
+        if (!values || values->empty()) return;
         SkipIndexCondition c = Make(*a[1], text);
-        c.values = std::move(values);
+        c.values = *std::move(values);
         out.push_back(std::move(c));
+      }
+    } else if (e->name == "hasAny" || e->name == "hasAll") {
+      // hasAny(e, [c, ...]) (either way round): some element is one of them. hasAll(e, [c,
+      // ...]): each is an element, one condition apiece.
+      for (int side = 0; side < 2; ++side) {
+        if (e->name == "hasAll" && side == 1) break;
+        const Indexed* target = Find(*a[side]);
+        if (target == nullptr || !target->array) continue;
+        std::optional<std::vector<Value>> values = ArrayConstant(a[1 - side], target->values);
+        if (!values) return;
+        if (e->name == "hasAny") {
+          SkipIndexCondition c = Make(*a[side], text);
+          c.values = *std::move(values);  // none: no row matches
+          out.push_back(std::move(c));
+          return;
+        }
+        for (Value& v : *values) {
+          SkipIndexCondition c = Make(*a[side], text);
+          c.values = {std::move(v)};
+          out.push_back(std::move(c));
+        }
+        return;
       }
     } else if (e->name == "mapContains") {
       if (a[0]->kind != Expr::Kind::kIdentifier) return;
@@ -229,6 +241,23 @@ class Extractor {
     std::optional<Column> c = Constant(e);
     if (!c) return std::nullopt;
     return ToColumnDomain(*c, domain, use, params_.functions);
+  }
+
+  // The elements of a constant array, each in `domain`; nullopt when it is no constant
+  // array or an element does not convert exactly (it might still match).
+  std::optional<std::vector<Value>> ArrayConstant(const ExprPtr& e, const DataTypePtr& domain) const {
+    std::optional<Column> list = Constant(e);
+    if (!list || list->type->id() != TypeId::kArray) return std::nullopt;
+    std::vector<Value> values;
+    const Column& items = list->children[0];
+    for (size_t i = 0; i < items.size(); ++i) {
+      Column one = Column::Make(items.type);
+      one.AppendRange(items, i, 1);
+      std::optional<Value> v = ToColumnDomain(one, domain, exec::ConstantUse::kComparison, params_.functions);
+      if (!v) return std::nullopt;
+      values.push_back(*std::move(v));
+    }
+    return values;
   }
 
   // The items of an IN list: x IN (a, b) parses as in(x, tuple(a, b)); x IN [a, b] and

@@ -2,7 +2,8 @@
 // indexed expressions (engine/skip_index_probe.h) for ScanOptions::skip_conditions:
 //
 //   e = c, e != c, e < c (<=, >, >=, BETWEEN), e IN (c, ...)     e any indexed expression
-//   has(e, c)          e an indexed Array (mapKeys(m), an Array column); has([c, ...], e)
+//   has(e, c), hasAny(e, [c, ...]), hasAll(e, [c, ...])   e an indexed Array (mapKeys(m),
+//                      an Array column); has([c, ...], e) for a scalar e
 //   mapContains(m, k)  for an index on mapKeys(m)
 //   m['k'] = v, m['k'] IN (v, ...)   k for mapKeys(m), v for mapValues(m), unless a value
 //                      is the type's default (a row without the key then matches)

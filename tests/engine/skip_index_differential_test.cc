@@ -2,7 +2,7 @@
 // inserted again) goes into a table with an index of every kind on columns and on
 // expressions and into one without indexes; many random predicates of every form the
 // indexes answer (=, IN, !=, <, BETWEEN, has, hasToken, LIKE, startsWith, endsWith, map
-// elements, mapContains, expressions), alone, combined, negated and ORed, must select
+// elements, mapContains, hasAny, hasAll, expressions), alone, combined, negated and ORed, must select
 // exactly the same rows from both. EXPLAIN must show every index pruning somewhere, or
 // the test proves nothing.
 #include <gtest/gtest.h>
@@ -107,7 +107,7 @@ class SkipIndexDifferentialTest : public ::testing::TestWithParam<int> {
   // One random conjunct; `k` centers its constants near some rows.
   std::string Predicate() {
     const int k = Rand(100000);
-    switch (Rand(40)) {
+    switch (Rand(43)) {
       case 0: return absl::StrCat("n = ", k / 100 + Rand(9) - 4);
       case 1: return absl::StrCat("n != ", k / 100);
       case 2: return absl::StrCat("n < ", k / 100);
@@ -147,6 +147,9 @@ class SkipIndexDifferentialTest : public ::testing::TestWithParam<int> {
       case 36: return absl::StrCat("length(s) ", Chance(50) ? "=" : "!=", " ", 2 + Rand(4));
       case 37: return absl::StrCat("NOT hasToken(msg, ", Quote(absl::StrCat("uid", k / 300)), ")");
       case 38: return absl::StrCat("(n = ", k / 100, " OR s = ", Quote(Word(k)), ")");
+      case 39: return absl::StrCat("hasAny(tags, [", Quote(Tag(k)), ", ", Quote(Tag(k + 20000)), "])");
+      case 40: return absl::StrCat("hasAll(nums, [", k / 400 * 10, ", ", k / 400 * 10 + Rand(12), "])");
+      case 41: return absl::StrCat("hasAny([", Quote(Key(k)), "], mapKeys(m))");
       default: return absl::StrCat("has(tags, ", Quote(Tag(k)), ") AND NOT (lc = ", Quote(absl::StrCat("c", k / 5000)), ")");
     }
   }
