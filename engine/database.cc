@@ -350,7 +350,7 @@ std::vector<std::string> Database::ListTables() const {
 
 absl::StatusOr<TableSchema> Database::GetSchema(const std::string& name) const {
   TALLY_ASSIGN_OR_RETURN(auto table, FindTable(name));
-  return table->schema;
+  return SchemaOf(*table);
 }
 
 absl::StatusOr<std::vector<PartInfo>> Database::ListParts(const std::string& name) const {
@@ -408,12 +408,14 @@ absl::StatusOr<std::unique_ptr<ScanCursor>> Database::Scan(const std::string& na
   TALLY_ASSIGN_OR_RETURN(auto table, FindTable(name));
   std::vector<PartPtr> parts;
   std::vector<SupersededPtr> superseded;
+  TableSchema schema;  // its skip indexes, as of the parts
   {
     std::lock_guard<std::mutex> lock(mu_);
+    schema = table->schema;
     parts = table->parts;
     if (table->tracks_superseded) superseded = SupersededOf(*table, parts);
   }
-  return ScanCursor::Make(table->schema, std::move(parts), std::move(options), &table->engine, std::move(superseded));
+  return ScanCursor::Make(schema, std::move(parts), std::move(options), &table->engine, std::move(superseded));
 }
 
 void Database::AddSupersedeOps(const Table& table, const std::vector<PartPtr>& parts, const Losers& losers,

@@ -269,7 +269,7 @@ absl::Status Database::AttachParts(const std::string& name, const std::vector<st
     if (!opened.ok()) return absl::DataLossError(absl::StrCat(part_what, ": ", opened.status().message()));
     TALLY_RETURN_IF_ERROR((*opened)->VerifyChecksums());
     {
-      TALLY_ASSIGN_OR_RETURN(auto cursor, ScanCursor::Make(table->schema, {*opened}, {}));
+      TALLY_ASSIGN_OR_RETURN(auto cursor, ScanCursor::Make(SchemaOf(*table), {*opened}, {}));
       Block block;
       while (true) {
         TALLY_ASSIGN_OR_RETURN(bool more, cursor->Next(&block));

@@ -138,6 +138,22 @@ absl::Status Apply(const ManifestOp& op, ReplayedCatalog* catalog) {
     case ManifestOp::Kind::kNextBlock:
       table.next_block = std::max(table.next_block, op.next_block);
       return absl::OkStatus();
+    case ManifestOp::Kind::kAlterTable: {
+      // What parts are read with must not change under them.
+      const format::TableSchema& was = table.schema;
+      if (op.schema.columns.size() != was.columns.size() || op.schema.sort_key != was.sort_key ||
+          op.schema.partition_by != was.partition_by || op.schema.engine != was.engine) {
+        return absl::DataLossError(absl::StrCat("table '", op.table, "': an ALTER changes its columns or keys"));
+      }
+      for (size_t c = 0; c < was.columns.size(); ++c) {
+        if (op.schema.columns[c].name != was.columns[c].name || !op.schema.columns[c].type->Equals(*was.columns[c].type)) {
+          return absl::DataLossError(absl::StrCat("table '", op.table, "': an ALTER changes column '",
+                                                  was.columns[c].name, "'"));
+        }
+      }
+      table.schema = op.schema;
+      return absl::OkStatus();
+    }
     default:
       return absl::InternalError("unreachable manifest op");
   }

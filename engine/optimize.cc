@@ -88,14 +88,16 @@ absl::StatusOr<uint64_t> Database::MergeAndCommit(const std::shared_ptr<Table>& 
   // merge or the part holding it keeps (engine/superseded.h).
   std::vector<SupersededPtr> skips;
   std::vector<PartPtr> before;  // the table's parts as the merge starts
+  format::TableSchema schema;   // with the skip indexes the merged part gets
   {
     std::lock_guard<std::mutex> lock(mu_);
+    schema = table->schema;
     if (table->tracks_superseded) {
       skips = SupersededOf(*table, inputs);
       before = table->parts;
     }
   }
-  auto outcome = MergeParts(env_, table->dir, table->schema, table->engine, inputs, &cancel_merges_, skips);
+  auto outcome = MergeParts(env_, table->dir, schema, table->engine, inputs, &cancel_merges_, skips);
   if (!outcome.ok()) return absl::Status(outcome.status().code(), absl::StrCat(what, ": ", outcome.status().message()));
   uint64_t input_rows = 0;
   for (const PartPtr& p : inputs) input_rows += p->rows();
@@ -153,7 +155,7 @@ absl::StatusOr<uint64_t> Database::MergeAndCommit(const std::shared_ptr<Table>& 
         std::lock_guard<std::mutex> lock(mu_);
         newer_skips = SupersededOf(*table, newer);
       }
-      auto found = FindSuperseded(table->schema, table->engine, merged, newer, newer_skips);
+      auto found = FindSuperseded(schema, table->engine, merged, newer, newer_skips);
       if (!found.ok()) {
         discard_merged();
         return absl::Status(found.status().code(), absl::StrCat(what, ": ", found.status().message()));

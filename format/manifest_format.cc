@@ -19,7 +19,9 @@ std::string ManifestHeader(uint16_t version) {
 uint16_t MinManifestVersion(const ManifestEdit& edit) {
   uint16_t version = 1;
   for (const ManifestOp& op : edit.ops) {
-    if (op.kind == ManifestOp::Kind::kCreateTable) version = std::max(version, MinSchemaVersion(op.schema));
+    if (op.kind == ManifestOp::Kind::kCreateTable || op.kind == ManifestOp::Kind::kAlterTable) {
+      version = std::max(version, MinSchemaVersion(op.schema));
+    }
   }
   return version;
 }
@@ -75,6 +77,11 @@ absl::Status EncodeManifestRecord(std::string* out, const ManifestEdit& edit, ui
         }
         PutLengthPrefixed(&p, op.directory);
         break;
+      case ManifestOp::Kind::kAlterTable:
+        if (absl::Status s = EncodeTableSchema(&p, op.schema, version); !s.ok()) {
+          return absl::InvalidArgumentError(absl::StrCat("alter table '", op.table, "': ", s.message()));
+        }
+        break;
       case ManifestOp::Kind::kDropTable:
       case ManifestOp::Kind::kCreateDatabase:
       case ManifestOp::Kind::kDropDatabase:
@@ -122,6 +129,10 @@ absl::StatusOr<ManifestEdit> DecodeEdit(absl::Span<const uint8_t> payload, absl:
       case ManifestOp::Kind::kCreateTable: {
         TALLY_ASSIGN_OR_RETURN(op.schema, DecodeTableSchema(&in, version, op.table));
         TALLY_ASSIGN_OR_RETURN(op.directory, in.ReadLengthPrefixed("table directory"));
+        break;
+      }
+      case ManifestOp::Kind::kAlterTable: {
+        TALLY_ASSIGN_OR_RETURN(op.schema, DecodeTableSchema(&in, version, op.table));
         break;
       }
       case ManifestOp::Kind::kDropTable:

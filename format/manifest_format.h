@@ -39,10 +39,13 @@ struct ManifestOp {
     // its partition (ReplacingMergeTree), added to those recorded before. Also says the
     // part's keys were compared with every other part of its partition (it is tracked).
     kSupersede = 8,
+    // table, schema: the table's schema from this edit on (ALTER TABLE ... ADD/DROP INDEX).
+    // Encoded as kCreateTable's; the columns, sorting key and partition key stay.
+    kAlterTable = 9,
   };
   Kind kind = Kind::kCreateTable;
   std::string table;
-  TableSchema schema;
+  TableSchema schema;     // kCreateTable, kAlterTable
   std::string directory;  // kCreateTable: the table's directory name under tables/
   std::string part;
   uint64_t rows = 0;
@@ -60,6 +63,11 @@ struct ManifestOp {
     ManifestOp op = Named(Kind::kCreateTable, std::move(table));
     op.schema = std::move(schema);
     op.directory = std::move(directory);
+    return op;
+  }
+  static ManifestOp AlterTable(std::string table, TableSchema schema) {
+    ManifestOp op = Named(Kind::kAlterTable, std::move(table));
+    op.schema = std::move(schema);
     return op;
   }
   static ManifestOp AddPart(std::string table, std::string part, uint64_t rows) {

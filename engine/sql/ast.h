@@ -196,6 +196,13 @@ struct Statement {
   // "DETACH PARTITION", "ATTACH PARTITION") and the part it names (or the partition, above).
   std::string alter_command;
   std::string part_name;
+  // kAlterTable "ADD INDEX": the index, placed FIRST or AFTER index_after (neither: last);
+  // "DROP INDEX" and "MATERIALIZE INDEX": index_name (MATERIALIZE: IN PARTITION above).
+  // IF [NOT] EXISTS in if_exists / if_not_exists.
+  std::shared_ptr<IndexDeclaration> index;
+  bool index_first = false;
+  std::string index_after;
+  std::string index_name;
 };
 
 }  // namespace tally::engine::sql

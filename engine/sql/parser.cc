@@ -707,6 +707,12 @@ absl::StatusOr<Statement> Parser::ParseAlter() {
   TALLY_RETURN_IF_ERROR(ExpectKeyword("TABLE"));
   TALLY_RETURN_IF_ERROR(ParseQualifiedName(&st.database, &st.table));
   const Token command = Peek();
+  if ((PeekKeyword("ADD") || PeekKeyword("DROP") || PeekKeyword("MATERIALIZE") || PeekKeyword("CLEAR")) &&
+      PeekKeyword("INDEX", 1)) {
+    TALLY_RETURN_IF_ERROR(ParseAlterIndex(&st));
+    if (AcceptKeyword("SETTINGS")) TALLY_RETURN_IF_ERROR(ParseSettingsList(&st.settings));
+    return st;
+  }
   for (const char* verb : {"DROP", "DETACH", "ATTACH"}) {
     if (PeekKeyword(verb) && PeekKeyword("PARTITION", 1)) {
       Take();
@@ -726,7 +732,8 @@ absl::StatusOr<Statement> Parser::ParseAlter() {
   } else {
     return absl::UnimplementedError(absl::StrCat("ALTER TABLE ... ", command.text, " at line ", command.pos.line,
                                                  ", column ", command.pos.column,
-                                                 " is not supported yet (ATTACH PART, DROP DETACHED PART and DROP, DETACH and ATTACH PARTITION are)"));
+                                                 " is not supported yet (ATTACH PART, DROP DETACHED PART, DROP, DETACH and ATTACH PARTITION, and "
+                                                 "ADD, DROP and MATERIALIZE INDEX are)"));
   }
   if (!AcceptKeyword("PART")) {
     const Token what = Peek();
