@@ -327,25 +327,29 @@ absl::Status Database::AlterSchema(const std::string& name, const std::string& w
                                    const std::function<absl::Status(TableSchema*)>& change) {
   TALLY_RETURN_IF_ERROR(CheckWritable(what));
   TALLY_ASSIGN_OR_RETURN(std::shared_ptr<Table> table, FindTable(name));
-  // One ALTER at a time per table: the schema read here is the one replaced.
-  std::lock_guard<std::mutex> alter_lock(table->alter_mu);
-  TableSchema schema = *DefinitionOf(*table).first;
   auto fail = [&](const absl::Status& s) { return absl::Status(s.code(), absl::StrCat(what, ": ", s.message())); };
-  if (absl::Status s = change(&schema); !s.ok()) return fail(s);
-  if (absl::Status s = ValidateSchema(schema); !s.ok()) return fail(s);
-  auto ttl = TableTtl::Make(schema);
-  if (!ttl.ok()) return fail(ttl.status());
-  std::lock_guard<std::mutex> lock(mu_);
-  auto it = tables_.find(name);
-  if (it == tables_.end() || it->second != table) {
-    return absl::AbortedError(absl::StrCat(what, ": the table was dropped meanwhile"));
+  // The schema is changed outside mu_ (binding the TTL reads no files but is not free), and
+  // committed only if no other ALTER (ADD INDEX, ...) replaced it meanwhile; else again.
+  while (true) {
+    const std::shared_ptr<const TableSchema> was = DefinitionOf(*table).first;
+    TableSchema schema = *was;
+    if (absl::Status s = change(&schema); !s.ok()) return fail(s);
+    if (absl::Status s = ValidateSchema(schema); !s.ok()) return fail(s);
+    auto ttl = TableTtl::Make(schema);
+    if (!ttl.ok()) return fail(ttl.status());
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = tables_.find(name);
+    if (it == tables_.end() || it->second != table) {
+      return absl::AbortedError(absl::StrCat(what, ": the table was dropped meanwhile"));
+    }
+    if (table->schema != was) continue;
+    ManifestEdit edit;
+    edit.ops.push_back(ManifestOp::AlterTable(name, schema));
+    return Commit(edit, [&] {
+      table->schema = std::make_shared<const TableSchema>(std::move(schema));
+      table->ttl = *std::move(ttl);
+    });
   }
-  ManifestEdit edit;
-  edit.ops.push_back(ManifestOp::AlterTable(name, schema));
-  return Commit(edit, [&] {
-    table->schema = std::make_shared<const TableSchema>(std::move(schema));
-    table->ttl = *std::move(ttl);
-  });
 }
 
 absl::Status Database::ModifyTtl(const std::string& name, const std::string& ttl_text) {
@@ -418,7 +422,7 @@ std::pair<std::shared_ptr<const TableSchema>, TableTtlPtr> Database::DefinitionO
 
 absl::StatusOr<TableSchema> Database::GetSchema(const std::string& name) const {
   TALLY_ASSIGN_OR_RETURN(auto table, FindTable(name));
-  return *DefinitionOf(*table).first;
+  return SchemaOf(*table);
 }
 
 absl::StatusOr<std::vector<PartInfo>> Database::ListParts(const std::string& name) const {
@@ -480,9 +484,9 @@ absl::StatusOr<std::unique_ptr<ScanCursor>> Database::Scan(const std::string& na
   TtlAt ttl;
   {
     std::lock_guard<std::mutex> lock(mu_);
+    schema = table->schema;  // its skip indexes, as of the parts
     parts = table->parts;
     if (table->tracks_superseded) superseded = SupersededOf(*table, parts);
-    schema = table->schema;
     ttl.ttl = table->ttl;
   }
   ttl.now_s = env_->NowMicros() / 1000000;

@@ -35,6 +35,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <utility>
@@ -49,6 +50,7 @@
 #include "engine/merge_rules/engine_spec.h"
 #include "engine/merge_rules/merge_rule.h"
 #include "engine/part.h"
+#include "engine/part_version.h"
 #include "engine/partition.h"
 #include "engine/table_defaults.h"
 #include "engine/scan.h"
@@ -121,6 +123,13 @@ struct OptimizeOptions {
   // Merge even a partition that is already one part. Plain MergeTree has nothing to gain
   // from it (its single part is left as it is); kept for the engines that merge rows.
   bool final = false;
+};
+
+// Where ALTER TABLE ... ADD INDEX puts the index among the table's: first, right after
+// the index `after`, or (neither) last.
+struct IndexPlacement {
+  bool first = false;
+  std::string after;
 };
 
 struct OptimizeResult {
@@ -244,6 +253,21 @@ class Database {
   // TTL job runs in the background that removed something.
   uint64_t background_ttl_runs_done() const { return ttl_runs_done_.load(); }
 
+  // Skip indexes (engine/alter_index.cc). ADD INDEX records the table's new schema in one
+  // manifest edit: parts written from then on (inserts, merges) carry the index, parts
+  // written before are read without it until MATERIALIZE INDEX. DROP INDEX records the
+  // schema without it; parts keep their file, which no index reads (a version-1 file is
+  // dropped by a new version of its part, in the same edit). MATERIALIZE INDEX writes a new
+  // version of each part (of `partition_id`, or of every partition when empty) that lacks
+  // the index's file, with it, and commits them all in one manifest edit; the parts are
+  // kept from merges meanwhile. It returns the parts rewritten. Errors in ClickHouse's
+  // words: a name taken (ADD, unless if_not_exists) or unknown (unless if_exists).
+  absl::Status AddSkipIndex(const std::string& table, format::SkipIndexDef index, const IndexPlacement& placement,
+                            bool if_not_exists = false);
+  absl::Status DropSkipIndex(const std::string& table, const std::string& index, bool if_exists = false);
+  absl::StatusOr<uint64_t> MaterializeSkipIndex(const std::string& table, const std::string& index,
+                                                const std::string& partition_id = "", bool if_exists = false);
+
   absl::StatusOr<std::unique_ptr<ScanCursor>> Scan(const std::string& table, ScanOptions options) const;
 
   absl::StatusOr<std::vector<PartInfo>> ListParts(const std::string& table) const;
@@ -289,9 +313,10 @@ class Database {
     std::string name;
     std::string dir;  // absolute path
     std::string dir_name;
-    // What CREATE TABLE said, as ALTER TABLE (MODIFY TTL) last changed it, and its TTL bound:
-    // replaced whole by ALTER, so read the pointers under mu_ (DefinitionOf); what they
-    // point to never changes. Columns, keys and engine never change.
+    // What CREATE TABLE said, as ALTER TABLE (MODIFY TTL, ADD/DROP INDEX, MODIFY SETTING)
+    // last changed it, and its TTL bound: replaced whole by ALTER, so read the pointers
+    // under mu_ (DefinitionOf, SchemaOf); what they point to never changes. Columns, keys
+    // and engine never change.
     std::shared_ptr<const format::TableSchema> schema;
     TableTtlPtr ttl;
     PartitionKey partition;
@@ -309,7 +334,6 @@ class Database {
     // reading the parts it compares with to its manifest edit, so that no other such
     // commit changes them in between (taken before mu_).
     std::mutex commit_mu;
-    std::mutex alter_mu;  // held by an ALTER that replaces the schema (taken before mu_)
   };
   // An ALTER that changes the schema's text fields only: `change` edits a copy, which is
   // checked as CREATE checks a schema and committed as one manifest op 9 (`what` names
@@ -318,6 +342,18 @@ class Database {
                            const std::function<absl::Status(format::TableSchema*)>& change);
   // The table's schema and TTL as of now.
   std::pair<std::shared_ptr<const format::TableSchema>, TableTtlPtr> DefinitionOf(const Table& table) const;
+  // A copy of the table's schema, taken under mu_. REQUIRES: mu_ not held.
+  format::TableSchema SchemaOf(const Table& table) const;
+  // Writes a new version of each part `select` picks (under mu_, once none is being
+  // merged) by `spec`, and commits them with `alter` (a new schema, when set) in one
+  // manifest edit. Aborted, changing nothing, when the table's skip indexes are no longer
+  // `indexes` or a part goes meanwhile. Returns the parts rewritten. `what` names the
+  // statement in errors.
+  absl::StatusOr<uint64_t> RewriteParts(const std::shared_ptr<Table>& table,
+                                        const std::function<std::vector<PartPtr>(const Table&)>& select,
+                                        const std::function<PartVersionSpec(const PartPtr&)>& spec,
+                                        const std::vector<format::SkipIndexDef>& indexes,
+                                        const std::optional<format::TableSchema>& alter, const std::string& what);
   // Each of `parts`' superseded rows (null: untracked). REQUIRES: mu_ held.
   static std::vector<SupersededPtr> SupersededOf(const Table& table, const std::vector<PartPtr>& parts);
   // Rows of existing parts a commit found to lose, by part.

@@ -190,8 +190,7 @@ void Database::InsertBatch::Discard() {
 absl::Status Database::InsertBatch::Add(Block block) {
   if (done_) return absl::FailedPreconditionError(absl::StrCat("insert into ", table_name_, ": batch already ended"));
   Table* table = table_.get();
-  const std::shared_ptr<const format::TableSchema> schema_now = db_->DefinitionOf(*table).first;
-  const format::TableSchema& schema = *schema_now;
+  const format::TableSchema schema = db_->SchemaOf(*table);  // its skip indexes may change meanwhile
   auto fail = [this](absl::Status s) {
     Discard();
     return s;
@@ -264,11 +263,13 @@ absl::Status Database::InsertBatch::Commit() {
   std::unique_lock<std::mutex> commit_lock(table->commit_mu, std::defer_lock);
   std::vector<PartPtr> compared;  // the table's parts the new ones were compared with
   std::vector<SupersededPtr> compared_skips;
+  format::TableSchema schema;
   Losers losers;
   if (table->tracks_superseded) {
     commit_lock.lock();
     {
       std::lock_guard<std::mutex> lock(db_->mu_);
+      schema = *table->schema;
       compared = table->parts;
       compared_skips = SupersededOf(*table, compared);
     }
@@ -283,7 +284,7 @@ absl::Status Database::InsertBatch::Commit() {
       for (size_t v = 0; v < w; ++v) {
         if (written_[v]->meta().partition_id == written_[w]->meta().partition_id) others.push_back(written_[v]);
       }
-      auto found = FindSuperseded(*db_->DefinitionOf(*table).first, table->engine, written_[w], others, skips);
+      auto found = FindSuperseded(schema, table->engine, written_[w], others, skips);
       if (!found.ok()) {
         Discard();
         return absl::Status(found.status().code(), absl::StrCat("insert into ", table_name_, ": ",

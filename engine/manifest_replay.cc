@@ -139,17 +139,17 @@ absl::Status Apply(const ManifestOp& op, ReplayedCatalog* catalog) {
       table.next_block = std::max(table.next_block, op.next_block);
       return absl::OkStatus();
     case ManifestOp::Kind::kAlterTable: {
+      // What parts are read with must not change under them.
       const format::TableSchema& was = table.schema;
-      const format::TableSchema& now = op.schema;
-      bool same_layout = was.columns.size() == now.columns.size() && was.sort_key == now.sort_key &&
-                         was.partition_by == now.partition_by && was.engine == now.engine &&
-                         was.engine_args == now.engine_args;
-      for (size_t c = 0; same_layout && c < was.columns.size(); ++c) {
-        same_layout = was.columns[c].name == now.columns[c].name && was.columns[c].type->Equals(*now.columns[c].type);
+      if (op.schema.columns.size() != was.columns.size() || op.schema.sort_key != was.sort_key ||
+          op.schema.partition_by != was.partition_by || op.schema.engine != was.engine) {
+        return absl::DataLossError(absl::StrCat("table '", op.table, "': an ALTER changes its columns or keys"));
       }
-      if (!same_layout) {
-        return absl::DataLossError(absl::StrCat("table '", op.table,
-                                                "': an ALTER record changes its columns, keys or engine"));
+      for (size_t c = 0; c < was.columns.size(); ++c) {
+        if (op.schema.columns[c].name != was.columns[c].name || !op.schema.columns[c].type->Equals(*was.columns[c].type)) {
+          return absl::DataLossError(absl::StrCat("table '", op.table, "': an ALTER changes column '",
+                                                  was.columns[c].name, "'"));
+        }
       }
       table.schema = op.schema;
       return absl::OkStatus();

@@ -90,7 +90,7 @@ absl::StatusOr<uint64_t> Database::MergeAndCommit(const std::shared_ptr<Table>& 
   // merge or the part holding it keeps (engine/superseded.h).
   std::vector<SupersededPtr> skips;
   std::vector<PartPtr> before;  // the table's parts as the merge starts
-  std::shared_ptr<const format::TableSchema> schema;
+  std::shared_ptr<const format::TableSchema> schema;  // with the skip indexes the merged part gets
   TtlAt ttl;  // every merge removes the rows expired by its start
   {
     std::lock_guard<std::mutex> lock(mu_);

@@ -95,14 +95,14 @@ absl::Status Part::Load(absl::string_view name) {
   }
   columns_.resize(meta_.columns.size());
   for (size_t c = 0; c < meta_.columns.size(); ++c) TALLY_RETURN_IF_ERROR(LoadColumn(c));
-  // Skip indexes: small, verified and decoded whole, one filter per index granule.
+  // Skip indexes: small, verified and decoded whole, one entry per index granule.
   for (const format::FileChecksum& f : meta_.files) {
     if (!absl::StartsWith(f.name, "skp_idx_") || !absl::EndsWith(f.name, ".idx")) continue;
     TALLY_ASSIGN_OR_RETURN(std::string bytes, ReadVerified(f));
     TALLY_ASSIGN_OR_RETURN(format::SkipIndexFile file, format::DecodeSkipIndex(format::AsBytes(bytes), What(f.name)));
     const uint64_t want = (meta_.granules + file.granularity - 1) / file.granularity;
-    if (file.filters.size() != want) {
-      return absl::DataLossError(absl::StrCat(What(f.name), ": ", file.filters.size(), " filters for ", meta_.granules,
+    if (file.entries() != want) {
+      return absl::DataLossError(absl::StrCat(What(f.name), ": ", file.entries(), " entries for ", meta_.granules,
                                               " granules at granularity ", file.granularity, " (want ", want, ")"));
     }
     skip_indexes_.emplace(f.name, std::move(file));

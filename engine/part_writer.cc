@@ -175,12 +175,7 @@ absl::StatusOr<std::unique_ptr<PartWriter>> PartWriter::Create(Env* env, const s
   TALLY_RETURN_IF_ERROR(env->CreateDirs(w->tmp_dir_));
 
   TALLY_ASSIGN_OR_RETURN(std::vector<BoundSkipIndex> indexes, BindSkipIndexes(schema));
-  for (BoundSkipIndex& index : indexes) {
-    SkipIndexState state;
-    state.file.granularity = index.granularity;
-    state.index = std::move(index);
-    w->skip_indexes_.push_back(std::move(state));
-  }
+  for (BoundSkipIndex& index : indexes) w->skip_indexes_.emplace_back(std::move(index));
   for (const std::string& key : schema.sort_key) w->key_columns_.push_back(schema.FindColumn(key));
   w->index_.keys.resize(schema.sort_key.size());
   for (size_t c = 0; c < schema.columns.size(); ++c) {
@@ -306,45 +301,13 @@ absl::Status PartWriter::WriteColumn(size_t c, const Column& column, const std::
   return absl::OkStatus();
 }
 
-void PartWriter::SkipIndexState::Close() {
-  format::BloomFilter filter = format::BloomFilter::Sized(hashes.size(), index.fpr);
-  for (uint64_t h : hashes) filter.Add(h);
-  file.filters.push_back(std::move(filter));
-  hashes.clear();
-}
-
-void PartWriter::AddToSkipIndexes(const Block& rows, const std::vector<size_t>& starts, uint64_t granules_before) {
-  for (SkipIndexState& state : skip_indexes_) {
-    const format::Column& column = rows.columns[state.index.column];
-    const format::Column& values = IndexedValues(column);
-    const bool nullable = column.type->id() == TypeId::kNullable;
-    const bool lc_nullable = column.type->is_nullable_low_cardinality();
-    // Rows before the chunk's first granule start belong to the granule left open.
-    uint64_t granule = granules_before > 0 ? granules_before - 1 : 0;
-    size_t next_start = 0;
-    for (size_t r = 0; r < rows.rows(); ++r) {
-      if (next_start < starts.size() && starts[next_start] == r) {
-        granule = granules_before + next_start;  // the k-th start opens granule before + k
-        ++next_start;
-      }
-      const uint64_t index_granule = granule / state.index.granularity;
-      if (index_granule != state.open_index_granule) {
-        state.Close();
-        state.open_index_granule = index_granule;
-      }
-      if ((nullable && column.nulls[r] != 0) || (lc_nullable && column.IndexAt(r) == 0)) continue;
-      state.hashes.insert(format::SkipIndexHash(values, r));
-    }
-  }
-}
-
 absl::Status PartWriter::Append(const Block& rows) {
   TALLY_RETURN_IF_ERROR(CheckChunk(rows));
   const size_t n = rows.rows();
   if (n == 0) return absl::OkStatus();
   const uint64_t granules_before = index_.granule_starts.size();
   const std::vector<size_t> starts = GranuleStartsIn(rows);
-  if (!skip_indexes_.empty()) AddToSkipIndexes(rows, starts, granules_before);
+  for (SkipIndexBuilder& index : skip_indexes_) TALLY_RETURN_IF_ERROR(index.Add(rows, starts, granules_before));
   for (size_t start : starts) {
     index_.granule_starts.push_back(rows_ + start);
     for (size_t k = 0; k < key_columns_.size(); ++k) {
@@ -389,11 +352,11 @@ absl::StatusOr<format::PartMeta> PartWriter::Finish() {
     }
     meta.columns.push_back(std::move(state->meta));
   }
-  for (SkipIndexState& state : skip_indexes_) {
-    state.Close();
-    const std::string bytes = format::EncodeSkipIndex(state.file);
-    TALLY_RETURN_IF_ERROR(WriteFileSynced(env_, JoinPath(tmp_dir_, state.index.file), bytes));
-    meta.files.push_back(format::FileChecksum{state.index.file, bytes.size(), format::Checksum(bytes)});
+  for (SkipIndexBuilder& index : skip_indexes_) {
+    const std::string bytes = format::EncodeSkipIndex(index.Finish());
+    const std::string& name = index.index().file;
+    TALLY_RETURN_IF_ERROR(WriteFileSynced(env_, JoinPath(tmp_dir_, name), bytes));
+    meta.files.push_back(format::FileChecksum{name, bytes.size(), format::Checksum(bytes)});
   }
   const std::string index_bytes = format::EncodePrimaryIndex(index_);
   TALLY_RETURN_IF_ERROR(WriteFileSynced(env_, JoinPath(tmp_dir_, format::kPrimaryIndexFile), index_bytes));

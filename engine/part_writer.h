@@ -22,13 +22,11 @@
 #include <string>
 #include <vector>
 
-#include "absl/container/flat_hash_set.h"
 #include "absl/status/statusor.h"
 #include "engine/block.h"
 #include "engine/env.h"
-#include "engine/skip_indexes.h"
+#include "engine/skip_index_builder.h"
 #include "format/part_format.h"
-#include "format/skip_index.h"
 #include "format/table_schema.h"
 
 namespace tally::engine {
@@ -75,20 +73,7 @@ class PartWriter {
   std::vector<size_t> GranuleStartsIn(const Block& rows);
   absl::Status WriteColumn(size_t c, const format::Column& column, const std::vector<size_t>& starts);
   absl::Status FlushBlock(ColumnState* state);
-  // Adds the rows of a chunk to the skip indexes; `starts` as GranuleStartsIn gave them,
-  // `granules_before` the granules started before the chunk.
-  void AddToSkipIndexes(const Block& rows, const std::vector<size_t>& starts, uint64_t granules_before);
-
-  // A skip index being built: the filters of the index granules closed so far and the
-  // distinct hashes of the open one.
-  struct SkipIndexState {
-    BoundSkipIndex index;
-    format::SkipIndexFile file;
-    uint64_t open_index_granule = 0;
-    absl::flat_hash_set<uint64_t> hashes;
-    void Close();  // turns the open granule's hashes into its filter
-  };
-  std::vector<SkipIndexState> skip_indexes_;
+  std::vector<SkipIndexBuilder> skip_indexes_;
 
   Env* const env_;
   const format::TableSchema schema_;

@@ -295,7 +295,10 @@ void ScanCursor::PlanFinal() {
   }
   for (const PartPtr& p : parts_) {
     stats_.granules_total += p->granules();
-    if (PartMayMatch(*p, key_ranges)) ++stats_.parts_selected;
+    if (!PartMayMatch(*p, key_ranges)) continue;
+    ++stats_.parts_selected;
+    stats_.granules_in_selected_parts += p->granules();
+    stats_.parts_after_key += !SelectGranules(*p, schema_, key_ranges).empty();  // for EXPLAIN
   }
   // Tasks of about a sixteenth of the rows, so that threads share them, within task_rows.
   uint64_t total_rows = 0;
@@ -312,28 +315,8 @@ void ScanCursor::Plan() {
   uint64_t total_rows = 0;  // in all chunks
   stats_.parts_total = parts_.size();
   cursors_.resize(parts_.size());
-  // Skip indexes that can rule granules out: a bloom filter on a column that a range
-  // holds to points (= or IN), with the points' hashes.
-  struct IndexProbe {
-    const BoundSkipIndex* index;
-    std::vector<uint64_t> hashes;
-    uint64_t granules_left = 0;
-  };
-  std::vector<IndexProbe> probes;
-  for (const BoundSkipIndex& index : skip_indexes_) {
-    for (size_t r = 0; r < options_.ranges.size(); ++r) {
-      const ColumnRange& range = options_.ranges[r];
-      if (range_columns_[r] != static_cast<int>(index.column) || range.transform != nullptr) continue;
-      const std::optional<std::vector<Value>> values = range.PointValues();
-      if (!values) continue;
-      IndexProbe probe{&index, {}, 0};
-      for (const Value& v : *values) {
-        if (auto h = HashOfValue(schema_.columns[index.column].type, v)) probe.hashes.push_back(*h);
-      }
-      probes.push_back(std::move(probe));
-      break;
-    }
-  }
+  const SkipIndexProbe probe(skip_indexes_, options_.ranges, options_.skip_conditions);
+  stats_.skip_indexes = probe.EmptyStats();
   ttl_filtered_.assign(parts_.size(), 0);
   for (size_t p = 0; p < parts_.size(); ++p) {
     const Part& part = *parts_[p];
@@ -349,35 +332,12 @@ void ScanCursor::Plan() {
       ttl_filtered_[p] = expiry == TableTtl::Expiry::kSome;
     }
     ++stats_.parts_selected;
+    stats_.granules_in_selected_parts += part.granules();
     const auto& starts = part.index().granule_starts;
     std::vector<std::pair<uint64_t, uint64_t>> selected = SelectGranules(part, schema_, options_.ranges);
     for (auto [begin, end] : selected) stats_.granules_selected += end - begin;
-    for (IndexProbe& probe : probes) {
-      const format::SkipIndexFile* file = part.skip_index(probe.index->file);
-      std::vector<std::pair<uint64_t, uint64_t>> kept;
-      for (auto [begin, end] : selected) {
-        for (uint64_t g = begin; g < end; ++g) {
-          bool may = file == nullptr;  // a part written before the index: nothing to go by
-          if (!may) {
-            const format::BloomFilter& filter = file->filters[g / file->granularity];
-            for (uint64_t h : probe.hashes) {
-              if (filter.MayContain(h)) {
-                may = true;
-                break;
-              }
-            }
-          }
-          if (!may) continue;
-          if (!kept.empty() && kept.back().second == g) {
-            ++kept.back().second;
-          } else {
-            kept.emplace_back(g, g + 1);
-          }
-        }
-      }
-      selected = std::move(kept);
-      for (auto [begin, end] : selected) probe.granules_left += end - begin;
-    }
+    stats_.parts_after_key += !selected.empty();
+    if (!probe.empty()) probe.Select(part, &selected, &stats_.skip_indexes);
     for (auto [begin, end] : selected) {
       uint64_t g = begin;
       while (g < end) {
@@ -389,7 +349,6 @@ void ScanCursor::Plan() {
       }
     }
   }
-  for (const IndexProbe& probe : probes) stats_.skip_indexes.emplace_back(probe.index->name, probe.granules_left);
   // At most task_rows per task, and at least kMinTasks tasks when there are chunks enough:
   // with few large parts, 1M-row tasks would leave one thread idle while another finishes.
   constexpr uint64_t kMinTasks = 16;

@@ -25,6 +25,7 @@
 #include "engine/merge_rules/engine_spec.h"
 #include "engine/part.h"
 #include "engine/range_filter.h"
+#include "engine/skip_index_probe.h"
 #include "engine/skip_indexes.h"
 #include "engine/superseded.h"
 #include "engine/ttl.h"
@@ -50,6 +51,10 @@ struct ScanOptions {
   // whole column blocks, short enough that threads finish close together. A scan is cut
   // into at least 16 tasks when it has that many chunks, whatever this says.
   uint64_t task_rows = uint64_t{1} << 20;
+  // Conditions on indexed expressions (engine/skip_index_probe.h): they only skip granules
+  // by the table's skip indexes, as `ranges` on indexed columns do; rows are not filtered
+  // by them. Not used by FINAL.
+  std::vector<SkipIndexCondition> skip_conditions;
   // SELECT ... FINAL: the rows a merge of every part would leave (engine/final_scan.h).
   // Only ranges on sorting key columns prune; the others, and row_filter, apply to the
   // collapsed rows.
@@ -61,15 +66,16 @@ struct ScanStats {
   uint64_t parts_selected = 0;  // after min/max pruning
   uint64_t parts_expired = 0;   // skipped whole: every row past the table's TTL
   uint64_t granules_total = 0;  // in all parts
+  uint64_t granules_in_selected_parts = 0;  // in the parts min/max pruning left
   uint64_t granules_selected = 0;  // after primary-index pruning
+  uint64_t parts_after_key = 0;    // with a granule left by the primary index
   uint64_t rows_read = 0;
   uint64_t rows_returned = 0;
   // FINAL answered as a plain scan that skips superseded rows (engine/superseded.h)
   // rather than by merging parts.
   bool final_skips_superseded = false;
-  // Each skip index that pruned (in the order they ran): its name and the granules left
-  // after it, of granules_selected.
-  std::vector<std::pair<std::string, uint64_t>> skip_indexes;
+  // Each skip index a condition reached, in the order they ran (from granules_selected).
+  std::vector<SkipIndexStats> skip_indexes;
 };
 
 class ScanCursor {

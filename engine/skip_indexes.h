@@ -1,9 +1,20 @@
-// The skip indexes of a table (INDEX name expr TYPE bloom_filter([fpr]) GRANULARITY g),
-// bound to its columns: which column each reads, its target false-positive rate, and how
-// many granules each of its filters covers. format/skip_index.h holds the bytes.
+// The skip indexes of a table (INDEX name expr TYPE type GRANULARITY g), bound to its
+// schema: the expression compiled over the table's columns, the kind and its arguments,
+// and how many granules each index granule covers. format/skip_index.h holds the bytes;
+// engine/skip_index_builder.h builds them, engine/skip_index_probe.h reads them.
 //
-// Supported: bloom_filter on a column (any type but Array and Map; NULLs are not
-// indexed). Other types and expressions are refused at CREATE as not supported yet.
+// Types (ClickHouse's names and arguments):
+//   bloom_filter([rate])                  values (rate 0.025 by default)
+//   minmax                                smallest and largest value
+//   set(N)                                distinct values, up to N (0: no limit)
+//   tokenbf_v1(bytes, hashes, seed)       tokens of strings (format/text_tokens.h)
+//   ngrambf_v1(n, bytes, hashes, seed)    n-grams of strings
+// tally sizes every Bloom filter from its index granule's own distinct count and a target
+// false-positive rate: for tokenbf_v1 and ngrambf_v1 the rate is kTextIndexFpr, `bytes`
+// only caps a filter's size, and `hashes` is not used (the count follows from the size).
+//
+// The expression is any deterministic expression of the row (a column, lower(s),
+// mapKeys(m)); an Array value indexes each element. NULLs are not indexed.
 //
 // Immutable; thread-safe.
 #ifndef TALLY_ENGINE_SKIP_INDEXES_H_
@@ -15,28 +26,55 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "engine/exec/expression.h"
 #include "format/column.h"
+#include "format/skip_index.h"
 #include "format/table_schema.h"
 #include "format/value.h"
 
 namespace tally::engine {
 
+// The false-positive rate tokenbf_v1 and ngrambf_v1 filters are sized for.
+inline constexpr double kTextIndexFpr = 0.025;
+
 struct BoundSkipIndex {
+  using Kind = format::SkipIndexFile::Kind;  // never kLegacyBloomFilter here
   std::string name;
-  std::string file;     // format::SkipIndexFileName(name)
-  size_t column = 0;    // schema index of the column it reads
-  double fpr = 0.025;   // bloom_filter's target false-positive rate (ClickHouse's default)
+  std::string file;        // format::SkipIndexFileName(name)
+  std::string expression;  // as SkipIndexDef::expression holds it (the syntax tree's text)
+  std::string type_name;   // "bloom_filter", "minmax", "set", "tokenbf_v1", "ngrambf_v1"
+  Kind kind = Kind::kBloomFilter;
+  double fpr = 0.025;           // bloom_filter's target false-positive rate (ClickHouse's default)
+  uint64_t max_values = 0;      // set(N)
+  uint64_t max_bytes = 0;       // tokenbf_v1 / ngrambf_v1: a filter's size cap
+  uint64_t seed = 0;            // tokenbf_v1 / ngrambf_v1
+  uint64_t ngram = 0;           // ngrambf_v1: n
   uint64_t granularity = 1;
+  int column = -1;              // the schema column when the expression is one, else -1
+  exec::ExpressionPtr expr;     // over the schema's columns, in schema order
+  format::DataTypePtr type;     // the expression's type
+  bool array = false;           // the expression is an Array: its elements are indexed
+  format::DataTypePtr values;   // the indexed values' type: the element type, or `type`
+
+  // "minmax GRANULARITY 1", as ClickHouse's EXPLAIN describes an index.
+  std::string Description() const;
+  // A file with these entries: kind, granularity, expression and arguments.
+  format::SkipIndexFile EmptyFile() const;
+  // Whether a part's file was built by this index (or by the bloom_filter on a column a
+  // version-1 file stands for), so that it may prune for it.
+  bool Built(const format::SkipIndexFile& file) const;
 };
 
-// InvalidArgument for a malformed index, Unimplemented for what is not supported yet.
+// InvalidArgument (in ClickHouse's words where it has some) for a malformed index,
+// Unimplemented for what is not supported yet.
 absl::StatusOr<std::vector<BoundSkipIndex>> BindSkipIndexes(const format::TableSchema& schema);
 
-// The hash a bloom filter of a column of `type` keeps for `value` (in the column's value
+// The hash a bloom filter of values of `type` keeps for `value` (in that type's value
 // domain), or nullopt when no row can hold it (NULL, or a value the type cannot hold).
 std::optional<uint64_t> HashOfValue(const format::DataTypePtr& type, const format::Value& value);
 
-// The column a skip index hashes: the column itself, or the values inside a Nullable.
+// The column a skip index reads values from: the column itself, or the values inside a
+// Nullable.
 const format::Column& IndexedValues(const format::Column& column);
 
 }  // namespace tally::engine

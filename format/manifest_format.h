@@ -39,13 +39,14 @@ struct ManifestOp {
     // its partition (ReplacingMergeTree), added to those recorded before. Also says the
     // part's keys were compared with every other part of its partition (it is tracked).
     kSupersede = 8,
-    // table, schema: the table's schema from now on (ALTER TABLE ... MODIFY TTL). Columns,
-    // sorting key, partition key and engine stay what they were.
+    // table, schema: the table's schema from this edit on (ALTER TABLE ... MODIFY TTL,
+    // ADD/DROP INDEX, MODIFY SETTING). Encoded as kCreateTable's; the columns, sorting key,
+    // partition key and engine stay what they were.
     kAlterTable = 9,
   };
   Kind kind = Kind::kCreateTable;
   std::string table;
-  TableSchema schema;
+  TableSchema schema;     // kCreateTable, kAlterTable
   std::string directory;  // kCreateTable: the table's directory name under tables/
   std::string part;
   uint64_t rows = 0;
@@ -65,6 +66,11 @@ struct ManifestOp {
     op.directory = std::move(directory);
     return op;
   }
+  static ManifestOp AlterTable(std::string table, TableSchema schema) {
+    ManifestOp op = Named(Kind::kAlterTable, std::move(table));
+    op.schema = std::move(schema);
+    return op;
+  }
   static ManifestOp AddPart(std::string table, std::string part, uint64_t rows) {
     ManifestOp op = Named(Kind::kAddPart, std::move(table));
     op.part = std::move(part);
@@ -80,11 +86,6 @@ struct ManifestOp {
     ManifestOp op = Named(Kind::kSupersede, std::move(table));
     op.part = std::move(part);
     op.superseded = std::move(rows);
-    return op;
-  }
-  static ManifestOp AlterTable(std::string table, TableSchema schema) {
-    ManifestOp op = Named(Kind::kAlterTable, std::move(table));
-    op.schema = std::move(schema);
     return op;
   }
   static ManifestOp NextBlock(std::string table, uint64_t next_block) {

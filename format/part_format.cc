@@ -12,11 +12,11 @@
 
 namespace tally::format {
 
-std::string WrapEnvelope(FileKind kind, absl::string_view payload) {
+std::string WrapEnvelope(FileKind kind, absl::string_view payload, uint16_t version) {
   std::string out;
   out.reserve(payload.size() + kEnvelopeOverhead);
   PutFixed32(&out, static_cast<uint32_t>(kind));
-  PutFixed16(&out, kFormatVersion);
+  PutFixed16(&out, version);
   PutFixed16(&out, 0);
   PutFixed64(&out, payload.size());
   out.append(payload.data(), payload.size());
@@ -25,7 +25,8 @@ std::string WrapEnvelope(FileKind kind, absl::string_view payload) {
 }
 
 absl::StatusOr<absl::Span<const uint8_t>> UnwrapEnvelope(FileKind kind, absl::Span<const uint8_t> file,
-                                                         absl::string_view what, uint16_t* version) {
+                                                         absl::string_view what, uint16_t* version,
+                                                         uint16_t newest) {
   ByteReader in(file, std::string(what));
   if (file.size() < kEnvelopeOverhead) {
     return in.Corrupt("envelope", absl::StrCat("file is ", file.size(), " bytes, shorter than the ",
@@ -44,9 +45,9 @@ absl::StatusOr<absl::Span<const uint8_t>> UnwrapEnvelope(FileKind kind, absl::Sp
   }
   TALLY_ASSIGN_OR_RETURN(uint16_t v, in.ReadFixed16("version"));
   if (v == 0) return in.Corrupt("version", "version 0 does not exist");
-  if (v > kFormatVersion) {
+  if (v > newest) {
     return absl::UnimplementedError(absl::StrCat(what, ": format version ", v, " is newer than this build's ",
-                                                 kFormatVersion));
+                                                 newest));
   }
   if (version != nullptr) *version = v;
   TALLY_ASSIGN_OR_RETURN(uint16_t reserved, in.ReadFixed16("reserved"));

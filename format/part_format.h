@@ -42,12 +42,13 @@ inline constexpr size_t kEnvelopeOverhead = 4 + 2 + 2 + 8 + 8;
 inline constexpr size_t kDataFileHeaderBytes = 8;
 
 // magic u32 | version u16 | reserved u16 (0) | payload size u64 | payload | XXH3 u64 of
-// everything before it.
-std::string WrapEnvelope(FileKind kind, absl::string_view payload);
-// Returns the payload. DataLoss on any mismatch; Unimplemented for a newer version.
+// everything before it. `version`: the file's own (skip index files have moved on alone).
+std::string WrapEnvelope(FileKind kind, absl::string_view payload, uint16_t version = kFormatVersion);
+// Returns the payload. DataLoss on any mismatch; Unimplemented for a version above `newest`.
 absl::StatusOr<absl::Span<const uint8_t>> UnwrapEnvelope(FileKind kind, absl::Span<const uint8_t> file,
                                                          absl::string_view what,
-                                                         uint16_t* version = nullptr);
+                                                         uint16_t* version = nullptr,
+                                                         uint16_t newest = kFormatVersion);
 
 // magic u32 "TLYB" | version u16 | reserved u16.
 std::string DataFileHeader();

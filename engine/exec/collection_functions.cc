@@ -1,5 +1,5 @@
 // Collection functions: array(...), map(...), arrayElement (arr[i], map[key]), has, indexOf,
-// mapContains, mapKeys, mapValues, and length / empty / notEmpty for String, Array and
+// hasAny, hasAll, mapContains, mapKeys, mapValues, and length / empty / notEmpty for String, Array and
 // Map alike (the string functions leave those three to this file, so each name has one
 // registration).
 //
@@ -206,6 +206,52 @@ FunctionFactory SearchFactory(Search kind, std::string name) {
         for (size_t r = 0; r < rows; ++r) o[r] = static_cast<uint64_t>(first[r] + 1);
       } else {
         for (size_t r = 0; r < rows; ++r) out.data[r] = first[r] >= 0;
+      }
+      return out;
+    });
+  };
+}
+
+// hasAny(a, b) / hasAll(a, b): whether `a` holds some / every element of `b`, each looked
+// for as has(a, x) looks (no conversion; a NULL finds a NULL). hasAll(a, []) is 1.
+FunctionFactory SubsetFactory(bool all, std::string name) {
+  return [all, name](absl::Span<const ArgInfo> args,
+                     const FunctionContext& context) -> absl::StatusOr<std::unique_ptr<BoundFunction>> {
+    if (args.size() != 2) return ArgCountError(name, "2", args.size());
+    for (size_t i = 0; i < 2; ++i) {
+      if (args[i].type->id() != TypeId::kArray) return ArgTypeError(name, i, *args[i].type, "an Array");
+    }
+    DataTypePtr result = TypeOf(TypeId::kUInt8);
+    const bool empty_a = IsEmptyArrayLiteral(args[0]), empty_b = IsEmptyArrayLiteral(args[1]);
+    std::shared_ptr<Matcher> m;
+    if (!empty_a && !empty_b) {
+      TALLY_ASSIGN_OR_RETURN(m, BindMatcher(name, args[0].type, args[0].type->children()[0],
+                                            ArgInfo{args[1].type->children()[0], nullptr}, context));
+    }
+    return std::make_unique<LambdaFunction>(result, [m, all, result](absl::Span<const ColumnArg> a,
+                                                                     size_t rows) -> absl::StatusOr<Column> {
+      Column out = AllocateFixed(result, rows);
+      const Column b = Materialize(a[1], rows);
+      if (m == nullptr) {  // [] on a side: nothing is found, and all of nothing is
+        for (size_t r = 0; r < rows; ++r) out.data[r] = all && b.offsets[r] == Begin(b, r);
+        return out;
+      }
+      const Column haystacks = Materialize(a[0], rows);
+      const Column& needles = b.children[0];
+      std::vector<uint32_t> row_of(needles.size());
+      for (size_t r = 0; r < rows; ++r) {
+        for (uint64_t e = Begin(b, r); e < b.offsets[r]; ++e) row_of[e] = static_cast<uint32_t>(r);
+      }
+      const Column each = Column::Gather(haystacks, row_of);  // the haystack of every needle
+      TALLY_ASSIGN_OR_RETURN(std::vector<int64_t> first, FirstMatch(*m, ColumnArg{&each, false}, 0,
+                                                                   ColumnArg{&needles, false}, needles.size()));
+      for (size_t r = 0; r < rows; ++r) {
+        bool found_all = true, found_any = false;
+        for (uint64_t e = Begin(b, r); e < b.offsets[r]; ++e) {
+          found_all &= first[e] >= 0;
+          found_any |= first[e] >= 0;
+        }
+        out.data[r] = all ? found_all : found_any;
       }
       return out;
     });
@@ -454,6 +500,8 @@ void RegisterCollectionFunctions(FunctionRegistry& registry) {
   registry.Register("arrayElement", BindArrayElement);
   registry.Register("has", SearchFactory(Search::kHas, "has"));
   registry.Register("indexOf", SearchFactory(Search::kIndexOf, "indexOf"));
+  registry.Register("hasAny", SubsetFactory(false, "hasAny"));
+  registry.Register("hasAll", SubsetFactory(true, "hasAll"));
   registry.Register("mapContains", SearchFactory(Search::kMapContains, "mapContains"));
   registry.Register("mapKeys", MapPartFactory(0, "mapKeys"));
   registry.Register("mapValues", MapPartFactory(1, "mapValues"));

@@ -12,7 +12,18 @@
 
 namespace tally::engine::sql {
 
-absl::StatusOr<std::string> ExplainSelect(const SelectQuery& query, QueryContext& ctx);
+struct ExplainOptions {
+  // EXPLAIN indexes = 1: the scan's Indexes section in ClickHouse's layout (Min-Max,
+  // PrimaryKey, then each skip index: keys, condition, parts and granules before and
+  // after), instead of tally's one line per step.
+  bool indexes = false;
+};
+
+// InvalidArgument for an option EXPLAIN does not know or a value it does not take.
+absl::StatusOr<ExplainOptions> ParseExplainOptions(const SettingsClause& settings);
+
+absl::StatusOr<std::string> ExplainSelect(const SelectQuery& query, QueryContext& ctx,
+                                          const ExplainOptions& options = {});
 
 }  // namespace tally::engine::sql
 

@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "engine/exec/constant_conversion.h"
+#include "engine/query/index_conditions.h"
 #include "engine/query/system_tables.h"
 #include "format/status_macros.h"
 
@@ -102,6 +103,8 @@ absl::string_view Flip(absl::string_view name) {
   return name;
 }
 
+}  // namespace
+
 // The constant converted exactly to the column's type, or nothing (then no pruning). A
 // string against a date or time, and a number against a DateTime64, convert as the
 // comparison converts them (exec::ConvertConstant, in the session's zone), so the range is
@@ -146,8 +149,6 @@ void Conjuncts(const ExprPtr& e, std::vector<ExprPtr>* out) {
   }
   out->push_back(e);
 }
-
-}  // namespace
 
 ExprPtr RowFilter(const SelectQuery& q) {
   if (q.prewhere == nullptr) return q.where;
@@ -452,6 +453,7 @@ absl::StatusOr<std::unique_ptr<Source>> OpenSource(const SourceCatalog& catalog,
       ScanOptions options;
       options.columns = columns;
       options.ranges = ExtractRanges(where, catalog, ctx.params);
+      options.skip_conditions = ExtractIndexConditions(where, catalog, ctx.params);
       options.filter_rows = false;
       options.filter_columns = pushed.columns;
       options.row_filter = pushed.row_filter;

@@ -16,6 +16,7 @@
 
 #include "absl/status/statusor.h"
 #include "engine/block.h"
+#include "engine/exec/constant_conversion.h"
 #include "engine/range_filter.h"
 #include "engine/scan.h"
 #include "engine/sql/ast.h"
@@ -70,6 +71,15 @@ absl::StatusOr<SourceCatalog> ResolveSource(const SelectQuery& query, QueryConte
 // `where` and runs `pushed` (when set) on its rows; otherwise the caller applies `where`.
 absl::StatusOr<std::unique_ptr<Source>> OpenSource(const SourceCatalog& catalog, const std::vector<std::string>& columns,
                                                    const ExprPtr& where, const PushedFilter& pushed, QueryContext& ctx);
+
+// The one-row `constant` as a value of `type`'s domain (T for Nullable(T), a String for
+// LowCardinality(String)), converted exactly as a comparison (`use`) converts it; nullopt
+// when the conversion is not one pruning may rely on (then nothing is pruned by it).
+std::optional<format::Value> ToColumnDomain(const format::Column& constant, const format::DataTypePtr& type,
+                                            exec::ConstantUse use, const exec::FunctionContext& context);
+
+// The conjuncts of `where` (its arguments of `and`, recursively), or `where` itself.
+void Conjuncts(const ExprPtr& where, std::vector<ExprPtr>* out);
 
 // Conjuncts of `where` of the form column <op> constant (and IN lists) on table columns.
 std::vector<ColumnRange> ExtractRanges(const ExprPtr& where, const SourceCatalog& catalog, const QueryParams& params);

@@ -215,7 +215,8 @@ absl::Status Session::Run(const Statement& st, InputStream* input, const Sink& s
     }
     case Statement::Kind::kExplain: {
       TALLY_ASSIGN_OR_RETURN(QueryContext ctx, NewContext(st.select->settings));
-      TALLY_ASSIGN_OR_RETURN(std::string plan, ExplainSelect(*st.select, ctx));
+      TALLY_ASSIGN_OR_RETURN(ExplainOptions options, ParseExplainOptions(st.settings));
+      TALLY_ASSIGN_OR_RETURN(std::string plan, ExplainSelect(*st.select, ctx, options));
       std::vector<std::vector<std::string>> rows;
       for (absl::string_view line : absl::StrSplit(plan, '\n', absl::SkipEmpty())) rows.push_back({std::string(line)});
       return Output(StringColumns({"explain"}, rows), st.format, sink, {});
@@ -333,6 +334,22 @@ absl::Status Session::RunPartStatement(const Statement& st, const Sink& sink) {
                                             st.table, " does not exist"));
   }
   if (st.kind == Statement::Kind::kAlterTable) {
+    if (st.alter_command == "ADD INDEX") {
+      format::SkipIndexDef def;
+      def.name = st.index->name;
+      def.expression = st.index->expr->ToString();
+      def.type = st.index->type->ToString();
+      def.granularity = st.index->granularity;
+      return db_->AddSkipIndex(table, std::move(def), IndexPlacement{st.index_first, st.index_after}, st.if_not_exists);
+    }
+    if (st.alter_command == "DROP INDEX") return db_->DropSkipIndex(table, st.index_name, st.if_exists);
+    if (st.alter_command == "MATERIALIZE INDEX") {
+      std::string id;
+      if (st.partition_value != nullptr || !st.partition_id.empty()) {
+        TALLY_ASSIGN_OR_RETURN(id, PartitionIdOf(table, st));
+      }
+      return db_->MaterializeSkipIndex(table, st.index_name, id, st.if_exists).status();
+    }
     if (absl::EndsWith(st.alter_command, " PARTITION")) {
       TALLY_ASSIGN_OR_RETURN(std::string id, PartitionIdOf(table, st));
       if (st.alter_command == "DROP PARTITION") return db_->DropPartition(table, id);

@@ -211,6 +211,13 @@ struct Statement {
   std::string part_name;
   std::vector<TtlElement> ttl;  // kAlterTable "MODIFY TTL"
   SettingsClause table_settings;  // kAlterTable "MODIFY SETTING"
+  // kAlterTable "ADD INDEX": the index, placed FIRST or AFTER index_after (neither: last);
+  // "DROP INDEX" and "MATERIALIZE INDEX": index_name (MATERIALIZE: IN PARTITION above).
+  // IF [NOT] EXISTS in if_exists / if_not_exists.
+  std::shared_ptr<IndexDeclaration> index;
+  bool index_first = false;
+  std::string index_after;
+  std::string index_name;
 };
 
 }  // namespace tally::engine::sql

@@ -735,6 +735,12 @@ absl::StatusOr<Statement> Parser::ParseAlter() {
     if (AcceptKeyword("SETTINGS")) TALLY_RETURN_IF_ERROR(ParseSettingsList(&st.settings));
     return st;
   }
+  if ((PeekKeyword("ADD") || PeekKeyword("DROP") || PeekKeyword("MATERIALIZE") || PeekKeyword("CLEAR")) &&
+      PeekKeyword("INDEX", 1)) {
+    TALLY_RETURN_IF_ERROR(ParseAlterIndex(&st));
+    if (AcceptKeyword("SETTINGS")) TALLY_RETURN_IF_ERROR(ParseSettingsList(&st.settings));
+    return st;
+  }
   for (const char* verb : {"DROP", "DETACH", "ATTACH"}) {
     if (PeekKeyword(verb) && PeekKeyword("PARTITION", 1)) {
       Take();
@@ -754,7 +760,8 @@ absl::StatusOr<Statement> Parser::ParseAlter() {
   } else {
     return absl::UnimplementedError(absl::StrCat("ALTER TABLE ... ", command.text, " at line ", command.pos.line,
                                                  ", column ", command.pos.column,
-                                                 " is not supported yet (ATTACH PART, DROP DETACHED PART, DROP, DETACH and ATTACH PARTITION, MODIFY TTL, REMOVE TTL and MODIFY SETTING are)"));
+                                                 " is not supported yet (ATTACH PART, DROP DETACHED PART, DROP, DETACH and ATTACH PARTITION, "
+                                                 "ADD, DROP and MATERIALIZE INDEX, MODIFY TTL, REMOVE TTL and MODIFY SETTING are)"));
   }
   if (!AcceptKeyword("PART")) {
     const Token what = Peek();

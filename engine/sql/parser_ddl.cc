@@ -193,6 +193,13 @@ absl::Status Parser::ParseColumn(CreateTableQuery* create) {
 absl::Status Parser::ParseIndex(CreateTableQuery* create) {
   IndexDeclaration index;
   index.pos = Take().pos;  // INDEX
+  TALLY_RETURN_IF_ERROR(ParseIndexDeclaration(&index));
+  create->indexes.push_back(std::move(index));
+  return absl::OkStatus();
+}
+
+absl::Status Parser::ParseIndexDeclaration(IndexDeclaration* out) {
+  IndexDeclaration& index = *out;
   TALLY_ASSIGN_OR_RETURN(index.name, ParseName("index name"));
   TALLY_ASSIGN_OR_RETURN(index.expr, ParseExpr());
   TALLY_RETURN_IF_ERROR(ExpectKeyword("TYPE"));
@@ -210,7 +217,6 @@ absl::Status Parser::ParseIndex(CreateTableQuery* create) {
     }
     index.granularity = v.u;
   }
-  create->indexes.push_back(std::move(index));
   return absl::OkStatus();
 }
 

@@ -182,6 +182,10 @@ class Parser {
   absl::Status ParseColumnList(CreateTableQuery* create);
   absl::Status ParseColumn(CreateTableQuery* create);
   absl::Status ParseIndex(CreateTableQuery* create);
+  // After INDEX [IF NOT EXISTS]: name expr TYPE type [GRANULARITY n].
+  absl::Status ParseIndexDeclaration(IndexDeclaration* index);
+  // ALTER TABLE t ADD INDEX ... | DROP INDEX ... | MATERIALIZE INDEX ..., from the verb.
+  absl::Status ParseAlterIndex(Statement* st);
   absl::Status ParseStorage(CreateTableQuery* create);
   absl::StatusOr<ExprPtr> ParseEngine();
   absl::StatusOr<std::vector<ExprPtr>> ParseKeyList();  // ORDER BY (a, b) -> {a, b}

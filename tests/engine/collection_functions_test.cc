@@ -107,6 +107,27 @@ TEST(HasTest, HasAndIndexOf) {
                 "has: argument 1 has type String, expected an Array");
 }
 
+// Answers checked against ClickHouse 26.9.
+TEST(HasAnyTest, SomeOrEveryElementOfTheSecondArrayIsInTheFirst) {
+  Arg a = Vec("Array(UInt32)", {A({U(1), U(2)}), A({}), A({U(3), U(5), U(7)})});
+  Arg b = Vec("Array(UInt8)", {A({U(2), U(9)}), A({U(1)}), A({U(7), U(3)})});
+  TALLY_EXPECT_CALL(Call("hasAny", {a, b}), "UInt8", (std::vector<Value>{U(1), U(0), U(1)}));
+  TALLY_EXPECT_CALL(Call("hasAll", {a, b}), "UInt8", (std::vector<Value>{U(0), U(0), U(1)}));
+  // A constant second array, as a skip index sees it; all of nothing is everything.
+  TALLY_EXPECT_CALL(Call("hasAny", {a, Const("Array(Int64)", A({I(-1), I(5)}))}), "UInt8",
+                    (std::vector<Value>{U(0), U(0), U(1)}));
+  TALLY_EXPECT_CALL(Call("hasAll", {a, Const("Array(UInt8)", A({}))}), "UInt8", (std::vector<Value>{U(1), U(1), U(1)}));
+  TALLY_EXPECT_CALL(Call("hasAny", {a, Const("Array(UInt8)", A({}))}), "UInt8", (std::vector<Value>{U(0), U(0), U(0)}));
+  // NULL finds NULL; strings meet strings only.
+  TALLY_EXPECT_CALL(Call("hasAll", {Vec("Array(Nullable(String))", {A({S("a"), N()}), A({S("a")})}),
+                                    Const("Array(Nullable(String))", A({N()}))}),
+                    "UInt8", (std::vector<Value>{U(1), U(0)}));
+  EXPECT_STATUS(Call("hasAny", {a, Const("Array(String)", A({S("1")}))}), absl::StatusCode::kInvalidArgument,
+                "hasAny: There is no supertype for types UInt32, String");
+  EXPECT_STATUS(Call("hasAll", {Vec("UInt8", {U(1)}), b}), absl::StatusCode::kInvalidArgument,
+                "hasAll: argument 1 has type UInt8, expected an Array");
+}
+
 TEST(MapTest, ContainsKeysValues) {
   Arg m = Vec("Map(String, UInt8)", {M({S("a"), U(1), S("b"), U(2)}), M({})});
   TALLY_EXPECT_CALL(Call("mapContains", {m, Const("String", S("b"))}), "UInt8", (std::vector<Value>{U(1), U(0)}));

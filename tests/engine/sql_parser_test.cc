@@ -758,6 +758,39 @@ TEST(SqlParserTest, OtherStatements) {
   EXPECT_EQ(syntax.explain_kind, "SYNTAX");
 }
 
+TEST(SqlParserTest, AlterIndexCommands) {
+  ASSERT_OK_AND_ASSIGN(Statement add, ParseStatement("ALTER TABLE db.t ADD INDEX IF NOT EXISTS i lower(s) TYPE "
+                                                     "ngrambf_v1(3, 512, 2, 0) GRANULARITY 4 AFTER j"));
+  EXPECT_EQ(add.alter_command, "ADD INDEX");
+  EXPECT_TRUE(add.if_not_exists);
+  ASSERT_NE(add.index, nullptr);
+  EXPECT_EQ(add.index->name, "i");
+  EXPECT_EQ(add.index->expr->ToString(), "lower(s)");
+  EXPECT_EQ(add.index->type->ToString(), "ngrambf_v1(3, 512, 2, 0)");
+  EXPECT_EQ(add.index->granularity, 4u);
+  EXPECT_EQ(add.index_after, "j");
+  EXPECT_FALSE(add.index_first);
+  ASSERT_OK_AND_ASSIGN(Statement first, ParseStatement("ALTER TABLE t ADD INDEX i s TYPE minmax FIRST"));
+  EXPECT_TRUE(first.index_first);
+  EXPECT_EQ(first.index->granularity, 1u);
+  ASSERT_OK_AND_ASSIGN(Statement drop, ParseStatement("ALTER TABLE t DROP INDEX IF EXISTS i"));
+  EXPECT_EQ(drop.alter_command, "DROP INDEX");
+  EXPECT_TRUE(drop.if_exists);
+  EXPECT_EQ(drop.index_name, "i");
+  ASSERT_OK_AND_ASSIGN(Statement mat, ParseStatement("ALTER TABLE t MATERIALIZE INDEX i IN PARTITION ID '202610'"));
+  EXPECT_EQ(mat.alter_command, "MATERIALIZE INDEX");
+  EXPECT_EQ(mat.partition_id, "202610");
+  ASSERT_OK_AND_ASSIGN(Statement mat2, ParseStatement("ALTER TABLE t MATERIALIZE INDEX i IN PARTITION 202610"));
+  ASSERT_NE(mat2.partition_value, nullptr);
+  // DROP PARTITION still parses as before.
+  ASSERT_OK_AND_ASSIGN(Statement part, ParseStatement("ALTER TABLE t DROP PARTITION 202610"));
+  EXPECT_EQ(part.alter_command, "DROP PARTITION");
+  EXPECT_EQ(ParseStatement("ALTER TABLE t CLEAR INDEX i").status().code(), absl::StatusCode::kUnimplemented);
+  EXPECT_FALSE(ParseStatement("ALTER TABLE t ADD INDEX i s").ok());  // TYPE is required
+  EXPECT_FALSE(ParseStatement("ALTER TABLE t ADD INDEX i s TYPE minmax GRANULARITY 0").ok());
+  EXPECT_FALSE(ParseStatement("ALTER TABLE t MATERIALIZE INDEX i IN 2026").ok());
+}
+
 TEST(SqlParserTest, StatementLists) {
   ASSERT_OK_AND_ASSIGN(std::vector<Statement> none, ParseStatements(" ;; -- nothing\n"));
   EXPECT_TRUE(none.empty());

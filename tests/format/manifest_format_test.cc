@@ -30,6 +30,7 @@ ManifestEdit EveryKind() {
   create.schema.partition_by = "toYYYYMM(time)";
   create.directory = "metering.events.1f";
   edit.ops.push_back(create);
+  edit.ops.push_back(ManifestOp::AlterTable("metering.events", create.schema));  // both versions hold it
   ManifestOp next;
   next.kind = ManifestOp::Kind::kNextBlock;
   next.table = "metering.events";
@@ -88,6 +89,10 @@ TEST(ManifestFormatTest, EveryOperationKindRoundTrips) {
   ASSERT_EQ(schema.columns.size(), 2u);
   EXPECT_EQ(schema.columns[1].default_expr, "toDate(time)");
   EXPECT_EQ(schema.partition_by, "toYYYYMM(time)");
+  const ManifestOp& alter = got.edits[0].ops[2];
+  ASSERT_EQ(alter.kind, ManifestOp::Kind::kAlterTable);
+  ASSERT_EQ(alter.schema.columns.size(), 2u);
+  EXPECT_EQ(alter.schema.partition_by, "toYYYYMM(time)");
 }
 
 TEST(ManifestFormatTest, TornLastRecordIsDroppedAndDamageBeforeTheEndIsDataLoss) {
@@ -223,6 +228,20 @@ TEST(ManifestFormatTest, EachVersionReadsItsOwnRecords) {
     EXPECT_STATUS(DecodeManifest(AsBytes(other), "MANIFEST"), absl::StatusCode::kDataLoss,
                   "table 'metering.events': schema");
   }
+}
+
+// ALTER TABLE ... ADD INDEX: the new schema's skip indexes need version 2, as at CREATE.
+TEST(ManifestFormatTest, AnAlteredSchemaRoundTripsAndItsIndexesNeedVersionTwo) {
+  ManifestEdit edit = EveryKind();
+  edit.ops[2].schema.skip_indexes = {{"day_mm", "day", "minmax", 2, {}}, {"t_tok", "lower(t)", "tokenbf_v1(512, 2, 0)", 1, {}}};
+  EXPECT_EQ(MinManifestVersion(edit), 2);
+  std::string v1 = ManifestHeader(1);
+  EXPECT_STATUS(EncodeManifestRecord(&v1, edit, 1), absl::StatusCode::kInvalidArgument,
+                "alter table 'metering.events': manifest version 1 cannot hold");
+  std::string file = ManifestHeader();
+  ASSERT_OK(EncodeManifestRecord(&file, edit));
+  ASSERT_OK_AND_ASSIGN(ManifestContents got, DecodeManifest(AsBytes(file), "MANIFEST"));
+  EXPECT_EQ(got.edits[0].ops[2].schema.skip_indexes, edit.ops[2].schema.skip_indexes);
 }
 
 TEST(ManifestFormatTest, VersionOneCannotHoldAVersionTwoSchema) {

@@ -25,6 +25,6 @@ SELECT count() FROM ev WHERE id = '00000000-0000-4000-8000-000000791900';
 SELECT count() FROM ev WHERE path IN ('/p/1', '/late');
 SELECT count() FROM ev WHERE f = 0; -- (as above)
 SHOW CREATE TABLE ev;
-CREATE TABLE bad (s String, INDEX i s TYPE minmax GRANULARITY 1) ENGINE = MergeTree ORDER BY s; -- error: TYPE minmax is not supported yet
-CREATE TABLE bad (s String, INDEX i lower(s) TYPE bloom_filter GRANULARITY 1) ENGINE = MergeTree ORDER BY s; -- error: is not supported yet
-CREATE TABLE bad (s String, INDEX i s TYPE bloom_filter(2) GRANULARITY 1) ENGINE = MergeTree ORDER BY s; -- error: between 0 and 1
+CREATE TABLE bad (m Map(String, String), INDEX i m TYPE bloom_filter GRANULARITY 1) ENGINE = MergeTree ORDER BY tuple(); -- error: Unexpected type Map(String, String) of bloom filter index
+CREATE TABLE bad (s String, INDEX i s TYPE bloom_filter(0.1, 2) GRANULARITY 1) ENGINE = MergeTree ORDER BY s; -- error: BloomFilter index cannot have more than one parameter
+CREATE TABLE bad (s String, INDEX i s TYPE bloom_filter(2) GRANULARITY 1) ENGINE = MergeTree ORDER BY s; -- error: The BloomFilter false positive must be a double number between 0 and 1
