@@ -225,15 +225,97 @@ def run(r, data):
     return res
 
 
+LOGHOUSE = "loghouse"  # <work>/<system>-loghouse
+
+
+def loghouse_steps(r, system, sqls):
+    d = r.dir(system, LOGHOUSE)
+    return tally_steps(r, d, sqls) if system == "tally" else chdb_steps(r, d, sqls)
+
+
+def loghouse(r, logs_path, meta):
+    """The LogHouse table: loaded with the logs, a needle query per index, then the first day
+    dropped by its TTL: ALTER TABLE ... MODIFY TTL moves the TTL past it (ClickHouse then
+    recomputes every part's TTL; tally changes the schema only) and OPTIMIZE TABLE ...
+    PARTITION ... FINAL drops it. ClickHouse drops rows already expired when they are
+    inserted, hence the TTL that first keeps every day."""
+    import datetime
+    first = datetime.date.fromisoformat(mw.LOGHOUSE_FIRST_DAY)
+    drop_days = (datetime.date.today() - first).days  # the first day's rows expire today
+    res = {"ddl": mw.loghouse_ddl(drop_days + 1), "systems": {}, "queries": []}
+    for s in SYSTEMS:
+        harness.log(f"loghouse load: {s}")
+        d = r.dir(s, LOGHOUSE)
+        r.fresh(d)
+        ingest = workloads.ingest_sql(s, "logs", logs_path).replace("INSERT INTO logs ", "INSERT INTO logs_lh ")
+        if s == "tally":
+            out = tally_steps(r, d, [mw.loghouse_ddl(drop_days + 1)])
+            if "error" not in out:
+                rc, _, err, wall, _ = harness.run_proc([r.a.tally, "local", "--data", d, "--query", ingest],
+                                                       stdin_path=logs_path)
+                out = {"error": harness.failure(rc, err)} if rc != 0 else {"steps": [{"s": wall}]}
+        else:
+            out = chdb_steps(r, d, [mw.loghouse_ddl(drop_days + 1), ingest])
+        if "error" not in out:
+            out = loghouse_steps(r, s, ["OPTIMIZE TABLE logs_lh FINAL", mw.LOGHOUSE_PARTS_SQL])
+        if "error" in out:
+            res["systems"][s] = {"error": out["error"]}
+            harness.log(f"  error: {out['error'][:300]}")
+            continue
+        res["systems"][s] = {"parts_loaded": out["steps"][-1]["rows"]}
+    ok = [s for s in SYSTEMS if "error" not in res["systems"][s]]
+    trace = None
+    if "tally" in ok:
+        got = loghouse_steps(r, "tally", ["SELECT TraceId FROM logs_lh ORDER BY cityHash64(TraceId) LIMIT 1"])
+        trace = got["steps"][0]["rows"][0][0] if "error" not in got else None
+    for name, sql in mw.loghouse_queries(trace or "", meta.get("rare_token", ""), meta.get("query_id", "")):
+        entry = {"name": name, "sql": sql, "systems": {}}
+        rows = {}
+        for s in ok:
+            cold = r.query(s, LOGHOUSE, sql, 0)
+            hot = r.query(s, LOGHOUSE, sql, harness.HOT_REPS) if "error" not in cold else cold
+            if "error" in hot:
+                entry["systems"][s] = {"error": hot["error"]}
+                continue
+            rows[s] = cold["rows"]
+            entry["systems"][s] = {"hot_median_s": statistics.median(hot["hot_s"]), "result_rows": len(cold["rows"])}
+            harness.log(f"loghouse {name}: {s} {entry['systems'][s]['hot_median_s'] * 1000:.1f} ms,"
+                        f" {len(cold['rows'])} rows")
+        if len(rows) == 2:
+            entry["agree"] = compare(rows["tally"], rows["chdb"], ())
+        res["queries"].append(entry)
+    alter = f"ALTER TABLE logs_lh MODIFY TTL {mw.loghouse_ttl(drop_days)}"
+    optimize = f"OPTIMIZE TABLE logs_lh PARTITION '{mw.LOGHOUSE_FIRST_DAY}' FINAL"
+    days = {}
+    for s in ok:
+        sqls = ([] if s == "tally" else ["SET mutations_sync = 2"]) + [alter, optimize, mw.LOGHOUSE_PARTS_SQL,
+                                                                        mw.LOGHOUSE_DAYS_SQL]
+        out = loghouse_steps(r, s, sqls)
+        if "error" in out:
+            res["systems"][s]["drop_error"] = out["error"]
+            continue
+        st = out["steps"][-4:]
+        res["systems"][s].update({"alter_ttl": {"s": st[0]["s"], "cpu_s": st[0]["cpu_s"]},
+                                  "optimize_drop": {"s": st[1]["s"], "cpu_s": st[1]["cpu_s"]},
+                                  "parts_after_drop": st[2]["rows"]})
+        days[s] = st[3]["rows"]
+        harness.log(f"loghouse TTL drop of {mw.LOGHOUSE_FIRST_DAY}: {s} ALTER {st[0]['s']:.3f} s,"
+                    f" OPTIMIZE {st[1]['s']:.3f} s")
+    if len(days) == 2:
+        res["days_agree"] = compare(days["tally"], days["chdb"], ())
+    return res
+
+
 def main_only(a, r, result):
     """`run.py --suite mergetree`: this part alone, its JSON and its docs section."""
     import report_mergetree
-    logs_rows = a.logs_rows or 1000  # the logs are not read here
+    logs_rows = a.logs_rows or 1000000  # the LogHouse table's
     harness.log(f"generating data: {a.rows} metering events")
     files, meta = harness.gen_data.generate(os.path.join(r.work, "data"), a.rows, logs_rows, seed=42)
     result["rows"] = {"metering": a.rows, "logs": logs_rows}
     result["data"] = {"metering": {"file_bytes": os.path.getsize(files["metering"])}}
     result["mergetree"] = run(r, files["metering"])
+    result["mergetree"]["loghouse"] = loghouse(r, files["logs"], meta["logs"])
     result["elapsed_s"] = time.time() - result.pop("_started")
     result["machine"]["loadavg_end"] = open("/proc/loadavg").read().split()[:3]
     os.makedirs(a.results, exist_ok=True)

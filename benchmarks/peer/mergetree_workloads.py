@@ -154,3 +154,44 @@ QUERIES = [
 # Pairs whose answers must be equal on each system: a rollup answers what the events do.
 SAME_ANSWER = [("bill_from_hourly_summing", "bill_from_events", (0, 1)),
                ("bill_from_hourly_aggregating", "bill_from_events", (0, 1))]
+
+
+# LogHouse (the seed's otel_logs table): daily partitions, whole parts dropped by TTL, bloom
+# filters on the trace id and on the attribute maps' keys and values, a token bloom filter on
+# the body. Loaded with the logs of the peer benchmark (gen_data: three days from
+# 2026-10-01). The TTL first keeps every day; the benchmark then moves it so that the first
+# day is past it, and times dropping that day.
+LOGHOUSE_FIRST_DAY = "2026-10-01"
+
+
+def loghouse_ttl(keep_days):
+    return f"toDate(Timestamp) + toIntervalDay({keep_days})"
+
+
+def loghouse_ddl(keep_days):
+    return ("CREATE TABLE logs_lh (\n"
+            "  Timestamp DateTime64(9) CODEC(Delta, ZSTD(1)),\n  ServiceName LowCardinality(String),\n"
+            "  PodName LowCardinality(String),\n  SeverityText LowCardinality(String),\n  SeverityNumber UInt8,\n"
+            "  TraceId String CODEC(ZSTD(1)),\n  Body String CODEC(ZSTD(1)),\n"
+            "  ResourceAttributes Map(LowCardinality(String), String) CODEC(ZSTD(1)),\n"
+            "  LogAttributes Map(LowCardinality(String), String) CODEC(ZSTD(1)),\n"
+            "  INDEX idx_trace_id TraceId TYPE bloom_filter(0.001) GRANULARITY 1,\n"
+            "  INDEX idx_log_attr_key mapKeys(LogAttributes) TYPE bloom_filter(0.01) GRANULARITY 1,\n"
+            "  INDEX idx_log_attr_value mapValues(LogAttributes) TYPE bloom_filter(0.01) GRANULARITY 1,\n"
+            "  INDEX idx_body Body TYPE tokenbf_v1(32768, 3, 0) GRANULARITY 1\n"
+            ") ENGINE = MergeTree\nPARTITION BY toDate(Timestamp)\nORDER BY (PodName, Timestamp)\n"
+            f"TTL {loghouse_ttl(keep_days)}\nSETTINGS index_granularity = 8192, ttl_only_drop_parts = 1")
+
+
+LOGHOUSE_PARTS_SQL = ("SELECT partition, count() AS parts, sum(rows) AS rows FROM system.parts WHERE active AND"
+                      " table = 'logs_lh' GROUP BY partition ORDER BY partition")
+LOGHOUSE_DAYS_SQL = ("SELECT toDate(Timestamp) AS day, count() AS c, uniqExact(TraceId) AS traces FROM logs_lh"
+                     " GROUP BY day ORDER BY day")
+
+
+def loghouse_queries(trace_id, rare_token, query_id):
+    return [("trace_id_lookup", f"SELECT Timestamp, PodName, Body FROM logs_lh WHERE TraceId = '{trace_id}'"),
+            ("body_token_rare", f"SELECT Timestamp, PodName, Body FROM logs_lh WHERE hasToken(Body, '{rare_token}')"
+                                " ORDER BY Timestamp"),
+            ("attribute_value_lookup", f"SELECT Timestamp, PodName, Body FROM logs_lh WHERE"
+                                       f" LogAttributes['query_id'] = '{query_id}' ORDER BY Timestamp")]

@@ -163,6 +163,7 @@ def markdown(r, json_rel):
                                                     for k in mw.MERGE_TABLES))
     L += ["", "Parts before the merge: " + "; ".join(parts_line) + ".", ""]
 
+    L += _loghouse(mt.get("loghouse"), r.get("rows", {}).get("logs"))
     if mt.get("errors"):
         L += ["### Failures", "", "| What | System | Error |", "|---|---|---|"]
         for e in mt["errors"]:
@@ -185,6 +186,45 @@ def markdown(r, json_rel):
     L += [d["batch_example"][k] + ";" for k in ("plain", "aggregating")]
     L += ["```", "", END]
     return "\n".join(L) + "\n"
+
+
+def _loghouse(lh, rows):
+    """The LogHouse table: its needle queries and the TTL drop of a day."""
+    if not lh:
+        return []
+    L = ["### LogHouse: skip indexes and a TTL drop", "",
+         f"The seed's log table (DDL below) loaded with the {rows} log records of the main benchmark (three days),"
+         " merged to one part per day. Needle queries, hot medians in ms; then the first day is moved past its TTL"
+         " (`ALTER TABLE ... MODIFY TTL`: ClickHouse recomputes every part's TTL, `mutations_sync = 2`; tally"
+         " changes the schema) and dropped (`OPTIMIZE TABLE ... PARTITION ... FINAL`).", "",
+         "| Query | tally | ClickHouse | tally/CH | rows | same answer |", "|---|---|---|---|---|---|"]
+    for q in lh.get("queries", []):
+        t, c = (q["systems"].get(s, {}).get("hot_median_s") for s in ("tally", "chdb"))
+        n = q["systems"].get("tally", {}).get("result_rows", "–")
+        agree = q.get("agree", {}).get("agree")
+        L.append(f"| `{q['name']}` | {_ms(t)} | {_ms(c)} | {fr(ratio(t, c))} | {n} |"
+                 f" {'yes' if agree else ('no' if agree is False else '–')} |")
+    L += ["", "| TTL drop of one day | tally ms | ClickHouse ms |", "|---|---|---|"]
+    for step, label in (("alter_ttl", "ALTER TABLE ... MODIFY TTL"), ("optimize_drop", "OPTIMIZE ... PARTITION FINAL")):
+        L.append(f"| {label} | {_ms(lh['systems'].get('tally', {}).get(step, {}).get('s'))} |"
+                 f" {_ms(lh['systems'].get('chdb', {}).get(step, {}).get('s'))} |")
+    for s in ("tally", "chdb"):
+        sysr = lh["systems"].get(s, {})
+        for k in ("error", "drop_error"):
+            if k in sysr:
+                L.append(f"\n{NAMES[s]} failed: `{sysr[k][:300]}`")
+        if "parts_after_drop" in sysr:
+            L.append(f"\n{NAMES[s]}: parts / rows per day before the drop "
+                     f"{', '.join(f'{p[0]} {p[1]}/{p[2]}' for p in sysr.get('parts_loaded', []))}; after "
+                     f"{', '.join(f'{p[0]} {p[1]}/{p[2]}' for p in sysr['parts_after_drop']) or 'none'}.")
+    if "days_agree" in lh:
+        L.append(f"\nRows per day after the drop agree: {'yes' if lh['days_agree']['agree'] else 'no'}.")
+    L += ["", "```sql", lh["ddl"] + ";", "```", ""]
+    return L
+
+
+def _ms(x):
+    return "–" if x is None else f"{x * 1000:.1f}"
 
 
 def _s(x):

@@ -432,6 +432,7 @@ def main():
                         "duckdb": "n/a (no materialized views)"}
     if a.suite == "all":
         result["mergetree"] = mergetree.run(r, files["metering"])
+        result["mergetree"]["loghouse"] = mergetree.loghouse(r, files["logs"], meta["logs"])
 
     if not a.no_profile:
         result["profiles"] = profile_tally(r, files, result)
