@@ -59,6 +59,6 @@ SELECT count() FROM default.events;
 CREATE TABLE bad1 (x UInt8) ENGINE = Memory; -- error: not supported yet
 CREATE TABLE bad2 (x UInt8) ENGINE = CollapsingMergeTree(x) ORDER BY x; -- error: not supported yet
 CREATE TABLE bad3 (x UInt8, t DateTime) ENGINE = MergeTree ORDER BY x TTL t + INTERVAL 1 DAY; -- error: not supported yet
-CREATE TABLE bad4 (x UInt8, INDEX ix x TYPE minmax GRANULARITY 1) ENGINE = MergeTree ORDER BY x; -- error: not supported yet
+CREATE TABLE bad4 (x UInt8, INDEX ix x TYPE hypothesis GRANULARITY 1) ENGINE = MergeTree ORDER BY x; -- error: not supported yet
 CREATE TABLE bad5 (x UInt8, t DateTime TTL t + INTERVAL 1 DAY) ENGINE = MergeTree ORDER BY x; -- error: not supported yet
 CREATE TABLE bad6 (x UInt8) ENGINE = MergeTree ORDER BY y; -- error: y
