@@ -2,8 +2,9 @@
 //
 // Pruning order: part min/max statistics, then the sparse primary index (a range on a
 // sorting-key column, narrowed column by column while the granule's first and next keys
-// agree on the columns before it). Then, per chunk of surviving granules, the range
-// columns are read first and the other columns only when some row matches.
+// agree on the columns before it), then the skip indexes (engine/skip_index_probe.h). Then,
+// per chunk of surviving granules, the range columns are read first and the other columns
+// only when some row matches.
 //
 // A ScanCursor holds its parts alive (snapshot isolation against inserts and drops) and
 // is used by one thread. Split() makes sibling cursors, one per further thread, that take

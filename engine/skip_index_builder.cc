@@ -108,7 +108,7 @@ void SkipIndexBuilder::Close() {
       break;
     }
     default: {
-      const double fpr = index_.kind == Kind::kBloomFilter ? index_.fpr : kTextIndexFpr;
+      const double fpr = index_.kind == Kind::kBloomFilter ? index_.fpr : TextIndexRate(index_, hashes_.size());
       const uint64_t max_words = index_.max_bytes > 0 ? std::max<uint64_t>(1, index_.max_bytes / 8)
                                                       : format::BloomFilter::kMaxWords;
       format::BloomFilter filter = format::BloomFilter::Sized(hashes_.size(), fpr, max_words);

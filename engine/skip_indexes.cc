@@ -1,5 +1,8 @@
 #include "engine/skip_indexes.h"
 
+#include <algorithm>
+#include <cmath>
+
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "engine/sql/binder.h"
@@ -84,6 +87,7 @@ absl::Status BindType(const format::SkipIndexDef& def, const std::string& what, 
           absl::StrCat(what, ": The number of hash functions for bloom filter cannot be zero"));
     }
     b->max_bytes = bytes;
+    b->hashes = hashes;
     return absl::OkStatus();
   };
   if (name == "bloom_filter") {
@@ -242,6 +246,14 @@ absl::StatusOr<std::vector<BoundSkipIndex>> BindSkipIndexes(const format::TableS
     out.push_back(std::move(b));
   }
   return out;
+}
+
+double TextIndexRate(const BoundSkipIndex& index, uint64_t distinct) {
+  const double m = 8.0 * static_cast<double>(index.max_bytes);
+  const double k = static_cast<double>(index.hashes);
+  if (m <= 0 || k <= 0) return kTextIndexFpr;
+  const double clickhouse = std::pow(1.0 - std::exp(-k * static_cast<double>(distinct) / m), k);
+  return std::min(clickhouse, kTextIndexFpr);
 }
 
 const format::Column& IndexedValues(const format::Column& column) {

@@ -10,8 +10,10 @@
 //   tokenbf_v1(bytes, hashes, seed)       tokens of strings (format/text_tokens.h)
 //   ngrambf_v1(n, bytes, hashes, seed)    n-grams of strings
 // tally sizes every Bloom filter from its index granule's own distinct count and a target
-// false-positive rate: for tokenbf_v1 and ngrambf_v1 the rate is kTextIndexFpr, `bytes`
-// only caps a filter's size, and `hashes` is not used (the count follows from the size).
+// false-positive rate. For tokenbf_v1 and ngrambf_v1 the rate is TextIndexRate: that of
+// ClickHouse's filter of `bytes` bytes and `hashes` hash functions on the same tokens, at
+// most kTextIndexFpr; `bytes` caps the size, and the number of hash functions follows from
+// the size. So a filter is never larger, and never less selective, than ClickHouse's.
 //
 // The expression is any deterministic expression of the row (a column, lower(s),
 // mapKeys(m)); an Array value indexes each element. NULLs are not indexed.
@@ -34,7 +36,7 @@
 
 namespace tally::engine {
 
-// The false-positive rate tokenbf_v1 and ngrambf_v1 filters are sized for.
+// The highest false-positive rate tokenbf_v1 and ngrambf_v1 filters are sized for.
 inline constexpr double kTextIndexFpr = 0.025;
 
 struct BoundSkipIndex {
@@ -47,6 +49,7 @@ struct BoundSkipIndex {
   double fpr = 0.025;           // bloom_filter's target false-positive rate (ClickHouse's default)
   uint64_t max_values = 0;      // set(N)
   uint64_t max_bytes = 0;       // tokenbf_v1 / ngrambf_v1: a filter's size cap
+  uint64_t hashes = 0;          // tokenbf_v1 / ngrambf_v1: ClickHouse's hash functions
   uint64_t seed = 0;            // tokenbf_v1 / ngrambf_v1
   uint64_t ngram = 0;           // ngrambf_v1: n
   uint64_t granularity = 1;
@@ -68,6 +71,11 @@ struct BoundSkipIndex {
 // InvalidArgument (in ClickHouse's words where it has some) for a malformed index,
 // Unimplemented for what is not supported yet.
 absl::StatusOr<std::vector<BoundSkipIndex>> BindSkipIndexes(const format::TableSchema& schema);
+
+// The false-positive rate a tokenbf_v1 or ngrambf_v1 filter of an index granule holding
+// `distinct` tokens (n-grams) is sized for: (1 - e^(-k d / m))^k, ClickHouse's filter's
+// rate with m = 8 * bytes bits and k = hashes, and at most kTextIndexFpr.
+double TextIndexRate(const BoundSkipIndex& index, uint64_t distinct);
 
 // The hash a bloom filter of values of `type` keeps for `value` (in that type's value
 // domain), or nullopt when no row can hold it (NULL, or a value the type cannot hold).

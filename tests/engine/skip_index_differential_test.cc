@@ -1,6 +1,8 @@
 // Skip indexes never change an answer: random data in random parts (inserted, merged,
 // inserted again) goes into a table with an index of every kind on columns and on
-// expressions and into one without indexes; many random predicates of every form the
+// expressions, into one without indexes, and into one that gets the same indexes by ALTER
+// TABLE ... ADD INDEX after its first parts (which are read without them until MATERIALIZE
+// INDEX gives some of them the indexes); many random predicates of every form the
 // indexes answer (=, IN, !=, <, BETWEEN, has, hasToken, LIKE, startsWith, endsWith, map
 // elements, mapContains, hasAny, hasAll, expressions), alone, combined, negated and ORed, must select
 // exactly the same rows from both. EXPLAIN must show every index pruning somewhere, or
@@ -57,6 +59,7 @@ class SkipIndexDifferentialTest : public ::testing::TestWithParam<int> {
                                 "SETTINGS index_granularity = 64";
     ASSERT_EQ(Run(absl::StrCat("CREATE TABLE with (", kColumns, ", ", kIndexes, ") ", storage)), "");
     ASSERT_EQ(Run(absl::StrCat("CREATE TABLE without (", kColumns, ") ", storage)), "");
+    ASSERT_EQ(Run(absl::StrCat("CREATE TABLE later (", kColumns, ") ", storage)), "");
     rng_.seed(GetParam());
   }
 
@@ -99,7 +102,7 @@ class SkipIndexDifferentialTest : public ::testing::TestWithParam<int> {
           absl::StrJoin(mv, ","), "})"));
     }
     const std::string rows_text = absl::StrJoin(values, ", ");
-    for (const char* table : {"with", "without"}) {
+    for (const char* table : {"with", "without", "later"}) {
       ASSERT_EQ(Run(absl::StrCat("INSERT INTO ", table, " VALUES ", rows_text)), "");
     }
   }
@@ -162,8 +165,10 @@ class SkipIndexDifferentialTest : public ::testing::TestWithParam<int> {
       for (int more = Rand(3); more > 0 && Chance(40); --more) absl::StrAppend(&where, " AND ", Predicate());
       const std::string with = Run(absl::StrCat("SELECT id FROM with WHERE ", where, " ORDER BY id"));
       const std::string without = Run(absl::StrCat("SELECT id FROM without WHERE ", where, " ORDER BY id"));
+      const std::string later = Run(absl::StrCat("SELECT id FROM later WHERE ", where, " ORDER BY id"));
       ASSERT_FALSE(absl::StartsWith(without, "error")) << where << ": " << without;
       ASSERT_EQ(with, without) << "WHERE " << where;
+      ASSERT_EQ(later, without) << "WHERE " << where << " (indexes added by ALTER)";
       const std::string plan = Run(absl::StrCat("EXPLAIN SELECT id FROM with WHERE ", where));
       for (absl::string_view line : absl::StrSplit(plan, '\n')) {
         // "Skip (name): granules after/before"
@@ -191,8 +196,18 @@ TEST_P(SkipIndexDifferentialTest, RandomPredicatesSelectTheSameRowsWithAndWithou
     const int lo = Rand(90000);
     InsertPart(200 + Rand(800), lo, lo + 2000 + Rand(40000));
   }
+  // The indexes come to `later` by ALTER: its parts so far have none.
+  for (absl::string_view index : absl::StrSplit(kIndexes, ", INDEX ")) {
+    absl::ConsumePrefix(&index, "INDEX ");  // the first one's
+    ASSERT_EQ(Run(absl::StrCat("ALTER TABLE later ADD INDEX ", index)), "");
+  }
   Compare(250);
   for (const char* table : {"with", "without"}) ASSERT_EQ(Run(absl::StrCat("OPTIMIZE TABLE ", table, " FINAL")), "");
+  // Half of `later`'s indexes materialized on its parts, the others left to new parts.
+  for (const char* index : {"mm_n", "set_f", "bf_s", "tok_msg", "ng_lower", "tok_tags", "set_nums", "bf_mv",
+                            "set_mvv", "set_len"}) {
+    ASSERT_EQ(Run(absl::StrCat("ALTER TABLE later MATERIALIZE INDEX ", index)), "");
+  }
   for (int part = 0; part < 3; ++part) {
     const int lo = Rand(90000);
     InsertPart(100 + Rand(400), lo, lo + 1000 + Rand(8000));
