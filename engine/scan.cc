@@ -327,6 +327,7 @@ void ScanCursor::Plan() {
       const TableTtl::Expiry expiry = ttl_.ttl->PartExpiry(part, ttl_.now_s);
       if (expiry == TableTtl::Expiry::kAll) {
         ++stats_.parts_expired;
+        stats_.granules_expired += part.granules();
         continue;
       }
       ttl_filtered_[p] = expiry == TableTtl::Expiry::kSome;

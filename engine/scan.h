@@ -66,6 +66,7 @@ struct ScanStats {
   uint64_t parts_total = 0;
   uint64_t parts_selected = 0;  // after min/max pruning
   uint64_t parts_expired = 0;   // skipped whole: every row past the table's TTL
+  uint64_t granules_expired = 0;  // theirs
   uint64_t granules_total = 0;  // in all parts
   uint64_t granules_in_selected_parts = 0;  // in the parts min/max pruning left
   uint64_t granules_selected = 0;  // after primary-index pruning

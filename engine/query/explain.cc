@@ -70,8 +70,18 @@ void IndexesSection(const SourceCatalog& catalog, const std::vector<ColumnRange>
   ++*indent;
   keys(minmax_keys);
   condition(minmax_conditions);
-  counts(s.parts_selected, s.parts_total, s.granules_in_selected_parts, s.granules_total);
+  counts(s.parts_selected + s.parts_expired, s.parts_total, s.granules_in_selected_parts + s.granules_expired,
+         s.granules_total);
   --*indent;
+  if (!catalog.schema.ttl.empty()) {
+    // tally's own step: parts wholly past the table's TTL are not read (docs/sql.md, TTL).
+    line("TTL");
+    ++*indent;
+    condition({catalog.schema.ttl});
+    counts(s.parts_selected, s.parts_selected + s.parts_expired, s.granules_in_selected_parts,
+           s.granules_in_selected_parts + s.granules_expired);
+    --*indent;
+  }
   line("PrimaryKey");
   ++*indent;
   if (!key_conditions.empty()) keys(catalog.schema.sort_key);
