@@ -159,29 +159,10 @@ std::string TupleId(const std::vector<const Column*>& columns, size_t row, const
   return absl::StrJoin(parts, "-");
 }
 
-bool Contains(const sql::Expr& e, absl::string_view function) {
-  if (e.kind == sql::Expr::Kind::kFunction && e.name == function) return true;
-  for (const sql::ExprPtr& a : e.args) {
-    if (a != nullptr && Contains(*a, function)) return true;
-  }
-  return false;
-}
-
-// The text of the first call of `function` in `e`, for errors.
-std::string CallText(const sql::Expr& e, absl::string_view function) {
-  if (e.kind == sql::Expr::Kind::kFunction && e.name == function) return e.ToString();
-  for (const sql::ExprPtr& a : e.args) {
-    if (a == nullptr) continue;
-    std::string t = CallText(*a, function);
-    if (!t.empty()) return t;
-  }
-  return "";
-}
-
 // Checks one element of the key once bound; `e` is its syntax.
 absl::Status CheckElement(const sql::Expr& e, const exec::Expression& bound) {
   if (const std::string* fn = bound.nondeterministic_call(); fn != nullptr) {
-    std::string part = CallText(e, *fn);
+    std::string part = sql::FirstCallText(e, *fn);
     return absl::InvalidArgumentError(absl::StrCat("Expression must be deterministic but it contains non-deterministic part `",
                                                    part.empty() ? *fn : part, "`: for Partition key"));
   }
@@ -222,7 +203,7 @@ absl::StatusOr<PartitionKey> PartitionKey::Parse(absl::string_view expr, const f
   } else {
     elements.push_back(&root);
   }
-  if (Contains(root, "arrayJoin")) return error(absl::InvalidArgumentError("Partition key cannot contain array joins"));
+  if (sql::CallsFunction(root, "arrayJoin")) return error(absl::InvalidArgumentError("Partition key cannot contain array joins"));
   std::vector<sql::ExprPtr> aggregates;
   absl::flat_hash_set<std::string> seen;
   if (sql::CollectAggregates(*parsed, &aggregates, &seen)) {

@@ -18,25 +18,6 @@ using Kind = format::SkipIndexFile::Kind;
 
 namespace {
 
-bool Contains(const sql::Expr& e, absl::string_view function) {
-  if (e.kind == sql::Expr::Kind::kFunction && e.name == function) return true;
-  for (const sql::ExprPtr& a : e.args) {
-    if (a != nullptr && Contains(*a, function)) return true;
-  }
-  return false;
-}
-
-// The text of the first call of `function` in `e`, for errors.
-std::string CallText(const sql::Expr& e, absl::string_view function) {
-  if (e.kind == sql::Expr::Kind::kFunction && e.name == function) return e.ToString();
-  for (const sql::ExprPtr& a : e.args) {
-    if (a == nullptr) continue;
-    std::string t = CallText(*a, function);
-    if (!t.empty()) return t;
-  }
-  return "";
-}
-
 // A type without Nullable and LowCardinality around it: what its values are.
 const DataType& Plain(const DataType& t) {
   if (t.id() == TypeId::kNullable || t.id() == TypeId::kLowCardinality) return Plain(t.child(0));
@@ -156,7 +137,7 @@ absl::Status BindExpression(const format::SkipIndexDef& def, const format::Table
   auto parsed = sql::ParseExpression(def.expression);
   if (!parsed.ok()) return error(parsed.status().message());
   const sql::Expr& e = **parsed;
-  if (Contains(e, "arrayJoin")) return error("Secondary index cannot contain array joins");
+  if (sql::CallsFunction(e, "arrayJoin")) return error("Secondary index cannot contain array joins");
   std::vector<sql::ExprPtr> aggregates;
   absl::flat_hash_set<std::string> seen;
   if (sql::CollectAggregates(*parsed, &aggregates, &seen)) {
@@ -169,7 +150,7 @@ absl::Status BindExpression(const format::SkipIndexDef& def, const format::Table
   auto bound = sql::Bind(e, scope, sql::QueryParams());
   if (!bound.ok()) return error(bound.status().message());
   if (const std::string* fn = (*bound)->nondeterministic_call(); fn != nullptr) {
-    const std::string part = CallText(e, *fn);
+    const std::string part = sql::FirstCallText(e, *fn);
     return error(absl::StrCat("Expression must be deterministic but it contains non-deterministic part `",
                               part.empty() ? *fn : part, "`"));
   }

@@ -61,14 +61,6 @@ bool IsOrderComparison(absl::string_view name) {
   return name == "less" || name == "greater" || name == "lessOrEquals" || name == "greaterOrEquals";
 }
 
-absl::string_view Flip(absl::string_view name) {
-  if (name == "less") return "greater";
-  if (name == "greater") return "less";
-  if (name == "lessOrEquals") return "greaterOrEquals";
-  if (name == "greaterOrEquals") return "lessOrEquals";
-  return name;
-}
-
 bool IsDefaultOf(const DataTypePtr& type, const Value& v) {
   Column c = Column::Make(type);
   c.AppendDefault();
@@ -90,7 +82,7 @@ class Extractor {
     if (a.size() != 2) return;
     if (e->name == "equals" || e->name == "notEquals" || IsOrderComparison(e->name)) {
       for (int side = 0; side < 2; ++side) {
-        const absl::string_view op = side == 0 ? absl::string_view(e->name) : Flip(e->name);
+        const absl::string_view op = side == 0 ? absl::string_view(e->name) : sql::FlippedComparison(e->name);
         if (MapElement(a[side], op, {a[1 - side]}, false, text)) return;
         const Indexed* target = Find(*a[side]);
         if (target == nullptr || target->array) continue;

@@ -95,14 +95,6 @@ bool IsComparison(absl::string_view name) {
          name == "greaterOrEquals";
 }
 
-absl::string_view Flip(absl::string_view name) {
-  if (name == "less") return "greater";
-  if (name == "greater") return "less";
-  if (name == "lessOrEquals") return "greaterOrEquals";
-  if (name == "greaterOrEquals") return "lessOrEquals";
-  return name;
-}
-
 }  // namespace
 
 // The constant converted exactly to the column's type, or nothing (then no pruning). A
@@ -317,7 +309,7 @@ std::vector<ColumnRange> ExtractRanges(const ExprPtr& where, const SourceCatalog
       if (col < 0) {
         col = column_of(e->args[1]);
         other = e->args[0];
-        op = Flip(op);
+        op = sql::FlippedComparison(op);
       }
       // Or a monotonic function of a column: toDate(time) = '2026-10-05'.
       std::shared_ptr<const RangeTransform> transform;
@@ -329,7 +321,7 @@ std::vector<ColumnRange> ExtractRanges(const ExprPtr& where, const SourceCatalog
           col = found->first;
           transform = found->second;
           other = e->args[1 - side];
-          op = side == 0 ? absl::string_view(e->name) : Flip(e->name);
+          op = side == 0 ? absl::string_view(e->name) : sql::FlippedComparison(e->name);
         }
       }
       if (col < 0) continue;

@@ -281,4 +281,30 @@ std::string TtlElement::ToString() const {
   return out;
 }
 
+bool CallsFunction(const Expr& e, absl::string_view function) {
+  if (e.kind == Expr::Kind::kFunction && e.name == function) return true;
+  for (const ExprPtr& a : e.args) {
+    if (a != nullptr && CallsFunction(*a, function)) return true;
+  }
+  return false;
+}
+
+std::string FirstCallText(const Expr& e, absl::string_view function) {
+  if (e.kind == Expr::Kind::kFunction && e.name == function) return e.ToString();
+  for (const ExprPtr& a : e.args) {
+    if (a == nullptr) continue;
+    std::string t = FirstCallText(*a, function);
+    if (!t.empty()) return t;
+  }
+  return "";
+}
+
+absl::string_view FlippedComparison(absl::string_view name) {
+  if (name == "less") return "greater";
+  if (name == "greater") return "less";
+  if (name == "lessOrEquals") return "greaterOrEquals";
+  if (name == "greaterOrEquals") return "lessOrEquals";
+  return name;
+}
+
 }  // namespace tally::engine::sql

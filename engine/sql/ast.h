@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/string_view.h"
 #include "format/value.h"
 
 namespace tally::engine::sql {
@@ -64,6 +65,15 @@ struct Expr {
   // (a, b): "(x + 1) * 2", "toDate(t) + 1", "(s LIKE '%x%') AND (x IN (1, 2))".
   std::string ToClickHouseText() const;
 };
+
+// Whether `e` calls `function` anywhere in its tree (not inside subqueries).
+bool CallsFunction(const Expr& e, absl::string_view function);
+// The text (ToString) of the first call of `function` in `e`, or "" when none: for errors
+// that quote the offending call.
+std::string FirstCallText(const Expr& e, absl::string_view function);
+// The comparison with its operands swapped: less <-> greater, lessOrEquals <->
+// greaterOrEquals; any other name as it is (equals, notEquals).
+absl::string_view FlippedComparison(absl::string_view name);
 
 struct OrderByElement {
   ExprPtr expr;

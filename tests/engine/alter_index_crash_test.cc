@@ -12,6 +12,7 @@
 #include "engine/mem_env.h"
 #include "format/coding.h"
 #include "tests/engine/db_files.h"
+#include "tests/engine/fault_steps.h"
 #include "tests/test_util.h"
 
 namespace tally::engine {
@@ -21,42 +22,21 @@ using format::Column;
 using format::Value;
 using testing_db::Col;
 
-enum class Fault { kCrash, kError };
+using testing_faults::Fault;
 
-// As tests/engine/crash_test.cc: a fault at step n of `action`, for every n until the
-// action completes without reaching it; `check` judges the reopened database.
+// tests/engine/fault_steps.h's harness, and after each reopen: nothing committed deleted,
+// nothing torn committed, every checksum of table t right.
 template <typename Setup, typename Action, typename Check>
-void FaultAtEveryStep(Fault kind, Setup setup, Action action, Check check, int64_t min_steps = 5) {
-  for (int64_t n = 0;; ++n) {
-    SCOPED_TRACE(::testing::Message() << (kind == Fault::kCrash ? "crash" : "error") << " at step " << n);
-    MemEnv mem;
-    setup(&mem);
-    FaultInjectionEnv fault(&mem);
-    if (kind == Fault::kCrash) {
-      fault.FailAtStep(n);
-    } else {
-      fault.FailOnceAtStep(n);
-    }
-    absl::Status result;
-    {
-      auto db = Database::Open("db", {.env = &fault});
-      result = db.ok() ? action(db->get()) : db.status();
-    }
-    const bool injected = fault.injected_faults() > 0;
-    if (kind == Fault::kCrash) mem.Crash();
-    auto reopened = Database::Open("db", {.env = &mem});
-    ASSERT_TRUE(reopened.ok()) << reopened.status();
-    check(reopened->get(), result);
-    EXPECT_EQ((*reopened)->recovery().missing, 0u) << "a committed part was deleted";
-    EXPECT_EQ((*reopened)->recovery().detached, 0u) << "a torn part was committed";
-    EXPECT_OK((*reopened)->CheckTable("t"));
-    if (!injected) {
-      EXPECT_OK(result);
-      EXPECT_GE(n, min_steps) << "the action should take several steps";
-      return;
-    }
-    ASSERT_LT(n, 3000) << "runaway loop";
-  }
+void AlterAtEveryStep(Fault kind, Setup setup, Action action, Check check, int64_t min_steps = 5) {
+  testing_faults::FaultAtEveryStep(
+      kind, setup, action,
+      [&](Database* db, const absl::Status& result) {
+        check(db, result);
+        EXPECT_EQ(db->recovery().missing, 0u) << "a committed part was deleted";
+        EXPECT_EQ(db->recovery().detached, 0u) << "a torn part was committed";
+        EXPECT_OK(db->CheckTable("t"));
+      },
+      min_steps);
 }
 
 format::TableSchema Schema(std::vector<format::SkipIndexDef> indexes = {}) {
@@ -116,7 +96,7 @@ bool HasIndex(Database* db, const std::string& name) {
 
 TEST(AlterIndexCrashTest, AddIndexIsAllOrNothingAtEveryStep) {
   for (Fault kind : {Fault::kCrash, Fault::kError}) {
-    FaultAtEveryStep(
+    AlterAtEveryStep(
         kind, [](MemEnv* mem) { ThreeParts(mem); },
         [](Database* db) { return db->AddSkipIndex("t", {"i", "s", "bloom_filter", 1, {}}, {}); },
         [](Database* db, const absl::Status& result) {
@@ -132,7 +112,7 @@ TEST(AlterIndexCrashTest, AddIndexIsAllOrNothingAtEveryStep) {
 
 TEST(AlterIndexCrashTest, MaterializeIndexIsAllOrNothingAtEveryStep) {
   for (Fault kind : {Fault::kCrash, Fault::kError}) {
-    FaultAtEveryStep(
+    AlterAtEveryStep(
         kind,
         [](MemEnv* mem) {
           ThreeParts(mem);
@@ -186,7 +166,7 @@ void WithVersionOneFiles(MemEnv* mem) {
 
 TEST(AlterIndexCrashTest, DropIndexWithVersionOneFilesIsAllOrNothingAtEveryStep) {
   for (Fault kind : {Fault::kCrash, Fault::kError}) {
-    FaultAtEveryStep(
+    AlterAtEveryStep(
         kind, WithVersionOneFiles, [](Database* db) { return db->DropSkipIndex("t", "old"); },
         [](Database* db, const absl::Status& result) {
           const int level = Levels(db);

@@ -10,6 +10,7 @@
 #include "engine/mem_env.h"
 #include "engine/part_writer.h"
 #include "tests/engine/db_files.h"
+#include "tests/engine/fault_steps.h"
 #include "format/status_macros.h"
 #include "tests/metering_data.h"
 #include "tests/test_util.h"
@@ -38,48 +39,8 @@ format::TableSchema SmallSchema() {
   return schema;
 }
 
-enum class Fault {
-  // The process dies at the step: that step and every later one fail, and whatever was
-  // not synced is lost before the reopen.
-  kCrash,
-  // Only the step fails, as a full disk or an I/O error would; the database is closed and
-  // reopened with nothing lost, so a manifest record whose sync failed may still be read.
-  kError,
-};
-
-// A fault at step n of `action` (run against a database opened through the faulty env),
-// for every n until the action completes without reaching the fault; `check` judges the
-// reopened database.
-template <typename Setup, typename Action, typename Check>
-void FaultAtEveryStep(Fault kind, Setup setup, Action action, Check check) {
-  for (int64_t n = 0;; ++n) {
-    SCOPED_TRACE(::testing::Message() << (kind == Fault::kCrash ? "crash" : "error") << " at step " << n);
-    MemEnv mem;
-    setup(&mem);
-    FaultInjectionEnv fault(&mem);
-    if (kind == Fault::kCrash) {
-      fault.FailAtStep(n);
-    } else {
-      fault.FailOnceAtStep(n);
-    }
-    absl::Status result;
-    {
-      auto db = Database::Open("db", {.env = &fault});
-      result = db.ok() ? action(db->get()) : db.status();
-    }
-    const bool injected = fault.injected_faults() > 0;
-    if (kind == Fault::kCrash) mem.Crash();
-    auto reopened = Database::Open("db", {.env = &mem});
-    ASSERT_TRUE(reopened.ok()) << reopened.status();
-    check(reopened->get(), result);
-    if (!injected) {
-      EXPECT_OK(result);
-      EXPECT_GT(n, 5) << "the action should take several steps";
-      return;
-    }
-    ASSERT_LT(n, 2000) << "runaway loop";
-  }
-}
+using testing_faults::Fault;
+using testing_faults::FaultAtEveryStep;
 
 template <typename Setup, typename Action, typename Check>
 void CrashAtEveryStep(Setup setup, Action action, Check check) {
