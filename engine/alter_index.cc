@@ -137,6 +137,30 @@ absl::StatusOr<uint64_t> Database::MaterializeSkipIndex(const std::string& name,
       [&](const PartPtr&) { return PartVersionSpec{{target}, {}}; }, schema.skip_indexes, std::nullopt, what);
 }
 
+absl::StatusOr<uint64_t> Database::ClearSkipIndex(const std::string& name, const std::string& index,
+                                                  const std::string& partition_id, bool if_exists) {
+  const std::string what = absl::StrCat("ALTER TABLE ", name, " CLEAR INDEX ", index);
+  TALLY_RETURN_IF_ERROR(CheckWritable(what));
+  TALLY_ASSIGN_OR_RETURN(std::shared_ptr<Table> table, FindTable(name));
+  const TableSchema schema = SchemaOf(*table);
+  if (FindIndex(schema, index) == schema.skip_indexes.end()) {
+    if (if_exists) return 0;
+    return absl::InvalidArgumentError(absl::StrCat("Unknown index `", index, "` of table ", name));
+  }
+  const std::string file = format::SkipIndexFileName(index);
+  return RewriteParts(
+      table,
+      [&](const Table& t) {
+        std::vector<PartPtr> out;
+        for (const PartPtr& p : t.parts) {
+          if (!partition_id.empty() && p->meta().partition_id != partition_id) continue;
+          if (p->skip_index(file) != nullptr || HoldsLegacyFile(*p, file)) out.push_back(p);
+        }
+        return out;
+      },
+      [&](const PartPtr&) { return PartVersionSpec{{}, {file}}; }, schema.skip_indexes, std::nullopt, what);
+}
+
 absl::StatusOr<uint64_t> Database::RewriteParts(const std::shared_ptr<Table>& table,
                                                 const std::function<std::vector<PartPtr>(const Table&)>& select,
                                                 const std::function<PartVersionSpec(const PartPtr&)>& spec,

@@ -267,6 +267,12 @@ class Database {
   absl::Status DropSkipIndex(const std::string& table, const std::string& index, bool if_exists = false);
   absl::StatusOr<uint64_t> MaterializeSkipIndex(const std::string& table, const std::string& index,
                                                 const std::string& partition_id = "", bool if_exists = false);
+  // CLEAR INDEX: the index stays in the schema, and each part (of `partition_id`, or all)
+  // holding its file gets a new version without it, all in one manifest edit, as
+  // MATERIALIZE does; those parts are read without the index until MATERIALIZE INDEX or a
+  // merge rewrites them. Returns the parts rewritten.
+  absl::StatusOr<uint64_t> ClearSkipIndex(const std::string& table, const std::string& index,
+                                          const std::string& partition_id = "", bool if_exists = false);
 
   absl::StatusOr<std::unique_ptr<ScanCursor>> Scan(const std::string& table, ScanOptions options) const;
 

@@ -343,11 +343,12 @@ absl::Status Session::RunPartStatement(const Statement& st, const Sink& sink) {
       return db_->AddSkipIndex(table, std::move(def), IndexPlacement{st.index_first, st.index_after}, st.if_not_exists);
     }
     if (st.alter_command == "DROP INDEX") return db_->DropSkipIndex(table, st.index_name, st.if_exists);
-    if (st.alter_command == "MATERIALIZE INDEX") {
+    if (st.alter_command == "MATERIALIZE INDEX" || st.alter_command == "CLEAR INDEX") {
       std::string id;
       if (st.partition_value != nullptr || !st.partition_id.empty()) {
         TALLY_ASSIGN_OR_RETURN(id, PartitionIdOf(table, st));
       }
+      if (st.alter_command == "CLEAR INDEX") return db_->ClearSkipIndex(table, st.index_name, id, st.if_exists).status();
       return db_->MaterializeSkipIndex(table, st.index_name, id, st.if_exists).status();
     }
     if (absl::EndsWith(st.alter_command, " PARTITION")) {

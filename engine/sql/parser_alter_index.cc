@@ -1,6 +1,6 @@
 // ALTER TABLE t ADD INDEX [IF NOT EXISTS] name expr TYPE type [GRANULARITY n]
 //   [FIRST | AFTER other] | DROP INDEX [IF EXISTS] name |
-//   MATERIALIZE INDEX [IF EXISTS] name [IN PARTITION p | IN PARTITION ID 'id'].
+//   {MATERIALIZE | CLEAR} INDEX [IF EXISTS] name [IN PARTITION p | IN PARTITION ID 'id'].
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "engine/sql/parser_internal.h"
@@ -11,11 +11,6 @@ namespace tally::engine::sql::internal {
 absl::Status Parser::ParseAlterIndex(Statement* st) {
   const Token verb = Take();
   Take();  // INDEX
-  if (IsKeyword(verb, "CLEAR")) {
-    return absl::UnimplementedError(absl::StrCat("ALTER TABLE ... CLEAR INDEX at line ", verb.pos.line, ", column ",
-                                                 verb.pos.column,
-                                                 " is not supported yet (DROP INDEX and MATERIALIZE INDEX are)"));
-  }
   st->alter_command = absl::StrCat(absl::AsciiStrToUpper(verb.text), " INDEX");
   if (IsKeyword(verb, "ADD")) {
     if (PeekKeyword("IF") && PeekKeyword("NOT", 1) && PeekKeyword("EXISTS", 2)) {
@@ -41,7 +36,7 @@ absl::Status Parser::ParseAlterIndex(Statement* st) {
     st->if_exists = true;
   }
   TALLY_ASSIGN_OR_RETURN(st->index_name, ParseName("index name"));
-  if (IsKeyword(verb, "MATERIALIZE") && AcceptKeyword("IN")) {
+  if ((IsKeyword(verb, "MATERIALIZE") || IsKeyword(verb, "CLEAR")) && AcceptKeyword("IN")) {
     TALLY_RETURN_IF_ERROR(ExpectKeyword("PARTITION"));
     TALLY_RETURN_IF_ERROR(ParsePartitionSpec(st));
   }

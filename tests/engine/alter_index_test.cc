@@ -107,6 +107,32 @@ TEST_F(AlterIndexTest, OldPartsAreReadWithoutTheIndexUntilMaterialized) {
   EXPECT_EQ(db_->recovery().events.size(), 0u);
 }
 
+// CLEAR INDEX: the index stays in the schema, the parts lose its file (new versions, one
+// edit) and are read whole with the same answers, until MATERIALIZE builds it again.
+TEST_F(AlterIndexTest, ClearIndexTakesTheFilesAndMaterializeBringsThemBack) {
+  ASSERT_OK(db_->AddSkipIndex("t", {"low", "lower(s)", "bloom_filter(0.01)", 1, {}}, {}));
+  ASSERT_OK(db_->MaterializeSkipIndex("t", "low").status());
+  uint64_t left = 0;
+  EXPECT_EQ(Count("lower(s)", "W7", &left), 50u);
+  EXPECT_LE(left, 3u);
+  ASSERT_OK_AND_ASSIGN(uint64_t cleared, db_->ClearSkipIndex("t", "low"));
+  EXPECT_EQ(cleared, 2u);
+  EXPECT_EQ(Count("lower(s)", "W7", &left), 50u);
+  EXPECT_GE(left, 30u) << "no part has the index any more";
+  ASSERT_OK_AND_ASSIGN(cleared, db_->ClearSkipIndex("t", "low"));
+  EXPECT_EQ(cleared, 0u) << "nothing left to clear";
+  ASSERT_OK_AND_ASSIGN(format::TableSchema schema, db_->GetSchema("t"));
+  EXPECT_EQ(schema.skip_indexes.size(), 1u) << "the definition stays";
+  ASSERT_OK_AND_ASSIGN(uint64_t built, db_->MaterializeSkipIndex("t", "low"));
+  EXPECT_EQ(built, 2u);
+  EXPECT_EQ(Count("lower(s)", "W7", &left), 50u);
+  EXPECT_LE(left, 3u);
+  EXPECT_STATUS(db_->ClearSkipIndex("t", "nope"), absl::StatusCode::kInvalidArgument, "Unknown index");
+  ASSERT_OK_AND_ASSIGN(cleared, db_->ClearSkipIndex("t", "nope", "", /*if_exists=*/true));
+  EXPECT_EQ(cleared, 0u);
+  EXPECT_OK(db_->CheckTable("t"));
+}
+
 TEST_F(AlterIndexTest, MaterializeInOnePartitionLeavesTheOthers) {
   format::TableSchema schema = Schema();
   schema.partition_by = "intDiv(k, 1000)";

@@ -785,7 +785,11 @@ TEST(SqlParserTest, AlterIndexCommands) {
   // DROP PARTITION still parses as before.
   ASSERT_OK_AND_ASSIGN(Statement part, ParseStatement("ALTER TABLE t DROP PARTITION 202610"));
   EXPECT_EQ(part.alter_command, "DROP PARTITION");
-  EXPECT_EQ(ParseStatement("ALTER TABLE t CLEAR INDEX i").status().code(), absl::StatusCode::kUnimplemented);
+  ASSERT_OK_AND_ASSIGN(Statement clear, ParseStatement("ALTER TABLE t CLEAR INDEX IF EXISTS i IN PARTITION ID '1'"));
+  EXPECT_EQ(clear.alter_command, "CLEAR INDEX");
+  EXPECT_EQ(clear.index_name, "i");
+  EXPECT_TRUE(clear.if_exists);
+  EXPECT_EQ(clear.partition_id, "1");
   EXPECT_FALSE(ParseStatement("ALTER TABLE t ADD INDEX i s").ok());  // TYPE is required
   EXPECT_FALSE(ParseStatement("ALTER TABLE t ADD INDEX i s TYPE minmax GRANULARITY 0").ok());
   EXPECT_FALSE(ParseStatement("ALTER TABLE t MATERIALIZE INDEX i IN 2026").ok());

@@ -27,6 +27,12 @@ SELECT count() FROM al WHERE s = 'Word7';
 OPTIMIZE TABLE al FINAL;
 SELECT count() FROM al WHERE s = 'Late5';
 SHOW CREATE TABLE al;
+-- CLEAR INDEX takes the index's files from parts (of a partition): answers stay a full scan's.
+ALTER TABLE al CLEAR INDEX s_tok;
+SELECT count() FROM al WHERE hasToken(s, 'Late5');
+ALTER TABLE al MATERIALIZE INDEX s_tok;
+SELECT count() FROM al WHERE hasToken(s, 'Late5');
+ALTER TABLE al CLEAR INDEX IF EXISTS nope;
 ALTER TABLE al ADD INDEX s_tok s TYPE minmax GRANULARITY 1; -- error: Cannot add index s_tok: index with this name already exists
 ALTER TABLE al ADD INDEX x s TYPE minmax GRANULARITY 1 AFTER nope; -- error: Wrong index name. Cannot find index `nope` to insert after
 ALTER TABLE al DROP INDEX nope; -- error: Wrong index name. Cannot find index `nope` to drop
