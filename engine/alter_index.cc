@@ -3,6 +3,7 @@
 // version of each, engine/part_version.h) commits every new version, with the schema
 // change if any, in one edit that also removes the old versions, as a merge does.
 #include <algorithm>
+#include <functional>
 #include <chrono>
 #include <thread>
 
@@ -30,6 +31,20 @@ bool HoldsLegacyFile(const Part& part, const std::string& file) {
 std::vector<SkipIndexDef>::const_iterator FindIndex(const TableSchema& schema, const std::string& name) {
   return std::find_if(schema.skip_indexes.begin(), schema.skip_indexes.end(),
                       [&](const SkipIndexDef& d) { return d.name == name; });
+}
+
+// The parts of a table (of `partition_id`, or all when empty) that `want` picks: what a
+// RewriteParts selects.
+std::function<std::vector<PartPtr>(const std::vector<PartPtr>&)> PartsWhere(
+    std::string partition_id, std::function<bool(const Part&)> want) {
+  return [partition_id = std::move(partition_id), want = std::move(want)](const std::vector<PartPtr>& parts) {
+    std::vector<PartPtr> out;
+    for (const PartPtr& p : parts) {
+      if (!partition_id.empty() && p->meta().partition_id != partition_id) continue;
+      if (want(*p)) out.push_back(p);
+    }
+    return out;
+  };
 }
 
 }  // namespace
@@ -99,13 +114,8 @@ absl::Status Database::DropSkipIndex(const std::string& name, const std::string&
   const std::string file = format::SkipIndexFileName(index);
   return RewriteParts(
              table,
-             [&](const Table& t) {
-               std::vector<PartPtr> out;
-               for (const PartPtr& p : t.parts) {
-                 if (HoldsLegacyFile(*p, file)) out.push_back(p);
-               }
-               return out;
-             },
+             [select = PartsWhere("", [&](const Part& p) { return HoldsLegacyFile(p, file); })](
+                 const Table& t) { return select(t.parts); },
              [&](const PartPtr&) { return PartVersionSpec{{}, {file}}; }, before, schema, what)
       .status();
 }
@@ -125,15 +135,11 @@ absl::StatusOr<uint64_t> Database::MaterializeSkipIndex(const std::string& name,
   const BoundSkipIndex target = *it;
   return RewriteParts(
       table,
-      [&](const Table& t) {
-        std::vector<PartPtr> out;
-        for (const PartPtr& p : t.parts) {
-          if (!partition_id.empty() && p->meta().partition_id != partition_id) continue;
-          const format::SkipIndexFile* f = p->skip_index(target.file);
-          if (f == nullptr || !target.Built(*f)) out.push_back(p);
-        }
-        return out;
-      },
+      [select = PartsWhere(partition_id,
+                           [&](const Part& p) {
+                             const format::SkipIndexFile* f = p.skip_index(target.file);
+                             return f == nullptr || !target.Built(*f);
+                           })](const Table& t) { return select(t.parts); },
       [&](const PartPtr&) { return PartVersionSpec{{target}, {}}; }, schema.skip_indexes, std::nullopt, what);
 }
 
@@ -150,14 +156,9 @@ absl::StatusOr<uint64_t> Database::ClearSkipIndex(const std::string& name, const
   const std::string file = format::SkipIndexFileName(index);
   return RewriteParts(
       table,
-      [&](const Table& t) {
-        std::vector<PartPtr> out;
-        for (const PartPtr& p : t.parts) {
-          if (!partition_id.empty() && p->meta().partition_id != partition_id) continue;
-          if (p->skip_index(file) != nullptr || HoldsLegacyFile(*p, file)) out.push_back(p);
-        }
-        return out;
-      },
+      [select = PartsWhere(partition_id,
+                           [&](const Part& p) { return p.skip_index(file) != nullptr || HoldsLegacyFile(p, file); })](
+          const Table& t) { return select(t.parts); },
       [&](const PartPtr&) { return PartVersionSpec{{}, {file}}; }, schema.skip_indexes, std::nullopt, what);
 }
 
