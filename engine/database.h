@@ -56,6 +56,8 @@
 #include "engine/scan.h"
 #include "engine/superseded.h"
 #include "engine/ttl.h"
+#include "engine/dedup_window.h"
+#include "engine/view.h"
 #include "format/manifest_format.h"
 #include "format/table_schema.h"
 
@@ -144,6 +146,22 @@ struct TtlResult {
   uint64_t rows_removed = 0;
 };
 
+// A materialized view (ListViews).
+struct ViewInfo {
+  std::string name;  // "v", or "db.v" outside the default database
+  format::ViewDef def;
+};
+
+// How one insert is deduplicated (ClickHouse's insert_deduplicate and
+// insert_deduplication_token settings; docs/rollups.md).
+struct InsertOptions {
+  // Off: the insert is stored even if an insert with the same token is in the table's
+  // window, and records no token.
+  bool deduplicate = true;
+  // The insert's identity; empty: a hash of its blocks as given to Add, in order.
+  std::string deduplication_token;
+};
+
 struct DatabaseOptions {
   Env* env = nullptr;  // Env::Default() when null; must outlive the Database
   // Merge parts in a background thread as inserts add them (engine/merge_selector.h
@@ -202,17 +220,48 @@ class Database {
   std::vector<std::string> ListTables() const;
   absl::StatusOr<format::TableSchema> GetSchema(const std::string& name) const;
 
+  // Materialized views (engine/view.h, docs/rollups.md). CreateView records the view, and
+  // with `inner` (def.inner_target, def.target = InnerTableName(name)) its own target
+  // table, in one manifest edit. The source and a TO target must be tables (not views);
+  // a view whose target reaches its source through other views, or a chain deeper than
+  // kMaxViewDepth, is refused. The SELECT is compiled now when a compiler is installed
+  // (errors name the view), and otherwise at the first insert. Views and tables share
+  // names: AlreadyExists either way, unless if_not_exists. From its commit on, every
+  // insert into the source also writes the view's rows to the target in the same edit;
+  // an insert running across the commit fails (Aborted) rather than miss the view.
+  absl::Status CreateView(const std::string& name, format::ViewDef def, std::optional<format::TableSchema> inner,
+                          bool if_not_exists = false);
+  // Removes the view (and its inner target table) in one manifest edit.
+  absl::Status DropView(const std::string& name, bool if_exists = false);
+  std::vector<ViewInfo> ListViews() const;
+  absl::StatusOr<format::ViewDef> GetView(const std::string& name) const;
+  // The name of view `name`'s inner target table: "v" -> "_inner_v", "db.v" -> "db._inner_v".
+  static std::string InnerTableName(const std::string& view);
+  // Installs what turns views' SELECTs into ViewQuery objects (the SQL layer's).
+  void SetViewCompiler(std::shared_ptr<const ViewCompiler> compiler);
+  bool has_view_compiler() const;
+
   // Inserts a block: columns by name, any order; columns left out take their type's
   // default. The block is validated whole before anything is written; an invalid block
   // stores nothing.
-  absl::Status Insert(const std::string& table, const Block& block);
-  absl::Status Insert(const std::string& table, Block&& block);  // moves the columns
+  absl::Status Insert(const std::string& table, const Block& block, const InsertOptions& options = {});
+  absl::Status Insert(const std::string& table, Block&& block, const InsertOptions& options = {});  // moves the columns
 
   // An insert of many blocks that commits atomically (an INSERT of a large file). Each Add
   // validates, sorts and writes its block's parts at once, so memory holds one block;
   // Commit records all the parts in one manifest edit, and only then does any row become
   // visible. A batch destroyed or failed before Commit leaves nothing behind (its parts
   // are removed; after a crash, recovery removes them). One thread per batch.
+  //
+  // Each block also runs through every materialized view of its table (and of the views'
+  // targets, down a chain); their parts are written as the block's are and commit in the
+  // same edit, so the source and every rollup hold the insert or none does. A view that
+  // fails on a block fails the batch, naming the view.
+  //
+  // Deduplication (InsertOptions): Commit of an insert whose token is in the table's
+  // window stores nothing anywhere, returns OK and sets deduplicated(); otherwise the token
+  // commits with the parts. Window: table settings non_replicated_deduplication_window
+  // (inserts, default 100; 0 turns it off) and non_replicated_deduplication_window_seconds.
   class InsertBatch {
    public:
     ~InsertBatch();
@@ -220,20 +269,39 @@ class Database {
     InsertBatch& operator=(const InsertBatch&) = delete;
     absl::Status Add(Block block);
     absl::Status Commit();
-    uint64_t rows() const { return rows_; }
+    uint64_t rows() const { return rows_; }  // rows given to Add (before any deduplication)
+    bool deduplicated() const { return deduplicated_; }
 
    private:
     friend class Database;
-    InsertBatch(Database* db, std::string table_name) : db_(db), table_name_(std::move(table_name)) {}
+    // One table the batch writes: the one inserted into, then views' targets.
+    struct Writes {
+      std::string name;
+      std::shared_ptr<Table> table;  // kept alive while the batch runs
+      std::vector<PartPtr> written;
+      // The views reading this table: their names, queries and the Writes of their targets.
+      struct View {
+        std::string name;
+        std::shared_ptr<const ViewQuery> query;
+        size_t target = 0;
+      };
+      std::vector<View> views;
+    };
+    InsertBatch(Database* db, InsertOptions options) : db_(db), options_(std::move(options)) {}
+    // Conforms `block` to table `w`'s schema, runs its views, writes its parts.
+    absl::Status AddTo(size_t w, Block block);
     void Discard();
     Database* const db_;
-    const std::string table_name_;
-    std::shared_ptr<Table> table_;  // kept alive while the batch runs
-    std::vector<PartPtr> written_;
+    const InsertOptions options_;
+    std::vector<Writes> writes_;  // [0]: the table inserted into
+    uint64_t views_epoch_ = 0;    // Database::views_epoch_ when the batch began
+    InsertTokenHasher hasher_;    // of the blocks given to Add, when no token was given
     uint64_t rows_ = 0;
     bool done_ = false;
+    bool deduplicated_ = false;
   };
-  absl::StatusOr<std::unique_ptr<InsertBatch>> BeginInsert(const std::string& table);
+  // `table` may name a view: its target is inserted into (as in ClickHouse).
+  absl::StatusOr<std::unique_ptr<InsertBatch>> BeginInsert(const std::string& table, InsertOptions options = {});
 
   // Merges each partition's parts into one (OPTIMIZE TABLE), after the TTL job (ApplyTtl)
   // has dropped the parts wholly expired; merges leave out expired rows. Runs in the caller's thread;

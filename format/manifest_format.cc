@@ -104,6 +104,21 @@ absl::Status EncodeManifestRecord(std::string* out, const ManifestEdit& edit, ui
         PutLengthPrefixed(&p, op.part);
         EncodeRowRuns(&p, op.superseded);
         break;
+      case ManifestOp::Kind::kCreateView:
+        if (absl::Status s = EncodeViewDef(&p, op.view); !s.ok()) {
+          return absl::InvalidArgumentError(absl::StrCat("create view '", op.table, "': ", s.message()));
+        }
+        break;
+      case ManifestOp::Kind::kDropView:
+        break;
+      case ManifestOp::Kind::kInsertToken:
+        if (op.token.size() != kInsertTokenBytes) {
+          return absl::InvalidArgumentError(absl::StrCat("table '", op.table, "': an insert token of ",
+                                                         op.token.size(), " bytes (", kInsertTokenBytes, " expected)"));
+        }
+        p.append(op.token);
+        PutVarint64(&p, op.time_us);
+        break;
     }
   }
   PutFixed32(out, static_cast<uint32_t>(p.size()));
@@ -155,6 +170,18 @@ absl::StatusOr<ManifestEdit> DecodeEdit(absl::Span<const uint8_t> payload, absl:
       case ManifestOp::Kind::kSupersede: {
         TALLY_ASSIGN_OR_RETURN(op.part, in.ReadLengthPrefixed("part"));
         TALLY_ASSIGN_OR_RETURN(op.superseded, DecodeRowRuns(&in));
+        break;
+      }
+      case ManifestOp::Kind::kCreateView: {
+        TALLY_ASSIGN_OR_RETURN(op.view, DecodeViewDef(&in, op.table));
+        break;
+      }
+      case ManifestOp::Kind::kDropView:
+        break;
+      case ManifestOp::Kind::kInsertToken: {
+        TALLY_ASSIGN_OR_RETURN(absl::Span<const uint8_t> token, in.ReadBytes(kInsertTokenBytes, "insert token"));
+        op.token = std::string(AsStringView(token));
+        TALLY_ASSIGN_OR_RETURN(op.time_us, in.ReadVarint64("insert token time"));
         break;
       }
       default:

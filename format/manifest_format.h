@@ -22,8 +22,13 @@
 #include "format/row_runs.h"
 #include "format/schema_encoding.h"
 #include "format/table_schema.h"
+#include "format/view_def.h"
 
 namespace tally::format {
+
+// An insert deduplication token on disk: an XXH3-128 hash, of the user's token or of the
+// inserted blocks.
+inline constexpr size_t kInsertTokenBytes = 16;
 
 struct ManifestOp {
   // Values persisted: only ever added.
@@ -43,6 +48,14 @@ struct ManifestOp {
     // ADD/DROP INDEX, MODIFY SETTING). Encoded as kCreateTable's; the columns, sorting key,
     // partition key and engine stay what they were.
     kAlterTable = 9,
+    // table = the view's name, view: CREATE MATERIALIZED VIEW. Its inner target table, if
+    // any, is created by a kCreateTable in the same edit, before it.
+    kCreateView = 10,
+    kDropView = 11,  // table = the view's name
+    // table, token, time_us: an insert into the table with this deduplication token
+    // committed in this edit (engine/dedup_window.h); a retry with the same token within
+    // the table's window stores nothing.
+    kInsertToken = 12,
   };
   Kind kind = Kind::kCreateTable;
   std::string table;
@@ -52,6 +65,9 @@ struct ManifestOp {
   uint64_t rows = 0;
   uint64_t next_block = 0;
   RowRuns superseded;  // kSupersede
+  ViewDef view;        // kCreateView
+  std::string token;   // kInsertToken: 16 bytes
+  uint64_t time_us = 0;  // kInsertToken: when the insert committed (Env clock)
 
   // An operation that names only a table or database (drop table, create/drop database).
   static ManifestOp Named(Kind kind, std::string name) {
@@ -86,6 +102,17 @@ struct ManifestOp {
     ManifestOp op = Named(Kind::kSupersede, std::move(table));
     op.part = std::move(part);
     op.superseded = std::move(rows);
+    return op;
+  }
+  static ManifestOp CreateView(std::string name, ViewDef view) {
+    ManifestOp op = Named(Kind::kCreateView, std::move(name));
+    op.view = std::move(view);
+    return op;
+  }
+  static ManifestOp InsertToken(std::string table, std::string token, uint64_t time_us) {
+    ManifestOp op = Named(Kind::kInsertToken, std::move(table));
+    op.token = std::move(token);
+    op.time_us = time_us;
     return op;
   }
   static ManifestOp NextBlock(std::string table, uint64_t next_block) {
