@@ -10,6 +10,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "format/coding.h"
+#include "format/tagged_fields.h"
 #include "tests/test_util.h"
 
 namespace tally::format {
@@ -49,6 +50,12 @@ ManifestEdit EveryKind() {
   format::TableSchema altered = create.schema;
   altered.index_granularity = 1024;
   edit.ops.push_back(ManifestOp::AlterTable("metering.events", altered));
+  edit.ops.push_back(ManifestOp::CreateView(
+      "metering.hourly", ViewDef{"metering.events", "metering._inner_hourly", "SELECT toStartOfHour(time) AS h FROM "
+                                 "metering.events", true, {UnknownField{7, "kept"}}}));
+  edit.ops.push_back(ManifestOp::InsertToken("metering.events", std::string(16, '\x7f'), 1'800'000'000'000'000));
+  edit.ops.push_back(ManifestOp::Named(ManifestOp::Kind::kForgetInsertTokens, "metering.events"));
+  edit.ops.push_back(ManifestOp::Named(ManifestOp::Kind::kDropView, "metering.hourly"));
   ManifestOp remove = add;
   remove.kind = ManifestOp::Kind::kRemovePart;
   remove.rows = 0;  // not recorded for a removal
@@ -84,6 +91,9 @@ TEST(ManifestFormatTest, EveryOperationKindRoundTrips) {
     EXPECT_EQ(a.superseded, b.superseded) << i;
     EXPECT_EQ(a.schema.index_granularity, b.schema.index_granularity) << i;
     EXPECT_EQ(a.schema.columns.size(), b.schema.columns.size()) << i;
+    EXPECT_EQ(a.view, b.view) << i;
+    EXPECT_EQ(a.token, b.token) << i;
+    EXPECT_EQ(a.time_us, b.time_us) << i;
   }
   const TableSchema& schema = got.edits[0].ops[1].schema;
   ASSERT_EQ(schema.columns.size(), 2u);
@@ -196,6 +206,46 @@ TEST(ManifestFormatTest, SupersededRunsOutOfOrderOrOutOfRangeAreRefused) {
   PutVarint64(&fine, 1), PutVarint64(&fine, 0);  // row 6
   ASSERT_OK_AND_ASSIGN(ManifestContents got, DecodeManifest(AsBytes(record(fine)), "MANIFEST"));
   EXPECT_EQ(got.edits[0].ops[0].superseded, (RowRuns{RowRun{3, 5}, RowRun{6, 7}}));
+}
+
+TEST(ManifestFormatTest, ViewsAndTokensAreCheckedBothWays) {
+  std::string out;
+  EXPECT_STATUS(EncodeManifestRecord(&out, {{ManifestOp::CreateView("v", ViewDef{"s", "", "SELECT 1", false, {}})}}),
+                absl::StatusCode::kInvalidArgument, "create view 'v'");
+  EXPECT_STATUS(EncodeManifestRecord(&out, {{ManifestOp::InsertToken("t", "short", 1)}}),
+                absl::StatusCode::kInvalidArgument, "an insert token of 5 bytes");
+  EXPECT_TRUE(out.empty());
+  // A view record with a field this build must understand but does not know.
+  std::string view;
+  PutField(&view, view_tag::kSource, "s");
+  PutField(&view, view_tag::kTarget, "t");
+  PutField(&view, view_tag::kSelect, "SELECT 1");
+  PutField(&view, 10, "new");
+  std::string payload;
+  PutVarint64(&payload, 1);
+  PutFixed8(&payload, static_cast<uint8_t>(ManifestOp::Kind::kCreateView));
+  PutLengthPrefixed(&payload, "v");
+  PutLengthPrefixed(&payload, view);
+  std::string file = ManifestHeader();
+  PutFixed32(&file, static_cast<uint32_t>(payload.size()));
+  PutFixed64(&file, Checksum(payload));
+  file += payload;
+  EXPECT_STATUS(DecodeManifest(AsBytes(file), "MANIFEST"), absl::StatusCode::kUnimplemented,
+                "view 'v': field 10 is unknown");
+  // Without its SELECT it is damage.
+  view.clear();
+  PutField(&view, view_tag::kSource, "s");
+  PutField(&view, view_tag::kTarget, "t");
+  payload.clear();
+  PutVarint64(&payload, 1);
+  PutFixed8(&payload, static_cast<uint8_t>(ManifestOp::Kind::kCreateView));
+  PutLengthPrefixed(&payload, "v");
+  PutLengthPrefixed(&payload, view);
+  file = ManifestHeader();
+  PutFixed32(&file, static_cast<uint32_t>(payload.size()));
+  PutFixed64(&file, Checksum(payload));
+  file += payload;
+  EXPECT_STATUS(DecodeManifest(AsBytes(file), "MANIFEST"), absl::StatusCode::kDataLoss, "are required");
 }
 
 TEST(ManifestFormatTest, UnknownOperationKindIsUnimplemented) {
