@@ -129,7 +129,7 @@ void ThreeViews(Database* db) {
                            grand));
 }
 
-TEST(ViewTest, AnInsertReachesEveryViewDownAChainInOneEdit) {
+TEST(ViewCoreTest, AnInsertReachesEveryViewDownAChainInOneEdit) {
   MemEnv env;
   ASSERT_OK_AND_ASSIGN(auto db, Database::Open("db", {.env = &env}));
   db->SetViewCompiler(std::make_shared<TestCompiler>());
@@ -169,7 +169,7 @@ TEST(ViewTest, AnInsertReachesEveryViewDownAChainInOneEdit) {
   EXPECT_EQ(SumOf(*db, "_inner_chain", "total").first, 117u);
 }
 
-TEST(ViewTest, AFailingViewStoresNothingAnywhereAndIsNamed) {
+TEST(ViewCoreTest, AFailingViewStoresNothingAnywhereAndIsNamed) {
   MemEnv env;
   ASSERT_OK_AND_ASSIGN(auto db, Database::Open("db", {.env = &env}));
   db->SetViewCompiler(std::make_shared<TestCompiler>());
@@ -193,7 +193,7 @@ TEST(ViewTest, AFailingViewStoresNothingAnywhereAndIsNamed) {
   EXPECT_EQ(SumOf(*db, "sums", "total").first, 1u);
 }
 
-TEST(ViewTest, CatalogRulesKeepViewsOnTablesThatExist) {
+TEST(ViewCoreTest, CatalogRulesKeepViewsOnTablesThatExist) {
   MemEnv env;
   ASSERT_OK_AND_ASSIGN(auto db, Database::Open("db", {.env = &env}));
   db->SetViewCompiler(std::make_shared<TestCompiler>());
@@ -237,7 +237,7 @@ TEST(ViewTest, CatalogRulesKeepViewsOnTablesThatExist) {
   EXPECT_EQ(db->ListTables(), (std::vector<std::string>{"copy", "sums"}));
 }
 
-TEST(ViewTest, AViewCreatedDuringAnInsertAbortsItsCommit) {
+TEST(ViewCoreTest, AViewCreatedDuringAnInsertAbortsItsCommit) {
   MemEnv env;
   ASSERT_OK_AND_ASSIGN(auto db, Database::Open("db", {.env = &env}));
   db->SetViewCompiler(std::make_shared<TestCompiler>());
@@ -275,7 +275,7 @@ void SetUpThreeViews(MemEnv* mem) {
   ASSERT_OK(db->Insert("raw", Rows({{"a", 5}, {"q", 2}})));
 }
 
-TEST(ViewTest, EveryTableHoldsTheInsertOrNoneDoesAtEveryCrashAndError) {
+TEST(ViewCoreTest, EveryTableHoldsTheInsertOrNoneDoesAtEveryCrashAndError) {
   for (auto fault : {testing_faults::Fault::kCrash, testing_faults::Fault::kError}) {
     testing_faults::FaultAtEveryStep(
         fault, SetUpThreeViews,
@@ -290,7 +290,7 @@ TEST(ViewTest, EveryTableHoldsTheInsertOrNoneDoesAtEveryCrashAndError) {
   }
 }
 
-TEST(ViewTest, ARetriedInsertIsStoredOnceInTheSourceAndEveryView) {
+TEST(ViewCoreTest, ARetriedInsertIsStoredOnceInTheSourceAndEveryView) {
   MemEnv env;
   ASSERT_OK_AND_ASSIGN(auto db, Database::Open("db", {.env = &env}));
   db->SetViewCompiler(std::make_shared<TestCompiler>());
@@ -337,7 +337,7 @@ TEST(ViewTest, ARetriedInsertIsStoredOnceInTheSourceAndEveryView) {
   EXPECT_EQ(SumOf(*db, "raw", "v").first, 3u) << "TRUNCATE's forgetting must survive a reopen";
 }
 
-TEST(ViewTest, TheWindowKeepsTheNewestInsertsForItsAge) {
+TEST(ViewCoreTest, TheWindowKeepsTheNewestInsertsForItsAge) {
   MemEnv env;
   env.SetNowMicros(uint64_t{1'800'000'000} * 1'000'000);
   ASSERT_OK_AND_ASSIGN(auto db, Database::Open("db", {.env = &env}));
