@@ -48,6 +48,15 @@ absl::Status CheckDatabaseName(const std::string& name) {
 constexpr size_t kMaxTableFileBaseBytes = 200;
 constexpr size_t kMaxColumnFileBaseBytes = 240;
 
+// Every LowCardinality node in dictionary mode, or all in plain mode: the chains must
+// resolve for both.
+std::vector<format::LowCardinalityPlan> UniformPlans(const format::DataType& type, bool dictionary) {
+  return std::vector<format::LowCardinalityPlan>(format::CountLowCardinalityNodes(type),
+                                                 format::LowCardinalityPlan{dictionary, 1, 1});
+}
+
+}  // namespace
+
 absl::Status CheckTableName(const std::string& name) {
   if (name.empty() || name.size() > kMaxTableFileBaseBytes) {
     return absl::InvalidArgumentError(absl::StrCat("table name '", name.substr(0, 64),
@@ -66,15 +75,6 @@ absl::Status CheckTableName(const std::string& name) {
   }
   return absl::OkStatus();
 }
-
-// Every LowCardinality node in dictionary mode, or all in plain mode: the chains must
-// resolve for both.
-std::vector<format::LowCardinalityPlan> UniformPlans(const format::DataType& type, bool dictionary) {
-  return std::vector<format::LowCardinalityPlan>(format::CountLowCardinalityNodes(type),
-                                                 format::LowCardinalityPlan{dictionary, 1, 1});
-}
-
-}  // namespace
 
 std::pair<std::string, std::string> SplitTableName(const std::string& table) {
   const size_t dot = table.find('.');
@@ -194,38 +194,44 @@ absl::StatusOr<std::shared_ptr<Database::Table>> Database::FindTable(const std::
   return it->second;
 }
 
-absl::Status Database::CreateTable(const std::string& name, TableSchema schema, bool if_not_exists) {
-  TALLY_RETURN_IF_ERROR(CheckWritable(absl::StrCat("CREATE TABLE ", name)));
+absl::StatusOr<std::shared_ptr<Database::Table>> Database::NewTable(const std::string& name, TableSchema schema) {
   TALLY_RETURN_IF_ERROR(CheckTableName(name));
   TALLY_RETURN_IF_ERROR(ValidateSchema(schema));
-  TALLY_ASSIGN_OR_RETURN(PartitionKey partition, PartitionKey::Parse(schema.partition_by, schema));
-  TALLY_ASSIGN_OR_RETURN(EngineSpec engine, ParseEngine(schema));
-  TALLY_ASSIGN_OR_RETURN(std::shared_ptr<const MergeRule> rule, MakeTableRule(engine, schema));
-  TableDefaults defaults = TableDefaults::Make(schema);
-  TALLY_RETURN_IF_ERROR(defaults.status());
-  TALLY_ASSIGN_OR_RETURN(TableTtlPtr ttl, TableTtl::Make(schema));
+  auto table = std::make_shared<Table>();
+  TALLY_ASSIGN_OR_RETURN(table->partition, PartitionKey::Parse(schema.partition_by, schema));
+  TALLY_ASSIGN_OR_RETURN(table->engine, ParseEngine(schema));
+  TALLY_ASSIGN_OR_RETURN(table->rule, MakeTableRule(table->engine, schema));
+  table->defaults = TableDefaults::Make(schema);
+  TALLY_RETURN_IF_ERROR(table->defaults.status());
+  TALLY_ASSIGN_OR_RETURN(table->ttl, TableTtl::Make(schema));
+  TALLY_ASSIGN_OR_RETURN(table->dedup_settings, ParseDedupSettings(schema));
+  table->name = name;
+  table->schema = std::make_shared<const TableSchema>(std::move(schema));
+  table->tracks_superseded = TracksSuperseded(table->engine);
+  return table;
+}
+
+absl::Status Database::MakeTableDir(Table* table) {
+  table->dir_name = absl::StrFormat("%s.%x%x", format::ColumnFileBase(table->name), absl::ToUnixNanos(absl::Now()),
+                                    ++dir_counter_);
+  table->dir = JoinPath(TablesDir(), table->dir_name);
+  TALLY_RETURN_IF_ERROR(env_->CreateDirs(table->dir));
+  return env_->SyncDir(TablesDir());
+}
+
+absl::Status Database::CreateTable(const std::string& name, TableSchema schema, bool if_not_exists) {
+  TALLY_RETURN_IF_ERROR(CheckWritable(absl::StrCat("CREATE TABLE ", name)));
+  TALLY_ASSIGN_OR_RETURN(std::shared_ptr<Table> table, NewTable(name, std::move(schema)));
   std::lock_guard<std::mutex> lock(mu_);
-  if (tables_.contains(name)) {
+  if (tables_.contains(name) || views_.contains(name)) {
     if (if_not_exists) return absl::OkStatus();
-    return absl::AlreadyExistsError(absl::StrCat("table '", name, "' already exists"));
+    return absl::AlreadyExistsError(absl::StrCat(views_.contains(name) ? "a view named '" : "table '", name,
+                                                 "' already exists"));
   }
   if (const std::string db = SplitTableName(name).first; db != "default" && !databases_.contains(db)) {
     return absl::NotFoundError(absl::StrCat("database '", db, "' does not exist (table '", name, "')"));
   }
-  auto table = std::make_shared<Table>();
-  table->name = name;
-  table->schema = std::make_shared<const TableSchema>(std::move(schema));
-  table->ttl = std::move(ttl);
-  table->partition = partition;
-  table->engine = std::move(engine);
-  table->rule = std::move(rule);
-  table->tracks_superseded = TracksSuperseded(table->engine);
-  table->defaults = std::move(defaults);
-  table->dir_name = absl::StrFormat("%s.%x%x", format::ColumnFileBase(name), absl::ToUnixNanos(absl::Now()),
-                                    ++dir_counter_);
-  table->dir = JoinPath(TablesDir(), table->dir_name);
-  TALLY_RETURN_IF_ERROR(env_->CreateDirs(table->dir));
-  TALLY_RETURN_IF_ERROR(env_->SyncDir(TablesDir()));
+  TALLY_RETURN_IF_ERROR(MakeTableDir(table.get()));
   ManifestEdit edit;
   edit.ops.push_back(ManifestOp::CreateTable(name, *table->schema, table->dir_name));
   return Commit(edit, [&] { tables_[name] = std::move(table); });
@@ -234,11 +240,13 @@ absl::Status Database::CreateTable(const std::string& name, TableSchema schema, 
 absl::Status Database::DropTable(const std::string& name, bool if_exists) {
   TALLY_RETURN_IF_ERROR(CheckWritable(absl::StrCat("DROP TABLE ", name)));
   std::lock_guard<std::mutex> lock(mu_);
+  if (views_.contains(name)) return DropViewLocked(name);  // DROP TABLE drops a view, as in ClickHouse
   auto it = tables_.find(name);
   if (it == tables_.end()) {
     if (if_exists) return absl::OkStatus();
     return absl::NotFoundError(absl::StrCat("table '", name, "' does not exist"));
   }
+  TALLY_RETURN_IF_ERROR(CheckNoViewUses(name, {}));
   ManifestEdit edit;
   edit.ops.push_back(ManifestOp::Named(ManifestOp::Kind::kDropTable, name));
   return Commit(edit, [&] {
@@ -282,6 +290,18 @@ absl::Status Database::DropDatabase(const std::string& name, bool if_exists) {
     return absl::NotFoundError(absl::StrCat("database '", name, "' does not exist"));
   }
   ManifestEdit edit;
+  // Its views go first (a view's inner table is in the view's database), then its tables,
+  // none of which a view of another database may use.
+  absl::flat_hash_set<std::string> views;
+  for (const auto& [view_name, view] : views_) {
+    if (SplitTableName(view_name).first == name) views.insert(view_name);
+  }
+  for (const auto& [table_name, table] : tables_) {
+    if (SplitTableName(table_name).first == name) TALLY_RETURN_IF_ERROR(CheckNoViewUses(table_name, views));
+  }
+  std::vector<std::string> view_names(views.begin(), views.end());
+  std::sort(view_names.begin(), view_names.end());
+  for (const std::string& v : view_names) edit.ops.push_back(ManifestOp::Named(ManifestOp::Kind::kDropView, v));
   std::vector<std::string> dropped;
   for (const auto& [table_name, table] : tables_) {
     if (SplitTableName(table_name).first != name) continue;
@@ -291,6 +311,8 @@ absl::Status Database::DropDatabase(const std::string& name, bool if_exists) {
   edit.ops.push_back(ManifestOp::Named(ManifestOp::Kind::kDropDatabase, name));
   return Commit(edit, [&] {
     databases_.erase(name);
+    for (const std::string& v : view_names) views_.erase(v);
+    if (!view_names.empty()) ++views_epoch_;
     for (const std::string& t : dropped) {
       std::shared_ptr<Table> table = tables_[t];
       tables_.erase(t);
@@ -316,10 +338,12 @@ absl::Status Database::TruncateTable(const std::string& name) {
   if (table.parts.empty()) return absl::OkStatus();
   ManifestEdit edit;
   for (const PartPtr& p : table.parts) edit.ops.push_back(ManifestOp::RemovePart(name, p->name()));
+  edit.ops.push_back(ManifestOp::Named(ManifestOp::Kind::kForgetInsertTokens, name));
   return Commit(edit, [&] {
     for (const PartPtr& p : table.parts) const_cast<Part*>(p.get())->MarkObsolete();
     table.parts.clear();
     table.superseded.clear();
+    table.dedup.Clear();
   });
 }
 
@@ -337,6 +361,8 @@ absl::Status Database::AlterSchema(const std::string& name, const std::string& w
     if (absl::Status s = ValidateSchema(schema); !s.ok()) return fail(s);
     auto ttl = TableTtl::Make(schema);
     if (!ttl.ok()) return fail(ttl.status());
+    auto dedup = ParseDedupSettings(schema);
+    if (!dedup.ok()) return fail(dedup.status());
     std::lock_guard<std::mutex> lock(mu_);
     auto it = tables_.find(name);
     if (it == tables_.end() || it->second != table) {
@@ -348,6 +374,7 @@ absl::Status Database::AlterSchema(const std::string& name, const std::string& w
     return Commit(edit, [&] {
       table->schema = std::make_shared<const TableSchema>(std::move(schema));
       table->ttl = *std::move(ttl);
+      table->dedup_settings = *dedup;
     });
   }
 }
@@ -368,9 +395,11 @@ absl::Status Database::ModifyTtl(const std::string& name, const std::string& ttl
 absl::Status Database::ModifySettings(const std::string& name, const std::vector<format::TableSetting>& settings) {
   return AlterSchema(name, absl::StrCat("ALTER TABLE ", name, " MODIFY SETTING"), [&](TableSchema* schema) {
     for (const format::TableSetting& s : settings) {
-      if (s.name != kTtlOnlyDropPartsSetting && s.name != kMergeWithTtlTimeoutSetting) {
+      if (s.name != kTtlOnlyDropPartsSetting && s.name != kMergeWithTtlTimeoutSetting &&
+          s.name != kDedupWindowSetting && s.name != kDedupWindowSecondsSetting) {
         return absl::UnimplementedError(absl::StrCat("changing setting ", s.name, " is not supported yet (",
-                                                     kTtlOnlyDropPartsSetting, " and ", kMergeWithTtlTimeoutSetting,
+                                                     kTtlOnlyDropPartsSetting, ", ", kMergeWithTtlTimeoutSetting, ", ",
+                                                     kDedupWindowSetting, " and ", kDedupWindowSecondsSetting,
                                                      " are)"));
       }
       auto at = std::find_if(schema->settings.begin(), schema->settings.end(),
@@ -397,8 +426,11 @@ absl::Status Database::DropPartition(const std::string& name, const std::string&
   if (dropped.empty()) return absl::OkStatus();
   ManifestEdit edit;
   for (const PartPtr& p : dropped) edit.ops.push_back(ManifestOp::RemovePart(name, p->name()));
+  // Rows inserted again after the drop are new rows, whatever the tokens said.
+  edit.ops.push_back(ManifestOp::Named(ManifestOp::Kind::kForgetInsertTokens, name));
   // The partition's superseded-row records go with its parts: they name only rows of it.
   return Commit(edit, [&] {
+    table.dedup.Clear();
     for (const PartPtr& p : dropped) {
       const_cast<Part*>(p.get())->MarkObsolete();
       table.superseded.erase(p->name());

@@ -82,6 +82,9 @@ struct RecoveryReport {
   uint64_t obsolete_removed = 0;    // parts a committed edit had removed (merged, truncated)
   uint64_t detached = 0;            // parts or directories set aside in a detached/ directory
   uint64_t missing = 0;             // committed parts not on disk (repair only)
+  // Insert deduplication tokens of tables that lost committed parts (set aside, missing):
+  // forgotten, so that inserting the lost rows again stores them.
+  uint64_t insert_tokens_forgotten = 0;
   bool manifest_torn_tail = false;
   uint64_t manifest_damage = 0;     // damaged stretches repair skipped
   bool wrote = false;               // whether the open changed anything on disk
@@ -287,7 +290,8 @@ class Database {
       };
       std::vector<View> views;
     };
-    InsertBatch(Database* db, InsertOptions options) : db_(db), options_(std::move(options)) {}
+    InsertBatch(Database* db, InsertOptions options)
+        : db_(db), options_(std::move(options)), hash_blocks_(options_.deduplicate && options_.deduplication_token.empty()) {}
     // Conforms `block` to table `w`'s schema, runs its views, writes its parts.
     absl::Status AddTo(size_t w, Block block);
     void Discard();
@@ -295,7 +299,8 @@ class Database {
     const InsertOptions options_;
     std::vector<Writes> writes_;  // [0]: the table inserted into
     uint64_t views_epoch_ = 0;    // Database::views_epoch_ when the batch began
-    InsertTokenHasher hasher_;    // of the blocks given to Add, when no token was given
+    InsertTokenHasher hasher_;    // of the blocks given to Add, when hash_blocks_
+    bool hash_blocks_ = true;     // deduplicating, by the data (no token was given)
     uint64_t rows_ = 0;
     bool done_ = false;
     bool deduplicated_ = false;
@@ -404,11 +409,38 @@ class Database {
     // by part name. Guarded by mu_.
     bool tracks_superseded = false;
     absl::flat_hash_map<std::string, SupersededPtr> superseded;
+    // Insert deduplication: its settings (from the schema) and the latest inserts' tokens.
+    // Guarded by mu_.
+    DedupSettings dedup_settings;
+    DedupWindow dedup;
     // Held by a commit that adds parts to a table that tracks superseded rows, from
     // reading the parts it compares with to its manifest edit, so that no other such
     // commit changes them in between (taken before mu_).
     std::mutex commit_mu;
   };
+  // A materialized view; `query` is compiled at CREATE or at the first insert (null until).
+  struct ViewEntry {
+    format::ViewDef def;
+    std::shared_ptr<const ViewQuery> query;
+  };
+  // A table for `schema`, checked as CREATE TABLE checks it, with no directory yet.
+  static absl::StatusOr<std::shared_ptr<Table>> NewTable(const std::string& name, format::TableSchema schema);
+  // Gives `table` a new directory under tables/ (created and synced). REQUIRES: mu_ held.
+  absl::Status MakeTableDir(Table* table) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Why `table` may not be dropped (a view reads or writes it), or OK. `dropping_views`:
+  // views dropped in the same edit. REQUIRES: mu_ held.
+  absl::Status CheckNoViewUses(const std::string& table, const absl::flat_hash_set<std::string>& dropping_views) const
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // The views that read `table`, by name. REQUIRES: mu_ held.
+  std::vector<std::string> ViewsReading(const std::string& table) const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Fills batch->writes_ with the table inserted into and every table its views write,
+  // down their chains, compiling views not compiled yet. REQUIRES: mu_ not held.
+  absl::Status PlanViews(InsertBatch* batch, const std::string& table);
+  // Compiles view `name` as it stands under mu_ now. REQUIRES: mu_ not held.
+  absl::StatusOr<std::shared_ptr<const ViewQuery>> CompileView(const std::string& name, const format::ViewDef& def,
+                                                               const std::shared_ptr<const ViewCompiler>& compiler,
+                                                               const format::TableSchema* inner = nullptr);
+  absl::Status DropViewLocked(const std::string& name) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // An ALTER that changes the schema's text fields only: `change` edits a copy, which is
   // checked as CREATE checks a schema and committed as one manifest op 9 (`what` names
   // the statement in errors).
@@ -496,6 +528,10 @@ class Database {
   mutable std::mutex mu_;  // std::mutex: ThreadSanitizer sees through it (the system Abseil is not annotated)
   absl::flat_hash_map<std::string, std::shared_ptr<Table>> tables_ ABSL_GUARDED_BY(mu_);
   absl::flat_hash_set<std::string> databases_ ABSL_GUARDED_BY(mu_);  // besides "default"
+  absl::flat_hash_map<std::string, ViewEntry> views_ ABSL_GUARDED_BY(mu_);
+  // Counts CREATE and DROP VIEW: an insert that began under another count fails its commit.
+  uint64_t views_epoch_ ABSL_GUARDED_BY(mu_) = 0;
+  std::shared_ptr<const ViewCompiler> view_compiler_ ABSL_GUARDED_BY(mu_);
   std::unique_ptr<WritableFile> manifest_ ABSL_GUARDED_BY(mu_);
   // Set when a manifest write failed: the log's tail is unknown, so no further edit may be
   // appended until the database is reopened (which rewrites the manifest).
@@ -525,6 +561,9 @@ class Database {
   std::thread ttl_thread_;
 };
 
+// Checks a table's (or view's) name as CreateTable does: 1 to 200 bytes once escaped for
+// its directory, no control characters.
+absl::Status CheckTableName(const std::string& name);
 // Checks a schema as CreateTable does.
 absl::Status ValidateSchema(const format::TableSchema& schema);
 // Unimplemented when the schema uses what the format stores but this build does not act

@@ -376,8 +376,10 @@ absl::Status Database::DetachPartition(const std::string& name, const std::strin
   if (absl::Status s = env_->SyncDir(table.dir); !s.ok()) return undo(s);
   format::ManifestEdit edit;
   for (const PartPtr& p : detaching) edit.ops.push_back(format::ManifestOp::RemovePart(name, p->name()));
+  edit.ops.push_back(format::ManifestOp::Named(format::ManifestOp::Kind::kForgetInsertTokens, name));
   const std::string detached = JoinPath(table.dir, kDetachedDir);
   absl::Status committed = Commit(edit, [&] {
+    table.dedup.Clear();
     std::erase_if(table.parts, [&](const PartPtr& p) { return p->meta().partition_id == partition_id; });
     for (const PartPtr& p : detaching) table.superseded.erase(p->name());
   });

@@ -1,6 +1,7 @@
-// Database::Insert and InsertBatch: validate each block whole, split it by partition, sort
-// each piece by the sorting key, write one part per piece; then commit all the parts of
-// the insert in one manifest edit.
+// Database::Insert and InsertBatch: validate each block whole, run it through the table's
+// materialized views (and theirs, down a chain), split each table's block by partition,
+// sort each piece by the sorting key, write one part per piece; then commit all the parts
+// of the insert, in every table, with its deduplication token, in one manifest edit.
 #include <cstring>
 #include "absl/strings/str_cat.h"
 #include "engine/database.h"
@@ -154,7 +155,9 @@ absl::StatusOr<Block> CollapseEqualKeys(const MergeRule& rule, const format::Tab
 
 }  // namespace
 
-absl::Status Database::Insert(const std::string& table, const Block& block) { return Insert(table, Block(block)); }
+absl::Status Database::Insert(const std::string& table, const Block& block, const InsertOptions& options) {
+  return Insert(table, Block(block), options);
+}
 
 void Database::Publish(Table* table, const std::vector<PartPtr>& parts) {
   for (const PartPtr& p : parts) {
@@ -163,17 +166,28 @@ void Database::Publish(Table* table, const std::vector<PartPtr>& parts) {
   }
 }
 
-absl::Status Database::Insert(const std::string& table, Block&& block) {
-  TALLY_ASSIGN_OR_RETURN(std::unique_ptr<InsertBatch> batch, BeginInsert(table));
+absl::Status Database::Insert(const std::string& table, Block&& block, const InsertOptions& options) {
+  TALLY_ASSIGN_OR_RETURN(std::unique_ptr<InsertBatch> batch, BeginInsert(table, options));
   TALLY_RETURN_IF_ERROR(batch->Add(std::move(block)));
   return batch->Commit();
 }
 
-absl::StatusOr<std::unique_ptr<Database::InsertBatch>> Database::BeginInsert(const std::string& table_name) {
+absl::StatusOr<std::unique_ptr<Database::InsertBatch>> Database::BeginInsert(const std::string& table_name,
+                                                                             InsertOptions options) {
   TALLY_RETURN_IF_ERROR(CheckWritable(absl::StrCat("INSERT INTO ", table_name)));
-  TALLY_ASSIGN_OR_RETURN(std::shared_ptr<Table> table, FindTable(table_name));
-  std::unique_ptr<InsertBatch> batch(new InsertBatch(this, table_name));
-  batch->table_ = table;
+  std::unique_ptr<InsertBatch> batch(new InsertBatch(this, std::move(options)));
+  TALLY_RETURN_IF_ERROR(PlanViews(batch.get(), table_name));
+  if (!batch->options_.deduplicate) return batch;
+  std::lock_guard<std::mutex> lock(mu_);
+  const Table& table = *batch->writes_[0].table;
+  if (table.dedup_settings.count == 0) {
+    batch->hash_blocks_ = false;
+  } else if (!batch->options_.deduplication_token.empty()) {
+    // A retry of an insert already in the window: its data is read and dropped.
+    batch->hash_blocks_ = false;
+    batch->deduplicated_ = table.dedup.Contains(UserInsertToken(batch->options_.deduplication_token),
+                                                env_->NowMicros(), table.dedup_settings);
+  }
   return batch;
 }
 
@@ -182,36 +196,56 @@ Database::InsertBatch::~InsertBatch() {
 }
 
 void Database::InsertBatch::Discard() {
-  for (const PartPtr& p : written_) const_cast<Part*>(p.get())->MarkObsolete();
-  written_.clear();
+  for (Writes& w : writes_) {
+    for (const PartPtr& p : w.written) const_cast<Part*>(p.get())->MarkObsolete();
+    w.written.clear();
+  }
   done_ = true;
 }
 
 absl::Status Database::InsertBatch::Add(Block block) {
-  if (done_) return absl::FailedPreconditionError(absl::StrCat("insert into ", table_name_, ": batch already ended"));
-  Table* table = table_.get();
-  const format::TableSchema schema = db_->SchemaOf(*table);  // its skip indexes may change meanwhile
-  auto fail = [this](absl::Status s) {
-    Discard();
-    return s;
-  };
-  auto conformed = ConformBlock(table_name_, schema, table->defaults, std::move(block));
-  if (!conformed.ok()) return fail(conformed.status());
-  Block full = std::move(*conformed);
-  if (full.rows() == 0) return absl::OkStatus();
-  if (table->engine.kind == EngineKind::kNull) {  // checked, counted, and not stored
-    rows_ += full.rows();
+  if (done_) {
+    return absl::FailedPreconditionError(absl::StrCat("insert into ", writes_[0].name, ": batch already ended"));
+  }
+  if (hash_blocks_) hasher_.Add(block);
+  if (deduplicated_) {
+    rows_ += block.rows();
     return absl::OkStatus();
   }
+  absl::Status s = AddTo(0, std::move(block));
+  if (!s.ok()) Discard();
+  return s;
+}
+
+absl::Status Database::InsertBatch::AddTo(size_t w, Block block) {
+  Writes& writes = writes_[w];
+  Table* table = writes.table.get();
+  const std::string& name = writes.name;
+  const format::TableSchema schema = db_->SchemaOf(*table);  // its skip indexes may change meanwhile
+  TALLY_ASSIGN_OR_RETURN(Block full, ConformBlock(name, schema, table->defaults, std::move(block)));
+  if (full.rows() == 0) return absl::OkStatus();
+  if (w == 0) rows_ += full.rows();
+  // Views see the rows as inserted, before sorting and before the table's merge rule.
+  for (const Writes::View& view : writes.views) {
+    auto rows = view.query->Run(full);
+    absl::Status s = rows.status();
+    if (s.ok()) s = AddTo(view.target, *std::move(rows));
+    if (!s.ok()) {
+      return absl::Status(s.code(), absl::StrCat("materialized view ", view.name, " (", name, " -> ",
+                                                 writes_[view.target].name, "): ", s.message()));
+    }
+  }
+  if (table->engine.kind == EngineKind::kNull) return absl::OkStatus();  // checked, counted, and not stored
 
   auto split = table->partition.Split(full);
-  if (!split.ok()) return fail(absl::InvalidArgumentError(absl::StrCat("insert into ", table_name_, ": ",
-                                                                      split.status().message())));
+  if (!split.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat("insert into ", name, ": ", split.status().message()));
+  }
   std::vector<PartitionGroup> groups = *std::move(split);
   uint64_t first_block;
   {
     std::lock_guard<std::mutex> lock(db_->mu_);
-    if (!db_->poisoned_.ok()) return fail(db_->poisoned_);
+    if (!db_->poisoned_.ok()) return db_->poisoned_;
     first_block = table->next_block;
     table->next_block += groups.size();
   }
@@ -226,107 +260,156 @@ absl::Status Database::InsertBatch::Add(Block block) {
     } else {
       for (const Column& c : full.columns) sorted.columns.push_back(Column::Gather(c, order));
     }
-    const uint64_t input_rows = sorted.rows();
     if (table->rule != nullptr) {
       // As a merge would (ClickHouse's optimize_on_insert): a part never holds two rows of
       // one key, so FINAL reads a key range only one part covers as it is.
-      auto collapsed = CollapseEqualKeys(*table->rule, schema, std::move(sorted));
-      if (!collapsed.ok()) return fail(collapsed.status());
-      sorted = std::move(*collapsed);
+      TALLY_ASSIGN_OR_RETURN(sorted, CollapseEqualKeys(*table->rule, schema, std::move(sorted)));
     }
-    rows_ += input_rows;
     PartIdentity id{groups[g].id, groups[g].value, first_block + g, first_block + g, 0};
-    auto meta = WriteUnpublishedPart(db_->env_, table->dir, schema, id, std::move(sorted));
-    if (!meta.ok()) return fail(meta.status());
+    TALLY_ASSIGN_OR_RETURN(format::PartMeta meta,
+                           WriteUnpublishedPart(db_->env_, table->dir, schema, id, std::move(sorted)));
     // Read back what was written: the part must open and validate before it is committed.
-    auto part = Part::Open(db_->env_, TmpPartDir(table->dir, meta->name), meta->name);
+    auto part = Part::Open(db_->env_, TmpPartDir(table->dir, meta.name), meta.name);
     if (!part.ok()) {
-      return fail(absl::InternalError(absl::StrCat("insert into ", table_name_, ": part ", meta->name,
-                                                   " failed validation right after writing: ",
-                                                   part.status().message())));
+      return absl::InternalError(absl::StrCat("insert into ", name, ": part ", meta.name,
+                                              " failed validation right after writing: ", part.status().message()));
     }
-    written_.push_back(*part);
+    writes.written.push_back(*part);
   }
   return absl::OkStatus();
 }
 
 absl::Status Database::InsertBatch::Commit() {
-  if (done_) return absl::FailedPreconditionError(absl::StrCat("insert into ", table_name_, ": batch already ended"));
-  if (written_.empty()) {
+  const std::string& name = writes_[0].name;
+  if (done_) return absl::FailedPreconditionError(absl::StrCat("insert into ", name, ": batch already ended"));
+  if (deduplicated_) {
+    Discard();
+    return absl::OkStatus();
+  }
+  bool any = false;
+  for (const Writes& w : writes_) any |= !w.written.empty();
+  if (!any) {
     done_ = true;
     return absl::OkStatus();
   }
-  Table* table = table_.get();
+  std::string token;
+  if (options_.deduplicate && !options_.deduplication_token.empty()) {
+    token = UserInsertToken(options_.deduplication_token);
+  } else if (hash_blocks_) {
+    token = hasher_.Token();
+  }
   // A table that tracks superseded rows: the new parts' keys are compared with the parts
   // of their partitions (and with each other) before the edit, which records the rows
-  // found to lose (engine/superseded.h). commit_mu keeps other such commits out between.
-  std::unique_lock<std::mutex> commit_lock(table->commit_mu, std::defer_lock);
-  std::vector<PartPtr> compared;  // the table's parts the new ones were compared with
-  std::vector<SupersededPtr> compared_skips;
-  format::TableSchema schema;
-  Losers losers;
-  if (table->tracks_superseded) {
-    commit_lock.lock();
+  // found to lose (engine/superseded.h). commit_mu keeps other such commits out between;
+  // a batch takes the locks of its tables in name order.
+  struct Tracking {
+    std::vector<PartPtr> compared;  // the table's parts the new ones were compared with
+    Losers losers;
+  };
+  std::vector<std::optional<Tracking>> tracking(writes_.size());
+  std::vector<size_t> tracked;
+  for (size_t i = 0; i < writes_.size(); ++i) {
+    if (writes_[i].table->tracks_superseded && !writes_[i].written.empty()) tracked.push_back(i);
+  }
+  std::sort(tracked.begin(), tracked.end(), [&](size_t a, size_t b) { return writes_[a].name < writes_[b].name; });
+  std::vector<std::unique_lock<std::mutex>> commit_locks;
+  for (size_t i : tracked) commit_locks.emplace_back(writes_[i].table->commit_mu);
+  for (size_t i : tracked) {
+    const Writes& writes = writes_[i];
+    Table* table = writes.table.get();
+    Tracking& t = tracking[i].emplace();
+    std::vector<SupersededPtr> compared_skips;
+    format::TableSchema schema;
     {
       std::lock_guard<std::mutex> lock(db_->mu_);
       schema = *table->schema;
-      compared = table->parts;
-      compared_skips = SupersededOf(*table, compared);
+      t.compared = table->parts;
+      compared_skips = SupersededOf(*table, t.compared);
     }
-    for (size_t w = 0; w < written_.size(); ++w) {
+    const std::vector<PartPtr>& written = writes.written;
+    for (size_t w = 0; w < written.size(); ++w) {
       std::vector<PartPtr> others;
       std::vector<SupersededPtr> skips;
-      for (size_t i = 0; i < compared.size(); ++i) {
-        if (compared[i]->meta().partition_id != written_[w]->meta().partition_id) continue;
-        others.push_back(compared[i]);
-        skips.push_back(compared_skips[i]);
+      for (size_t c = 0; c < t.compared.size(); ++c) {
+        if (t.compared[c]->meta().partition_id != written[w]->meta().partition_id) continue;
+        others.push_back(t.compared[c]);
+        skips.push_back(compared_skips[c]);
       }
       for (size_t v = 0; v < w; ++v) {
-        if (written_[v]->meta().partition_id == written_[w]->meta().partition_id) others.push_back(written_[v]);
+        if (written[v]->meta().partition_id == written[w]->meta().partition_id) others.push_back(written[v]);
       }
-      auto found = FindSuperseded(schema, table->engine, written_[w], others, skips);
+      auto found = FindSuperseded(schema, table->engine, written[w], others, skips);
       if (!found.ok()) {
         Discard();
-        return absl::Status(found.status().code(), absl::StrCat("insert into ", table_name_, ": ",
+        return absl::Status(found.status().code(), absl::StrCat("insert into ", writes.name, ": ",
                                                                 found.status().message()));
       }
-      for (size_t i = 0; i < others.size(); ++i) {
-        if (!(*found)[i].empty()) losers[others[i].get()] = format::UnionRowRuns(losers[others[i].get()], (*found)[i]);
+      for (size_t o = 0; o < others.size(); ++o) {
+        if (!(*found)[o].empty()) {
+          t.losers[others[o].get()] = format::UnionRowRuns(t.losers[others[o].get()], (*found)[o]);
+        }
       }
-      losers[written_[w].get()] = format::UnionRowRuns(losers[written_[w].get()], found->back());
+      t.losers[written[w].get()] = format::UnionRowRuns(t.losers[written[w].get()], found->back());
     }
   }
   std::unique_lock<std::mutex> lock(db_->mu_);
-  auto it = db_->tables_.find(table_name_);
-  if (it == db_->tables_.end() || it->second.get() != table) {
+  for (const Writes& w : writes_) {
+    auto it = db_->tables_.find(w.name);
+    if (it == db_->tables_.end() || it->second != w.table) {
+      Discard();
+      return absl::AbortedError(absl::StrCat("insert into ", name, ": table ", w.name,
+                                             " was dropped during the insert; nothing was stored"));
+    }
+  }
+  if (db_->views_epoch_ != views_epoch_) {
     Discard();
-    return absl::AbortedError(absl::StrCat("insert into ", table_name_, ": the table was dropped during the insert"));
+    return absl::AbortedError(absl::StrCat("insert into ", name, ": a materialized view was created or dropped ",
+                                           "during the insert; nothing was stored, retry it"));
+  }
+  Table& first = *writes_[0].table;
+  const uint64_t now_us = db_->env_->NowMicros();
+  if (first.dedup_settings.count == 0) token.clear();  // the table keeps no window
+  if (!token.empty() && first.dedup.Contains(token, now_us, first.dedup_settings)) {
+    Discard();
+    deduplicated_ = true;
+    return absl::OkStatus();
   }
   // Parts changed since the comparison (TRUNCATE, ATTACH PART, DROP or DETACH PARTITION):
   // the new parts go in untracked, and FINAL merges their partitions until a merge of all
   // their parts.
-  const bool track = table->tracks_superseded && table->parts == compared;
+  std::vector<bool> track(writes_.size());
   format::ManifestEdit edit;
-  for (const PartPtr& p : written_) {
-    edit.ops.push_back(format::ManifestOp::AddPart(table_name_, p->name(), p->rows()));
-    if (track) edit.ops.push_back(format::ManifestOp::Supersede(table_name_, p->name(), losers[p.get()]));
-  }
-  if (track) AddSupersedeOps(*table, compared, losers, &edit);
-  edit.ops.push_back(format::ManifestOp::NextBlock(table_name_, table->next_block));
-  absl::Status s = db_->Commit(edit, [&] {
-    db_->Publish(table, written_);
-    table->parts.insert(table->parts.end(), written_.begin(), written_.end());
-    if (!track) return;
-    ApplySuperseded(table, compared, losers);
-    for (const PartPtr& p : written_) {
-      table->superseded[p->name()] = std::make_shared<const format::RowRuns>(std::move(losers[p.get()]));
+  for (size_t i = 0; i < writes_.size(); ++i) {
+    const Writes& w = writes_[i];
+    if (w.written.empty()) continue;
+    track[i] = tracking[i].has_value() && w.table->parts == tracking[i]->compared;
+    for (const PartPtr& p : w.written) {
+      edit.ops.push_back(format::ManifestOp::AddPart(w.name, p->name(), p->rows()));
+      if (track[i]) edit.ops.push_back(format::ManifestOp::Supersede(w.name, p->name(), tracking[i]->losers[p.get()]));
     }
+    if (track[i]) AddSupersedeOps(*w.table, tracking[i]->compared, tracking[i]->losers, &edit);
+    edit.ops.push_back(format::ManifestOp::NextBlock(w.name, w.table->next_block));
+  }
+  if (!token.empty()) edit.ops.push_back(format::ManifestOp::InsertToken(name, token, now_us));
+  absl::Status s = db_->Commit(edit, [&] {
+    for (size_t i = 0; i < writes_.size(); ++i) {
+      Writes& w = writes_[i];
+      Table* table = w.table.get();
+      db_->Publish(table, w.written);
+      table->parts.insert(table->parts.end(), w.written.begin(), w.written.end());
+      if (!track[i]) continue;
+      ApplySuperseded(table, tracking[i]->compared, tracking[i]->losers);
+      for (const PartPtr& p : w.written) {
+        table->superseded[p->name()] = std::make_shared<const format::RowRuns>(std::move(tracking[i]->losers[p.get()]));
+      }
+    }
+    if (!token.empty()) first.dedup.Add(token, now_us, first.dedup_settings);
   });
   // On failure the edit may still have reached the manifest, so the parts stay on disk
   // (in their temporary directories): the database is poisoned, and the next open
   // publishes them if the manifest names them and removes them if not. Deleting them now
   // could leave the manifest naming parts that are gone.
-  written_.clear();
+  for (Writes& w : writes_) w.written.clear();
   done_ = true;
   if (!s.ok()) return s;
   lock.unlock();

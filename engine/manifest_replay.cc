@@ -19,6 +19,7 @@ namespace {
 // fails halfway can be undone.
 struct Saved {
   std::set<std::string> databases;
+  std::map<std::string, format::ViewDef> views;
   std::map<std::string, std::optional<ReplayedTable>> tables;
   std::map<std::string, std::optional<std::set<std::string>>> removed_parts;
   std::set<std::string> dropped_dirs;
@@ -27,6 +28,7 @@ struct Saved {
 Saved Save(const ReplayedCatalog& catalog, const ManifestEdit& edit) {
   Saved saved;
   saved.databases = catalog.databases;
+  saved.views = catalog.views;
   saved.dropped_dirs = catalog.dropped_dirs;
   for (const ManifestOp& op : edit.ops) {
     auto it = catalog.tables.find(op.table);
@@ -43,6 +45,7 @@ Saved Save(const ReplayedCatalog& catalog, const ManifestEdit& edit) {
 
 void Restore(Saved saved, ReplayedCatalog* catalog) {
   catalog->databases = std::move(saved.databases);
+  catalog->views = std::move(saved.views);
   catalog->dropped_dirs = std::move(saved.dropped_dirs);
   for (auto& [name, table] : saved.tables) {
     if (table.has_value()) {
@@ -72,8 +75,25 @@ absl::Status Apply(const ManifestOp& op, ReplayedCatalog* catalog) {
         return absl::DataLossError(absl::StrCat("drops database '", op.table, "' that does not exist"));
       }
       return absl::OkStatus();
+    case ManifestOp::Kind::kCreateView: {
+      if (catalog->views.contains(op.table) || catalog->tables.contains(op.table)) {
+        return absl::DataLossError(absl::StrCat("view '", op.table, "' created twice, or over a table"));
+      }
+      for (const std::string& t : {op.view.source, op.view.target}) {
+        if (!catalog->tables.contains(t)) {
+          return absl::DataLossError(absl::StrCat("view '", op.table, "' names table '", t, "' that does not exist"));
+        }
+      }
+      catalog->views[op.table] = op.view;
+      return absl::OkStatus();
+    }
+    case ManifestOp::Kind::kDropView:
+      if (catalog->views.erase(op.table) == 0) {
+        return absl::DataLossError(absl::StrCat("drops view '", op.table, "' that does not exist"));
+      }
+      return absl::OkStatus();
     case ManifestOp::Kind::kCreateTable: {
-      if (catalog->tables.contains(op.table)) {
+      if (catalog->tables.contains(op.table) || catalog->views.contains(op.table)) {
         return absl::DataLossError(absl::StrCat("table '", op.table, "' created twice"));
       }
       for (const auto& [name, t] : catalog->tables) {
@@ -102,6 +122,11 @@ absl::Status Apply(const ManifestOp& op, ReplayedCatalog* catalog) {
   ReplayedTable& table = it->second;
   switch (op.kind) {
     case ManifestOp::Kind::kDropTable:
+      for (const auto& [name, view] : catalog->views) {
+        if (view.source == op.table || view.target == op.table) {
+          return absl::DataLossError(absl::StrCat("drops table '", op.table, "' that view '", name, "' uses"));
+        }
+      }
       catalog->dropped_dirs.insert(table.dir_name);
       catalog->removed_parts.erase(table.dir_name);
       catalog->tables.erase(it);
@@ -135,6 +160,12 @@ absl::Status Apply(const ManifestOp& op, ReplayedCatalog* catalog) {
       runs = format::UnionRowRuns(runs, op.superseded);
       return absl::OkStatus();
     }
+    case ManifestOp::Kind::kInsertToken:
+      table.tokens.emplace_back(op.token, op.time_us);
+      return absl::OkStatus();
+    case ManifestOp::Kind::kForgetInsertTokens:
+      table.tokens.clear();
+      return absl::OkStatus();
     case ManifestOp::Kind::kNextBlock:
       table.next_block = std::max(table.next_block, op.next_block);
       return absl::OkStatus();

@@ -33,11 +33,14 @@ struct ReplayedTable {
   uint64_t next_block = 1;
   // Tracked parts (ReplacingMergeTree, engine/superseded.h) and their superseded rows.
   std::map<std::string, format::RowRuns> superseded;
+  // Insert deduplication tokens and their times, oldest first (the window trims them).
+  std::vector<std::pair<std::string, uint64_t>> tokens;
 };
 
 struct ReplayedCatalog {
   std::set<std::string> databases;  // besides "default"
   std::map<std::string, ReplayedTable> tables;
+  std::map<std::string, format::ViewDef> views;  // materialized views by name
   // Table directory -> parts that committed edits removed (merge inputs, truncated parts).
   std::map<std::string, std::set<std::string>> removed_parts;
   // Directories of tables a committed edit dropped.

@@ -33,7 +33,15 @@ absl::Status Database::WriteSnapshot() {
         snapshot.ops.push_back(ManifestOp::Supersede(name, p->name(), *it->second));
       }
     }
+    for (const auto& [token, time_us] : t.dedup.entries()) {
+      snapshot.ops.push_back(ManifestOp::InsertToken(name, token, time_us));
+    }
   }
+  // Views after every table: each names its source and target.
+  std::vector<std::string> views;
+  for (const auto& [name, view] : views_) views.push_back(name);
+  std::sort(views.begin(), views.end());
+  for (const std::string& v : views) snapshot.ops.push_back(ManifestOp::CreateView(v, views_.at(v).def));
   std::string bytes = format::ManifestHeader();
   TALLY_RETURN_IF_ERROR(format::EncodeManifestRecord(&bytes, snapshot));
   TALLY_RETURN_IF_ERROR(ReplaceManifest(bytes));

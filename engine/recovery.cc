@@ -211,8 +211,11 @@ absl::Status Database::RecoverOnce(bool repair) {
     TALLY_ASSIGN_OR_RETURN(table->engine, ParseEngine(replayed.schema));
     TALLY_ASSIGN_OR_RETURN(table->rule, MakeTableRule(table->engine, replayed.schema));
     table->tracks_superseded = TracksSuperseded(table->engine);
+    TALLY_ASSIGN_OR_RETURN(table->dedup_settings, ParseDedupSettings(replayed.schema));
+    for (auto& [token, time_us] : replayed.tokens) table->dedup.Add(std::move(token), time_us, table->dedup_settings);
     tables_[name] = std::move(table);
   }
+  for (auto& [name, def] : catalog->views) views_[name] = ViewEntry{std::move(def), nullptr};
 
   // ---- Plan ----
   Plan plan;
@@ -444,6 +447,12 @@ absl::Status Database::RecoverOnce(bool repair) {
     }
     std::sort(table.parts.begin(), table.parts.end(),
               [](const PartPtr& a, const PartPtr& b) { return a->meta().min_block < b->meta().min_block; });
+    // Rows the table lost (parts set aside or missing) may be inserted again: an insert
+    // token must not turn that away.
+    if (table.parts.size() != replayed.parts.size() && !table.dedup.entries().empty()) {
+      recovery_.insert_tokens_forgotten += table.dedup.entries().size();
+      table.dedup.Clear();
+    }
     for (const PartPtr& p : table.parts) table.next_block = std::max(table.next_block, p->meta().max_block + 1);
     // Superseded rows hold only while every part of their partition is live: a part set
     // aside (or missing) may hold the rows that others lose to, so its partition's records

@@ -110,6 +110,7 @@ absl::Status EncodeManifestRecord(std::string* out, const ManifestEdit& edit, ui
         }
         break;
       case ManifestOp::Kind::kDropView:
+      case ManifestOp::Kind::kForgetInsertTokens:
         break;
       case ManifestOp::Kind::kInsertToken:
         if (op.token.size() != kInsertTokenBytes) {
@@ -177,6 +178,7 @@ absl::StatusOr<ManifestEdit> DecodeEdit(absl::Span<const uint8_t> payload, absl:
         break;
       }
       case ManifestOp::Kind::kDropView:
+      case ManifestOp::Kind::kForgetInsertTokens:
         break;
       case ManifestOp::Kind::kInsertToken: {
         TALLY_ASSIGN_OR_RETURN(absl::Span<const uint8_t> token, in.ReadBytes(kInsertTokenBytes, "insert token"));

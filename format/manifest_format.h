@@ -56,6 +56,9 @@ struct ManifestOp {
     // committed in this edit (engine/dedup_window.h); a retry with the same token within
     // the table's window stores nothing.
     kInsertToken = 12,
+    // table: the table's insert tokens are forgotten (rows were removed by TRUNCATE, DROP
+    // or DETACH PARTITION: inserting them again must store them).
+    kForgetInsertTokens = 13,
   };
   Kind kind = Kind::kCreateTable;
   std::string table;

@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "engine/sql/parser.h"
+#include "engine/dedup_window.h"
 #include "engine/ttl.h"
 #include "format/status_macros.h"
 
@@ -209,6 +210,7 @@ absl::StatusOr<EngineSpec> ParseEngine(const format::TableSchema& schema) {
       continue;
     }
     if (s.name == kTtlOnlyDropPartsSetting || s.name == kMergeWithTtlTimeoutSetting) continue;  // engine/ttl.h
+    if (s.name == kDedupWindowSetting || s.name == kDedupWindowSecondsSetting) continue;  // engine/dedup_window.h
     return absl::UnimplementedError(absl::StrCat("table setting '", s.name, "' is not supported yet"));
   }
   if (schema.engine == "MergeTree") {

@@ -194,7 +194,7 @@ TEST(SkipIndexFileTest, EveryKindsDamagedFileIsFoundAndItsPartSetAside) {
             ASSERT_OK(block.columns[2].AppendValue(Value::Array({Value::UInt(i), Value::UInt(i + 1)})));
             ASSERT_OK(block.columns[3].AppendValue(Value::Map({Value::String(absl::StrCat("k", i)), Value::UInt(1)})));
           }
-          ASSERT_OK(db->Insert("t", block));
+          ASSERT_OK(db->Insert("t", block, {.deduplicate = false}));  // the same rows twice: two parts
         }
         ASSERT_OK_AND_ASSIGN(auto parts, db->ListParts("t"));
         part = parts[0].name;
