@@ -84,15 +84,12 @@ class SqlViewCompiler : public ViewCompiler {
  public:
   explicit SqlViewCompiler(Database* db) : db_(db) {}
 
+  // Errors leave the view's name to the caller (Database::CompileView names it).
   absl::StatusOr<std::shared_ptr<const ViewQuery>> Compile(const std::string& name, const format::ViewDef& view,
                                                            const format::TableSchema& source,
                                                            const format::TableSchema& target) const override {
-    auto compiled = CompileChecked(view, source, target);
-    if (!compiled.ok()) {
-      return absl::Status(compiled.status().code(),
-                          absl::StrCat("materialized view ", name, ": ", compiled.status().message()));
-    }
-    return compiled;
+    (void)name;
+    return CompileChecked(view, source, target);
   }
 
  private:
