@@ -32,6 +32,12 @@ struct QueryContext {
   // Time, cancel and memory limits, checked in every long loop of the query; copies (a
   // subquery's context) share the bytes held for the whole query.
   exec::QueryLimits limits;
+  // A table this query reads from a block instead (a materialized view's SELECT reads the
+  // inserted rows in place of its source table, engine/query/view_compiler.h): FROM
+  // `lent_table` (qualified as QualifiedTableName does), anywhere in the query, subqueries
+  // included, reads *lent_block, which must outlive the query.
+  std::string lent_table;
+  const Block* lent_block = nullptr;
   // Filled in as the query runs.
   ScanStats stats;
   uint64_t memory_bytes = 0;

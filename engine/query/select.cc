@@ -147,29 +147,42 @@ Block SliceOf(const Block& block, size_t begin, size_t n) {
 // Calls fn with each block of `source` that has rows passing `where` (filtered), cut into
 // slices of at most `slice_rows` rows, until the source ends, another thread failed or
 // `enough` (when set) says so. The limits are checked for every block read, also when the
-// filter drops all its rows.
+// filter drops all its rows. fn gets the block and, when it may take the block's columns,
+// the same block as `owned`; a block a source lends (Source::lent_block) is read in place
+// and comes without.
+using BlockFn = std::function<absl::Status(const Block& block, Block* owned)>;
 absl::Status ForEachBlock(Source& source, const ExpressionPtr& where, size_t slice_rows,
-                          const exec::QueryLimits& limits, const ParallelRun& run,
-                          const std::function<absl::Status(Block&)>& fn,
+                          const exec::QueryLimits& limits, const ParallelRun& run, const BlockFn& fn,
                           const std::function<bool()>& enough = nullptr) {
   Block block;
   while (!run.stopped() && !(enough && enough())) {
     TALLY_RETURN_IF_ERROR(limits.Check());
     TALLY_ASSIGN_OR_RETURN(bool more, source.Next(&block));
     if (!more) break;
-    const size_t rows = block.rows();
+    const Block* lent = source.lent_block();
+    const Block& input = lent != nullptr ? *lent : block;
+    const size_t rows = input.rows();
     for (size_t begin = 0; begin < rows; begin += slice_rows) {
-      Block slice = slice_rows >= rows ? std::move(block) : SliceOf(block, begin, std::min(slice_rows, rows - begin));
+      Block slice;
+      const Block* rows_in = &slice;
+      if (slice_rows < rows) {
+        slice = SliceOf(input, begin, std::min(slice_rows, rows - begin));
+      } else if (lent != nullptr) {
+        rows_in = lent;
+      } else {
+        slice = std::move(block);
+      }
       if (where) {
-        TALLY_ASSIGN_OR_RETURN(Evaluated m, where->Evaluate(slice, limits));
+        TALLY_ASSIGN_OR_RETURN(Evaluated m, where->Evaluate(*rows_in, limits));
         bool all = false;
-        TALLY_ASSIGN_OR_RETURN(std::vector<uint32_t> selected, Selected(m, slice.rows(), &all));
+        TALLY_ASSIGN_OR_RETURN(std::vector<uint32_t> selected, Selected(m, rows_in->rows(), &all));
         if (!all) {
           if (selected.empty()) continue;
-          slice = Filter(slice, selected);
+          slice = Filter(*rows_in, selected);
+          rows_in = &slice;
         }
       }
-      TALLY_RETURN_IF_ERROR(fn(slice));
+      TALLY_RETURN_IF_ERROR(fn(*rows_in, rows_in == &slice ? &slice : nullptr));
     }
   }
   return absl::OkStatus();
@@ -498,6 +511,8 @@ absl::StatusOr<ResultSet> ExecuteSelectCore(const SelectQuery& q, QueryContext& 
   }
   std::vector<std::string> read = SourceColumns(wanted, catalog);
   if (read.empty() && !catalog.names.empty()) read.push_back(catalog.cheapest_column);
+  // Lent rows are read in place, every column where the block has it.
+  if (catalog.lent != nullptr) read = catalog.names;
   const Scope scope = ScopeOf(read, catalog);
 
   // A table scan runs the WHERE itself, on the columns it reads, before reading the others
@@ -616,7 +631,8 @@ absl::StatusOr<ResultSet> ExecuteSelectCore(const SelectQuery& q, QueryContext& 
     TALLY_RETURN_IF_ERROR(ParallelRun::Run(streams.size(), [&](size_t t, const ParallelRun& run) -> absl::Status {
       partial[t] = std::make_unique<exec::Aggregator>(key_types, aggs);
       exec::Aggregator& aggregator = *partial[t];
-      return ForEachBlock(*streams.sources[t], where_expr, slice_rows, limits, run, [&](Block& block) -> absl::Status {
+      return ForEachBlock(*streams.sources[t], where_expr, slice_rows, limits, run,
+                          [&](const Block& block, Block*) -> absl::Status {
         std::vector<Evaluated> key_values;
         std::vector<exec::ColumnArg> key_args;
         for (const ExpressionPtr& k : keys) {
@@ -766,7 +782,7 @@ absl::StatusOr<ResultSet> ExecuteSelectCore(const SelectQuery& q, QueryContext& 
       Source& src = *streams.sources[t];
       uint64_t bytes = 0;
       auto enough = [&] { return early_limit && limit != UINT64_MAX && rows_kept.load() >= limit + offset; };
-      return ForEachBlock(src, where_expr, slice_rows, limits, run, [&](Block& block) -> absl::Status {
+      return ForEachBlock(src, where_expr, slice_rows, limits, run, [&](const Block& block, Block* owned) -> absl::Status {
         if (enough()) return absl::OkStatus();
         const size_t rows = block.rows();
         Piece piece{src.last_sequence(), {}, {}, {}, {}};
@@ -781,8 +797,8 @@ absl::StatusOr<ResultSet> ExecuteSelectCore(const SelectQuery& q, QueryContext& 
           bytes += piece.order.back().ByteSize();
         }
         if (late) {  // the block is not read again: its columns move into the piece
-          piece.input = std::move(block.columns);
-          piece.input_names = std::move(block.names);
+          piece.input = owned != nullptr ? std::move(owned->columns) : block.columns;
+          piece.input_names = owned != nullptr ? std::move(owned->names) : block.names;
           bytes += ByteSize(piece.input);
         }
         pieces[t].push_back(std::move(piece));

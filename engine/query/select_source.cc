@@ -52,6 +52,23 @@ class BlockSource : public Source {
   bool done_ = false;
 };
 
+// Rows the query reads in place, once (QueryContext::lent_block).
+class LentBlockSource : public Source {
+ public:
+  explicit LentBlockSource(const Block* block) : block_(block) {}
+  absl::StatusOr<bool> Next(Block* out) override {
+    *out = Block();
+    if (lent_ != nullptr) return false;
+    lent_ = block_;
+    return true;
+  }
+  const Block* lent_block() const override { return lent_; }
+
+ private:
+  const Block* block_;
+  const Block* lent_ = nullptr;
+};
+
 // numbers(N): blocks of 64Ki numbers, handed out through a counter shared by the sources
 // of a Split.
 class NumbersSource : public Source {
@@ -205,7 +222,22 @@ absl::StatusOr<SourceCatalog> ResolveSource(const SelectQuery& q, QueryContext& 
   c.kind = SourceCatalog::Kind::kTable;
   c.final = from.final;
   c.table = QualifiedTableName(from.database, from.table, ctx);
+  if (ctx.lent_block != nullptr && c.table == ctx.lent_table) {
+    c.kind = SourceCatalog::Kind::kBlock;
+    c.lent = ctx.lent_block;
+    c.names = c.lent->names;
+    for (const Column& col : c.lent->columns) c.types.push_back(col.type);
+    c.cheapest_column = c.names.empty() ? "" : c.names[0];
+    return c;
+  }
   auto schema = ctx.db->GetSchema(c.table);
+  if (!schema.ok()) {
+    // A materialized view reads as its target table, as in ClickHouse.
+    if (auto view = ctx.db->GetView(c.table); view.ok()) {
+      c.table = view->target;
+      schema = ctx.db->GetSchema(c.table);
+    }
+  }
   if (!schema.ok()) {
     return absl::NotFoundError(absl::StrCat("Table ", from.database.empty() ? ctx.current_database : from.database, ".",
                                             from.table, " does not exist"));
@@ -433,6 +465,7 @@ absl::StatusOr<std::unique_ptr<Source>> OpenSource(const SourceCatalog& catalog,
     case SourceCatalog::Kind::kNumbers:
       return std::unique_ptr<Source>(new NumbersSource(catalog.numbers));
     case SourceCatalog::Kind::kBlock: {
+      if (catalog.lent != nullptr) return std::unique_ptr<Source>(new LentBlockSource(catalog.lent));
       Block b;
       for (const std::string& name : columns) {
         int i = catalog.block.Find(name);

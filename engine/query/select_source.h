@@ -32,6 +32,7 @@ struct SourceCatalog {
   std::vector<format::DataTypePtr> types;
   std::string cheapest_column;  // read when a query needs no column (count())
   Block block;                  // kBlock: the rows
+  const Block* lent = nullptr;  // kBlock: the rows, read in place (QueryContext::lent_block)
   std::optional<Block> totals;  // kBlock from a subquery WITH TOTALS: its totals row
   uint64_t numbers = 0;         // kNumbers: numbers(N)
   format::TableSchema schema;   // kTable
@@ -42,6 +43,10 @@ class Source {
  public:
   virtual ~Source() = default;
   virtual absl::StatusOr<bool> Next(Block* out) = 0;
+  // A source over rows it does not own (a view's inserted block) lends them instead of
+  // copying: after Next returned true, the rows are here (all of the block's columns,
+  // whatever the source was opened to read) and *out is left empty. nullptr otherwise.
+  virtual const Block* lent_block() const { return nullptr; }
   virtual ScanStats stats() const { return {}; }
   // Up to `n` - 1 further sources sharing this one's rows, one per extra thread; empty
   // when the source cannot be shared. Call before the first Next.

@@ -17,6 +17,7 @@
 #include "engine/parallel.h"
 #include "engine/partition.h"
 #include "engine/query/explain.h"
+#include "engine/query/view_compiler.h"
 #include "engine/sql/ddl.h"
 #include "engine/exec/text_format.h"
 #include "engine/sql/defaults.h"
@@ -81,6 +82,15 @@ absl::Status Settings::Set(const std::string& name, const Value& value) {
      : name == "allow_drop_detached"            ? allow_drop_detached
      : name == "enable_positional_arguments"    ? enable_positional_arguments
                                                 : check_query_single_value_result) = v == 1;
+  } else if (name == "insert_deduplicate") {
+    TALLY_ASSIGN_OR_RETURN(uint64_t v, as_uint());
+    if (v > 1) return absl::InvalidArgumentError(absl::StrCat("setting ", name, " takes 0 or 1"));
+    insert_deduplicate = v == 1;
+  } else if (name == "insert_deduplication_token") {
+    if (value.kind != Value::Kind::kString) {
+      return absl::InvalidArgumentError(absl::StrCat("setting ", name, " takes a string, got ", value.DebugString()));
+    }
+    insert_deduplication_token = value.s;
   } else if (name == "totals_mode") {
     const bool known = value.kind == Value::Kind::kString &&
                        (value.s == "before_having" || value.s == "after_having_exclusive" ||
@@ -104,6 +114,10 @@ absl::Status Settings::Set(const std::string& name, const Value& value) {
     return absl::InvalidArgumentError(absl::StrCat("Unknown setting '", name, "'"));
   }
   return absl::OkStatus();
+}
+
+Session::Session(Database* db) : db_(db) {
+  if (!db->has_view_compiler()) db->SetViewCompiler(MakeViewCompiler(db));
 }
 
 absl::StatusOr<Settings> Session::StatementSettings(const SettingsClause& overrides) const {
@@ -229,13 +243,24 @@ absl::Status Session::Run(const Statement& st, InputStream* input, const Sink& s
       TALLY_ASSIGN_OR_RETURN(QueryContext ctx, NewContext());
       return db_->CreateTable(QualifiedTableName(c.database, c.table, ctx), std::move(schema), c.if_not_exists);
     }
-    case Statement::Kind::kDropTable: {
+    case Statement::Kind::kDropTable: {  // a view too, as in ClickHouse (the core drops it)
       TALLY_ASSIGN_OR_RETURN(QueryContext ctx, NewContext());
       return db_->DropTable(QualifiedTableName(st.database, st.table, ctx), st.if_exists);
     }
+    case Statement::Kind::kCreateView:
+      return RunCreateView(*st.view);
+    case Statement::Kind::kDropView:
+      return RunDropView(st);
     case Statement::Kind::kTruncate: {
       TALLY_ASSIGN_OR_RETURN(QueryContext ctx, NewContext());
       std::string name = QualifiedTableName(st.database, st.table, ctx);
+      if (auto view = db_->GetView(name); view.ok()) {
+        if (!view->inner_target) {
+          return absl::InvalidArgumentError(absl::StrCat(name, " is a materialized view writing to ", view->target,
+                                                         ": truncate that table"));
+        }
+        name = view->target;
+      }
       if (st.if_exists && !db_->GetSchema(name).ok()) return absl::OkStatus();
       return db_->TruncateTable(name);
     }
@@ -272,7 +297,10 @@ absl::Status Session::Run(const Statement& st, InputStream* input, const Sink& s
       if (!st.like.empty()) {
         TALLY_ASSIGN_OR_RETURN(like, exec::LikePattern::Compile(st.like, false));
       }
-      for (const std::string& name : db_->ListTables()) {
+      std::vector<std::string> names = db_->ListTables();
+      for (const ViewInfo& v : db_->ListViews()) names.push_back(v.name);
+      std::sort(names.begin(), names.end());
+      for (const std::string& name : names) {
         auto [table_db, t] = SplitTableName(name);
         if (table_db != database) continue;
         if (like && !like->Matches(t, nullptr)) continue;
@@ -285,14 +313,19 @@ absl::Status Session::Run(const Statement& st, InputStream* input, const Sink& s
     case Statement::Kind::kExists: {
       TALLY_ASSIGN_OR_RETURN(QueryContext ctx, NewContext());
       std::string name = QualifiedTableName(st.database, st.table, ctx);
-      auto schema = db_->GetSchema(name);
+      const bool view = db_->GetView(name).ok();
+      auto schema = db_->GetSchema(TargetOf(name));  // DESCRIBE of a view: its target's columns
       if (st.kind == Statement::Kind::kExists) {
-        return Output(StringColumns({"result"}, {{schema.ok() ? "1" : "0"}}), st.format, sink, {});
+        return Output(StringColumns({"result"}, {{schema.ok() || view ? "1" : "0"}}), st.format, sink, {});
       }
       if (!schema.ok()) return absl::NotFoundError(absl::StrCat("Table ", ctx.current_database, ".", st.table, " does not exist"));
       if (st.kind == Statement::Kind::kShowCreateTable) {
         std::string full = absl::StrCat(st.database.empty() ? ctx.current_database : st.database, ".", st.table);
-        return Output(StringColumns({"statement"}, {{CreateTableStatement(full, *schema)}}), st.format, sink, {});
+        std::string statement = CreateTableStatement(full, *schema);
+        if (view) {
+          TALLY_ASSIGN_OR_RETURN(statement, CreateViewStatement(name, full));
+        }
+        return Output(StringColumns({"statement"}, {{statement}}), st.format, sink, {});
       }
       std::vector<std::vector<std::string>> rows;
       for (const format::ColumnDef& c : schema->columns) {
@@ -308,7 +341,7 @@ absl::Status Session::Run(const Statement& st, InputStream* input, const Sink& s
       return RunPartStatement(st, sink);
     case Statement::Kind::kOptimize: {
       TALLY_ASSIGN_OR_RETURN(QueryContext ctx, NewContext());
-      const std::string table = QualifiedTableName(st.database, st.table, ctx);
+      const std::string table = TargetOf(QualifiedTableName(st.database, st.table, ctx));
       OptimizeOptions options;
       TALLY_ASSIGN_OR_RETURN(options.partition_id, PartitionIdOf(table, st));
       options.final = st.final;
@@ -405,7 +438,10 @@ absl::Status Session::RunPartStatement(const Statement& st, const Sink& sink) {
 
 absl::Status Session::RunInsert(const InsertQuery& insert, InputStream* input) {
   TALLY_ASSIGN_OR_RETURN(QueryContext ctx, NewContext(insert.settings));
-  const std::string table = QualifiedTableName(insert.database, insert.table, ctx);
+  // INSERT INTO a view inserts into its target, as in ClickHouse.
+  const std::string table = TargetOf(QualifiedTableName(insert.database, insert.table, ctx));
+  TALLY_ASSIGN_OR_RETURN(Settings settings, StatementSettings(insert.settings));
+  const InsertOptions insert_options = InsertOptionsOf(settings);
   auto schema = db_->GetSchema(table);
   if (!schema.ok()) return absl::NotFoundError(absl::StrCat("Table ", ctx.current_database, ".", insert.table, " does not exist"));
   std::vector<std::string> names = insert.columns;
@@ -434,7 +470,6 @@ absl::Status Session::RunInsert(const InsertQuery& insert, InputStream* input) {
       block.Add(names[c], std::move(*converted));
     }
   } else {
-    TALLY_ASSIGN_OR_RETURN(Settings settings, StatementSettings(insert.settings));
     InputOptions input_options;
     input_options.skip_unknown_fields = settings.input_format_skip_unknown_fields;
     // Times without a zone are read in the session's zone.
@@ -443,7 +478,7 @@ absl::Status Session::RunInsert(const InsertQuery& insert, InputStream* input) {
       parse_types.push_back(WithDefaultZone(t, ctx.params.functions.session_timezone));
     }
     if (absl::StripAsciiWhitespace(insert.data).empty()) {
-      TALLY_ASSIGN_OR_RETURN(auto batch, db_->BeginInsert(table));
+      TALLY_ASSIGN_OR_RETURN(auto batch, db_->BeginInsert(table, insert_options));
       StreamInsertOptions options{.format = insert.format,
                                   .names = names,
                                   .types = parse_types,
@@ -461,10 +496,10 @@ absl::Status Session::RunInsert(const InsertQuery& insert, InputStream* input) {
     block = std::move(parsed.block);
     for (size_t c = 0; c < types.size(); ++c) RetypeZones(&block.columns[c], types[c]);
     TALLY_RETURN_IF_ERROR(FillDefaults(*schema, ctx.params, &block, &parsed.omitted));
-    return db_->Insert(table, std::move(block));
+    return db_->Insert(table, std::move(block), insert_options);
   }
   TALLY_RETURN_IF_ERROR(FillDefaults(*schema, ctx.params, &block, nullptr));
-  return db_->Insert(table, std::move(block));
+  return db_->Insert(table, std::move(block), insert_options);
 }
 
 }  // namespace tally::engine::sql

@@ -50,6 +50,10 @@ struct Settings {
   // (before_having).
   bool enable_positional_arguments = true;
   std::string totals_mode = "after_having_exclusive";
+  // INSERT: a retried insert (the same token, by default a hash of its data) that is still
+  // in the table's deduplication window stores nothing (Database::InsertOptions).
+  bool insert_deduplicate = true;
+  std::string insert_deduplication_token;
 
   // InvalidArgument for an unknown name or a value of the wrong kind.
   absl::Status Set(const std::string& name, const format::Value& value);
@@ -60,14 +64,17 @@ class Session {
   using Sink = std::function<void(absl::string_view)>;
 
 
-  explicit Session(Database* db) : db_(db) {}
+  // Installs the SQL layer's view compiler (engine/query/view_compiler.h) in `db` unless it
+  // has one, so that inserts into tables with materialized views can run them.
+  explicit Session(Database* db);
 
   // {name:Type} placeholders take these values (text, converted to Type on use).
   void SetParameter(const std::string& name, std::string value) { params_[name] = std::move(value); }
   // Settings: max_memory_usage, max_server_memory_usage, max_execution_time, max_threads,
   // output format default
   // (`format`), session_timezone, max_read_buffer_size, min_insert_block_size_rows,
-  // min_insert_block_size_bytes; unknown names are InvalidArgument.
+  // min_insert_block_size_bytes, insert_deduplicate, insert_deduplication_token, ... (the
+  // fields of Settings); unknown names are InvalidArgument.
   absl::Status SetSetting(const std::string& name, const format::Value& value) {
     return settings_.Set(name, value);
   }
@@ -93,6 +100,15 @@ class Session {
   // Run, with std::bad_alloc (and std::length_error) turned into ResourceExhausted.
   absl::Status RunCatchingAllocationFailures(const Statement& st, InputStream* input, const Sink& sink);
   absl::Status RunInsert(const InsertQuery& insert, InputStream* input);
+  // Materialized views (engine/query/session_views.cc).
+  absl::Status RunCreateView(const CreateViewQuery& create);
+  absl::Status RunDropView(const Statement& st);
+  // SHOW CREATE TABLE of view `name` (qualified); `full` is its name with its database.
+  absl::StatusOr<std::string> CreateViewStatement(const std::string& name, const std::string& full) const;
+  // The table `name` (qualified) reads and inserts into: a view's target, else itself.
+  std::string TargetOf(const std::string& name) const;
+  // The statement's insert_deduplicate and insert_deduplication_token.
+  static InsertOptions InsertOptionsOf(const Settings& settings);
   // `timezone`: the zone times without one print in ("" = the session's).
   absl::Status Output(const ResultSet& result, const std::string& format, const Sink& sink, const ScanStats& stats,
                       const std::string& timezone = "");

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <functional>
+#include <optional>
 #include <utility>
 #include <vector>
 
@@ -119,33 +120,46 @@ absl::StatusOr<Block> SystemTable(Database* db, const std::string& table) {
     return b.Finish();
   }
   if (table == "tables") {
-    auto row = [](RowBuilder* b, const std::string& name, const std::vector<PartInfo>& parts,
+    using format::Value;
+    // A table, or a view (engine MaterializedView, no keys): its rows are those of its own
+    // inner table, and NULL when it writes to another table, as in ClickHouse.
+    auto row = [](RowBuilder* b, const std::string& name, const std::vector<PartInfo>* parts,
                   const format::TableSchema* schema) {
       auto [db_name, t] = SplitTableName(name);
       uint64_t rows = 0, bytes = 0;
-      for (const PartInfo& p : parts) {
+      for (const PartInfo& p : parts ? *parts : std::vector<PartInfo>()) {
         rows += p.rows;
         bytes += p.bytes_on_disk;
       }
       b->String("database", db_name);
       b->String("name", t);
-      b->String("engine", schema ? schema->engine : "");
+      b->String("engine", schema ? schema->engine : "MaterializedView");
       b->String("partition_key", schema ? schema->partition_by : "");
       b->String("sorting_key", schema ? absl::StrJoin(schema->sort_key, ", ") : "");
-      b->UInt64("total_rows", rows);
-      b->UInt64("total_bytes", bytes);
-      b->UInt64("parts", parts.size());
+      b->Nullable("total_rows", TypeId::kUInt64, parts ? Value::UInt(rows) : Value::Null());
+      b->Nullable("total_bytes", TypeId::kUInt64, parts ? Value::UInt(bytes) : Value::Null());
+      b->UInt64("parts", parts ? parts->size() : 0);
     };
-    RowBuilder b;
-    bool any = false;
+    std::vector<std::pair<std::string, std::function<void(RowBuilder*)>>> rows;
     for (const std::string& name : db->ListTables()) {
       auto parts = db->ListParts(name);
       auto schema = db->GetSchema(name);
-      if (!parts.ok() || !schema.ok()) continue;
-      row(&b, name, *parts, &*schema);
-      any = true;
+      if (!parts.ok() || !schema.ok()) continue;  // dropped meanwhile
+      rows.emplace_back(name, [=](RowBuilder* b) { row(b, name, &*parts, &*schema); });
     }
-    if (!any) return Shape([&](RowBuilder* r) { row(r, "", {}, nullptr); });
+    for (const ViewInfo& v : db->ListViews()) {
+      std::optional<std::vector<PartInfo>> parts;
+      if (v.def.inner_target) {
+        auto listed = db->ListParts(v.def.target);
+        if (!listed.ok()) continue;
+        parts = *std::move(listed);
+      }
+      rows.emplace_back(v.name, [=](RowBuilder* b) { row(b, v.name, parts ? &*parts : nullptr, nullptr); });
+    }
+    std::sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    RowBuilder b;
+    for (const auto& [name, add] : rows) add(&b);
+    if (rows.empty()) return Shape([&](RowBuilder* r) { row(r, "", nullptr, nullptr); });
     return b.Finish();
   }
   if (table == "detached_parts") {

@@ -165,6 +165,23 @@ struct CreateTableQuery {
   std::string comment;
 };
 
+// CREATE MATERIALIZED VIEW [IF NOT EXISTS] [db.]name [(columns)] [TO [db.]target]
+// [ENGINE = ... [PARTITION BY ...] [ORDER BY ...] [SETTINGS ...]] [POPULATE] AS SELECT ...
+struct CreateViewQuery {
+  bool if_not_exists = false;
+  std::string database;
+  std::string view;
+  std::string to_database;  // TO [db.]target: to_table non-empty
+  std::string to_table;
+  // The inner table's columns (the view's own, when declared) and storage clauses: ENGINE,
+  // PARTITION BY, ORDER BY, ... as CREATE TABLE has them. `storage.engine` is null unless
+  // the statement has an ENGINE.
+  CreateTableQuery storage;
+  bool populate = false;
+  std::shared_ptr<SelectQuery> select;
+  std::string select_text;  // the SELECT exactly as written after AS
+};
+
 struct InsertQuery {
   std::string database;
   std::string table;
@@ -198,14 +215,17 @@ struct Statement {
     kExists,
     kCheckTable,  // CHECK TABLE t
     kAlterTable,  // ALTER TABLE t ATTACH PART 'p' | DROP DETACHED PART 'p'
+    kCreateView,  // CREATE MATERIALIZED VIEW
+    kDropView,    // DROP VIEW [IF EXISTS] v
   };
   Kind kind = Kind::kSelect;
   Position pos;
   std::shared_ptr<SelectQuery> select;      // kSelect, kExplain (the explained query)
   std::shared_ptr<InsertQuery> insert;      // kInsert
   std::shared_ptr<CreateTableQuery> create; // kCreateTable
+  std::shared_ptr<CreateViewQuery> view;    // kCreateView
   std::string database;                     // kCreateDatabase, kDropDatabase, kUse, kShowTables FROM db, table statements
-  std::string table;                        // kDropTable, kTruncate, kShowCreateTable, kDescribeTable, kOptimize, kExists
+  std::string table;                        // kDropTable, kDropView, kTruncate, kShowCreateTable, kDescribeTable, kOptimize, kExists
   bool if_exists = false;                   // DROP ... IF EXISTS
   bool if_not_exists = false;               // CREATE DATABASE IF NOT EXISTS
   std::string explain_kind;                 // PLAN (default), AST, SYNTAX, PIPELINE, ESTIMATE

@@ -597,9 +597,10 @@ absl::StatusOr<Statement> Parser::ParseInsert() {
 absl::StatusOr<Statement> Parser::ParseDrop() {
   Statement st;
   st.pos = Take().pos;  // DROP
-  bool table = AcceptKeyword("TABLE");
-  if (!table && !AcceptKeyword("DATABASE")) return ErrorAt(Peek(), "TABLE or DATABASE");
-  st.kind = table ? Statement::Kind::kDropTable : Statement::Kind::kDropDatabase;
+  const bool view = AcceptKeyword("VIEW");
+  const bool table = view || AcceptKeyword("TABLE");
+  if (!table && !AcceptKeyword("DATABASE")) return ErrorAt(Peek(), "TABLE, VIEW or DATABASE");
+  st.kind = view ? Statement::Kind::kDropView : table ? Statement::Kind::kDropTable : Statement::Kind::kDropDatabase;
   if (PeekKeyword("IF") && PeekKeyword("EXISTS", 1)) {
     Take();
     Take();
@@ -626,7 +627,7 @@ absl::StatusOr<Statement> Parser::ParseShow() {
     st.kind = Statement::Kind::kShowDatabases;
   } else if (AcceptKeyword("CREATE")) {
     st.kind = Statement::Kind::kShowCreateTable;
-    AcceptKeyword("TABLE");
+    if (!AcceptKeyword("TABLE") && PeekKeyword("VIEW") && IsNameToken(Peek(1))) Take();
     TALLY_RETURN_IF_ERROR(ParseQualifiedName(&st.database, &st.table));
   } else {
     return ErrorAt(Peek(), "TABLES, DATABASES or CREATE");
@@ -649,8 +650,8 @@ absl::StatusOr<Statement> Parser::ParseTableStatement(Statement::Kind kind) {
   st.pos = Take().pos;
   if (kind == Statement::Kind::kOptimize) {
     TALLY_RETURN_IF_ERROR(ExpectKeyword("TABLE"));
-  } else {
-    AcceptKeyword("TABLE");
+  } else if (!AcceptKeyword("TABLE") && kind == Statement::Kind::kExists) {
+    if (PeekKeyword("VIEW") && IsNameToken(Peek(1))) Take();  // EXISTS VIEW v
   }
   if (kind == Statement::Kind::kTruncate && PeekKeyword("IF") && PeekKeyword("EXISTS", 1)) {
     Take();

@@ -1,4 +1,4 @@
-// CREATE TABLE and CREATE DATABASE.
+// CREATE TABLE, CREATE DATABASE and CREATE MATERIALIZED VIEW.
 #include <string>
 #include <utility>
 #include <vector>
@@ -24,8 +24,19 @@ bool IsColumnModifier(const Token& t) {
 absl::StatusOr<Statement> Parser::ParseCreate() {
   Statement st;
   st.pos = Take().pos;  // CREATE
+  if (AcceptKeyword("MATERIALIZED")) {
+    if (!PeekKeyword("VIEW")) return ErrorAt(Peek(), "VIEW after MATERIALIZED");
+    Take();
+    return ParseCreateView(st.pos);
+  }
+  if (PeekKeyword("VIEW") || (PeekKeyword("OR") && PeekKeyword("REPLACE", 1))) {
+    const Token t = Peek();
+    return absl::UnimplementedError(absl::StrCat("CREATE ", absl::AsciiStrToUpper(t.text), " at line ", t.pos.line,
+                                                 ", column ", t.pos.column,
+                                                 " is not supported yet (CREATE MATERIALIZED VIEW is)"));
+  }
   const bool database = AcceptKeyword("DATABASE");
-  if (!database && !AcceptKeyword("TABLE")) return ErrorAt(Peek(), "TABLE or DATABASE");
+  if (!database && !AcceptKeyword("TABLE")) return ErrorAt(Peek(), "TABLE, DATABASE or MATERIALIZED VIEW");
   bool if_not_exists = false;
   if (PeekKeyword("IF") && PeekKeyword("NOT", 1) && PeekKeyword("EXISTS", 2)) {
     Take();
@@ -64,6 +75,53 @@ absl::StatusOr<Statement> Parser::ParseCreate() {
   st.database = create->database;
   st.table = create->table;
   st.create = std::move(create);
+  return st;
+}
+
+absl::StatusOr<Statement> Parser::ParseCreateView(Position pos) {
+  // After CREATE MATERIALIZED VIEW: [IF NOT EXISTS] [db.]name [(columns)] [TO [db.]target
+  // [(columns)]] [storage clauses] [POPULATE] AS SELECT ...
+  Statement st;
+  st.pos = pos;
+  st.kind = Statement::Kind::kCreateView;
+  auto view = std::make_shared<CreateViewQuery>();
+  if (PeekKeyword("IF") && PeekKeyword("NOT", 1) && PeekKeyword("EXISTS", 2)) {
+    Take();
+    Take();
+    Take();
+    view->if_not_exists = true;
+  }
+  TALLY_RETURN_IF_ERROR(ParseQualifiedName(&view->database, &view->view));
+  if (PeekIs(TokenKind::kLParen)) TALLY_RETURN_IF_ERROR(ParseColumnList(&view->storage));
+  if (AcceptKeyword("TO")) {
+    TALLY_RETURN_IF_ERROR(ParseQualifiedName(&view->to_database, &view->to_table));
+    if (PeekIs(TokenKind::kLParen) && view->storage.columns.empty()) {
+      TALLY_RETURN_IF_ERROR(ParseColumnList(&view->storage));
+    }
+  }
+  const Token storage = Peek();
+  TALLY_RETURN_IF_ERROR(ParseStorage(&view->storage));
+  const CreateTableQuery& s = view->storage;
+  const bool has_storage = s.engine != nullptr || s.partition_by != nullptr || !s.order_by.empty() ||
+                           !s.primary_key.empty() || !s.ttl.empty() || !s.settings.values.empty() ||
+                           !s.comment.empty();
+  if (!view->to_table.empty() && has_storage) {
+    return MessageAt(storage.pos, "a materialized view with TO writes to that table and takes no ENGINE or storage clauses");
+  }
+  if (view->to_table.empty() && s.engine == nullptr) {
+    return MessageAt(storage.pos, "a materialized view needs TO [db.]table or ENGINE = ...");
+  }
+  if (AcceptKeyword("POPULATE")) view->populate = true;
+  TALLY_RETURN_IF_ERROR(ExpectKeyword("AS"));
+  if (!StartsSelect()) return ErrorAt(Peek(), "SELECT");
+  const size_t begin = Peek().begin;
+  int height = 0;
+  TALLY_ASSIGN_OR_RETURN(view->select, ParseSelectUnion(&height));
+  view->select_text = std::string(text_.substr(begin, last_end_ - begin));
+  st.if_not_exists = view->if_not_exists;
+  st.database = view->database;
+  st.table = view->view;
+  st.view = std::move(view);
   return st;
 }
 

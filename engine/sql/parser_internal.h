@@ -179,6 +179,8 @@ class Parser {
   absl::Status ParseQueryTail(SelectQuery* q);  // SETTINGS / FORMAT
   absl::StatusOr<Statement> ParseInsert();
   absl::StatusOr<Statement> ParseCreate();
+  // After CREATE MATERIALIZED VIEW (`pos`: where CREATE is).
+  absl::StatusOr<Statement> ParseCreateView(Position pos);
   absl::Status ParseColumnList(CreateTableQuery* create);
   absl::Status ParseColumn(CreateTableQuery* create);
   absl::Status ParseIndex(CreateTableQuery* create);

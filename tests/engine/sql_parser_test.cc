@@ -683,6 +683,12 @@ TEST(SqlParserTest, OtherStatements) {
       {"OPTIMIZE TABLE db.t FINAL", K::kOptimize, "db", "t"},
       {"EXISTS TABLE db.t", K::kExists, "db", "t"},
       {"EXISTS t", K::kExists, "", "t"},
+      {"EXISTS VIEW db.v", K::kExists, "db", "v"},
+      {"EXISTS view", K::kExists, "", "view"},
+      {"DROP VIEW v", K::kDropView, "", "v"},
+      {"DROP VIEW IF EXISTS db.v", K::kDropView, "db", "v"},
+      {"SHOW CREATE VIEW db.v", K::kShowCreateTable, "db", "v"},
+      {"SHOW CREATE view", K::kShowCreateTable, "", "view"},
   };
   for (const Case& c : kCases) {
     absl::StatusOr<Statement> st = ParseStatement(c.sql);
@@ -756,6 +762,53 @@ TEST(SqlParserTest, OtherStatements) {
   EXPECT_EQ(pipeline.explain_kind, "PIPELINE");
   ASSERT_OK_AND_ASSIGN(Statement syntax, ParseStatement("EXPLAIN SYNTAX SELECT 1"));
   EXPECT_EQ(syntax.explain_kind, "SYNTAX");
+}
+
+TEST(SqlParserTest, CreateMaterializedView) {
+  // TO a table; the SELECT's text is kept exactly as written, up to the end of the statement.
+  const std::string select = "SELECT tenant, toStartOfHour(time) AS hour,\n  sum(value) AS total\nFROM db.raw  GROUP BY tenant, hour";
+  ASSERT_OK_AND_ASSIGN(Statement to, ParseStatement(absl::StrCat("CREATE MATERIALIZED VIEW IF NOT EXISTS db.hourly_mv TO db.hourly AS ",
+                                                                 select, " ;")));
+  EXPECT_EQ(to.kind, Statement::Kind::kCreateView);
+  ASSERT_NE(to.view, nullptr);
+  EXPECT_TRUE(to.view->if_not_exists);
+  EXPECT_EQ(to.view->database, "db");
+  EXPECT_EQ(to.view->view, "hourly_mv");
+  EXPECT_EQ(to.view->to_database, "db");
+  EXPECT_EQ(to.view->to_table, "hourly");
+  EXPECT_EQ(to.view->storage.engine, nullptr);
+  EXPECT_FALSE(to.view->populate);
+  EXPECT_EQ(to.view->select_text, select);
+  ASSERT_NE(to.view->select, nullptr);
+  EXPECT_EQ(to.view->select->from->table, "raw");
+  // An inner table: ENGINE and storage clauses, POPULATE.
+  ASSERT_OK_AND_ASSIGN(Statement inner, ParseStatement("create materialized view v ENGINE = AggregatingMergeTree "
+                                                       "PARTITION BY toYYYYMM(d) ORDER BY (k, d) SETTINGS index_granularity = 128 "
+                                                       "POPULATE AS SELECT k, d, uniqState(u) AS u FROM s GROUP BY k, d"));
+  ASSERT_NE(inner.view, nullptr);
+  EXPECT_TRUE(inner.view->to_table.empty());
+  ASSERT_NE(inner.view->storage.engine, nullptr);
+  EXPECT_EQ(inner.view->storage.engine->ToString(), "AggregatingMergeTree");
+  EXPECT_EQ(inner.view->storage.order_by.size(), 2u);
+  ASSERT_NE(inner.view->storage.partition_by, nullptr);
+  EXPECT_EQ(inner.view->storage.settings.values.size(), 1u);
+  EXPECT_TRUE(inner.view->populate);
+  EXPECT_EQ(inner.view->select_text, "SELECT k, d, uniqState(u) AS u FROM s GROUP BY k, d");
+  // Columns declared for the inner table; a SELECT under WITH and UNION ALL.
+  ASSERT_OK_AND_ASSIGN(Statement columns, ParseStatement("CREATE MATERIALIZED VIEW v (k UInt32, n UInt64) ENGINE = "
+                                                         "SummingMergeTree ORDER BY k AS WITH 2 AS two SELECT k, "
+                                                         "count() * two AS n FROM s GROUP BY k UNION ALL SELECT 1, 2"));
+  EXPECT_EQ(columns.view->storage.columns.size(), 2u);
+  EXPECT_EQ(columns.view->select_text, "WITH 2 AS two SELECT k, count() * two AS n FROM s GROUP BY k UNION ALL SELECT 1, 2");
+  // Errors.
+  for (const char* bad : {"CREATE MATERIALIZED VIEW v AS SELECT 1",                              // no target
+                          "CREATE MATERIALIZED VIEW v TO t ENGINE = MergeTree ORDER BY a AS SELECT a FROM s",
+                          "CREATE MATERIALIZED VIEW v TO t SELECT a FROM s",                     // no AS
+                          "CREATE MATERIALIZED VIEW v TO t AS INSERT INTO t VALUES (1)",
+                          "CREATE MATERIALIZED v TO t AS SELECT a FROM s"}) {
+    EXPECT_EQ(ParseStatement(bad).status().code(), absl::StatusCode::kInvalidArgument) << bad;
+  }
+  EXPECT_EQ(ParseStatement("CREATE VIEW v AS SELECT 1").status().code(), absl::StatusCode::kUnimplemented);
 }
 
 TEST(SqlParserTest, AlterIndexCommands) {
@@ -853,8 +906,11 @@ TEST(SqlParserTest, SyntaxErrorsNameTheTokenAndPosition) {
       {"INSERT INTO t", "line 1, column 14: expected VALUES, FORMAT or SELECT, got end of query"},
       {"INSERT INTO t (a VALUES (1)", "line 1, column 18: expected ',' or ')', got 'VALUES'"},
       {"INSERT INTO t FORMAT", "line 1, column 21: expected format name, got end of query"},
-      {"CREATE VIEW v", "line 1, column 8: expected TABLE or DATABASE, got 'VIEW'"},
-      {"DROP t", "line 1, column 6: expected TABLE or DATABASE, got 't'"},
+      {"CREATE INDEX i", "line 1, column 8: expected TABLE, DATABASE or MATERIALIZED VIEW, got 'INDEX'"},
+      {"CREATE MATERIALIZED TABLE t", "line 1, column 21: expected VIEW after MATERIALIZED, got 'TABLE'"},
+      {"CREATE MATERIALIZED VIEW v TO t ENGINE = Null AS SELECT 1",
+       "line 1, column 33: a materialized view with TO writes to that table and takes no ENGINE"},
+      {"DROP t", "line 1, column 6: expected TABLE, VIEW or DATABASE, got 't'"},
       {"SHOW x", "line 1, column 6: expected TABLES, DATABASES or CREATE, got 'x'"},
       {"OPTIMIZE t", "line 1, column 10: expected TABLE, got 't'"},
       {"OPTIMIZE TABLE t PARTITION ID 5", "line 1, column 31: expected partition ID string, got '5'"},
