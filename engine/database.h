@@ -232,8 +232,19 @@ class Database {
   // names: AlreadyExists either way, unless if_not_exists. From its commit on, every
   // insert into the source also writes the view's rows to the target in the same edit;
   // an insert running across the commit fails (Aborted) rather than miss the view.
+  //
+  // `populate` (CREATE ... POPULATE): the view also gets the rows already in the source,
+  // exactly once. Its commit records the source's next block number B; inserts from then
+  // on run through the view (their blocks are >= B), and a backfill runs the view over the
+  // source's parts of blocks below B (no merge joins parts across B meanwhile) and commits
+  // its rows with the end of the backfill in one edit. CreateView runs it before it
+  // returns; if it fails or the process dies, ResumeBackfills (a Session calls it) runs it
+  // again from the start.
   absl::Status CreateView(const std::string& name, format::ViewDef def, std::optional<format::TableSchema> inner,
-                          bool if_not_exists = false);
+                          bool if_not_exists = false, bool populate = false);
+  // Runs every pending POPULATE backfill (see CreateView). REQUIRES: a view compiler.
+  absl::Status ResumeBackfills();
+  bool has_pending_backfills() const;
   // Removes the view (and its inner target table) in one manifest edit.
   absl::Status DropView(const std::string& name, bool if_exists = false);
   std::vector<ViewInfo> ListViews() const;
@@ -290,6 +301,9 @@ class Database {
       };
       std::vector<View> views;
     };
+    // A POPULATE backfill: the batch's commit also ends the view's pending backfill.
+    std::string backfill_view_;
+    format::ViewDef backfill_def_;
     InsertBatch(Database* db, InsertOptions options)
         : db_(db), options_(std::move(options)), hash_blocks_(options_.deduplicate && options_.deduplication_token.empty()) {}
     // Conforms `block` to table `w`'s schema, runs its views, writes its parts.
@@ -441,6 +455,11 @@ class Database {
                                                                const std::shared_ptr<const ViewCompiler>& compiler,
                                                                const format::TableSchema* inner = nullptr);
   absl::Status DropViewLocked(const std::string& name) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // The POPULATE backfill of view `name` (engine/backfill.cc), if one is pending.
+  absl::Status RunBackfill(const std::string& name);
+  // Block numbers parts of `table` must not be merged across: pending backfills of views
+  // reading it. REQUIRES: mu_ held.
+  std::vector<uint64_t> MergeBoundaries(const Table& table) const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // An ALTER that changes the schema's text fields only: `change` edits a copy, which is
   // checked as CREATE checks a schema and committed as one manifest op 9 (`what` names
   // the statement in errors).

@@ -288,7 +288,7 @@ absl::Status Database::InsertBatch::Commit() {
   }
   bool any = false;
   for (const Writes& w : writes_) any |= !w.written.empty();
-  if (!any) {
+  if (!any && backfill_view_.empty()) {
     done_ = true;
     return absl::OkStatus();
   }
@@ -366,6 +366,14 @@ absl::Status Database::InsertBatch::Commit() {
     return absl::AbortedError(absl::StrCat("insert into ", name, ": a materialized view was created or dropped ",
                                            "during the insert; nothing was stored, retry it"));
   }
+  if (!backfill_view_.empty()) {
+    auto v = db_->views_.find(backfill_view_);
+    if (v == db_->views_.end() || !(v->second.def == backfill_def_)) {
+      Discard();
+      return absl::AbortedError(absl::StrCat("materialized view ", backfill_view_,
+                                             " was dropped or changed during its POPULATE; nothing was stored"));
+    }
+  }
   Table& first = *writes_[0].table;
   const uint64_t now_us = db_->env_->NowMicros();
   if (first.dedup_settings.count == 0) token.clear();  // the table keeps no window
@@ -391,6 +399,9 @@ absl::Status Database::InsertBatch::Commit() {
     edit.ops.push_back(format::ManifestOp::NextBlock(w.name, w.table->next_block));
   }
   if (!token.empty()) edit.ops.push_back(format::ManifestOp::InsertToken(name, token, now_us));
+  if (!backfill_view_.empty()) {
+    edit.ops.push_back(format::ManifestOp::Named(format::ManifestOp::Kind::kBackfillDone, backfill_view_));
+  }
   absl::Status s = db_->Commit(edit, [&] {
     for (size_t i = 0; i < writes_.size(); ++i) {
       Writes& w = writes_[i];
@@ -404,6 +415,7 @@ absl::Status Database::InsertBatch::Commit() {
       }
     }
     if (!token.empty()) first.dedup.Add(token, now_us, first.dedup_settings);
+    if (!backfill_view_.empty()) db_->views_.at(backfill_view_).def.backfill_below_block = 0;
   });
   // On failure the edit may still have reached the manifest, so the parts stay on disk
   // (in their temporary directories): the database is poisoned, and the next open

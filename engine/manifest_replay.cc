@@ -87,6 +87,14 @@ absl::Status Apply(const ManifestOp& op, ReplayedCatalog* catalog) {
       catalog->views[op.table] = op.view;
       return absl::OkStatus();
     }
+    case ManifestOp::Kind::kBackfillDone: {
+      auto it = catalog->views.find(op.table);
+      if (it == catalog->views.end() || it->second.backfill_below_block == 0) {
+        return absl::DataLossError(absl::StrCat("ends a backfill of view '", op.table, "' that has none pending"));
+      }
+      it->second.backfill_below_block = 0;
+      return absl::OkStatus();
+    }
     case ManifestOp::Kind::kDropView:
       if (catalog->views.erase(op.table) == 0) {
         return absl::DataLossError(absl::StrCat("drops view '", op.table, "' that does not exist"));

@@ -15,10 +15,17 @@ namespace tally::engine {
 
 namespace {
 
-// The parts of each partition, in block order.
-std::map<std::string, std::vector<PartPtr>> ByPartition(const std::vector<PartPtr>& parts) {
-  std::map<std::string, std::vector<PartPtr>> out;
-  for (const PartPtr& p : parts) out[p->meta().partition_id].push_back(p);
+// The parts of each partition, in block order, cut where a pending POPULATE backfill
+// needs them apart (engine/backfill.cc): key (partition id, parts wholly below how many
+// of the boundaries).
+std::map<std::pair<std::string, size_t>, std::vector<PartPtr>> ByPartition(const std::vector<PartPtr>& parts,
+                                                                           const std::vector<uint64_t>& boundaries) {
+  std::map<std::pair<std::string, size_t>, std::vector<PartPtr>> out;
+  for (const PartPtr& p : parts) {
+    size_t below = 0;
+    for (uint64_t b : boundaries) below += p->meta().max_block < b;
+    out[{p->meta().partition_id, below}].push_back(p);
+  }
   for (auto& [id, list] : out) {
     std::sort(list.begin(), list.end(),
               [](const PartPtr& a, const PartPtr& b) { return a->meta().min_block < b->meta().min_block; });
@@ -39,8 +46,8 @@ absl::StatusOr<OptimizeResult> Database::Optimize(const std::string& name, Optim
       std::lock_guard<std::mutex> lock(mu_);
       if (!poisoned_.ok()) return poisoned_;
       bool busy = false;
-      for (auto& [id, parts] : ByPartition(table->parts)) {
-        if (!options.partition_id.empty() && id != options.partition_id) continue;
+      for (auto& [id, parts] : ByPartition(table->parts, MergeBoundaries(*table))) {
+        if (!options.partition_id.empty() && id.first != options.partition_id) continue;
         for (const PartPtr& p : parts) busy |= table->merging.contains(p.get());
         // FINAL on an engine with a merge rule rewrites even a single part, so its equal
         // keys collapse (and Replacing's deleted rows go).
@@ -261,7 +268,7 @@ bool Database::BackgroundMergeOnce() {
     std::sort(names.begin(), names.end());  // a stable order across wake-ups
     for (const std::string& name : names) {
       const std::shared_ptr<Table>& t = tables_[name];
-      for (auto& [id, parts] : ByPartition(t->parts)) {
+      for (auto& [id, parts] : ByPartition(t->parts, MergeBoundaries(*t))) {
         std::vector<MergeCandidate> candidates;
         for (const PartPtr& p : parts) candidates.push_back({p->bytes_on_disk(), t->merging.contains(p.get())});
         auto window = SelectMerge(candidates);

@@ -131,7 +131,7 @@ size_t DepthFrom(const absl::flat_hash_map<std::string, format::ViewDef>& views,
 }  // namespace
 
 absl::Status Database::CreateView(const std::string& name, format::ViewDef def, std::optional<format::TableSchema> inner,
-                                  bool if_not_exists) {
+                                  bool if_not_exists, bool populate) {
   const std::string what = absl::StrCat("CREATE MATERIALIZED VIEW ", name);
   TALLY_RETURN_IF_ERROR(CheckWritable(what));
   auto fail = [&](const absl::Status& s) { return absl::Status(s.code(), absl::StrCat(what, ": ", s.message())); };
@@ -218,23 +218,39 @@ absl::Status Database::CreateView(const std::string& name, format::ViewDef def, 
     if (!compiled.ok()) return fail(compiled.status());
     query = *std::move(compiled);
   }
-  std::lock_guard<std::mutex> lock(mu_);
+  std::unique_lock<std::mutex> lock(mu_);
   if (tables_.contains(name) || views_.contains(name)) {
     if (if_not_exists) return absl::OkStatus();
     return fail(absl::AlreadyExistsError(absl::StrCat("'", name, "' was created meanwhile")));
   }
   if (absl::Status s = check(); !s.ok()) return fail(s);
+  def.backfill_below_block = 0;
+  if (populate) {
+    // Every row already in the source has a block number below the source's next one;
+    // every insert from the commit on gets one at or above it (an insert under way now
+    // fails its commit: the view epoch changes).
+    const Table& source = *tables_.at(def.source);
+    if (!source.parts.empty()) def.backfill_below_block = source.next_block;
+  }
+  const bool backfill = def.backfill_below_block != 0;
   ManifestEdit edit;
   if (inner_table != nullptr) {
     TALLY_RETURN_IF_ERROR(MakeTableDir(inner_table.get()));
     edit.ops.push_back(ManifestOp::CreateTable(def.target, *inner_table->schema, inner_table->dir_name));
   }
   edit.ops.push_back(ManifestOp::CreateView(name, def));
-  return Commit(edit, [&] {
+  TALLY_RETURN_IF_ERROR(Commit(edit, [&] {
     if (inner_table != nullptr) tables_[def.target] = std::move(inner_table);
     views_[name] = ViewEntry{std::move(def), std::move(query)};
     ++views_epoch_;
-  });
+  }));
+  lock.unlock();
+  if (!backfill) return absl::OkStatus();
+  if (absl::Status s = RunBackfill(name); !s.ok()) {
+    return absl::Status(s.code(), absl::StrCat(what, ": the view is created, and its POPULATE failed (it runs again ",
+                                               "at the next open): ", s.message()));
+  }
+  return absl::OkStatus();
 }
 
 absl::Status Database::DropView(const std::string& name, bool if_exists) {

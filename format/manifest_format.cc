@@ -111,6 +111,7 @@ absl::Status EncodeManifestRecord(std::string* out, const ManifestEdit& edit, ui
         break;
       case ManifestOp::Kind::kDropView:
       case ManifestOp::Kind::kForgetInsertTokens:
+      case ManifestOp::Kind::kBackfillDone:
         break;
       case ManifestOp::Kind::kInsertToken:
         if (op.token.size() != kInsertTokenBytes) {
@@ -179,6 +180,7 @@ absl::StatusOr<ManifestEdit> DecodeEdit(absl::Span<const uint8_t> payload, absl:
       }
       case ManifestOp::Kind::kDropView:
       case ManifestOp::Kind::kForgetInsertTokens:
+      case ManifestOp::Kind::kBackfillDone:
         break;
       case ManifestOp::Kind::kInsertToken: {
         TALLY_ASSIGN_OR_RETURN(absl::Span<const uint8_t> token, in.ReadBytes(kInsertTokenBytes, "insert token"));

@@ -59,6 +59,9 @@ struct ManifestOp {
     // table: the table's insert tokens are forgotten (rows were removed by TRUNCATE, DROP
     // or DETACH PARTITION: inserting them again must store them).
     kForgetInsertTokens = 13,
+    // table = a view: its POPULATE backfill committed in this edit (the view's
+    // backfill_below_block is 0 from here on).
+    kBackfillDone = 14,
   };
   Kind kind = Kind::kCreateTable;
   std::string table;

@@ -17,6 +17,7 @@ absl::Status EncodeViewDef(std::string* out, const ViewDef& view) {
   PutField(&r, view_tag::kTarget, view.target);
   PutField(&r, view_tag::kSelect, view.select);
   if (view.inner_target) PutVarintField(&r, view_tag::kInnerTarget, 1);
+  if (view.backfill_below_block != 0) PutVarintField(&r, view_tag::kBackfillBelowBlock, view.backfill_below_block);
   for (const UnknownField& f : view.unknown_fields) PutField(&r, f.tag, f.bytes);
   PutLengthPrefixed(out, r);
   return absl::OkStatus();
@@ -30,7 +31,7 @@ absl::StatusOr<ViewDef> DecodeViewDef(ByteReader* in, const std::string& name) {
   ByteReader record(bytes, in->what(), offset);
   TALLY_ASSIGN_OR_RETURN(std::vector<Field> fields, ReadFields(&record, ctx));
   ViewDef view;
-  bool seen[4] = {false, false, false, false};
+  bool seen[5] = {false, false, false, false, false};
   for (const Field& f : fields) {
     auto once = [&](int i) -> absl::Status {
       if (seen[i]) {
@@ -61,6 +62,16 @@ absl::StatusOr<ViewDef> DecodeViewDef(ByteReader* in, const std::string& name) {
                                                   ": inner-target flag ", v, " is not 0 or 1"));
         }
         view.inner_target = v == 1;
+        break;
+      }
+      case view_tag::kBackfillBelowBlock: {
+        TALLY_RETURN_IF_ERROR(once(4));
+        TALLY_ASSIGN_OR_RETURN(view.backfill_below_block,
+                               FieldVarint(f, in->what(), absl::StrCat(ctx, ": field 10 (backfill below block)")));
+        if (view.backfill_below_block == 0) {
+          return absl::DataLossError(absl::StrCat(in->what(), ": offset ", f.offset, ": ", ctx,
+                                                  ": a pending backfill below block 0"));
+        }
         break;
       }
       default:

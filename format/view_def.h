@@ -4,7 +4,9 @@
 //   view = varint length | field | field | ...        (format/tagged_fields.h)
 //
 // Fields: 2 source table, 4 target table, 6 SELECT text (each exactly once), 8 whether the
-// target is the view's own inner table (varint 0/1, at most once; absent = 0). Odd tags a
+// target is the view's own inner table (varint 0/1, at most once; absent = 0), 10 the
+// block number below which a POPULATE backfill is pending (varint > 0, at most once;
+// absent = none pending). Odd tags a
 // reader does not know are kept and written back; even ones are Unimplemented.
 //
 // Pure encode/decode; thread-safe.
@@ -28,6 +30,9 @@ struct ViewDef {
   // The target was created with the view (CREATE MATERIALIZED VIEW v ENGINE = ...) and is
   // dropped with it.
   bool inner_target = false;
+  // CREATE ... POPULATE: the source's rows of blocks below this number are still to be
+  // backfilled into the target (0: none). Parts never merge across it meanwhile.
+  uint64_t backfill_below_block = 0;
   std::vector<UnknownField> unknown_fields;
   bool operator==(const ViewDef&) const = default;
 };
@@ -37,6 +42,7 @@ inline constexpr uint64_t kSource = 2;
 inline constexpr uint64_t kTarget = 4;
 inline constexpr uint64_t kSelect = 6;
 inline constexpr uint64_t kInnerTarget = 8;
+inline constexpr uint64_t kBackfillBelowBlock = 10;
 }  // namespace view_tag
 
 // InvalidArgument (nothing appended) when a table name or the SELECT is empty.

@@ -161,6 +161,12 @@ absl::Status Session::Execute(absl::string_view sql, absl::string_view input, co
 absl::Status Session::Execute(absl::string_view sql, InputStream* input, const Sink& sink) {
   cancelled_.store(false);
   statement_start_ = absl::Now();
+  if (!backfills_resumed_) {
+    // A POPULATE a crash or an error interrupted runs again, once per session; if it
+    // fails again, this first run says why, and the view stays pending.
+    backfills_resumed_ = true;
+    if (!db_->read_only() && db_->has_pending_backfills()) TALLY_RETURN_IF_ERROR(db_->ResumeBackfills());
+  }
   TALLY_ASSIGN_OR_RETURN(std::vector<Statement> statements, ParseStatements(sql));
   for (const Statement& st : statements) {
     absl::Status s = RunCatchingAllocationFailures(st, input, sink);

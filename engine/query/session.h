@@ -124,6 +124,7 @@ class Session {
   Settings settings_;
   std::string current_database_ = "default";
   std::atomic<bool> cancelled_{false};
+  bool backfills_resumed_ = false;
 };
 
 }  // namespace tally::engine::sql

@@ -35,7 +35,6 @@ std::string Session::TargetOf(const std::string& name) const {
 }
 
 absl::Status Session::RunCreateView(const CreateViewQuery& c) {
-  if (c.populate) return absl::UnimplementedError("POPULATE is not supported yet");
   TALLY_ASSIGN_OR_RETURN(QueryContext ctx, NewContext());
   const std::string name = QualifiedTableName(c.database, c.view, ctx);
   TALLY_ASSIGN_OR_RETURN(ViewSelect parsed, CheckViewSelect(c.select, ctx.current_database));
@@ -52,7 +51,7 @@ absl::Status Session::RunCreateView(const CreateViewQuery& c) {
           "a column list in a materialized view with TO is not supported yet (its columns are its SELECT's)");
     }
     def.target = QualifiedTableName(c.to_database, c.to_table, ctx);
-    return db_->CreateView(name, std::move(def), std::nullopt, c.if_not_exists);
+    return db_->CreateView(name, std::move(def), std::nullopt, c.if_not_exists, c.populate);
   }
   // ENGINE = ...: the view's own target table, with the SELECT's columns unless the
   // statement lists them, and the storage clauses as CREATE TABLE takes them.
@@ -79,7 +78,7 @@ absl::Status Session::RunCreateView(const CreateViewQuery& c) {
   TALLY_ASSIGN_OR_RETURN(format::TableSchema schema, SchemaFromCreate(inner));
   def.inner_target = true;
   def.target = Database::InnerTableName(name);
-  return db_->CreateView(name, std::move(def), std::move(schema), c.if_not_exists);
+  return db_->CreateView(name, std::move(def), std::move(schema), c.if_not_exists, c.populate);
 }
 
 absl::Status Session::RunDropView(const Statement& st) {

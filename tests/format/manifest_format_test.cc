@@ -52,7 +52,8 @@ ManifestEdit EveryKind() {
   edit.ops.push_back(ManifestOp::AlterTable("metering.events", altered));
   edit.ops.push_back(ManifestOp::CreateView(
       "metering.hourly", ViewDef{"metering.events", "metering._inner_hourly", "SELECT toStartOfHour(time) AS h FROM "
-                                 "metering.events", true, {UnknownField{7, "kept"}}}));
+                                 "metering.events", true, 42, {UnknownField{7, "kept"}}}));
+  edit.ops.push_back(ManifestOp::Named(ManifestOp::Kind::kBackfillDone, "metering.hourly"));
   edit.ops.push_back(ManifestOp::InsertToken("metering.events", std::string(16, '\x7f'), 1'800'000'000'000'000));
   edit.ops.push_back(ManifestOp::Named(ManifestOp::Kind::kForgetInsertTokens, "metering.events"));
   edit.ops.push_back(ManifestOp::Named(ManifestOp::Kind::kDropView, "metering.hourly"));
@@ -220,7 +221,7 @@ TEST(ManifestFormatTest, ViewsAndTokensAreCheckedBothWays) {
   PutField(&view, view_tag::kSource, "s");
   PutField(&view, view_tag::kTarget, "t");
   PutField(&view, view_tag::kSelect, "SELECT 1");
-  PutField(&view, 10, "new");
+  PutField(&view, 12, "new");
   std::string payload;
   PutVarint64(&payload, 1);
   PutFixed8(&payload, static_cast<uint8_t>(ManifestOp::Kind::kCreateView));
@@ -231,7 +232,7 @@ TEST(ManifestFormatTest, ViewsAndTokensAreCheckedBothWays) {
   PutFixed64(&file, Checksum(payload));
   file += payload;
   EXPECT_STATUS(DecodeManifest(AsBytes(file), "MANIFEST"), absl::StatusCode::kUnimplemented,
-                "view 'v': field 10 is unknown");
+                "view 'v': field 12 is unknown");
   // Without its SELECT it is damage.
   view.clear();
   PutField(&view, view_tag::kSource, "s");
