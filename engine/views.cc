@@ -15,8 +15,8 @@ using format::ManifestOp;
 
 std::string Database::InnerTableName(const std::string& view) {
   auto [db, name] = SplitTableName(view);
-  std::string inner = absl::StrCat("_inner_", name);
-  return db == "default" && view.find('.') == std::string::npos ? inner : absl::StrCat(db, ".", inner);
+  const std::string inner = absl::StrCat("_inner_", name);
+  return view.find('.') == std::string::npos ? inner : absl::StrCat(db, ".", inner);
 }
 
 void Database::SetViewCompiler(std::shared_ptr<const ViewCompiler> compiler) {
@@ -135,6 +135,7 @@ absl::Status Database::CreateView(const std::string& name, format::ViewDef def, 
   const std::string what = absl::StrCat("CREATE MATERIALIZED VIEW ", name);
   TALLY_RETURN_IF_ERROR(CheckWritable(what));
   auto fail = [&](const absl::Status& s) { return absl::Status(s.code(), absl::StrCat(what, ": ", s.message())); };
+  if (absl::Status s = CheckTableName(name); !s.ok()) return fail(s);
   if (def.inner_target != inner.has_value()) {
     return fail(absl::InvalidArgumentError("an inner target table needs its schema, and only it"));
   }
@@ -211,7 +212,6 @@ absl::Status Database::CreateView(const std::string& name, format::ViewDef def, 
     if (absl::Status s = check(); !s.ok()) return fail(s);
     compiler = view_compiler_;
   }
-  TALLY_RETURN_IF_ERROR(CheckTableName(name));
   std::shared_ptr<const ViewQuery> query;
   if (compiler != nullptr) {
     auto compiled = CompileView(name, def, compiler, inner_table != nullptr ? inner_table->schema.get() : nullptr);
