@@ -205,6 +205,7 @@ absl::StatusOr<std::shared_ptr<Database::Table>> Database::NewTable(const std::s
   TALLY_RETURN_IF_ERROR(table->defaults.status());
   TALLY_ASSIGN_OR_RETURN(table->ttl, TableTtl::Make(schema));
   TALLY_ASSIGN_OR_RETURN(table->dedup_settings, ParseDedupSettings(schema));
+  TALLY_ASSIGN_OR_RETURN(table->event_dedup, ParseEventDedup(schema));
   table->name = name;
   table->schema = std::make_shared<const TableSchema>(std::move(schema));
   table->tracks_superseded = TracksSuperseded(table->engine);
@@ -344,6 +345,7 @@ absl::Status Database::TruncateTable(const std::string& name) {
     table.parts.clear();
     table.superseded.clear();
     table.dedup.Clear();
+    table.event_keys.Clear();
   });
 }
 
@@ -436,6 +438,7 @@ absl::Status Database::DropPartition(const std::string& name, const std::string&
       table.superseded.erase(p->name());
     }
     std::erase_if(table.parts, [&](const PartPtr& p) { return p->meta().partition_id == partition_id; });
+    RebuildEventKeys(&table);
   });
 }
 

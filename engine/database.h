@@ -57,6 +57,7 @@
 #include "engine/superseded.h"
 #include "engine/ttl.h"
 #include "engine/dedup_window.h"
+#include "engine/event_dedup.h"
 #include "engine/view.h"
 #include "format/manifest_format.h"
 #include "format/table_schema.h"
@@ -300,6 +301,8 @@ class Database {
         size_t target = 0;
       };
       std::vector<View> views;
+      // Event deduplication: the keys of the rows this batch stores in the table.
+      absl::flat_hash_map<EventKey, int64_t> event_keys;
     };
     // A POPULATE backfill: the batch's commit also ends the view's pending backfill.
     std::string backfill_view_;
@@ -427,6 +430,10 @@ class Database {
     // Guarded by mu_.
     DedupSettings dedup_settings;
     DedupWindow dedup;
+    // Event deduplication (engine/event_dedup.h): its settings and the keys in its window.
+    // Guarded by mu_.
+    EventDedupSpec event_dedup;
+    EventKeys event_keys;
     // Held by a commit that adds parts to a table that tracks superseded rows, from
     // reading the parts it compares with to its manifest edit, so that no other such
     // commit changes them in between (taken before mu_).
@@ -455,6 +462,11 @@ class Database {
                                                                const std::shared_ptr<const ViewCompiler>& compiler,
                                                                const format::TableSchema* inner = nullptr);
   absl::Status DropViewLocked(const std::string& name) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Reads the deduplication keys of the table's parts whose newest event is within the
+  // window (at open, and after TRUNCATE, DROP and DETACH PARTITION removed rows); on an
+  // error the table forgets every key instead (it then stores a repeat, never drops an
+  // event wrongly). REQUIRES: mu_ held, or the table not yet shared.
+  void RebuildEventKeys(Table* table) const;
   // The POPULATE backfill of view `name` (engine/backfill.cc), if one is pending.
   absl::Status RunBackfill(const std::string& name);
   // Block numbers parts of `table` must not be merged across: pending backfills of views

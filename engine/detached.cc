@@ -382,6 +382,7 @@ absl::Status Database::DetachPartition(const std::string& name, const std::strin
     table.dedup.Clear();
     std::erase_if(table.parts, [&](const PartPtr& p) { return p->meta().partition_id == partition_id; });
     for (const PartPtr& p : detaching) table.superseded.erase(p->name());
+    RebuildEventKeys(&table);
   });
   // On failure the edit may still have reached the manifest (the database is poisoned);
   // the next open moves each part back or on, by what the manifest says.

@@ -2,7 +2,10 @@
 // materialized views (and theirs, down a chain), split each table's block by partition,
 // sort each piece by the sorting key, write one part per piece; then commit all the parts
 // of the insert, in every table, with its deduplication token, in one manifest edit.
+#include <algorithm>
 #include <cstring>
+#include <optional>
+
 #include "absl/strings/str_cat.h"
 #include "engine/database.h"
 #include "engine/merge_rules/merge_rule.h"
@@ -225,6 +228,31 @@ absl::Status Database::InsertBatch::AddTo(size_t w, Block block) {
   TALLY_ASSIGN_OR_RETURN(Block full, ConformBlock(name, schema, table->defaults, std::move(block)));
   if (full.rows() == 0) return absl::OkStatus();
   if (w == 0) rows_ += full.rows();
+  if (table->event_dedup.enabled()) {
+    // Repeats of events the table holds, or this batch holds already, go before the
+    // table and its views see them.
+    const EventDedupSpec& spec = table->event_dedup;
+    std::vector<std::pair<EventKey, int64_t>> keys = EventKeysOf(full, schema, spec);
+    std::vector<uint32_t> kept;
+    {
+      std::lock_guard<std::mutex> lock(db_->mu_);
+      for (uint32_t r = 0; r < keys.size(); ++r) {
+        const auto& [key, time_s] = keys[r];
+        if (table->event_keys.Seen(key, time_s, spec.window_s)) continue;
+        auto [it, inserted] = writes.event_keys.try_emplace(key, time_s);
+        if (!inserted) {
+          // A repeat within this insert, by the same window.
+          if (time_s >= it->second - spec.window_s && time_s <= it->second + spec.window_s) continue;
+          it->second = std::max(it->second, time_s);
+        }
+        kept.push_back(r);
+      }
+    }
+    if (kept.empty()) return absl::OkStatus();
+    if (kept.size() < keys.size()) {
+      for (Column& c : full.columns) c = Column::Gather(c, kept);
+    }
+  }
   // Views see the rows as inserted, before sorting and before the table's merge rule.
   for (const Writes::View& view : writes.views) {
     auto rows = view.query->Run(full);
@@ -361,6 +389,17 @@ absl::Status Database::InsertBatch::Commit() {
                                              " was dropped during the insert; nothing was stored"));
     }
   }
+  for (const Writes& w : writes_) {
+    if (w.event_keys.empty()) continue;
+    const EventDedupSpec& spec = w.table->event_dedup;
+    for (const auto& [key, time_s] : w.event_keys) {
+      if (!w.table->event_keys.Seen(key, time_s, spec.window_s)) continue;
+      Discard();
+      return absl::AbortedError(absl::StrCat("insert into ", name, ": a concurrent insert committed events with the "
+                                             "same deduplication keys into ", w.name, "; nothing was stored, retry ",
+                                             "the insert (its repeats will be dropped)"));
+    }
+  }
   if (db_->views_epoch_ != views_epoch_) {
     Discard();
     return absl::AbortedError(absl::StrCat("insert into ", name, ": a materialized view was created or dropped ",
@@ -406,6 +445,7 @@ absl::Status Database::InsertBatch::Commit() {
     for (size_t i = 0; i < writes_.size(); ++i) {
       Writes& w = writes_[i];
       Table* table = w.table.get();
+      for (const auto& [key, time_s] : w.event_keys) table->event_keys.Add(key, time_s, table->event_dedup.window_s);
       db_->Publish(table, w.written);
       table->parts.insert(table->parts.end(), w.written.begin(), w.written.end());
       if (!track[i]) continue;
@@ -427,6 +467,62 @@ absl::Status Database::InsertBatch::Commit() {
   lock.unlock();
   db_->WakeMerger();
   return absl::OkStatus();
+}
+
+namespace {
+
+// A part's newest event time, in seconds, from its column statistics; nullopt when it has
+// none (then the part is read).
+std::optional<int64_t> NewestEvent(const Part& part, const std::string& column) {
+  const format::ColumnMeta* c = part.meta().FindColumn(column);
+  if (c == nullptr || !c->has_min_max) return std::nullopt;
+  switch (c->type->id()) {
+    case TypeId::kDate:
+      return static_cast<int64_t>(c->max.u) * 86400;
+    case TypeId::kDateTime:
+      return static_cast<int64_t>(c->max.u);
+    case TypeId::kDateTime64: {
+      int64_t ticks = c->max.i;
+      for (int p = 0; p < c->type->precision(); ++p) ticks = ticks >= 0 ? ticks / 10 : (ticks - 9) / 10;
+      return ticks;
+    }
+    default:
+      return std::nullopt;
+  }
+}
+
+}  // namespace
+
+void Database::RebuildEventKeys(Table* table) const {
+  table->event_keys.Clear();
+  const EventDedupSpec& spec = table->event_dedup;
+  if (!spec.enabled() || table->parts.empty()) return;
+  int64_t newest = INT64_MIN;
+  for (const PartPtr& p : table->parts) {
+    newest = std::max(newest, NewestEvent(*p, spec.time_column).value_or(INT64_MAX));
+  }
+  std::vector<PartPtr> parts;
+  for (const PartPtr& p : table->parts) {
+    const std::optional<int64_t> n = NewestEvent(*p, spec.time_column);
+    if (!n.has_value() || newest == INT64_MAX || *n >= newest - spec.window_s) parts.push_back(p);
+  }
+  ScanOptions options;
+  options.columns = spec.key_columns;
+  if (std::find(options.columns.begin(), options.columns.end(), spec.time_column) == options.columns.end()) {
+    options.columns.push_back(spec.time_column);
+  }
+  format::TableSchema columns;  // the scanned columns, in scan order, to find them by name
+  for (const std::string& c : options.columns) columns.columns.push_back(table->schema->columns[table->schema->FindColumn(c)]);
+  auto cursor = ScanCursor::Make(*table->schema, std::move(parts), std::move(options));
+  absl::Status status = cursor.status();
+  while (status.ok()) {
+    Block block;
+    auto more = (*cursor)->Next(&block);
+    status = more.status();
+    if (!status.ok() || !*more) break;
+    for (const auto& [key, time_s] : EventKeysOf(block, columns, spec)) table->event_keys.Add(key, time_s, spec.window_s);
+  }
+  if (!status.ok()) table->event_keys.Clear();
 }
 
 }  // namespace tally::engine

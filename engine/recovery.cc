@@ -212,6 +212,7 @@ absl::Status Database::RecoverOnce(bool repair) {
     TALLY_ASSIGN_OR_RETURN(table->rule, MakeTableRule(table->engine, replayed.schema));
     table->tracks_superseded = TracksSuperseded(table->engine);
     TALLY_ASSIGN_OR_RETURN(table->dedup_settings, ParseDedupSettings(replayed.schema));
+    TALLY_ASSIGN_OR_RETURN(table->event_dedup, ParseEventDedup(replayed.schema));
     for (auto& [token, time_us] : replayed.tokens) table->dedup.Add(std::move(token), time_us, table->dedup_settings);
     tables_[name] = std::move(table);
   }
@@ -454,6 +455,7 @@ absl::Status Database::RecoverOnce(bool repair) {
       table.dedup.Clear();
     }
     for (const PartPtr& p : table.parts) table.next_block = std::max(table.next_block, p->meta().max_block + 1);
+    RebuildEventKeys(&table);
     // Superseded rows hold only while every part of their partition is live: a part set
     // aside (or missing) may hold the rows that others lose to, so its partition's records
     // go, and FINAL merges it (engine/superseded.h). Records past a part's rows are

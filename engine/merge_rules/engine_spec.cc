@@ -8,6 +8,7 @@
 #include "absl/strings/str_join.h"
 #include "engine/sql/parser.h"
 #include "engine/dedup_window.h"
+#include "engine/event_dedup.h"
 #include "engine/ttl.h"
 #include "format/status_macros.h"
 
@@ -211,6 +212,9 @@ absl::StatusOr<EngineSpec> ParseEngine(const format::TableSchema& schema) {
     }
     if (s.name == kTtlOnlyDropPartsSetting || s.name == kMergeWithTtlTimeoutSetting) continue;  // engine/ttl.h
     if (s.name == kDedupWindowSetting || s.name == kDedupWindowSecondsSetting) continue;  // engine/dedup_window.h
+    if (s.name == kDeduplicateBySetting || s.name == kDeduplicateTimeSetting || s.name == kDeduplicateWindowSetting) {
+      continue;  // engine/event_dedup.h
+    }
     return absl::UnimplementedError(absl::StrCat("table setting '", s.name, "' is not supported yet"));
   }
   if (schema.engine == "MergeTree") {

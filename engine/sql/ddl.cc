@@ -141,7 +141,10 @@ absl::StatusOr<format::TableSchema> SchemaFromCreate(const CreateTableQuery& cre
     } else if (name == "low_cardinality_max_dictionary_size" || name == "max_dictionary_entries") {
       TALLY_ASSIGN_OR_RETURN(schema.max_dictionary_entries, SettingUInt(name, value));
     } else if (name == "summing_drop_zero_rows" || name == "track_superseded_rows" || name == "ttl_only_drop_parts" ||
-               name == "merge_with_ttl_timeout") {
+               name == "merge_with_ttl_timeout" || name == "non_replicated_deduplication_window" ||
+               name == "non_replicated_deduplication_window_seconds" || name == "deduplicate_by" ||
+               name == "deduplicate_time" || name == "deduplicate_window_s") {
+      // As the literal is written (a string keeps its quotes): SHOW CREATE prints it back.
       schema.settings.push_back({name, value.DebugString()});
     } else {
       return absl::InvalidArgumentError(absl::StrCat("Unknown table setting '", name, "'"));
