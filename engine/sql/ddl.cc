@@ -141,7 +141,8 @@ absl::StatusOr<format::TableSchema> SchemaFromCreate(const CreateTableQuery& cre
     } else if (name == "low_cardinality_max_dictionary_size" || name == "max_dictionary_entries") {
       TALLY_ASSIGN_OR_RETURN(schema.max_dictionary_entries, SettingUInt(name, value));
     } else if (name == "summing_drop_zero_rows" || name == "track_superseded_rows" || name == "ttl_only_drop_parts" ||
-               name == "merge_with_ttl_timeout") {
+               name == "merge_with_ttl_timeout" || name == "non_replicated_deduplication_window" ||
+               name == "non_replicated_deduplication_window_seconds") {
       schema.settings.push_back({name, value.DebugString()});
     } else {
       return absl::InvalidArgumentError(absl::StrCat("Unknown table setting '", name, "'"));
