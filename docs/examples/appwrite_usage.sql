@@ -7,8 +7,9 @@
 --
 -- Adapted for tally:
 -- - tenant is String (empty for none) rather than Nullable(String): the library sorts by
---   tenant with allow_nullable_key = 1, and tally has no Nullable sorting keys. The same
---   for resource and method, which the library keeps Nullable.
+--   tenant with SETTINGS allow_nullable_key = 1, which ClickHouse requires for a Nullable
+--   sorting key and tally does not know (its sorting keys take Nullable columns without
+--   it), so no one CREATE TABLE runs in both.
 -- - time is CODEC(Delta(4), ZSTD(1)); the library's is CODEC(Delta(4), LZ4), and tally
 --   has no LZ4.
 -- - The library's views compute the day in a subquery and rename it outside
@@ -26,9 +27,9 @@ CREATE TABLE IF NOT EXISTS appwrite_usage_events (
     value Int64,
     time DateTime64(3, 'UTC') CODEC(Delta(4), ZSTD(1)),
     path Nullable(String) CODEC(ZSTD(3)),
-    method LowCardinality(String),
+    method Nullable(String),
     status Nullable(String),
-    resource String,
+    resource Nullable(String),
     resourceId Nullable(String) CODEC(ZSTD(3)),
     country LowCardinality(Nullable(String)),
     userAgent Nullable(String),
