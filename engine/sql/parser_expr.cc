@@ -455,10 +455,11 @@ absl::StatusOr<ExprPtr> Parser::ParseFunctionCall() {
     }
     if (AcceptKeyword("DISTINCT")) e->distinct = true;
     if (PeekIs(TokenKind::kAsterisk) && PeekIs(TokenKind::kRParen, 1)) {
-      // count(*) is count(); other f(*) keep the asterisk.
+      // count(*) is count() and countState(*) countState(), as in ClickHouse (OpenMeter's
+      // COUNT meters write countState(*)); other f(*) keep the asterisk.
       Token star = Take();
       Take();
-      if (!absl::EqualsIgnoreCase(e->name, "count")) {
+      if (!absl::EqualsIgnoreCase(e->name, "count") && e->name != "countState") {
         e->args.push_back(NewExpr(Expr::Kind::kAsterisk, star.pos));
       }
       continue;

@@ -221,6 +221,7 @@ TEST(SqlParserTest, FunctionCalls) {
       {"count()", "count()"},
       {"count(*)", "count()"},
       {"COUNT(*)", "COUNT()"},
+      {"countState(*)", "countState()"},
       {"sum(value)", "sum(value)"},
       {"plus(a, 1)", "plus(a, 1)"},
       {"count(DISTINCT x)", "countDistinct(x)"},
