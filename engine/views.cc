@@ -107,23 +107,16 @@ absl::StatusOr<std::shared_ptr<const ViewQuery>> Database::CompileView(
 
 namespace {
 
-// The longest chain of views ending at `table` (0: no view writes it), and starting at it.
-size_t DepthInto(const absl::flat_hash_map<std::string, format::ViewDef>& views, const std::string& table,
-                 size_t guard = 0) {
+// The longest chain of views ending at `table` (`upstream`: views writing it, their
+// sources' writers...), or starting at it (views reading it, their targets' readers...);
+// 0 when there is none.
+size_t ChainDepth(const absl::flat_hash_map<std::string, format::ViewDef>& views, const std::string& table,
+                  bool upstream, size_t guard = 0) {
   if (guard > kMaxViewDepth) return guard;
   size_t depth = 0;
   for (const auto& [name, def] : views) {
-    if (def.target == table) depth = std::max(depth, 1 + DepthInto(views, def.source, guard + 1));
-  }
-  return depth;
-}
-
-size_t DepthFrom(const absl::flat_hash_map<std::string, format::ViewDef>& views, const std::string& table,
-                 size_t guard = 0) {
-  if (guard > kMaxViewDepth) return guard;
-  size_t depth = 0;
-  for (const auto& [name, def] : views) {
-    if (def.source == table) depth = std::max(depth, 1 + DepthFrom(views, def.target, guard + 1));
+    if ((upstream ? def.target : def.source) != table) continue;
+    depth = std::max(depth, 1 + ChainDepth(views, upstream ? def.source : def.target, upstream, guard + 1));
   }
   return depth;
 }
@@ -194,7 +187,7 @@ absl::Status Database::CreateView(const std::string& name, format::ViewDef def, 
         if (seen.insert(v.target).second) todo.push_back(v.target);
       }
     }
-    const size_t depth = DepthInto(graph, def.source) + 1 + DepthFrom(graph, def.target);
+    const size_t depth = ChainDepth(graph, def.source, true) + 1 + ChainDepth(graph, def.target, false);
     if (depth > kMaxViewDepth) {
       return absl::InvalidArgumentError(absl::StrCat("it would make a chain of ", depth, " views (at most ",
                                                      kMaxViewDepth, ")"));

@@ -247,6 +247,26 @@ TEST(ViewCoreTest, CatalogRulesKeepViewsOnTablesThatExist) {
   EXPECT_EQ(db->ListTables(), (std::vector<std::string>{"copy", "sums"}));
 }
 
+TEST(ViewCoreTest, AChainOfViewsEndsAtItsDepthLimit) {
+  MemEnv env;
+  ASSERT_OK_AND_ASSIGN(auto db, Database::Open("db", {.env = &env}));
+  db->SetViewCompiler(std::make_shared<TestCompiler>());
+  for (size_t i = 0; i <= kMaxViewDepth + 1; ++i) ASSERT_OK(db->CreateTable(absl::StrCat("t", i), Source()));
+  // Built from both ends: t0 -> t1 ... and ... t32 -> t33, then the link in the middle.
+  for (size_t i = 0; i + 1 <= kMaxViewDepth + 1; ++i) {
+    if (i == 16) continue;
+    ASSERT_OK(db->CreateView(absl::StrCat("v", i), {.source = absl::StrCat("t", i), .target = absl::StrCat("t", i + 1),
+                                                    .select = "copy"},
+                             std::nullopt));
+  }
+  EXPECT_STATUS(db->CreateView("v16", {.source = "t16", .target = "t17", .select = "copy"}, std::nullopt),
+                absl::StatusCode::kInvalidArgument, "a chain of 33 views (at most 32)");
+  ASSERT_OK(db->DropView("v0"));
+  ASSERT_OK(db->CreateView("v16", {.source = "t16", .target = "t17", .select = "copy"}, std::nullopt));
+  ASSERT_OK(db->Insert("t1", Rows({{"a", 1}})));
+  EXPECT_EQ(SumOf(*db, absl::StrCat("t", kMaxViewDepth + 1), "v").first, 1u);
+}
+
 TEST(ViewCoreTest, AViewCreatedDuringAnInsertAbortsItsCommit) {
   MemEnv env;
   ASSERT_OK_AND_ASSIGN(auto db, Database::Open("db", {.env = &env}));
