@@ -89,6 +89,8 @@ bench-micro: build
 # generated data and queries. Writes benchmarks/results/<date>-<commit>.json and the peer
 # section of docs/benchmarks.md with charts in docs/img/. `make bench` is 10M metering
 # events (about 10-20 minutes), `make bench-full` 100M; BENCH_ROWS and BENCH_RUNS override.
+# BENCH_ARGS="--suite mergetree" or "--suite rollups" runs one part alone, with its own
+# section of docs/benchmarks.md (rollups: ingest with materialized views, issue 14).
 PEER_VENV ?= $(BUILD_DIR)/peer-venv
 BENCH_ROWS ?= 10000000
 BENCH_RUNS ?= 3

@@ -275,8 +275,9 @@ def markdown(r, json_rel, img_rel, section="main"):
         L += ["### Notes", ""] + r["notes"] + [""]
 
     L += ["### DDL", "", "tally and ClickHouse get the same statement; DuckDB native tables are loaded in"
-          " sort-key order. Skip indexes and materialized views are left out of ClickHouse's main tables"
-          " because tally has neither yet; ClickHouse's rollup is built after ingest.", ""]
+          " sort-key order. Both get the same skip indexes; materialized views are left out of both"
+          " systems' main tables (the rollups section measures them); ClickHouse's rollup is built after"
+          " ingest.", ""]
     for wl in ("metering", "logs"):
         d = r["ddl"][wl]
         L += [f"**{wl}**, tally and ClickHouse (chDB):", "", "```sql", d["tally"] + ";", "```", "",

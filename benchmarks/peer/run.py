@@ -1,6 +1,6 @@
 """The peer benchmark: tally, ClickHouse (chDB) and DuckDB on the same data and queries.
 
-  python benchmarks/peer/run.py --rows 10000000 [--logs-rows N] [--runs 3] [--suite all|peer|mergetree]
+  python benchmarks/peer/run.py --rows 10000000 [--logs-rows N] [--runs 3] [--suite all|peer|mergetree|rollups]
 
 Generates the data (gen_data.py), ingests it into each system in a subprocess of its own
 (peak RSS from wait4), measures bytes on disk, runs every query cold (a fresh process) and
@@ -8,7 +8,10 @@ hot (warm-up, then 5 runs in one process), checks that results agree, profiles t
 it misses a goal, and writes benchmarks/results/<date>-<commit>.json. report.py turns that
 JSON into the docs section and charts (run.py calls it at the end). The MergeTree-family
 part (rollups, FINAL, merges on tally and ClickHouse) is mergetree.py, reported by
-report_mergetree.py; `--suite mergetree` runs only that part, `--suite peer` all but it.
+report_mergetree.py; `--suite mergetree` runs only that part, `--suite peer` all but it and
+the rollups. The rollups through materialized views (ingest with views attached, reads from
+the rollup, tally and ClickHouse) are rollups.py, reported by report_rollups.py; `--suite
+rollups` runs only them.
 """
 
 import argparse
@@ -31,6 +34,7 @@ ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
 sys.path.insert(0, HERE)
 import gen_data  # noqa: E402
 import mergetree  # noqa: E402
+import rollups  # noqa: E402
 import workloads  # noqa: E402
 
 SYSTEMS = ("tally", "chdb", "duckdb")
@@ -325,9 +329,10 @@ def main():
     ap.add_argument("--no-docs", action="store_true", help="write the JSON only")
     ap.add_argument("--docs-section", choices=("main", "full"), default="main",
                     help="the section of docs/benchmarks.md to write (full: the bench-full run)")
-    ap.add_argument("--suite", choices=("all", "peer", "mergetree"),
-                    help="peer: the three-system ingest and queries; mergetree: rollups, FINAL and merges"
-                    " (docs section of its own); default all, or peer with --docs-section full")
+    ap.add_argument("--suite", choices=("all", "peer", "mergetree", "rollups"),
+                    help="peer: the three-system ingest and queries; mergetree: rollups, FINAL and merges;"
+                    " rollups: ingest with materialized views and reads from them (each of these two a docs"
+                    " section of its own); default all, or peer with --docs-section full")
     a = ap.parse_args()
     a.suite = a.suite or ("all" if a.docs_section == "main" else "peer")
     logs_rows = a.logs_rows or max(a.rows // 5, 1000)
@@ -342,9 +347,9 @@ def main():
         result["ddl"][wl] = {s: w["ddl"][s] for s in SYSTEMS}
         result["ddl"][wl]["ingest"] = {s: workloads.ingest_sql(s, wl, "<file>") for s in SYSTEMS}
     result["ddl"]["rollup_chdb"] = workloads.CHDB_ROLLUP_DDL[:2]
-    if a.suite == "mergetree":
+    if a.suite in ("mergetree", "rollups"):
         result["_started"] = started
-        return mergetree.main_only(a, r, result)
+        return (mergetree if a.suite == "mergetree" else rollups).main_only(a, r, result)
 
     log(f"generating data: {a.rows} metering events, {logs_rows} log records")
     t = time.time()
@@ -428,11 +433,12 @@ def main():
         roll.update(result_rows=n, fingerprint=fp, agrees_with_monthly_bill=fp == bill["systems"].get(
             "chdb", {}).get("fingerprint"), hot_median_s=statistics.median(roll["hot_s"]),
             hot_best_s=min(roll["hot_s"]))
-    result["rollup"] = {"chdb": roll, "tally": "no materialized views: see the MergeTree-family section",
+    result["rollup"] = {"chdb": roll, "tally": "see the rollups section (materialized views, issue 14)",
                         "duckdb": "n/a (no materialized views)"}
     if a.suite == "all":
         result["mergetree"] = mergetree.run(r, files["metering"])
         result["mergetree"]["loghouse"] = mergetree.loghouse(r, files["logs"], meta["logs"])
+        result["rollups"] = rollups.run(r, files["metering"], a.rows)
 
     if not a.no_profile:
         result["profiles"] = profile_tally(r, files, result)
@@ -449,6 +455,9 @@ def main():
         if "mergetree" in result:
             import report_mergetree
             report_mergetree.write(result, out, ROOT)
+        if "rollups" in result:
+            import report_rollups
+            report_rollups.write(result, out, ROOT)
 
 
 def profile_tally(r, files, result):

@@ -8,11 +8,11 @@ results are compared after normalization (run.py), so a fast wrong answer is fla
 Both get the same skip indexes: a bloom_filter at 0.5 % false positives on the metering
 events' `id` (the needle of `event_id_lookup`: at most about 1 % of the granules read), and
 a tokenbf_v1 on the logs' `Body` with LogHouse's arguments (32768 bytes, 3 hashes: the
-needle of `token_search_rare`); DuckDB has none to give. Features tally does not have yet
-(materialized views) are not given to ClickHouse's main tables either; the
-rollup figure here uses a ClickHouse SummingMergeTree with a materialized view, filled
-after ingest. Rollups tally can build (INSERT ... SELECT
-into Summing and Aggregating tables), FINAL and merges are compared in mergetree.py.
+needle of `token_search_rare`); DuckDB has none to give. Materialized views are not given
+to the main tables of either system; the rollup figure here uses a ClickHouse
+SummingMergeTree with a materialized view, filled after ingest. Rollups filled by
+INSERT ... SELECT into Summing and Aggregating tables, FINAL and merges are compared in
+mergetree.py; ingest with materialized views attached, and reads from them, in rollups.py.
 """
 
 METERING_COLUMNS = [
