@@ -3,6 +3,7 @@
 #include <xxhash.h>
 
 #include <cstring>
+#include <vector>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -40,28 +41,34 @@ void HashBytes(XXH3_state_t* st, const void* data, size_t n) {
   if (n != 0) XXH3_128bits_update(st, data, n);
 }
 
-// The column's values, whatever their in-memory encoding: a LowCardinality column by its
-// strings, a variable-width one by each value's length and bytes.
+// The column's values, whatever their in-memory encoding, in a few large updates (this
+// runs on every inserted byte): a String column as its value ends and bytes, a
+// LowCardinality one as one 64-bit hash of each row's string (each dictionary entry hashed
+// once), so two dictionaries holding the same rows in another order hash alike.
 void HashColumn(XXH3_state_t* st, const Column& c) {
   const size_t rows = c.size();
   HashU64(st, rows);
   if (c.dictionary != nullptr) {
-    for (size_t i = 0; i < rows; ++i) {
-      absl::string_view s = c.dictionary->StringAt(c.IndexAt(i));
-      HashBytes(st, s.data(), s.size());
+    const Column& dict = *c.dictionary;
+    std::vector<uint64_t> entry(dict.size());
+    for (size_t i = 0; i < entry.size(); ++i) {
+      absl::string_view s = dict.StringAt(i);
+      entry[i] = XXH3_64bits(s.data(), s.size());
     }
+    std::vector<uint64_t> hashes(rows);
+    for (size_t r = 0; r < rows; ++r) hashes[r] = entry[c.IndexAt(r)];
+    HashBytes(st, hashes.data(), hashes.size() * sizeof(uint64_t));
     return;
   }
   switch (c.type->id()) {
     case TypeId::kString:
-      for (size_t i = 0; i < rows; ++i) {
-        absl::string_view s = c.StringAt(i);
-        HashBytes(st, s.data(), s.size());
-      }
+      // Each value's end and the bytes: the same strings, the same two arrays.
+      HashBytes(st, c.offsets.data(), c.offsets.size() * sizeof(uint64_t));
+      HashBytes(st, c.chars.data(), c.chars.size());
       return;
     case TypeId::kArray:
     case TypeId::kMap:
-      for (size_t i = 0; i < rows; ++i) HashU64(st, c.offsets[i] - (i == 0 ? 0 : c.offsets[i - 1]));
+      HashBytes(st, c.offsets.data(), c.offsets.size() * sizeof(uint64_t));
       for (const Column& child : c.children) HashColumn(st, child);
       return;
     case TypeId::kNullable:
