@@ -316,13 +316,7 @@ def main_only(a, r, result):
     result["data"] = {"metering": {"file_bytes": os.path.getsize(files["metering"])}}
     result["mergetree"] = run(r, files["metering"])
     result["mergetree"]["loghouse"] = loghouse(r, files["logs"], meta["logs"])
-    result["elapsed_s"] = time.time() - result.pop("_started")
-    result["machine"]["loadavg_end"] = open("/proc/loadavg").read().split()[:3]
-    os.makedirs(a.results, exist_ok=True)
-    out = os.path.join(a.results, f"{result['date']}-{result['commit']}-mergetree.json")
-    with open(out, "w") as f:
-        json.dump(result, f, indent=1)
-    harness.log(f"wrote {out}")
+    out = harness.save_result(a.results, result, result.pop("_started"), "-mergetree")
     if not a.no_docs:
         report_mergetree.write(result, out, harness.ROOT)
 

@@ -125,6 +125,29 @@ def charts(r, img_dir, stem):
     return paths
 
 
+def run_rows(r):
+    """The rows every section's setup table has: the commit, the machine and its load."""
+    m = r["machine"]
+    return [f"| Commit | `{r['commit']}`{' plus uncommitted changes' if r.get('dirty') else ''}, {r['date']} |",
+            f"| Machine | {m.get('Model name', '?')}, {m.get('CPU(s)', '?')} CPUs, {m.get('MemTotal', '?')} RAM,"
+            f" {m.get('platform', '')} |",
+            f"| Load | load average {' '.join(m.get('loadavg_start', []))} at start,"
+            f" {' '.join(m.get('loadavg_end', []))} at the end (the machine is shared) |"]
+
+
+def profile_tables(profiles):
+    """One table per perf profile: self time by function, or the profile's error."""
+    L = []
+    for name, p in profiles.items():
+        L.append(f"**{name}**" + (f": error `{p['error']}`" if "error" in p else ""))
+        L.append("")
+        if "top" in p:
+            L += ["| self % | where | function |", "|---|---|---|"]
+            L += [f"| {t['percent']:.1f} | {t['dso']} | `{t['symbol']}` |" for t in p["top"]]
+            L.append("")
+    return L
+
+
 def markdown(r, json_rel, img_rel, section="main"):
     m = r["machine"]
     begin, end = SECTIONS[section]["markers"]
@@ -133,11 +156,7 @@ def markdown(r, json_rel, img_rel, section="main"):
          f"[`{json_rel}`]({os.path.relpath(json_rel, 'docs')}); do not edit by hand.", "",
          "### Setup", "", "| | |", "|---|---|",
          f"| Command | `{r['command']}` (`make bench` runs it) |",
-         f"| Commit | `{r['commit']}`{' plus uncommitted changes' if r.get('dirty') else ''}, {r['date']} |",
-         f"| Machine | {m.get('Model name', '?')}, {m.get('CPU(s)', '?')} CPUs, {m.get('MemTotal', '?')} RAM,"
-         f" {m.get('platform', '')} |",
-         f"| Load | load average {' '.join(m.get('loadavg_start', []))} at start,"
-         f" {' '.join(m.get('loadavg_end', []))} at the end (the machine is shared) |",
+         *run_rows(r),
          f"| Versions | chDB {m['versions']['chdb']}, DuckDB {m['versions']['duckdb']}, tally built"
          f" `RelWithDebInfo` with {m['versions'].get('gcc', '')} |",
          f"| Data | {r['rows']['metering']:,} metering events ({r['data']['metering']['file_bytes'] / 2**20:.0f} MiB"
@@ -263,14 +282,7 @@ def markdown(r, json_rel, img_rel, section="main"):
         L += ["### Where tally's time goes (perf)", "",
               "`perf record -e cpu-clock -g` (the VM exposes no hardware counters), self time by function."
               " Ingest is profiled on the first 1M metering events; queries on the loaded data, 5 runs.", ""]
-        for name, p in r["profiles"].items():
-            L.append(f"**{name}**" + (f": error `{p['error']}`" if "error" in p else ""))
-            L.append("")
-            if "top" in p:
-                L += ["| self % | where | function |", "|---|---|---|"]
-                for t in p["top"]:
-                    L.append(f"| {t['percent']:.1f} | {t['dso']} | `{t['symbol']}` |")
-                L.append("")
+        L += profile_tables(r["profiles"])
     if r.get("notes"):
         L += ["### Notes", ""] + r["notes"] + [""]
 

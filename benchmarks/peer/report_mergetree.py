@@ -9,7 +9,7 @@ import os
 import sys
 
 import mergetree_workloads as mw
-from report import fr, ms, ratio, replace_section
+from report import fr, ms, ratio, replace_section, run_rows
 
 BEGIN, END = "<!-- mergetree:begin -->", "<!-- mergetree:end -->"
 HEADING = "## The MergeTree family: rollups, FINAL and merges (issue 12)"
@@ -62,11 +62,7 @@ def markdown(r, json_rel):
          f"[`{json_rel}`]({os.path.relpath(json_rel, 'docs')}); do not edit by hand.", "",
          "| | |", "|---|---|",
          f"| Command | `{r['command']}` |",
-         f"| Commit | `{r['commit']}`{' plus uncommitted changes' if r.get('dirty') else ''}, {r['date']} |",
-         f"| Machine | {m.get('Model name', '?')}, {m.get('CPU(s)', '?')} CPUs, {m.get('MemTotal', '?')} RAM,"
-         f" {m.get('platform', '')} |",
-         f"| Load | load average {' '.join(m.get('loadavg_start', []))} at start,"
-         f" {' '.join(m.get('loadavg_end', []))} at the end (the machine is shared) |",
+         *run_rows(r),
          f"| Versions | chDB {m['versions']['chdb']}, tally built `RelWithDebInfo` with"
          f" {m['versions'].get('gcc', '')} |",
          f"| Data | {n:,} metering events (the peer benchmark's, seed 42), loaded and merged as in its main"

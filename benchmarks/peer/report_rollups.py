@@ -9,7 +9,7 @@ import os
 import sys
 
 import rollups_workloads as rw
-from report import fr, mib, ratio, replace_section
+from report import fr, mib, profile_tables, ratio, replace_section, run_rows
 
 BEGIN, END = "<!-- rollups:begin -->", "<!-- rollups:end -->"
 HEADING = "## Rollups through materialized views (issue 14)"
@@ -85,11 +85,7 @@ def markdown(r, json_rel):
          f"[`{json_rel}`]({os.path.relpath(json_rel, 'docs')}); do not edit by hand.", "",
          "| | |", "|---|---|",
          f"| Command | `{r['command']}` |",
-         f"| Commit | `{r['commit']}`{' plus uncommitted changes' if r.get('dirty') else ''}, {r['date']} |",
-         f"| Machine | {m.get('Model name', '?')}, {m.get('CPU(s)', '?')} CPUs, {m.get('MemTotal', '?')} RAM,"
-         f" {m.get('platform', '')} |",
-         f"| Load | load average {' '.join(m.get('loadavg_start', []))} at start,"
-         f" {' '.join(m.get('loadavg_end', []))} at the end (the machine is shared) |",
+         *run_rows(r),
          f"| Versions | chDB {m['versions']['chdb']}, tally built `RelWithDebInfo` with"
          f" {m['versions'].get('gcc', '')} |",
          f"| Data | {n:,} metering events (the peer benchmark's, seed 42,"
@@ -162,13 +158,7 @@ def markdown(r, json_rel):
               "`perf record -e cpu-clock -g`, self time by function: the ingest of the first 1M events without"
               " and with the views, and 1000 runs of the rollup query in one process, on the daily table as the"
               " ingest left it.", ""]
-        for name, p in ro["profiles"].items():
-            L.append(f"**{name}**" + (f": error `{p['error']}`" if "error" in p else ""))
-            L.append("")
-            if "top" in p:
-                L += ["| self % | where | function |", "|---|---|---|"]
-                L += [f"| {t['percent']:.1f} | {t['dso']} | `{t['symbol']}` |" for t in p["top"]]
-                L.append("")
+        L += profile_tables(ro["profiles"])
     if r.get("notes_rollups"):
         L += ["### Notes", ""] + r["notes_rollups"] + [""]
 

@@ -304,13 +304,7 @@ def main_only(a, r, result):
     result["rows"] = {"metering": a.rows}
     result["data"] = {"metering": {"file_bytes": os.path.getsize(data)}}
     result["rollups"] = run(r, data, a.rows)
-    result["elapsed_s"] = time.time() - result.pop("_started")
-    result["machine"]["loadavg_end"] = open("/proc/loadavg").read().split()[:3]
-    os.makedirs(a.results, exist_ok=True)
-    out = os.path.join(a.results, f"{result['date']}-{result['commit']}-rollups.json")
-    with open(out, "w") as f:
-        json.dump(result, f, indent=1)
-    harness.log(f"wrote {out}")
+    out = harness.save_result(a.results, result, result.pop("_started"), "-rollups")
     if not a.no_docs:
         report_rollups.write(result, out, harness.ROOT)
 

@@ -250,6 +250,19 @@ def fingerprint(rows):
     return len(normed), hashlib.sha1("\n".join(normed).encode()).hexdigest()[:12], normed
 
 
+def save_result(results_dir, result, started, suffix=""):
+    """Stamps the run's end (elapsed time, load) into `result` and writes it as
+    <results_dir>/<date>-<commit><suffix>.json; returns the path."""
+    result["elapsed_s"] = time.time() - started
+    result["machine"]["loadavg_end"] = open("/proc/loadavg").read().split()[:3]
+    os.makedirs(results_dir, exist_ok=True)
+    out = os.path.join(results_dir, f"{result['date']}-{result['commit']}{suffix}.json")
+    with open(out, "w") as f:
+        json.dump(result, f, indent=1)
+    log(f"wrote {out}")
+    return out
+
+
 def machine_info():
     info = {"platform": platform.platform(), "python": platform.python_version()}
     try:
@@ -442,13 +455,7 @@ def main():
 
     if not a.no_profile:
         result["profiles"] = profile_tally(r, files, result)
-    result["elapsed_s"] = time.time() - started
-    result["machine"]["loadavg_end"] = open("/proc/loadavg").read().split()[:3]
-    os.makedirs(a.results, exist_ok=True)
-    out = os.path.join(a.results, f"{result['date']}-{result['commit']}.json")
-    with open(out, "w") as f:
-        json.dump(result, f, indent=1)
-    log(f"wrote {out}")
+    out = save_result(a.results, result, started)
     if not a.no_docs:
         import report
         report.write(result, out, ROOT, a.docs_section)
