@@ -10,6 +10,7 @@
 #include "engine/database.h"
 #include "engine/mem_env.h"
 #include "engine/query/session.h"
+#include "tests/engine/sql_output.h"
 #include "tests/test_util.h"
 
 namespace tally::engine::sql {
@@ -26,11 +27,7 @@ class EventDedupTest : public ::testing::Test {
     db_ = std::move(*db);
     session_ = std::make_unique<Session>(db_.get());
   }
-  std::string Run(const std::string& sql) {
-    std::string out;
-    absl::Status s = session_->Execute(sql, "", [&](absl::string_view chunk) { absl::StrAppend(&out, chunk); });
-    return s.ok() ? out : absl::StrCat("error: ", s.message());
-  }
+  std::string Run(const std::string& sql) { return testing_sql::OutputOrError(*session_, sql); }
 
   MemEnv env_;
   std::unique_ptr<Database> db_;

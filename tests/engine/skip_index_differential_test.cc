@@ -20,6 +20,7 @@
 #include "absl/strings/str_split.h"
 #include "engine/mem_env.h"
 #include "engine/query/session.h"
+#include "tests/engine/sql_output.h"
 #include "tests/test_util.h"
 
 namespace tally::engine::sql {
@@ -63,11 +64,7 @@ class SkipIndexDifferentialTest : public ::testing::TestWithParam<int> {
     rng_.seed(GetParam());
   }
 
-  std::string Run(const std::string& sql) {
-    std::string out;
-    absl::Status s = session_->Execute(sql, "", [&](absl::string_view chunk) { absl::StrAppend(&out, chunk); });
-    return s.ok() ? out : absl::StrCat("error: ", s.message());
-  }
+  std::string Run(const std::string& sql) { return testing_sql::OutputOrError(*session_, sql); }
 
   int Rand(int n) { return static_cast<int>(rng_() % n); }
   bool Chance(int percent) { return Rand(100) < percent; }

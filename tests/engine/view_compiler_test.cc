@@ -16,6 +16,7 @@
 #include "engine/mem_env.h"
 #include "engine/query/session.h"
 #include "format/status_macros.h"
+#include "tests/engine/sql_output.h"
 #include "tests/test_util.h"
 
 namespace tally::engine::sql {
@@ -35,11 +36,7 @@ class ViewTest : public ::testing::Test {
   }
 
   // The statements' TabSeparated output, or "error: <message>".
-  std::string Run(const std::string& sql) {
-    std::string out;
-    absl::Status s = session_->Execute(sql, "", [&](absl::string_view chunk) { absl::StrAppend(&out, chunk); });
-    return s.ok() ? out : absl::StrCat("error: ", s.message());
-  }
+  std::string Run(const std::string& sql) { return testing_sql::OutputOrError(*session_, sql); }
   absl::Status Exec(const std::string& sql) {
     return session_->Execute(sql, "", [](absl::string_view) {});
   }

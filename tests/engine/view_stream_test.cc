@@ -14,6 +14,7 @@
 #include "engine/fault_injection_env.h"
 #include "engine/mem_env.h"
 #include "engine/query/session.h"
+#include "tests/engine/sql_output.h"
 #include "tests/test_util.h"
 
 namespace tally::engine::sql {
@@ -21,10 +22,7 @@ namespace {
 
 absl::StatusOr<std::string> Query(Database* db, const std::string& sql) {
   Session session(db);
-  std::string out;
-  absl::Status s = session.Execute(sql, "", [&](absl::string_view chunk) { absl::StrAppend(&out, chunk); });
-  if (!s.ok()) return s;
-  return out;
+  return testing_sql::Output(session, sql);
 }
 
 constexpr char kSchema[] = R"sql(
