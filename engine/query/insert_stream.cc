@@ -94,8 +94,18 @@ absl::Status StreamInsert(InputStream* input, const StreamInsertOptions& options
   uint64_t rows_before = 0;
   Block pending;
   bool input_done = false;
+  // A full block goes to the batch on its own thread (sorting, views, part writing) while
+  // this one parses and gathers the next: one Add at a time, in input order.
+  std::future<absl::Status> adding;
+  auto add = [&](Block block) -> absl::Status {
+    if (adding.valid()) TALLY_RETURN_IF_ERROR(adding.get());
+    adding = std::async(std::launch::async, [batch, block = std::move(block)]() mutable {
+      return batch->Add(std::move(block));
+    });
+    return absl::OkStatus();
+  };
   // On an early return the futures' destructors wait for their threads, which own
-  // their pieces, so nothing outlives this call.
+  // their pieces and blocks, so nothing outlives this call.
   while (true) {
     TALLY_RETURN_IF_ERROR(ctx.CheckLimits());
     while (!input_done && parsing.size() < threads) {
@@ -122,9 +132,10 @@ absl::Status StreamInsert(InputStream* input, const StreamInsertOptions& options
     size_t bytes = 0;
     for (const Column& c : pending.columns) bytes += c.ByteSize();
     if (pending.rows() >= options.block_rows || bytes >= options.block_bytes) {
-      TALLY_RETURN_IF_ERROR(batch->Add(std::exchange(pending, Block())));
+      TALLY_RETURN_IF_ERROR(add(std::exchange(pending, Block())));
     }
   }
+  if (adding.valid()) TALLY_RETURN_IF_ERROR(adding.get());
   if (pending.rows() > 0) TALLY_RETURN_IF_ERROR(batch->Add(std::move(pending)));
   return absl::OkStatus();
 }

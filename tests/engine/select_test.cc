@@ -201,6 +201,25 @@ TEST_F(SelectTest, InsertFromAStreamReadsInPiecesAndCommitsOnce) {
   std::string error = stream_run("INSERT INTO s FORMAT JSONEachRow", bad, 5);
   EXPECT_TRUE(absl::StrContains(error, "row 42, column 'id'")) << error;
   EXPECT_EQ(Run("SELECT count() FROM s"), "45\n");
+
+  // Blocks go to the table on their own thread while the next is parsed: a view that fails
+  // on a later block fails the insert, and nothing of the earlier blocks is stored.
+  ASSERT_EQ(Run("CREATE TABLE notes (n UInt32) ENGINE = MergeTree ORDER BY n"), "");
+  ASSERT_EQ(Run("CREATE MATERIALIZED VIEW notes_mv TO notes AS SELECT CAST(note AS UInt32) AS n FROM s"), "");
+  ASSERT_OK_AND_ASSIGN(auto parts_before, db_->ListParts("s"));
+  std::string numbered;
+  for (int i = 300; i < 340; ++i) {
+    absl::StrAppend(&numbered, "{\"id\":", i, ",\"note\":\"", i == 331 ? "x" : absl::StrCat(i), "\"}\n");
+  }
+  error = stream_run("INSERT INTO s FORMAT JSONEachRow", numbered, 5);
+  EXPECT_TRUE(absl::StrContains(error, "materialized view notes_mv (s -> notes)")) << error;
+  EXPECT_EQ(Run("SELECT count() FROM s"), "45\n");
+  EXPECT_EQ(Run("SELECT count() FROM notes"), "0\n");
+  ASSERT_OK_AND_ASSIGN(auto parts_after, db_->ListParts("s"));
+  EXPECT_EQ(parts_after.size(), parts_before.size());
+  numbered.replace(numbered.find("\"x\""), 3, "\"331\"");
+  EXPECT_EQ(stream_run("INSERT INTO s FORMAT JSONEachRow", numbered, 5), "");
+  EXPECT_EQ(Run("SELECT count(), sum(n) FROM notes"), "40\t12780\n");
 }
 
 TEST_F(SelectTest, BadDefaultExpressionsAreRejectedAtCreate) {
