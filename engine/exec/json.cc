@@ -1,6 +1,9 @@
 #include "engine/exec/json.h"
 
+#include <bit>
 #include <cmath>
+#include <cstdint>
+#include <cstring>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -217,10 +220,30 @@ absl::Status JsonReader::ReadHex4(uint32_t* code) {
   return absl::OkStatus();
 }
 
+namespace {
+
+// The first '"' or '\\' at or after `i` (or the end), eight bytes at a time: a byte equal
+// to c makes (w ^ c*0x01..) zero, and (x - 0x01..) & ~x & 0x80.. flags the lowest zero byte
+// exactly (higher flags can be false, so only the lowest is used).
+size_t QuoteOrBackslash(absl::string_view text, size_t i) {
+  constexpr uint64_t kOnes = 0x0101010101010101ULL, kHigh = 0x8080808080808080ULL;
+  constexpr uint64_t kQuote = kOnes * '"', kBackslash = kOnes * '\\';
+  for (; i + 8 <= text.size(); i += 8) {
+    uint64_t w;
+    std::memcpy(&w, text.data() + i, 8);
+    uint64_t q = w ^ kQuote, b = w ^ kBackslash;
+    uint64_t hit = ((q - kOnes) & ~q & kHigh) | ((b - kOnes) & ~b & kHigh);
+    if (hit != 0) return i + static_cast<size_t>(std::countr_zero(hit)) / 8;  // little-endian
+  }
+  while (i < text.size() && text[i] != '"' && text[i] != '\\') ++i;
+  return i;
+}
+
+}  // namespace
+
 absl::Status JsonReader::ReadString(std::string* scratch, absl::string_view* value) {
   size_t start = ++pos_;  // past the opening quote
-  size_t i = start;
-  while (i < text_.size() && text_[i] != '"' && text_[i] != '\\') ++i;
+  size_t i = QuoteOrBackslash(text_, start);
   if (i < text_.size() && text_[i] == '"') {
     *value = text_.substr(start, i - start);
     pos_ = i + 1;
@@ -393,8 +416,12 @@ absl::Status Mismatch(const DataType& type, absl::string_view json, absl::string
                                                  TextForError(json), "' (", why, ")"));
 }
 
+// A plain loop: number tokens are short, and find_first_of builds a table per call.
 bool IsIntegerToken(absl::string_view token) {
-  return token.find_first_of(".eE") == absl::string_view::npos;
+  for (char c : token) {
+    if (c == '.' || c == 'e' || c == 'E') return false;
+  }
+  return true;
 }
 
 absl::Status ReadJsonNested(Column* col, JsonReader* in, const JsonReadOptions& options) {

@@ -213,7 +213,12 @@ bool ParseAll(absl::string_view s, T* out) {
   return ec == std::errc() && end == s.data() + s.size();
 }
 
-bool IntegerSyntax(absl::string_view s) { return s.find_first_of(".eE") == npos; }
+bool IntegerSyntax(absl::string_view s) {
+  for (char c : s) {
+    if (c == '.' || c == 'e' || c == 'E') return false;
+  }
+  return true;
+}
 
 // A number's text (or a string's value) as T; floats truncate toward zero when in range.
 template <typename T>
