@@ -62,8 +62,11 @@ absl::Status Settings::Set(const std::string& name, const Value& value) {
   } else if (name == "max_server_memory_usage") {
     TALLY_ASSIGN_OR_RETURN(max_server_memory_usage, as_uint());
   } else if (name == "max_execution_time") {
+    double seconds;
     if (value.kind == Value::Kind::kFloat && value.f >= 0) {
       max_execution_time_s = value.f;
+    } else if (value.kind == Value::Kind::kString && absl::SimpleAtod(value.s, &seconds) && seconds >= 0) {
+      max_execution_time_s = seconds;  // "0.5" from a URL
     } else {
       TALLY_ASSIGN_OR_RETURN(uint64_t s, as_uint());
       max_execution_time_s = static_cast<double>(s);
@@ -160,6 +163,7 @@ absl::Status Session::Execute(absl::string_view sql, absl::string_view input, co
 
 absl::Status Session::Execute(absl::string_view sql, InputStream* input, const Sink& sink) {
   cancelled_.store(false);
+  output_format_.clear();
   statement_start_ = absl::Now();
   if (!backfills_resumed_) {
     // A POPULATE a crash or an error interrupted runs again, once per session; if it
@@ -207,8 +211,8 @@ absl::Status Session::Output(const ResultSet& result, const std::string& format,
       RetypeZones(&block.columns.back(), types[c]);
     }
   }
-  TALLY_ASSIGN_OR_RETURN(auto out, MakeOutputFormat(format.empty() ? settings_.default_format : format, result.names,
-                                                    types, &buffer));
+  output_format_ = format.empty() ? settings_.default_format : format;
+  TALLY_ASSIGN_OR_RETURN(auto out, MakeOutputFormat(output_format_, result.names, types, &buffer));
   out->WritePrefix();
   if (result.block.rows() > 0) out->WriteBlock(zoned ? block : result.block);
   if (result.totals) {
@@ -226,7 +230,42 @@ absl::Status Session::Output(const ResultSet& result, const std::string& format,
   return absl::OkStatus();
 }
 
+std::optional<size_t> InsertDataStart(absl::string_view text) {
+  absl::StatusOr<std::vector<Statement>> statements = ParseStatements(text);
+  if (!statements.ok() || statements->size() != 1) return std::nullopt;
+  const Statement& st = statements->front();
+  if (st.kind != Statement::Kind::kInsert || st.insert->select != nullptr || st.insert->format.empty() ||
+      st.insert->format == "Values") {
+    return std::nullopt;
+  }
+  return st.insert->data_offset;
+}
+
+absl::Status Session::UseDatabase(const std::string& name) {
+  std::vector<std::string> databases = db_->ListDatabases();
+  if (std::find(databases.begin(), databases.end(), name) == databases.end()) {
+    return absl::NotFoundError(absl::StrCat("Database ", name, " does not exist"));
+  }
+  current_database_ = name;
+  return absl::OkStatus();
+}
+
+namespace {
+
+bool OnlyReads(Statement::Kind kind) {
+  using K = Statement::Kind;
+  return kind == K::kSelect || kind == K::kShowTables || kind == K::kShowDatabases || kind == K::kShowCreateTable ||
+         kind == K::kDescribeTable || kind == K::kExplain || kind == K::kExists || kind == K::kCheckTable ||
+         kind == K::kUse;
+}
+
+}  // namespace
+
 absl::Status Session::Run(const Statement& st, InputStream* input, const Sink& sink) {
+  if (readonly_ > 0 && !OnlyReads(st.kind) && !(readonly_ == 2 && st.kind == Statement::Kind::kSet)) {
+    return absl::PermissionDeniedError(absl::StrCat("Cannot execute query in readonly mode",
+                                                    readonly_reason_.empty() ? "" : ". ", readonly_reason_));
+  }
   switch (st.kind) {
     case Statement::Kind::kSelect: {
       TALLY_ASSIGN_OR_RETURN(QueryContext ctx, NewContext(st.select->settings));
@@ -276,14 +315,8 @@ absl::Status Session::Run(const Statement& st, InputStream* input, const Sink& s
       TALLY_RETURN_IF_ERROR(db_->DropDatabase(st.database, st.if_exists));
       if (current_database_ == st.database) current_database_ = "default";
       return absl::OkStatus();
-    case Statement::Kind::kUse: {
-      std::vector<std::string> databases = db_->ListDatabases();
-      if (std::find(databases.begin(), databases.end(), st.database) == databases.end()) {
-        return absl::NotFoundError(absl::StrCat("Database ", st.database, " does not exist"));
-      }
-      current_database_ = st.database;
-      return absl::OkStatus();
-    }
+    case Statement::Kind::kUse:
+      return UseDatabase(st.database);
     case Statement::Kind::kSet:
       for (const auto& [name, value] : st.settings.values) TALLY_RETURN_IF_ERROR(SetSetting(name, value));
       return absl::OkStatus();

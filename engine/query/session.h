@@ -3,12 +3,16 @@
 // the session's default) to a sink, INSERT data inline or supplied by the caller.
 // Both `tally local` and the server drive this.
 //
+// Public API: with engine/database.h, the headers embedders and server/ use
+// (tests/layering_test.sh holds server/ to them); the others are the implementation's.
+//
 // One statement at a time per Session; Cancel() may be called from another thread.
 #ifndef TALLY_ENGINE_QUERY_SESSION_H_
 #define TALLY_ENGINE_QUERY_SESSION_H_
 
 #include <atomic>
 #include <functional>
+#include <optional>
 #include <string>
 
 #include "absl/container/flat_hash_map.h"
@@ -59,6 +63,12 @@ struct Settings {
   absl::Status Set(const std::string& name, const format::Value& value);
 };
 
+// Where the data of an `INSERT ... FORMAT name` that starts `text` begins (after the
+// format's name and the whitespace up to and including one line break), so that a caller
+// holding the start of a long body can run the statement with the rest streamed;
+// std::nullopt when `text` does not start with such an INSERT or ends before its data.
+std::optional<size_t> InsertDataStart(absl::string_view text);
+
 class Session {
  public:
   using Sink = std::function<void(absl::string_view)>;
@@ -87,7 +97,20 @@ class Session {
   absl::Status Execute(absl::string_view sql, InputStream* input, const Sink& sink);
 
   void Cancel() { cancelled_.store(true); }
+  // ClickHouse's `readonly`: at 1 only statements that read run (SELECT, SHOW, DESCRIBE,
+  // EXISTS, EXPLAIN, CHECK, USE); at 2 SET too. The others fail with PermissionDenied
+  // naming `readonly_reason` (the server gives GET requests level 2, as ClickHouse does).
+  void set_readonly(int level, std::string reason = "") {
+    readonly_ = level;
+    readonly_reason_ = std::move(reason);
+  }
   const std::string& default_format() const { return settings_.default_format; }
+  // The session's time zone (session_timezone), and the format of the result being
+  // written: valid from a sink's first call on, for headers that name it.
+  const std::string& timezone() const { return settings_.timezone; }
+  const std::string& output_format() const { return output_format_; }
+  // USE name: NotFound when the database does not exist.
+  absl::Status UseDatabase(const std::string& name);
   void set_default_format(std::string format) { settings_.default_format = std::move(format); }
 
  private:
@@ -124,6 +147,9 @@ class Session {
   Settings settings_;
   std::string current_database_ = "default";
   std::atomic<bool> cancelled_{false};
+  std::string output_format_;
+  int readonly_ = 0;
+  std::string readonly_reason_;
   bool backfills_resumed_ = false;
 };
 

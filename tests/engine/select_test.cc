@@ -222,6 +222,36 @@ TEST_F(SelectTest, InsertFromAStreamReadsInPiecesAndCommitsOnce) {
   EXPECT_EQ(Run("SELECT count(), sum(n) FROM notes"), "40\t12780\n");
 }
 
+TEST_F(SelectTest, ReadonlySessionsRunOnlyStatementsThatRead) {
+  ASSERT_EQ(Run("CREATE TABLE r (a UInt8) ENGINE = MergeTree ORDER BY a"), "");
+  session_->set_readonly(2, "GET is read-only");
+  EXPECT_EQ(Run("SELECT count() FROM r"), "0\n");
+  EXPECT_EQ(Run("SHOW TABLES"), "r\n");
+  EXPECT_EQ(Run("SET max_threads = 2"), "") << "level 2 allows SET";
+  for (const char* sql : {"INSERT INTO r VALUES (1)", "CREATE TABLE r2 (a UInt8) ENGINE = MergeTree ORDER BY a",
+                          "DROP TABLE r", "TRUNCATE TABLE r", "OPTIMIZE TABLE r", "CREATE DATABASE d2"}) {
+    EXPECT_EQ(Run(sql), "error: Cannot execute query in readonly mode. GET is read-only") << sql;
+  }
+  session_->set_readonly(1);
+  EXPECT_EQ(Run("SET max_threads = 2"), "error: Cannot execute query in readonly mode");
+  session_->set_readonly(0);
+  EXPECT_EQ(Run("INSERT INTO r VALUES (1)"), "");
+  EXPECT_EQ(Run("SELECT count() FROM r"), "1\n");
+}
+
+TEST_F(SelectTest, InsertDataStartFindsWhereAnInsertsDataBegins) {
+  using sql::InsertDataStart;
+  EXPECT_EQ(InsertDataStart("INSERT INTO t FORMAT CSV\n1,2\n"), 25u);
+  EXPECT_EQ(InsertDataStart("INSERT INTO t FORMAT CSV"), 24u);
+  EXPECT_EQ(InsertDataStart("insert into db.t (a, b) format JSONEachRow {\"a\":1}"), 43u);
+  EXPECT_EQ(InsertDataStart("INSERT INTO t FORMAT TSV\r\n\x01\xff;;"), 26u) << "the data is never lexed";
+  EXPECT_EQ(InsertDataStart("INSERT INTO t VALUES (1)"), std::nullopt);
+  EXPECT_EQ(InsertDataStart("INSERT INTO t SELECT 1"), std::nullopt);
+  EXPECT_EQ(InsertDataStart("SELECT 1"), std::nullopt);
+  EXPECT_EQ(InsertDataStart("SELECT 1; INSERT INTO t FORMAT CSV\n1"), std::nullopt);
+  EXPECT_EQ(InsertDataStart("INSERT INTO t FORMA"), std::nullopt);
+}
+
 TEST_F(SelectTest, BadDefaultExpressionsAreRejectedAtCreate) {
   EXPECT_EQ(Run("CREATE TABLE e (a UInt8 DEFAULT b, b UInt8 DEFAULT a) ENGINE = MergeTree ORDER BY tuple()"),
             "error: DEFAULT expressions of columns `a`, `b` depend on each other in a cycle");
