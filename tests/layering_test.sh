@@ -39,6 +39,17 @@ check "engine/query/*" "server/|tools/" "engine/query includes a front end"
 check "engine/query/select_source.* engine/query/select_union.*" "engine/query/select\.h" \
   "a piece below SELECT execution includes select.h"
 
+# server/ drives the engine through its public headers only: engine/database.h and
+# engine/query/session.h (the embedding API), and the format/ value and status helpers
+# their signatures use.
+hits=$(grep -Hn -E '^#include "(engine|format)/' server/*.h server/*.cc 2>/dev/null |
+       grep -v -E '#include "(engine/database\.h|engine/query/session\.h|format/value\.h|format/status_macros\.h)"' || true)
+if [ -n "$hits" ]; then
+  echo "FAIL: server/ includes an engine header that is not public:"
+  echo "$hits"
+  status=1
+fi
+
 # check_symbols LOWER HIGHER: LOWER's undefined symbols that HIGHER defines.
 check_symbols() {
   local lower=$1 higher=$2 hits
@@ -57,6 +68,7 @@ if [ $# -ge 2 ]; then
   check_symbols "$b/libtally_expr.a" "$b/libtally_engine.a"
   check_symbols "$b/libtally_expr.a" "$b/libtally_query.a"
   check_symbols "$b/libtally_engine.a" "$b/libtally_query.a"
+  check_symbols "$b/libtally_query.a" "$b/libtally_server.a"
 fi
 
 if [ $status -eq 0 ]; then echo "layering: every include goes down"; fi

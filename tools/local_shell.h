@@ -47,6 +47,8 @@ class LocalShell {
 
 // Entry point of `tally local ARGS`; returns the process exit code.
 int RunLocal(int argc, char** argv);
+// Prints to stderr the parts recovery set aside (not the ones detached on purpose).
+void WarnAboutDetached(const engine::Database& db);
 
 }  // namespace tally::tools
 

@@ -6,12 +6,14 @@
 
 #include "tools/local_shell.h"
 #include "tools/repair.h"
+#include "tools/serve.h"
 
 namespace {
 
 constexpr char kUsage[] =
     "usage: tally <command> [options]\n"
     "  local [--data DIR] [--query COMMANDS]   an in-process shell on a data directory\n"
+    "  serve [--data DIR] [--listen HOST:PORT] ClickHouse's HTTP interface (default 127.0.0.1:8123)\n"
     "  repair --data DIR                       set aside what a plain open refuses to guess about\n";
 
 }  // namespace
@@ -32,6 +34,7 @@ int main(int argc, char** argv) {
     return argc < 2 ? 2 : 0;
   }
   if (std::strcmp(argv[1], "local") == 0) return tally::tools::RunLocal(argc - 2, argv + 2);
+  if (std::strcmp(argv[1], "serve") == 0) return tally::tools::RunServe(argc - 2, argv + 2);
   if (std::strcmp(argv[1], "repair") == 0) return tally::tools::RunRepair(argc - 2, argv + 2);
   std::fprintf(stderr, "tally: unknown command '%s'\n%s", argv[1], kUsage);
   return 2;

@@ -1,0 +1,365 @@
+#include "server/query_handler.h"
+
+#include <poll.h>
+
+#include <algorithm>
+#include <condition_variable>
+#include <random>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/escaping.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "format/status_macros.h"
+#include "format/value.h"
+#include "server/error_codes.h"
+
+namespace tally::server {
+
+namespace {
+
+using engine::sql::InputStream;
+using engine::sql::Session;
+
+// URL parameters that are part of the protocol, not settings.
+bool IsProtocolParam(absl::string_view name) {
+  static constexpr absl::string_view kNames[] = {
+      "query", "database", "default_format", "query_id", "session_id", "session_timeout", "session_check",
+      "user", "password", "quota_key", "compress", "decompress", "buffer_size", "wait_end_of_query",
+      "enable_http_compression", "http_zlib_compression_level", "send_progress_in_http_headers",
+      "http_headers_progress_interval_ms", "client_protocol_version", "add_http_cors_header",
+  };
+  return std::find(std::begin(kNames), std::end(kNames), name) != std::end(kNames);
+}
+
+std::string NewQueryId() {
+  thread_local std::mt19937_64 rng{std::random_device{}()};
+  uint64_t a = rng(), b = rng();
+  a = (a & ~uint64_t{0xf000}) | 0x4000;                        // version 4
+  b = (b & ~(uint64_t{3} << 62)) | (uint64_t{2} << 62);        // variant 10
+  return absl::StrFormat("%08x-%04x-%04x-%04x-%012x", a >> 32, (a >> 16) & 0xffff, a & 0xffff, b >> 48,
+                         b & 0xffffffffffffULL);
+}
+
+std::string ContentTypeOf(absl::string_view format) {
+  if (absl::StartsWith(format, "TabSeparated") || absl::StartsWith(format, "TSV")) {
+    return "text/tab-separated-values; charset=UTF-8";
+  }
+  if (absl::StartsWith(format, "CSV")) {
+    return absl::StrCat("text/csv; charset=UTF-8; header=", format == "CSV" ? "absent" : "present");
+  }
+  if (format == "JSON" || format == "JSONCompact") return "application/json; charset=UTF-8";
+  if (absl::StartsWith(format, "JSON") || format == "NDJSON") return "application/x-ndjson; charset=UTF-8";
+  if (format == "Native" || absl::StartsWith(format, "RowBinary")) return "application/octet-stream";
+  return "text/plain; charset=UTF-8";
+}
+
+// The request body as INSERT data: `prefix` (bytes already read while looking for the
+// query's end) first, then the rest of the body.
+class BodyStream : public InputStream {
+ public:
+  BodyStream(HttpConnection* conn, std::string prefix) : conn_(conn), prefix_(std::move(prefix)) {}
+  absl::StatusOr<size_t> Read(char* buf, size_t n) override {
+    if (pos_ < prefix_.size()) {
+      size_t k = std::min(n, prefix_.size() - pos_);
+      std::memcpy(buf, prefix_.data() + pos_, k);
+      pos_ += k;
+      return k;
+    }
+    return conn_->ReadBody(buf, n);
+  }
+
+ private:
+  HttpConnection* conn_;
+  std::string prefix_;
+  size_t pos_ = 0;
+};
+
+// Up to `max` bytes of the body into *out; whether the body ended within them.
+absl::StatusOr<bool> ReadBodyUpTo(HttpConnection* conn, size_t max, std::string* out) {
+  char buf[64 << 10];
+  while (out->size() < max) {
+    TALLY_ASSIGN_OR_RETURN(size_t n, conn->ReadBody(buf, std::min(sizeof buf, max - out->size())));
+    if (n == 0) return true;
+    out->append(buf, n);
+  }
+  return conn->body_done();
+}
+
+// Cancels `session` when the client goes away while its query runs (a closed or reset
+// connection), polling the socket every 100 ms.
+class DisconnectWatch {
+ public:
+  DisconnectWatch(int fd, Session* session) : thread_([this, fd, session] {
+    std::unique_lock<std::mutex> lock(mu_);
+    while (!cv_.wait_for(lock, std::chrono::milliseconds(100), [&] { return done_; })) {
+      pollfd p{fd, POLLRDHUP, 0};
+      if (::poll(&p, 1, 0) > 0 && (p.revents & (POLLRDHUP | POLLHUP | POLLERR))) {
+        session->Cancel();
+        return;
+      }
+    }
+  }) {}
+  ~DisconnectWatch() {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      done_ = true;
+    }
+    cv_.notify_all();
+    thread_.join();
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool done_ = false;
+  std::thread thread_;
+};
+
+}  // namespace
+
+struct QueryHandler::NamedSession {
+  explicit NamedSession(engine::Database* db) : session(db) {}
+  Session session;
+  bool in_use = false;
+  absl::Time expires = absl::InfiniteFuture();
+};
+
+QueryHandler::QueryHandler(engine::Database* db, QueryHandlerOptions options) : db_(db), options_(std::move(options)) {}
+
+QueryHandler::~QueryHandler() = default;
+
+void QueryHandler::CancelAll() {
+  std::lock_guard<std::mutex> lock(mu_);
+  for (auto& [session, count] : active_) session->Cancel();
+}
+
+absl::StatusOr<std::shared_ptr<QueryHandler::NamedSession>> QueryHandler::AcquireSession(const std::string& id,
+                                                                                        absl::Duration timeout) {
+  std::lock_guard<std::mutex> lock(mu_);
+  const absl::Time now = absl::Now();
+  for (auto it = sessions_.begin(); it != sessions_.end();) {
+    auto next = std::next(it);
+    if (!it->second->in_use && it->second->expires < now) sessions_.erase(it);
+    it = next;
+  }
+  std::shared_ptr<NamedSession>& s = sessions_[id];
+  if (s == nullptr) s = std::make_shared<NamedSession>(db_);
+  if (s->in_use) {
+    return ErrorWithCode(kSessionIsLocked, absl::StrCat("Session ", id, " is locked by a concurrent client"));
+  }
+  s->in_use = true;
+  s->expires = now + timeout;
+  return s;
+}
+
+void QueryHandler::ReleaseSession(const std::shared_ptr<NamedSession>& s) {
+  std::lock_guard<std::mutex> lock(mu_);
+  s->in_use = false;
+}
+
+void QueryHandler::Handle(HttpConnection* conn, const HttpRequest& req) {
+  const std::string* given_id = req.Param("query_id");
+  const std::string query_id = given_id != nullptr && !given_id->empty() ? *given_id : NewQueryId();
+  auto fail = [&](const absl::Status& s) {
+    ClickHouseError e = ErrorFor(s);
+    std::string body = ErrorBody(e, s.message());
+    if (conn->committed()) {
+      conn->Abort(absl::StrCat("\n", body));
+      return;
+    }
+    conn->AddHeader("X-ClickHouse-Query-Id", query_id);
+    conn->AddHeader("X-ClickHouse-Exception-Code", absl::StrCat(e.code));
+    (void)conn->Respond(e.http_status, "text/plain; charset=UTF-8", body);
+  };
+
+  const bool read_method = req.method == "GET" || req.method == "HEAD";
+  if (req.path == "/ping" || req.path == "/replicas_status") {
+    if (!read_method) {
+      (void)conn->Respond(405, "text/plain; charset=UTF-8", "Use GET for /ping.\n");
+      return;
+    }
+    (void)conn->Respond(200, "text/plain; charset=UTF-8", "Ok.\n");
+    return;
+  }
+  if (req.path != "/") {
+    (void)conn->Respond(404, "text/plain; charset=UTF-8",
+                        absl::StrCat("There is no handle ", req.path, ". Use / for queries and /ping for health checks.\n"));
+    return;
+  }
+  if (read_method && req.Param("query") == nullptr && !req.has_body()) {
+    (void)conn->Respond(200, "text/plain; charset=UTF-8", "Ok.\n");
+    return;
+  }
+  if (!read_method && req.method != "POST") {
+    (void)conn->Respond(405, "text/plain; charset=UTF-8", "Queries use GET (read-only) or POST.\n");
+    return;
+  }
+
+  // Credentials: Basic auth, X-ClickHouse-User/Key, or user/password parameters.
+  std::string user = "default", password;
+  if (const std::string* auth = req.Header("authorization"); auth != nullptr) {
+    std::string decoded;
+    if (!absl::StartsWithIgnoreCase(*auth, "Basic ") || !absl::Base64Unescape(auth->substr(6), &decoded) ||
+        decoded.find(':') == std::string::npos) {
+      fail(ErrorWithCode(kAuthenticationFailed, "Authorization: only Basic credentials (user:password) are accepted"));
+      return;
+    }
+    user = decoded.substr(0, decoded.find(':'));
+    password = decoded.substr(decoded.find(':') + 1);
+  }
+  if (const std::string* h = req.Header("x-clickhouse-user"); h != nullptr) user = *h;
+  if (const std::string* h = req.Header("x-clickhouse-key"); h != nullptr) password = *h;
+  if (const std::string* p = req.Param("user"); p != nullptr) user = *p;
+  if (const std::string* p = req.Param("password"); p != nullptr) password = *p;
+  if (user.empty()) user = "default";
+  if (user != "default" || password != options_.default_password) {
+    fail(ErrorWithCode(kAuthenticationFailed,
+                       absl::StrCat(user, ": Authentication failed: password is incorrect, or there is no user with such name")));
+    return;
+  }
+
+  if (running_.fetch_add(1) >= options_.concurrent_queries_max) {
+    running_.fetch_sub(1);
+    conn->AddHeader("Retry-After", "1");
+    fail(ErrorWithCode(kTooManySimultaneousQueries,
+                       absl::StrCat("Too many simultaneous queries. Maximum: ", options_.concurrent_queries_max)));
+    return;
+  }
+  std::shared_ptr<NamedSession> named;
+  std::unique_ptr<Session> fresh;
+  Session* session = nullptr;
+  absl::Status s;
+  if (const std::string* id = req.Param("session_id"); id != nullptr && !id->empty()) {
+    absl::Duration timeout = options_.session_timeout;
+    if (const std::string* t = req.Param("session_timeout"); t != nullptr) {
+      int64_t secs;
+      if (!absl::SimpleAtoi(*t, &secs) || secs < 0 || absl::Seconds(secs) > options_.session_timeout_max) {
+        s = absl::InvalidArgumentError(absl::StrCat("session_timeout must be a number of seconds from 0 to ",
+                                                    absl::ToInt64Seconds(options_.session_timeout_max)));
+      }
+      timeout = absl::Seconds(secs);
+    }
+    if (s.ok()) {
+      auto acquired = AcquireSession(*id, timeout);
+      if (acquired.ok()) {
+        named = *acquired;
+        session = &named->session;
+      } else {
+        s = acquired.status();
+      }
+    }
+  } else {
+    fresh = std::make_unique<Session>(db_);
+    session = fresh.get();
+  }
+  if (s.ok()) {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      ++active_[session];
+    }
+    s = RunQuery(conn, req, session, query_id);
+    std::lock_guard<std::mutex> lock(mu_);
+    if (--active_[session] == 0) active_.erase(session);
+  }
+  if (named != nullptr) ReleaseSession(named);
+  running_.fetch_sub(1);
+  if (!s.ok()) fail(s);
+}
+
+absl::Status QueryHandler::RunQuery(HttpConnection* conn, const HttpRequest& req, Session* session,
+                                    const std::string& query_id) {
+  const absl::Time start = absl::Now();
+  session->set_readonly(req.method == "POST" ? 0 : 2,
+                        "For queries over HTTP, method GET implies readonly. You should use method POST for "
+                        "modifying queries");
+  std::string database;
+  if (const std::string* h = req.Header("x-clickhouse-database"); h != nullptr) database = *h;
+  if (const std::string* p = req.Param("database"); p != nullptr) database = *p;
+  if (!database.empty()) TALLY_RETURN_IF_ERROR(session->UseDatabase(database));
+  std::string format;
+  if (const std::string* h = req.Header("x-clickhouse-format"); h != nullptr) format = *h;
+  if (const std::string* p = req.Param("default_format"); p != nullptr) format = *p;
+  if (!format.empty()) session->set_default_format(format);
+  for (const auto& [name, value] : req.params) {
+    if (IsProtocolParam(name)) continue;
+    if (absl::StartsWith(name, "param_")) {
+      session->SetParameter(name.substr(6), value);
+      continue;
+    }
+    TALLY_RETURN_IF_ERROR(session->SetSetting(name, format::Value::String(value)));
+  }
+
+  // The query: the `query` parameter, the body, or both (the body continues the query).
+  // An INSERT ... FORMAT's data streams from the body; other text is read whole.
+  std::string sql, rest;
+  const std::string* url_query = req.Param("query");
+  if (url_query != nullptr) sql = *url_query;
+  if (req.has_body()) {
+    if (url_query != nullptr && engine::sql::InsertDataStart(sql) == sql.size()) {
+      // INSERT ... FORMAT x in the URL, its data in the body.
+    } else {
+      std::string head = sql.empty() ? "" : sql + "\n";
+      const size_t base = head.size();
+      TALLY_ASSIGN_OR_RETURN(bool whole, ReadBodyUpTo(conn, options_.query_bytes_max, &head));
+      std::optional<size_t> data = engine::sql::InsertDataStart(head);
+      if (data.has_value() && (*data < head.size() || whole)) {
+        rest = head.substr(*data);
+        sql = head.substr(0, *data);
+      } else {
+        if (!whole) {
+          size_t limit = options_.buffered_body_bytes_max;
+          TALLY_ASSIGN_OR_RETURN(whole, ReadBodyUpTo(conn, limit + base, &head));
+          if (!whole) {
+            return ErrorWithCode(kQueryIsTooLarge, absl::StrCat("Query is too large: the request body holds more than ",
+                                                                limit, " bytes of SQL and inline data"));
+          }
+        }
+        sql = std::move(head);
+      }
+    }
+  }
+  if (absl::StripAsciiWhitespace(sql).empty()) {
+    return absl::InvalidArgumentError("Syntax error: empty query");
+  }
+
+  BodyStream input(conn, std::move(rest));
+  bool headers_sent = false, write_failed = false;
+  absl::Status write_error;
+  auto add_headers = [&] {
+    headers_sent = true;
+    const std::string& out_format = session->output_format().empty() ? session->default_format()
+                                                                     : session->output_format();
+    conn->AddHeader("Content-Type", ContentTypeOf(out_format));
+    conn->AddHeader("X-ClickHouse-Query-Id", query_id);
+    conn->AddHeader("X-ClickHouse-Format", out_format);
+    conn->AddHeader("X-ClickHouse-Timezone", session->timezone());
+    conn->AddHeader("X-ClickHouse-Summary",
+                    absl::StrCat("{\"elapsed_ns\":\"", absl::ToInt64Nanoseconds(absl::Now() - start), "\"}"));
+  };
+  auto sink = [&](absl::string_view chunk) {
+    if (write_failed) return;
+    if (!headers_sent) add_headers();
+    absl::Status w = conn->Write(chunk);
+    if (!w.ok()) {
+      write_failed = true;
+      write_error = w;
+      session->Cancel();  // nobody is reading: stop the query
+    }
+  };
+  absl::Status s;
+  {
+    DisconnectWatch watch(conn->fd(), session);
+    s = session->Execute(sql, &input, sink);
+  }
+  if (write_failed) return write_error;
+  TALLY_RETURN_IF_ERROR(s);
+  if (!headers_sent) add_headers();
+  return conn->Finish();
+}
+
+}  // namespace tally::server

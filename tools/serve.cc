@@ -1,0 +1,138 @@
+#include "tools/serve.h"
+
+#include <pthread.h>
+#include <signal.h>
+
+#include <cstdio>
+#include <cstring>
+#include <string>
+#include <thread>
+
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "engine/database.h"
+#include "server/server.h"
+#include "tools/local_shell.h"
+
+namespace tally::tools {
+
+namespace {
+
+constexpr char kServeHelp[] =
+    "usage: tally serve [--data DIR] [--listen HOST:PORT] [--password PASSWORD]\n"
+    "                   [--max-connections N] [--max-concurrent-queries N] [--max-body-bytes N]\n"
+    "                   [--keep-alive-timeout S] [--receive-timeout S] [--send-timeout S]\n"
+    "  Serves ClickHouse's HTTP interface on DIR (default ./data) at HOST:PORT (default\n"
+    "  127.0.0.1:8123; port 0 picks a free one). The `default` user needs PASSWORD when one\n"
+    "  is given. SIGTERM or SIGINT stops it: no new connections, running queries finish\n"
+    "  (30 s, then they are cancelled), the data is synced, exit 0.\n";
+
+bool ParseSeconds(const char* s, absl::Duration* out) {
+  double v;
+  if (!absl::SimpleAtod(s, &v) || v <= 0) return false;
+  *out = absl::Seconds(v);
+  return true;
+}
+
+}  // namespace
+
+int RunServe(int argc, char** argv) {
+  std::string data_dir = "./data";
+  server::ServerOptions options;
+  for (int i = 0; i < argc; ++i) {
+    std::string a = argv[i];
+    const bool has_value = i + 1 < argc;
+    auto bad = [&](const char* why) {
+      std::fprintf(stderr, "tally serve: %s %s (see --help)\n", a.c_str(), why);
+      return 2;
+    };
+    if (a == "--help" || a == "-h") {
+      std::fputs(kServeHelp, stdout);
+      return 0;
+    }
+    if (!has_value) return bad("needs a value");
+    const char* v = argv[++i];
+    if (a == "--data") {
+      data_dir = v;
+    } else if (a == "--listen") {
+      std::string listen = v;
+      size_t colon = listen.rfind(':');
+      uint32_t port;
+      if (colon == std::string::npos || !absl::SimpleAtoi(listen.substr(colon + 1), &port) || port > 65535) {
+        return bad("takes HOST:PORT");
+      }
+      options.host = listen.substr(0, colon);
+      if (absl::StartsWith(options.host, "[") && absl::EndsWith(options.host, "]")) {
+        options.host = options.host.substr(1, options.host.size() - 2);  // [::1]:8123
+      }
+      options.port = static_cast<uint16_t>(port);
+    } else if (a == "--password") {
+      options.queries.default_password = v;
+    } else if (a == "--max-connections") {
+      if (!absl::SimpleAtoi(v, &options.connections_max) || options.connections_max == 0) return bad("takes N > 0");
+    } else if (a == "--max-concurrent-queries") {
+      if (!absl::SimpleAtoi(v, &options.queries.concurrent_queries_max) || options.queries.concurrent_queries_max == 0) {
+        return bad("takes N > 0");
+      }
+    } else if (a == "--max-body-bytes") {
+      if (!absl::SimpleAtoi(v, &options.http.body_bytes_max)) return bad("takes a number of bytes (0: no limit)");
+    } else if (a == "--keep-alive-timeout") {
+      if (!ParseSeconds(v, &options.http.keep_alive_timeout)) return bad("takes seconds > 0");
+    } else if (a == "--receive-timeout") {
+      if (!ParseSeconds(v, &options.http.receive_timeout)) return bad("takes seconds > 0");
+    } else if (a == "--send-timeout") {
+      if (!ParseSeconds(v, &options.http.send_timeout)) return bad("takes seconds > 0");
+    } else {
+      std::fprintf(stderr, "tally serve: unknown argument '%s' (see --help)\n", a.c_str());
+      return 2;
+    }
+  }
+
+  // SIGTERM and SIGINT go to one thread that stops the server; every other thread
+  // (connections, merges) inherits the blocked mask.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+
+  engine::DatabaseOptions db_options;
+  db_options.background_merges = true;
+  auto db = engine::Database::Open(data_dir, db_options);
+  if (!db.ok()) {
+    std::fprintf(stderr, "tally serve: cannot open %s: %s\n", data_dir.c_str(), db.status().ToString().c_str());
+    return 1;
+  }
+  for (const std::string& e : (*db)->recovery().events) std::fprintf(stderr, "recovery: %s\n", e.c_str());
+  WarnAboutDetached(**db);
+  server::Server server(db->get(), options);
+  if (absl::Status s = server.Listen(); !s.ok()) {
+    std::fprintf(stderr, "tally serve: %s\n", std::string(s.message()).c_str());
+    return 1;
+  }
+  std::string host = options.host.find(':') != std::string::npos ? absl::StrCat("[", options.host, "]") : options.host;
+  std::printf(
+      "tally serve: listening on http://%s:%u (data %s)\n"
+      "  curl 'http://%s:%u/?query=SELECT+1'\n"
+      "  or any ClickHouse HTTP client at that address; Ctrl-C or SIGTERM stops the server.\n",
+      host.c_str(), server.port(), data_dir.c_str(), host.c_str(), server.port());
+  std::fflush(stdout);
+  std::thread waiter([&] {
+    int sig = 0;
+    sigwait(&signals, &sig);
+    std::fprintf(stderr, "tally serve: %s received, stopping\n", sig == SIGTERM ? "SIGTERM" : "SIGINT");
+    server.Stop();
+  });
+  absl::Status s = server.Serve();
+  // Serve returned: by a signal, or by a failure (then wake the waiter ourselves).
+  if (!s.ok()) std::fprintf(stderr, "tally serve: %s\n", std::string(s.message()).c_str());
+  pthread_kill(waiter.native_handle(), SIGTERM);
+  waiter.join();
+  db->reset();  // stops merges, syncs
+  std::fprintf(stderr, "tally serve: stopped\n");
+  return s.ok() ? 0 : 1;
+}
+
+}  // namespace tally::tools
