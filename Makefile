@@ -8,7 +8,7 @@ DATA_DIR ?= ./data
 # Everything `make test` runs: the compilers and libraries, `time`, and python3 with venv for
 # the tour test and the differential test (which pip-installs DuckDB into a virtualenv).
 DEB_PACKAGES := cmake ninja-build g++ pkg-config libzstd-dev libxxhash-dev libabsl-dev \
-	libgtest-dev libbenchmark-dev libre2-dev time python3 python3-venv
+	libgtest-dev libbenchmark-dev libre2-dev zlib1g-dev liblz4-dev time python3 python3-venv
 
 .PHONY: all build deps test run asan tsan crash-test difftest bench-micro bench bench-full bench-smoke clean format
 

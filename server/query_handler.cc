@@ -17,6 +17,7 @@
 #include "format/status_macros.h"
 #include "format/value.h"
 #include "server/error_codes.h"
+#include "server/http_compression.h"
 
 namespace tally::server {
 
@@ -58,11 +59,11 @@ std::string ContentTypeOf(absl::string_view format) {
   return "text/plain; charset=UTF-8";
 }
 
-// The request body as INSERT data: `prefix` (bytes already read while looking for the
-// query's end) first, then the rest of the body.
+// The (decoded) request body as INSERT data: `prefix` (bytes already read while looking
+// for the query's end) first, then the rest of the body.
 class BodyStream : public InputStream {
  public:
-  BodyStream(HttpConnection* conn, std::string prefix) : conn_(conn), prefix_(std::move(prefix)) {}
+  BodyStream(BodyDecoder* body, std::string prefix) : body_(body), prefix_(std::move(prefix)) {}
   absl::StatusOr<size_t> Read(char* buf, size_t n) override {
     if (pos_ < prefix_.size()) {
       size_t k = std::min(n, prefix_.size() - pos_);
@@ -70,24 +71,28 @@ class BodyStream : public InputStream {
       pos_ += k;
       return k;
     }
-    return conn_->ReadBody(buf, n);
+    return body_->Read(buf, n);
   }
 
  private:
-  HttpConnection* conn_;
+  BodyDecoder* body_;
   std::string prefix_;
   size_t pos_ = 0;
 };
 
-// Up to `max` bytes of the body into *out; whether the body ended within them.
-absl::StatusOr<bool> ReadBodyUpTo(HttpConnection* conn, size_t max, std::string* out) {
+// Up to `max` bytes of the decoded body into *out; whether the body ended within them.
+absl::StatusOr<bool> ReadBodyUpTo(BodyDecoder* body, size_t max, std::string* out) {
   char buf[64 << 10];
   while (out->size() < max) {
-    TALLY_ASSIGN_OR_RETURN(size_t n, conn->ReadBody(buf, std::min(sizeof buf, max - out->size())));
+    TALLY_ASSIGN_OR_RETURN(size_t n, body->Read(buf, std::min(sizeof buf, max - out->size())));
     if (n == 0) return true;
     out->append(buf, n);
   }
-  return conn->body_done();
+  char probe;
+  TALLY_ASSIGN_OR_RETURN(size_t n, body->Read(&probe, 1));
+  if (n == 0) return true;
+  out->push_back(probe);
+  return false;
 }
 
 // Cancels `session` when the client goes away while its query runs (a closed or reset
@@ -294,6 +299,17 @@ absl::Status QueryHandler::RunQuery(HttpConnection* conn, const HttpRequest& req
     TALLY_RETURN_IF_ERROR(session->SetSetting(name, format::Value::String(value)));
   }
 
+  // The body, decoded as it is read.
+  if (const std::string* d = req.Param("decompress"); d != nullptr && *d != "0") {
+    return absl::InvalidArgumentError(
+        "decompress=1 (ClickHouse's own block compression) is not supported: send Content-Encoding: lz4, zstd or gzip");
+  }
+  const std::string* coding = req.Header("content-encoding");
+  auto decoder = MakeBodyDecoder(coding != nullptr ? *coding : "",
+                                 [conn](char* buf, size_t n) { return conn->ReadBody(buf, n); });
+  if (!decoder.ok()) return ErrorWithCode(kUnknownCompressionMethod, decoder.status().message());
+  BodyDecoder* body = decoder->get();
+
   // The query: the `query` parameter, the body, or both (the body continues the query).
   // An INSERT ... FORMAT's data streams from the body; other text is read whole.
   std::string sql, rest;
@@ -305,7 +321,7 @@ absl::Status QueryHandler::RunQuery(HttpConnection* conn, const HttpRequest& req
     } else {
       std::string head = sql.empty() ? "" : sql + "\n";
       const size_t base = head.size();
-      TALLY_ASSIGN_OR_RETURN(bool whole, ReadBodyUpTo(conn, options_.query_bytes_max, &head));
+      TALLY_ASSIGN_OR_RETURN(bool whole, ReadBodyUpTo(body, options_.query_bytes_max, &head));
       std::optional<size_t> data = engine::sql::InsertDataStart(head);
       if (data.has_value() && (*data < head.size() || whole)) {
         rest = head.substr(*data);
@@ -313,7 +329,7 @@ absl::Status QueryHandler::RunQuery(HttpConnection* conn, const HttpRequest& req
       } else {
         if (!whole) {
           size_t limit = options_.buffered_body_bytes_max;
-          TALLY_ASSIGN_OR_RETURN(whole, ReadBodyUpTo(conn, limit + base, &head));
+          TALLY_ASSIGN_OR_RETURN(whole, ReadBodyUpTo(body, limit + base, &head));
           if (!whole) {
             return ErrorWithCode(kQueryIsTooLarge, absl::StrCat("Query is too large: the request body holds more than ",
                                                                 limit, " bytes of SQL and inline data"));
@@ -327,7 +343,19 @@ absl::Status QueryHandler::RunQuery(HttpConnection* conn, const HttpRequest& req
     return absl::InvalidArgumentError("Syntax error: empty query");
   }
 
-  BodyStream input(conn, std::move(rest));
+  BodyStream input(body, std::move(rest));
+  // The result, encoded when asked (enable_http_compression=1 and an Accept-Encoding).
+  std::unique_ptr<BodyEncoder> encoder;
+  std::string response_coding;
+  if (const std::string* e = req.Param("enable_http_compression"); e != nullptr && *e == "1") {
+    const std::string* accept = req.Header("accept-encoding");
+    response_coding = accept != nullptr ? ChooseResponseCoding(*accept) : "";
+    if (!response_coding.empty()) {
+      TALLY_ASSIGN_OR_RETURN(encoder, MakeBodyEncoder(response_coding, [conn](absl::string_view data) {
+                               return conn->Write(data);
+                             }));
+    }
+  }
   bool headers_sent = false, write_failed = false;
   absl::Status write_error;
   auto add_headers = [&] {
@@ -335,6 +363,7 @@ absl::Status QueryHandler::RunQuery(HttpConnection* conn, const HttpRequest& req
     const std::string& out_format = session->output_format().empty() ? session->default_format()
                                                                      : session->output_format();
     conn->AddHeader("Content-Type", ContentTypeOf(out_format));
+    if (encoder != nullptr) conn->AddHeader("Content-Encoding", response_coding);
     conn->AddHeader("X-ClickHouse-Query-Id", query_id);
     conn->AddHeader("X-ClickHouse-Format", out_format);
     conn->AddHeader("X-ClickHouse-Timezone", session->timezone());
@@ -344,7 +373,7 @@ absl::Status QueryHandler::RunQuery(HttpConnection* conn, const HttpRequest& req
   auto sink = [&](absl::string_view chunk) {
     if (write_failed) return;
     if (!headers_sent) add_headers();
-    absl::Status w = conn->Write(chunk);
+    absl::Status w = encoder != nullptr ? encoder->Write(chunk) : conn->Write(chunk);
     if (!w.ok()) {
       write_failed = true;
       write_error = w;
@@ -359,6 +388,7 @@ absl::Status QueryHandler::RunQuery(HttpConnection* conn, const HttpRequest& req
   if (write_failed) return write_error;
   TALLY_RETURN_IF_ERROR(s);
   if (!headers_sent) add_headers();
+  if (encoder != nullptr) TALLY_RETURN_IF_ERROR(encoder->Finish());
   return conn->Finish();
 }
 

@@ -193,6 +193,38 @@ class HttpProtocolTest(unittest.TestCase):
         self.assertIn(b"row 2", body)
         self.assertEqual(self.server.query("SELECT count() FROM ins WHERE id >= 6 AND id < 1000"), "0\n")
 
+    def test_compressed_bodies_both_ways(self):
+        import gzip
+        import zlib
+        self.server.query("CREATE TABLE comp (id UInt32) ENGINE = MergeTree ORDER BY id")
+        rows = "".join(f"{i}\n" for i in range(50000)).encode()
+        for coding, encoded in (("gzip", gzip.compress(rows)), ("deflate", zlib.compress(rows))):
+            status, _, body = self.server.request(body=encoded, headers={"Content-Encoding": coding},
+                                                  query="INSERT INTO comp FORMAT TSV", insert_deduplicate="0")
+            self.assertEqual(status, 200, body)
+        # The SQL itself may come compressed too.
+        status, _, body = self.server.request(body=gzip.compress(b"SELECT count(), sum(id) FROM comp"),
+                                              headers={"Content-Encoding": "gzip"})
+        self.assertEqual((status, body), (200, f"100000\t{2 * sum(range(50000))}\n".encode()))
+        status, headers, body = self.server.request(body=b"not gzip", headers={"Content-Encoding": "gzip"})
+        self.assertEqual(status, 500, body)
+        self.assertIn(b"gzip request body is corrupt", body)
+        status, headers, body = self.server.request(body=b"x", headers={"Content-Encoding": "br"})
+        self.assertEqual(headers["X-ClickHouse-Exception-Code"], "98", body)
+        # Results are compressed only when asked, with a coding the client accepts.
+        sql = b"SELECT number FROM numbers(100000)"
+        status, headers, body = self.server.request(body=sql, headers={"Accept-Encoding": "gzip"})
+        self.assertNotIn("Content-Encoding", headers)
+        plain = body
+        status, headers, body = self.server.request(body=sql, headers={"Accept-Encoding": "gzip"},
+                                                    enable_http_compression="1")
+        self.assertEqual(headers["Content-Encoding"], "gzip")
+        self.assertEqual(gzip.decompress(body), plain)
+        self.assertLess(len(body), len(plain) / 3)
+        status, headers, body = self.server.request(body=sql, headers={"Accept-Encoding": "deflate"},
+                                                    enable_http_compression="1")
+        self.assertEqual((headers["Content-Encoding"], zlib.decompress(body)), ("deflate", plain))
+
     def test_parameters_and_settings_in_the_url(self):
         self.assertEqual(self.server.query("SELECT {x:UInt32} + 1, {s:String}", param_x="41", param_s="it's"),
                          "42\tit\\'s\n")
