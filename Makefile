@@ -10,7 +10,7 @@ DATA_DIR ?= ./data
 DEB_PACKAGES := cmake ninja-build g++ pkg-config libzstd-dev libxxhash-dev libabsl-dev \
 	libgtest-dev libbenchmark-dev libre2-dev zlib1g-dev liblz4-dev time python3 python3-venv
 
-.PHONY: all build deps test run asan tsan crash-test difftest bench-micro bench bench-full bench-smoke clean format
+.PHONY: all build deps test run shell asan tsan crash-test difftest bench-micro bench bench-full bench-smoke clean format
 
 all: build
 
@@ -36,8 +36,17 @@ test: deps
 	$(MAKE) build
 	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)
 
-# Builds only the shell, not the tests and benchmarks.
+# The server on ./data at 127.0.0.1:8123 (LISTEN overrides), and the local shell on the
+# same directory (not while the server runs: one process writes a directory at a time).
+# Both build only the binary, not the tests and benchmarks.
+LISTEN ?= 127.0.0.1:8123
 run: deps
+	$(MAKE) $(BUILD_DIR)/build.ninja
+	cmake --build $(BUILD_DIR) -j $(JOBS) --target tally
+	mkdir -p $(DATA_DIR)
+	$(BUILD_DIR)/tally serve --data $(DATA_DIR) --listen $(LISTEN)
+
+shell: deps
 	$(MAKE) $(BUILD_DIR)/build.ninja
 	cmake --build $(BUILD_DIR) -j $(JOBS) --target tally
 	mkdir -p $(DATA_DIR)
