@@ -59,7 +59,8 @@ absl::Status Database::AddSkipIndex(const std::string& name, SkipIndexDef index,
   const std::string what = absl::StrCat("ALTER TABLE ", name, " ADD INDEX ", index.name);
   TALLY_RETURN_IF_ERROR(CheckWritable(what));
   TALLY_ASSIGN_OR_RETURN(std::shared_ptr<Table> table, FindTable(name));
-  std::lock_guard<std::mutex> lock(mu_);
+  std::unique_lock<std::mutex> order(log_mu_);
+  std::unique_lock<std::mutex> lock(mu_);
   auto it = tables_.find(name);
   if (it == tables_.end() || it->second != table) return absl::NotFoundError(absl::StrCat("table '", name, "' does not exist"));
   TableSchema schema = *table->schema;
@@ -93,7 +94,7 @@ absl::Status Database::AddSkipIndex(const std::string& name, SkipIndexDef index,
   }
   ManifestEdit edit;
   edit.ops.push_back(ManifestOp::AlterTable(name, schema));
-  return Commit(edit, [&] { table->schema = std::make_shared<const TableSchema>(std::move(schema)); });
+  return Commit(order, lock, edit, [&] { table->schema = std::make_shared<const TableSchema>(std::move(schema)); });
 }
 
 absl::Status Database::DropSkipIndex(const std::string& name, const std::string& index, bool if_exists) {
@@ -224,7 +225,8 @@ absl::StatusOr<uint64_t> Database::RewriteParts(const std::shared_ptr<Table>& ta
   // As a merge: no commit that compares keys with the table's parts runs in between.
   std::unique_lock<std::mutex> commit_lock(table->commit_mu, std::defer_lock);
   if (table->tracks_superseded) commit_lock.lock();
-  std::lock_guard<std::mutex> lock(mu_);
+  std::unique_lock<std::mutex> order(log_mu_);
+  std::unique_lock<std::mutex> lock(mu_);
   if (absl::Status s = changed(); !s.ok()) {
     discard();
     return s;
@@ -257,7 +259,7 @@ absl::StatusOr<uint64_t> Database::RewriteParts(const std::shared_ptr<Table>& ta
     }
     edit.ops.push_back(ManifestOp::RemovePart(table->name, inputs[i]->name()));
   }
-  absl::Status s = Commit(edit, [&] {
+  absl::Status s = Commit(order, lock, edit, [&] {
     if (next != nullptr) table->schema = next;
     Publish(table.get(), written);
     for (size_t i = 0; i < inputs.size(); ++i) {

@@ -223,7 +223,8 @@ absl::Status Database::MakeTableDir(Table* table) {
 absl::Status Database::CreateTable(const std::string& name, TableSchema schema, bool if_not_exists) {
   TALLY_RETURN_IF_ERROR(CheckWritable(absl::StrCat("CREATE TABLE ", name)));
   TALLY_ASSIGN_OR_RETURN(std::shared_ptr<Table> table, NewTable(name, std::move(schema)));
-  std::lock_guard<std::mutex> lock(mu_);
+  std::unique_lock<std::mutex> order(log_mu_);
+  std::unique_lock<std::mutex> lock(mu_);
   if (tables_.contains(name) || views_.contains(name)) {
     if (if_not_exists) return absl::OkStatus();
     return absl::AlreadyExistsError(absl::StrCat(views_.contains(name) ? "a view named '" : "table '", name,
@@ -235,13 +236,14 @@ absl::Status Database::CreateTable(const std::string& name, TableSchema schema, 
   TALLY_RETURN_IF_ERROR(MakeTableDir(table.get()));
   ManifestEdit edit;
   edit.ops.push_back(ManifestOp::CreateTable(name, *table->schema, table->dir_name));
-  return Commit(edit, [&] { tables_[name] = std::move(table); });
+  return Commit(order, lock, edit, [&] { tables_[name] = std::move(table); });
 }
 
 absl::Status Database::DropTable(const std::string& name, bool if_exists) {
   TALLY_RETURN_IF_ERROR(CheckWritable(absl::StrCat("DROP TABLE ", name)));
-  std::lock_guard<std::mutex> lock(mu_);
-  if (views_.contains(name)) return DropViewLocked(name);  // DROP TABLE drops a view, as in ClickHouse
+  std::unique_lock<std::mutex> order(log_mu_);
+  std::unique_lock<std::mutex> lock(mu_);
+  if (views_.contains(name)) return DropViewLocked(order, lock, name);  // DROP TABLE drops a view, as in ClickHouse
   auto it = tables_.find(name);
   if (it == tables_.end()) {
     if (if_exists) return absl::OkStatus();
@@ -250,7 +252,7 @@ absl::Status Database::DropTable(const std::string& name, bool if_exists) {
   TALLY_RETURN_IF_ERROR(CheckNoViewUses(name, {}));
   ManifestEdit edit;
   edit.ops.push_back(ManifestOp::Named(ManifestOp::Kind::kDropTable, name));
-  return Commit(edit, [&] {
+  return Commit(order, lock, edit, [&] {
     std::shared_ptr<Table> table = it->second;
     tables_.erase(it);
     Discard(table);
@@ -272,19 +274,21 @@ void Database::Discard(const std::shared_ptr<Table>& table) {
 absl::Status Database::CreateDatabase(const std::string& name, bool if_not_exists) {
   TALLY_RETURN_IF_ERROR(CheckWritable(absl::StrCat("CREATE DATABASE ", name)));
   TALLY_RETURN_IF_ERROR(CheckDatabaseName(name));
-  std::lock_guard<std::mutex> lock(mu_);
+  std::unique_lock<std::mutex> order(log_mu_);
+  std::unique_lock<std::mutex> lock(mu_);
   if (name == "default" || databases_.contains(name)) {
     if (if_not_exists) return absl::OkStatus();
     return absl::AlreadyExistsError(absl::StrCat("database '", name, "' already exists"));
   }
   ManifestEdit edit;
   edit.ops.push_back(ManifestOp::Named(ManifestOp::Kind::kCreateDatabase, name));
-  return Commit(edit, [&] { databases_.insert(name); });
+  return Commit(order, lock, edit, [&] { databases_.insert(name); });
 }
 
 absl::Status Database::DropDatabase(const std::string& name, bool if_exists) {
   TALLY_RETURN_IF_ERROR(CheckWritable(absl::StrCat("DROP DATABASE ", name)));
-  std::lock_guard<std::mutex> lock(mu_);
+  std::unique_lock<std::mutex> order(log_mu_);
+  std::unique_lock<std::mutex> lock(mu_);
   if (name == "default") return absl::InvalidArgumentError("the default database cannot be dropped");
   if (!databases_.contains(name)) {
     if (if_exists) return absl::OkStatus();
@@ -310,7 +314,7 @@ absl::Status Database::DropDatabase(const std::string& name, bool if_exists) {
     dropped.push_back(table_name);
   }
   edit.ops.push_back(ManifestOp::Named(ManifestOp::Kind::kDropDatabase, name));
-  return Commit(edit, [&] {
+  return Commit(order, lock, edit, [&] {
     databases_.erase(name);
     for (const std::string& v : view_names) views_.erase(v);
     if (!view_names.empty()) ++views_epoch_;
@@ -332,7 +336,8 @@ std::vector<std::string> Database::ListDatabases() const {
 
 absl::Status Database::TruncateTable(const std::string& name) {
   TALLY_RETURN_IF_ERROR(CheckWritable(absl::StrCat("TRUNCATE TABLE ", name)));
-  std::lock_guard<std::mutex> lock(mu_);
+  std::unique_lock<std::mutex> order(log_mu_);
+  std::unique_lock<std::mutex> lock(mu_);
   auto it = tables_.find(name);
   if (it == tables_.end()) return absl::NotFoundError(absl::StrCat("table '", name, "' does not exist"));
   Table& table = *it->second;
@@ -340,7 +345,7 @@ absl::Status Database::TruncateTable(const std::string& name) {
   ManifestEdit edit;
   for (const PartPtr& p : table.parts) edit.ops.push_back(ManifestOp::RemovePart(name, p->name()));
   edit.ops.push_back(ManifestOp::Named(ManifestOp::Kind::kForgetInsertTokens, name));
-  return Commit(edit, [&] {
+  return Commit(order, lock, edit, [&] {
     for (const PartPtr& p : table.parts) const_cast<Part*>(p.get())->MarkObsolete();
     table.parts.clear();
     table.superseded.clear();
@@ -365,7 +370,8 @@ absl::Status Database::AlterSchema(const std::string& name, const std::string& w
     if (!ttl.ok()) return fail(ttl.status());
     auto dedup = ParseDedupSettings(schema);
     if (!dedup.ok()) return fail(dedup.status());
-    std::lock_guard<std::mutex> lock(mu_);
+    std::unique_lock<std::mutex> order(log_mu_);
+    std::unique_lock<std::mutex> lock(mu_);
     auto it = tables_.find(name);
     if (it == tables_.end() || it->second != table) {
       return absl::AbortedError(absl::StrCat(what, ": the table was dropped meanwhile"));
@@ -373,7 +379,7 @@ absl::Status Database::AlterSchema(const std::string& name, const std::string& w
     if (table->schema != was) continue;
     ManifestEdit edit;
     edit.ops.push_back(ManifestOp::AlterTable(name, schema));
-    return Commit(edit, [&] {
+    return Commit(order, lock, edit, [&] {
       table->schema = std::make_shared<const TableSchema>(std::move(schema));
       table->ttl = *std::move(ttl);
       table->dedup_settings = *dedup;
@@ -419,7 +425,8 @@ absl::Status Database::ModifySettings(const std::string& name, const std::vector
 absl::Status Database::DropPartition(const std::string& name, const std::string& partition_id,
                                      uint64_t* parts_dropped) {
   TALLY_RETURN_IF_ERROR(CheckWritable(absl::StrCat("ALTER TABLE ", name, " DROP PARTITION")));
-  std::lock_guard<std::mutex> lock(mu_);
+  std::unique_lock<std::mutex> order(log_mu_);
+  std::unique_lock<std::mutex> lock(mu_);
   auto it = tables_.find(name);
   if (it == tables_.end()) return absl::NotFoundError(absl::StrCat("table '", name, "' does not exist"));
   Table& table = *it->second;
@@ -431,7 +438,7 @@ absl::Status Database::DropPartition(const std::string& name, const std::string&
   // Rows inserted again after the drop are new rows, whatever the tokens said.
   edit.ops.push_back(ManifestOp::Named(ManifestOp::Kind::kForgetInsertTokens, name));
   // The partition's superseded-row records go with its parts: they name only rows of it.
-  return Commit(edit, [&] {
+  return Commit(order, lock, edit, [&] {
     table.dedup.Clear();
     for (const PartPtr& p : dropped) {
       const_cast<Part*>(p.get())->MarkObsolete();

@@ -461,7 +461,8 @@ class Database {
   absl::StatusOr<std::shared_ptr<const ViewQuery>> CompileView(const std::string& name, const format::ViewDef& def,
                                                                const std::shared_ptr<const ViewCompiler>& compiler,
                                                                const format::TableSchema* inner = nullptr);
-  absl::Status DropViewLocked(const std::string& name) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  absl::Status DropViewLocked(std::unique_lock<std::mutex>& order, std::unique_lock<std::mutex>& lock,
+                              const std::string& name) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // Reads the deduplication keys of the table's parts whose newest event is within the
   // window (at open, and after TRUNCATE, DROP and DETACH PARTITION removed rows); on an
   // error the table forgets every key instead (it then stores a repeat, never drops an
@@ -529,8 +530,14 @@ class Database {
   // Appends `edit` to the manifest and syncs it; on success runs `apply` (the in-memory
   // side of the edit), then rewrites the manifest as a snapshot if the log has grown
   // large and no garbage its records account for remains on disk.
-  absl::Status Commit(const format::ManifestEdit& edit, const std::function<void()>& apply = [] {})
-      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  //
+  // REQUIRES: `order` holds log_mu_ and `lock` holds mu_, taken in that order before the
+  // caller checked what its edit depends on. The append and its sync run with mu_
+  // released, so scans, lookups and inserts writing their parts never wait behind an
+  // fsync; log_mu_ keeps every other commit out until `apply` has run, and committed
+  // state changes only through Commit, so what the caller checked still holds.
+  absl::Status Commit(std::unique_lock<std::mutex>& order, std::unique_lock<std::mutex>& lock,
+                      const format::ManifestEdit& edit, const std::function<void()>& apply = [] {});
   void MaybeCompactManifest() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   absl::Status CheckWritable(absl::string_view what) const;
   // Renames the committed parts from their temporary directories into place.
@@ -556,6 +563,9 @@ class Database {
   RecoveryReport recovery_;
   std::unique_ptr<FileLock> lock_;  // held by a read-write open
 
+  // Serializes commits (Commit): taken before mu_, held across the manifest's append and
+  // sync, which run without mu_. Guards the manifest file.
+  std::mutex log_mu_;
   mutable std::mutex mu_;  // std::mutex: ThreadSanitizer sees through it (the system Abseil is not annotated)
   absl::flat_hash_map<std::string, std::shared_ptr<Table>> tables_ ABSL_GUARDED_BY(mu_);
   absl::flat_hash_set<std::string> databases_ ABSL_GUARDED_BY(mu_);  // besides "default"
@@ -563,7 +573,7 @@ class Database {
   // Counts CREATE and DROP VIEW: an insert that began under another count fails its commit.
   uint64_t views_epoch_ ABSL_GUARDED_BY(mu_) = 0;
   std::shared_ptr<const ViewCompiler> view_compiler_ ABSL_GUARDED_BY(mu_);
-  std::unique_ptr<WritableFile> manifest_ ABSL_GUARDED_BY(mu_);
+  std::unique_ptr<WritableFile> manifest_;  // appended to under log_mu_ (and mu_ for rewrites)
   // Set when a manifest write failed: the log's tail is unknown, so no further edit may be
   // appended until the database is reopened (which rewrites the manifest).
   absl::Status poisoned_ ABSL_GUARDED_BY(mu_);

@@ -322,7 +322,8 @@ absl::Status Database::AttachParts(const std::string& name, const std::vector<st
 
   // The parts go in untracked: their keys were not compared with the table's, so FINAL
   // merges their partitions (engine/superseded.h).
-  std::lock_guard<std::mutex> lock(mu_);
+  std::unique_lock<std::mutex> order(log_mu_);
+  std::unique_lock<std::mutex> lock(mu_);
   auto it = tables_.find(name);
   if (it == tables_.end() || it->second != table) {
     return absl::AbortedError(absl::StrCat(what, ": the table was dropped meanwhile (the parts stay in ", table->dir,
@@ -331,7 +332,7 @@ absl::Status Database::AttachParts(const std::string& name, const std::vector<st
   format::ManifestEdit edit;
   for (const auto& part : parts) edit.ops.push_back(format::ManifestOp::AddPart(name, part->name(), part->rows()));
   edit.ops.push_back(format::ManifestOp::NextBlock(name, table->next_block));
-  return Commit(edit, [&] {
+  return Commit(order, lock, edit, [&] {
     for (size_t i = 0; i < parts.size(); ++i) {
       const std::string final_dir = JoinPath(table->dir, parts[i]->name());
       if (env_->Rename(attaching[i], final_dir).ok()) parts[i]->MovedTo(final_dir);
@@ -347,7 +348,8 @@ absl::Status Database::DetachPartition(const std::string& name, const std::strin
                                        uint64_t* parts_detached) {
   const std::string what = absl::StrCat("DETACH PARTITION ID '", partition_id, "' of ", name);
   TALLY_RETURN_IF_ERROR(CheckWritable(what));
-  std::lock_guard<std::mutex> lock(mu_);
+  std::unique_lock<std::mutex> order(log_mu_);
+  std::unique_lock<std::mutex> lock(mu_);
   if (!poisoned_.ok()) return poisoned_;
   auto it = tables_.find(name);
   if (it == tables_.end()) return absl::NotFoundError(absl::StrCat("table '", name, "' does not exist"));
@@ -378,7 +380,7 @@ absl::Status Database::DetachPartition(const std::string& name, const std::strin
   for (const PartPtr& p : detaching) edit.ops.push_back(format::ManifestOp::RemovePart(name, p->name()));
   edit.ops.push_back(format::ManifestOp::Named(format::ManifestOp::Kind::kForgetInsertTokens, name));
   const std::string detached = JoinPath(table.dir, kDetachedDir);
-  absl::Status committed = Commit(edit, [&] {
+  absl::Status committed = Commit(order, lock, edit, [&] {
     table.dedup.Clear();
     std::erase_if(table.parts, [&](const PartPtr& p) { return p->meta().partition_id == partition_id; });
     for (const PartPtr& p : detaching) table.superseded.erase(p->name());

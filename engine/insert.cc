@@ -380,6 +380,7 @@ absl::Status Database::InsertBatch::Commit() {
       t.losers[written[w].get()] = format::UnionRowRuns(t.losers[written[w].get()], found->back());
     }
   }
+  std::unique_lock<std::mutex> order(db_->log_mu_);
   std::unique_lock<std::mutex> lock(db_->mu_);
   for (const Writes& w : writes_) {
     auto it = db_->tables_.find(w.name);
@@ -441,7 +442,7 @@ absl::Status Database::InsertBatch::Commit() {
   if (!backfill_view_.empty()) {
     edit.ops.push_back(format::ManifestOp::Named(format::ManifestOp::Kind::kBackfillDone, backfill_view_));
   }
-  absl::Status s = db_->Commit(edit, [&] {
+  absl::Status s = db_->Commit(order, lock, edit, [&] {
     for (size_t i = 0; i < writes_.size(); ++i) {
       Writes& w = writes_[i];
       Table* table = w.table.get();

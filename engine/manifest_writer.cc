@@ -3,6 +3,7 @@
 // Appends keep the file's version; a rewrite writes the current one, and so does an edit
 // that the file's older version cannot hold (UpgradeManifest, which keeps every record).
 #include <algorithm>
+#include <cassert>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -90,14 +91,21 @@ absl::Status Database::ReplaceManifest(const std::string& bytes) {
   return absl::OkStatus();
 }
 
-absl::Status Database::Commit(const ManifestEdit& edit, const std::function<void()>& apply) {
+absl::Status Database::Commit(std::unique_lock<std::mutex>& order, std::unique_lock<std::mutex>& lock,
+                              const ManifestEdit& edit, const std::function<void()>& apply) {
+  assert(order.owns_lock() && order.mutex() == &log_mu_ && lock.owns_lock() && lock.mutex() == &mu_);
+  if (!order.owns_lock() || order.mutex() != &log_mu_ || !lock.owns_lock() || lock.mutex() != &mu_) {
+    return absl::InternalError("Database::Commit without log_mu_ and mu_ held");
+  }
   if (!poisoned_.ok()) return poisoned_;
   // An edit the file's version cannot hold moves the file to the current version first.
   if (format::MinManifestVersion(edit) > manifest_version_) TALLY_RETURN_IF_ERROR(UpgradeManifest());
   std::string record;
   TALLY_RETURN_IF_ERROR(format::EncodeManifestRecord(&record, edit, manifest_version_));
+  lock.unlock();
   absl::Status s = manifest_->Append(record);
   if (s.ok()) s = manifest_->Sync();
+  lock.lock();
   if (!s.ok()) {
     poisoned_ = absl::FailedPreconditionError(absl::StrCat(
         "database ", dir_, ": a manifest write failed (", s.message(), "); reopen the database to continue"));

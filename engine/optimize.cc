@@ -179,7 +179,8 @@ absl::StatusOr<uint64_t> Database::MergeAndCommit(const std::shared_ptr<Table>& 
     }
   }
 
-  std::lock_guard<std::mutex> lock(mu_);
+  std::unique_lock<std::mutex> order(log_mu_);
+  std::unique_lock<std::mutex> lock(mu_);
   auto it = tables_.find(table->name);
   std::vector<size_t> positions;
   if (it != tables_.end() && it->second == table) {
@@ -202,7 +203,7 @@ absl::StatusOr<uint64_t> Database::MergeAndCommit(const std::shared_ptr<Table>& 
     AddSupersedeOps(*table, newer, losers, &edit);
   }
   for (const PartPtr& p : inputs) edit.ops.push_back(format::ManifestOp::RemovePart(table->name, p->name()));
-  absl::Status s = Commit(edit, [&] {
+  absl::Status s = Commit(order, lock, edit, [&] {
     for (const PartPtr& p : inputs) table->superseded.erase(p->name());
     if (track) {
       ApplySuperseded(table.get(), newer, losers);

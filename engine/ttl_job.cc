@@ -76,7 +76,8 @@ absl::StatusOr<TtlResult> Database::ApplyTtl(const std::string& name, const std:
     // insert comparing with these parts must not see them go (engine/superseded.h).
     std::unique_lock<std::mutex> commit_lock(table->commit_mu, std::defer_lock);
     if (table->tracks_superseded) commit_lock.lock();
-    std::lock_guard<std::mutex> lock(mu_);
+    std::unique_lock<std::mutex> order(log_mu_);
+    std::unique_lock<std::mutex> lock(mu_);
     auto it = tables_.find(name);
     if (it == tables_.end() || it->second != table) {
       status = absl::AbortedError(absl::StrCat(what, ": the table was dropped meanwhile"));
@@ -96,7 +97,7 @@ absl::StatusOr<TtlResult> Database::ApplyTtl(const std::string& name, const std:
         std::erase_if(table->parts,
                       [&](const PartPtr& p) { return std::find(drop.begin(), drop.end(), p) != drop.end(); });
       };
-      if (!edit.ops.empty()) status = Commit(edit, apply);
+      if (!edit.ops.empty()) status = Commit(order, lock, edit, apply);
       if (status.ok()) result.parts_dropped = drop.size();
     }
   }

@@ -211,6 +211,7 @@ absl::Status Database::CreateView(const std::string& name, format::ViewDef def, 
     if (!compiled.ok()) return fail(compiled.status());
     query = *std::move(compiled);
   }
+  std::unique_lock<std::mutex> order(log_mu_);
   std::unique_lock<std::mutex> lock(mu_);
   if (tables_.contains(name) || views_.contains(name)) {
     if (if_not_exists) return absl::OkStatus();
@@ -232,12 +233,13 @@ absl::Status Database::CreateView(const std::string& name, format::ViewDef def, 
     edit.ops.push_back(ManifestOp::CreateTable(def.target, *inner_table->schema, inner_table->dir_name));
   }
   edit.ops.push_back(ManifestOp::CreateView(name, def));
-  TALLY_RETURN_IF_ERROR(Commit(edit, [&] {
+  TALLY_RETURN_IF_ERROR(Commit(order, lock, edit, [&] {
     if (inner_table != nullptr) tables_[def.target] = std::move(inner_table);
     views_[name] = ViewEntry{std::move(def), std::move(query)};
     ++views_epoch_;
   }));
   lock.unlock();
+  order.unlock();  // the backfill commits, and inserts run beside it
   if (!backfill) return absl::OkStatus();
   if (absl::Status s = RunBackfill(name); !s.ok()) {
     return absl::Status(s.code(), absl::StrCat(what, ": the view is created, and its POPULATE failed (it runs again ",
@@ -248,7 +250,8 @@ absl::Status Database::CreateView(const std::string& name, format::ViewDef def, 
 
 absl::Status Database::DropView(const std::string& name, bool if_exists) {
   TALLY_RETURN_IF_ERROR(CheckWritable(absl::StrCat("DROP VIEW ", name)));
-  std::lock_guard<std::mutex> lock(mu_);
+  std::unique_lock<std::mutex> order(log_mu_);
+  std::unique_lock<std::mutex> lock(mu_);
   if (!views_.contains(name)) {
     if (if_exists) return absl::OkStatus();
     if (tables_.contains(name)) {
@@ -256,10 +259,11 @@ absl::Status Database::DropView(const std::string& name, bool if_exists) {
     }
     return absl::NotFoundError(absl::StrCat("view '", name, "' does not exist"));
   }
-  return DropViewLocked(name);
+  return DropViewLocked(order, lock, name);
 }
 
-absl::Status Database::DropViewLocked(const std::string& name) {
+absl::Status Database::DropViewLocked(std::unique_lock<std::mutex>& order, std::unique_lock<std::mutex>& lock,
+                                      const std::string& name) {
   const format::ViewDef def = views_.at(name).def;
   ManifestEdit edit;
   edit.ops.push_back(ManifestOp::Named(ManifestOp::Kind::kDropView, name));
@@ -273,7 +277,7 @@ absl::Status Database::DropViewLocked(const std::string& name) {
       edit.ops.push_back(ManifestOp::Named(ManifestOp::Kind::kDropTable, def.target));
     }
   }
-  return Commit(edit, [&] {
+  return Commit(order, lock, edit, [&] {
     views_.erase(name);
     ++views_epoch_;
     if (inner != nullptr) {
