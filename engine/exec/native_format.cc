@@ -161,13 +161,15 @@ absl::StatusOr<ParsedInput> ParseNative(absl::string_view data, const std::vecto
     for (uint64_t c = 0; c < h.columns; ++c) {
       absl::string_view name;
       DataTypePtr type;
-      uint64_t at = in.offset();
-      if (absl::Status s = ReadColumnHeader(&in, &name, &type); !s.ok()) return ParseError(block, "", nullptr, at, s);
-      at = in.offset();
+      const uint64_t header_at = in.offset();
+      if (absl::Status s = ReadColumnHeader(&in, &name, &type); !s.ok()) {
+        return ParseError(block, "", nullptr, header_at, s);
+      }
+      const uint64_t at = in.offset();  // the column's data
       auto it = index.find(name);
       if (it == index.end()) {
         if (!options.skip_unknown_fields) {
-          return ParseError(block, name, type, at,
+          return ParseError(block, name, type, header_at,
                             absl::InvalidArgumentError(
                                 "no such column in the insert (set input_format_skip_unknown_fields to skip it)"));
         }
@@ -176,7 +178,8 @@ absl::StatusOr<ParsedInput> ParseNative(absl::string_view data, const std::vecto
       }
       const size_t target = it->second;
       if (seen[target]) {
-        return ParseError(block, name, type, at, absl::InvalidArgumentError("the block has this column twice"));
+        return ParseError(block, name, type, header_at,
+                          absl::InvalidArgumentError("the block has this column twice"));
       }
       seen[target] = true;
       result.present[target] = true;
