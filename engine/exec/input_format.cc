@@ -8,6 +8,8 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "engine/exec/json.h"
+#include "engine/exec/native_format.h"
+#include "engine/exec/row_binary.h"
 #include "engine/exec/text_parse.h"
 #include "format/status_macros.h"
 
@@ -20,7 +22,7 @@ using format::TypeId;
 
 namespace {
 
-enum class Kind { kJsonEachRow, kJsonCompactEachRow, kCsv, kTsv, kTsvRaw, kValues };
+enum class Kind { kJsonEachRow, kJsonCompactEachRow, kCsv, kTsv, kTsvRaw, kValues, kNative, kRowBinary };
 
 struct FormatName {
   absl::string_view name;
@@ -33,6 +35,8 @@ constexpr FormatName kFormats[] = {
     {"JSONLines", Kind::kJsonEachRow, 0},
     {"NDJSON", Kind::kJsonEachRow, 0},
     {"JSONCompactEachRow", Kind::kJsonCompactEachRow, 0},
+    {"JSONCompactEachRowWithNames", Kind::kJsonCompactEachRow, 1},
+    {"JSONCompactEachRowWithNamesAndTypes", Kind::kJsonCompactEachRow, 2},
     {"CSV", Kind::kCsv, 0},
     {"CSVWithNames", Kind::kCsv, 1},
     {"CSVWithNamesAndTypes", Kind::kCsv, 2},
@@ -50,6 +54,10 @@ constexpr FormatName kFormats[] = {
     {"TSVRawWithNamesAndTypes", Kind::kTsvRaw, 2},
     {"Raw", Kind::kTsvRaw, 0},
     {"Values", Kind::kValues, 0},
+    {"Native", Kind::kNative, 0},
+    {"RowBinary", Kind::kRowBinary, 0},
+    {"RowBinaryWithNames", Kind::kRowBinary, 1},
+    {"RowBinaryWithNamesAndTypes", Kind::kRowBinary, 2},
 };
 
 const FormatName* FindFormat(absl::string_view name) {
@@ -130,7 +138,8 @@ class Parser {
       if (mapping[f] < 0) continue;
       const DataType& want = *result_.block.columns[mapping[f]].type;
       absl::StatusOr<DataTypePtr> got = format::ParseDataType(types[f]);
-      if (!got.ok() || !(*got)->Equals(want)) {
+      // Time zones aside: a header says DateTime where the session's parse type has a zone.
+      if (!got.ok() || !SameTypeIgnoringZones(**got, want)) {
         return absl::InvalidArgumentError(absl::StrCat(
             "Cannot parse input: column '", names_[mapping[f]], "' has type ",
             TextForError(types[f]), " in the header but ", want.ToString(), " in the table"));
@@ -225,10 +234,58 @@ absl::Status ParseJsonEachRow(absl::string_view data, Parser* p) {
   return absl::OkStatus();
 }
 
-absl::Status ParseJsonCompactEachRow(absl::string_view data, Parser* p) {
+// One header row of JSONCompactEachRowWithNames[AndTypes]: ["a", "b"].
+absl::Status ReadJsonHeaderRow(JsonReader* in, std::vector<std::string>* fields) {
+  in->SkipSpace();
+  absl::Status s = in->Expect('[');
+  std::string scratch;
+  if (s.ok() && !in->Consume(']')) {
+    while (s.ok()) {
+      in->SkipSpace();
+      if (in->Peek() != '"') {
+        s = in->Error("expected a quoted name");
+        break;
+      }
+      absl::string_view field;
+      s = in->ReadString(&scratch, &field);
+      if (!s.ok()) break;
+      fields->emplace_back(field);
+      if (in->Consume(',')) continue;
+      if (!in->Consume(']')) s = in->Error("expected ',' or ']'");
+      break;
+    }
+  }
+  if (!s.ok()) return absl::InvalidArgumentError(absl::StrCat("Cannot parse input: the header: ", s.message()));
+  return absl::OkStatus();
+}
+
+absl::Status ParseJsonCompactEachRow(absl::string_view data, int header_lines, Parser* p) {
   JsonReader in(SkipBom(data));
   const JsonReadOptions json{.null_as_default = p->options().null_as_default};
-  for (size_t c = 0; c < p->columns(); ++c) p->MarkPresent(c);
+  std::vector<int> mapping;
+  if (header_lines >= 1) {
+    in.SkipSpace();
+    if (in.AtEnd()) return absl::OkStatus();  // empty input, no rows
+    std::vector<std::string> names;
+    TALLY_RETURN_IF_ERROR(ReadJsonHeaderRow(&in, &names));
+    TALLY_RETURN_IF_ERROR(p->MapHeader(names, &mapping));
+    if (header_lines >= 2) {
+      std::vector<std::string> types;
+      in.SkipSpace();
+      if (in.AtEnd()) return RowError(1, "missing the types row of the header");
+      TALLY_RETURN_IF_ERROR(ReadJsonHeaderRow(&in, &types));
+      TALLY_RETURN_IF_ERROR(p->CheckHeaderTypes(types, mapping));
+    }
+  } else {
+    for (size_t c = 0; c < p->columns(); ++c) mapping.push_back(static_cast<int>(c));
+  }
+  std::vector<bool> seen(p->columns(), false);
+  for (int c : mapping) {
+    if (c >= 0) {
+      seen[c] = true;
+      p->MarkPresent(c);
+    }
+  }
   size_t row = 0;
   while (true) {
     while (in.Consume(',')) {
@@ -238,17 +295,23 @@ absl::Status ParseJsonCompactEachRow(absl::string_view data, Parser* p) {
     ++row;
     absl::Status s = in.Expect('[');
     if (!s.ok()) return RowError(row, s.message());
-    for (size_t c = 0; c < p->columns(); ++c) {
-      if (c > 0 && !in.Consume(',')) {
-        return RowError(row, absl::StrCat("expected ", p->columns(), " values, got ", c));
+    for (size_t f = 0; f < mapping.size(); ++f) {
+      if (f > 0 && !in.Consume(',')) {
+        return RowError(row, absl::StrCat("expected ", mapping.size(), " values, got ", f));
       }
-      s = ReadJsonInto(p->column(c), &in, json);
-      if (!s.ok()) return p->FieldError(row, c, s.message());
+      if (mapping[f] < 0) {
+        s = in.SkipValue(nullptr);
+        if (!s.ok()) return RowError(row, s.message());
+        continue;
+      }
+      s = ReadJsonInto(p->column(mapping[f]), &in, json);
+      if (!s.ok()) return p->FieldError(row, mapping[f], s.message());
     }
     if (!in.Consume(']')) {
-      return RowError(row, absl::StrCat("more than ", p->columns(), " values, or ",
+      return RowError(row, absl::StrCat("more than ", mapping.size(), " values, or ",
                                         in.Error("expected ']'").message()));
     }
+    p->FillMissing(seen);
   }
   return absl::OkStatus();
 }
@@ -525,6 +588,13 @@ absl::Status ParseValues(absl::string_view data, Parser* p) {
 bool IsInputFormat(absl::string_view format) { return FindFormat(format) != nullptr; }
 
 namespace {
+RowBinaryHeader RowBinaryHeaderOf(const FormatName& f) {
+  return f.header_lines == 0 ? RowBinaryHeader::kNone
+                             : f.header_lines == 1 ? RowBinaryHeader::kNames : RowBinaryHeader::kNamesAndTypes;
+}
+}  // namespace
+
+namespace {
 absl::Status ParseAll(const FormatName& format, absl::string_view data, Parser* parser);
 }  // namespace
 
@@ -550,6 +620,12 @@ absl::StatusOr<ParsedInput> ParseInputWithPresence(absl::string_view format,
                                                    ": reading aggregate states from text is not supported yet"));
     }
   }
+  if (f->kind == Kind::kNative) return ParseNative(data, names, types, options);
+  if (f->kind == Kind::kRowBinary) {
+    absl::StatusOr<ParsedInput> parsed = ParseRowBinary(RowBinaryHeaderOf(*f), data, names, types, options);
+    if (!parsed.ok()) return OffsetRowNumbers(parsed.status(), options.first_row);
+    return parsed;
+  }
   Parser p(names, types, options);
   absl::Status s = ParseAll(*f, data, &p);
   if (!s.ok()) return OffsetRowNumbers(s, options.first_row);
@@ -569,9 +645,10 @@ absl::Status OffsetRowNumbers(const absl::Status& s, uint64_t first_row) {
   return absl::Status(s.code(), absl::StrCat(kPrefix, row + first_row, m.substr(digits)));
 }
 
-std::optional<size_t> CompleteRowsPrefix(absl::string_view format, absl::string_view data) {
-  const FormatName* f = FindFormat(format);
-  if (f == nullptr || f->header_lines > 0 || f->kind == Kind::kValues) return std::nullopt;
+namespace {
+
+// Whole rows of a text format, after any header.
+std::optional<size_t> CompleteTextRows(const FormatName* f, absl::string_view data) {
   switch (f->kind) {
     case Kind::kJsonEachRow:
     case Kind::kJsonCompactEachRow: {
@@ -635,9 +712,19 @@ std::optional<size_t> CompleteRowsPrefix(absl::string_view format, absl::string_
       return nl == absl::string_view::npos ? 0 : nl + 1;
     }
     case Kind::kValues:
+    case Kind::kNative:
+    case Kind::kRowBinary:
       break;
   }
   return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<size_t> CompleteRowsPrefix(absl::string_view format, absl::string_view data) {
+  const FormatName* f = FindFormat(format);
+  if (f == nullptr || f->header_lines > 0) return std::nullopt;
+  return CompleteTextRows(f, data);
 }
 
 namespace {
@@ -650,7 +737,7 @@ absl::Status ParseAll(const FormatName& format, absl::string_view data, Parser* 
       TALLY_RETURN_IF_ERROR(ParseJsonEachRow(data, &p));
       break;
     case Kind::kJsonCompactEachRow:
-      TALLY_RETURN_IF_ERROR(ParseJsonCompactEachRow(data, &p));
+      TALLY_RETURN_IF_ERROR(ParseJsonCompactEachRow(data, f->header_lines, &p));
       break;
     case Kind::kCsv:
       TALLY_RETURN_IF_ERROR(ParseCsv(data, f->header_lines, &p));
@@ -662,6 +749,9 @@ absl::Status ParseAll(const FormatName& format, absl::string_view data, Parser* 
     case Kind::kValues:
       TALLY_RETURN_IF_ERROR(ParseValues(data, &p));
       break;
+    case Kind::kNative:
+    case Kind::kRowBinary:
+      return absl::InternalError("binary formats are parsed by ParseNative and ParseRowBinary");
   }
   return absl::OkStatus();
 }

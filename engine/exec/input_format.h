@@ -11,6 +11,9 @@
 //   TabSeparated (TSV), TSVWithNames[AndTypes], TabSeparatedRaw (TSVRaw)
 //                                    backslash escapes (none in Raw); \N is NULL
 //   Values                           (1, 'a', NULL, [1,2], {'k':'v'}), (...) literals only
+//   JSONCompactEachRowWithNames[AndTypes]  a names row (and a types row), then rows
+//   Native                           ClickHouse's columnar blocks (engine/exec/native_format.h)
+//   RowBinary, RowBinaryWithNames[AndTypes]  binary rows (engine/exec/row_binary.h)
 //
 // *WithNames formats map header names to columns (unknown names: error, or skipped with
 // skip_unknown_fields; columns not in the header take defaults). The result always holds
@@ -24,6 +27,8 @@
 #ifndef TALLY_ENGINE_EXEC_INPUT_FORMAT_H_
 #define TALLY_ENGINE_EXEC_INPUT_FORMAT_H_
 
+#include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -41,6 +46,10 @@ struct InputOptions {
   bool csv_empty_as_default = true;  // input_format_csv_empty_as_default
   // Rows before this piece of a longer input: error messages count from it.
   uint64_t first_row = 0;
+  // Binary formats: the offset in the whole input that offset 0 of this piece stands for,
+  // and the Native blocks before it, for error messages.
+  uint64_t first_byte = 0;
+  uint64_t first_block = 0;
 };
 
 struct ParsedInput {
@@ -78,6 +87,27 @@ absl::Status OffsetRowNumbers(const absl::Status& status, uint64_t first_row);
 // reads the same rows as parsing everything at once. nullopt when the format cannot be
 // read in pieces (a header, Values, a JSON array): the caller parses the input whole.
 std::optional<size_t> CompleteRowsPrefix(absl::string_view format, absl::string_view data);
+
+// Splits a long input into pieces that each parse on their own: the input's header (names
+// and types lines, RowBinaryWithNames' header), if any, followed by whole rows (Native:
+// whole blocks). Binary formats have no line to split at; their splitter walks the values
+// without building them. One per input; not thread-safe.
+class InputSplitter {
+ public:
+  virtual ~InputSplitter();
+  // The length of the header at the start of the input; nullopt while `data` ends inside it.
+  virtual absl::StatusOr<std::optional<size_t>> HeaderSize(absl::string_view data) = 0;
+  // REQUIRES: HeaderSize gave a length. The length of the longest prefix of `rows` (input
+  // after the header, starting at a row boundary) made of whole rows or blocks; 0 when more
+  // input is needed. *blocks gets the number of Native blocks in it (0 for other formats).
+  virtual size_t CompleteRows(absl::string_view rows, uint64_t* blocks) = 0;
+};
+
+// nullptr when `format` cannot be split (Values; a JSONEachRow array is found to be one
+// while splitting and then read whole). `names` and `types` are the INSERT's columns.
+std::unique_ptr<InputSplitter> MakeInputSplitter(absl::string_view format, const std::vector<std::string>& names,
+                                                 const std::vector<format::DataTypePtr>& types,
+                                                 const InputOptions& options);
 
 }  // namespace tally::engine
 

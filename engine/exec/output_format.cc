@@ -7,6 +7,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "engine/exec/json.h"
+#include "engine/exec/native_format.h"
+#include "engine/exec/row_binary.h"
 #include "engine/exec/text_format.h"
 
 namespace tally::engine {
@@ -203,11 +205,12 @@ class JsonOutput final : public Base {
 };
 
 // JSONEachRow ({"a":1,"b":"x"} per line) and JSONCompactEachRow ([1, "x"] per line).
+// JSONCompactEachRowWithNames adds a row of the names, ...AndTypes one of the types.
 class JsonEachRowOutput final : public Base {
  public:
   JsonEachRowOutput(const std::vector<std::string>& names, const std::vector<DataTypePtr>& types,
-                    std::string* out, const OutputOptions& options, bool compact)
-      : Base(names, types, out), json_(JsonOptionsOf(options)), compact_(compact) {
+                    std::string* out, const OutputOptions& options, bool compact, int header_rows = 0)
+      : Base(names, types, out), json_(JsonOptionsOf(options)), compact_(compact), header_rows_(header_rows) {
     for (const std::string& name : names_) {
       std::string key;
       AppendJsonString(name, json_, &key);
@@ -216,7 +219,14 @@ class JsonEachRowOutput final : public Base {
     }
   }
 
-  void WritePrefix() override {}
+  void WritePrefix() override {
+    if (header_rows_ >= 1) WriteHeaderRow(names_);
+    if (header_rows_ >= 2) {
+      std::vector<std::string> types;
+      for (const DataTypePtr& t : types_) types.push_back(t->ToString());
+      WriteHeaderRow(types);
+    }
+  }
   void WriteBlock(const Block& block) override {
     for (size_t r = 0; r < block.rows(); ++r) {
       out_->push_back(compact_ ? '[' : '{');
@@ -231,8 +241,18 @@ class JsonEachRowOutput final : public Base {
   void WriteSuffix(const OutputStats&) override {}
 
  private:
+  void WriteHeaderRow(const std::vector<std::string>& fields) {
+    out_->push_back('[');
+    for (size_t i = 0; i < fields.size(); ++i) {
+      if (i > 0) out_->append(", ");
+      AppendJsonString(fields[i], json_, out_);
+    }
+    out_->append("]\n");
+  }
+
   JsonWriteOptions json_;
   bool compact_;
+  int header_rows_;
   std::vector<std::string> keys_;
 };
 
@@ -263,71 +283,6 @@ class NullOutput final : public OutputFormat {
   void WritePrefix() override {}
   void WriteBlock(const Block&) override {}
   void WriteSuffix(const OutputStats&) override {}
-};
-
-// RowBinary: values little-endian, strings and arrays with a LEB128 length, Nullable with a
-// leading 1 (NULL) or 0, UUID as two little-endian 64-bit halves (high half first).
-class RowBinaryOutput final : public Base {
- public:
-  using Base::Base;
-  void WritePrefix() override {}
-  void WriteBlock(const Block& block) override {
-    for (size_t r = 0; r < block.rows(); ++r) {
-      for (const Column& c : block.columns) AppendBinary(c, r);
-    }
-  }
-  void WriteSuffix(const OutputStats&) override {}
-
- private:
-  void AppendVarUInt(uint64_t v) {
-    while (v >= 0x80) {
-      out_->push_back(static_cast<char>(v | 0x80));
-      v >>= 7;
-    }
-    out_->push_back(static_cast<char>(v));
-  }
-  void AppendBytes(absl::string_view s) {
-    AppendVarUInt(s.size());
-    out_->append(s.data(), s.size());
-  }
-  void AppendBinary(const Column& c, size_t row) {
-    switch (c.type->id()) {
-      case TypeId::kString:
-        AppendBytes(c.StringAt(row));
-        return;
-      case TypeId::kLowCardinality: {
-        uint32_t index = c.IndexAt(row);
-        if (c.type->is_nullable_low_cardinality()) out_->push_back(index == 0 ? 1 : 0);
-        if (index != 0 || !c.type->is_nullable_low_cardinality()) {
-          AppendBytes(c.dictionary->StringAt(index));
-        }
-        return;
-      }
-      case TypeId::kNullable:
-        out_->push_back(c.nulls[row] ? 1 : 0);
-        if (!c.nulls[row]) AppendBinary(c.children[0], row);
-        return;
-      case TypeId::kArray:
-      case TypeId::kMap: {
-        uint64_t begin = row == 0 ? 0 : c.offsets[row - 1];
-        AppendVarUInt(c.offsets[row] - begin);
-        for (uint64_t k = begin; k < c.offsets[row]; ++k) {
-          for (const Column& child : c.children) AppendBinary(child, k);
-        }
-        return;
-      }
-      case TypeId::kUUID: {
-        const uint8_t* b = c.data.data() + row * 16;
-        for (int i = 7; i >= 0; --i) out_->push_back(static_cast<char>(b[i]));
-        for (int i = 15; i >= 8; --i) out_->push_back(static_cast<char>(b[i]));
-        return;
-      }
-      default: {
-        size_t w = c.type->fixed_width();
-        out_->append(reinterpret_cast<const char*>(c.data.data()) + row * w, w);
-      }
-    }
-  }
 };
 
 // Visible width of UTF-8 text in a terminal, as ClickHouse's UTF8::computeWidth: tabs
@@ -624,7 +579,8 @@ enum class Kind {
   kTsv, kTsvNames, kTsvNamesTypes, kTsvRaw, kTsvRawNames, kTsvRawNamesTypes,
   kCsv, kCsvNames, kCsvNamesTypes, kJson, kJsonCompact, kJsonEachRow, kJsonCompactEachRow,
   kPretty, kPrettyMono, kPrettyCompact, kPrettyCompactMono, kVertical, kValues, kNull,
-  kRowBinary,
+  kRowBinary, kRowBinaryNames, kRowBinaryNamesTypes, kNative, kJsonCompactEachRowNames,
+  kJsonCompactEachRowNamesTypes,
 };
 
 struct FormatName {
@@ -655,6 +611,8 @@ constexpr FormatName kFormats[] = {
     {"JSONLines", Kind::kJsonEachRow},
     {"NDJSON", Kind::kJsonEachRow},
     {"JSONCompactEachRow", Kind::kJsonCompactEachRow},
+    {"JSONCompactEachRowWithNames", Kind::kJsonCompactEachRowNames},
+    {"JSONCompactEachRowWithNamesAndTypes", Kind::kJsonCompactEachRowNamesTypes},
     {"Pretty", Kind::kPretty},
     {"PrettyNoEscapes", Kind::kPretty},
     {"PrettyMonoBlock", Kind::kPrettyMono},
@@ -667,6 +625,9 @@ constexpr FormatName kFormats[] = {
     {"Values", Kind::kValues},
     {"Null", Kind::kNull},
     {"RowBinary", Kind::kRowBinary},
+    {"RowBinaryWithNames", Kind::kRowBinaryNames},
+    {"RowBinaryWithNamesAndTypes", Kind::kRowBinaryNamesTypes},
+    {"Native", Kind::kNative},
 };
 
 const FormatName* FindFormat(absl::string_view name) {
@@ -738,8 +699,18 @@ absl::StatusOr<std::unique_ptr<OutputFormat>> MakeOutputFormat(
       return std::make_unique<ValuesOutput>(n, t, out);
     case Kind::kNull:
       return std::make_unique<NullOutput>();
+    case Kind::kJsonCompactEachRowNames:
+      return std::make_unique<JsonEachRowOutput>(n, t, out, options, true, 1);
+    case Kind::kJsonCompactEachRowNamesTypes:
+      return std::make_unique<JsonEachRowOutput>(n, t, out, options, true, 2);
     case Kind::kRowBinary:
-      return std::make_unique<RowBinaryOutput>(n, t, out);
+      return MakeRowBinaryOutput(RowBinaryHeader::kNone, n, t, out);
+    case Kind::kRowBinaryNames:
+      return MakeRowBinaryOutput(RowBinaryHeader::kNames, n, t, out);
+    case Kind::kRowBinaryNamesTypes:
+      return MakeRowBinaryOutput(RowBinaryHeader::kNamesAndTypes, n, t, out);
+    case Kind::kNative:
+      return MakeNativeOutput(n, t, out, options);
   }
   return absl::InternalError("unhandled output format");
 }

@@ -54,6 +54,10 @@ struct OutputOptions {
   // nothing there in scripts (clickhouse-local --query, chDB); Pretty is for people, and
   // scripts that parse output use the other formats, which stay silent.
   bool pretty_say_empty = true;
+  // Native: the client_protocol_version an HTTP client sent (0: none). Above 0 each block
+  // starts with a BlockInfo; below 54405 LowCardinality is sent as its plain type; from
+  // 54454 each column carries a has_custom_serialization byte (always 0 here).
+  uint64_t native_client_protocol_version = 0;
 };
 
 class OutputFormat {
@@ -72,8 +76,10 @@ class OutputFormat {
 //   CSV, CSVWithNames, CSVWithNamesAndTypes, JSON, JSONCompact, JSONEachRow (JSONLines,
 //   NDJSON), JSONCompactEachRow, Pretty, PrettyCompact, PrettyMonoBlock,
 //   PrettyCompactMonoBlock (and the *NoEscapes spellings), Vertical, Values, Null,
-//   RowBinary.
-// InvalidArgument for an unknown name or when names and types differ in length.
+//   RowBinary, RowBinaryWithNames, RowBinaryWithNamesAndTypes, Native,
+//   JSONCompactEachRowWithNames, JSONCompactEachRowWithNamesAndTypes.
+// InvalidArgument for an unknown name or when names and types differ in length;
+// Unimplemented for an AggregateFunction column in a binary format.
 absl::StatusOr<std::unique_ptr<OutputFormat>> MakeOutputFormat(
     absl::string_view name, const std::vector<std::string>& names,
     const std::vector<format::DataTypePtr>& types, std::string* out);

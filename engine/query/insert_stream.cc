@@ -24,31 +24,60 @@ absl::StatusOr<size_t> StringInputStream::Read(char* buf, size_t n) {
 
 namespace {
 
-// Reads the input in pieces that end on a row boundary.
+// A piece of the input that parses on its own: the header (if any), then whole rows.
+struct Piece {
+  std::string data;
+  uint64_t first_byte = 0;   // the input offset that data[0] stands for
+  uint64_t first_block = 0;  // Native blocks before it
+};
+
+// Reads the input in pieces that end on a row (Native: block) boundary, each with the
+// input's header in front. Without a splitter (Values) the input is one piece.
 class PieceReader {
  public:
-  PieceReader(InputStream* input, absl::string_view format, size_t read_bytes)
-      : input_(input), format_(format), read_bytes_(std::max<size_t>(read_bytes, 1)) {}
+  PieceReader(InputStream* input, const StreamInsertOptions& options)
+      : input_(input),
+        splitter_(MakeInputSplitter(options.format, options.names, options.types, options.input)),
+        read_bytes_(std::max<size_t>(options.read_bytes, 1)) {}
 
-  // The next piece of whole rows; nullopt at the end of the input.
-  absl::StatusOr<std::optional<std::string>> Next() {
+  // The next piece; nullopt at the end of the input.
+  absl::StatusOr<std::optional<Piece>> Next() {
     while (true) {
       if (eof_) {
-        if (buffer_.empty()) return std::optional<std::string>();
-        return std::optional<std::string>(std::exchange(buffer_, std::string()));
+        if (buffer_.empty()) return std::optional<Piece>();
+        return std::optional<Piece>(Take(buffer_.size(), 0));
       }
       TALLY_RETURN_IF_ERROR(ReadMore(std::max(read_bytes_, buffer_.size())));
-      if (eof_) continue;
-      std::optional<size_t> whole = CompleteRowsPrefix(format_, buffer_);
-      // A format read whole, or no complete row yet (a long row): read more.
-      if (!whole.has_value() || *whole == 0) continue;
-      std::string piece = buffer_.substr(0, *whole);
-      buffer_.erase(0, *whole);
-      return std::optional<std::string>(std::move(piece));
+      if (eof_ || splitter_ == nullptr) continue;  // read whole
+      if (!header_known_) {
+        TALLY_ASSIGN_OR_RETURN(std::optional<size_t> header, splitter_->HeaderSize(buffer_));
+        if (!header.has_value()) continue;  // the header goes on: read more
+        header_ = buffer_.substr(0, *header);
+        buffer_.erase(0, *header);
+        consumed_ += *header;
+        header_known_ = true;
+      }
+      uint64_t blocks = 0;
+      const size_t whole = splitter_->CompleteRows(buffer_, &blocks);
+      if (whole == 0) continue;  // no complete row yet (a long row): read more
+      return std::optional<Piece>(Take(whole, blocks));
     }
   }
 
  private:
+  Piece Take(size_t bytes, uint64_t blocks) {
+    Piece piece;
+    piece.data.reserve(header_.size() + bytes);
+    piece.data.append(header_);
+    piece.data.append(buffer_, 0, bytes);
+    piece.first_byte = consumed_ - header_.size();
+    piece.first_block = blocks_;
+    buffer_.erase(0, bytes);
+    consumed_ += bytes;
+    blocks_ += blocks;
+    return piece;
+  }
+
   absl::Status ReadMore(size_t bytes) {
     const size_t old = buffer_.size();
     buffer_.resize(old + bytes);
@@ -66,18 +95,25 @@ class PieceReader {
   }
 
   InputStream* const input_;
-  const std::string format_;
+  const std::unique_ptr<InputSplitter> splitter_;
   const size_t read_bytes_;
-  std::string buffer_;
+  std::string buffer_;  // read, not yet in a piece
+  std::string header_;
+  bool header_known_ = false;
+  uint64_t consumed_ = 0;  // input bytes before buffer_
+  uint64_t blocks_ = 0;    // Native blocks before buffer_
   bool eof_ = false;
 };
 
 // One piece, parsed with its defaults computed; row numbers in an error count from the
 // piece's first row (the gatherer offsets them).
-absl::StatusOr<Block> ParsePiece(const std::string& piece, const StreamInsertOptions& options,
+absl::StatusOr<Block> ParsePiece(const Piece& piece, const StreamInsertOptions& options,
                                  const format::TableSchema& schema, const QueryParams& params) {
+  InputOptions input = options.input;
+  input.first_byte = piece.first_byte;
+  input.first_block = piece.first_block;
   TALLY_ASSIGN_OR_RETURN(ParsedInput parsed,
-                         ParseInputWithPresence(options.format, piece, options.names, options.types, options.input));
+                         ParseInputWithPresence(options.format, piece.data, options.names, options.types, input));
   Block block = std::move(parsed.block);
   for (size_t c = 0; c < options.stored_types.size(); ++c) RetypeZones(&block.columns[c], options.stored_types[c]);
   TALLY_RETURN_IF_ERROR(FillDefaults(schema, params, &block, &parsed.omitted));
@@ -88,7 +124,7 @@ absl::StatusOr<Block> ParsePiece(const std::string& piece, const StreamInsertOpt
 
 absl::Status StreamInsert(InputStream* input, const StreamInsertOptions& options, const format::TableSchema& schema,
                           const QueryContext& ctx, Database::InsertBatch* batch) {
-  PieceReader reader(input, options.format, options.read_bytes);
+  PieceReader reader(input, options);
   const size_t threads = std::max<size_t>(options.threads, 1);
   std::deque<std::future<absl::StatusOr<Block>>> parsing;  // in input order
   uint64_t rows_before = 0;
@@ -109,7 +145,7 @@ absl::Status StreamInsert(InputStream* input, const StreamInsertOptions& options
   while (true) {
     TALLY_RETURN_IF_ERROR(ctx.CheckLimits());
     while (!input_done && parsing.size() < threads) {
-      TALLY_ASSIGN_OR_RETURN(std::optional<std::string> piece, reader.Next());
+      TALLY_ASSIGN_OR_RETURN(std::optional<Piece> piece, reader.Next());
       if (!piece.has_value()) {
         input_done = true;
         break;

@@ -1,6 +1,6 @@
 // Streaming INSERT ... FORMAT: the data comes from an InputStream (stdin, an HTTP body)
-// and may be far larger than memory. It is read in pieces that end on a row boundary
-// (CompleteRowsPrefix), each piece parsed (and its DEFAULT columns computed) on its own
+// and may be far larger than memory. It is read in pieces that end on a row (Native:
+// block) boundary, each with the input's header in front (InputSplitter), each piece parsed (and its DEFAULT columns computed) on its own
 // thread, up to max_threads at once, while the calling thread gathers the parsed pieces
 // in input order into blocks of min_insert_block_size_rows/bytes and hands them to one
 // InsertBatch, which writes their parts as it goes. Nothing is visible until the caller

@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # Runs the ClickHouse differential test (clickhouse_difftest.py) in a virtualenv with the
 # pinned chDB (clickhouse_requirements.txt), made in VENV on first use and remade when the
-# pins change. Usage: clickhouse_run.sh VENV TALLY. Fails, saying why, if the virtualenv or
-# the packages cannot be installed: the test never passes without having run.
+# pins change. Usage: clickhouse_run.sh VENV TALLY [SCRIPT]: SCRIPT (a file in this
+# directory, default clickhouse_difftest.py) runs with TALLY as its argument. Fails, saying
+# why, if the virtualenv or the packages cannot be installed: the test never passes without
+# having run.
 set -euo pipefail
 VENV="$1"
 TALLY="$2"
+SCRIPT="${3:-clickhouse_difftest.py}"
 HERE="$(cd "$(dirname "$0")" && pwd)"
 REQUIREMENTS="$HERE/clickhouse_requirements.txt"
 STAMP="$VENV/.clickhouse_requirements.txt"
@@ -22,4 +25,4 @@ if ! { [ -x "$VENV/bin/python" ] && cmp -s "$REQUIREMENTS" "$STAMP"; }; then
   fi
   cp "$REQUIREMENTS" "$STAMP"
 fi
-exec "$VENV/bin/python" "$HERE/clickhouse_difftest.py" "$TALLY"
+exec "$VENV/bin/python" "$HERE/$SCRIPT" "$TALLY"
