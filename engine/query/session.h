@@ -12,6 +12,7 @@
 #include <string>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "engine/database.h"
@@ -54,9 +55,18 @@ struct Settings {
   // in the table's deduplication window stores nothing (Database::InsertOptions).
   bool insert_deduplicate = true;
   std::string insert_deduplication_token;
+  // Settings clients send that tally accepts without acting on them, by name: their values
+  // as text (engine/query/setting_catalog.h lists them; the HTTP server may read them).
+  absl::flat_hash_map<std::string, std::string> accepted;
+  // The settings SET or a SETTINGS clause gave a value, even the default one (system.settings
+  // `changed`); an alias counts as the setting it names.
+  absl::flat_hash_set<std::string> changed;
 
   // InvalidArgument for an unknown name or a value of the wrong kind.
   absl::Status Set(const std::string& name, const format::Value& value);
+
+ private:
+  absl::Status SetField(const std::string& name, const format::Value& value);
 };
 
 class Session {
@@ -87,6 +97,10 @@ class Session {
   absl::Status Execute(absl::string_view sql, InputStream* input, const Sink& sink);
 
   void Cancel() { cancelled_.store(true); }
+  // The session's settings (SET), without any statement's own SETTINGS.
+  const Settings& settings() const { return settings_; }
+  // currentUser(): the user the caller authenticated ("default" unless set).
+  void set_user(std::string user) { user_ = std::move(user); }
   const std::string& default_format() const { return settings_.default_format; }
   void set_default_format(std::string format) { settings_.default_format = std::move(format); }
 
@@ -123,6 +137,7 @@ class Session {
   absl::flat_hash_map<std::string, std::string> params_;
   Settings settings_;
   std::string current_database_ = "default";
+  std::string user_ = "default";
   std::atomic<bool> cancelled_{false};
   bool backfills_resumed_ = false;
 };

@@ -213,6 +213,7 @@ struct Statement {
     kSet,
     kOptimize,
     kExists,
+    kExistsDatabase,  // EXISTS DATABASE d
     kCheckTable,  // CHECK TABLE t
     kAlterTable,  // ALTER TABLE t ATTACH PART 'p' | DROP DETACHED PART 'p'
     kCreateView,  // CREATE MATERIALIZED VIEW

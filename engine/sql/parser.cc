@@ -644,12 +644,18 @@ absl::StatusOr<Statement> Parser::ParseShow() {
 
 absl::StatusOr<Statement> Parser::ParseTableStatement(Statement::Kind kind) {
   // TRUNCATE [TABLE] [IF EXISTS] t | DESCRIBE [TABLE] t | OPTIMIZE TABLE t ...
-  // | EXISTS [TABLE] t, the last two with an optional FORMAT.
+  // | EXISTS [TABLE | VIEW] t | EXISTS DATABASE d, the last two with an optional FORMAT.
   Statement st;
   st.kind = kind;
   st.pos = Take().pos;
   if (kind == Statement::Kind::kOptimize) {
     TALLY_RETURN_IF_ERROR(ExpectKeyword("TABLE"));
+  } else if (kind == Statement::Kind::kExists && PeekKeyword("DATABASE") && IsNameToken(Peek(1))) {
+    Take();
+    st.kind = Statement::Kind::kExistsDatabase;
+    TALLY_ASSIGN_OR_RETURN(st.database, ParseName("database name"));
+    TALLY_RETURN_IF_ERROR(ParseOptionalFormat(&st.format));
+    return st;
   } else if (!AcceptKeyword("TABLE") && kind == Statement::Kind::kExists) {
     if (PeekKeyword("VIEW") && IsNameToken(Peek(1))) Take();  // EXISTS VIEW v
   }
