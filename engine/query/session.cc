@@ -482,7 +482,10 @@ absl::Status Session::RunInsert(const InsertQuery& insert, InputStream* input) {
   if (!schema.ok()) return absl::NotFoundError(absl::StrCat("Table ", ctx.current_database, ".", insert.table, " does not exist"));
   std::vector<std::string> names = insert.columns;
   if (names.empty()) {
-    for (const auto& c : schema->columns) names.push_back(c.name);
+    const std::vector<std::string>& except = insert.except_columns;
+    for (const auto& c : schema->columns) {
+      if (std::find(except.begin(), except.end(), c.name) == except.end()) names.push_back(c.name);
+    }
   }
   std::vector<format::DataTypePtr> types;
   for (const std::string& n : names) {

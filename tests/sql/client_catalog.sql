@@ -47,3 +47,12 @@ SELECT name, is_aggregate, case_insensitive, alias_to, origin FROM system.functi
 SELECT name, type FROM system.columns WHERE database = 'system' AND table = 'functions' AND name IN ('name', 'is_aggregate', 'case_insensitive', 'alias_to', 'create_query', 'description', 'syntax', 'arguments', 'returned_value', 'examples', 'categories') ORDER BY name;
 -- system.formats: formats tally both reads and writes, as ClickHouse does.
 SELECT name, is_input, is_output FROM system.formats WHERE name IN ('TabSeparated', 'TSV', 'CSV', 'JSONEachRow', 'TabSeparatedWithNamesAndTypes', 'JSONCompactEachRow') ORDER BY name;
+-- INSERT with (* EXCEPT ...): clickhouse-js's `columns: { except: [...] }`. (A failing
+-- statement ends tally's session, not chDB's: the zone is set again.)
+SET session_timezone = 'UTC';
+CREATE TABLE e (a UInt32, b String, c DateTime, d Date DEFAULT '2026-01-01') ENGINE = MergeTree ORDER BY a;
+INSERT INTO e (*) VALUES (1, 'x', '2020-01-01 00:00:00', '2020-01-01');
+INSERT INTO e (* EXCEPT (c, d)) VALUES (2, 'y');
+INSERT INTO e (* EXCEPT c) VALUES (3, 'z', '2020-01-02');
+INSERT INTO e (* EXCEPT (no_such_column)) VALUES (4, 'w', 0, 0);
+SELECT * FROM e ORDER BY a;
