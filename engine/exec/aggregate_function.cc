@@ -153,6 +153,13 @@ void AggregateRegistry::Register(const std::string& name, AggregateFactory facto
   (case_insensitive ? insensitive_ : exact_).emplace_back(name, std::move(factory));
 }
 
+std::vector<AggregateRegistry::Entry> AggregateRegistry::Entries() const {
+  std::vector<Entry> out;
+  for (const auto& [n, f] : exact_) out.push_back({n, false});
+  for (const auto& [n, f] : insensitive_) out.push_back({n, true});
+  return out;
+}
+
 const AggregateFactory* AggregateRegistry::Find(absl::string_view name) const {
   for (const auto& [n, f] : exact_) {
     if (n == name) return &f;

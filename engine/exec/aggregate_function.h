@@ -104,6 +104,13 @@ class AggregateRegistry {
                                                           absl::Span<const format::Value> params) const;
   bool IsAggregate(absl::string_view name) const;
 
+  // One registered aggregate (combinators not spelled out), as system.functions lists it.
+  struct Entry {
+    std::string name;
+    bool case_insensitive = false;
+  };
+  std::vector<Entry> Entries() const;
+
  private:
   const AggregateFactory* Find(absl::string_view name) const;
   std::vector<std::pair<std::string, AggregateFactory>> exact_;

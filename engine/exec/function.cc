@@ -68,6 +68,7 @@ FunctionRegistry& FunctionRegistry::Global() {
     RegisterCollectionFunctions(*r);
     RegisterTypeFunctions(*r);
     RegisterHashFunctions(*r);
+    RegisterServerFunctions(*r);
     RegisterAggregateStateFunctions(*r);
     return r;
   }();
@@ -81,6 +82,13 @@ void FunctionRegistry::Register(const std::string& name, FunctionFactory factory
 
 void FunctionRegistry::RegisterTakingNullLiterals(const std::string& name, FunctionFactory factory) {
   exact_.emplace_back(name, RefuseAggregateStates(name, std::move(factory)));
+}
+
+void FunctionRegistry::RegisterAlias(const std::string& alias, const std::string& target, bool case_insensitive) {
+  const FunctionFactory* f = Find(target);
+  if (f == nullptr) return;  // REQUIRES says it is there; a missing target registers nothing
+  (case_insensitive ? insensitive_ : exact_).emplace_back(alias, *f);
+  aliases_.emplace_back(alias, target);
 }
 
 const FunctionFactory* FunctionRegistry::Find(absl::string_view name) const {
@@ -97,6 +105,18 @@ std::vector<std::string> FunctionRegistry::Names() const {
   std::vector<std::string> out;
   for (const auto& [n, f] : exact_) out.push_back(n);
   for (const auto& [n, f] : insensitive_) out.push_back(n);
+  return out;
+}
+
+std::vector<FunctionRegistry::Entry> FunctionRegistry::Entries() const {
+  std::vector<Entry> out;
+  for (const auto& [n, f] : exact_) out.push_back({n, false, ""});
+  for (const auto& [n, f] : insensitive_) out.push_back({n, true, ""});
+  for (Entry& e : out) {
+    for (const auto& [alias, target] : aliases_) {
+      if (alias == e.name) e.alias_to = target;
+    }
+  }
   return out;
 }
 

@@ -39,6 +39,7 @@ struct FunctionContext {
   std::string session_timezone = "UTC";  // for DateTime values without their own zone
   int64_t now_s = 0;                     // now(), fixed for the whole query
   std::string current_database = "default";  // currentDatabase()
+  std::string current_user = "default";      // currentUser()
 };
 
 class BoundFunction {
@@ -86,12 +87,24 @@ class FunctionRegistry {
   // CASE): its binding errors stand even when an argument is a NULL literal, where
   // Register answers NULL for such calls (upper(NULL)).
   void RegisterTakingNullLiterals(const std::string& name, FunctionFactory factory);
+  // `alias` calls the function registered as `target` (REQUIRES: registered before);
+  // system.functions shows it with alias_to = target.
+  void RegisterAlias(const std::string& alias, const std::string& target, bool case_insensitive = false);
   const FunctionFactory* Find(absl::string_view name) const;
   std::vector<std::string> Names() const;
+
+  // One registered name, as system.functions lists it.
+  struct Entry {
+    std::string name;
+    bool case_insensitive = false;
+    std::string alias_to;  // "" unless registered with RegisterAlias
+  };
+  std::vector<Entry> Entries() const;
 
  private:
   std::vector<std::pair<std::string, FunctionFactory>> exact_;
   std::vector<std::pair<std::string, FunctionFactory>> insensitive_;
+  std::vector<std::pair<std::string, std::string>> aliases_;  // alias, target
 };
 
 // Every group of functions registers itself from one explicit list
@@ -105,6 +118,7 @@ void RegisterJsonFunctions(FunctionRegistry& registry);         // JSONExtract* 
 void RegisterCollectionFunctions(FunctionRegistry& registry);   // arrays, maps, has, mapKeys ...
 void RegisterTypeFunctions(FunctionRegistry& registry);         // CAST toUInt64 toString toTypeName ...
 void RegisterHashFunctions(FunctionRegistry& registry);         // cityHash64 sipHash64 xxh3 intHash64 ...
+void RegisterServerFunctions(FunctionRegistry& registry);       // version uptime hostName currentUser ...
 
 // A BoundFunction from a lambda, for simple kernels.
 class LambdaFunction : public BoundFunction {

@@ -410,7 +410,7 @@ Bound SessionString(absl::string_view name, absl::Span<const ArgInfo> args, std:
 }
 
 Bound BindTimeZone(absl::Span<const ArgInfo> args, const FunctionContext& context) {
-  return SessionString("timeZone", args, context.session_timezone);
+  return SessionString("timezone", args, context.session_timezone);
 }
 
 Bound BindCurrentDatabase(absl::Span<const ArgInfo> args, const FunctionContext& context) {
@@ -468,8 +468,12 @@ void RegisterTimeFunctions(FunctionRegistry& registry) {
   RegisterPlain(registry, "now64", NowBinder("now64", true), true);
   RegisterPlain(registry, "today", TodayBinder("today", 0), true);
   RegisterPlain(registry, "yesterday", TodayBinder("yesterday", 1), true);
-  RegisterPlain(registry, "timeZone", BindTimeZone, true);
-  RegisterPlain(registry, "currentDatabase", BindCurrentDatabase, true);
+  // As ClickHouse names them: timezone is the function, timeZone its alias.
+  RegisterPlain(registry, "timezone", BindTimeZone, true);
+  registry.RegisterAlias("timeZone", "timezone", true);
+  RegisterPlain(registry, "currentDatabase", BindCurrentDatabase);
+  registry.RegisterAlias("DATABASE", "currentDatabase", true);
+  registry.RegisterAlias("current_database", "currentDatabase", true);
   RegisterPlain(registry, "toTimeZone", BindToTimeZone, true);
   RegisterTimeArithmeticFunctions(registry);
   RegisterDateFormatFunctions(registry);

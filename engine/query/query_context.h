@@ -8,6 +8,7 @@
 #define TALLY_ENGINE_QUERY_QUERY_CONTEXT_H_
 
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -22,6 +23,8 @@
 
 namespace tally::engine::sql {
 
+struct Settings;  // engine/query/session.h
+
 struct QueryContext {
   Database* db = nullptr;
   QueryParams params;
@@ -29,6 +32,9 @@ struct QueryContext {
   size_t max_threads = 0;  // threads a scan uses; 0 = one per core
   bool positional_arguments = true;   // enable_positional_arguments: GROUP BY 1 names item 1
   bool totals_before_having = false;  // totals_mode = 'before_having': totals of every group
+  // The statement's settings (the session's, then its SETTINGS clause), as system.settings
+  // shows them; null in a context no session made.
+  std::shared_ptr<const Settings> settings;
   // Time, cancel and memory limits, checked in every long loop of the query; copies (a
   // subquery's context) share the bytes held for the whole query.
   exec::QueryLimits limits;

@@ -212,7 +212,7 @@ absl::StatusOr<SourceCatalog> ResolveSource(const SelectQuery& q, QueryContext& 
     return c;
   }
   if (from.database == kSystemDatabase) {
-    TALLY_ASSIGN_OR_RETURN(c.block, SystemTable(ctx.db, from.table));
+    TALLY_ASSIGN_OR_RETURN(c.block, SystemTable(ctx, from.table));
     c.kind = SourceCatalog::Kind::kBlock;
     c.names = c.block.names;
     for (const Column& col : c.block.columns) c.types.push_back(col.type);

@@ -17,6 +17,8 @@
 #include "engine/parallel.h"
 #include "engine/partition.h"
 #include "engine/query/explain.h"
+#include "engine/query/setting_catalog.h"
+#include "engine/query/system_tables.h"
 #include "engine/query/view_compiler.h"
 #include "engine/sql/ddl.h"
 #include "engine/exec/text_format.h"
@@ -45,9 +47,27 @@ ResultSet StringColumns(const std::vector<std::string>& names, const std::vector
   return r;
 }
 
+// One UInt8 `result` row: EXISTS's answer, typed as ClickHouse types it.
+ResultSet ExistsResult(bool exists) {
+  ResultSet r;
+  Column col = Column::Make(DataType::Make(TypeId::kUInt8));
+  col.Append<uint8_t>(exists ? 1 : 0);
+  r.names.push_back("result");
+  r.types.push_back(col.type);
+  r.block.Add("result", std::move(col));
+  return r;
+}
+
 }  // namespace
 
 absl::Status Settings::Set(const std::string& name, const Value& value) {
+  TALLY_RETURN_IF_ERROR(SetField(name, value));
+  const SettingInfo* info = FindSetting(name);
+  changed.insert(info != nullptr && info->alias_for[0] != '\0' ? info->alias_for : name);
+  return absl::OkStatus();
+}
+
+absl::Status Settings::SetField(const std::string& name, const Value& value) {
   auto as_uint = [&]() -> absl::StatusOr<uint64_t> {
     if (value.kind == Value::Kind::kUInt) return value.u;
     if (value.kind == Value::Kind::kString) {
@@ -114,7 +134,7 @@ absl::Status Settings::Set(const std::string& name, const Value& value) {
     if (value.kind != Value::Kind::kString) return absl::InvalidArgumentError("session_timezone takes a zone name");
     timezone = value.s;
   } else {
-    return absl::InvalidArgumentError(absl::StrCat("Unknown setting '", name, "'"));
+    return SetAcceptedSetting(this, name, value);  // or InvalidArgument: Unknown setting
   }
   return absl::OkStatus();
 }
@@ -138,6 +158,8 @@ absl::StatusOr<QueryContext> Session::NewContext(const SettingsClause& overrides
   ctx.params.functions.now_s = absl::ToUnixSeconds(absl::Now());
   ctx.current_database = current_database_;
   ctx.params.functions.current_database = current_database_;
+  ctx.params.functions.current_user = user_;
+  ctx.settings = std::make_shared<const Settings>(settings);
   ctx.max_threads = settings.max_threads;
   ctx.positional_arguments = settings.enable_positional_arguments;
   ctx.totals_before_having = settings.totals_mode == "before_having";
@@ -320,6 +342,12 @@ absl::Status Session::Run(const Statement& st, InputStream* input, const Sink& s
     case Statement::Kind::kSet:
       for (const auto& [name, value] : st.settings.values) TALLY_RETURN_IF_ERROR(SetSetting(name, value));
       return absl::OkStatus();
+    case Statement::Kind::kExistsDatabase: {
+      const std::vector<std::string> databases = db_->ListDatabases();
+      const bool exists = std::find(databases.begin(), databases.end(), st.database) != databases.end() ||
+                          st.database == kSystemDatabase;
+      return Output(ExistsResult(exists), st.format, sink, {});
+    }
     case Statement::Kind::kShowDatabases: {
       std::vector<std::vector<std::string>> rows;
       for (const std::string& d : db_->ListDatabases()) rows.push_back({d});
@@ -355,7 +383,7 @@ absl::Status Session::Run(const Statement& st, InputStream* input, const Sink& s
       const bool view = db_->GetView(name).ok();
       auto schema = db_->GetSchema(TargetOf(name));  // DESCRIBE of a view: its target's columns
       if (st.kind == Statement::Kind::kExists) {
-        return Output(StringColumns({"result"}, {{schema.ok() || view ? "1" : "0"}}), st.format, sink, {});
+        return Output(ExistsResult(schema.ok() || view), st.format, sink, {});
       }
       if (!schema.ok()) return absl::NotFoundError(absl::StrCat("Table ", ctx.current_database, ".", st.table, " does not exist"));
       if (st.kind == Statement::Kind::kShowCreateTable) {
@@ -368,8 +396,10 @@ absl::Status Session::Run(const Statement& st, InputStream* input, const Sink& s
       }
       std::vector<std::vector<std::string>> rows;
       for (const format::ColumnDef& c : schema->columns) {
-        rows.push_back({c.name, c.type->ToString(), c.default_expr.empty() ? "" : "DEFAULT", c.default_expr, "",
-                        c.codecs.empty() ? "" : CodecsAsClickHouse(c.codecs, *c.type), ""});
+        rows.push_back({c.name, c.type->ToString(), c.default_expr.empty() ? "" : "DEFAULT",
+                        c.default_expr.empty() ? "" : ExpressionAsClickHouse(c.default_expr), c.comment,
+                        c.codecs.empty() ? "" : CodecsAsClickHouse(c.codecs, *c.type),
+                        c.ttl.empty() ? "" : ExpressionAsClickHouse(c.ttl)});
       }
       return Output(StringColumns({"name", "type", "default_type", "default_expression", "comment",
                                    "codec_expression", "ttl_expression"}, rows),
@@ -485,7 +515,10 @@ absl::Status Session::RunInsert(const InsertQuery& insert, InputStream* input) {
   if (!schema.ok()) return absl::NotFoundError(absl::StrCat("Table ", ctx.current_database, ".", insert.table, " does not exist"));
   std::vector<std::string> names = insert.columns;
   if (names.empty()) {
-    for (const auto& c : schema->columns) names.push_back(c.name);
+    const std::vector<std::string>& except = insert.except_columns;
+    for (const auto& c : schema->columns) {
+      if (std::find(except.begin(), except.end(), c.name) == except.end()) names.push_back(c.name);
+    }
   }
   std::vector<format::DataTypePtr> types;
   for (const std::string& n : names) {

@@ -16,6 +16,7 @@
 #include <string>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "engine/database.h"
@@ -58,9 +59,18 @@ struct Settings {
   // in the table's deduplication window stores nothing (Database::InsertOptions).
   bool insert_deduplicate = true;
   std::string insert_deduplication_token;
+  // Settings clients send that tally accepts without acting on them, by name: their values
+  // as text (engine/query/setting_catalog.h lists them; the HTTP server may read them).
+  absl::flat_hash_map<std::string, std::string> accepted;
+  // The settings SET or a SETTINGS clause gave a value, even the default one (system.settings
+  // `changed`); an alias counts as the setting it names.
+  absl::flat_hash_set<std::string> changed;
 
   // InvalidArgument for an unknown name or a value of the wrong kind.
   absl::Status Set(const std::string& name, const format::Value& value);
+
+ private:
+  absl::Status SetField(const std::string& name, const format::Value& value);
 };
 
 // Where the data of an `INSERT ... FORMAT name` that starts `text` begins (after the
@@ -104,6 +114,10 @@ class Session {
     readonly_ = level;
     readonly_reason_ = std::move(reason);
   }
+  // The session's settings (SET), without any statement's own SETTINGS.
+  const Settings& settings() const { return settings_; }
+  // currentUser(): the user the caller authenticated ("default" unless set).
+  void set_user(std::string user) { user_ = std::move(user); }
   const std::string& default_format() const { return settings_.default_format; }
   // The session's time zone (session_timezone), and the format of the result being
   // written: valid from a sink's first call on, for headers that name it.
@@ -146,6 +160,7 @@ class Session {
   absl::flat_hash_map<std::string, std::string> params_;
   Settings settings_;
   std::string current_database_ = "default";
+  std::string user_ = "default";
   std::atomic<bool> cancelled_{false};
   std::string output_format_;
   int readonly_ = 0;

@@ -8,6 +8,9 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_replace.h"
+#include "engine/sql/ddl.h"
+#include "engine/query/system_row_builder.h"
 
 namespace tally::engine::sql {
 
@@ -17,38 +20,18 @@ using format::TypeId;
 
 namespace {
 
-// Builds a block column by column, one row at a time.
-class RowBuilder {
- public:
-  void String(const char* name, std::string value) { Put(name, TypeId::kString).AppendString(value); }
-  void UInt64(const char* name, uint64_t value) { Put(name, TypeId::kUInt64).Append<uint64_t>(value); }
-  void UInt32(const char* name, uint32_t value) { Put(name, TypeId::kUInt32).Append<uint32_t>(value); }
-  void UInt8(const char* name, uint8_t value) { Put(name, TypeId::kUInt8).Append<uint8_t>(value); }
-  void Int64(const char* name, int64_t value) { Put(name, TypeId::kInt64).Append<int64_t>(value); }
-  void DateTime(const char* name, uint32_t value) { Put(name, TypeId::kDateTime).Append<uint32_t>(value); }
-  // Nullable(T) of `type`; NULL when `value` is.
-  void Nullable(const char* name, TypeId type, const format::Value& value) {
-    int i = block_.Find(name);
-    if (i < 0) {
-      block_.Add(name, Column::Make(DataType::Nullable(DataType::Make(type))));
-      i = static_cast<int>(block_.names.size()) - 1;
-    }
-    (void)block_.columns[i].AppendValue(value);  // the value is of the column's type
-  }
-  // Declares the columns of an empty result: call with the same sequence as one row.
-  Block Finish() { return std::move(block_); }
+// CREATE TABLE on one line, as system.tables' create_table_query has it.
+std::string OneLine(const std::string& statement) {
+  std::string out = absl::StrReplaceAll(statement, {{"\n(\n    ", " ("}, {",\n    ", ", "}, {"\n)\n", ") "}});
+  absl::StrReplaceAll({{"\n", " "}}, &out);
+  return out;
+}
 
- private:
-  Column& Put(const char* name, TypeId type) {
-    int i = block_.Find(name);
-    if (i < 0) {
-      block_.Add(name, Column::Make(DataType::Make(type)));
-      i = static_cast<int>(block_.names.size()) - 1;
-    }
-    return block_.columns[i];
-  }
-  Block block_;
-};
+// The engine and what follows it (keys, TTL, settings): system.tables' engine_full.
+std::string EngineFull(const std::string& create_query) {
+  const size_t at = create_query.find(" ENGINE = ");
+  return at == std::string::npos ? "" : create_query.substr(at + 10);
+}
 
 void PartRow(RowBuilder* b, const std::string& table, const PartInfo* p) {
   auto [db, t] = SplitTableName(table);
@@ -64,16 +47,6 @@ void PartRow(RowBuilder* b, const std::string& table, const PartInfo* p) {
   b->UInt32("level", p ? p->level : 0);
   b->Int64("min_block_number", p ? static_cast<int64_t>(p->min_block) : 0);
   b->Int64("max_block_number", p ? static_cast<int64_t>(p->max_block) : 0);
-}
-
-// Keeps the columns a row function declares, without its row: the shape of an empty table.
-template <typename Fill>
-Block Shape(Fill fill) {
-  RowBuilder b;
-  fill(&b);
-  Block block = b.Finish();
-  for (Column& c : block.columns) c = Column::Make(c.type);
-  return block;
 }
 
 // As ClickHouse's system.detached_parts, plus `message`: why the part was set aside.
@@ -104,7 +77,12 @@ void DetachedRow(RowBuilder* b, const DetachedPartInfo* d) {
 
 }  // namespace
 
-absl::StatusOr<Block> SystemTable(Database* db, const std::string& table) {
+absl::StatusOr<Block> SystemTable(const QueryContext& ctx, const std::string& table) {
+  Database* db = ctx.db;
+  if (table == "settings") return SystemSettings(ctx.settings.get());
+  if (table == "columns") return SystemColumns(ctx);
+  if (table == "functions") return SystemFunctions();
+  if (table == "formats") return SystemFormats();
   if (table == "parts") {
     RowBuilder b;
     bool any = false;
@@ -131,14 +109,29 @@ absl::StatusOr<Block> SystemTable(Database* db, const std::string& table) {
         rows += p.rows;
         bytes += p.bytes_on_disk;
       }
+      const std::string keys = schema ? absl::StrJoin(schema->sort_key, ", ") : "";
+      const std::string full_name = absl::StrCat(db_name, ".", t);
+      const std::string create_query = schema ? OneLine(CreateTableStatement(full_name, *schema)) : "";
+      std::string engine_full;  // as ClickHouse's: without the table's COMMENT
+      if (schema) {
+        format::TableSchema uncommented = *schema;
+        uncommented.comment.clear();
+        engine_full = EngineFull(OneLine(CreateTableStatement(full_name, uncommented)));
+      }
       b->String("database", db_name);
       b->String("name", t);
       b->String("engine", schema ? schema->engine : "MaterializedView");
+      b->UInt8("is_temporary", 0);
+      b->String("create_table_query", create_query);
+      b->String("engine_full", engine_full);
       b->String("partition_key", schema ? schema->partition_by : "");
-      b->String("sorting_key", schema ? absl::StrJoin(schema->sort_key, ", ") : "");
+      b->String("sorting_key", keys);
+      b->String("primary_key", keys);  // the primary key is the sorting key
+      b->String("sampling_key", "");
       b->Nullable("total_rows", TypeId::kUInt64, parts ? Value::UInt(rows) : Value::Null());
       b->Nullable("total_bytes", TypeId::kUInt64, parts ? Value::UInt(bytes) : Value::Null());
       b->UInt64("parts", parts ? parts->size() : 0);
+      b->String("comment", schema ? schema->comment : "");
     };
     std::vector<std::pair<std::string, std::function<void(RowBuilder*)>>> rows;
     for (const std::string& name : db->ListTables()) {
@@ -171,11 +164,17 @@ absl::StatusOr<Block> SystemTable(Database* db, const std::string& table) {
   }
   if (table == "databases") {
     RowBuilder b;
-    for (const std::string& name : db->ListDatabases()) b.String("name", name);
+    for (const std::string& name : db->ListDatabases()) {
+      b.String("name", name);
+      b.String("engine", "Atomic");
+      b.String("comment", "");
+    }
     return b.Finish();  // "default" always exists
   }
   return absl::NotFoundError(absl::StrCat("Table system.", table,
-                                          " does not exist (system.parts, system.tables, system.databases and system.detached_parts do)"));
+                                          " does not exist (system.parts, system.tables, system.databases, "
+                                          "system.detached_parts, system.columns, system.settings, "
+                                          "system.functions and system.formats do)"));
 }
 
 }  // namespace tally::engine::sql

@@ -186,6 +186,9 @@ struct InsertQuery {
   std::string database;
   std::string table;
   std::vector<std::string> columns;  // empty = all, in table order
+  // (* EXCEPT (a, b)): all columns but these; a name the table lacks is skipped, as in
+  // ClickHouse (only with `columns` empty).
+  std::vector<std::string> except_columns;
   // One of:
   std::string format;                 // "Values" for VALUES, else the FORMAT name
   std::string data;                   // the text after VALUES / FORMAT name (may be empty:
@@ -213,6 +216,7 @@ struct Statement {
     kSet,
     kOptimize,
     kExists,
+    kExistsDatabase,  // EXISTS DATABASE d
     kCheckTable,  // CHECK TABLE t
     kAlterTable,  // ALTER TABLE t ATTACH PART 'p' | DROP DETACHED PART 'p'
     kCreateView,  // CREATE MATERIALIZED VIEW

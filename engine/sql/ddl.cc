@@ -7,6 +7,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "engine/exec/text_format.h"
 #include "engine/sql/defaults.h"
 #include "engine/sql/parser.h"
 #include "format/codec.h"
@@ -77,6 +78,7 @@ absl::StatusOr<format::TableSchema> SchemaFromCreate(const CreateTableQuery& cre
                                                    " columns are not supported yet (DEFAULT is)", At(c.pos)));
     }
     if (c.default_expr != nullptr) def.default_expr = c.default_text;
+    def.comment = c.comment;
     if (c.ttl != nullptr) return absl::UnimplementedError(absl::StrCat("column `", c.name, "`: TTL is not supported yet", At(c.pos)));
     schema.columns.push_back(std::move(def));
   }
@@ -93,6 +95,7 @@ absl::StatusOr<format::TableSchema> SchemaFromCreate(const CreateTableQuery& cre
     schema.ttl += e.ToString();
   }
   if (create.partition_by != nullptr) schema.partition_by = create.partition_by->ToString();
+  schema.comment = create.comment;
   // PRIMARY KEY alone is the sorting key too, as in ClickHouse.
   const std::vector<ExprPtr>& sorting = create.order_by.empty() ? create.primary_key : create.order_by;
   for (const ExprPtr& k : sorting) {
@@ -204,12 +207,18 @@ std::string TtlAsClickHouse(const std::string& text) {
 
 }  // namespace
 
+std::string ExpressionAsClickHouse(const std::string& text) { return ClickHouseText(text); }
+
 std::string CreateTableStatement(const std::string& name, const format::TableSchema& schema) {
   std::string out = absl::StrCat("CREATE TABLE ", name, "\n(\n");
   for (size_t i = 0; i < schema.columns.size(); ++i) {
     const format::ColumnDef& c = schema.columns[i];
     absl::StrAppend(&out, "    `", c.name, "` ", c.type->ToString());
     if (!c.default_expr.empty()) absl::StrAppend(&out, " DEFAULT ", ClickHouseText(c.default_expr));
+    if (!c.comment.empty()) {
+      absl::StrAppend(&out, " COMMENT ");
+      AppendQuotedString(c.comment, &out);
+    }
     if (!c.codecs.empty()) absl::StrAppend(&out, " CODEC(", CodecsAsClickHouse(c.codecs, *c.type), ")");
     absl::StrAppend(&out, i + 1 < schema.columns.size() || !schema.skip_indexes.empty() ? ",\n" : "\n");
   }
@@ -247,6 +256,10 @@ std::string CreateTableStatement(const std::string& name, const format::TableSch
   for (const format::TableSetting& s : schema.settings) settings.push_back(absl::StrCat(s.name, " = ", s.value));
   settings.push_back(absl::StrCat("index_granularity = ", schema.index_granularity));
   absl::StrAppend(&out, "\nSETTINGS ", absl::StrJoin(settings, ", "));
+  if (!schema.comment.empty()) {
+    absl::StrAppend(&out, "\nCOMMENT ");
+    AppendQuotedString(schema.comment, &out);
+  }
   return out;
 }
 

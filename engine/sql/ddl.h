@@ -23,6 +23,9 @@ std::string CreateTableStatement(const std::string& name, const format::TableSch
 // The ENGINE clause as ClickHouse prints it: "ReplacingMergeTree(ver)", "`Null`".
 std::string EngineClause(const format::TableSchema& schema);
 
+// Expression text (a DEFAULT, a column TTL) as ClickHouse prints it: 'x', d + toIntervalDay(1).
+std::string ExpressionAsClickHouse(const std::string& text);
+
 // A column's declared codecs as ClickHouse prints them (SHOW CREATE TABLE, DESCRIBE's
 // codec_expression): widths filled in from the type ("Delta(4), ZSTD(1)"), DoubleDelta
 // without one, None as NONE.

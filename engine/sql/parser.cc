@@ -536,15 +536,28 @@ absl::StatusOr<Statement> Parser::ParseInsert() {
   auto insert = std::make_shared<InsertQuery>();
   TALLY_RETURN_IF_ERROR(ParseQualifiedName(&insert->database, &insert->table));
   if (Accept(TokenKind::kLParen)) {
-    do {
-      TALLY_ASSIGN_OR_RETURN(std::string column, ParseName("column name"));
-      while (Accept(TokenKind::kDot)) {  // n.x of a Nested column
-        TALLY_ASSIGN_OR_RETURN(std::string part, ParseName("column name after '.'"));
-        absl::StrAppend(&column, ".", part);
+    if (Accept(TokenKind::kAsterisk)) {
+      // (*), (* EXCEPT name) or (* EXCEPT (name, ...)): clickhouse-js sends the last.
+      if (AcceptKeyword("EXCEPT")) {
+        const bool list = Accept(TokenKind::kLParen);
+        do {
+          TALLY_ASSIGN_OR_RETURN(std::string column, ParseName("column name"));
+          insert->except_columns.push_back(std::move(column));
+        } while (list && Accept(TokenKind::kComma));
+        if (list && !Accept(TokenKind::kRParen)) return ErrorAt(Peek(), "',' or ')'");
       }
-      insert->columns.push_back(std::move(column));
-    } while (Accept(TokenKind::kComma));
-    if (!Accept(TokenKind::kRParen)) return ErrorAt(Peek(), "',' or ')'");
+      if (!Accept(TokenKind::kRParen)) return ErrorAt(Peek(), "')'");
+    } else {
+      do {
+        TALLY_ASSIGN_OR_RETURN(std::string column, ParseName("column name"));
+        while (Accept(TokenKind::kDot)) {  // n.x of a Nested column
+          TALLY_ASSIGN_OR_RETURN(std::string part, ParseName("column name after '.'"));
+          absl::StrAppend(&column, ".", part);
+        }
+        insert->columns.push_back(std::move(column));
+      } while (Accept(TokenKind::kComma));
+      if (!Accept(TokenKind::kRParen)) return ErrorAt(Peek(), "',' or ')'");
+    }
   }
   if (AcceptKeyword("SETTINGS")) TALLY_RETURN_IF_ERROR(ParseSettingsList(&insert->settings));
   // Only one token of look-ahead from here on: the data after VALUES / FORMAT name is
@@ -644,12 +657,18 @@ absl::StatusOr<Statement> Parser::ParseShow() {
 
 absl::StatusOr<Statement> Parser::ParseTableStatement(Statement::Kind kind) {
   // TRUNCATE [TABLE] [IF EXISTS] t | DESCRIBE [TABLE] t | OPTIMIZE TABLE t ...
-  // | EXISTS [TABLE] t, the last two with an optional FORMAT.
+  // | EXISTS [TABLE | VIEW] t | EXISTS DATABASE d, the last two with an optional FORMAT.
   Statement st;
   st.kind = kind;
   st.pos = Take().pos;
   if (kind == Statement::Kind::kOptimize) {
     TALLY_RETURN_IF_ERROR(ExpectKeyword("TABLE"));
+  } else if (kind == Statement::Kind::kExists && PeekKeyword("DATABASE") && IsNameToken(Peek(1))) {
+    Take();
+    st.kind = Statement::Kind::kExistsDatabase;
+    TALLY_ASSIGN_OR_RETURN(st.database, ParseName("database name"));
+    TALLY_RETURN_IF_ERROR(ParseOptionalFormat(&st.format));
+    return st;
   } else if (!AcceptKeyword("TABLE") && kind == Statement::Kind::kExists) {
     if (PeekKeyword("VIEW") && IsNameToken(Peek(1))) Take();  // EXISTS VIEW v
   }

@@ -30,7 +30,7 @@ SELECT database, table, rows FROM system.parts WHERE database = currentDatabase(
 USE default;
 SELECT currentDatabase(), name FROM system.databases ORDER BY name;
 OPTIMIZE TABLE nope; -- error: does not exist
-SELECT * FROM system.nope; -- error: system.parts, system.tables, system.databases and system.detached_parts do
+SELECT * FROM system.nope; -- error: system.functions and system.formats do
 INSERT INTO usage SELECT * FROM usage WHERE toYYYYMM(time) = 202610;
 SELECT partition, count() FROM system.parts WHERE table = 'usage' AND active GROUP BY partition ORDER BY partition;
 OPTIMIZE TABLE usage PARTITION 202610;
