@@ -13,6 +13,7 @@
 #include "engine/exec/function_util.h"
 #include "engine/exec/in_set.h"
 #include "engine/exec/interval.h"
+#include "engine/exec/text_parse.h"
 #include "format/status_macros.h"
 
 namespace tally::engine::sql {
@@ -27,6 +28,18 @@ using format::TypeId;
 using format::Value;
 
 namespace {
+
+// String, FixedString(N), and those inside Nullable / LowCardinality: the parameter types
+// whose escaped text form has backslash escapes at the top level.
+bool IsStringParameterType(absl::string_view type) {
+  type = absl::StripAsciiWhitespace(type);
+  for (absl::string_view wrapper : {"Nullable(", "LowCardinality("}) {
+    if (absl::StartsWith(type, wrapper) && absl::EndsWith(type, ")")) {
+      return IsStringParameterType(type.substr(wrapper.size(), type.size() - wrapper.size() - 1));
+    }
+  }
+  return type == "String" || absl::StartsWith(type, "FixedString(");
+}
 
 constexpr int kMaxDepth = 200;
 
@@ -276,7 +289,15 @@ absl::StatusOr<ExpressionPtr> BindImpl(const Expr& e, const Scope& scope, const 
         return absl::InvalidArgumentError(absl::StrCat("Substitution `", e.name, "` is not set", At(e)));
       }
       std::vector<ExpressionPtr> args;
-      TALLY_ASSIGN_OR_RETURN(Column text, LiteralColumn(Value::String(it->second)));
+      // As in ClickHouse, a value is the type's escaped text (TabSeparated's): for a string
+      // type that means backslash escapes, which clients use for quotes and tabs.
+      std::string value = it->second;
+      const bool null = value == "\\N" && absl::StartsWith(absl::StripAsciiWhitespace(e.parameter_type), "Nullable(");
+      if (!null && IsStringParameterType(e.parameter_type)) {
+        value.clear();
+        UnescapeTsv(it->second, &value);
+      }
+      TALLY_ASSIGN_OR_RETURN(Column text, LiteralColumn(null ? Value::Null() : Value::String(std::move(value))));
       TALLY_ASSIGN_OR_RETURN(Column type, LiteralColumn(Value::String(e.parameter_type)));
       args.push_back(exec::MakeConstant(std::move(text)));
       args.push_back(exec::MakeConstant(std::move(type)));

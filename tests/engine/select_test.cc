@@ -239,6 +239,16 @@ TEST_F(SelectTest, ReadonlySessionsRunOnlyStatementsThatRead) {
   EXPECT_EQ(Run("SELECT count() FROM r"), "1\n");
 }
 
+TEST_F(SelectTest, ParameterValuesAreEscapedTextAsInClickHouse) {
+  session_->SetParameter("s", "it\\'s\\ta \\\\ b");  // it\'s\ta \\ b, as clients escape it
+  session_->SetParameter("n", "\\N");
+  session_->SetParameter("k", "7");
+  EXPECT_EQ(Run("SELECT {s:String} AS s, length(s), {s:LowCardinality(String)} = s FORMAT JSONEachRow"),
+            "{\"s\":\"it's\\ta \\\\ b\",\"length(s)\":\"10\",\"equals({s:LowCardinality(String)}, s)\":1}\n");
+  EXPECT_EQ(Run("SELECT {n:Nullable(String)} IS NULL, {n:Nullable(UInt8)} IS NULL, {k:Nullable(UInt8)} + 1"), "1\t1\t8\n");
+  EXPECT_EQ(Run("SELECT {n:String}"), "N\n") << "\\N is NULL only for a Nullable type";
+}
+
 TEST_F(SelectTest, InsertDataStartFindsWhereAnInsertsDataBegins) {
   using sql::InsertDataStart;
   EXPECT_EQ(InsertDataStart("INSERT INTO t FORMAT CSV\n1,2\n"), 25u);
