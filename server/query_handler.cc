@@ -14,6 +14,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "re2/re2.h"
 #include "format/status_macros.h"
 #include "format/value.h"
 #include "server/error_codes.h"
@@ -286,6 +287,17 @@ absl::Status QueryHandler::RunQuery(HttpConnection* conn, const HttpRequest& req
   if (const std::string* h = req.Header("x-clickhouse-database"); h != nullptr) database = *h;
   if (const std::string* p = req.Param("database"); p != nullptr) database = *p;
   if (!database.empty()) TALLY_RETURN_IF_ERROR(session->UseDatabase(database));
+  // Settings in the URL (and the format) are the request's own, as in ClickHouse: a named
+  // session gets its own back afterwards, unless the request changes them itself (SET).
+  const engine::sql::Settings saved = session->settings();
+  struct Restore {
+    engine::sql::Session* session;
+    const engine::sql::Settings* saved;
+    bool keep = false;
+    ~Restore() {
+      if (!keep) session->set_settings(*saved);
+    }
+  } restore{session, &saved};
   std::string format;
   if (const std::string* h = req.Header("x-clickhouse-format"); h != nullptr) format = *h;
   if (const std::string* p = req.Param("default_format"); p != nullptr) format = *p;
@@ -343,6 +355,8 @@ absl::Status QueryHandler::RunQuery(HttpConnection* conn, const HttpRequest& req
     return absl::InvalidArgumentError("Syntax error: empty query");
   }
 
+  static const LazyRE2 kSetStatement = {R"((?i)(^|;)\s*SET\s)"};
+  restore.keep = RE2::PartialMatch(sql, *kSetStatement);
   BodyStream input(body, std::move(rest));
   // The result, encoded when asked (enable_http_compression=1 and an Accept-Encoding).
   std::unique_ptr<BodyEncoder> encoder;

@@ -116,6 +116,9 @@ class Session {
   }
   // The session's settings (SET), without any statement's own SETTINGS.
   const Settings& settings() const { return settings_; }
+  // Puts back settings saved from settings() (the server's URL settings apply to one
+  // request of a named session, as in ClickHouse).
+  void set_settings(Settings settings) { settings_ = std::move(settings); }
   // currentUser(): the user the caller authenticated ("default" unless set).
   void set_user(std::string user) { user_ = std::move(user); }
   const std::string& default_format() const { return settings_.default_format; }

@@ -241,6 +241,12 @@ class HttpProtocolTest(unittest.TestCase):
         self.assertEqual(self.server.query("SELECT currentDatabase()", session_id="s2"), "default\n")
         self.assertEqual(self.server.query("SELECT currentDatabase()"), "default\n")
         self.assertEqual(self.server.query("SELECT currentDatabase()", database="sess"), "sess\n")
+        # URL settings are the request's own; SET changes the session.
+        q = "SELECT value FROM system.settings WHERE name = 'max_threads'"
+        self.assertEqual(self.server.query(q, session_id="s3", max_threads="3"), "3\n")
+        self.assertNotEqual(self.server.query(q, session_id="s3"), "3\n")
+        self.server.query("SET max_threads = 5", session_id="s3")
+        self.assertEqual(self.server.query(q, session_id="s3"), "5\n")
 
     def test_a_busy_session_is_locked_and_a_vanished_client_cancels_its_query(self):
         slow = "SELECT sum(number) FROM numbers(100000000000) SETTINGS max_threads = 1"

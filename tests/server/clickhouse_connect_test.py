@@ -1,0 +1,105 @@
+#!/usr/bin/env python3
+"""ClickHouse's official Python client (clickhouse-connect, pinned in client_requirements.txt)
+against `tally serve`: connect (its handshake queries), create a table, insert in Native
+with lz4 (its defaults), in JSONEachRow and in JSONCompactEachRow with gzip, select in each
+of the formats it reads, use parameters, and get errors it parses.
+
+Usage (through tests/venv_run.sh): clickhouse_connect_test.py TALLY
+"""
+import datetime
+import gzip
+import os
+import re
+import signal
+import subprocess
+import sys
+import tempfile
+import unittest
+import uuid
+
+import clickhouse_connect
+from clickhouse_connect.driver.exceptions import DatabaseError
+
+TALLY = None
+
+
+class ClickHouseConnectTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.TemporaryDirectory()
+        cls.proc = subprocess.Popen([TALLY, "serve", "--data", os.path.join(cls.tmp.name, "data"), "--listen",
+                                     "127.0.0.1:0"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        m = re.search(r"listening on http://127\.0\.0\.1:(\d+)", cls.proc.stdout.readline())
+        if not m:
+            cls.proc.kill()
+            raise RuntimeError(f"tally serve did not start: {cls.proc.stderr.read()}")
+        cls.port = int(m.group(1))
+        cls.client = clickhouse_connect.get_client(host="127.0.0.1", port=cls.port)  # lz4 inserts, compressed results
+        cls.client.command("CREATE TABLE ev (time DateTime, tenant LowCardinality(String), value UInt64, id UUID, "
+                           "tags Array(String), note Nullable(String)) ENGINE = MergeTree ORDER BY (tenant, time)")
+        cls.rows = [[datetime.datetime(2026, 12, 1, 10, i % 60, i // 60), f"t{i % 3}", i, uuid.UUID(int=i + 1),
+                     ["a", "b"][: i % 3], None if i % 4 == 0 else f"n{i}"] for i in range(500)]
+        cls.client.insert("ev", cls.rows, column_names=["time", "tenant", "value", "id", "tags", "note"])
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.client.close()
+        cls.proc.send_signal(signal.SIGTERM)
+        _, err = cls.proc.communicate(timeout=30)
+        cls.tmp.cleanup()
+        if cls.proc.returncode != 0:
+            raise AssertionError(f"tally serve exited {cls.proc.returncode}: {err}")
+
+    def test_handshake(self):
+        self.assertRegex(self.client.server_version, r"^\d+\.\d+\.\d+\.\d+$")
+        self.assertEqual(self.client.command("SELECT 1"), 1)
+        self.assertEqual(self.client.command("SELECT timezone()"), "UTC")
+
+    def test_native_insert_round_trips_every_value(self):
+        got = self.client.query("SELECT time, tenant, value, id, tags, note FROM ev ORDER BY value").result_rows
+        self.assertEqual([list(r) for r in got], self.rows)
+        r = self.client.query("SELECT tenant, sum(value), count() FROM ev GROUP BY tenant ORDER BY tenant")
+        want = {t: (sum(i for i in range(500) if i % 3 == k), sum(1 for i in range(500) if i % 3 == k))
+                for k, t in enumerate(["t0", "t1", "t2"])}
+        self.assertEqual(r.result_rows, [(t, *want[t]) for t in ["t0", "t1", "t2"]])
+
+    def test_text_formats_in_and_out(self):
+        c = self.client
+        c.command("CREATE TABLE IF NOT EXISTS txt (id UInt32, s String) ENGINE = MergeTree ORDER BY id")
+        c.raw_insert("txt", ["id", "s"], b'{"id":1,"s":"a"}\n{"id":2,"s":"b"}\n', fmt="JSONEachRow")
+        body = gzip.compress(b'["id","s"]\n[3,"c"]\n[4,"d"]\n')
+        c.raw_insert("txt", ["id", "s"], body, fmt="JSONCompactEachRowWithNames", compression="gzip")
+        self.assertEqual(c.query("SELECT id, s FROM txt ORDER BY id").result_rows, [(1, "a"), (2, "b"), (3, "c"), (4, "d")])
+        for fmt, want in (("TabSeparated", b"1\ta\n2\tb\n"), ("CSV", b'1,"a"\n2,"b"\n'),
+                          ("JSONEachRow", b'{"id":1,"s":"a"}\n{"id":2,"s":"b"}\n'),
+                          ("JSONCompactEachRow", b'[1, "a"]\n[2, "b"]\n')):
+            self.assertEqual(c.raw_query("SELECT id, s FROM txt ORDER BY id LIMIT 2", fmt=fmt), want, fmt)
+        self.assertIn(b'"meta"', c.raw_query("SELECT id FROM txt LIMIT 1", fmt="JSON"))
+
+    def test_parameters(self):
+        r = self.client.query("SELECT {t:String} AS t, {n:UInt32} + 1 AS n, count() FROM ev WHERE tenant = {t:String}",
+                              parameters={"t": "t1", "n": 41})
+        self.assertEqual(r.result_rows, [("t1", 42, 167)])
+        r = self.client.query("SELECT {s:String}", parameters={"s": "it's\ta"})
+        self.assertEqual(r.result_rows, [("it's\ta",)])
+
+    def test_errors_are_parsed(self):
+        with self.assertRaises(DatabaseError) as e:
+            self.client.query("SELECT * FROM no_such_table")
+        self.assertIn("code: 60", str(e.exception))
+        self.assertIn("Table default.no_such_table does not exist", str(e.exception))
+        with self.assertRaises(DatabaseError) as e:
+            self.client.command("SELEC 1")
+        self.assertIn("code: 62", str(e.exception))
+
+    def test_retried_insert_is_stored_once(self):
+        c = self.client
+        c.command("CREATE TABLE IF NOT EXISTS once (id UInt32) ENGINE = MergeTree ORDER BY id")
+        for _ in range(3):
+            c.insert("once", [[1], [2], [3]], column_names=["id"], settings={"insert_deduplication_token": "batch-1"})
+        self.assertEqual(c.command("SELECT count() FROM once"), 3)
+
+
+if __name__ == "__main__":
+    TALLY = os.path.abspath(sys.argv.pop(1))
+    unittest.main(verbosity=2)
