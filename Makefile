@@ -5,10 +5,15 @@ BUILD_DIR ?= build
 ASAN_DIR ?= build-asan
 JOBS ?= $(shell nproc)
 DATA_DIR ?= ./data
-# Everything `make test` runs: the compilers and libraries, `time`, and python3 with venv for
-# the tour test and the differential test (which pip-installs DuckDB into a virtualenv).
+# Everything `make test` runs: the compilers and libraries, `time`, python3 with venv for
+# the tour test, the differential tests and the Python client's test (which pip-install
+# their pinned packages into virtualenvs), and Node.js with npm for the JavaScript
+# client's test (which npm-installs its pinned package).
 DEB_PACKAGES := cmake ninja-build g++ pkg-config libzstd-dev libxxhash-dev libabsl-dev \
-	libgtest-dev libbenchmark-dev libre2-dev zlib1g-dev liblz4-dev time python3 python3-venv
+	libgtest-dev libbenchmark-dev libre2-dev zlib1g-dev liblz4-dev time python3 python3-venv nodejs
+# npm (for the JavaScript client's test) only where no npm is on the PATH: some Node.js
+# builds bring their own, and Debian's package would conflict with them.
+DEB_PACKAGES += $(if $(shell command -v npm),,npm)
 
 .PHONY: all build deps test run shell asan tsan crash-test difftest bench-micro bench bench-full bench-smoke clean format
 
