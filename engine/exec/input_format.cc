@@ -91,6 +91,18 @@ class Parser {
   const InputOptions& options() const { return options_; }
   ParsedInput Take() { return std::move(result_); }
   void MarkPresent(size_t i) { result_.present[i] = true; }
+  // Marks the columns a row layout maps to (-1: a field no column takes) as present;
+  // which ones they are.
+  std::vector<bool> MarkMapped(const std::vector<int>& mapping) {
+    std::vector<bool> seen(columns(), false);
+    for (int c : mapping) {
+      if (c >= 0) {
+        seen[c] = true;
+        MarkPresent(c);
+      }
+    }
+    return seen;
+  }
   int Find(absl::string_view name) const {
     auto it = index_.find(name);
     return it == index_.end() ? -1 : static_cast<int>(it->second);
@@ -279,13 +291,7 @@ absl::Status ParseJsonCompactEachRow(absl::string_view data, int header_lines, P
   } else {
     for (size_t c = 0; c < p->columns(); ++c) mapping.push_back(static_cast<int>(c));
   }
-  std::vector<bool> seen(p->columns(), false);
-  for (int c : mapping) {
-    if (c >= 0) {
-      seen[c] = true;
-      p->MarkPresent(c);
-    }
-  }
+  std::vector<bool> seen = p->MarkMapped(mapping);
   size_t row = 0;
   while (true) {
     while (in.Consume(',')) {
@@ -385,13 +391,7 @@ absl::Status ParseTsv(absl::string_view data, bool raw, int header_lines, Parser
   } else {
     for (size_t c = 0; c < p->columns(); ++c) mapping.push_back(static_cast<int>(c));
   }
-  std::vector<bool> seen(p->columns(), false);
-  for (int c : mapping) {
-    if (c >= 0) {
-      seen[c] = true;
-      p->MarkPresent(c);
-    }
-  }
+  std::vector<bool> seen = p->MarkMapped(mapping);
   size_t row = 0;
   while (NextLine(&data, &line)) {
     ++row;
@@ -505,13 +505,7 @@ absl::Status ParseCsv(absl::string_view data, int header_lines, Parser* p) {
   } else {
     for (size_t c = 0; c < p->columns(); ++c) mapping.push_back(static_cast<int>(c));
   }
-  std::vector<bool> seen(p->columns(), false);
-  for (int c : mapping) {
-    if (c >= 0) {
-      seen[c] = true;
-      p->MarkPresent(c);
-    }
-  }
+  std::vector<bool> seen = p->MarkMapped(mapping);
   for (size_t row = 1;; ++row) {
     TALLY_ASSIGN_OR_RETURN(bool any, NextCsvRecord(&data, row, &fields));
     if (!any) break;

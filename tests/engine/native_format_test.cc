@@ -21,6 +21,7 @@
 #include "engine/mem_env.h"
 #include "engine/query/session.h"
 #include "format/types.h"
+#include "tests/engine/trickle_stream.h"
 #include "tests/test_util.h"
 
 namespace tally::engine {
@@ -402,21 +403,7 @@ TEST(NativeFormatTest, HugeLengthsAreErrorsWithoutAllocating) {
 
 // --- Streamed INSERTs ---
 
-class TrickleStream : public sql::InputStream {
- public:
-  TrickleStream(std::string data, size_t piece) : data_(std::move(data)), piece_(piece) {}
-  absl::StatusOr<size_t> Read(char* buf, size_t n) override {
-    n = std::min({n, piece_, data_.size() - pos_});
-    std::memcpy(buf, data_.data() + pos_, n);
-    pos_ += n;
-    return n;
-  }
-
- private:
-  std::string data_;
-  size_t piece_;
-  size_t pos_ = 0;
-};
+using testing_sql::TrickleStream;
 
 class NativeInsertTest : public ::testing::Test {
  protected:

@@ -16,6 +16,7 @@
 #include "absl/strings/str_split.h"
 #include "engine/mem_env.h"
 #include "engine/query/session.h"
+#include "tests/engine/trickle_stream.h"
 #include "tests/metering_data.h"
 #include "tests/test_util.h"
 
@@ -151,22 +152,7 @@ TEST_F(SelectTest, DefaultExpressionsFillLeftOutColumnsAndOmittedFields) {
   EXPECT_TRUE(absl::StrContains(Run("DESCRIBE TABLE d"), "day\tDate\tDEFAULT\ttoDate(time)"));
 }
 
-// An InputStream that hands out at most `piece` bytes per Read, like a slow pipe.
-class TrickleStream : public InputStream {
- public:
-  TrickleStream(std::string data, size_t piece) : data_(std::move(data)), piece_(piece) {}
-  absl::StatusOr<size_t> Read(char* buf, size_t n) override {
-    n = std::min({n, piece_, data_.size() - pos_});
-    std::memcpy(buf, data_.data() + pos_, n);
-    pos_ += n;
-    return n;
-  }
-
- private:
-  std::string data_;
-  size_t piece_;
-  size_t pos_ = 0;
-};
+using testing_sql::TrickleStream;
 
 TEST_F(SelectTest, InsertFromAStreamReadsInPiecesAndCommitsOnce) {
   ASSERT_EQ(Run("CREATE TABLE s (id UInt32, note String, v UInt64 DEFAULT id * 10) ENGINE = MergeTree ORDER BY id"), "");
