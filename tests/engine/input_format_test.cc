@@ -11,6 +11,7 @@
 
 #include "engine/exec/output_format.h"
 #include "format/types.h"
+#include "tests/engine/block_cases.h"
 #include "tests/test_util.h"
 
 namespace tally::engine {
@@ -22,45 +23,21 @@ using format::Value;
 
 constexpr uint32_t k20261001 = 1790812800;  // 2026-10-01 00:00:00 UTC
 
-DataTypePtr T(const std::string& text) {
-  auto t = format::ParseDataType(text);
-  EXPECT_TRUE(t.ok()) << text << ": " << t.status();
-  return *t;
-}
+using testing_blocks::Arr;
+using testing_blocks::Case;
+using testing_blocks::F;
+using testing_blocks::I;
+using testing_blocks::MakeBlock;
+using testing_blocks::MapOf;
+using testing_blocks::Str;
+using testing_blocks::T;
+using testing_blocks::U;
+using testing_blocks::Uuid;
 
 std::vector<DataTypePtr> Types(const std::vector<std::string>& texts) {
   std::vector<DataTypePtr> out;
   for (const std::string& t : texts) out.push_back(T(t));
   return out;
-}
-
-struct Case {
-  std::string name;
-  std::string type;
-  std::vector<Value> rows;
-};
-
-Block MakeBlock(const std::vector<Case>& cases) {
-  Block b;
-  for (const Case& c : cases) {
-    Column col = Column::Make(T(c.type));
-    for (const Value& v : c.rows) EXPECT_TRUE(col.AppendValue(v).ok()) << c.name;
-    b.Add(c.name, std::move(col));
-  }
-  return b;
-}
-
-Value Str(const std::string& s) { return Value::String(s); }
-Value U(uint64_t v) { return Value::UInt(v); }
-Value I(int64_t v) { return Value::Int(v); }
-Value F(double v) { return Value::Float(v); }
-Value Arr(std::vector<Value> v) { return Value::Array(std::move(v)); }
-Value MapOf(std::vector<Value> v) { return Value::Map(std::move(v)); }
-
-Value Uuid(uint8_t first) {
-  std::string b;
-  for (int i = 0; i < 16; ++i) b.push_back(static_cast<char>(first + i * 17));
-  return Str(b);
 }
 
 // Three rows of every type with the values most likely to break a format.

@@ -22,6 +22,7 @@
 #include "engine/query/session.h"
 #include "format/types.h"
 #include "tests/engine/trickle_stream.h"
+#include "tests/engine/block_cases.h"
 #include "tests/test_util.h"
 
 namespace tally::engine {
@@ -31,41 +32,18 @@ using format::Column;
 using format::DataTypePtr;
 using format::Value;
 
-DataTypePtr T(const std::string& text) {
-  auto t = format::ParseDataType(text);
-  EXPECT_TRUE(t.ok()) << text << ": " << t.status();
-  return *t;
-}
+using testing_blocks::Arr;
+using testing_blocks::Case;
+using testing_blocks::F;
+using testing_blocks::I;
+using testing_blocks::MakeBlock;
+using testing_blocks::MapOf;
+using testing_blocks::Str;
+using testing_blocks::T;
+using testing_blocks::U;
+using testing_blocks::Uuid;
 
-struct Case {
-  std::string name;
-  std::string type;
-  std::vector<Value> rows;
-};
-
-Block MakeBlock(const std::vector<Case>& cases) {
-  Block b;
-  for (const Case& c : cases) {
-    Column col = Column::Make(T(c.type));
-    for (const Value& v : c.rows) EXPECT_TRUE(col.AppendValue(v).ok()) << c.name;
-    b.Add(c.name, std::move(col));
-  }
-  return b;
-}
-
-Value Str(const std::string& s) { return Value::String(s); }
-Value U(uint64_t v) { return Value::UInt(v); }
-Value I(int64_t v) { return Value::Int(v); }
-Value F(double v) { return Value::Float(v); }
-Value Arr(std::vector<Value> v) { return Value::Array(std::move(v)); }
-Value MapOf(std::vector<Value> v) { return Value::Map(std::move(v)); }
 Value Null() { return Value::Null(); }
-
-Value Uuid(uint8_t first) {
-  std::string b;
-  for (int i = 0; i < 16; ++i) b.push_back(static_cast<char>(first + i * 17));
-  return Str(b);
-}
 
 // Three rows of every type tally has.
 std::vector<Case> EveryType() {
