@@ -3,7 +3,6 @@
 // Appends keep the file's version; a rewrite writes the current one, and so does an edit
 // that the file's older version cannot hold (UpgradeManifest, which keeps every record).
 #include <algorithm>
-#include <cassert>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -93,7 +92,6 @@ absl::Status Database::ReplaceManifest(const std::string& bytes) {
 
 absl::Status Database::Commit(std::unique_lock<std::mutex>& order, std::unique_lock<std::mutex>& lock,
                               const ManifestEdit& edit, const std::function<void()>& apply) {
-  assert(order.owns_lock() && order.mutex() == &log_mu_ && lock.owns_lock() && lock.mutex() == &mu_);
   if (!order.owns_lock() || order.mutex() != &log_mu_ || !lock.owns_lock() || lock.mutex() != &mu_) {
     return absl::InternalError("Database::Commit without log_mu_ and mu_ held");
   }

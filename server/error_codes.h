@@ -28,13 +28,8 @@ struct ClickHouseError {
 inline constexpr int kReadonly = 164;
 inline constexpr int kAuthenticationFailed = 516;
 inline constexpr int kSessionIsLocked = 373;
-inline constexpr int kQueryWasCancelled = 394;
 inline constexpr int kTooManySimultaneousQueries = 202;
-inline constexpr int kUnknownSetting = 115;
-inline constexpr int kUnknownQueryParameter = 456;
-inline constexpr int kHttpLengthRequired = 381;
 inline constexpr int kQueryIsTooLarge = 392;
-inline constexpr int kCannotDecompress = 271;
 inline constexpr int kUnknownCompressionMethod = 98;
 
 ClickHouseError ErrorFor(const absl::Status& status);

@@ -490,12 +490,4 @@ absl::Status HttpConnection::Respond(int status, absl::string_view content_type,
   return Finish();
 }
 
-bool HttpConnection::PeerGone() {
-  if (!open_) return true;
-  pollfd p{fd_, POLLIN | POLLRDHUP, 0};
-  if (::poll(&p, 1, 0) <= 0) return false;
-  if (p.revents & (POLLRDHUP | POLLHUP | POLLERR)) return true;
-  return false;
-}
-
 }  // namespace tally::server

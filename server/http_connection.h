@@ -77,8 +77,6 @@ class HttpConnection {
   absl::StatusOr<size_t> ReadBody(char* buf, size_t n);
   // Reads and drops the rest of the body, so that the next request can be read.
   absl::Status DrainBody();
-  bool body_done() const { return body_done_; }
-  uint64_t body_bytes_read() const { return body_read_; }
 
   // The response to the current request. Headers may be added until the first bytes are
   // sent: the buffer filled past response_buffer_bytes, or Finish.
@@ -98,10 +96,6 @@ class HttpConnection {
   // Whether another request may follow on this connection.
   bool reusable() const { return open_ && keep_alive_; }
   void set_keep_alive(bool keep_alive) { keep_alive_ = keep_alive && keep_alive_; }
-  // Answers 100 Continue when the request asked for it (before its body is read).
-  absl::Status ContinueIfExpected();
-  // Whether the peer has closed or reset the connection (a cancelled query's client).
-  bool PeerGone();
   // Shuts the connection down (the descriptor stays valid until destruction, so a thread
   // polling it sees a hang-up, never another connection's descriptor).
   void Close();
@@ -111,6 +105,8 @@ class HttpConnection {
   void set_stopping(const std::atomic<bool>* stopping) { stopping_ = stopping; }
 
  private:
+  // Answers 100 Continue when the request asked for it (before its body is read).
+  absl::Status ContinueIfExpected();
   // Reads at least one more byte into in_ within `timeout`; NotFound on a clean close.
   absl::Status Fill(absl::Duration timeout);
   absl::Status SendAll(absl::string_view data);

@@ -41,7 +41,6 @@ class QueryHandler {
   void Handle(HttpConnection* conn, const HttpRequest& req);
   // Cancels every running query (shutdown after the grace period).
   void CancelAll();
-  size_t running() const { return running_.load(); }
 
  private:
   struct NamedSession;
