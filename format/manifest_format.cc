@@ -93,6 +93,19 @@ absl::Status EncodeManifestRecord(std::string* out, const ManifestEdit& edit, ui
       case ManifestOp::Kind::kRemovePart:
         PutLengthPrefixed(&p, op.part);
         break;
+      case ManifestOp::Kind::kAddInlinePart:
+        if (op.files.empty()) {
+          return absl::InvalidArgumentError(absl::StrCat("table '", op.table, "': inline part ", op.part,
+                                                         " has no files"));
+        }
+        PutLengthPrefixed(&p, op.part);
+        PutVarint64(&p, op.rows);
+        PutVarint64(&p, op.files.size());
+        for (const auto& [name, bytes] : op.files) {
+          PutLengthPrefixed(&p, name);
+          PutLengthPrefixed(&p, bytes);
+        }
+        break;
       case ManifestOp::Kind::kNextBlock:
         PutVarint64(&p, op.next_block);
         break;
@@ -163,6 +176,19 @@ absl::StatusOr<ManifestEdit> DecodeEdit(absl::Span<const uint8_t> payload, absl:
       }
       case ManifestOp::Kind::kRemovePart: {
         TALLY_ASSIGN_OR_RETURN(op.part, in.ReadLengthPrefixed("part"));
+        break;
+      }
+      case ManifestOp::Kind::kAddInlinePart: {
+        TALLY_ASSIGN_OR_RETURN(op.part, in.ReadLengthPrefixed("part"));
+        TALLY_ASSIGN_OR_RETURN(op.rows, in.ReadVarint64("rows"));
+        TALLY_ASSIGN_OR_RETURN(uint64_t nfiles, in.ReadVarint64("inline part file count"));
+        // Each file takes at least two bytes (two empty length prefixes).
+        if (nfiles == 0 || nfiles > in.remaining() / 2) return in.Corrupt("inline part file count", "out of range");
+        for (uint64_t f = 0; f < nfiles; ++f) {
+          TALLY_ASSIGN_OR_RETURN(std::string name, in.ReadLengthPrefixed("inline part file name"));
+          TALLY_ASSIGN_OR_RETURN(std::string bytes, in.ReadLengthPrefixed("inline part file"));
+          op.files.emplace_back(std::move(name), std::move(bytes));
+        }
         break;
       }
       case ManifestOp::Kind::kNextBlock: {

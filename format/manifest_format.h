@@ -15,6 +15,7 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -62,6 +63,10 @@ struct ManifestOp {
     // table = a view: its POPULATE backfill committed in this edit (the view's
     // backfill_below_block is 0 from here on).
     kBackfillDone = 14,
+    // table, part, rows, files: a committed part held whole in the manifest (an inline
+    // part: a small insert's, engine/inline_parts.h) rather than in a directory of its
+    // own. Removed by kRemovePart, like any part.
+    kAddInlinePart = 15,
   };
   Kind kind = Kind::kCreateTable;
   std::string table;
@@ -74,6 +79,8 @@ struct ManifestOp {
   ViewDef view;        // kCreateView
   std::string token;   // kInsertToken: 16 bytes
   uint64_t time_us = 0;  // kInsertToken: when the insert committed (Env clock)
+  // kAddInlinePart: the part's files (part.meta among them), by name, in the order written.
+  std::vector<std::pair<std::string, std::string>> files;
 
   // An operation that names only a table or database (drop table, create/drop database).
   static ManifestOp Named(Kind kind, std::string name) {
@@ -97,6 +104,13 @@ struct ManifestOp {
     ManifestOp op = Named(Kind::kAddPart, std::move(table));
     op.part = std::move(part);
     op.rows = rows;
+    return op;
+  }
+  static ManifestOp AddInlinePart(std::string table, std::string part, uint64_t rows,
+                                  std::vector<std::pair<std::string, std::string>> files) {
+    ManifestOp op = AddPart(std::move(table), std::move(part), rows);
+    op.kind = Kind::kAddInlinePart;
+    op.files = std::move(files);
     return op;
   }
   static ManifestOp RemovePart(std::string table, std::string part) {
