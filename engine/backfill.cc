@@ -73,6 +73,7 @@ absl::Status Database::RunBackfill(const std::string& name) {
     }
     TALLY_ASSIGN_OR_RETURN(std::unique_ptr<InsertBatch> batch, BeginInsert(def.target, {.deduplicate = false}));
     batch->backfill_view_ = name;
+    batch->small_ = false;  // a backfill commits alone, with the end of its backfill
     batch->backfill_def_ = def;
     TALLY_ASSIGN_OR_RETURN(auto cursor, ScanCursor::Make(*schema, std::move(parts), {}, &source->engine, {}, ttl));
     while (true) {

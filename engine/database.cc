@@ -10,6 +10,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
+#include "engine/mem_env.h"
 #include "engine/part_writer.h"
 #include "engine/skip_indexes.h"
 #include "engine/sort.h"
@@ -151,6 +152,15 @@ absl::StatusOr<std::unique_ptr<Database>> Database::Open(const std::string& dir,
   }
   std::unique_ptr<Database> db(new Database(env, dir, options));
   TALLY_RETURN_IF_ERROR(db->Recover(options.repair));
+  if (!options.read_only && (options.inline_parts || db->stats().inline_parts > 0)) {
+    // Inline parts left by an earlier run are flushed even when this open adds none.
+    try {
+      db->flusher_ = std::thread([d = db.get()] { d->FlushLoop(); });
+    } catch (const std::system_error& e) {
+      return absl::ResourceExhaustedError(absl::StrCat(dir, ": cannot start the inline parts' flush thread (",
+                                                       e.what(), ")"));
+    }
+  }
   if (options.background_merges && !options.read_only) {
     try {
       db->merger_ = std::thread([d = db.get()] { d->MergeLoop(); });
@@ -164,8 +174,14 @@ absl::StatusOr<std::unique_ptr<Database>> Database::Open(const std::string& dir,
   return db;
 }
 
+Database::Database(Env* env, std::string dir, const Options& options)
+    : env_(env), dir_(std::move(dir)), read_only_(options.read_only),
+      manifest_rewrite_bytes_(options.manifest_rewrite_bytes),
+      inline_flush_(options.inline_flush), inline_parts_(options.inline_parts && !options.read_only),
+      inline_env_(std::make_unique<MemEnv>()) {}
+
 Database::~Database() {
-  if (merger_.joinable() || ttl_thread_.joinable()) {
+  if (merger_.joinable() || ttl_thread_.joinable() || flusher_.joinable()) {
     cancel_merges_.store(true);
     {
       std::lock_guard<std::mutex> lock(merge_mu_);
@@ -173,6 +189,8 @@ Database::~Database() {
     }
     merge_cv_.notify_one();
     ttl_cv_.notify_one();
+    flush_cv_.notify_one();
+    if (flusher_.joinable()) flusher_.join();
     if (merger_.joinable()) merger_.join();
     if (ttl_thread_.joinable()) ttl_thread_.join();
   }
@@ -474,7 +492,7 @@ absl::StatusOr<std::vector<PartInfo>> Database::ListParts(const std::string& nam
   for (const PartPtr& p : table->parts) {
     out.push_back(PartInfo{p->name(), p->meta().partition_id, table->partition.ValueText(p->meta().partition_value),
                            p->rows(), p->granules(), p->bytes_on_disk(), p->meta().level, p->meta().min_block,
-                           p->meta().max_block});
+                           p->meta().max_block, IsInline(*p)});
   }
   return out;
 }

@@ -32,6 +32,7 @@
 
 #include <atomic>
 #include <condition_variable>
+#include <deque>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -74,6 +75,7 @@ struct PartInfo {
   uint32_t level = 0;
   uint64_t min_block = 0;
   uint64_t max_block = 0;
+  bool in_memory = false;  // an inline part (DatabaseOptions::inline_parts), not yet flushed
 };
 
 struct RecoveryReport {
@@ -166,6 +168,17 @@ struct InsertOptions {
   std::string deduplication_token;
 };
 
+// When a partition's inline parts are written to a part directory (a flush): as soon as
+// any threshold is reached. Bounds the memory they hold, the size of the manifest's
+// snapshot, and how many parts a scan opens.
+struct InlineFlushPolicy {
+  size_t parts = 64;             // inline parts in one partition
+  uint64_t bytes = 16 << 20;     // their bytes
+  uint64_t age_ms = 1000;        // the oldest one's time since its commit
+  // A group's part of more bytes (in memory, before encoding) goes to disk instead.
+  uint64_t part_bytes_max = 4 << 20;
+};
+
 struct DatabaseOptions {
   Env* env = nullptr;  // Env::Default() when null; must outlive the Database
   // Merge parts in a background thread as inserts add them (engine/merge_selector.h
@@ -185,6 +198,26 @@ struct DatabaseOptions {
   // The manifest log is rewritten as one snapshot once it passes this size and four
   // times its last snapshot.
   uint64_t manifest_rewrite_bytes = 4 << 20;
+  // Inline parts (docs/architecture.md, "Small inserts"): a small insert's part is
+  // committed inside the manifest record that acknowledges it, held in memory, and
+  // written to a directory of its own later by a flush (a merge of a partition's inline
+  // parts). One fsync per group commit instead of one per file of every part. Off by
+  // default, so that an embedder sees the parts it wrote on disk; `tally serve` turns it
+  // on. A flush thread runs while it is on (read-write opens).
+  bool inline_parts = false;
+  InlineFlushPolicy inline_flush;
+};
+
+// Counters for monitoring (Database::stats; the server's /metrics).
+struct DatabaseStats {
+  uint64_t commits = 0;          // manifest edits appended
+  uint64_t manifest_syncs = 0;   // fsyncs of the manifest (one per group of commits)
+  uint64_t manifest_bytes = 0;   // bytes appended to the manifest
+  uint64_t group_commits = 0;    // groups of small inserts committed together
+  uint64_t grouped_inserts = 0;  // small inserts committed in those groups
+  uint64_t inline_parts = 0;     // inline parts held now
+  uint64_t inline_bytes = 0;     // their bytes
+  uint64_t inline_flushes = 0;   // flushes done (merges of inline parts into a directory)
 };
 
 class Database {
@@ -303,14 +336,29 @@ class Database {
       std::vector<View> views;
       // Event deduplication: the keys of the rows this batch stores in the table.
       absl::flat_hash_map<EventKey, int64_t> event_keys;
+      // A small insert's rows, split by partition and sorted, not written yet: the group
+      // commit writes them (engine/group_commit.cc).
+      struct Piece {
+        std::string partition_id;
+        std::vector<format::Value> partition_value;
+        Block rows;
+      };
+      std::vector<Piece> pending;
     };
     // A POPULATE backfill: the batch's commit also ends the view's pending backfill.
     std::string backfill_view_;
     format::ViewDef backfill_def_;
     InsertBatch(Database* db, InsertOptions options)
         : db_(db), options_(std::move(options)), hash_blocks_(options_.deduplicate && options_.deduplication_token.empty()) {}
-    // Conforms `block` to table `w`'s schema, runs its views, writes its parts.
+    // Conforms `block` to table `w`'s schema, runs its views, writes its parts (or keeps
+    // them pending while the batch is small).
     absl::Status AddTo(size_t w, Block block);
+    // Writes a sorted piece of table `w` as a part under block number `block`.
+    absl::Status WritePart(size_t w, Writes::Piece piece, uint64_t block);
+    // Writes every pending piece: the batch is no longer small.
+    absl::Status WritePending();
+    // The deduplication token Commit records (empty: none).
+    std::string Token() const;
     void Discard();
     Database* const db_;
     const InsertOptions options_;
@@ -318,6 +366,10 @@ class Database {
     uint64_t views_epoch_ = 0;    // Database::views_epoch_ when the batch began
     InsertTokenHasher hasher_;    // of the blocks given to Add, when hash_blocks_
     bool hash_blocks_ = true;     // deduplicating, by the data (no token was given)
+    // Small: pieces wait in Writes::pending and commit through the group commit. Cleared
+    // when the batch passes kSmallInsertBytes, or for tables that track superseded rows.
+    bool small_ = true;
+    uint64_t pending_bytes_ = 0;
     uint64_t rows_ = 0;
     bool done_ = false;
     bool deduplicated_ = false;
@@ -400,6 +452,12 @@ class Database {
   absl::Status background_merge_status() const;
   uint64_t background_merges_done() const { return background_merges_done_.load(); }
 
+  // Writes every inline part to a part directory (a flush of each partition's), so that
+  // the manifest holds no part data. The server calls it when it stops. No-op when
+  // inline parts are off.
+  absl::Status FlushInlineParts();
+  DatabaseStats stats() const;
+
   const RecoveryReport& recovery() const { return recovery_; }
   const std::string& dir() const { return dir_; }
   bool read_only() const { return read_only_; }
@@ -430,6 +488,9 @@ class Database {
     // Guarded by mu_.
     DedupSettings dedup_settings;
     DedupWindow dedup;
+    // Inline parts (engine/inline_parts.cc): when each committed (Env clock), by part
+    // name. Guarded by mu_.
+    absl::flat_hash_map<std::string, uint64_t> inline_since_us;
     // Event deduplication (engine/event_dedup.h): its settings and the keys in its window.
     // Guarded by mu_.
     EventDedupSpec event_dedup;
@@ -492,6 +553,31 @@ class Database {
                                         const std::function<PartVersionSpec(const PartPtr&)>& spec,
                                         const std::vector<format::SkipIndexDef>& indexes,
                                         const std::optional<format::TableSchema>& alter, const std::string& what);
+  // ---- Group commit of small inserts (engine/group_commit.cc) ----
+  struct GroupWriter;
+  // Commits a small batch with whatever other small batches are waiting: one writes
+  // and syncs the group's edit while the others wait for their status.
+  absl::Status CommitSmall(InsertBatch* batch);
+  // The leader's work: validates each writer's batch in order, writes one part per
+  // table and partition of the accepted ones, commits them in one edit.
+  void RunGroup(const std::vector<GroupWriter*>& group);
+  // `block` (every column of the table, in schema order) sorted by the sorting key, with
+  // equal keys collapsed by the table's merge rule, as a part holds it (engine/insert.cc).
+  static absl::StatusOr<Block> SortForPart(const Table& table, const format::TableSchema& schema, Block block);
+  // ---- Inline parts (engine/inline_parts.cc) ----
+  // Where a table's inline parts live in inline_env_.
+  static std::string InlineDir(const Table& table);
+  bool IsInline(const Part& part) const { return part.env() == inline_env_.get(); }
+  // The manifest op recording inline part `part` with its files. REQUIRES: mu_ held.
+  absl::StatusOr<format::ManifestOp> InlinePartOp(const Table& table, const Part& part) const;
+  // Opens an inline part from its manifest record (at open).
+  absl::StatusOr<PartPtr> OpenInlinePart(const Table& table, const std::string& name,
+                                         const std::vector<std::pair<std::string, std::string>>& files);
+  // Flushes the runs of inline parts that `due` picks, in each partition of each table
+  // (of `only`, when not null). Returns how many flushes ran.
+  absl::StatusOr<uint64_t> FlushInline(const Table* only, const std::function<bool(size_t parts, uint64_t bytes,
+                                                                                    uint64_t oldest_us)>& due);
+  void FlushLoop();
   // Each of `parts`' superseded rows (null: untracked). REQUIRES: mu_ held.
   static std::vector<SupersededPtr> SupersededOf(const Table& table, const std::vector<PartPtr>& parts);
   // Rows of existing parts a commit found to lose, by part.
@@ -505,9 +591,7 @@ class Database {
   // The table's parts of one partition, in block order. REQUIRES: mu_ held.
   static std::vector<PartPtr> PartsOf(const Table& table, const std::string& partition_id);
 
-  Database(Env* env, std::string dir, const Options& options)
-      : env_(env), dir_(std::move(dir)), read_only_(options.read_only),
-        manifest_rewrite_bytes_(options.manifest_rewrite_bytes) {}
+  Database(Env* env, std::string dir, const Options& options);
   // The background merger: waits for a wake-up, merges while SelectMerge finds work.
   void MergeLoop();
   void WakeMerger();
@@ -560,6 +644,11 @@ class Database {
   const std::string dir_;
   const bool read_only_;
   const uint64_t manifest_rewrite_bytes_;
+  const InlineFlushPolicy inline_flush_;
+  const bool inline_parts_;  // small inserts' parts go inline (options.inline_parts)
+  // Holds inline parts' files (those replayed at open too, whatever the options).
+  // Declared before the tables so that it outlives their parts.
+  std::unique_ptr<Env> inline_env_;
   RecoveryReport recovery_;
   std::unique_ptr<FileLock> lock_;  // held by a read-write open
 
@@ -600,6 +689,21 @@ class Database {
   std::condition_variable ttl_cv_;
   std::atomic<uint64_t> ttl_runs_done_{0};
   std::thread ttl_thread_;
+  // The inline parts' flush thread (FlushLoop) waits on flush_cv_ under merge_mu_.
+  std::condition_variable flush_cv_;
+  std::thread flusher_;
+
+  // Small inserts waiting to commit, in arrival order; the front one leads the group.
+  std::mutex group_mu_;
+  std::deque<GroupWriter*> group_writers_;  // guarded by group_mu_
+
+  // DatabaseStats counters.
+  std::atomic<uint64_t> commits_{0};
+  std::atomic<uint64_t> manifest_syncs_{0};
+  std::atomic<uint64_t> manifest_appended_{0};
+  std::atomic<uint64_t> group_commits_{0};
+  std::atomic<uint64_t> grouped_inserts_{0};
+  std::atomic<uint64_t> inline_flushes_{0};
 };
 
 // Checks a table's (or view's) name as CreateTable does: 1 to 200 bytes once escaped for

@@ -10,6 +10,7 @@
 #include "absl/strings/strip.h"
 #include "absl/time/clock.h"
 #include "engine/part.h"
+#include "engine/part_version.h"
 #include "engine/part_writer.h"
 #include "format/part_format.h"
 #include "format/status_macros.h"
@@ -364,13 +365,22 @@ absl::Status Database::DetachPartition(const std::string& name, const std::strin
   auto detaching_dir = [&](const std::string& part) {
     return JoinPath(table.dir, absl::StrCat(kDetachingPrefix, part));
   };
+  // An inline part is copied there from memory instead; recovery removes such a copy
+  // while the manifest still holds the part.
   std::vector<std::string> moved;
+  std::vector<std::string> copied;
   auto undo = [&](absl::Status s) {
     for (const std::string& p : moved) (void)env_->Rename(detaching_dir(p), JoinPath(table.dir, p));
+    for (const std::string& p : copied) (void)env_->RemoveAll(detaching_dir(p));
     (void)env_->SyncDir(table.dir);
     return absl::Status(s.code(), absl::StrCat(what, ": ", s.message()));
   };
   for (const PartPtr& p : detaching) {
+    if (IsInline(*p)) {
+      copied.push_back(p->name());
+      if (absl::Status s = CopyPart(*p, env_, detaching_dir(p->name())); !s.ok()) return undo(s);
+      continue;
+    }
     absl::Status s = env_->Rename(JoinPath(table.dir, p->name()), detaching_dir(p->name()));
     if (!s.ok()) return undo(s);
     moved.push_back(p->name());

@@ -22,6 +22,10 @@ using format::TypeId;
 
 namespace {
 
+// A batch holding more bytes (in memory, after conforming and sorting) than this writes
+// its parts as it goes, rather than leaving them to a group commit.
+constexpr uint64_t kSmallInsertBytes = 1 << 20;
+
 // Longest value a String stream can hold (lengths are u32).
 constexpr uint64_t kMaxStringBytes = UINT32_MAX;
 
@@ -158,14 +162,28 @@ absl::StatusOr<Block> CollapseEqualKeys(const MergeRule& rule, const format::Tab
 
 }  // namespace
 
+absl::StatusOr<Block> Database::SortForPart(const Table& table, const format::TableSchema& schema, Block block) {
+  std::vector<const Column*> keys;
+  for (const std::string& k : schema.sort_key) keys.push_back(&block.columns[schema.FindColumn(k)]);
+  std::vector<uint32_t> rows(block.rows());
+  for (uint32_t r = 0; r < rows.size(); ++r) rows[r] = r;
+  std::vector<uint32_t> order = SortPermutation(keys, std::move(rows));
+  if (!IsIdentity(order)) {
+    for (Column& c : block.columns) c = Column::Gather(c, order);
+  }
+  if (table.rule == nullptr) return block;
+  return CollapseEqualKeys(*table.rule, schema, std::move(block));
+}
+
 absl::Status Database::Insert(const std::string& table, const Block& block, const InsertOptions& options) {
   return Insert(table, Block(block), options);
 }
 
 void Database::Publish(Table* table, const std::vector<PartPtr>& parts) {
   for (const PartPtr& p : parts) {
+    const std::string dir = IsInline(*p) ? InlineDir(*table) : table->dir;
     // A failed rename leaves the part readable where it is; the next open renames it.
-    if (PublishPart(env_, table->dir, p->name()).ok()) const_cast<Part*>(p.get())->MovedTo(JoinPath(table->dir, p->name()));
+    if (PublishPart(p->env(), dir, p->name()).ok()) const_cast<Part*>(p.get())->MovedTo(JoinPath(dir, p->name()));
   }
 }
 
@@ -180,6 +198,9 @@ absl::StatusOr<std::unique_ptr<Database::InsertBatch>> Database::BeginInsert(con
   TALLY_RETURN_IF_ERROR(CheckWritable(absl::StrCat("INSERT INTO ", table_name)));
   std::unique_ptr<InsertBatch> batch(new InsertBatch(this, std::move(options)));
   TALLY_RETURN_IF_ERROR(PlanViews(batch.get(), table_name));
+  // A commit into a table that tracks superseded rows compares its parts with the table's
+  // first (InsertBatch::Commit), which the group commit does not do.
+  for (const InsertBatch::Writes& w : batch->writes_) batch->small_ &= !w.table->tracks_superseded;
   if (!batch->options_.deduplicate) return batch;
   std::lock_guard<std::mutex> lock(mu_);
   const Table& table = *batch->writes_[0].table;
@@ -202,6 +223,7 @@ void Database::InsertBatch::Discard() {
   for (Writes& w : writes_) {
     for (const PartPtr& p : w.written) const_cast<Part*>(p.get())->MarkObsolete();
     w.written.clear();
+    w.pending.clear();
   }
   done_ = true;
 }
@@ -270,15 +292,9 @@ absl::Status Database::InsertBatch::AddTo(size_t w, Block block) {
     return absl::InvalidArgumentError(absl::StrCat("insert into ", name, ": ", split.status().message()));
   }
   std::vector<PartitionGroup> groups = *std::move(split);
-  uint64_t first_block;
-  {
-    std::lock_guard<std::mutex> lock(db_->mu_);
-    if (!db_->poisoned_.ok()) return db_->poisoned_;
-    first_block = table->next_block;
-    table->next_block += groups.size();
-  }
   std::vector<const Column*> keys;
   for (const std::string& k : schema.sort_key) keys.push_back(&full.columns[schema.FindColumn(k)]);
+  std::vector<Writes::Piece> pieces;
   for (size_t g = 0; g < groups.size(); ++g) {
     std::vector<uint32_t> order = SortPermutation(keys, std::move(groups[g].rows));
     Block sorted;
@@ -293,18 +309,68 @@ absl::Status Database::InsertBatch::AddTo(size_t w, Block block) {
       // one key, so FINAL reads a key range only one part covers as it is.
       TALLY_ASSIGN_OR_RETURN(sorted, CollapseEqualKeys(*table->rule, schema, std::move(sorted)));
     }
-    PartIdentity id{groups[g].id, groups[g].value, first_block + g, first_block + g, 0};
-    TALLY_ASSIGN_OR_RETURN(format::PartMeta meta,
-                           WriteUnpublishedPart(db_->env_, table->dir, schema, id, std::move(sorted)));
-    // Read back what was written: the part must open and validate before it is committed.
-    auto part = Part::Open(db_->env_, TmpPartDir(table->dir, meta.name), meta.name);
-    if (!part.ok()) {
-      return absl::InternalError(absl::StrCat("insert into ", name, ": part ", meta.name,
-                                              " failed validation right after writing: ", part.status().message()));
+    pieces.push_back(Writes::Piece{std::move(groups[g].id), std::move(groups[g].value), std::move(sorted)});
+  }
+  if (small_) {
+    for (const Writes::Piece& p : pieces) {
+      for (const Column& c : p.rows.columns) pending_bytes_ += c.ByteSize();
     }
-    writes.written.push_back(*part);
+    if (pending_bytes_ <= kSmallInsertBytes) {
+      for (Writes::Piece& p : pieces) writes.pending.push_back(std::move(p));
+      return absl::OkStatus();
+    }
+    TALLY_RETURN_IF_ERROR(WritePending());
+  }
+  uint64_t first_block;
+  {
+    std::lock_guard<std::mutex> lock(db_->mu_);
+    if (!db_->poisoned_.ok()) return db_->poisoned_;
+    first_block = table->next_block;
+    table->next_block += pieces.size();
+  }
+  for (size_t g = 0; g < pieces.size(); ++g) TALLY_RETURN_IF_ERROR(WritePart(w, std::move(pieces[g]), first_block + g));
+  return absl::OkStatus();
+}
+
+absl::Status Database::InsertBatch::WritePart(size_t w, Writes::Piece piece, uint64_t block) {
+  Writes& writes = writes_[w];
+  Table* table = writes.table.get();
+  const format::TableSchema schema = db_->SchemaOf(*table);
+  PartIdentity id{std::move(piece.partition_id), std::move(piece.partition_value), block, block, 0};
+  TALLY_ASSIGN_OR_RETURN(format::PartMeta meta,
+                         WriteUnpublishedPart(db_->env_, table->dir, schema, id, std::move(piece.rows)));
+  // Read back what was written: the part must open and validate before it is committed.
+  auto part = Part::Open(db_->env_, TmpPartDir(table->dir, meta.name), meta.name);
+  if (!part.ok()) {
+    return absl::InternalError(absl::StrCat("insert into ", writes.name, ": part ", meta.name,
+                                            " failed validation right after writing: ", part.status().message()));
+  }
+  writes.written.push_back(*part);
+  return absl::OkStatus();
+}
+
+absl::Status Database::InsertBatch::WritePending() {
+  small_ = false;
+  for (size_t w = 0; w < writes_.size(); ++w) {
+    std::vector<Writes::Piece> pending = std::move(writes_[w].pending);
+    writes_[w].pending.clear();
+    if (pending.empty()) continue;
+    uint64_t first_block;
+    {
+      std::lock_guard<std::mutex> lock(db_->mu_);
+      if (!db_->poisoned_.ok()) return db_->poisoned_;
+      first_block = writes_[w].table->next_block;
+      writes_[w].table->next_block += pending.size();
+    }
+    for (size_t p = 0; p < pending.size(); ++p) TALLY_RETURN_IF_ERROR(WritePart(w, std::move(pending[p]), first_block + p));
   }
   return absl::OkStatus();
+}
+
+std::string Database::InsertBatch::Token() const {
+  if (options_.deduplicate && !options_.deduplication_token.empty()) return UserInsertToken(options_.deduplication_token);
+  if (hash_blocks_) return hasher_.Token();
+  return "";
 }
 
 absl::Status Database::InsertBatch::Commit() {
@@ -315,17 +381,24 @@ absl::Status Database::InsertBatch::Commit() {
     return absl::OkStatus();
   }
   bool any = false;
-  for (const Writes& w : writes_) any |= !w.written.empty();
+  bool pending = false;
+  for (const Writes& w : writes_) {
+    any |= !w.written.empty();
+    pending |= !w.pending.empty();
+  }
+  if (pending && backfill_view_.empty()) return db_->CommitSmall(this);
+  if (pending) {
+    if (absl::Status s = WritePending(); !s.ok()) {
+      Discard();
+      return s;
+    }
+    any = true;
+  }
   if (!any && backfill_view_.empty()) {
     done_ = true;
     return absl::OkStatus();
   }
-  std::string token;
-  if (options_.deduplicate && !options_.deduplication_token.empty()) {
-    token = UserInsertToken(options_.deduplication_token);
-  } else if (hash_blocks_) {
-    token = hasher_.Token();
-  }
+  std::string token = Token();
   // A table that tracks superseded rows: the new parts' keys are compared with the parts
   // of their partitions (and with each other) before the edit, which records the rows
   // found to lose (engine/superseded.h). commit_mu keeps other such commits out between;

@@ -140,10 +140,15 @@ absl::Status Apply(const ManifestOp& op, ReplayedCatalog* catalog) {
       catalog->tables.erase(it);
       return absl::OkStatus();
     case ManifestOp::Kind::kAddPart:
+    case ManifestOp::Kind::kAddInlinePart:
       if (std::find(table.parts.begin(), table.parts.end(), op.part) != table.parts.end()) {
         return absl::DataLossError(absl::StrCat("table '", op.table, "': part ", op.part, " added twice"));
       }
       table.parts.push_back(op.part);
+      if (op.kind == ManifestOp::Kind::kAddInlinePart) {
+        table.inline_parts[op.part] = op.files;
+        return absl::OkStatus();  // nothing of it is on disk
+      }
       if (auto removed = catalog->removed_parts.find(table.dir_name); removed != catalog->removed_parts.end()) {
         removed->second.erase(op.part);
       }
@@ -156,7 +161,8 @@ absl::Status Apply(const ManifestOp& op, ReplayedCatalog* catalog) {
       }
       table.parts.erase(at);
       table.superseded.erase(op.part);
-      catalog->removed_parts[table.dir_name].insert(op.part);
+      // An inline part leaves nothing on disk to account for.
+      if (table.inline_parts.erase(op.part) == 0) catalog->removed_parts[table.dir_name].insert(op.part);
       return absl::OkStatus();
     }
     case ManifestOp::Kind::kSupersede: {

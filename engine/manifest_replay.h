@@ -17,6 +17,7 @@
 #include <map>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -30,6 +31,8 @@ struct ReplayedTable {
   format::TableSchema schema;
   std::string dir_name;            // under tables/
   std::vector<std::string> parts;  // committed, in commit order
+  // Those of `parts` held in the manifest (inline parts), with their files.
+  std::map<std::string, std::vector<std::pair<std::string, std::string>>> inline_parts;
   uint64_t next_block = 1;
   // Tracked parts (ReplacingMergeTree, engine/superseded.h) and their superseded rows.
   std::map<std::string, format::RowRuns> superseded;

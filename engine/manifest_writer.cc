@@ -28,7 +28,12 @@ absl::Status Database::WriteSnapshot() {
     snapshot.ops.push_back(ManifestOp::CreateTable(name, *t.schema, t.dir_name));
     snapshot.ops.push_back(ManifestOp::NextBlock(name, t.next_block));
     for (const PartPtr& p : t.parts) {
-      snapshot.ops.push_back(ManifestOp::AddPart(name, p->name(), p->rows()));
+      if (IsInline(*p)) {
+        TALLY_ASSIGN_OR_RETURN(ManifestOp op, InlinePartOp(t, *p));
+        snapshot.ops.push_back(std::move(op));
+      } else {
+        snapshot.ops.push_back(ManifestOp::AddPart(name, p->name(), p->rows()));
+      }
       if (auto it = t.superseded.find(p->name()); it != t.superseded.end()) {
         snapshot.ops.push_back(ManifestOp::Supersede(name, p->name(), *it->second));
       }
@@ -110,6 +115,9 @@ absl::Status Database::Commit(std::unique_lock<std::mutex>& order, std::unique_l
     return s;
   }
   manifest_bytes_ += record.size();
+  commits_.fetch_add(1, std::memory_order_relaxed);
+  manifest_syncs_.fetch_add(1, std::memory_order_relaxed);
+  manifest_appended_.fetch_add(record.size(), std::memory_order_relaxed);
   apply();
   if (manifest_bytes_ >= manifest_rewrite_bytes_ && manifest_bytes_ >= 4 * snapshot_bytes_) MaybeCompactManifest();
   return absl::OkStatus();

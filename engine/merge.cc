@@ -58,9 +58,9 @@ absl::StatusOr<MergeOutcome> MergeParts(Env* env, const std::string& table_dir, 
                                         const EngineSpec& spec, absl::Span<const PartPtr> inputs,
                                         const std::atomic<bool>* cancel, absl::Span<const SupersededPtr> skips,
                                         const TtlAt& ttl) {
-  if (inputs.empty() || (inputs.size() < 2 && !spec.has_rule() && ttl.ttl == nullptr)) {
-    return absl::InternalError("MergeParts: fewer than two parts");
-  }
+  // One part is rewritten too: by a rule (FINAL), by TTL, or out of memory into a
+  // directory (the flush of an inline part).
+  if (inputs.empty()) return absl::InternalError("MergeParts: no parts");
   std::vector<MergeInput> sources;
   for (const PartPtr& p : inputs) {
     if (p->meta().partition_id != inputs[0]->meta().partition_id) {

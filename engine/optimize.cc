@@ -3,8 +3,10 @@
 // its inputs in one manifest edit (MergeAndCommit).
 #include <algorithm>
 #include <chrono>
+#include <functional>
 #include <map>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "engine/database.h"
 #include "engine/merge.h"
@@ -271,7 +273,10 @@ bool Database::BackgroundMergeOnce() {
       const std::shared_ptr<Table>& t = tables_[name];
       for (auto& [id, parts] : ByPartition(t->parts, MergeBoundaries(*t))) {
         std::vector<MergeCandidate> candidates;
-        for (const PartPtr& p : parts) candidates.push_back({p->bytes_on_disk(), t->merging.contains(p.get())});
+        // Inline parts are left to their flush (FlushInline), which writes them out sooner.
+        for (const PartPtr& p : parts) {
+          candidates.push_back({p->bytes_on_disk(), t->merging.contains(p.get()) || IsInline(*p)});
+        }
         auto window = SelectMerge(candidates);
         if (!window) continue;
         inputs.assign(parts.begin() + window->first, parts.begin() + window->second);
@@ -293,6 +298,103 @@ bool Database::BackgroundMergeOnce() {
   // Aborted: the table went away meanwhile, nothing is wrong. Cancelled: shutting down.
   if (!absl::IsAborted(rows.status()) && !absl::IsCancelled(rows.status())) background_merge_status_ = rows.status();
   return absl::IsAborted(rows.status());
+}
+
+// ---- flushes of inline parts ----
+
+absl::StatusOr<uint64_t> Database::FlushInline(
+    const Table* only, const std::function<bool(size_t parts, uint64_t bytes, uint64_t oldest_us)>& due) {
+  uint64_t flushes = 0;
+  while (true) {
+    std::shared_ptr<Table> table;
+    std::vector<PartPtr> run;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (!poisoned_.ok()) return poisoned_;
+      for (const auto& [name, t] : tables_) {
+        if (only != nullptr && t.get() != only) continue;
+        // Forget the commit times of inline parts that went (flushed, dropped).
+        if (t->inline_since_us.size() > 0) {
+          absl::flat_hash_set<std::string> live;
+          for (const PartPtr& p : t->parts) {
+            if (IsInline(*p)) live.insert(p->name());
+          }
+          for (auto it = t->inline_since_us.begin(); it != t->inline_since_us.end();) {
+            if (live.contains(it->first)) {
+              ++it;
+            } else {
+              t->inline_since_us.erase(it++);
+            }
+          }
+        }
+        if (t->inline_since_us.empty()) continue;
+        // Runs of inline parts next to each other in block order: a flush never joins
+        // parts across one it leaves alone.
+        for (auto& [id, parts] : ByPartition(t->parts, MergeBoundaries(*t))) {
+          for (size_t begin = 0; begin < parts.size() && table == nullptr;) {
+            size_t end = begin;
+            uint64_t bytes = 0;
+            uint64_t oldest_us = UINT64_MAX;
+            while (end < parts.size() && IsInline(*parts[end]) && !t->merging.contains(parts[end].get())) {
+              bytes += parts[end]->bytes_on_disk();
+              if (auto at = t->inline_since_us.find(parts[end]->name()); at != t->inline_since_us.end()) {
+                oldest_us = std::min(oldest_us, at->second);
+              }
+              ++end;
+            }
+            if (end > begin && due(end - begin, bytes, oldest_us)) {
+              run.assign(parts.begin() + begin, parts.begin() + end);
+              table = t;
+            }
+            begin = end + 1;
+          }
+          if (table != nullptr) break;
+        }
+        if (table != nullptr) break;
+      }
+      if (table == nullptr) return flushes;
+      for (const PartPtr& p : run) table->merging.insert(p.get());
+    }
+    auto rows = MergeAndCommit(table, run, absl::StrCat("flush of inline parts of ", table->name));
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      for (const PartPtr& p : run) table->merging.erase(p.get());
+    }
+    if (!rows.ok()) {
+      if (absl::IsAborted(rows.status())) continue;  // the table or partition went meanwhile
+      return rows.status();
+    }
+    ++flushes;
+    inline_flushes_.fetch_add(1, std::memory_order_relaxed);
+  }
+}
+
+void Database::FlushLoop() {
+  const InlineFlushPolicy policy = inline_flush_;
+  while (true) {
+    {
+      std::unique_lock<std::mutex> lock(merge_mu_);
+      flush_cv_.wait_for(lock, std::chrono::milliseconds(50), [this] { return merge_stop_; });
+      if (merge_stop_) return;
+    }
+    const uint64_t now_us = env_->NowMicros();
+    auto flushed = FlushInline(nullptr, [&](size_t parts, uint64_t bytes, uint64_t oldest_us) {
+      return parts >= policy.parts || bytes >= policy.bytes ||
+             (oldest_us != UINT64_MAX && now_us >= oldest_us + policy.age_ms * 1000);
+    });
+    if (!flushed.ok()) {
+      {
+        std::lock_guard<std::mutex> lock(mu_);
+        background_merge_status_ = flushed.status();
+      }
+      // Back off after a failure (a full disk) instead of spinning.
+      std::unique_lock<std::mutex> lock(merge_mu_);
+      flush_cv_.wait_for(lock, std::chrono::seconds(1), [this] { return merge_stop_; });
+      if (merge_stop_) return;
+    } else if (*flushed > 0) {
+      WakeMerger();
+    }
+  }
 }
 
 absl::Status Database::background_merge_status() const {

@@ -44,6 +44,7 @@ class Part {
   const format::PrimaryIndex& index() const { return index_; }
   const std::string& name() const { return meta_.name; }
   const std::string& dir() const { return dir_; }
+  Env* env() const { return env_; }  // where its files are
   uint64_t rows() const { return meta_.rows; }
   uint64_t granules() const { return meta_.granules; }
   uint64_t bytes_on_disk() const { return bytes_on_disk_; }

@@ -41,9 +41,9 @@ absl::StatusOr<std::vector<bool>> ColumnsRead(const format::TableSchema& schema,
 }
 
 // Copies `from` to `to`, checking its size and XXH3 against what part.meta recorded.
-absl::Status CopyChecked(Env* env, const std::string& from, const std::string& to, const format::FileChecksum& want,
-                         const std::string& what) {
-  TALLY_ASSIGN_OR_RETURN(std::unique_ptr<RandomAccessFile> in, env->NewRandomAccessFile(from));
+absl::Status CopyChecked(Env* from_env, const std::string& from, Env* env, const std::string& to,
+                         const format::FileChecksum& want, const std::string& what) {
+  TALLY_ASSIGN_OR_RETURN(std::unique_ptr<RandomAccessFile> in, from_env->NewRandomAccessFile(from));
   if (in->Size() != want.size) {
     return absl::DataLossError(absl::StrCat(what, ": size ", in->Size(), " bytes, part.meta says ", want.size));
   }
@@ -105,6 +105,17 @@ absl::StatusOr<std::vector<format::SkipIndexFile>> BuildIndexes(const format::Ta
 
 }  // namespace
 
+absl::Status CopyPart(const Part& part, Env* env, const std::string& dir) {
+  TALLY_RETURN_IF_ERROR(env->CreateDirs(dir));
+  for (const format::FileChecksum& f : part.meta().files) {
+    TALLY_RETURN_IF_ERROR(CopyChecked(part.env(), JoinPath(part.dir(), f.name), env, JoinPath(dir, f.name), f,
+                                      absl::StrCat("part ", part.name(), ": file '", f.name, "'")));
+  }
+  TALLY_ASSIGN_OR_RETURN(std::string meta, part.env()->ReadFileToString(JoinPath(part.dir(), format::kPartMetaFile)));
+  TALLY_RETURN_IF_ERROR(WriteFileSynced(env, JoinPath(dir, format::kPartMetaFile), meta));
+  return env->SyncDir(dir);
+}
+
 absl::StatusOr<format::PartMeta> WritePartVersion(Env* env, const std::string& table_dir,
                                                   const format::TableSchema& schema, const PartPtr& part,
                                                   const PartVersionSpec& spec) {
@@ -128,7 +139,7 @@ absl::StatusOr<format::PartMeta> WritePartVersion(Env* env, const std::string& t
     meta.files.clear();
     for (const format::FileChecksum& f : old.files) {
       if (leave_out.contains(f.name)) continue;
-      TALLY_RETURN_IF_ERROR(CopyChecked(env, JoinPath(part->dir(), f.name), JoinPath(tmp, f.name), f,
+      TALLY_RETURN_IF_ERROR(CopyChecked(part->env(), JoinPath(part->dir(), f.name), env, JoinPath(tmp, f.name), f,
                                         absl::StrCat("part ", old.name, ": file '", f.name, "'")));
       meta.files.push_back(f);
     }

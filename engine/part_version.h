@@ -31,6 +31,11 @@ struct PartVersionSpec {
   std::vector<std::string> drop;      // files left out (a built index's old file goes anyway)
 };
 
+// Copies every file of `part` (wherever it is: an inline part is in memory) into `dir`
+// on `env`, each checked against part.meta and synced, and syncs `dir`. The caller
+// syncs dir's parent.
+absl::Status CopyPart(const Part& part, Env* env, const std::string& dir);
+
 // REQUIRES: `schema` is the table's, whose columns the part holds.
 absl::StatusOr<format::PartMeta> WritePartVersion(Env* env, const std::string& table_dir,
                                                   const format::TableSchema& schema, const PartPtr& part,

@@ -229,7 +229,11 @@ absl::Status Database::RecoverOnce(bool repair) {
     Table& table = *tables_[name];
     owned_dirs.insert(table.dir_name);
     const std::string detached_dir = JoinPath(table.dir, kDetachedDir);
-    const std::set<std::string> committed(replayed.parts.begin(), replayed.parts.end());
+    // Committed parts with a directory (inline parts are in the manifest itself).
+    std::set<std::string> committed;
+    for (const std::string& part : replayed.parts) {
+      if (!replayed.inline_parts.contains(part)) committed.insert(part);
+    }
     const std::set<std::string>& removed = catalog->removed_parts[table.dir_name];
     std::vector<std::string> entries;
     if (env_->FileExists(table.dir)) {
@@ -249,6 +253,15 @@ absl::Status Database::RecoverOnce(bool repair) {
       const bool detaching = !tmp && !attaching && absl::ConsumePrefix(&rest, kDetachingPrefix);
       const std::string part(rest);
       if (tmp || attaching || detaching) {
+        if (detaching && replayed.inline_parts.contains(part)) {
+          // A DETACH PARTITION copied this inline part out and did not commit: the part is
+          // still live in the manifest, and this is a copy of it.
+          plan.actions.push_back({Action::Kind::kRemove, path, "", {},
+                                  absl::StrCat("table ", name, ": removed ", entry, ", a copy of inline part ", part,
+                                               " made by a DETACH PARTITION that did not commit (the part is live)"),
+                                  &RecoveryReport::temporary_removed});
+          continue;
+        }
         if (committed.contains(part) && !present.contains(part)) {
           where[part] = path;
           plan.actions.push_back({Action::Kind::kPublish, path, JoinPath(table.dir, part), {},
@@ -324,7 +337,7 @@ absl::Status Database::RecoverOnce(bool repair) {
       TALLY_ASSIGN_OR_RETURN(detached_entries, env_->ListDir(detached_dir));
     }
     for (const std::string& part : replayed.parts) {
-      if (where.contains(part)) continue;
+      if (where.contains(part) || replayed.inline_parts.contains(part)) continue;
       if (SetAsideEarlier(detached_entries, part)) {
         // A recovery that was interrupted had set it aside already.
         plan.dropped[name].insert(part);
@@ -421,6 +434,14 @@ absl::Status Database::RecoverOnce(bool repair) {
     const auto& where = plan.locations[name];
     for (const std::string& part : replayed.parts) {
       if (plan.dropped[name].contains(part)) continue;
+      if (auto in = replayed.inline_parts.find(part); in != replayed.inline_parts.end()) {
+        // Its bytes passed the manifest's checksum: a part that does not open is our bug,
+        // or damage in memory, and it has no directory to set aside.
+        TALLY_ASSIGN_OR_RETURN(PartPtr opened, OpenInlinePart(table, part, in->second));
+        table.parts.push_back(std::move(opened));
+        table.inline_since_us[part] = env_->NowMicros();
+        continue;
+      }
       auto at = where.find(part);
       if (at == where.end()) continue;  // recorded missing (repair)
       // Published parts are in place now; a read-only open reads them where they are.

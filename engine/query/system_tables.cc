@@ -47,6 +47,9 @@ void PartRow(RowBuilder* b, const std::string& table, const PartInfo* p) {
   b->UInt32("level", p ? p->level : 0);
   b->Int64("min_block_number", p ? static_cast<int64_t>(p->min_block) : 0);
   b->Int64("max_block_number", p ? static_cast<int64_t>(p->max_block) : 0);
+  // ClickHouse's names: a part in a directory of its own is 'Wide'; an inline part, held
+  // in the manifest until its flush, 'InMemory'.
+  b->String("part_type", p && p->in_memory ? "InMemory" : "Wide");
 }
 
 // As ClickHouse's system.detached_parts, plus `message`: why the part was set aside.

@@ -30,8 +30,10 @@ enum class Fault {
 // `setup` prepares the MemEnv; `action` runs against a database opened through the faulty
 // Env and returns its status; `check(reopened, status)` judges the outcome. The action
 // must take at least `min_steps` steps (a test that injects nothing proves nothing).
+// `options` (its env aside) are the action's database's.
 template <typename Setup, typename Action, typename Check>
-void FaultAtEveryStep(Fault kind, Setup setup, Action action, Check check, int64_t min_steps = 6) {
+void FaultAtEveryStep(Fault kind, Setup setup, Action action, Check check, int64_t min_steps = 6,
+                      engine::DatabaseOptions options = {}) {
   for (int64_t n = 0;; ++n) {
     SCOPED_TRACE(::testing::Message() << (kind == Fault::kCrash ? "crash" : "error") << " at step " << n);
     engine::MemEnv mem;
@@ -44,7 +46,8 @@ void FaultAtEveryStep(Fault kind, Setup setup, Action action, Check check, int64
     }
     absl::Status result;
     {
-      auto db = engine::Database::Open("db", {.env = &fault});
+      options.env = &fault;
+      auto db = engine::Database::Open("db", options);
       result = db.ok() ? action(db->get()) : db.status();
     }
     const bool injected = fault.injected_faults() > 0;

@@ -297,7 +297,16 @@ TEST_F(MergeTest, MergeRefusesPartsOfDifferentPartitions) {
   ASSERT_OK_AND_ASSIGN(PartPtr second, Part::Open(&env_, "t/" + meta.name));
   parts.push_back(second);
   EXPECT_EQ(MergeParts(&env_, "t", schema, EngineSpec{}, parts).status().code(), absl::StatusCode::kInternal);
-  EXPECT_EQ(MergeParts(&env_, "t", schema, EngineSpec{}, {parts[0]}).status().code(), absl::StatusCode::kInternal);
+  EXPECT_EQ(MergeParts(&env_, "t", schema, EngineSpec{}, {}).status().code(), absl::StatusCode::kInternal);
+}
+
+// One part is rewritten whole (what a flush of an inline part does): the same rows.
+TEST_F(MergeTest, OnePartIsRewrittenWhole) {
+  const format::TableSchema schema = ScalarKeySchema();
+  std::vector<PartPtr> parts = WriteParts(schema, {Rows(schema, 1000, 1)});
+  ASSERT_OK_AND_ASSIGN(MergeOutcome outcome, MergeParts(&env_, "t", schema, EngineSpec{}, parts));
+  EXPECT_EQ(outcome.rows_in, 1000u);
+  EXPECT_EQ(outcome.rows_out, 1000u);
 }
 
 TEST_F(MergeTest, CancelledMergeStopsAndLeavesNothing) {

@@ -1,0 +1,256 @@
+// Group commit of small inserts, after LevelDB's DBImpl::Write, for whole inserts: each
+// small batch queues a writer; the writer at the front leads a group of every writer
+// queued behind it, validates their batches one after the other as separate commits
+// would be validated, writes one part per table and partition from the rows of all the
+// accepted ones, and commits the parts, the inserts' deduplication tokens and their
+// block numbers in one manifest edit: one append and one fsync for the whole group, with
+// the state mutex released around them (Database::Commit). Then it hands each writer its
+// own status and the next writer in the queue leads the next group.
+//
+// A writer's validation sees the writers before it in the group as committed: a token
+// or an event key repeated within the group is a repeat, as it would be one commit
+// later. Nothing else a batch depends on can change inside the group, since every other
+// commit waits for log_mu_, which the leader holds from validation to apply.
+//
+// With inline parts on (DatabaseOptions::inline_parts), a group's part is written to
+// memory and committed inside the manifest record (engine/inline_parts.cc); otherwise it
+// is written to its directory, as every part is.
+#include <algorithm>
+#include <condition_variable>
+#include <map>
+
+#include "absl/container/flat_hash_set.h"
+#include "absl/strings/str_cat.h"
+#include "engine/database.h"
+#include "engine/part_writer.h"
+#include "format/status_macros.h"
+
+namespace tally::engine {
+
+struct Database::GroupWriter {
+  explicit GroupWriter(InsertBatch* b) : batch(b) {}
+  InsertBatch* const batch;
+  absl::Status status;
+  bool done = false;  // guarded by group_mu_
+  std::condition_variable cv;
+};
+
+namespace {
+
+// At most this many bytes of pending rows join one group (its leader's always does):
+// bounds the group's parts and the time its last writer waits.
+constexpr uint64_t kGroupBytesMax = 32 << 20;
+
+}  // namespace
+
+absl::Status Database::CommitSmall(InsertBatch* batch) {
+  GroupWriter self(batch);
+  std::unique_lock<std::mutex> queue(group_mu_);
+  group_writers_.push_back(&self);
+  self.cv.wait(queue, [&] { return self.done || group_writers_.front() == &self; });
+  if (self.done) return self.status;
+  std::vector<GroupWriter*> group;
+  uint64_t bytes = 0;
+  for (GroupWriter* w : group_writers_) {
+    if (!group.empty() && bytes + w->batch->pending_bytes_ > kGroupBytesMax) break;
+    bytes += w->batch->pending_bytes_;
+    group.push_back(w);
+  }
+  queue.unlock();
+  RunGroup(group);
+  queue.lock();
+  // Notified under group_mu_: a writer cannot return (and destroy its cv) before it sees
+  // `done`, which it reads under the same mutex.
+  for (GroupWriter* w : group) {
+    group_writers_.pop_front();
+    w->done = true;
+    if (w != &self) w->cv.notify_one();
+  }
+  if (!group_writers_.empty()) group_writers_.front()->cv.notify_one();
+  return self.status;
+}
+
+void Database::RunGroup(const std::vector<GroupWriter*>& group) {
+  // The rows of one table and partition, from every accepted batch, in group order.
+  struct Output {
+    std::shared_ptr<Table> table;
+    std::string name;
+    std::shared_ptr<const format::TableSchema> schema;
+    std::string partition_id;
+    std::vector<format::Value> partition_value;
+    std::vector<Block*> pieces;
+    uint64_t block = 0;
+    PartPtr part;
+  };
+  std::vector<Output> outputs;
+  std::map<std::pair<const Table*, std::string>, size_t> output_of;
+  std::vector<GroupWriter*> accepted;
+  auto fail = [&](GroupWriter* w, absl::Status s) {
+    w->status = std::move(s);
+    w->batch->Discard();
+  };
+  auto fail_all = [&](const absl::Status& s) {
+    for (const Output& o : outputs) {
+      if (o.part != nullptr) const_cast<Part*>(o.part.get())->MarkObsolete();
+    }
+    for (GroupWriter* w : accepted) fail(w, s);
+  };
+
+  std::unique_lock<std::mutex> order(log_mu_);
+  std::unique_lock<std::mutex> lock(mu_);
+  const uint64_t now_us = env_->NowMicros();
+  // What the accepted writers commit, seen by the writers after them.
+  absl::flat_hash_map<const Table*, absl::flat_hash_set<std::string>> tokens;
+  absl::flat_hash_map<const Table*, EventKeys> event_keys;
+  std::vector<std::string> writer_tokens(group.size());
+  for (size_t g = 0; g < group.size(); ++g) {
+    GroupWriter* w = group[g];
+    InsertBatch& batch = *w->batch;
+    const std::string& name = batch.writes_[0].name;
+    if (!poisoned_.ok()) {
+      fail(w, poisoned_);
+      continue;
+    }
+    bool dropped = false;
+    for (const InsertBatch::Writes& wr : batch.writes_) {
+      auto it = tables_.find(wr.name);
+      dropped |= it == tables_.end() || it->second != wr.table;
+    }
+    if (dropped) {
+      fail(w, absl::AbortedError(absl::StrCat("insert into ", name, ": a table it writes was dropped during the "
+                                              "insert; nothing was stored")));
+      continue;
+    }
+    if (views_epoch_ != batch.views_epoch_) {
+      fail(w, absl::AbortedError(absl::StrCat("insert into ", name, ": a materialized view was created or dropped ",
+                                              "during the insert; nothing was stored, retry it")));
+      continue;
+    }
+    bool repeated_event = false;
+    for (const InsertBatch::Writes& wr : batch.writes_) {
+      const EventDedupSpec& spec = wr.table->event_dedup;
+      EventKeys& earlier = event_keys[wr.table.get()];
+      for (const auto& [key, time_s] : wr.event_keys) {
+        repeated_event |= wr.table->event_keys.Seen(key, time_s, spec.window_s) || earlier.Seen(key, time_s, spec.window_s);
+      }
+    }
+    if (repeated_event) {
+      fail(w, absl::AbortedError(absl::StrCat("insert into ", name, ": a concurrent insert committed events with the "
+                                              "same deduplication keys; nothing was stored, retry the insert (its "
+                                              "repeats will be dropped)")));
+      continue;
+    }
+    Table& first = *batch.writes_[0].table;
+    std::string token = first.dedup_settings.count == 0 ? "" : batch.Token();
+    if (!token.empty() && (first.dedup.Contains(token, now_us, first.dedup_settings) || tokens[&first].contains(token))) {
+      batch.Discard();
+      batch.deduplicated_ = true;
+      continue;  // OK: stored once already
+    }
+    if (!token.empty()) tokens[&first].insert(token);
+    writer_tokens[g] = std::move(token);
+    for (InsertBatch::Writes& wr : batch.writes_) {
+      for (const auto& [key, time_s] : wr.event_keys) event_keys[wr.table.get()].Add(key, time_s, wr.table->event_dedup.window_s);
+      for (InsertBatch::Writes::Piece& piece : wr.pending) {
+        auto [at, added] = output_of.try_emplace({wr.table.get(), piece.partition_id}, outputs.size());
+        if (added) {
+          outputs.push_back(Output{wr.table, wr.name, wr.table->schema, piece.partition_id, piece.partition_value});
+        }
+        outputs[at->second].pieces.push_back(&piece.rows);
+      }
+    }
+    accepted.push_back(w);
+  }
+  if (outputs.empty()) {
+    // Every batch was refused or a repeat: nothing to write.
+    for (GroupWriter* w : accepted) w->batch->Discard();
+    return;
+  }
+  for (Output& o : outputs) o.block = o.table->next_block++;
+
+  // The parts, written with mu_ released: every commit that could change what was
+  // validated waits for log_mu_.
+  lock.unlock();
+  for (Output& o : outputs) {
+    Block rows = std::move(*o.pieces[0]);
+    for (size_t p = 1; p < o.pieces.size(); ++p) {
+      for (size_t c = 0; c < rows.columns.size(); ++c) {
+        rows.columns[c].AppendRange(o.pieces[p]->columns[c], 0, o.pieces[p]->columns[c].size());
+      }
+    }
+    absl::StatusOr<Block> sorted = o.pieces.size() == 1 ? std::move(rows) : SortForPart(*o.table, *o.schema, std::move(rows));
+    if (!sorted.ok()) {
+      lock.lock();
+      return fail_all(sorted.status());
+    }
+    uint64_t raw_bytes = 0;
+    for (const format::Column& c : sorted->columns) raw_bytes += c.ByteSize();
+    const bool inline_part = inline_parts_ && raw_bytes <= inline_flush_.part_bytes_max;
+    Env* env = inline_part ? inline_env_.get() : env_;
+    const std::string dir = inline_part ? InlineDir(*o.table) : o.table->dir;
+    PartIdentity id{o.partition_id, o.partition_value, o.block, o.block, 0};
+    auto meta = WriteUnpublishedPart(env, dir, *o.schema, id, *std::move(sorted));
+    absl::StatusOr<std::shared_ptr<Part>> part =
+        meta.ok() ? Part::Open(env, TmpPartDir(dir, meta->name), meta->name) : meta.status();
+    if (!part.ok()) {
+      lock.lock();
+      return fail_all(absl::Status(part.status().code(), absl::StrCat("insert into ", o.name, ": ",
+                                                                      part.status().message())));
+    }
+    o.part = *std::move(part);
+  }
+  lock.lock();
+
+  format::ManifestEdit edit;
+  std::vector<const Table*> tables;  // each once, in order of first output
+  for (const Output& o : outputs) {
+    if (IsInline(*o.part)) {
+      auto op = InlinePartOp(*o.table, *o.part);
+      if (!op.ok()) return fail_all(op.status());
+      edit.ops.push_back(*std::move(op));
+    } else {
+      edit.ops.push_back(format::ManifestOp::AddPart(o.name, o.part->name(), o.part->rows()));
+    }
+    if (std::find(tables.begin(), tables.end(), o.table.get()) == tables.end()) tables.push_back(o.table.get());
+  }
+  for (const Table* t : tables) edit.ops.push_back(format::ManifestOp::NextBlock(t->name, t->next_block));
+  for (size_t g = 0; g < group.size(); ++g) {
+    if (!writer_tokens[g].empty()) {
+      edit.ops.push_back(format::ManifestOp::InsertToken(group[g]->batch->writes_[0].name, writer_tokens[g], now_us));
+    }
+  }
+  absl::Status s = Commit(order, lock, edit, [&] {
+    for (Output& o : outputs) {
+      Publish(o.table.get(), {o.part});
+      o.table->parts.push_back(o.part);
+      if (IsInline(*o.part)) o.table->inline_since_us[o.part->name()] = now_us;
+    }
+    for (size_t g = 0; g < group.size(); ++g) {
+      if (writer_tokens[g].empty()) continue;
+      Table& first = *group[g]->batch->writes_[0].table;
+      first.dedup.Add(writer_tokens[g], now_us, first.dedup_settings);
+    }
+    for (GroupWriter* w : accepted) {
+      for (const InsertBatch::Writes& wr : w->batch->writes_) {
+        for (const auto& [key, time_s] : wr.event_keys) {
+          wr.table->event_keys.Add(key, time_s, wr.table->event_dedup.window_s);
+        }
+      }
+    }
+  });
+  // On failure the edit may have reached the manifest: the parts are left as they are
+  // (the database is poisoned; the next open keeps what the manifest names).
+  for (GroupWriter* w : accepted) {
+    InsertBatch& batch = *w->batch;
+    for (InsertBatch::Writes& wr : batch.writes_) wr.pending.clear();
+    batch.done_ = true;
+    w->status = s;
+  }
+  if (!s.ok()) return;
+  group_commits_.fetch_add(1, std::memory_order_relaxed);
+  grouped_inserts_.fetch_add(accepted.size(), std::memory_order_relaxed);
+  lock.unlock();
+  WakeMerger();
+}
+
+}  // namespace tally::engine
