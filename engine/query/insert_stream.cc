@@ -4,6 +4,7 @@
 #include <cstring>
 #include <deque>
 #include <future>
+#include <memory>
 #include <optional>
 
 #include "engine/exec/input_format.h"
@@ -39,6 +40,9 @@ class PieceReader {
       : input_(input),
         splitter_(MakeInputSplitter(options.format, options.names, options.types, options.input)),
         read_bytes_(std::max<size_t>(options.read_bytes, 1)) {}
+
+  // Whether the input is read to its end and all of it handed out.
+  bool exhausted() const { return eof_ && buffer_.empty(); }
 
   // The next piece; nullopt at the end of the input.
   absl::StatusOr<std::optional<Piece>> Next() {
@@ -78,21 +82,25 @@ class PieceReader {
     return piece;
   }
 
+  // Reads `bytes` more (fewer at the end of the input). Through a scratch buffer: growing
+  // buffer_ by `bytes` up front would zero megabytes for a one-row body.
   absl::Status ReadMore(size_t bytes) {
-    const size_t old = buffer_.size();
-    buffer_.resize(old + bytes);
+    if (scratch_ == nullptr) scratch_ = std::make_unique_for_overwrite<char[]>(kScratchBytes);
     size_t got = 0;
     while (got < bytes) {
-      TALLY_ASSIGN_OR_RETURN(size_t n, input_->Read(buffer_.data() + old + got, bytes - got));
+      TALLY_ASSIGN_OR_RETURN(size_t n, input_->Read(scratch_.get(), std::min(kScratchBytes, bytes - got)));
       if (n == 0) {
         eof_ = true;
         break;
       }
+      buffer_.append(scratch_.get(), n);
       got += n;
     }
-    buffer_.resize(old + got);
     return absl::OkStatus();
   }
+
+  static constexpr size_t kScratchBytes = 256 << 10;
+  std::unique_ptr<char[]> scratch_;
 
   InputStream* const input_;
   const std::unique_ptr<InputSplitter> splitter_;
@@ -150,7 +158,10 @@ absl::Status StreamInsert(InputStream* input, const StreamInsertOptions& options
         input_done = true;
         break;
       }
-      parsing.push_back(std::async(std::launch::async, [piece = std::move(*piece), &options, &schema, &ctx]() {
+      // The whole input in one piece (a small insert) is parsed on this thread when its
+      // turn comes: a thread of its own would cost more than the parse.
+      const auto policy = parsing.empty() && reader.exhausted() ? std::launch::deferred : std::launch::async;
+      parsing.push_back(std::async(policy, [piece = std::move(*piece), &options, &schema, &ctx]() {
         return ParsePiece(piece, options, schema, ctx.params);
       }));
     }
