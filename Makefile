@@ -15,7 +15,7 @@ DEB_PACKAGES := cmake ninja-build g++ pkg-config libzstd-dev libxxhash-dev libab
 # builds bring their own, and Debian's package would conflict with them.
 DEB_PACKAGES += $(if $(shell command -v npm),,npm)
 
-.PHONY: all build deps test run shell asan tsan crash-test difftest bench-micro bench bench-full bench-smoke clean format
+.PHONY: all build deps test run shell asan tsan crash-test difftest bench-micro bench bench-full bench-smoke bench-server clean format
 
 all: build
 
@@ -74,12 +74,15 @@ tsan: deps
 	  --gtest_filter='SelectTest.*:DatabaseTest.*:EnvTest*:*Concurrent*:BackgroundMergeTest.*:OptimizeTest.*'
 
 # kill -9 of a writer during inserts, OPTIMIZE and recovery, with readers running, 1,000
-# cycles (about 4 minutes here); `make test` runs 50. CRASH_CYCLES and CRASH_SEED override.
+# cycles (about 4 minutes here); `make test` runs 50. Then kill -9 of `tally serve` during
+# concurrent single-row and batch inserts, 1,000 cycles; `make test` runs 20.
+# CRASH_CYCLES and CRASH_SEED override.
 CRASH_CYCLES ?= 1000
 CRASH_SEED ?= 1
 crash-test: deps
 	$(MAKE) build
 	python3 tests/cli/process_safety.py $(BUILD_DIR)/tally crash --cycles $(CRASH_CYCLES) --seed $(CRASH_SEED)
+	python3 tests/server/crash_test.py $(BUILD_DIR)/tally --cycles $(CRASH_CYCLES) --seed $(CRASH_SEED)
 
 # The differential test against ClickHouse (chDB) at length: 20,000 random queries over 300k
 # events, the known-open differences (tests/differential/clickhouse_known_open.py) included
@@ -129,6 +132,18 @@ bench-full:
 bench-smoke:
 	$(MAKE) bench BENCH_ROWS=200000 BENCH_RUNS=1 \
 	  BENCH_ARGS="--results $(BUILD_DIR)/peer-results --no-docs --no-profile"
+
+# tally serve under load (benchmarks/server/run.py): 64 keep-alive clients sending
+# single-row inserts for 10 s (acknowledged rate, latency percentiles, parts per
+# partition), exactly-once across a SIGTERM and restart, and a bulk JSONEachRow insert of
+# 2M metering events over HTTP, beside the disk's own fsync latency. Writes
+# benchmarks/results/<date>-<commit>-server.json. SERVER_BENCH_ARGS overrides
+# (--clients, --seconds, --rows).
+SERVER_BENCH_ARGS ?=
+bench-server: deps $(PEER_VENV)/.installed $(BUILD_DIR)/build.ninja
+	cmake --build $(BUILD_DIR) -j $(JOBS) --target tally server_load
+	$(PEER_VENV)/bin/python benchmarks/server/run.py --tally $(BUILD_DIR)/tally \
+	  --load $(BUILD_DIR)/benchmarks/server_load --work $(BUILD_DIR)/server-bench $(SERVER_BENCH_ARGS)
 
 clean:
 	rm -rf $(BUILD_DIR) $(ASAN_DIR) $(TSAN_DIR)
