@@ -3,6 +3,8 @@
 // and one answer for an unknown user, a disabled one and a wrong password.
 #include <gtest/gtest.h>
 
+#include <fstream>
+#include <sstream>
 #include <string>
 
 #include "absl/strings/ascii.h"
@@ -69,6 +71,29 @@ readonly = true
   EXPECT_EQ(users.Authenticate("nobody", "pw"), nullptr);
   EXPECT_NE(users.Authenticate("ro", ""), nullptr);
   EXPECT_EQ(users.Authenticate("ro", "pw"), nullptr);  // no password means an empty one
+}
+
+// The example in docs/server.md parses, and means what the text says.
+TEST(UsersFileTest, TheDocumentedExampleParses) {
+  std::ifstream in(std::string(TALLY_TEST_DATA_DIR) + "/../../docs/server.md");
+  std::stringstream text;
+  text << in.rdbuf();
+  const std::string doc = text.str();
+  const size_t begin = doc.find("```toml\n");
+  ASSERT_NE(begin, std::string::npos);
+  const size_t end = doc.find("```\n", begin + 8);
+  ASSERT_NE(end, std::string::npos);
+  ASSERT_OK_AND_ASSIGN(Users users, ParseUsersFile(doc.substr(begin + 8, end - begin - 8), "docs/server.md"));
+  EXPECT_EQ(users.size(), 4u);
+  EXPECT_EQ(users.Authenticate("default", ""), nullptr);
+  EXPECT_NE(users.Authenticate("admin", "admin-pw"), nullptr);
+  const User* dash = users.Authenticate("dash_ws42", "dash-pw");
+  ASSERT_NE(dash, nullptr);
+  EXPECT_EQ(dash->readonly, 2);
+  EXPECT_EQ(dash->row_filters.size(), 2u);
+  const User* probe = users.Authenticate("probe", "");
+  ASSERT_NE(probe, nullptr);
+  EXPECT_EQ(probe->readonly, 1);
 }
 
 TEST(UsersFileTest, WithoutAFileOnlyDefault) {
