@@ -74,6 +74,7 @@ std::optional<int> ByMessage(const absl::Status& s) {
   if (absl::StartsWith(m, "Unknown setting")) return 115;
   if (absl::StartsWith(m, "unknown output format") || absl::StartsWith(m, "unknown input format")) return 73;
   if (absl::StartsWith(m, "Cannot execute query in readonly mode")) return kReadonly;
+  if (absl::StartsWith(m, "Cannot modify '") && absl::EndsWith(m, "' setting in readonly mode")) return kReadonly;
   if (absl::StrContains(m, "Memory limit")) return 241;
   if (absl::StrContains(m, "Timeout exceeded")) return 159;
   if (absl::StrContains(m, "cancelled")) return 394;

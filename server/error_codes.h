@@ -27,6 +27,7 @@ struct ClickHouseError {
 // Codes the server raises itself.
 inline constexpr int kReadonly = 164;
 inline constexpr int kAuthenticationFailed = 516;
+inline constexpr int kAccessDenied = 497;
 inline constexpr int kSessionIsLocked = 373;
 inline constexpr int kTooManySimultaneousQueries = 202;
 inline constexpr int kQueryIsTooLarge = 392;

@@ -60,21 +60,27 @@ std::string ContentTypeOf(absl::string_view format) {
 // for the query's end) first, then the rest of the body.
 class BodyStream : public InputStream {
  public:
-  BodyStream(BodyDecoder* body, std::string prefix) : body_(body), prefix_(std::move(prefix)) {}
+  // Counts what it hands out in `metrics` (inserted bytes).
+  BodyStream(BodyDecoder* body, std::string prefix, ServerMetrics* metrics)
+      : body_(body), prefix_(std::move(prefix)), metrics_(metrics) {}
   absl::StatusOr<size_t> Read(char* buf, size_t n) override {
     if (pos_ < prefix_.size()) {
       size_t k = std::min(n, prefix_.size() - pos_);
       std::memcpy(buf, prefix_.data() + pos_, k);
       pos_ += k;
+      metrics_->AddInsertedBytes(k);
       return k;
     }
-    return body_->Read(buf, n);
+    absl::StatusOr<size_t> k = body_->Read(buf, n);
+    if (k.ok()) metrics_->AddInsertedBytes(*k);
+    return k;
   }
 
  private:
   BodyDecoder* body_;
   std::string prefix_;
   size_t pos_ = 0;
+  ServerMetrics* metrics_;
 };
 
 // Up to `max` bytes of the decoded body into *out; whether the body ended within them.
@@ -98,10 +104,16 @@ struct QueryHandler::NamedSession {
   explicit NamedSession(engine::Database* db) : session(db) {}
   Session session;
   bool in_use = false;
+  bool set_up = false;  // SetUpSession ran
   absl::Time expires = absl::InfiniteFuture();
 };
 
-QueryHandler::QueryHandler(engine::Database* db, QueryHandlerOptions options) : db_(db), options_(std::move(options)) {}
+QueryHandler::QueryHandler(engine::Database* db, QueryHandlerOptions options)
+    : db_(db),
+      options_(std::move(options)),
+      users_(options_.users != nullptr
+                 ? options_.users
+                 : std::make_shared<const Users>(Users::DefaultOnly(options_.default_password))) {}
 
 QueryHandler::~QueryHandler() = default;
 
@@ -110,7 +122,8 @@ void QueryHandler::CancelAll() {
   for (auto& [session, count] : active_) session->Cancel();
 }
 
-absl::StatusOr<std::shared_ptr<QueryHandler::NamedSession>> QueryHandler::AcquireSession(const std::string& id,
+absl::StatusOr<std::shared_ptr<QueryHandler::NamedSession>> QueryHandler::AcquireSession(const User& user,
+                                                                                        const std::string& id,
                                                                                         absl::Duration timeout) {
   std::lock_guard<std::mutex> lock(mu_);
   const absl::Time now = absl::Now();
@@ -119,7 +132,9 @@ absl::StatusOr<std::shared_ptr<QueryHandler::NamedSession>> QueryHandler::Acquir
     if (!it->second->in_use && it->second->expires < now) sessions_.erase(it);
     it = next;
   }
-  std::shared_ptr<NamedSession>& s = sessions_[id];
+  // Sessions belong to their user, as in ClickHouse: another user's request with the same
+  // id gets a session of its own.
+  std::shared_ptr<NamedSession>& s = sessions_[absl::StrCat(user.name, std::string(1, '\0'), id)];
   if (s == nullptr) s = std::make_shared<NamedSession>(db_);
   if (s->in_use) {
     return ErrorWithCode(kSessionIsLocked, absl::StrCat("Session ", id, " is locked by a concurrent client"));
@@ -134,11 +149,68 @@ void QueryHandler::ReleaseSession(const std::shared_ptr<NamedSession>& s) {
   s->in_use = false;
 }
 
+absl::Status QueryHandler::SetUpSession(const User& user, Session* session) const {
+  session->set_user(user.name);
+  for (const UserRowFilter& f : user.row_filters) TALLY_RETURN_IF_ERROR(session->SetRowFilter(f.table, f.condition));
+  return absl::OkStatus();
+}
+
+absl::StatusOr<const User*> QueryHandler::Authenticate(const HttpRequest& req) const {
+  // Credentials: Basic auth, X-ClickHouse-User/Key, or user/password parameters.
+  std::string user = "default", password;
+  if (const std::string* auth = req.Header("authorization"); auth != nullptr) {
+    std::string decoded;
+    if (!absl::StartsWithIgnoreCase(*auth, "Basic ") || !absl::Base64Unescape(auth->substr(6), &decoded) ||
+        decoded.find(':') == std::string::npos) {
+      return ErrorWithCode(kAuthenticationFailed, "Authorization: only Basic credentials (user:password) are accepted");
+    }
+    user = decoded.substr(0, decoded.find(':'));
+    password = decoded.substr(decoded.find(':') + 1);
+  }
+  if (const std::string* h = req.Header("x-clickhouse-user"); h != nullptr) user = *h;
+  if (const std::string* h = req.Header("x-clickhouse-key"); h != nullptr) password = *h;
+  if (const std::string* p = req.Param("user"); p != nullptr) user = *p;
+  if (const std::string* p = req.Param("password"); p != nullptr) password = *p;
+  if (user.empty()) user = "default";
+  // One answer for an unknown user, a disabled one and a wrong password, as ClickHouse's.
+  const User* found = users_->Authenticate(user, password);
+  if (found == nullptr) {
+    return ErrorWithCode(kAuthenticationFailed, absl::StrCat(user, ": Authentication failed: password is incorrect, "
+                                                               "or there is no user with such name"));
+  }
+  return found;
+}
+
+void QueryHandler::ServeMetrics(HttpConnection* conn, const HttpRequest& req) {
+  auto fail = [&](const absl::Status& s) {
+    ClickHouseError e = ErrorFor(s);
+    metrics_.CountError(e.code, e.name);
+    conn->AddHeader("X-ClickHouse-Exception-Code", absl::StrCat(e.code));
+    (void)conn->Respond(e.http_status, "text/plain; charset=UTF-8", ErrorBody(e, s.message()));
+  };
+  if (req.method != "GET" && req.method != "HEAD") {
+    (void)conn->Respond(405, "text/plain; charset=UTF-8", "Use GET for /metrics.\n");
+    return;
+  }
+  absl::StatusOr<const User*> user = Authenticate(req);
+  if (!user.ok()) return fail(user.status());
+  if (!(*user)->row_filters.empty()) {
+    // The figures are every table's and every tenant's.
+    return fail(ErrorWithCode(kAccessDenied, absl::StrCat((*user)->name, ": Not enough privileges: a user with row "
+                                                          "filters may not read /metrics, which counts every table's rows")));
+  }
+  std::string body;
+  metrics_.Render(open_connections_ ? static_cast<int64_t>(open_connections_()) : 0, &body);
+  RenderEngineMetrics(CollectEngineStats(*db_), &body);
+  (void)conn->Respond(200, "text/plain; version=0.0.4; charset=utf-8", body);
+}
+
 void QueryHandler::Handle(HttpConnection* conn, const HttpRequest& req) {
   const std::string* given_id = req.Param("query_id");
   const std::string query_id = given_id != nullptr && !given_id->empty() ? *given_id : NewQueryId();
   auto fail = [&](const absl::Status& s) {
     ClickHouseError e = ErrorFor(s);
+    metrics_.CountError(e.code, e.name);
     std::string body = ErrorBody(e, s.message());
     if (conn->committed()) {
       conn->Abort(absl::StrCat("\n", body));
@@ -151,6 +223,7 @@ void QueryHandler::Handle(HttpConnection* conn, const HttpRequest& req) {
 
   const bool read_method = req.method == "GET" || req.method == "HEAD";
   if (req.path == "/ping" || req.path == "/replicas_status") {
+    metrics_.CountRequest(RequestKind::kPing);
     if (!read_method) {
       (void)conn->Respond(405, "text/plain; charset=UTF-8", "Use GET for /ping.\n");
       return;
@@ -158,40 +231,32 @@ void QueryHandler::Handle(HttpConnection* conn, const HttpRequest& req) {
     (void)conn->Respond(200, "text/plain; charset=UTF-8", "Ok.\n");
     return;
   }
+  if (req.path == "/metrics") {
+    metrics_.CountRequest(RequestKind::kMetrics);
+    ServeMetrics(conn, req);
+    return;
+  }
   if (req.path != "/") {
+    metrics_.CountRequest(RequestKind::kOther);
     (void)conn->Respond(404, "text/plain; charset=UTF-8",
-                        absl::StrCat("There is no handle ", req.path, ". Use / for queries and /ping for health checks.\n"));
+                        absl::StrCat("There is no handle ", req.path,
+                                     ". Use / for queries, /ping for health checks and /metrics for metrics.\n"));
     return;
   }
   if (read_method && req.Param("query") == nullptr && !req.has_body()) {
+    metrics_.CountRequest(RequestKind::kPing);
     (void)conn->Respond(200, "text/plain; charset=UTF-8", "Ok.\n");
     return;
   }
+  metrics_.CountRequest(RequestKind::kQuery);
   if (!read_method && req.method != "POST") {
     (void)conn->Respond(405, "text/plain; charset=UTF-8", "Queries use GET (read-only) or POST.\n");
     return;
   }
 
-  // Credentials: Basic auth, X-ClickHouse-User/Key, or user/password parameters.
-  std::string user = "default", password;
-  if (const std::string* auth = req.Header("authorization"); auth != nullptr) {
-    std::string decoded;
-    if (!absl::StartsWithIgnoreCase(*auth, "Basic ") || !absl::Base64Unescape(auth->substr(6), &decoded) ||
-        decoded.find(':') == std::string::npos) {
-      fail(ErrorWithCode(kAuthenticationFailed, "Authorization: only Basic credentials (user:password) are accepted"));
-      return;
-    }
-    user = decoded.substr(0, decoded.find(':'));
-    password = decoded.substr(decoded.find(':') + 1);
-  }
-  if (const std::string* h = req.Header("x-clickhouse-user"); h != nullptr) user = *h;
-  if (const std::string* h = req.Header("x-clickhouse-key"); h != nullptr) password = *h;
-  if (const std::string* p = req.Param("user"); p != nullptr) user = *p;
-  if (const std::string* p = req.Param("password"); p != nullptr) password = *p;
-  if (user.empty()) user = "default";
-  if (user != "default" || password != options_.default_password) {
-    fail(ErrorWithCode(kAuthenticationFailed,
-                       absl::StrCat(user, ": Authentication failed: password is incorrect, or there is no user with such name")));
+  absl::StatusOr<const User*> user = Authenticate(req);
+  if (!user.ok()) {
+    fail(user.status());
     return;
   }
 
@@ -217,10 +282,14 @@ void QueryHandler::Handle(HttpConnection* conn, const HttpRequest& req) {
       timeout = absl::Seconds(secs);
     }
     if (s.ok()) {
-      auto acquired = AcquireSession(*id, timeout);
+      auto acquired = AcquireSession(**user, *id, timeout);
       if (acquired.ok()) {
         named = *acquired;
         session = &named->session;
+        if (!named->set_up) {
+          s = SetUpSession(**user, session);
+          named->set_up = s.ok();
+        }
       } else {
         s = acquired.status();
       }
@@ -228,13 +297,21 @@ void QueryHandler::Handle(HttpConnection* conn, const HttpRequest& req) {
   } else {
     fresh = std::make_unique<Session>(db_);
     session = fresh.get();
+    s = SetUpSession(**user, session);
   }
   if (s.ok()) {
     {
       std::lock_guard<std::mutex> lock(mu_);
       ++active_[session];
     }
-    s = RunQuery(conn, req, session, query_id);
+    metrics_.QueryStarted();
+    const absl::Time start = absl::Now();
+    const uint64_t rows_before = session->rows_inserted();
+    QueryKind kind = QueryKind::kOther;
+    s = RunQuery(conn, req, **user, session, query_id, &kind);
+    metrics_.AddInsertedRows(session->rows_inserted() - rows_before);
+    metrics_.CountQuery(kind, absl::Now() - start);
+    metrics_.QueryEnded();
     std::lock_guard<std::mutex> lock(mu_);
     if (--active_[session] == 0) active_.erase(session);
   }
@@ -243,12 +320,18 @@ void QueryHandler::Handle(HttpConnection* conn, const HttpRequest& req) {
   if (!s.ok()) fail(s);
 }
 
-absl::Status QueryHandler::RunQuery(HttpConnection* conn, const HttpRequest& req, Session* session,
-                                    const std::string& query_id) {
+absl::Status QueryHandler::RunQuery(HttpConnection* conn, const HttpRequest& req, const User& user, Session* session,
+                                    const std::string& query_id, QueryKind* kind) {
   const absl::Time start = absl::Now();
-  session->set_readonly(req.method == "POST" ? 0 : 2,
-                        "For queries over HTTP, method GET implies readonly. You should use method POST for "
-                        "modifying queries");
+  // The user's readonly level holds whatever the method; level 1 is the stricter one.
+  if (user.readonly != 0) {
+    session->set_readonly(req.method == "POST" || user.readonly == 1 ? user.readonly : 2,
+                          absl::StrCat("User ", user.name, " is readonly (readonly = ", user.readonly, ")"));
+  } else {
+    session->set_readonly(req.method == "POST" ? 0 : 2,
+                          "For queries over HTTP, method GET implies readonly. You should use method POST for "
+                          "modifying queries");
+  }
   std::string database;
   if (const std::string* h = req.Header("x-clickhouse-database"); h != nullptr) database = *h;
   if (const std::string* p = req.Param("database"); p != nullptr) database = *p;
@@ -283,8 +366,11 @@ absl::Status QueryHandler::RunQuery(HttpConnection* conn, const HttpRequest& req
         "decompress=1 (ClickHouse's own block compression) is not supported: send Content-Encoding: lz4, zstd or gzip");
   }
   const std::string* coding = req.Header("content-encoding");
-  auto decoder = MakeBodyDecoder(coding != nullptr ? *coding : "",
-                                 [conn](char* buf, size_t n) { return conn->ReadBody(buf, n); });
+  auto decoder = MakeBodyDecoder(coding != nullptr ? *coding : "", [this, conn](char* buf, size_t n) {
+    absl::StatusOr<size_t> read = conn->ReadBody(buf, n);
+    if (read.ok()) metrics_.AddReceivedBytes(*read);
+    return read;
+  });
   if (!decoder.ok()) return ErrorWithCode(kUnknownCompressionMethod, decoder.status().message());
   BodyDecoder* body = decoder->get();
 
@@ -320,10 +406,11 @@ absl::Status QueryHandler::RunQuery(HttpConnection* conn, const HttpRequest& req
   if (absl::StripAsciiWhitespace(sql).empty()) {
     return absl::InvalidArgumentError("Syntax error: empty query");
   }
+  *kind = ClassifyQuery(sql);
 
   static const LazyRE2 kSetStatement = {R"((?i)(^|;)\s*SET\s)"};
   restore.keep = RE2::PartialMatch(sql, *kSetStatement);
-  BodyStream input(body, std::move(rest));
+  BodyStream input(body, std::move(rest), &metrics_);
   // The result, encoded when asked (enable_http_compression=1 and an Accept-Encoding).
   std::unique_ptr<BodyEncoder> encoder;
   std::string response_coding;
@@ -331,7 +418,8 @@ absl::Status QueryHandler::RunQuery(HttpConnection* conn, const HttpRequest& req
     const std::string* accept = req.Header("accept-encoding");
     response_coding = accept != nullptr ? ChooseResponseCoding(*accept) : "";
     if (!response_coding.empty()) {
-      TALLY_ASSIGN_OR_RETURN(encoder, MakeBodyEncoder(response_coding, [conn](absl::string_view data) {
+      TALLY_ASSIGN_OR_RETURN(encoder, MakeBodyEncoder(response_coding, [this, conn](absl::string_view data) {
+                               metrics_.AddSentBytes(data.size());
                                return conn->Write(data);
                              }));
     }
@@ -353,6 +441,7 @@ absl::Status QueryHandler::RunQuery(HttpConnection* conn, const HttpRequest& req
   auto sink = [&](absl::string_view chunk) {
     if (write_failed) return;
     if (!headers_sent) add_headers();
+    if (encoder == nullptr) metrics_.AddSentBytes(chunk.size());
     absl::Status w = encoder != nullptr ? encoder->Write(chunk) : conn->Write(chunk);
     if (!w.ok()) {
       write_failed = true;

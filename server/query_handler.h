@@ -1,16 +1,19 @@
 // QueryHandler: ClickHouse's HTTP interface on one request. Routes `/` and `/ping`
-// (health), authenticates, builds the request's Session (or takes the named session's),
-// applies the URL's settings and `param_` values, runs the query with the body streamed
-// in as INSERT data and the result streamed out, and answers errors as ClickHouse does
-// (status, X-ClickHouse-Exception-Code, "Code: N. DB::Exception: ... (NAME)").
+// (health) and `/metrics` (Prometheus), authenticates the user (server/users.h), builds the
+// request's Session (or takes the named session's) with the user's readonly level and row
+// filters, applies the URL's settings and `param_` values, runs the query with the body
+// streamed in as INSERT data and the result streamed out, and answers errors as ClickHouse
+// does (status, X-ClickHouse-Exception-Code, "Code: N. DB::Exception: ... (NAME)").
 //
-// Thread-safe: one handler serves every connection thread; named sessions are locked
-// while a request uses them (a second concurrent request gets SESSION_IS_LOCKED).
+// Thread-safe: one handler serves every connection thread; named sessions (one set per
+// user) are locked while a request uses them (a second concurrent request gets
+// SESSION_IS_LOCKED).
 #ifndef TALLY_SERVER_QUERY_HANDLER_H_
 #define TALLY_SERVER_QUERY_HANDLER_H_
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -21,11 +24,15 @@
 #include "engine/query/session.h"
 #include "server/disconnect_monitor.h"
 #include "server/http_connection.h"
+#include "server/metrics.h"
+#include "server/users.h"
 
 namespace tally::server {
 
 struct QueryHandlerOptions {
-  std::string default_password;  // the `default` user's; "" = none
+  // Who may connect: null means only `default`, with default_password ("" = none).
+  std::shared_ptr<const Users> users;
+  std::string default_password;
   size_t query_bytes_max = 256 << 10;        // SQL text read from a body (not INSERT data)
   uint64_t buffered_body_bytes_max = 64 << 20;  // a body that is not streamed (VALUES)
   size_t concurrent_queries_max = 100;          // more at once: 503 (TOO_MANY_SIMULTANEOUS_QUERIES)
@@ -42,21 +49,39 @@ class QueryHandler {
   void Handle(HttpConnection* conn, const HttpRequest& req);
   // Cancels every running query (shutdown after the grace period).
   void CancelAll();
+  // Where /metrics reads the number of open connections (the server's count).
+  void SetConnectionCounter(std::function<size_t()> open_connections) {
+    open_connections_ = std::move(open_connections);
+  }
+  const ServerMetrics& metrics() const { return metrics_; }
 
  private:
   struct NamedSession;
   // The session `id` (made on first use), locked for this request; nullptr and an error
   // when another request holds it.
-  absl::StatusOr<std::shared_ptr<NamedSession>> AcquireSession(const std::string& id, absl::Duration timeout);
+  // The session `id` of `user` (made on first use), locked for this request; an error
+  // when another request holds it.
+  absl::StatusOr<std::shared_ptr<NamedSession>> AcquireSession(const User& user, const std::string& id,
+                                                               absl::Duration timeout);
   void ReleaseSession(const std::shared_ptr<NamedSession>& s);
-  absl::Status RunQuery(HttpConnection* conn, const HttpRequest& req, engine::sql::Session* session,
-                        const std::string& query_id);
+  // A new session for `user`: its name and row filters.
+  absl::Status SetUpSession(const User& user, engine::sql::Session* session) const;
+  // The request's user, from its credentials; AUTHENTICATION_FAILED when none matches.
+  absl::StatusOr<const User*> Authenticate(const HttpRequest& req) const;
+  // GET /metrics (authenticated; refused to users with row filters).
+  void ServeMetrics(HttpConnection* conn, const HttpRequest& req);
+  // *kind gets the query's kind once its text is known.
+  absl::Status RunQuery(HttpConnection* conn, const HttpRequest& req, const User& user, engine::sql::Session* session,
+                        const std::string& query_id, QueryKind* kind);
 
   engine::Database* db_;
   const QueryHandlerOptions options_;
+  const std::shared_ptr<const Users> users_;
+  ServerMetrics metrics_;
+  std::function<size_t()> open_connections_;
   std::atomic<size_t> running_{0};
   std::mutex mu_;
-  absl::flat_hash_map<std::string, std::shared_ptr<NamedSession>> sessions_;
+  absl::flat_hash_map<std::string, std::shared_ptr<NamedSession>> sessions_;  // by user, '\0', id
   absl::flat_hash_map<engine::sql::Session*, int> active_;  // running sessions, for CancelAll
   DisconnectMonitor disconnects_;
 };

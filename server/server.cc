@@ -19,7 +19,12 @@
 namespace tally::server {
 
 Server::Server(engine::Database* db, ServerOptions options)
-    : db_(db), options_(std::move(options)), handler_(db, options_.queries) {}
+    : db_(db), options_(std::move(options)), handler_(db, options_.queries) {
+  handler_.SetConnectionCounter([this] {
+    std::lock_guard<std::mutex> lock(mu_);
+    return connections_;
+  });
+}
 
 Server::~Server() {
   if (listen_fd_ >= 0) ::close(listen_fd_);

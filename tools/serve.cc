@@ -5,6 +5,7 @@
 
 #include <cstdio>
 #include <cstring>
+#include <memory>
 #include <string>
 #include <thread>
 
@@ -13,6 +14,8 @@
 #include "absl/strings/str_cat.h"
 #include "engine/database.h"
 #include "server/server.h"
+#include "server/users.h"
+#include "server/users_file.h"
 #include "tools/local_shell.h"
 
 namespace tally::tools {
@@ -20,13 +23,15 @@ namespace tally::tools {
 namespace {
 
 constexpr char kServeHelp[] =
-    "usage: tally serve [--data DIR] [--listen HOST:PORT] [--password PASSWORD]\n"
+    "usage: tally serve [--data DIR] [--listen HOST:PORT] [--password PASSWORD | --users FILE]\n"
     "                   [--max-connections N] [--max-concurrent-queries N] [--max-body-bytes N]\n"
     "                   [--keep-alive-timeout S] [--receive-timeout S] [--send-timeout S]\n"
     "  Serves ClickHouse's HTTP interface on DIR (default ./data) at HOST:PORT (default\n"
     "  127.0.0.1:8123; port 0 picks a free one). The `default` user needs PASSWORD when one\n"
-    "  is given. SIGTERM or SIGINT stops it: no new connections, running queries finish\n"
-    "  (30 s, then they are cancelled), inline parts are written out, exit 0.\n";
+    "  is given; with --users, the users are FILE's (TOML: passwords as SHA-256, readonly\n"
+    "  levels, row filters; docs/server.md). GET /metrics is Prometheus's text format.\n"
+    "  SIGTERM or SIGINT stops it: no new connections, running queries finish (30 s, then\n"
+    "  they are cancelled), inline parts are written out, exit 0.\n";
 
 bool ParseSeconds(const char* s, absl::Duration* out) {
   double v;
@@ -39,6 +44,8 @@ bool ParseSeconds(const char* s, absl::Duration* out) {
 
 int RunServe(int argc, char** argv) {
   std::string data_dir = "./data";
+  std::string users_file;
+  bool password_given = false;
   server::ServerOptions options;
   for (int i = 0; i < argc; ++i) {
     std::string a = argv[i];
@@ -69,6 +76,9 @@ int RunServe(int argc, char** argv) {
       options.port = static_cast<uint16_t>(port);
     } else if (a == "--password") {
       options.queries.default_password = v;
+      password_given = true;
+    } else if (a == "--users") {
+      users_file = v;
     } else if (a == "--max-connections") {
       if (!absl::SimpleAtoi(v, &options.connections_max) || options.connections_max == 0) return bad("takes N > 0");
     } else if (a == "--max-concurrent-queries") {
@@ -87,6 +97,21 @@ int RunServe(int argc, char** argv) {
       std::fprintf(stderr, "tally serve: unknown argument '%s' (see --help)\n", a.c_str());
       return 2;
     }
+  }
+
+  if (!users_file.empty()) {
+    if (password_given) {
+      std::fprintf(stderr,
+                   "tally serve: --password and --users together: give the default user's password in the users "
+                   "file ([users.default] password_sha256_hex = ...)\n");
+      return 2;
+    }
+    auto users = server::LoadUsersFile(users_file);
+    if (!users.ok()) {
+      std::fprintf(stderr, "tally serve: %s\n", std::string(users.status().message()).c_str());
+      return 1;
+    }
+    options.queries.users = std::make_shared<const server::Users>(std::move(*users));
   }
 
   // SIGTERM and SIGINT go to one thread that stops the server; every other thread
@@ -110,6 +135,17 @@ int RunServe(int argc, char** argv) {
   }
   for (const std::string& e : (*db)->recovery().events) std::fprintf(stderr, "recovery: %s\n", e.c_str());
   WarnAboutDetached(**db);
+  if (options.queries.users != nullptr) {
+    // Row filters parse, and name columns their tables have (tables made later are
+    // checked when a query first reads them).
+    if (absl::Status s = options.queries.users->CheckRowFilters(**db); !s.ok()) {
+      std::fprintf(stderr, "tally serve: %s\n", std::string(s.message()).c_str());
+      return 1;
+    }
+    for (const std::string& w : options.queries.users->Warnings(**db)) {
+      std::fprintf(stderr, "tally serve: warning: %s\n", w.c_str());
+    }
+  }
   server::Server server(db->get(), options);
   if (absl::Status s = server.Listen(); !s.ok()) {
     std::fprintf(stderr, "tally serve: %s\n", std::string(s.message()).c_str());

@@ -4,6 +4,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "engine/query/index_conditions.h"
+#include "engine/query/row_filter.h"
 #include "engine/query/select.h"
 #include "engine/query/select_source.h"
 #include "format/status_macros.h"
@@ -125,11 +126,17 @@ absl::StatusOr<std::string> ExplainSelect(const SelectQuery& q, QueryContext& ct
     line(absl::StrCat("Aggregating", q.group_by.empty() ? "" : absl::StrCat(" (keys: ", q.group_by.size(), ")")));
     ++indent;
   }
-  const ExprPtr filter = RowFilter(q);
-  if (filter) {
-    line(absl::StrCat("Filter (WHERE ", filter->ToString(), ")"));
+  const ExprPtr query_filter = RowFilter(q);
+  if (query_filter) {
+    line(absl::StrCat("Filter (WHERE ", query_filter->ToString(), ")"));
     ++indent;
   }
+  // The session's row filter runs first, and prunes as the WHERE does.
+  if (catalog.row_filter) {
+    line(absl::StrCat("Filter (", catalog.row_filter_owner, ": ", catalog.row_filter->ToString(), ")"));
+    ++indent;
+  }
+  const ExprPtr filter = Conjunction(catalog.row_filter, query_filter);
   if (catalog.kind != SourceCatalog::Kind::kTable) {
     line(catalog.kind == SourceCatalog::Kind::kNumbers ? "ReadFromNumbers" : "ReadFromSubqueryOrDummy");
     return out;

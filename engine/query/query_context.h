@@ -17,6 +17,7 @@
 #include "engine/block.h"
 #include "engine/database.h"
 #include "engine/exec/query_limits.h"
+#include "engine/query/row_filter.h"
 #include "engine/scan.h"
 #include "engine/sql/ast.h"
 #include "engine/sql/binder.h"
@@ -35,6 +36,12 @@ struct QueryContext {
   // The statement's settings (the session's, then its SETTINGS clause), as system.settings
   // shows them; null in a context no session made.
   std::shared_ptr<const Settings> settings;
+  // The session's row filters (engine/query/row_filter.h): a read of a table with one sees
+  // only the rows it allows. Null: none. Subqueries' contexts are copies, so share them.
+  std::shared_ptr<const RowFilters> row_filters;
+  // The session's readonly level (Session::set_readonly): system.settings shows every
+  // setting readonly at 1, where none may be changed.
+  int readonly = 0;
   // Time, cancel and memory limits, checked in every long loop of the query; copies (a
   // subquery's context) share the bytes held for the whole query.
   exec::QueryLimits limits;

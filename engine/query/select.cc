@@ -13,6 +13,7 @@
 #include "engine/exec/aggregator.h"
 #include "engine/parallel.h"
 #include "engine/query/order.h"
+#include "engine/query/row_filter.h"
 #include "engine/query/select_source.h"
 #include "engine/query/select_union.h"
 #include "format/status_macros.h"
@@ -69,6 +70,23 @@ Block Filter(const Block& block, const std::vector<uint32_t>& rows) {
   out.names = block.names;
   for (const Column& c : block.columns) out.columns.push_back(Column::Gather(c, rows));
   return out;
+}
+
+// The source's row filter bound over `scope`; an error names whose filter it is.
+absl::StatusOr<ExpressionPtr> BindRowFilter(const SourceCatalog& catalog, const Scope& scope,
+                                            const QueryParams& params) {
+  auto bound = Bind(*catalog.row_filter, scope, params);
+  if (!bound.ok()) {
+    return absl::Status(bound.status().code(), absl::StrCat(catalog.row_filter_owner, ": ", bound.status().message()));
+  }
+  const format::DataType& t = (*bound)->type()->id() == TypeId::kNullable ? (*bound)->type()->child(0)
+                                                                          : *(*bound)->type();
+  if (!t.is_integer() && t.id() != TypeId::kBool) {
+    return absl::InvalidArgumentError(absl::StrCat(catalog.row_filter_owner, ": the filter is of type ",
+                                                   (*bound)->type()->ToString(),
+                                                   "; it must be a condition (UInt8 or Bool)"));
+  }
+  return bound;
 }
 
 absl::StatusOr<uint64_t> ConstantUInt(const ExprPtr& e, const QueryParams& params, const char* what) {
@@ -273,6 +291,45 @@ absl::Status AndMask(const Evaluated& m, size_t rows, format::PodVector<uint8_t>
   return absl::OkStatus();
 }
 
+// Clears mask[r] for the rows of `block` where `filter` is not true, `filter` evaluated in
+// slices when it is large (SliceRows).
+absl::Status ApplyFilter(const ExpressionPtr& filter, const Block& block, const exec::QueryLimits& limits,
+                         format::PodVector<uint8_t>* mask) {
+  const size_t rows = block.rows(), slice_rows = SliceRows(filter->nodes());
+  if (slice_rows >= rows) {
+    TALLY_ASSIGN_OR_RETURN(Evaluated m, filter->Evaluate(block, limits));
+    return AndMask(m, rows, mask);
+  }
+  format::PodVector<uint8_t> part;
+  for (size_t begin = 0; begin < rows; begin += slice_rows) {
+    const Block slice = SliceOf(block, begin, std::min(slice_rows, rows - begin));
+    part.assign(mask->data() + begin, slice.rows());
+    TALLY_ASSIGN_OR_RETURN(Evaluated m, filter->Evaluate(slice, limits));
+    TALLY_RETURN_IF_ERROR(AndMask(m, slice.rows(), &part));
+    std::copy(part.begin(), part.end(), mask->data() + begin);
+  }
+  return absl::OkStatus();
+}
+
+// ApplyFilter on only the rows mask still keeps: after a row filter, the query's WHERE
+// never sees a row the filter hides.
+absl::Status ApplyFilterToKept(const ExpressionPtr& filter, const Block& block, const exec::QueryLimits& limits,
+                               format::PodVector<uint8_t>* mask) {
+  const size_t rows = block.rows();
+  std::vector<uint32_t> kept;
+  for (size_t r = 0; r < rows; ++r) {
+    if ((*mask)[r]) kept.push_back(static_cast<uint32_t>(r));
+  }
+  if (kept.empty()) return absl::OkStatus();
+  if (kept.size() == rows) return ApplyFilter(filter, block, limits, mask);
+  const Block compact = Filter(block, kept);
+  format::PodVector<uint8_t> sub;
+  sub.resize(kept.size(), 1);
+  TALLY_RETURN_IF_ERROR(ApplyFilter(filter, compact, limits, &sub));
+  for (size_t i = 0; i < kept.size(); ++i) (*mask)[kept[i]] = sub[i];
+  return absl::OkStatus();
+}
+
 void CollectIdentifiers(const ExprPtr& e, std::vector<std::string>* out) {
   if (e == nullptr) return;
   if (e->kind == Expr::Kind::kIdentifier) out->push_back(absl::StrJoin(e->parts, "."));
@@ -471,6 +528,10 @@ absl::StatusOr<ResultSet> ExecuteSelectCore(const SelectQuery& q, QueryContext& 
   if (const ExprPtr filter = RowFilter(q)) {
     TALLY_ASSIGN_OR_RETURN(where, expand(filter));
   }
+  // The session's row filter on the table is the first conjunct: the scan prunes by the
+  // whole, and runs the query's own WHERE only on the rows the filter keeps.
+  const ExprPtr query_where = where;
+  where = Conjunction(catalog.row_filter, where);
   if (q.having) {
     TALLY_ASSIGN_OR_RETURN(having, expand(q.having));
   }
@@ -523,28 +584,28 @@ absl::StatusOr<ResultSet> ExecuteSelectCore(const SelectQuery& q, QueryContext& 
     std::vector<std::string> where_ids;
     CollectIdentifiers(where, &where_ids);
     pushed.columns = SourceColumns(where_ids, catalog);
+    // A row filter always runs in the scan, even one that names no column.
+    if (pushed.columns.empty() && catalog.row_filter) pushed.columns = {catalog.cheapest_column};
   }
   ExpressionPtr where_expr;
   if (!pushed.columns.empty()) {
-    TALLY_ASSIGN_OR_RETURN(ExpressionPtr filter, Bind(*where, ScopeOf(pushed.columns, catalog), ctx.params));
+    const Scope pushed_scope = ScopeOf(pushed.columns, catalog);
+    ExpressionPtr row_filter, query_filter;
+    if (catalog.row_filter) {
+      TALLY_ASSIGN_OR_RETURN(row_filter, BindRowFilter(catalog, pushed_scope, ctx.params));
+    }
+    if (query_where) {
+      TALLY_ASSIGN_OR_RETURN(query_filter, Bind(*query_where, pushed_scope, ctx.params));
+    }
     // Called by every thread of the scan; the limits are copied in (they share the cancel
     // flag and the held bytes).
-    pushed.row_filter = [filter, limits](const Block& block, format::PodVector<uint8_t>* mask) -> absl::Status {
+    pushed.row_filter = [row_filter, query_filter, limits](const Block& block,
+                                                           format::PodVector<uint8_t>* mask) -> absl::Status {
       TALLY_RETURN_IF_ERROR(limits.Check());
-      const size_t rows = block.rows(), slice_rows = SliceRows(filter->nodes());
-      if (slice_rows >= rows) {
-        TALLY_ASSIGN_OR_RETURN(Evaluated m, filter->Evaluate(block, limits));
-        return AndMask(m, rows, mask);
-      }
-      format::PodVector<uint8_t> part;
-      for (size_t begin = 0; begin < rows; begin += slice_rows) {
-        const Block slice = SliceOf(block, begin, std::min(slice_rows, rows - begin));
-        part.assign(mask->data() + begin, slice.rows());
-        TALLY_ASSIGN_OR_RETURN(Evaluated m, filter->Evaluate(slice, limits));
-        TALLY_RETURN_IF_ERROR(AndMask(m, slice.rows(), &part));
-        std::copy(part.begin(), part.end(), mask->data() + begin);
-      }
-      return absl::OkStatus();
+      if (row_filter) TALLY_RETURN_IF_ERROR(ApplyFilter(row_filter, block, limits, mask));
+      if (!query_filter) return absl::OkStatus();
+      return row_filter ? ApplyFilterToKept(query_filter, block, limits, mask)
+                        : ApplyFilter(query_filter, block, limits, mask);
     };
   } else if (where) {
     TALLY_ASSIGN_OR_RETURN(where_expr, Bind(*where, scope, ctx.params));

@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "absl/container/flat_hash_set.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "engine/exec/constant_conversion.h"
@@ -170,6 +171,21 @@ ExprPtr RowFilter(const SelectQuery& q) {
   return both;
 }
 
+namespace {
+
+// The materialized view whose inner target `table` is ("_inner_v" -> "v"), or "".
+std::string ViewOwningInnerTable(const Database& db, const std::string& table) {
+  auto [database, name] = SplitTableName(table);
+  constexpr absl::string_view kPrefix = "_inner_";
+  if (!absl::StartsWith(name, kPrefix)) return "";
+  const std::string view_name = name.substr(kPrefix.size());
+  const std::string view = database == "default" ? view_name : absl::StrCat(database, ".", view_name);
+  auto def = db.GetView(view);
+  return def.ok() && def->inner_target && def->target == table ? view : "";
+}
+
+}  // namespace
+
 absl::StatusOr<SourceCatalog> ResolveSource(const SelectQuery& q, QueryContext& ctx, const SelectRunner& run_select) {
   SourceCatalog c;
   if (!q.from) {
@@ -231,9 +247,11 @@ absl::StatusOr<SourceCatalog> ResolveSource(const SelectQuery& q, QueryContext& 
     return c;
   }
   auto schema = ctx.db->GetSchema(c.table);
+  std::string view_name;
   if (!schema.ok()) {
     // A materialized view reads as its target table, as in ClickHouse.
     if (auto view = ctx.db->GetView(c.table); view.ok()) {
+      view_name = c.table;
       c.table = view->target;
       schema = ctx.db->GetSchema(c.table);
     }
@@ -258,6 +276,12 @@ absl::StatusOr<SourceCatalog> ResolveSource(const SelectQuery& q, QueryContext& 
     }
   }
   c.cheapest_column = c.names[best];
+  if (ctx.row_filters != nullptr) {
+    // A view's inner table read by its own name is still the view's rows.
+    if (view_name.empty()) view_name = ViewOwningInnerTable(*ctx.db, c.table);
+    TALLY_ASSIGN_OR_RETURN(c.row_filter,
+                           RowFilterFor(*ctx.row_filters, view_name, c.table, c.names, &c.row_filter_owner));
+  }
   return c;
 }
 

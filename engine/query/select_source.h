@@ -37,6 +37,10 @@ struct SourceCatalog {
   uint64_t numbers = 0;         // kNumbers: numbers(N)
   format::TableSchema schema;   // kTable
   bool final = false;           // kTable: FROM t FINAL
+  // kTable: the session's row filter on the table (and on the view the query named), null
+  // when none; whose it is, for errors (engine/query/row_filter.h).
+  ExprPtr row_filter;
+  std::string row_filter_owner;
 };
 
 class Source {

@@ -143,9 +143,63 @@ Session::Session(Database* db) : db_(db) {
   if (!db->has_view_compiler()) db->SetViewCompiler(MakeViewCompiler(db));
 }
 
+namespace {
+
+absl::Status CannotModifyInReadonlyMode(const std::string& name) {
+  return absl::PermissionDeniedError(absl::StrCat("Cannot modify '", name, "' setting in readonly mode"));
+}
+
+}  // namespace
+
+absl::Status Session::SetSetting(const std::string& name, const format::Value& value) {
+  // `readonly` is no setting tally knows, except that it cannot lift a readonly mode.
+  if (readonly_ == 1 || (readonly_ == 2 && name == "readonly")) return CannotModifyInReadonlyMode(name);
+  return settings_.Set(name, value);
+}
+
+absl::Status Session::SetRowFilter(const std::string& table, const std::string& filter_sql) {
+  TableRowFilter filter;
+  TALLY_ASSIGN_OR_RETURN(filter.table, RowFilterTableName(table));
+  filter.text = filter_sql;
+  filter.user = user_;
+  auto parsed = ParseRowFilter(filter_sql);
+  if (!parsed.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat(filter.Describe(), ": ", parsed.status().message()));
+  }
+  filter.expr = *parsed;
+  auto filters = row_filters_ != nullptr ? std::make_shared<RowFilters>(*row_filters_) : std::make_shared<RowFilters>();
+  (*filters)[filter.table] = std::move(filter);
+  row_filters_ = std::move(filters);
+  return absl::OkStatus();
+}
+
+absl::Status Session::CheckRowFilter(const Database& db, const std::string& table, const std::string& filter_sql,
+                                     const std::string& user) {
+  TableRowFilter filter;
+  TALLY_ASSIGN_OR_RETURN(filter.table, RowFilterTableName(table));
+  filter.text = filter_sql;
+  filter.user = user;
+  auto parsed = ParseRowFilter(filter_sql);
+  if (!parsed.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat(filter.Describe(), ": ", parsed.status().message()));
+  }
+  filter.expr = *parsed;
+  // A view's columns are its target's.
+  std::string name = filter.table;
+  if (auto view = db.GetView(name); view.ok()) name = view->target;
+  auto schema = db.GetSchema(name);
+  if (!schema.ok()) return absl::OkStatus();  // checked when a statement reads it
+  std::vector<std::string> columns;
+  for (const format::ColumnDef& c : schema->columns) columns.push_back(c.name);
+  return CheckRowFilterColumns(filter, columns);
+}
+
 absl::StatusOr<Settings> Session::StatementSettings(const SettingsClause& overrides) const {
   Settings settings = settings_;
-  for (const auto& [name, value] : overrides.values) TALLY_RETURN_IF_ERROR(settings.Set(name, value));
+  for (const auto& [name, value] : overrides.values) {
+    if (readonly_ == 1 || (readonly_ == 2 && name == "readonly")) return CannotModifyInReadonlyMode(name);
+    TALLY_RETURN_IF_ERROR(settings.Set(name, value));
+  }
   return settings;
 }
 
@@ -160,6 +214,8 @@ absl::StatusOr<QueryContext> Session::NewContext(const SettingsClause& overrides
   ctx.params.functions.current_database = current_database_;
   ctx.params.functions.current_user = user_;
   ctx.settings = std::make_shared<const Settings>(settings);
+  ctx.row_filters = row_filters_;
+  ctx.readonly = readonly_;
   ctx.max_threads = settings.max_threads;
   ctx.positional_arguments = settings.enable_positional_arguments;
   ctx.totals_before_having = settings.totals_mode == "before_having";
@@ -541,6 +597,7 @@ absl::Status Session::RunInsert(const InsertQuery& insert, InputStream* input) {
       }
       block.Add(names[c], std::move(*converted));
     }
+    TALLY_RETURN_IF_ERROR(FillDefaults(*schema, ctx.params, &block, nullptr));
   } else {
     InputOptions input_options;
     input_options.skip_unknown_fields = settings.input_format_skip_unknown_fields;
@@ -561,17 +618,20 @@ absl::Status Session::RunInsert(const InsertQuery& insert, InputStream* input) {
                                   .threads = settings.max_threads == 0 ? DefaultThreads() : settings.max_threads,
                                   .input = input_options};
       TALLY_RETURN_IF_ERROR(StreamInsert(input, options, *schema, ctx, batch.get()));
-      return batch->Commit();
+      TALLY_RETURN_IF_ERROR(batch->Commit());
+      rows_inserted_ += batch->rows();
+      return absl::OkStatus();
     }
     TALLY_ASSIGN_OR_RETURN(ParsedInput parsed,
                            ParseInputWithPresence(insert.format, insert.data, names, parse_types, input_options));
     block = std::move(parsed.block);
     for (size_t c = 0; c < types.size(); ++c) RetypeZones(&block.columns[c], types[c]);
     TALLY_RETURN_IF_ERROR(FillDefaults(*schema, ctx.params, &block, &parsed.omitted));
-    return db_->Insert(table, std::move(block), insert_options);
   }
-  TALLY_RETURN_IF_ERROR(FillDefaults(*schema, ctx.params, &block, nullptr));
-  return db_->Insert(table, std::move(block), insert_options);
+  const uint64_t rows = block.rows();
+  TALLY_RETURN_IF_ERROR(db_->Insert(table, std::move(block), insert_options));
+  rows_inserted_ += rows;
+  return absl::OkStatus();
 }
 
 }  // namespace tally::engine::sql

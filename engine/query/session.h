@@ -22,6 +22,7 @@
 #include "engine/database.h"
 #include "engine/sql/ast.h"
 #include "engine/query/insert_stream.h"
+#include "engine/query/row_filter.h"
 #include "engine/query/select.h"
 
 namespace tally::engine::sql {
@@ -95,9 +96,22 @@ class Session {
   // (`format`), session_timezone, max_read_buffer_size, min_insert_block_size_rows,
   // min_insert_block_size_bytes, insert_deduplicate, insert_deduplication_token, ... (the
   // fields of Settings); unknown names are InvalidArgument.
-  absl::Status SetSetting(const std::string& name, const format::Value& value) {
-    return settings_.Set(name, value);
-  }
+  // In readonly mode 1 no setting may change, and in mode 2 not `readonly` itself:
+  // PermissionDenied "Cannot modify 'name' setting in readonly mode", as in ClickHouse.
+  absl::Status SetSetting(const std::string& name, const format::Value& value);
+
+  // Row-level security (engine/query/row_filter.h): from now on every read of `table`
+  // ("db.t", or "t" for the default database) in this session's statements sees only the
+  // rows where `filter_sql` is true; a second filter on the same table replaces the first.
+  // InvalidArgument when the filter does not parse as one condition or holds what a filter
+  // may not (a subquery, a parameter, an aggregate). A column the table lacks is an error
+  // at the first statement that reads it, naming the user (set_user), table and column.
+  absl::Status SetRowFilter(const std::string& table, const std::string& filter_sql);
+  // The checks of SetRowFilter without a session, and with the table's columns when it
+  // exists in `db` (a server checks its users' filters at start). `user` names the filter
+  // in errors.
+  static absl::Status CheckRowFilter(const Database& db, const std::string& table, const std::string& filter_sql,
+                                     const std::string& user = "");
 
   // Runs every statement in `sql`. `input` is the data of an INSERT ... FORMAT whose data
   // is not in the query (stdin). A failing statement stops the run; the error names the
@@ -108,12 +122,18 @@ class Session {
 
   void Cancel() { cancelled_.store(true); }
   // ClickHouse's `readonly`: at 1 only statements that read run (SELECT, SHOW, DESCRIBE,
-  // EXISTS, EXPLAIN, CHECK, USE); at 2 SET too. The others fail with PermissionDenied
-  // naming `readonly_reason` (the server gives GET requests level 2, as ClickHouse does).
+  // EXISTS, EXPLAIN, CHECK, USE) and no setting changes (SET, SETTINGS, SetSetting); at 2
+  // settings change too, but not `readonly`: nothing a statement does lifts the level. The
+  // others fail with PermissionDenied naming `readonly_reason` (the server gives GET
+  // requests level 2, as ClickHouse does, and a readonly user's requests its level).
   void set_readonly(int level, std::string reason = "") {
     readonly_ = level;
     readonly_reason_ = std::move(reason);
   }
+  int readonly() const { return readonly_; }
+  // Rows stored by this session's INSERT statements since it began (as given: a retried
+  // insert that deduplication dropped counts too), for a server's metrics.
+  uint64_t rows_inserted() const { return rows_inserted_; }
   // The session's settings (SET), without any statement's own SETTINGS.
   const Settings& settings() const { return settings_; }
   // Puts back settings saved from settings() (the server's URL settings apply to one
@@ -169,6 +189,8 @@ class Session {
   int readonly_ = 0;
   std::string readonly_reason_;
   bool backfills_resumed_ = false;
+  std::shared_ptr<const RowFilters> row_filters_;  // null: none
+  uint64_t rows_inserted_ = 0;
 };
 
 }  // namespace tally::engine::sql

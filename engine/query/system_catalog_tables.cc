@@ -27,7 +27,7 @@ namespace {
 using format::TypeId;
 using format::Value;
 
-void SettingRow(RowBuilder* b, const Settings& settings, const SettingInfo& info) {
+void SettingRow(RowBuilder* b, const Settings& settings, const SettingInfo& info, bool all_readonly) {
   const std::string canonical = info.alias_for[0] != '\0' ? info.alias_for : info.name;
   b->String("name", info.name);
   b->String("value", SettingValue(settings, info));
@@ -36,7 +36,7 @@ void SettingRow(RowBuilder* b, const Settings& settings, const SettingInfo& info
   b->Nullable("min", TypeId::kString, Value::Null());
   b->Nullable("max", TypeId::kString, Value::Null());
   // readonly as ClickHouse's current user sees it: 1 = cannot be changed.
-  b->UInt8("readonly", info.effect == SettingInfo::Effect::kFixed ? 1 : 0);
+  b->UInt8("readonly", all_readonly || info.effect == SettingInfo::Effect::kFixed ? 1 : 0);
   b->String("type", info.type);
   b->String("default", SettingValue(Settings(), info));
   b->String("alias_for", info.alias_for);
@@ -119,11 +119,11 @@ constexpr const char* kClickHouseFormats[] = {
 
 }  // namespace
 
-Block SystemSettings(const Settings* settings) {
+Block SystemSettings(const Settings* settings, int readonly) {
   const Settings defaults;
   const Settings& s = settings != nullptr ? *settings : defaults;
   RowBuilder b;
-  for (const SettingInfo& info : SettingCatalog()) SettingRow(&b, s, info);
+  for (const SettingInfo& info : SettingCatalog()) SettingRow(&b, s, info, readonly == 1);
   return b.Finish();
 }
 

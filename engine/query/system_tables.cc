@@ -82,7 +82,7 @@ void DetachedRow(RowBuilder* b, const DetachedPartInfo* d) {
 
 absl::StatusOr<Block> SystemTable(const QueryContext& ctx, const std::string& table) {
   Database* db = ctx.db;
-  if (table == "settings") return SystemSettings(ctx.settings.get());
+  if (table == "settings") return SystemSettings(ctx.settings.get(), ctx.readonly);
   if (table == "columns") return SystemColumns(ctx);
   if (table == "functions") return SystemFunctions();
   if (table == "formats") return SystemFormats();

@@ -42,8 +42,9 @@ inline constexpr char kSystemDatabase[] = "system";
 absl::StatusOr<Block> SystemTable(const QueryContext& ctx, const std::string& table);
 
 // The tables clients read to learn what the server has (system_catalog_tables.cc).
-// `settings` null: the defaults.
-Block SystemSettings(const Settings* settings);
+// `settings` null: the defaults. At `readonly` 1 every setting shows readonly (none may
+// change), as ClickHouse shows them to a readonly user; clients read that column.
+Block SystemSettings(const Settings* settings, int readonly = 0);
 Block SystemColumns(const QueryContext& ctx);
 Block SystemFunctions();
 Block SystemFormats();

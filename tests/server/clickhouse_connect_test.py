@@ -2,12 +2,14 @@
 """ClickHouse's official Python client (clickhouse-connect, pinned in client_requirements.txt)
 against `tally serve`: connect (its handshake queries), create a table, insert in Native
 with lz4 (its defaults), in JSONEachRow and in JSONCompactEachRow with gzip, select in each
-of the formats it reads, use parameters, and get errors it parses.
+of the formats it reads, use parameters, and get errors it parses; and as the users of a
+users file (a tenant's readonly user with a row filter, a wrong password).
 
 Usage (through tests/venv_run.sh): clickhouse_connect_test.py TALLY
 """
 import datetime
 import gzip
+import hashlib
 import os
 import re
 import signal
@@ -98,6 +100,66 @@ class ClickHouseConnectTest(unittest.TestCase):
         for _ in range(3):
             c.insert("once", [[1], [2], [3]], column_names=["id"], settings={"insert_deduplication_token": "batch-1"})
         self.assertEqual(c.command("SELECT count() FROM once"), 3)
+
+
+class UsersTest(unittest.TestCase):
+    """clickhouse-connect as a user of a users file: a tenant's readonly dashboard user sees
+    only its rows, at readonly 1 (the client sends no setting, since system.settings shows
+    them all readonly) and at 2; a write and a wrong password fail with the codes it parses."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.TemporaryDirectory()
+        sha = lambda p: hashlib.sha256(p.encode()).hexdigest()  # noqa: E731
+        users = os.path.join(cls.tmp.name, "users.toml")
+        with open(users, "w") as f:
+            f.write(f'[users.default]\ndisabled = true\n'
+                    f'[users.admin]\npassword_sha256_hex = "{sha("admin-pw")}"\n')
+            for level in (1, 2):
+                f.write(f'[users.dash{level}]\npassword_sha256_hex = "{sha("dash-pw")}"\nreadonly = {level}\n'
+                        f'[users.dash{level}.row_filters]\n"default.ev" = "tenant = \'t1\'"\n')
+        cls.proc = subprocess.Popen([TALLY, "serve", "--data", os.path.join(cls.tmp.name, "data"), "--listen",
+                                     "127.0.0.1:0", "--users", users], stdout=subprocess.PIPE,
+                                    stderr=subprocess.PIPE, text=True)
+        m = re.search(r"listening on http://127\.0\.0\.1:(\d+)", cls.proc.stdout.readline())
+        if not m:
+            cls.proc.kill()
+            raise RuntimeError(f"tally serve did not start: {cls.proc.stderr.read()}")
+        cls.port = int(m.group(1))
+        admin = clickhouse_connect.get_client(host="127.0.0.1", port=cls.port, username="admin", password="admin-pw")
+        admin.command("CREATE TABLE ev (tenant LowCardinality(String), value UInt64) ENGINE = MergeTree ORDER BY tenant")
+        admin.insert("ev", [[f"t{i % 3}", i] for i in range(300)], column_names=["tenant", "value"])
+        admin.close()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.proc.send_signal(signal.SIGTERM)
+        _, err = cls.proc.communicate(timeout=30)
+        cls.tmp.cleanup()
+        if cls.proc.returncode != 0:
+            raise AssertionError(f"tally serve exited {cls.proc.returncode}: {err}")
+
+    def test_a_tenants_readonly_user(self):
+        for user in ("dash1", "dash2"):
+            c = clickhouse_connect.get_client(host="127.0.0.1", port=self.port, username=user, password="dash-pw")
+            try:
+                self.assertEqual(c.command("SELECT currentUser()"), user)
+                self.assertEqual(c.query("SELECT tenant, count() FROM ev GROUP BY tenant").result_rows, [("t1", 100)])
+                self.assertEqual(c.query("SELECT count() FROM (SELECT * FROM ev WHERE tenant != 't1')").result_rows,
+                                 [(0,)])
+                with self.assertRaises(DatabaseError) as e:
+                    c.insert("ev", [["t1", 1]], column_names=["tenant", "value"])
+                self.assertIn("code: 164", str(e.exception))
+                with self.assertRaises(DatabaseError) as e:
+                    c.command("DROP TABLE ev")
+                self.assertIn("code: 164", str(e.exception))
+            finally:
+                c.close()
+
+    def test_a_wrong_password(self):
+        with self.assertRaises(DatabaseError) as e:
+            clickhouse_connect.get_client(host="127.0.0.1", port=self.port, username="dash1", password="nope")
+        self.assertIn("code: 516", str(e.exception))
 
 
 if __name__ == "__main__":
