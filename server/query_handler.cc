@@ -1,11 +1,7 @@
 #include "server/query_handler.h"
 
-#include <poll.h>
-
 #include <algorithm>
-#include <condition_variable>
 #include <random>
-#include <thread>
 #include <utility>
 #include <vector>
 
@@ -95,36 +91,6 @@ absl::StatusOr<bool> ReadBodyUpTo(BodyDecoder* body, size_t max, std::string* ou
   out->push_back(probe);
   return false;
 }
-
-// Cancels `session` when the client goes away while its query runs (a closed or reset
-// connection), polling the socket every 100 ms.
-class DisconnectWatch {
- public:
-  DisconnectWatch(int fd, Session* session) : thread_([this, fd, session] {
-    std::unique_lock<std::mutex> lock(mu_);
-    while (!cv_.wait_for(lock, std::chrono::milliseconds(100), [&] { return done_; })) {
-      pollfd p{fd, POLLRDHUP, 0};
-      if (::poll(&p, 1, 0) > 0 && (p.revents & (POLLRDHUP | POLLHUP | POLLERR))) {
-        session->Cancel();
-        return;
-      }
-    }
-  }) {}
-  ~DisconnectWatch() {
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      done_ = true;
-    }
-    cv_.notify_all();
-    thread_.join();
-  }
-
- private:
-  std::mutex mu_;
-  std::condition_variable cv_;
-  bool done_ = false;
-  std::thread thread_;
-};
 
 }  // namespace
 
@@ -396,7 +362,7 @@ absl::Status QueryHandler::RunQuery(HttpConnection* conn, const HttpRequest& req
   };
   absl::Status s;
   {
-    DisconnectWatch watch(conn->fd(), session);
+    ScopedDisconnectWatch watch(&disconnects_, conn->fd(), [session] { session->Cancel(); });
     s = session->Execute(sql, &input, sink);
   }
   if (write_failed) return write_error;

@@ -19,6 +19,7 @@
 #include "absl/time/time.h"
 #include "engine/database.h"
 #include "engine/query/session.h"
+#include "server/disconnect_watcher.h"
 #include "server/http_connection.h"
 
 namespace tally::server {
@@ -57,6 +58,7 @@ class QueryHandler {
   std::mutex mu_;
   absl::flat_hash_map<std::string, std::shared_ptr<NamedSession>> sessions_;
   absl::flat_hash_map<engine::sql::Session*, int> active_;  // running sessions, for CancelAll
+  DisconnectWatcher disconnects_;  // cancels a query whose client went away
 };
 
 }  // namespace tally::server
