@@ -10,7 +10,7 @@ DATA_DIR ?= ./data
 # their pinned packages into virtualenvs), and Node.js with npm for the JavaScript
 # client's test (which npm-installs its pinned package).
 DEB_PACKAGES := cmake ninja-build g++ pkg-config libzstd-dev libxxhash-dev libabsl-dev \
-	libgtest-dev libbenchmark-dev libre2-dev zlib1g-dev liblz4-dev time python3 python3-venv nodejs
+	libgtest-dev libbenchmark-dev libre2-dev zlib1g-dev liblz4-dev libboost-dev time python3 python3-venv nodejs
 # npm (for the JavaScript client's test) only where no npm is on the PATH: some Node.js
 # builds bring their own, and Debian's package would conflict with them.
 DEB_PACKAGES += $(if $(shell command -v npm),,npm)

@@ -118,21 +118,32 @@ void Server::RunConnection(int fd) {
   {
     HttpConnection conn(fd, options_.http);
     conn.set_stopping(&stopping_);
-    bool first = true;
-    while (!stopping_.load() || first) {
-      HttpError error{0, ""};
-      absl::StatusOr<HttpRequest> req = conn.ReadRequest(options_.http.receive_timeout, &error);
-      first = false;
-      if (!req.ok()) {
-        if (error.status != 0) {
-          (void)conn.Respond(error.status, "text/plain; charset=UTF-8",
-                             absl::StrCat("Code: 1000. DB::Exception: ", error.message, ". (POCO_EXCEPTION)\n"));
+    // A new connection has receive_timeout for its first request, a kept-alive one
+    // keep_alive_timeout for its next; a head must be whole within receive_timeout of its
+    // first byte. The waits are cut into 100 ms slices so that a stop is noticed.
+    absl::Time idle_deadline = absl::Now() + options_.http.receive_timeout;
+    while (true) {
+      HttpConnection::HeadState state = conn.ReadHead(absl::Milliseconds(100));
+      if (state == HttpConnection::HeadState::kPending) {
+        const absl::Time now = absl::Now();
+        if (conn.head_started() != absl::InfiniteFuture()) {
+          if (now < conn.head_started() + options_.http.receive_timeout) continue;
+          conn.RespondNow(408, "text/plain; charset=UTF-8",
+                          "Code: 1000. DB::Exception: timed out reading the request headers. (POCO_EXCEPTION)\n");
+          break;
         }
+        if (now < idle_deadline && !stopping_.load()) continue;
+        break;  // idle: the connection is over
+      }
+      if (state == HttpConnection::HeadState::kGone) break;
+      if (state == HttpConnection::HeadState::kBad) {
+        conn.RespondNow(conn.error().status, "text/plain; charset=UTF-8",
+                        absl::StrCat("Code: 1000. DB::Exception: ", conn.error().message, ". (POCO_EXCEPTION)\n"));
         break;
       }
-      if (stopping_.load()) conn.set_keep_alive(false);
-      handler_.Handle(&conn, *req);
-      if (!conn.reusable()) break;
+      handler_.Handle(&conn, conn.request());
+      if (!conn.reusable() || stopping_.load()) break;
+      idle_deadline = absl::Now() + options_.http.keep_alive_timeout;
     }
   }
   std::lock_guard<std::mutex> lock(mu_);
