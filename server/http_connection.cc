@@ -318,6 +318,7 @@ HttpConnection::HeadState HttpConnection::FinishHead() {
                                  limits_.body_bytes_max, " bytes"));
   }
   keep_alive_ = req.keep_alive;
+  head_only_ = req.method == "HEAD";
   body_done_ = parser.is_done();
   body_read_ = 0;
   parser.eager(true);  // from now on each put goes as far as the bytes and the buffer allow
@@ -492,6 +493,10 @@ absl::Status HttpConnection::Write(absl::string_view data) {
     TALLY_RETURN_IF_ERROR(SendHeaders(/*chunked=*/true, 0));
   }
   if (out_.size() < kChunkBytes) return absl::OkStatus();
+  if (head_only_) {  // a response to HEAD has no body
+    out_.clear();
+    return absl::OkStatus();
+  }
   std::string chunk = absl::StrCat(absl::Hex(out_.size()), "\r\n");
   out_.append("\r\n");
   TALLY_RETURN_IF_ERROR(SendAll(chunk));
@@ -503,11 +508,12 @@ absl::Status HttpConnection::Write(absl::string_view data) {
 absl::Status HttpConnection::Finish() {
   if (!committed_) {
     // One send for a small response: its head and body together.
+    // The length of the body a GET would get, and for HEAD no body (RFC 9110, 9.3.2).
     std::string all = ResponseHead(/*chunked=*/false, out_.size());
     committed_ = true;
-    all += out_;
+    if (!head_only_) all += out_;
     TALLY_RETURN_IF_ERROR(SendAll(all));
-  } else {
+  } else if (!head_only_) {
     std::string tail;
     if (!out_.empty()) absl::StrAppend(&tail, absl::Hex(out_.size()), "\r\n", out_, "\r\n");
     tail += "0\r\n\r\n";
@@ -520,6 +526,7 @@ absl::Status HttpConnection::Finish() {
 }
 
 void HttpConnection::Abort(absl::string_view tail) {
+  if (head_only_) out_.clear(), tail = {};
   std::string data = out_;
   data.append(tail.data(), tail.size());
   if (!data.empty()) (void)SendAll(absl::StrCat(absl::Hex(data.size()), "\r\n", data, "\r\n"));

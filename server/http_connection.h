@@ -177,6 +177,7 @@ class HttpConnection {
   bool body_done_ = true;
   uint64_t body_read_ = 0;
   bool expect_continue_ = false;
+  bool head_only_ = false;  // a HEAD request: its response has no body
   // The current response.
   int status_ = 200;
   std::vector<std::pair<std::string, std::string>> out_headers_;

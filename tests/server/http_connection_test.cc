@@ -135,6 +135,25 @@ TEST(HttpConnectionTest, BodiesStreamInPiecesAndPipelinedRequestsFollow) {
   EXPECT_TRUE(out.ends_with("Connection: Close\r\nContent-Length: 5\r\n\r\nthree")) << out;
 }
 
+TEST(HttpConnectionTest, AResponseToHeadHasItsLengthButNoBody) {
+  HttpLimits limits;
+  limits.response_buffer_bytes = 10;
+  Pair p(limits);
+  p.Send("HEAD /ping HTTP/1.1\r\n\r\nHEAD /big HTTP/1.1\r\n\r\nGET /ping HTTP/1.1\r\n\r\n");
+  ASSERT_EQ(p.conn->ReadHead(absl::Seconds(5)), HeadState::kReady);
+  ASSERT_OK(p.conn->Respond(200, "text/plain", "Ok.\n"));
+  ASSERT_EQ(p.conn->ReadHead(absl::Seconds(5)), HeadState::kReady);
+  for (int i = 0; i < 100; ++i) ASSERT_OK(p.conn->Write(std::string(1000, 'x')));  // committed: chunked
+  ASSERT_OK(p.conn->Finish());
+  ASSERT_EQ(p.conn->ReadHead(absl::Seconds(5)), HeadState::kReady);
+  ASSERT_OK(p.conn->Respond(200, "text/plain", "Ok.\n"));
+  std::string out = p.Received();
+  EXPECT_TRUE(out.find("Content-Length: 4\r\n\r\nHTTP/1.1 200 OK\r\n") != std::string::npos) << out;
+  EXPECT_TRUE(out.find("Transfer-Encoding: chunked\r\n\r\nHTTP/1.1 200 OK\r\n") != std::string::npos) << out;
+  EXPECT_TRUE(out.ends_with("Content-Length: 4\r\n\r\nOk.\n")) << out;
+  EXPECT_EQ(out.find("xxxx"), std::string::npos);
+}
+
 TEST(HttpConnectionTest, MalformedHeadsAreRefusedWithTheirStatus) {
   HttpLimits limits;
   limits.body_bytes_max = 1000;
