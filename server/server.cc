@@ -113,6 +113,7 @@ absl::Status Server::Listen() {
 absl::Status Server::Serve() {
   if (listen_fd_ < 0) return absl::FailedPreconditionError("Serve() before Listen()");
   std::vector<epoll_event> events(256);
+  absl::Status status;
   while (!stopping_.load()) {
     if (accept_paused_until_ != absl::InfinitePast() && absl::Now() >= accept_paused_until_) {
       accept_paused_until_ = absl::InfinitePast();
@@ -125,7 +126,11 @@ absl::Status Server::Serve() {
     if (accept_paused_until_ != absl::InfinitePast()) wait = std::min(wait, accept_paused_until_ - absl::Now());
     const int wait_ms = static_cast<int>(absl::ToInt64Milliseconds(std::max(wait, absl::ZeroDuration()))) + 1;
     int n = ::epoll_wait(epoll_fd_, events.data(), static_cast<int>(events.size()), wait_ms);
-    if (n < 0 && errno != EINTR) return absl::InternalError(absl::StrCat("epoll_wait: ", std::strerror(errno)));
+    if (n < 0 && errno != EINTR) {
+      status = absl::InternalError(absl::StrCat("epoll_wait: ", std::strerror(errno)));
+      stopping_.store(true);  // stop as on SIGTERM: requests running must end before we return
+      break;
+    }
     for (int i = 0; i < n; ++i) {
       const int fd = events[i].data.fd;
       if (fd == listen_fd_) {
@@ -147,7 +152,7 @@ absl::Status Server::Serve() {
     handler_.CancelAll();
     pool_.WaitIdle(absl::InfiniteFuture());
   }
-  return absl::OkStatus();
+  return status;
 }
 
 void Server::Stop() {

@@ -41,7 +41,8 @@ struct ServerOptions {
   // RLIMIT_NOFILE allows (raised to its hard limit), keeping a quarter for the database.
   size_t connections_open_max = 100000;
   // How long a thread that answered a keep-alive request waits for the next before it
-  // parks the connection (docs/server.md has the measurements behind the default).
+  // parks the connection, when the client sent its request that soon after the previous
+  // response (ADR 7 has the measurements behind the default).
   absl::Duration keep_alive_linger = absl::Milliseconds(5);
   absl::Duration shutdown_grace = absl::Seconds(30);
   HttpLimits http;
