@@ -12,7 +12,7 @@ DATA_DIR ?= ./data
 # client's test (which npm-installs its pinned package).
 DEB_PACKAGES := cmake ninja-build g++ pkg-config libzstd-dev libxxhash-dev libabsl-dev \
 	libgtest-dev libbenchmark-dev libre2-dev zlib1g-dev liblz4-dev libtomlplusplus-dev libssl-dev \
-	time python3 python3-venv nodejs
+	libboost-dev time python3 python3-venv nodejs
 # npm (for the JavaScript client's test) only where no npm is on the PATH: some Node.js
 # builds bring their own, and Debian's package would conflict with them.
 DEB_PACKAGES += $(if $(shell command -v npm),,npm)

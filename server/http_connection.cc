@@ -1,31 +1,46 @@
 #include "server/http_connection.h"
 
+#include <fcntl.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <boost/beast/http/buffer_body.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/rfc7230.hpp>
 #include <cerrno>
 #include <cstring>
+#include <limits>
+#include <optional>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "format/status_macros.h"
 
 namespace tally::server {
 
+namespace http = boost::beast::http;
+
+// One request's parser: Beast's, with the body handed out in pieces into the caller's
+// buffer (buffer_body), so a body is never held whole. A parser serves one request.
+struct HttpConnection::Parser {
+  std::optional<http::request_parser<http::buffer_body>> beast;
+};
+
 namespace {
 
 constexpr size_t kReadBytes = 64 << 10;
 constexpr size_t kChunkBytes = 64 << 10;  // a committed response is sent in chunks of this
-constexpr size_t kChunkLineMax = 1024;    // a chunk-size line with its extensions
+constexpr size_t kIdleBufferBytes = 4 << 10;  // an idle connection keeps buffers up to this
 
 int TimeoutMs(absl::Duration d) {
   if (d == absl::InfiniteDuration()) return -1;
-  return static_cast<int>(std::clamp<int64_t>(absl::ToInt64Milliseconds(d), 0, 1 << 30));
+  // Rounded up: a wait of 0.3 ms must not become a busy loop of zero-millisecond polls.
+  return static_cast<int>(std::clamp<int64_t>(absl::ToInt64Microseconds(d + absl::Microseconds(999)) / 1000, 0, 1 << 30));
 }
 
 absl::string_view StatusText(int status) {
@@ -49,10 +64,6 @@ absl::string_view StatusText(int status) {
   }
 }
 
-bool IsTokenChar(char c) {
-  return absl::ascii_isalnum(static_cast<unsigned char>(c)) || std::strchr("!#$%&'*+-.^_`|~", c) != nullptr;
-}
-
 int HexValue(char c) {
   if (c >= '0' && c <= '9') return c - '0';
   if (c >= 'a' && c <= 'f') return c - 'a' + 10;
@@ -60,15 +71,33 @@ int HexValue(char c) {
   return -1;
 }
 
-// The line ending at the first '\n' at or after `pos` (a '\r' before it dropped), or
-// npos-like false when `text` holds no complete line yet.
-bool NextLine(absl::string_view text, size_t* pos, absl::string_view* line) {
-  size_t end = text.find('\n', *pos);
-  if (end == absl::string_view::npos) return false;
-  *line = text.substr(*pos, end - *pos);
-  if (!line->empty() && line->back() == '\r') line->remove_suffix(1);
-  *pos = end + 1;
-  return true;
+absl::string_view View(boost::beast::string_view s) { return absl::string_view(s.data(), s.size()); }
+
+// Beast reports every bad version alike; HTTP/2.0 deserves 505, "FTP/1.0" 400. `line` is
+// the request line as received (up to its end or the buffer's).
+bool NamesAnotherHttpVersion(absl::string_view line) {
+  line = line.substr(0, line.find_first_of("\r\n"));
+  absl::string_view version = line.substr(line.rfind(' ') + 1);
+  if (!absl::ConsumePrefix(&version, "HTTP/") || version.empty() || version == "1.1" || version == "1.0") return false;
+  return std::all_of(version.begin(), version.end(), [](char c) { return absl::ascii_isdigit(c) || c == '.'; });
+}
+
+// What a parse error tells the client, and with which status.
+std::pair<int, std::string> ParseError(const boost::beast::error_code& ec) {
+  switch (static_cast<http::error>(ec.value())) {
+    case http::error::header_limit:
+      return {431, "the request line and headers are too large"};
+    case http::error::bad_method:
+    case http::error::bad_target:
+    case http::error::bad_version:
+      return {400, "malformed request line (expected METHOD TARGET HTTP/1.1)"};
+    case http::error::bad_content_length:
+      return {400, "malformed or conflicting Content-Length (or Content-Length with Transfer-Encoding)"};
+    case http::error::bad_transfer_encoding:
+      return {400, "Transfer-Encoding given twice or with Content-Length"};
+    default:
+      return {400, absl::StrCat("malformed request header (", ec.message(), ")")};
+  }
 }
 
 }  // namespace
@@ -104,7 +133,11 @@ const std::string* HttpRequest::Param(absl::string_view name) const {
   return nullptr;
 }
 
-HttpConnection::HttpConnection(int fd, HttpLimits limits) : fd_(fd), limits_(limits) {}
+HttpConnection::HttpConnection(int fd, HttpLimits limits)
+    : fd_(fd), limits_(limits), parser_(std::make_unique<Parser>()) {
+  int flags = ::fcntl(fd_, F_GETFL);
+  if (flags >= 0 && !(flags & O_NONBLOCK)) ::fcntl(fd_, F_SETFL, flags | O_NONBLOCK);
+}
 
 HttpConnection::~HttpConnection() {
   Close();
@@ -127,93 +160,150 @@ absl::Status HttpConnection::Fill(absl::Duration timeout) {
   }
   const absl::Time deadline = timeout == absl::InfiniteDuration() ? absl::InfiniteFuture() : absl::Now() + timeout;
   while (true) {
-    if (stopping_ != nullptr && stopping_->load() && in_pos_ == in_.size() && body_done_) {
-      return absl::DeadlineExceededError("the server is stopping");  // between requests only
+    // Read first: the bytes are usually there already, and then no poll is needed. Into
+    // the stack, not a resized in_, which would zero 64 KiB for every read.
+    char buf[kReadBytes];
+    ssize_t n = ::recv(fd_, buf, sizeof buf, 0);
+    int err = errno;
+    if (n > 0) {
+      in_.append(buf, static_cast<size_t>(n));
+      return absl::OkStatus();
     }
-    pollfd p{fd_, POLLIN, 0};
-    absl::Duration left = deadline - absl::Now();
-    int r = ::poll(&p, 1, TimeoutMs(stopping_ != nullptr ? std::min(left, absl::Milliseconds(100)) : left));
-    if (r < 0 && errno == EINTR) continue;
-    if (r < 0) return absl::UnavailableError(absl::StrCat("poll: ", std::strerror(errno)));
-    if (r == 0 && absl::Now() < deadline) continue;
-    if (r == 0) return absl::DeadlineExceededError("timed out waiting for the client");
-    size_t old = in_.size();
-    in_.resize(old + kReadBytes);
-    ssize_t n = ::recv(fd_, in_.data() + old, kReadBytes, 0);
-    in_.resize(old + std::max<ssize_t>(n, 0));
-    if (n > 0) return absl::OkStatus();
     if (n == 0) {
       open_ = false;
       return absl::NotFoundError("the client closed the connection");
     }
-    if (errno == EINTR || errno == EAGAIN) continue;
-    open_ = false;
-    return absl::UnavailableError(absl::StrCat("recv: ", std::strerror(errno)));
+    if (err == EINTR) continue;
+    if (err != EAGAIN && err != EWOULDBLOCK) {
+      open_ = false;
+      return absl::UnavailableError(absl::StrCat("recv: ", std::strerror(err)));
+    }
+    absl::Duration left = deadline - absl::Now();
+    if (left <= absl::ZeroDuration()) return absl::DeadlineExceededError("timed out waiting for the client");
+    pollfd p{fd_, POLLIN, 0};
+    int r = ::poll(&p, 1, TimeoutMs(left));
+    if (r < 0 && errno != EINTR) return absl::UnavailableError(absl::StrCat("poll: ", std::strerror(errno)));
   }
 }
 
-absl::StatusOr<HttpRequest> HttpConnection::ReadRequest(absl::Duration first_timeout, HttpError* error) {
-  ResetResponse();
-  if (!body_done_) TALLY_RETURN_IF_ERROR(DrainBody());
-  auto bad = [&](int status, std::string message) {
-    *error = HttpError{status, message};
-    keep_alive_ = false;
-    return absl::InvalidArgumentError(std::move(message));
-  };
-  // The head: up to the empty line. Empty lines before the request line are skipped.
-  size_t head_end = absl::string_view::npos;
-  bool first = true;
+HttpConnection::HeadState HttpConnection::ReadHead(absl::Duration wait) {
+  if (phase_ == Phase::kRequest) {
+    // The current request is over: another may follow if its body was read whole.
+    if (!body_done_ || !reusable()) {
+      phase_ = Phase::kGone;
+    } else {
+      phase_ = Phase::kIdle;
+      head_started_ = absl::InfiniteFuture();
+      ResetResponse();
+      request_ = HttpRequest();
+      parser_->beast.reset();
+    }
+  }
+  const absl::Time deadline = absl::Now() + wait;
   while (true) {
-    while (in_pos_ < in_.size() && (in_[in_pos_] == '\r' || in_[in_pos_] == '\n')) ++in_pos_;
-    absl::string_view pending(in_.data() + in_pos_, in_.size() - in_pos_);
-    size_t crlf = pending.find("\r\n\r\n"), lf = pending.find("\n\n");
-    size_t end = std::min(crlf == absl::string_view::npos ? crlf : crlf + 4, lf == absl::string_view::npos ? lf : lf + 2);
-    if (end != absl::string_view::npos && end <= limits_.header_bytes_max) {
-      head_end = in_pos_ + end;
-      break;
+    if (phase_ == Phase::kBad) return HeadState::kBad;
+    if (phase_ == Phase::kGone) return HeadState::kGone;
+    HeadState state = ParseHead();
+    if (state != HeadState::kPending) return state;
+    absl::Status s = Fill(std::max(deadline - absl::Now(), absl::ZeroDuration()));
+    if (absl::IsDeadlineExceeded(s)) {
+      ShrinkBuffers();
+      return HeadState::kPending;
     }
-    if (pending.size() > limits_.header_bytes_max) {
-      return bad(431, absl::StrCat("the request line and headers exceed ", limits_.header_bytes_max, " bytes"));
-    }
-    absl::Status s = Fill(pending.empty() ? (first ? first_timeout : limits_.keep_alive_timeout) : limits_.receive_timeout);
-    if (!s.ok()) {
-      if (pending.empty()) return absl::NotFoundError("no more requests");  // closed or idle
-      if (absl::IsDeadlineExceeded(s)) return bad(408, "timed out reading the request headers");
-      return s;
-    }
-    first = false;
+    if (!s.ok()) phase_ = Phase::kGone;  // closed or reset: nobody is left to answer
   }
-  absl::string_view head(in_.data() + in_pos_, head_end - in_pos_);
-  in_pos_ = head_end;
+}
 
+HttpConnection::HeadState HttpConnection::ParseHead() {
+  if (phase_ == Phase::kIdle) {
+    // Empty lines before a request line are ignored (RFC 9112, section 2.2).
+    while (in_pos_ < in_.size() && (in_[in_pos_] == '\r' || in_[in_pos_] == '\n')) ++in_pos_;
+    if (in_pos_ == in_.size()) return HeadState::kPending;
+    phase_ = Phase::kHead;
+    head_started_ = absl::Now();
+    think_time_ = response_ended_ == absl::InfinitePast() ? absl::InfiniteDuration() : head_started_ - response_ended_;
+    head_bytes_ = 0;
+    auto& parser = parser_->beast.emplace();
+    parser.header_limit(static_cast<uint32_t>(std::min<size_t>(limits_.header_bytes_max, UINT32_MAX)));
+    // body_bytes_max is ours to check (413 before the body). Not boost::none: Beast 1.74
+    // compares a Content-Length with an absent limit as greater and refuses every body.
+    parser.body_limit(std::numeric_limits<uint64_t>::max());
+    parser.eager(false);             // stop after the head: the body waits for ReadBody
+  }
+  auto& parser = *parser_->beast;
+  absl::string_view pending(in_.data() + in_pos_, in_.size() - in_pos_);
+  boost::beast::error_code ec;
+  size_t used = parser.put(boost::asio::const_buffer(pending.data(), pending.size()), ec);
+  in_pos_ += used;
+  head_bytes_ += used;
+  if (ec == http::error::need_more) {
+    // Beast bounds what it has not consumed yet; the whole head is bounded here.
+    if (head_bytes_ + (in_.size() - in_pos_) > limits_.header_bytes_max) {
+      return Bad(431, absl::StrCat("the request line and headers exceed ", limits_.header_bytes_max, " bytes"));
+    }
+    return HeadState::kPending;
+  }
+  if (ec) {
+    if (ec == http::error::bad_version && NamesAnotherHttpVersion(pending)) {
+      return Bad(505, "this HTTP version is not supported (HTTP/1.1 and 1.0 are)");
+    }
+    auto [status, message] = ParseError(ec);
+    return Bad(status, std::move(message));
+  }
+  if (!parser.is_header_done()) return HeadState::kPending;
+  return FinishHead();
+}
+
+HttpConnection::HeadState HttpConnection::Bad(int status, std::string message) {
+  error_ = HttpError{status, std::move(message)};
+  phase_ = Phase::kBad;
+  keep_alive_ = false;
+  return HeadState::kBad;
+}
+
+// The parsed head as an HttpRequest, with the checks Beast leaves to its user.
+HttpConnection::HeadState HttpConnection::FinishHead() {
+  auto& parser = *parser_->beast;
+  const auto& msg = parser.get();
   HttpRequest req;
-  size_t pos = 0;
-  absl::string_view line;
-  NextLine(head, &pos, &line);
-  std::vector<absl::string_view> parts = absl::StrSplit(line, ' ');
-  if (parts.size() != 3 || parts[0].empty() || parts[1].empty()) {
-    return bad(400, "malformed request line (expected METHOD TARGET HTTP/1.1)");
+  req.method = std::string(View(msg.method_string()));
+  req.target = std::string(View(msg.target()));
+  req.keep_alive = parser.keep_alive();
+  req.chunked = parser.chunked();
+  req.content_length = parser.content_length().value_or(0);
+  for (const auto& field : msg) {
+    req.headers.emplace_back(absl::AsciiStrToLower(View(field.name_string())), std::string(View(field.value())));
   }
-  for (char c : parts[0]) {
-    if (!IsTokenChar(c)) return bad(400, "malformed request method");
+  // Beast accepts a Transfer-Encoding without chunked (and then reads no body) and one
+  // after Content-Length when chunked is not in it: both are how requests are smuggled
+  // past proxies, and other codings are not supported.
+  if (msg.count(http::field::transfer_encoding) > 0) {
+    if (msg.count(http::field::content_length) > 0) {
+      return Bad(400, "both Content-Length and Transfer-Encoding given");
+    }
+    size_t codings = 0;
+    auto [begin, end] = msg.equal_range(http::field::transfer_encoding);
+    for (auto field = begin; field != end; ++field) {
+      http::token_list list(field->value());
+      codings += static_cast<size_t>(std::distance(list.begin(), list.end()));
+    }
+    if (!req.chunked || codings != 1) {
+      return Bad(501, absl::StrCat("Transfer-Encoding '", View(msg[http::field::transfer_encoding]),
+                                   "' is not supported (chunked is)"));
+    }
   }
-  req.method = std::string(parts[0]);
-  req.target = std::string(parts[1]);
-  if (parts[2] == "HTTP/1.1") {
-    req.keep_alive = true;
-  } else if (parts[2] == "HTTP/1.0") {
-    req.keep_alive = false;
-  } else if (absl::StartsWith(parts[2], "HTTP/")) {
-    return bad(505, absl::StrCat("HTTP version ", parts[2], " is not supported (HTTP/1.1 and 1.0 are)"));
-  } else {
-    return bad(400, "malformed request line (expected METHOD TARGET HTTP/1.1)");
+  if (msg.count(http::field::expect) > 0) {
+    if (!absl::EqualsIgnoreCase(View(msg[http::field::expect]), "100-continue")) {
+      return Bad(400, "unsupported Expect header");
+    }
+    expect_continue_ = true;
   }
   absl::string_view target = req.target;
   if (absl::StartsWith(target, "http://") || absl::StartsWith(target, "https://")) {  // absolute form
     size_t slash = target.find('/', target.find("//") + 2);
     target = slash == absl::string_view::npos ? "/" : target.substr(slash);
   }
-  if (target.empty() || target[0] != '/') return bad(400, "the request target must start with '/'");
+  if (target.empty() || target[0] != '/') return Bad(400, "the request target must start with '/'");
   size_t q = target.find('?');
   req.path = PercentDecode(target.substr(0, q), false);
   if (q != absl::string_view::npos) {
@@ -223,56 +313,36 @@ absl::StatusOr<HttpRequest> HttpConnection::ReadRequest(absl::Duration first_tim
                               eq == absl::string_view::npos ? "" : PercentDecode(pair.substr(eq + 1), true));
     }
   }
-  bool has_length = false, has_encoding = false;
-  while (NextLine(head, &pos, &line) && !line.empty()) {
-    if (line[0] == ' ' || line[0] == '\t') return bad(400, "folded header lines are not accepted");
-    size_t colon = line.find(':');
-    if (colon == absl::string_view::npos || colon == 0) return bad(400, "malformed header line (expected Name: value)");
-    absl::string_view name = line.substr(0, colon);
-    for (char c : name) {
-      if (!IsTokenChar(c)) return bad(400, "malformed header name");
-    }
-    std::string lower = absl::AsciiStrToLower(name);
-    absl::string_view value = absl::StripAsciiWhitespace(line.substr(colon + 1));
-    if (lower == "content-length") {
-      uint64_t n;
-      if (value.empty() || !std::all_of(value.begin(), value.end(), absl::ascii_isdigit) || !absl::SimpleAtoi(value, &n)) {
-        return bad(400, "malformed Content-Length");
-      }
-      if (has_length && n != req.content_length) return bad(400, "conflicting Content-Length headers");
-      req.content_length = n;
-      has_length = true;
-    } else if (lower == "transfer-encoding") {
-      if (!absl::EqualsIgnoreCase(value, "chunked")) {
-        return bad(501, absl::StrCat("Transfer-Encoding '", value, "' is not supported (chunked is)"));
-      }
-      req.chunked = true;
-      has_encoding = true;
-    } else if (lower == "connection") {
-      for (absl::string_view token : absl::StrSplit(value, ',')) {
-        token = absl::StripAsciiWhitespace(token);
-        if (absl::EqualsIgnoreCase(token, "close")) req.keep_alive = false;
-        if (absl::EqualsIgnoreCase(token, "keep-alive")) req.keep_alive = true;
-      }
-    } else if (lower == "expect") {
-      if (!absl::EqualsIgnoreCase(value, "100-continue")) return bad(400, "unsupported Expect header");
-      expect_continue_ = true;
-    }
-    req.headers.emplace_back(std::move(lower), std::string(value));
-  }
-  // Both framings at once is how requests are smuggled past proxies: refuse it.
-  if (has_length && has_encoding) return bad(400, "both Content-Length and Transfer-Encoding given");
   if (limits_.body_bytes_max > 0 && !req.chunked && req.content_length > limits_.body_bytes_max) {
-    return bad(413, absl::StrCat("the request body of ", req.content_length, " bytes exceeds the limit of ",
+    return Bad(413, absl::StrCat("the request body of ", req.content_length, " bytes exceeds the limit of ",
                                  limits_.body_bytes_max, " bytes"));
   }
   keep_alive_ = req.keep_alive;
-  body_chunked_ = req.chunked;
-  body_left_ = req.chunked ? 0 : req.content_length;
-  body_done_ = !req.has_body();
+  head_only_ = req.method == "HEAD";
+  body_done_ = parser.is_done();
   body_read_ = 0;
-  chunk_trailer_ = false;
-  return req;
+  parser.eager(true);  // from now on each put goes as far as the bytes and the buffer allow
+  request_ = std::move(req);
+  phase_ = Phase::kRequest;
+  return HeadState::kReady;
+}
+
+absl::StatusOr<HttpRequest> HttpConnection::ReadRequest(absl::Duration timeout, HttpError* error) {
+  switch (ReadHead(timeout)) {
+    case HeadState::kReady:
+      return request_;
+    case HeadState::kBad:
+      *error = error_;
+      return absl::InvalidArgumentError(error_.message);
+    case HeadState::kGone:
+      return absl::NotFoundError("the client closed the connection");
+    case HeadState::kPending:
+      break;
+  }
+  if (head_started_ == absl::InfiniteFuture()) return absl::NotFoundError("no request within the timeout");
+  Bad(408, "timed out reading the request headers");
+  *error = error_;
+  return absl::InvalidArgumentError(error_.message);
 }
 
 absl::Status HttpConnection::ContinueIfExpected() {
@@ -281,105 +351,64 @@ absl::Status HttpConnection::ContinueIfExpected() {
   return SendAll("HTTP/1.1 100 Continue\r\n\r\n");
 }
 
-absl::StatusOr<size_t> HttpConnection::ReadBody(char* buf, size_t n) {
-  if (body_done_ || n == 0) return 0;
-  TALLY_RETURN_IF_ERROR(ContinueIfExpected());
-  size_t got;
-  if (body_chunked_) {
-    TALLY_ASSIGN_OR_RETURN(got, ReadChunked(buf, n));
-  } else {
-    if (in_pos_ == in_.size()) {
-      absl::Status s = Fill(limits_.receive_timeout);
-      if (!s.ok()) {
-        keep_alive_ = false;
-        return absl::DataLossError(absl::StrCat("the request body ended after ", body_read_, " of ",
-                                                body_read_ + body_left_, " bytes: ", s.message()));
-      }
-    }
-    got = static_cast<size_t>(std::min<uint64_t>({n, body_left_, in_.size() - in_pos_}));
-    std::memcpy(buf, in_.data() + in_pos_, got);
-    in_pos_ += got;
-    body_left_ -= got;
-    if (body_left_ == 0) body_done_ = true;
+absl::Status HttpConnection::BodyEnded(const absl::Status& why) {
+  keep_alive_ = false;
+  auto& parser = *parser_->beast;
+  if (request_.chunked) {
+    return absl::DataLossError(absl::StrCat("the chunked request body ended early after ", body_read_,
+                                            " bytes: ", why.message()));
   }
-  body_read_ += got;
-  if (limits_.body_bytes_max > 0 && body_read_ > limits_.body_bytes_max) {
-    keep_alive_ = false;
-    return absl::ResourceExhaustedError(
-        absl::StrCat("the request body exceeds the limit of ", limits_.body_bytes_max, " bytes"));
-  }
-  return got;
+  return absl::DataLossError(absl::StrCat("the request body ended after ", body_read_, " of ",
+                                          body_read_ + parser.content_length_remaining().value_or(0), " bytes: ",
+                                          why.message()));
 }
 
-absl::StatusOr<size_t> HttpConnection::ReadChunked(char* buf, size_t n) {
-  auto broken = [&](absl::string_view why) {
-    keep_alive_ = false;
-    return absl::InvalidArgumentError(absl::StrCat("malformed chunked request body: ", why));
-  };
-  auto line = [&](absl::string_view* out) -> absl::Status {
-    while (true) {
-      size_t p = in_pos_;
-      if (NextLine(in_, &p, out)) {
-        in_pos_ = p;
-        return absl::OkStatus();
-      }
-      if (in_.size() - in_pos_ > kChunkLineMax) return broken("a chunk line is too long");
-      absl::Status s = Fill(limits_.receive_timeout);
-      if (!s.ok()) {
+absl::StatusOr<size_t> HttpConnection::ReadBody(char* buf, size_t n) {
+  if (phase_ != Phase::kRequest || body_done_ || n == 0) return 0;
+  TALLY_RETURN_IF_ERROR(ContinueIfExpected());
+  auto& parser = *parser_->beast;
+  auto& body = parser.get().body();
+  while (true) {
+    size_t used = 0;
+    boost::beast::error_code ec;
+    if (in_pos_ < in_.size()) {
+      body.data = buf;
+      body.size = n;
+      used = parser.put(boost::asio::const_buffer(in_.data() + in_pos_, in_.size() - in_pos_), ec);
+      in_pos_ += used;
+      const size_t got = n - body.size;
+      body.data = nullptr;
+      body.size = 0;
+      if (ec == http::error::need_buffer) ec = {};  // `buf` is full
+      if (ec && ec != http::error::need_more) {
         keep_alive_ = false;
-        return absl::DataLossError(absl::StrCat("the chunked request body ended early: ", s.message()));
+        return absl::InvalidArgumentError(absl::StrCat("malformed chunked request body: ", ec.message()));
       }
-    }
-  };
-  while (body_left_ == 0) {
-    absl::string_view size_line;
-    if (chunk_trailer_) {
-      // Trailer fields up to the empty line; their values are not used.
-      TALLY_RETURN_IF_ERROR(line(&size_line));
-      if (size_line.empty()) {
-        body_done_ = true;
-        return 0;
+      if (parser.is_done()) body_done_ = true;
+      if (got > 0 || body_done_) {
+        body_read_ += got;
+        if (limits_.body_bytes_max > 0 && body_read_ > limits_.body_bytes_max) {
+          keep_alive_ = false;
+          return absl::ResourceExhaustedError(
+              absl::StrCat("the request body exceeds the limit of ", limits_.body_bytes_max, " bytes"));
+        }
+        return got;
       }
-      continue;
+      if (ec == http::error::need_more && in_.size() - in_pos_ > limits_.header_bytes_max) {
+        keep_alive_ = false;
+        return absl::InvalidArgumentError(absl::StrCat("malformed chunked request body: a chunk line or the trailers exceed ",
+                                                       limits_.header_bytes_max, " bytes"));
+      }
+      if (used > 0 && !ec && in_pos_ < in_.size()) continue;  // a chunk header went by: parse on
     }
-    TALLY_RETURN_IF_ERROR(line(&size_line));
-    absl::string_view hex = absl::StripAsciiWhitespace(size_line.substr(0, size_line.find(';')));
-    if (hex.empty() || hex.size() > 15) return broken(absl::StrCat("bad chunk size '", hex, "'"));
-    uint64_t size = 0;
-    for (char c : hex) {
-      int v = HexValue(c);
-      if (v < 0) return broken(absl::StrCat("bad chunk size '", hex, "'"));
-      size = size * 16 + v;
-    }
-    if (size == 0) {
-      chunk_trailer_ = true;
-      continue;
-    }
-    body_left_ = size;
-  }
-  if (in_pos_ == in_.size()) {
     absl::Status s = Fill(limits_.receive_timeout);
-    if (!s.ok()) {
-      keep_alive_ = false;
-      return absl::DataLossError(absl::StrCat("the chunked request body ended early: ", s.message()));
-    }
+    if (!s.ok()) return BodyEnded(s);
   }
-  size_t got = static_cast<size_t>(std::min<uint64_t>({n, body_left_, in_.size() - in_pos_}));
-  std::memcpy(buf, in_.data() + in_pos_, got);
-  in_pos_ += got;
-  body_left_ -= got;
-  if (body_left_ == 0) {
-    // The chunk's data ends with CRLF.
-    absl::string_view end;
-    TALLY_RETURN_IF_ERROR(line(&end));
-    if (!end.empty()) return broken("a chunk's data is longer than its size");
-  }
-  return got;
 }
 
 absl::Status HttpConnection::DrainBody() {
   char buf[16 << 10];
-  while (!body_done_) {
+  while (!body_done_ && phase_ == Phase::kRequest) {
     TALLY_ASSIGN_OR_RETURN(size_t n, ReadBody(buf, sizeof buf));
     if (n == 0 && !body_done_) break;
   }
@@ -388,18 +417,19 @@ absl::Status HttpConnection::DrainBody() {
 
 absl::Status HttpConnection::SendAll(absl::string_view data) {
   if (!open_) return absl::UnavailableError("connection closed");
-  const absl::Time deadline = absl::Now() + limits_.send_timeout;
+  absl::Time deadline = absl::Now() + limits_.send_timeout;  // for each stall
   while (!data.empty()) {
     ssize_t n = ::send(fd_, data.data(), data.size(), MSG_NOSIGNAL);
     if (n > 0) {
       data.remove_prefix(static_cast<size_t>(n));
+      deadline = absl::Now() + limits_.send_timeout;
       continue;
     }
     if (n < 0 && errno == EINTR) continue;
     if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+      absl::Duration left = deadline - absl::Now();
       pollfd p{fd_, POLLOUT, 0};
-      int r = ::poll(&p, 1, TimeoutMs(deadline - absl::Now()));
-      if (r == 0) {
+      if (left <= absl::ZeroDuration() || ::poll(&p, 1, TimeoutMs(left)) == 0) {
         Close();
         return absl::DeadlineExceededError("timed out sending the response");
       }
@@ -419,14 +449,22 @@ void HttpConnection::ResetResponse() {
   expect_continue_ = false;
 }
 
+void HttpConnection::ShrinkBuffers() {
+  if (out_.capacity() > kIdleBufferBytes) std::string().swap(out_);
+  if (in_.capacity() > kIdleBufferBytes && in_.size() - in_pos_ <= kIdleBufferBytes) {
+    in_ = in_.substr(in_pos_);
+    in_pos_ = 0;
+  }
+}
+
 void HttpConnection::AddHeader(absl::string_view name, absl::string_view value) {
   out_headers_.emplace_back(std::string(name), std::string(value));
 }
 
-absl::Status HttpConnection::SendHeaders(bool chunked, uint64_t length) {
-  // The client may not have read its whole body (an early error): the connection cannot
+std::string HttpConnection::ResponseHead(bool chunked, uint64_t length) {
+  // The client may not have sent its whole body (an early error): the connection cannot
   // carry another request then.
-  if (!body_done_) keep_alive_ = false;
+  if (!body_done_ || (stopping_ != nullptr && stopping_->load())) keep_alive_ = false;
   std::string head = absl::StrCat("HTTP/1.1 ", status_, " ", StatusText(status_), "\r\n");
   for (const auto& [name, value] : out_headers_) absl::StrAppend(&head, name, ": ", value, "\r\n");
   if (keep_alive_) {
@@ -440,8 +478,12 @@ absl::Status HttpConnection::SendHeaders(bool chunked, uint64_t length) {
   } else {
     absl::StrAppend(&head, "Content-Length: ", length, "\r\n\r\n");
   }
+  return head;
+}
+
+absl::Status HttpConnection::SendHeaders(bool chunked, uint64_t length) {
   committed_ = true;
-  return SendAll(head);
+  return SendAll(ResponseHead(chunked, length));
 }
 
 absl::Status HttpConnection::Write(absl::string_view data) {
@@ -451,6 +493,10 @@ absl::Status HttpConnection::Write(absl::string_view data) {
     TALLY_RETURN_IF_ERROR(SendHeaders(/*chunked=*/true, 0));
   }
   if (out_.size() < kChunkBytes) return absl::OkStatus();
+  if (head_only_) {  // a response to HEAD has no body
+    out_.clear();
+    return absl::OkStatus();
+  }
   std::string chunk = absl::StrCat(absl::Hex(out_.size()), "\r\n");
   out_.append("\r\n");
   TALLY_RETURN_IF_ERROR(SendAll(chunk));
@@ -461,20 +507,26 @@ absl::Status HttpConnection::Write(absl::string_view data) {
 
 absl::Status HttpConnection::Finish() {
   if (!committed_) {
-    TALLY_RETURN_IF_ERROR(SendHeaders(/*chunked=*/false, out_.size()));
-    TALLY_RETURN_IF_ERROR(SendAll(out_));
-  } else {
+    // One send for a small response: its head and body together.
+    // The length of the body a GET would get, and for HEAD no body (RFC 9110, 9.3.2).
+    std::string all = ResponseHead(/*chunked=*/false, out_.size());
+    committed_ = true;
+    if (!head_only_) all += out_;
+    TALLY_RETURN_IF_ERROR(SendAll(all));
+  } else if (!head_only_) {
     std::string tail;
     if (!out_.empty()) absl::StrAppend(&tail, absl::Hex(out_.size()), "\r\n", out_, "\r\n");
     tail += "0\r\n\r\n";
     TALLY_RETURN_IF_ERROR(SendAll(tail));
   }
   out_.clear();
+  response_ended_ = absl::Now();
   if (!keep_alive_) Close();
   return absl::OkStatus();
 }
 
 void HttpConnection::Abort(absl::string_view tail) {
+  if (head_only_) out_.clear(), tail = {};
   std::string data = out_;
   data.append(tail.data(), tail.size());
   if (!data.empty()) (void)SendAll(absl::StrCat(absl::Hex(data.size()), "\r\n", data, "\r\n"));
@@ -488,6 +540,24 @@ absl::Status HttpConnection::Respond(int status, absl::string_view content_type,
   if (!content_type.empty()) AddHeader("Content-Type", content_type);
   out_.append(body.data(), body.size());
   return Finish();
+}
+
+void HttpConnection::RespondNow(int status, absl::string_view content_type, absl::string_view body) {
+  if (!open_) return;
+  keep_alive_ = false;
+  status_ = status;
+  if (!content_type.empty()) AddHeader("Content-Type", content_type);
+  std::string all = ResponseHead(/*chunked=*/false, body.size());
+  all.append(body.data(), body.size());
+  committed_ = true;
+  (void)::send(fd_, all.data(), all.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+  // Closing with unread bytes would reset the connection, and a reset can overtake the
+  // answer: end our side, and drop what has arrived already.
+  ::shutdown(fd_, SHUT_WR);
+  char buf[16 << 10];
+  for (int i = 0; i < 16 && ::recv(fd_, buf, sizeof buf, MSG_DONTWAIT) > 0; ++i) {
+  }
+  Close();
 }
 
 }  // namespace tally::server

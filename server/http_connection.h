@@ -1,20 +1,29 @@
-// HttpConnection: one client's TCP connection speaking HTTP/1.1, read and written with
-// blocking calls bounded by timeouts: requests one after another (keep-alive), each body
-// read as the handler needs it (Content-Length or chunked), each response buffered up to
-// a threshold and then streamed with chunked transfer encoding, so that a result's status
-// is known while it fits the buffer and a large result never has to fit in memory.
+// HttpConnection: one client's TCP connection speaking HTTP/1.1: requests one after another
+// (keep-alive), each body read as the handler needs it (Content-Length or chunked), each
+// response buffered up to a threshold and then streamed with chunked transfer encoding, so
+// that a result's status is known while it fits the buffer and a large result never has to
+// fit in memory.
 //
-// The subset of HTTP/1.1 that ClickHouse's clients, curl and browsers use: request line
-// and headers (no obsolete line folding), Content-Length or Transfer-Encoding: chunked,
-// Expect: 100-continue, keep-alive by default in 1.1 and on request in 1.0. Anything else
-// is answered with 400/411/413/431/501 and the connection closed.
+// Boost.Beast's request parser frames the bytes (it stays inside http_connection.cc); the
+// socket is non-blocking and every wait is a poll with a deadline (ADR 7). A request's head
+// is read by ReadHead, which never waits longer than it is told to, so that the server can
+// park a connection between requests and resume it when bytes arrive; its body is pulled
+// piece by piece by ReadBody, so a body of any size streams.
 //
-// Not thread-safe: one thread drives a connection.
+// Refused with a status (the connection then closes): a malformed request line or header
+// (400), an HTTP version other than 1.0 and 1.1 (505), both Content-Length and
+// Transfer-Encoding, or conflicting lengths (400), a transfer coding other than chunked
+// (501), an Expect other than 100-continue (400), a head over header_bytes_max (431), a
+// Content-Length over body_bytes_max (413); while the body is read: bad chunk framing and a
+// chunked body over body_bytes_max.
+//
+// Not thread-safe: one thread at a time drives a connection.
 #ifndef TALLY_SERVER_HTTP_CONNECTION_H_
 #define TALLY_SERVER_HTTP_CONNECTION_H_
 
 #include <atomic>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -29,8 +38,10 @@ namespace tally::server {
 struct HttpLimits {
   size_t header_bytes_max = 64 << 10;  // request line and headers together
   uint64_t body_bytes_max = 0;         // 0 = unlimited (the body is streamed)
-  absl::Duration receive_timeout = absl::Seconds(30);  // a stall while reading a request
-  absl::Duration send_timeout = absl::Seconds(30);     // a stall while writing a response
+  // A request's line and headers must arrive within this of their first byte (a client
+  // trickling them is cut off), and a body may stall no longer than this.
+  absl::Duration receive_timeout = absl::Seconds(30);
+  absl::Duration send_timeout = absl::Seconds(30);        // a stall while writing a response
   absl::Duration keep_alive_timeout = absl::Seconds(10);  // idle between requests
   size_t response_buffer_bytes = 1 << 20;  // held before the headers go out
 };
@@ -60,20 +71,40 @@ struct HttpError {
 
 class HttpConnection {
  public:
-  // Takes ownership of `fd` (a connected socket).
+  // Takes ownership of `fd` (a connected socket; made non-blocking here).
   HttpConnection(int fd, HttpLimits limits);
   ~HttpConnection();
   HttpConnection(const HttpConnection&) = delete;
   HttpConnection& operator=(const HttpConnection&) = delete;
 
-  // Waits up to keep_alive_timeout (or `first_timeout` for a connection's first request)
-  // for the next request and reads its line and headers. nullopt-like NotFound when the
-  // client closed or stayed idle: the connection is over. *error is set (and an error
-  // returned) for a malformed request that deserves an answer.
-  absl::StatusOr<HttpRequest> ReadRequest(absl::Duration first_timeout, HttpError* error);
+  enum class HeadState {
+    kPending,  // more bytes are needed: none yet (idle), or part of a head (head_started())
+    kReady,    // request() is the next request
+    kBad,      // malformed or over a limit: error() says what to answer
+    kGone,     // the client closed or reset the connection, or it cannot carry another request
+  };
+  // Moves on to the next request (after the current one's response) and reads its line and
+  // headers from what has arrived and what arrives within `wait` (zero: no waiting at all).
+  // kPending may be called again later; the others are final for this request.
+  HeadState ReadHead(absl::Duration wait);
+  // When the first byte of the head being read arrived (InfiniteFuture when none has).
+  absl::Time head_started() const { return head_started_; }
+  // How long after the previous response ended the client started this request
+  // (InfiniteDuration for a connection's first request): a hot client's is short.
+  absl::Duration think_time() const { return think_time_; }
+  // REQUIRES: ReadHead returned kReady.
+  const HttpRequest& request() const { return request_; }
+  // REQUIRES: ReadHead returned kBad.
+  const HttpError& error() const { return error_; }
+
+  // ReadHead for one request with a deadline of `timeout`; NotFound when the client closed
+  // or sent nothing within it; *error set (and InvalidArgument returned) for a request that
+  // deserves an answer, 408 when a head started but did not complete.
+  absl::StatusOr<HttpRequest> ReadRequest(absl::Duration timeout, HttpError* error);
 
   // Reads up to `n` bytes of the current request's body; 0 at its end. Errors on a
-  // broken connection, a timeout, bad chunk framing, or a body over body_bytes_max.
+  // broken connection, a stall over receive_timeout, bad chunk framing, or a body over
+  // body_bytes_max.
   absl::StatusOr<size_t> ReadBody(char* buf, size_t n);
   // Reads and drops the rest of the body, so that the next request can be read.
   absl::Status DrainBody();
@@ -92,6 +123,9 @@ class HttpConnection {
   void Abort(absl::string_view tail);
   // A complete small response (errors, /ping) on an uncommitted response.
   absl::Status Respond(int status, absl::string_view content_type, absl::string_view body);
+  // A small response sent without waiting (what the socket does not take at once is
+  // dropped), then the connection closed: refusals from a thread that must never block.
+  void RespondNow(int status, absl::string_view content_type, absl::string_view body);
 
   // Whether another request may follow on this connection.
   bool reusable() const { return open_ && keep_alive_; }
@@ -100,34 +134,50 @@ class HttpConnection {
   // polling it sees a hang-up, never another connection's descriptor).
   void Close();
   int fd() const { return fd_; }
-  // Set by the server when it stops: a connection waiting for its next request gives up
-  // within 100 ms.
+  // Set by the server: once *stopping is true, responses say Connection: Close.
   void set_stopping(const std::atomic<bool>* stopping) { stopping_ = stopping; }
 
  private:
+  struct Parser;  // Beast's parser for the current request
+  enum class Phase { kIdle, kHead, kRequest, kBad, kGone };
+
+  // Feeds what is buffered to the parser: kPending while the head is incomplete.
+  HeadState ParseHead();
+  HeadState FinishHead();
+  HeadState Bad(int status, std::string message);
   // Answers 100 Continue when the request asked for it (before its body is read).
   absl::Status ContinueIfExpected();
-  // Reads at least one more byte into in_ within `timeout`; NotFound on a clean close.
+  // Reads at least one more byte into in_, waiting up to `timeout` (zero: only what has
+  // arrived); DeadlineExceeded when none came, NotFound on a clean close.
   absl::Status Fill(absl::Duration timeout);
+  absl::Status BodyEnded(const absl::Status& why);
   absl::Status SendAll(absl::string_view data);
   absl::Status SendHeaders(bool chunked, uint64_t length);
-  absl::StatusOr<size_t> ReadChunked(char* buf, size_t n);
+  std::string ResponseHead(bool chunked, uint64_t length);
   void ResetResponse();
+  // Gives back buffer memory while the connection waits (idle connections stay small).
+  void ShrinkBuffers();
 
   int fd_;
   HttpLimits limits_;
   const std::atomic<bool>* stopping_ = nullptr;
+  std::unique_ptr<Parser> parser_;
+  Phase phase_ = Phase::kIdle;
   bool open_ = true;
   bool keep_alive_ = true;
   std::string in_;   // bytes received and not consumed yet
   size_t in_pos_ = 0;
-  // The current request's body.
-  bool body_chunked_ = false;
+  // The current request.
+  absl::Time head_started_ = absl::InfiniteFuture();
+  absl::Time response_ended_ = absl::InfinitePast();  // the previous response's
+  absl::Duration think_time_ = absl::InfiniteDuration();
+  size_t head_bytes_ = 0;  // consumed by the parser so far
+  HttpRequest request_;
+  HttpError error_{0, ""};
   bool body_done_ = true;
-  uint64_t body_left_ = 0;  // in the Content-Length body or the current chunk
   uint64_t body_read_ = 0;
-  bool chunk_trailer_ = false;  // the last chunk seen: trailers left to read
   bool expect_continue_ = false;
+  bool head_only_ = false;  // a HEAD request: its response has no body
   // The current response.
   int status_ = 200;
   std::vector<std::pair<std::string, std::string>> out_headers_;

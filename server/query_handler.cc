@@ -451,7 +451,7 @@ absl::Status QueryHandler::RunQuery(HttpConnection* conn, const HttpRequest& req
   };
   absl::Status s;
   {
-    DisconnectMonitor::Watch watch(&disconnects_, conn->fd(), session);
+    ScopedDisconnectWatch watch(&disconnects_, conn->fd(), [session] { session->Cancel(); });
     s = session->Execute(sql, &input, sink);
   }
   if (write_failed) return write_error;

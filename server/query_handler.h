@@ -22,7 +22,7 @@
 #include "absl/time/time.h"
 #include "engine/database.h"
 #include "engine/query/session.h"
-#include "server/disconnect_monitor.h"
+#include "server/disconnect_watcher.h"
 #include "server/http_connection.h"
 #include "server/metrics.h"
 #include "server/users.h"
@@ -83,7 +83,7 @@ class QueryHandler {
   std::mutex mu_;
   absl::flat_hash_map<std::string, std::shared_ptr<NamedSession>> sessions_;  // by user, '\0', id
   absl::flat_hash_map<engine::sql::Session*, int> active_;  // running sessions, for CancelAll
-  DisconnectMonitor disconnects_;
+  DisconnectWatcher disconnects_;  // cancels a query whose client went away
 };
 
 }  // namespace tally::server

@@ -24,14 +24,19 @@ namespace {
 
 constexpr char kServeHelp[] =
     "usage: tally serve [--data DIR] [--listen HOST:PORT] [--password PASSWORD | --users FILE]\n"
-    "                   [--max-connections N] [--max-concurrent-queries N] [--max-body-bytes N]\n"
-    "                   [--keep-alive-timeout S] [--receive-timeout S] [--send-timeout S]\n"
+    "                   [--max-connections N] [--max-active-requests N] [--max-concurrent-queries N]\n"
+    "                   [--max-body-bytes N] [--keep-alive-timeout S] [--receive-timeout S]\n"
+    "                   [--send-timeout S]\n"
     "  Serves ClickHouse's HTTP interface on DIR (default ./data) at HOST:PORT (default\n"
     "  127.0.0.1:8123; port 0 picks a free one). The `default` user needs PASSWORD when one\n"
     "  is given; with --users, the users are FILE's (TOML: passwords as SHA-256, readonly\n"
     "  levels, row filters; docs/server.md). GET /metrics is Prometheus's text format.\n"
-    "  SIGTERM or SIGINT stops it: no new connections, running queries finish (30 s, then\n"
-    "  they are cancelled), inline parts are written out, exit 0.\n";
+    "  Limits: open connections (default 100000, bounded by the descriptor limit),\n"
+    "  requests being read or run at once (1024), queries running (100); a request's line\n"
+    "  and headers must arrive within the receive timeout (30 s), a body may stall that\n"
+    "  long, idle connections close after the keep-alive timeout (10 s). SIGTERM or SIGINT\n"
+    "  stops it: no new connections, running queries finish (30 s, then they are\n"
+    "  cancelled), inline parts are written out, exit 0.\n";
 
 bool ParseSeconds(const char* s, absl::Duration* out) {
   double v;
@@ -47,6 +52,7 @@ int RunServe(int argc, char** argv) {
   std::string users_file;
   bool password_given = false;
   server::ServerOptions options;
+  bool open_max_given = false;
   for (int i = 0; i < argc; ++i) {
     std::string a = argv[i];
     const bool has_value = i + 1 < argc;
@@ -80,7 +86,14 @@ int RunServe(int argc, char** argv) {
     } else if (a == "--users") {
       users_file = v;
     } else if (a == "--max-connections") {
-      if (!absl::SimpleAtoi(v, &options.connections_max) || options.connections_max == 0) return bad("takes N > 0");
+      if (!absl::SimpleAtoi(v, &options.connections_open_max) || options.connections_open_max == 0) {
+        return bad("takes N > 0");
+      }
+      open_max_given = true;
+    } else if (a == "--max-active-requests") {
+      if (!absl::SimpleAtoi(v, &options.requests_active_max) || options.requests_active_max == 0) {
+        return bad("takes N > 0");
+      }
     } else if (a == "--max-concurrent-queries") {
       if (!absl::SimpleAtoi(v, &options.queries.concurrent_queries_max) || options.queries.concurrent_queries_max == 0) {
         return bad("takes N > 0");
@@ -150,6 +163,10 @@ int RunServe(int argc, char** argv) {
   if (absl::Status s = server.Listen(); !s.ok()) {
     std::fprintf(stderr, "tally serve: %s\n", std::string(s.message()).c_str());
     return 1;
+  }
+  if (open_max_given && server.connections_open_max() < options.connections_open_max) {
+    std::fprintf(stderr, "tally serve: at most %zu open connections (the descriptor limit, RLIMIT_NOFILE, allows no more)\n",
+                 server.connections_open_max());
   }
   std::string host = options.host.find(':') != std::string::npos ? absl::StrCat("[", options.host, "]") : options.host;
   std::printf(
