@@ -240,10 +240,9 @@ void Database::RunGroup(const std::vector<GroupWriter*>& group) {
   });
   // On failure the edit may have reached the manifest: the parts are left as they are
   // (the database is poisoned; the next open keeps what the manifest names).
+  // The pieces are freed by their batches' owners, off the group's critical path.
   for (GroupWriter* w : accepted) {
-    InsertBatch& batch = *w->batch;
-    for (InsertBatch::Writes& wr : batch.writes_) wr.pending.clear();
-    batch.done_ = true;
+    w->batch->done_ = true;
     w->status = s;
   }
   if (!s.ok()) return;

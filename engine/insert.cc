@@ -246,7 +246,9 @@ absl::Status Database::InsertBatch::AddTo(size_t w, Block block) {
   Writes& writes = writes_[w];
   Table* table = writes.table.get();
   const std::string& name = writes.name;
-  const format::TableSchema schema = db_->SchemaOf(*table);  // its skip indexes may change meanwhile
+  // As it stands now (its skip indexes may change meanwhile); the schema itself never changes.
+  const std::shared_ptr<const format::TableSchema> schema_now = db_->DefinitionOf(*table).first;
+  const format::TableSchema& schema = *schema_now;
   TALLY_ASSIGN_OR_RETURN(Block full, ConformBlock(name, schema, table->defaults, std::move(block)));
   if (full.rows() == 0) return absl::OkStatus();
   if (w == 0) rows_ += full.rows();

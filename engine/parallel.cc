@@ -56,8 +56,12 @@ absl::Status ParallelRun::Run(size_t n, const std::function<absl::Status(size_t,
 }
 
 size_t DefaultThreads() {
-  unsigned n = std::thread::hardware_concurrency();
-  return n == 0 ? 1 : n;
+  // Read once: glibc reads a file under /sys for it, which every small insert would pay.
+  static const size_t threads = [] {
+    const unsigned n = std::thread::hardware_concurrency();
+    return n == 0 ? size_t{1} : size_t{n};
+  }();
+  return threads;
 }
 
 }  // namespace tally::engine

@@ -18,7 +18,10 @@ Sha256Digest Sha256(absl::string_view data) {
   unsigned int length = 0;
   // EVP_Digest fails only when the library cannot allocate; the all-zero digest it leaves
   // then matches no password's (a collision with it is not a practical concern).
-  if (EVP_Digest(data.data(), data.size(), out.data(), &length, EVP_sha256(), nullptr) != 1 ||
+  // Fetched once: an implicit fetch on every digest takes the library's global locks,
+  // which every request (authenticated or not) would pay.
+  static EVP_MD* const sha256 = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+  if (sha256 == nullptr || EVP_Digest(data.data(), data.size(), out.data(), &length, sha256, nullptr) != 1 ||
       length != out.size()) {
     out.fill(0);
   }
