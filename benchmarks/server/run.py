@@ -132,11 +132,23 @@ def main():
     single["max_parts_per_partition"] = max((s[0] for s in good), default=0)
     single["max_inline_parts_per_partition"] = max((s[1] for s in good), default=0)
     single["rows_in_table"] = int(server.query("SELECT count() FROM events").strip())
+    metrics = {}
+    conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=60)
+    conn.request("GET", "/metrics")
+    for line in conn.getresponse().read().decode().splitlines():
+        if line and not line.startswith("#") and " " in line:
+            name, value = line.rsplit(" ", 1)
+            metrics[name] = float(value)
+    groups = metrics.get("tally_group_commits_total", 0)
+    single["group_commits"] = int(groups)
+    single["inserts_per_group"] = metrics.get("tally_grouped_inserts_total", 0) / groups if groups else 0
+    single["wal_fsyncs"] = int(metrics.get("tally_wal_fsyncs_total", 0))
     result["single_row"] = single
     print(f"single-row inserts, {a.clients} clients, {single['seconds']:.1f} s: {single['inserts_per_s']:.0f}/s, "
           f"p50 {single['p50_ms']:.2f} ms, p99 {single['p99_ms']:.2f} ms, p99.9 {single['p999_ms']:.2f} ms, "
           f"errors {single['errors']}; at most {single['max_parts_per_partition']} parts in a partition "
-          f"({single['max_inline_parts_per_partition']} inline)", flush=True)
+          f"({single['max_inline_parts_per_partition']} inline); {single['inserts_per_group']:.1f} inserts per "
+          f"group commit, {single['wal_fsyncs']} fsyncs of the log", flush=True)
 
     # Exactly once, before and after a restart.
     result["stop_s"] = server.stop()
