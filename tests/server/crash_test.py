@@ -20,36 +20,27 @@ Usage: crash_test.py TALLY [--cycles N] [--seed S]   (`make test`: 20, `make cra
 import argparse
 import http.client
 import random
-import re
 import shutil
 import signal
-import subprocess
 import sys
 import tempfile
 import threading
 import time
 import urllib.parse
 
+from serve_process import ServeProcess
+
 DDL = ("CREATE TABLE IF NOT EXISTS events (ins UInt64, row UInt32, tenant LowCardinality(String), "
        "time DateTime, value UInt64) ENGINE = MergeTree PARTITION BY toYYYYMMDD(time) ORDER BY (tenant, time)")
 
 
-class Server:
+class Server(ServeProcess):
+    """The server, its stderr collected as it runs (printed when a cycle fails)."""
+
     def __init__(self, tally, data):
-        self.proc = subprocess.Popen([tally, "serve", "--data", data, "--listen", "127.0.0.1:0"],
-                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        line = self.proc.stdout.readline()
-        m = re.search(r"listening on http://127\.0\.0\.1:(\d+)", line)
-        if not m:
-            self.proc.kill()
-            raise RuntimeError(f"tally serve did not start: {line!r} {self.proc.stderr.read()}")
-        self.port = int(m.group(1))
+        super().__init__(tally, data)
         self.stderr = []
         threading.Thread(target=lambda: self.stderr.extend(self.proc.stderr), daemon=True).start()
-
-    def kill(self):
-        self.proc.send_signal(signal.SIGKILL)
-        self.proc.wait()
 
     def stop(self):
         self.proc.send_signal(signal.SIGTERM)

@@ -12,7 +12,6 @@ Usage: http_protocol_test.py TALLY
 import http.client
 import os
 import re
-import signal
 import socket
 import subprocess
 import sys
@@ -22,34 +21,18 @@ import time
 import unittest
 import urllib.parse
 
+from serve_process import ServeProcess
+
 TALLY = None
 # The expression @clickhouse/client parses errors with (its parse_error.ts).
 JS_ERROR_RE = re.compile(r"(Code|Error): (?P<code>\d+).*Exception: (?P<message>.+)\((?P<type>(?=.+[A-Z]{3})[A-Z0-9_]+?)\)", re.S)
 
 
-class Server:
+class Server(ServeProcess):
     """A `tally serve` process on a free port; stop() sends SIGTERM and returns its exit code."""
 
     def __init__(self, data_dir, *args):
-        self.proc = subprocess.Popen([TALLY, "serve", "--data", data_dir, "--listen", "127.0.0.1:0", *args],
-                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        line = self.proc.stdout.readline()
-        m = re.search(r"listening on http://127\.0\.0\.1:(\d+)", line)
-        if not m:
-            self.proc.kill()
-            raise RuntimeError(f"tally serve did not start: {line!r} {self.proc.stderr.read()}")
-        self.port = int(m.group(1))
-
-    def stop(self, timeout=30):
-        """SIGTERM; the exit code (the process's stderr is left in self.stderr)."""
-        self.proc.send_signal(signal.SIGTERM)
-        try:
-            _, self.stderr = self.proc.communicate(timeout=timeout)
-            return self.proc.returncode
-        finally:
-            if self.proc.poll() is None:
-                self.proc.kill()
-                self.proc.communicate()
+        super().__init__(TALLY, data_dir, *args)
 
     def conn(self):
         return http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)

@@ -16,33 +16,21 @@ import hashlib
 import http.client
 import os
 import re
-import signal
-import subprocess
 import sys
 import tempfile
 import unittest
 import urllib.parse
+
+from serve_process import ServeProcess
 
 TALLY = None
 SAMPLE_RE = re.compile(r'^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (\S+)$')
 LABEL_RE = re.compile(r'([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"')
 
 
-class Server:
+class Server(ServeProcess):
     def __init__(self, data_dir, *args):
-        self.proc = subprocess.Popen([TALLY, "serve", "--data", data_dir, "--listen", "127.0.0.1:0", *args],
-                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        line = self.proc.stdout.readline()
-        m = re.search(r"listening on http://127\.0\.0\.1:(\d+)", line)
-        if not m:
-            self.proc.kill()
-            raise RuntimeError(f"tally serve did not start: {line!r} {self.proc.stderr.read()}")
-        self.port = int(m.group(1))
-
-    def stop(self):
-        self.proc.send_signal(signal.SIGTERM)
-        _, self.stderr = self.proc.communicate(timeout=30)
-        return self.proc.returncode
+        super().__init__(TALLY, data_dir, *args)
 
     def request(self, method="POST", path="/", body=None, headers=None, **params):
         c = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)

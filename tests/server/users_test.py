@@ -16,14 +16,14 @@ import base64
 import hashlib
 import http.client
 import os
-import re
-import signal
 import subprocess
 import sys
 import tempfile
 import textwrap
 import unittest
 import urllib.parse
+
+from serve_process import ServeProcess
 
 TALLY = None
 
@@ -32,29 +32,11 @@ def sha256_hex(password):
     return hashlib.sha256(password.encode()).hexdigest()
 
 
-class Server:
+class Server(ServeProcess):
     """A `tally serve` process on a free port; stop() sends SIGTERM and returns its exit code."""
 
     def __init__(self, data_dir, *args):
-        self.proc = subprocess.Popen([TALLY, "serve", "--data", data_dir, "--listen", "127.0.0.1:0", *args],
-                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        line = self.proc.stdout.readline()
-        m = re.search(r"listening on http://127\.0\.0\.1:(\d+)", line)
-        if not m:
-            self.proc.kill()
-            raise RuntimeError(f"tally serve did not start: {line!r} {self.proc.stderr.read()}")
-        self.port = int(m.group(1))
-        self.stderr = ""
-
-    def stop(self, timeout=30):
-        self.proc.send_signal(signal.SIGTERM)
-        try:
-            _, self.stderr = self.proc.communicate(timeout=timeout)
-            return self.proc.returncode
-        finally:
-            if self.proc.poll() is None:
-                self.proc.kill()
-                self.proc.communicate()
+        super().__init__(TALLY, data_dir, *args)
 
     def request(self, method="POST", body=None, headers=None, path="/", **params):
         c = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
