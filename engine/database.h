@@ -452,9 +452,11 @@ class Database {
   absl::Status background_merge_status() const;
   uint64_t background_merges_done() const { return background_merges_done_.load(); }
 
-  // Writes every inline part to a part directory (a flush of each partition's), so that
-  // the manifest holds no part data. The server calls it when it stops. No-op when
-  // inline parts are off.
+  // Writes the inline parts to part directories (a flush of each partition's runs), so
+  // that the manifest holds no part data; with no insert running, every one of them. It
+  // makes at most as many flushes as there were inline parts at the call, so inserts
+  // going on meanwhile cannot keep it from returning (their parts may stay inline). The
+  // server calls it when it stops, after the last request. No-op without inline parts.
   absl::Status FlushInlineParts();
   DatabaseStats stats() const;
 
