@@ -359,6 +359,11 @@ class Database {
     absl::Status WritePending();
     // The deduplication token Commit records (empty: none).
     std::string Token() const;
+    // Aborted when what the batch was built against changed before its commit: a table it
+    // writes was dropped, a view created or dropped, or events with its deduplication keys
+    // committed (in the tables, or in `earlier`: those of a group's batches before it).
+    // REQUIRES: db_->mu_ held.
+    absl::Status CheckStillValid(const absl::flat_hash_map<const Table*, EventKeys>* earlier) const;
     void Discard();
     Database* const db_;
     const InsertOptions options_;

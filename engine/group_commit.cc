@@ -106,38 +106,12 @@ void Database::RunGroup(const std::vector<GroupWriter*>& group) {
   for (size_t g = 0; g < group.size(); ++g) {
     GroupWriter* w = group[g];
     InsertBatch& batch = *w->batch;
-    const std::string& name = batch.writes_[0].name;
     if (!poisoned_.ok()) {
       fail(w, poisoned_);
       continue;
     }
-    bool dropped = false;
-    for (const InsertBatch::Writes& wr : batch.writes_) {
-      auto it = tables_.find(wr.name);
-      dropped |= it == tables_.end() || it->second != wr.table;
-    }
-    if (dropped) {
-      fail(w, absl::AbortedError(absl::StrCat("insert into ", name, ": a table it writes was dropped during the "
-                                              "insert; nothing was stored")));
-      continue;
-    }
-    if (views_epoch_ != batch.views_epoch_) {
-      fail(w, absl::AbortedError(absl::StrCat("insert into ", name, ": a materialized view was created or dropped ",
-                                              "during the insert; nothing was stored, retry it")));
-      continue;
-    }
-    bool repeated_event = false;
-    for (const InsertBatch::Writes& wr : batch.writes_) {
-      const EventDedupSpec& spec = wr.table->event_dedup;
-      EventKeys& earlier = event_keys[wr.table.get()];
-      for (const auto& [key, time_s] : wr.event_keys) {
-        repeated_event |= wr.table->event_keys.Seen(key, time_s, spec.window_s) || earlier.Seen(key, time_s, spec.window_s);
-      }
-    }
-    if (repeated_event) {
-      fail(w, absl::AbortedError(absl::StrCat("insert into ", name, ": a concurrent insert committed events with the "
-                                              "same deduplication keys; nothing was stored, retry the insert (its "
-                                              "repeats will be dropped)")));
+    if (absl::Status s = batch.CheckStillValid(&event_keys); !s.ok()) {
+      fail(w, std::move(s));
       continue;
     }
     Table& first = *batch.writes_[0].table;
@@ -161,11 +135,7 @@ void Database::RunGroup(const std::vector<GroupWriter*>& group) {
     }
     accepted.push_back(w);
   }
-  if (outputs.empty()) {
-    // Every batch was refused or a repeat: nothing to write.
-    for (GroupWriter* w : accepted) w->batch->Discard();
-    return;
-  }
+  if (outputs.empty()) return;  // every batch was refused or a repeat (an accepted one has rows)
   for (Output& o : outputs) o.block = o.table->next_block++;
 
   // The parts, written with mu_ released: every commit that could change what was
@@ -189,9 +159,7 @@ void Database::RunGroup(const std::vector<GroupWriter*>& group) {
     Env* env = inline_part ? inline_env_.get() : env_;
     const std::string dir = inline_part ? InlineDir(*o.table) : o.table->dir;
     PartIdentity id{o.partition_id, o.partition_value, o.block, o.block, 0};
-    auto meta = WriteUnpublishedPart(env, dir, *o.schema, id, *std::move(sorted));
-    absl::StatusOr<std::shared_ptr<Part>> part =
-        meta.ok() ? Part::Open(env, TmpPartDir(dir, meta->name), meta->name) : meta.status();
+    auto part = WriteAndOpenUnpublishedPart(env, dir, *o.schema, id, *std::move(sorted));
     if (!part.ok()) {
       lock.lock();
       return fail_all(absl::Status(part.status().code(), absl::StrCat("insert into ", o.name, ": ",

@@ -339,15 +339,11 @@ absl::Status Database::InsertBatch::WritePart(size_t w, Writes::Piece piece, uin
   Table* table = writes.table.get();
   const format::TableSchema schema = db_->SchemaOf(*table);
   PartIdentity id{std::move(piece.partition_id), std::move(piece.partition_value), block, block, 0};
-  TALLY_ASSIGN_OR_RETURN(format::PartMeta meta,
-                         WriteUnpublishedPart(db_->env_, table->dir, schema, id, std::move(piece.rows)));
-  // Read back what was written: the part must open and validate before it is committed.
-  auto part = Part::Open(db_->env_, TmpPartDir(table->dir, meta.name), meta.name);
+  auto part = WriteAndOpenUnpublishedPart(db_->env_, table->dir, schema, id, std::move(piece.rows));
   if (!part.ok()) {
-    return absl::InternalError(absl::StrCat("insert into ", writes.name, ": part ", meta.name,
-                                            " failed validation right after writing: ", part.status().message()));
+    return absl::Status(part.status().code(), absl::StrCat("insert into ", writes.name, ": ", part.status().message()));
   }
-  writes.written.push_back(*part);
+  writes.written.push_back(*std::move(part));
   return absl::OkStatus();
 }
 
@@ -365,6 +361,40 @@ absl::Status Database::InsertBatch::WritePending() {
       writes_[w].table->next_block += pending.size();
     }
     for (size_t p = 0; p < pending.size(); ++p) TALLY_RETURN_IF_ERROR(WritePart(w, std::move(pending[p]), first_block + p));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Database::InsertBatch::CheckStillValid(
+    const absl::flat_hash_map<const Table*, EventKeys>* earlier) const {
+  const std::string& name = writes_[0].name;
+  for (const Writes& w : writes_) {
+    auto it = db_->tables_.find(w.name);
+    if (it == db_->tables_.end() || it->second != w.table) {
+      return absl::AbortedError(absl::StrCat("insert into ", name, ": table ", w.name,
+                                             " was dropped during the insert; nothing was stored"));
+    }
+  }
+  for (const Writes& w : writes_) {
+    const EventDedupSpec& spec = w.table->event_dedup;
+    const EventKeys* before = nullptr;
+    if (earlier != nullptr) {
+      auto at = earlier->find(w.table.get());
+      if (at != earlier->end()) before = &at->second;
+    }
+    for (const auto& [key, time_s] : w.event_keys) {
+      if (!w.table->event_keys.Seen(key, time_s, spec.window_s) &&
+          (before == nullptr || !before->Seen(key, time_s, spec.window_s))) {
+        continue;
+      }
+      return absl::AbortedError(absl::StrCat("insert into ", name, ": a concurrent insert committed events with the "
+                                             "same deduplication keys into ", w.name, "; nothing was stored, retry ",
+                                             "the insert (its repeats will be dropped)"));
+    }
+  }
+  if (db_->views_epoch_ != views_epoch_) {
+    return absl::AbortedError(absl::StrCat("insert into ", name, ": a materialized view was created or dropped ",
+                                           "during the insert; nothing was stored, retry it"));
   }
   return absl::OkStatus();
 }
@@ -457,29 +487,9 @@ absl::Status Database::InsertBatch::Commit() {
   }
   std::unique_lock<std::mutex> order(db_->log_mu_);
   std::unique_lock<std::mutex> lock(db_->mu_);
-  for (const Writes& w : writes_) {
-    auto it = db_->tables_.find(w.name);
-    if (it == db_->tables_.end() || it->second != w.table) {
-      Discard();
-      return absl::AbortedError(absl::StrCat("insert into ", name, ": table ", w.name,
-                                             " was dropped during the insert; nothing was stored"));
-    }
-  }
-  for (const Writes& w : writes_) {
-    if (w.event_keys.empty()) continue;
-    const EventDedupSpec& spec = w.table->event_dedup;
-    for (const auto& [key, time_s] : w.event_keys) {
-      if (!w.table->event_keys.Seen(key, time_s, spec.window_s)) continue;
-      Discard();
-      return absl::AbortedError(absl::StrCat("insert into ", name, ": a concurrent insert committed events with the "
-                                             "same deduplication keys into ", w.name, "; nothing was stored, retry ",
-                                             "the insert (its repeats will be dropped)"));
-    }
-  }
-  if (db_->views_epoch_ != views_epoch_) {
+  if (absl::Status s = CheckStillValid(nullptr); !s.ok()) {
     Discard();
-    return absl::AbortedError(absl::StrCat("insert into ", name, ": a materialized view was created or dropped ",
-                                           "during the insert; nothing was stored, retry it"));
+    return s;
   }
   if (!backfill_view_.empty()) {
     auto v = db_->views_.find(backfill_view_);

@@ -398,6 +398,18 @@ absl::StatusOr<format::PartMeta> WritePart(Env* env, const std::string& table_di
   return meta;
 }
 
+absl::StatusOr<std::shared_ptr<Part>> WriteAndOpenUnpublishedPart(Env* env, const std::string& table_dir,
+                                                                  const format::TableSchema& schema,
+                                                                  const PartIdentity& id, Block block) {
+  TALLY_ASSIGN_OR_RETURN(format::PartMeta meta, WriteUnpublishedPart(env, table_dir, schema, id, std::move(block)));
+  auto part = Part::Open(env, TmpPartDir(table_dir, meta.name), meta.name);
+  if (!part.ok()) {
+    return absl::InternalError(absl::StrCat("part ", meta.name, " failed validation right after writing: ",
+                                            part.status().message()));
+  }
+  return part;
+}
+
 absl::StatusOr<format::PartMeta> WriteUnpublishedPart(Env* env, const std::string& table_dir,
                                                       const format::TableSchema& schema, const PartIdentity& id,
                                                       Block block) {

@@ -25,6 +25,7 @@
 #include "absl/status/statusor.h"
 #include "engine/block.h"
 #include "engine/env.h"
+#include "engine/part.h"
 #include "engine/skip_index_builder.h"
 #include "format/part_format.h"
 #include "format/table_schema.h"
@@ -97,6 +98,12 @@ class PartWriter {
 absl::StatusOr<format::PartMeta> WriteUnpublishedPart(Env* env, const std::string& table_dir,
                                                       const format::TableSchema& schema, const PartIdentity& id,
                                                       Block block);
+
+// WriteUnpublishedPart, then the part opened from where it waits: it must open and
+// validate before it is committed (Internal naming it if not).
+absl::StatusOr<std::shared_ptr<Part>> WriteAndOpenUnpublishedPart(Env* env, const std::string& table_dir,
+                                                                  const format::TableSchema& schema,
+                                                                  const PartIdentity& id, Block block);
 
 // WriteUnpublishedPart, then PublishPart and a sync of `table_dir`: a part in place, for
 // tools and tests that keep no manifest.
