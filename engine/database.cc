@@ -181,6 +181,15 @@ Database::Database(Env* env, std::string dir, const Options& options)
       inline_env_(std::make_unique<MemEnv>()) {}
 
 Database::~Database() {
+  if (group_committer_.joinable()) {
+    // It leads what is queued first: every CommitAsync caller hears.
+    {
+      std::lock_guard<std::mutex> queue(group_mu_);
+      group_stop_ = true;
+    }
+    group_cv_.notify_one();
+    group_committer_.join();
+  }
   if (merger_.joinable() || ttl_thread_.joinable() || flusher_.joinable()) {
     cancel_merges_.store(true);
     {

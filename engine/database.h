@@ -45,6 +45,7 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
+#include "absl/functional/any_invocable.h"
 #include "absl/status/statusor.h"
 #include "engine/block.h"
 #include "engine/env.h"
@@ -317,11 +318,23 @@ class Database {
     InsertBatch& operator=(const InsertBatch&) = delete;
     absl::Status Add(Block block);
     absl::Status Commit();
+    // Called once with what Commit would have returned.
+    using CommitCallback = absl::AnyInvocable<void(absl::Status) &&>;
+    // Commit, without waiting for a group commit: a batch that would join one (small,
+    // Commit's group-commit rule) is queued with `done` and this returns at once; `done`
+    // runs on the Database's group commit thread once the group is durable or the batch
+    // refused, and must not block (it runs between groups). Any other batch commits here
+    // and `done` runs before this returns. The batch lives until `done` has run, so the
+    // caller must not touch it after this call.
+    static void CommitAsync(std::unique_ptr<InsertBatch> batch, CommitCallback done);
     uint64_t rows() const { return rows_; }  // rows given to Add (before any deduplication)
     bool deduplicated() const { return deduplicated_; }
 
    private:
     friend class Database;
+    // Whether Commit would hand the batch to a group commit: rows still pending (small
+    // enough to keep in memory), not a repeat, not a POPULATE backfill.
+    bool JoinsGroup() const;
     // One table the batch writes: the one inserted into, then views' targets.
     struct Writes {
       std::string name;
@@ -565,6 +578,16 @@ class Database {
   // Commits a small batch with whatever other small batches are waiting: one writes
   // and syncs the group's edit while the others wait for their status.
   absl::Status CommitSmall(InsertBatch* batch);
+  // Queues a small batch whose writer does not wait (InsertBatch::CommitAsync); the group
+  // commit thread leads the groups such writers are at the front of.
+  void CommitSmallAsync(std::unique_ptr<InsertBatch> batch, InsertBatch::CommitCallback done);
+  // Leads the group at the front of the queue (REQUIRES: group_mu_ held by `queue`, no
+  // group being led, the queue not empty): runs it with group_mu_ released, tells its
+  // writers, hands the lead to the next writer, then runs the asynchronous writers'
+  // callbacks with group_mu_ released.
+  void LeadGroup(std::unique_lock<std::mutex>& queue);
+  // The group commit thread: leads groups while an asynchronous writer is at the front.
+  void GroupCommitLoop();
   // The leader's work: validates each writer's batch in order, writes one part per
   // table and partition of the accepted ones, commits them in one edit.
   void RunGroup(const std::vector<GroupWriter*>& group);
@@ -700,9 +723,15 @@ class Database {
   std::condition_variable flush_cv_;
   std::thread flusher_;
 
-  // Small inserts waiting to commit, in arrival order; the front one leads the group.
+  // Small inserts waiting to commit, in arrival order. One group at a time is led
+  // (group_leading_): by the waiting writer at the front, or for writers that do not wait
+  // (CommitAsync) by group_committer_, started on the first such insert.
   std::mutex group_mu_;
   std::deque<GroupWriter*> group_writers_;  // guarded by group_mu_
+  bool group_leading_ = false;              // guarded by group_mu_
+  bool group_stop_ = false;                 // guarded by group_mu_
+  std::condition_variable group_cv_;        // wakes group_committer_
+  std::thread group_committer_;
 
   // DatabaseStats counters.
   std::atomic<uint64_t> commits_{0};

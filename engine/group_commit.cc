@@ -33,6 +33,11 @@ struct Database::GroupWriter {
   absl::Status status;
   bool done = false;  // guarded by group_mu_
   std::condition_variable cv;
+  // A writer that does not wait (CommitAsync): owns its batch, is told by `callback`, and
+  // is deleted once it has run.
+  std::unique_ptr<InsertBatch> owned;
+  InsertBatch::CommitCallback callback;
+  bool waits() const { return owned == nullptr; }
 };
 
 namespace {
@@ -43,12 +48,73 @@ constexpr uint64_t kGroupBytesMax = 32 << 20;
 
 }  // namespace
 
+bool Database::InsertBatch::JoinsGroup() const {
+  if (done_ || deduplicated_ || !backfill_view_.empty()) return false;
+  for (const Writes& w : writes_) {
+    if (!w.pending.empty()) return true;
+  }
+  return false;
+}
+
+void Database::InsertBatch::CommitAsync(std::unique_ptr<InsertBatch> batch, CommitCallback done) {
+  if (!batch->JoinsGroup()) {
+    absl::Status s = batch->Commit();
+    batch.reset();
+    std::move(done)(std::move(s));
+    return;
+  }
+  Database* db = batch->db_;
+  db->CommitSmallAsync(std::move(batch), std::move(done));
+}
+
 absl::Status Database::CommitSmall(InsertBatch* batch) {
   GroupWriter self(batch);
   std::unique_lock<std::mutex> queue(group_mu_);
   group_writers_.push_back(&self);
-  self.cv.wait(queue, [&] { return self.done || group_writers_.front() == &self; });
-  if (self.done) return self.status;
+  self.cv.wait(queue, [&] { return self.done || (!group_leading_ && group_writers_.front() == &self); });
+  if (!self.done) LeadGroup(queue);
+  return self.status;
+}
+
+void Database::CommitSmallAsync(std::unique_ptr<InsertBatch> batch, InsertBatch::CommitCallback done) {
+  auto writer = std::make_unique<GroupWriter>(batch.get());
+  writer->owned = std::move(batch);
+  writer->callback = std::move(done);
+  std::unique_lock<std::mutex> queue(group_mu_);
+  if (!group_committer_.joinable()) {
+    try {
+      group_committer_ = std::thread([this] { GroupCommitLoop(); });
+    } catch (const std::system_error& e) {
+      // No thread to lead for it: this one waits, as Commit does.
+      queue.unlock();
+      absl::Status s = CommitSmall(writer->batch);
+      writer->owned.reset();
+      std::move(writer->callback)(std::move(s));
+      return;
+    }
+  }
+  GroupWriter* w = writer.release();  // deleted after its callback (LeadGroup)
+  group_writers_.push_back(w);
+  // Led by whoever leads now or is told to lead next (LeadGroup hands the lead on).
+  if (!group_leading_ && group_writers_.front() == w) group_cv_.notify_one();
+}
+
+void Database::GroupCommitLoop() {
+  std::unique_lock<std::mutex> queue(group_mu_);
+  while (true) {
+    group_cv_.wait(queue, [this] {
+      return group_stop_ || (!group_leading_ && !group_writers_.empty() && !group_writers_.front()->waits());
+    });
+    if (!group_leading_ && !group_writers_.empty() && !group_writers_.front()->waits()) {
+      LeadGroup(queue);
+    } else if (group_stop_) {
+      return;  // nothing of ours is queued (the destructor stops us only then)
+    }
+  }
+}
+
+void Database::LeadGroup(std::unique_lock<std::mutex>& queue) {
+  group_leading_ = true;
   std::vector<GroupWriter*> group;
   uint64_t bytes = 0;
   for (GroupWriter* w : group_writers_) {
@@ -59,15 +125,36 @@ absl::Status Database::CommitSmall(InsertBatch* batch) {
   queue.unlock();
   RunGroup(group);
   queue.lock();
-  // Notified under group_mu_: a writer cannot return (and destroy its cv) before it sees
-  // `done`, which it reads under the same mutex.
+  // Notified under group_mu_: a waiting writer cannot return (and destroy its cv) before
+  // it sees `done`, which it reads under the same mutex.
+  std::vector<GroupWriter*> told_later;
   for (GroupWriter* w : group) {
     group_writers_.pop_front();
     w->done = true;
-    if (w != &self) w->cv.notify_one();
+    if (w->waits()) {
+      w->cv.notify_one();
+    } else {
+      told_later.push_back(w);
+    }
   }
-  if (!group_writers_.empty()) group_writers_.front()->cv.notify_one();
-  return self.status;
+  group_leading_ = false;
+  if (!group_writers_.empty()) {
+    GroupWriter* next = group_writers_.front();
+    if (next->waits()) {
+      next->cv.notify_one();
+    } else {
+      group_cv_.notify_one();
+    }
+  }
+  if (told_later.empty()) return;
+  // The next group may start meanwhile: callbacks are the callers' (answering a client).
+  queue.unlock();
+  for (GroupWriter* w : told_later) {
+    std::unique_ptr<GroupWriter> owned(w);
+    owned->owned.reset();  // the batch's rows are freed before its caller hears
+    std::move(owned->callback)(std::move(owned->status));
+  }
+  queue.lock();
 }
 
 void Database::RunGroup(const std::vector<GroupWriter*>& group) {

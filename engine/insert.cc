@@ -412,13 +412,13 @@ absl::Status Database::InsertBatch::Commit() {
     Discard();
     return absl::OkStatus();
   }
+  if (JoinsGroup()) return db_->CommitSmall(this);
   bool any = false;
   bool pending = false;
   for (const Writes& w : writes_) {
     any |= !w.written.empty();
     pending |= !w.pending.empty();
   }
-  if (pending && backfill_view_.empty()) return db_->CommitSmall(this);
   if (pending) {
     if (absl::Status s = WritePending(); !s.ok()) {
       Discard();

@@ -205,59 +205,82 @@ void QueryHandler::ServeMetrics(HttpConnection* conn, const HttpRequest& req) {
   (void)conn->Respond(200, "text/plain; version=0.0.4; charset=utf-8", body);
 }
 
-void QueryHandler::Handle(HttpConnection* conn, const HttpRequest& req) {
+void QueryHandler::AnswerError(HttpConnection* conn, const std::string& query_id, const absl::Status& s) {
+  ClickHouseError e = ErrorFor(s);
+  metrics_.CountError(e.code, e.name);
+  std::string body = ErrorBody(e, s.message());
+  if (conn->committed()) {
+    conn->Abort(absl::StrCat("\n", body));
+    return;
+  }
+  conn->AddHeader("X-ClickHouse-Query-Id", query_id);
+  conn->AddHeader("X-ClickHouse-Exception-Code", absl::StrCat(e.code));
+  (void)conn->Respond(e.http_status, "text/plain; charset=UTF-8", body);
+}
+
+void QueryHandler::AnswerInsert(const PendingInsert& insert, const absl::Status& s, uint64_t rows) {
+  HttpConnection* conn = insert.conn;
+  if (s.ok()) {
+    metrics_.AddInsertedRows(rows);
+    conn->AddHeader("Content-Type", ContentTypeOf(insert.format));
+    conn->AddHeader("X-ClickHouse-Query-Id", insert.query_id);
+    conn->AddHeader("X-ClickHouse-Format", insert.format);
+    conn->AddHeader("X-ClickHouse-Timezone", insert.timezone);
+    conn->AddHeader("X-ClickHouse-Summary", absl::StrCat("{\"elapsed_ns\":\"",
+                                                         absl::ToInt64Nanoseconds(absl::Now() - insert.start), "\"}"));
+    (void)conn->Finish();
+  } else {
+    AnswerError(conn, insert.query_id, s);
+  }
+  metrics_.CountQuery(QueryKind::kInsert, absl::Now() - insert.start);
+  metrics_.QueryEnded();
+  running_.fetch_sub(1);
+  answered_(conn);  // conn is the server's again
+  pending_.fetch_sub(1);  // last: the server may stop and destroy this handler from now on
+}
+
+QueryHandler::Handled QueryHandler::Handle(HttpConnection* conn, const HttpRequest& req) {
   const std::string* given_id = req.Param("query_id");
   const std::string query_id = given_id != nullptr && !given_id->empty() ? *given_id : NewQueryId();
-  auto fail = [&](const absl::Status& s) {
-    ClickHouseError e = ErrorFor(s);
-    metrics_.CountError(e.code, e.name);
-    std::string body = ErrorBody(e, s.message());
-    if (conn->committed()) {
-      conn->Abort(absl::StrCat("\n", body));
-      return;
-    }
-    conn->AddHeader("X-ClickHouse-Query-Id", query_id);
-    conn->AddHeader("X-ClickHouse-Exception-Code", absl::StrCat(e.code));
-    (void)conn->Respond(e.http_status, "text/plain; charset=UTF-8", body);
-  };
+  auto fail = [&](const absl::Status& s) { AnswerError(conn, query_id, s); };
 
   const bool read_method = req.method == "GET" || req.method == "HEAD";
   if (req.path == "/ping" || req.path == "/replicas_status") {
     metrics_.CountRequest(RequestKind::kPing);
     if (!read_method) {
       (void)conn->Respond(405, "text/plain; charset=UTF-8", "Use GET for /ping.\n");
-      return;
+      return Handled::kAnswered;
     }
     (void)conn->Respond(200, "text/plain; charset=UTF-8", "Ok.\n");
-    return;
+    return Handled::kAnswered;
   }
   if (req.path == "/metrics") {
     metrics_.CountRequest(RequestKind::kMetrics);
     ServeMetrics(conn, req);
-    return;
+    return Handled::kAnswered;
   }
   if (req.path != "/") {
     metrics_.CountRequest(RequestKind::kOther);
     (void)conn->Respond(404, "text/plain; charset=UTF-8",
                         absl::StrCat("There is no handle ", req.path,
                                      ". Use / for queries, /ping for health checks and /metrics for metrics.\n"));
-    return;
+    return Handled::kAnswered;
   }
   if (read_method && req.Param("query") == nullptr && !req.has_body()) {
     metrics_.CountRequest(RequestKind::kPing);
     (void)conn->Respond(200, "text/plain; charset=UTF-8", "Ok.\n");
-    return;
+    return Handled::kAnswered;
   }
   metrics_.CountRequest(RequestKind::kQuery);
   if (!read_method && req.method != "POST") {
     (void)conn->Respond(405, "text/plain; charset=UTF-8", "Queries use GET (read-only) or POST.\n");
-    return;
+    return Handled::kAnswered;
   }
 
   absl::StatusOr<const User*> user = Authenticate(req);
   if (!user.ok()) {
     fail(user.status());
-    return;
+    return Handled::kAnswered;
   }
 
   if (running_.fetch_add(1) >= options_.concurrent_queries_max) {
@@ -265,7 +288,7 @@ void QueryHandler::Handle(HttpConnection* conn, const HttpRequest& req) {
     conn->AddHeader("Retry-After", "1");
     fail(ErrorWithCode(kTooManySimultaneousQueries,
                        absl::StrCat("Too many simultaneous queries. Maximum: ", options_.concurrent_queries_max)));
-    return;
+    return Handled::kAnswered;
   }
   std::shared_ptr<NamedSession> named;
   std::unique_ptr<Session> fresh;
@@ -308,20 +331,26 @@ void QueryHandler::Handle(HttpConnection* conn, const HttpRequest& req) {
     const absl::Time start = absl::Now();
     const uint64_t rows_before = session->rows_inserted();
     QueryKind kind = QueryKind::kOther;
-    s = RunQuery(conn, req, **user, session, query_id, &kind);
+    bool pending = false;
+    s = RunQuery(conn, req, **user, session, query_id, &kind, named == nullptr ? &pending : nullptr);
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (--active_[session] == 0) active_.erase(session);
+    }
+    // A pending insert is counted and answered by AnswerInsert, maybe already.
+    if (pending) return Handled::kPending;
     metrics_.AddInsertedRows(session->rows_inserted() - rows_before);
     metrics_.CountQuery(kind, absl::Now() - start);
     metrics_.QueryEnded();
-    std::lock_guard<std::mutex> lock(mu_);
-    if (--active_[session] == 0) active_.erase(session);
   }
   if (named != nullptr) ReleaseSession(named);
   running_.fetch_sub(1);
   if (!s.ok()) fail(s);
+  return Handled::kAnswered;
 }
 
 absl::Status QueryHandler::RunQuery(HttpConnection* conn, const HttpRequest& req, const User& user, Session* session,
-                                    const std::string& query_id, QueryKind* kind) {
+                                    const std::string& query_id, QueryKind* kind, bool* pending) {
   const absl::Time start = absl::Now();
   // The user's readonly level holds whatever the method; level 1 is the stricter one.
   if (user.readonly != 0) {
@@ -377,11 +406,13 @@ absl::Status QueryHandler::RunQuery(HttpConnection* conn, const HttpRequest& req
   // The query: the `query` parameter, the body, or both (the body continues the query).
   // An INSERT ... FORMAT's data streams from the body; other text is read whole.
   std::string sql, rest;
+  bool streamed_insert = false;  // INSERT ... FORMAT, its rows from the body
   const std::string* url_query = req.Param("query");
   if (url_query != nullptr) sql = *url_query;
   if (req.has_body()) {
     if (url_query != nullptr && engine::sql::InsertDataStart(sql) == sql.size()) {
       // INSERT ... FORMAT x in the URL, its data in the body.
+      streamed_insert = true;
     } else {
       std::string head = sql.empty() ? "" : sql + "\n";
       const size_t base = head.size();
@@ -390,6 +421,7 @@ absl::Status QueryHandler::RunQuery(HttpConnection* conn, const HttpRequest& req
       if (data.has_value() && (*data < head.size() || whole)) {
         rest = head.substr(*data);
         sql = head.substr(0, *data);
+        streamed_insert = true;
       } else {
         if (!whole) {
           size_t limit = options_.buffered_body_bytes_max;
@@ -450,7 +482,20 @@ absl::Status QueryHandler::RunQuery(HttpConnection* conn, const HttpRequest& req
     }
   };
   absl::Status s;
-  {
+  if (pending != nullptr && streamed_insert && !restore.keep) {
+    // Its rows are read whole before the commit, which does not wait: a group commit
+    // answers it (AnswerInsert), and this thread goes on to other requests.
+    const std::string& out_format = session->output_format().empty() ? session->default_format()
+                                                                     : session->output_format();
+    PendingInsert insert{conn, query_id, out_format, session->timezone(), start};
+    pending_.fetch_add(1);
+    Session::InsertDone done = [this, insert = std::move(insert)](absl::Status st, uint64_t rows) {
+      AnswerInsert(insert, st, rows);
+    };
+    s = session->ExecuteInsertAsync(sql, &input, &done, pending);
+    if (*pending) return absl::OkStatus();  // conn is AnswerInsert's now
+    pending_.fetch_sub(1);
+  } else {
     ScopedDisconnectWatch watch(&disconnects_, conn->fd(), [session] { session->Cancel(); });
     s = session->Execute(sql, &input, sink);
   }

@@ -45,8 +45,21 @@ class QueryHandler {
   QueryHandler(engine::Database* db, QueryHandlerOptions options);
   ~QueryHandler();
 
-  // Answers `req` on `conn` (the body read as needed, the response finished or aborted).
-  void Handle(HttpConnection* conn, const HttpRequest& req);
+  // What Handle did with a request.
+  enum class Handled {
+    kAnswered,  // the response is finished or aborted
+    // An INSERT waiting for its group commit: the group commit thread answers it later
+    // and then calls the answered callback (SetAnsweredCallback) with `conn`.
+    kPending,
+  };
+  // Answers `req` on `conn` (the body read as needed), now or, for an insert without a
+  // named session, once its group commit is durable: a thread does not wait per insert.
+  Handled Handle(HttpConnection* conn, const HttpRequest& req);
+  // Called, on the thread that answered it, once a kPending request's response is
+  // written; it must not block. Set before the first request.
+  void SetAnsweredCallback(std::function<void(HttpConnection*)> answered) { answered_ = std::move(answered); }
+  // Requests answered later (kPending) whose answer has not been written yet.
+  size_t pending() const { return pending_.load(); }
   // Cancels every running query (shutdown after the grace period).
   void CancelAll();
   // Where /metrics reads the number of open connections (the server's count).
@@ -70,9 +83,20 @@ class QueryHandler {
   absl::StatusOr<const User*> Authenticate(const HttpRequest& req) const;
   // GET /metrics (authenticated; refused to users with row filters).
   void ServeMetrics(HttpConnection* conn, const HttpRequest& req);
-  // *kind gets the query's kind once its text is known.
+  // *kind gets the query's kind once its text is known. With `pending` (no named
+  // session), an INSERT whose rows stream from the body commits without waiting: then
+  // *pending is set and AnswerInsert answers it later.
   absl::Status RunQuery(HttpConnection* conn, const HttpRequest& req, const User& user, engine::sql::Session* session,
-                        const std::string& query_id, QueryKind* kind);
+                        const std::string& query_id, QueryKind* kind, bool* pending);
+  // The error response for `s` (or the tail of an aborted one, once committed).
+  void AnswerError(HttpConnection* conn, const std::string& query_id, const absl::Status& s);
+  // A pending insert's answer, on the thread its commit ended on (Handled::kPending).
+  struct PendingInsert {
+    HttpConnection* conn;
+    std::string query_id, format, timezone;
+    absl::Time start;
+  };
+  void AnswerInsert(const PendingInsert& insert, const absl::Status& s, uint64_t rows);
 
   engine::Database* db_;
   const QueryHandlerOptions options_;
@@ -80,6 +104,8 @@ class QueryHandler {
   ServerMetrics metrics_;
   std::function<size_t()> open_connections_;
   std::atomic<size_t> running_{0};
+  std::atomic<size_t> pending_{0};
+  std::function<void(HttpConnection*)> answered_;
   std::mutex mu_;
   absl::flat_hash_map<std::string, std::shared_ptr<NamedSession>> sessions_;  // by user, '\0', id
   absl::flat_hash_map<engine::sql::Session*, int> active_;  // running sessions, for CancelAll

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "server/error_codes.h"
 
 namespace tally::server {
@@ -51,6 +52,7 @@ Server::Server(engine::Database* db, ServerOptions options)
       connections_open_max_(options_.connections_open_max),
       pool_(options_.requests_active_max) {
   handler_.SetConnectionCounter([this] { return open_.load(); });
+  handler_.SetAnsweredCallback([this](HttpConnection* conn) { Answered(conn); });
 }
 
 Server::~Server() {
@@ -154,6 +156,14 @@ absl::Status Server::Serve() {
     handler_.CancelAll();
     pool_.WaitIdle(absl::InfiniteFuture());
   }
+  // Inserts waiting for their group commit are answered (their commits are under way and
+  // cannot be cancelled); their connections then close.
+  while (handler_.pending() > 0) absl::SleepFor(absl::Milliseconds(1));
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    awaiting_answer_.clear();
+    answered_early_.clear();
+  }
   return status;
 }
 
@@ -243,7 +253,10 @@ void Server::Dispatch(Connection conn, HttpConnection::HeadState state) {
 
 void Server::RunConnection(Connection conn) {
   while (true) {
-    handler_.Handle(conn.get(), conn->request());
+    if (handler_.Handle(conn.get(), conn->request()) == QueryHandler::Handled::kPending) {
+      HandOver(std::move(conn));
+      return;
+    }
     if (!conn->reusable() || stopping_.load()) return;
     // A client that sent this request soon after the previous response will likely do
     // so again: wait for it briefly here rather than park the connection and hand it to
@@ -267,6 +280,51 @@ void Server::RunConnection(Connection conn) {
     Park(std::move(conn), deadline, /*added=*/true);
     return;
   }
+}
+
+void Server::HandOver(Connection conn) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (answered_early_.erase(conn.get()) == 0) {
+      awaiting_answer_.emplace(conn.get(), std::move(conn));
+      return;
+    }
+  }
+  Continue(std::move(conn));
+}
+
+void Server::Answered(HttpConnection* c) {
+  Connection conn;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = awaiting_answer_.find(c);
+    if (it == awaiting_answer_.end()) {
+      answered_early_.insert(c);
+      return;
+    }
+    conn = std::move(it->second);
+    awaiting_answer_.erase(it);
+  }
+  Continue(std::move(conn));
+}
+
+void Server::Continue(Connection conn) {
+  if (!conn->reusable() || stopping_.load()) return;
+  const HttpConnection::HeadState state = conn->ReadHead(absl::ZeroDuration());
+  switch (state) {
+    case HttpConnection::HeadState::kGone:
+      return;
+    case HttpConnection::HeadState::kReady:
+    case HttpConnection::HeadState::kBad:
+      Dispatch(std::move(conn), state);
+      return;
+    case HttpConnection::HeadState::kPending:
+      break;
+  }
+  const absl::Time deadline = conn->head_started() != absl::InfiniteFuture()
+                                  ? conn->head_started() + options_.http.receive_timeout
+                                  : absl::Now() + options_.http.keep_alive_timeout;
+  Park(std::move(conn), deadline, /*added=*/true);
 }
 
 void Server::RespondBad(HttpConnection* conn) {

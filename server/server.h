@@ -23,6 +23,7 @@
 #include <utility>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/status/status.h"
 #include "absl/time/time.h"
 #include "engine/database.h"
@@ -87,6 +88,13 @@ class Server {
   void Dispatch(Connection conn, HttpConnection::HeadState state);
   // On a worker thread: runs requests while they come, then parks or closes.
   void RunConnection(Connection conn);
+  // A connection whose request the handler answers later (QueryHandler::Handled::kPending)
+  // meets its answer: whichever of HandOver (from RunConnection) and Answered (from the
+  // answering thread) comes second continues it.
+  void HandOver(Connection conn);
+  void Answered(HttpConnection* conn);
+  // After an answer, without waiting: the next request if it is already here, else parks.
+  void Continue(Connection conn);
   void RespondBad(HttpConnection* conn);
   void RespondBusy(HttpConnection* conn, absl::string_view what, size_t max);
   // Closes parked connections past their deadline (408 to those with half a head).
@@ -108,6 +116,10 @@ class Server {
   std::mutex mu_;  // the parked connections
   absl::flat_hash_map<int, Parked> parked_;
   std::set<std::pair<absl::Time, int>> deadlines_;
+  // Connections handed over before their pending request was answered, and those answered
+  // before they were handed over; guarded by mu_.
+  absl::flat_hash_map<HttpConnection*, Connection> awaiting_answer_;
+  absl::flat_hash_set<HttpConnection*> answered_early_;
   // Last: destroyed first, so that a task still running finds everything else in place.
   WorkerPool pool_;
 };

@@ -250,6 +250,9 @@ absl::Status Session::Execute(absl::string_view sql, InputStream* input, const S
     if (!db_->read_only() && db_->has_pending_backfills()) TALLY_RETURN_IF_ERROR(db_->ResumeBackfills());
   }
   TALLY_ASSIGN_OR_RETURN(std::vector<Statement> statements, ParseStatements(sql));
+  // Only a lone INSERT may commit after the run returns: a statement after it would see
+  // the table without its rows.
+  if (statements.size() != 1) async_done_ = nullptr;
   for (const Statement& st : statements) {
     absl::Status s = RunCatchingAllocationFailures(st, input, sink);
     statement_start_ = absl::Now();
@@ -257,6 +260,16 @@ absl::Status Session::Execute(absl::string_view sql, InputStream* input, const S
   }
   statement_start_ = absl::InfinitePast();
   return absl::OkStatus();
+}
+
+absl::Status Session::ExecuteInsertAsync(absl::string_view sql, InputStream* input, InsertDone* done, bool* pending) {
+  *pending = false;
+  async_done_ = done;
+  async_pending_ = pending;
+  absl::Status s = Execute(sql, input, [](absl::string_view) {});
+  async_done_ = nullptr;
+  async_pending_ = nullptr;
+  return s;
 }
 
 absl::Status Session::RunCatchingAllocationFailures(const Statement& st, InputStream* input, const Sink& sink) {
@@ -618,6 +631,13 @@ absl::Status Session::RunInsert(const InsertQuery& insert, InputStream* input) {
                                   .threads = settings.max_threads == 0 ? DefaultThreads() : settings.max_threads,
                                   .input = input_options};
       TALLY_RETURN_IF_ERROR(StreamInsert(input, options, *schema, ctx, batch.get()));
+      if (async_done_ != nullptr) {
+        *async_pending_ = true;
+        const uint64_t rows = batch->rows();
+        Database::InsertBatch::CommitAsync(std::move(batch), [done = std::move(*async_done_), rows](
+                                                                 absl::Status s) mutable { std::move(done)(s, rows); });
+        return absl::OkStatus();
+      }
       TALLY_RETURN_IF_ERROR(batch->Commit());
       rows_inserted_ += batch->rows();
       return absl::OkStatus();

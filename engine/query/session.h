@@ -17,6 +17,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
+#include "absl/functional/any_invocable.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "engine/database.h"
@@ -120,6 +121,17 @@ class Session {
   // The same, with the INSERT data read from `input` as it is needed.
   absl::Status Execute(absl::string_view sql, InputStream* input, const Sink& sink);
 
+  // Called once with an INSERT's status and the rows it was given.
+  using InsertDone = absl::AnyInvocable<void(absl::Status status, uint64_t rows) &&>;
+  // Execute, for a server that answers many single-row inserts: when `sql` is one INSERT
+  // whose rows stream from `input` and it reaches its commit, the commit does not wait
+  // for a group commit (Database::InsertBatch::CommitAsync): *pending is set, *done is
+  // taken and runs with the commit's status, on the group commit thread or on this one,
+  // possibly before this returns (so the caller must not touch what *done uses after
+  // the call), and this returns OK. Otherwise this is Execute, *pending stays false and
+  // *done is left alone. rows_inserted() does not count a pending insert's rows.
+  absl::Status ExecuteInsertAsync(absl::string_view sql, InputStream* input, InsertDone* done, bool* pending);
+
   void Cancel() { cancelled_.store(true); }
   // ClickHouse's `readonly`: at 1 only statements that read run (SELECT, SHOW, DESCRIBE,
   // EXISTS, EXPLAIN, CHECK, USE) and no setting changes (SET, SETTINGS, SetSetting); at 2
@@ -191,6 +203,9 @@ class Session {
   bool backfills_resumed_ = false;
   std::shared_ptr<const RowFilters> row_filters_;  // null: none
   uint64_t rows_inserted_ = 0;
+  // ExecuteInsertAsync's: the single INSERT of the run commits through them.
+  InsertDone* async_done_ = nullptr;
+  bool* async_pending_ = nullptr;
 };
 
 }  // namespace tally::engine::sql
