@@ -16,11 +16,14 @@ Usage: play_test.py TALLY
 """
 import hashlib
 import http.client
+import http.server
 import os
 import re
 import sys
 import tempfile
 import textwrap
+import threading
+import time
 import unittest
 import urllib.parse
 
@@ -224,6 +227,61 @@ class PlayTest(unittest.TestCase):
             self.assertEqual(page.run("SELECT 2"), "error")
             self.assertIn("The request failed", page.error())
 
+    def test_an_error_after_the_result_began_streaming_is_shown(self):
+        # The server's answer to a query that fails once its result is streaming (docs/server.md,
+        # Responses): a chunk with the error text appended, then the connection closed before
+        # the last chunk. tally's query path rarely gets there, so a stand-in answers so, and
+        # serves tally's page from the same origin.
+        _, _, html = http_get(self.server.port, "GET", "/play")
+        error = "Code: 159. DB::Exception: Timeout exceeded: elapsed 1.0 seconds, maximum: 1. (TIMEOUT_EXCEEDED)"
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+            linger_s = 0  # between the last chunk and the close
+
+            def do_GET(self):
+                self.send_response(200)
+                self.send_header("Content-Type", "text/html; charset=UTF-8")
+                self.send_header("Content-Length", str(len(html)))
+                self.end_headers()
+                self.wfile.write(html)
+
+            def do_POST(self):
+                self.rfile.read(int(self.headers["Content-Length"]))
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json; charset=UTF-8")
+                self.send_header("X-ClickHouse-Format", "JSONCompact")
+                self.send_header("Transfer-Encoding", "chunked")
+                self.end_headers()
+                data = f'{{"meta": [{{"name": "n", "type": "UInt64"}}], "data": [["1"], ["2"],\n{error}\n'.encode()
+                self.wfile.write(b"%x\r\n%s\r\n" % (len(data), data))
+                time.sleep(self.linger_s)
+                self.close_connection = True
+
+            def log_message(self, *args):
+                pass
+
+        stand_in = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=stand_in.serve_forever, daemon=True).start()
+        try:
+            page = PlayPage(self.browser, stand_in.server_address[1])
+            page.open()
+            # Chromium may drop the bytes that arrive with the connection's end (it depends on
+            # timing): then the page says the answer broke off. Either way the rows before the
+            # error are not shown as a result.
+            self.assertEqual(page.run("SELECT n FROM somewhere"), "error")
+            self.assertRegex(page.error(), r"^(The answer broke off after \d+ characters \(the query failed after "
+                                           r"its result began, or the connection dropped\): |Code: 159\. )")
+            self.assertEqual(self.browser.find("#output").text, "")
+            # When the error text reaches the browser before the end, the page shows it.
+            Handler.linger_s = 1
+            self.assertEqual(page.run("SELECT n FROM somewhere"), "error")
+            self.assertEqual(page.error(), error)
+            self.assertEqual(self.browser.find("#output").text, "")
+        finally:
+            stand_in.shutdown()
+            stand_in.server_close()
+
     def test_a_time_series_draws_a_chart(self):
         self.page.run("SELECT toDate('2026-01-01') + number AS d, number * 2 AS v, number * number AS sq "
                       "FROM numbers(10)")
@@ -322,6 +380,10 @@ class PlayUsersTest(unittest.TestCase):
         self.assertIn("Code: 516. DB::Exception: analyst: Authentication failed", self.page.error())
         self.assertIn("(AUTHENTICATION_FAILED)", self.page.error())
         self.assertEqual(self.page.status(), "HTTP 403")
+        # Headers take Latin-1 only: the page says so rather than fail in the browser.
+        self.page.fill("#password", "密码")
+        self.assertEqual(self.page.run("SELECT 1"), "error")
+        self.assertIn("Latin-1 characters only", self.page.error())
         # Enter in the password field runs the query with the new password.
         self.browser.execute("document.body.dataset.state = 'stale';")
         self.browser.find("#query").clear()
