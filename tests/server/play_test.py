@@ -54,6 +54,26 @@ def http_get(port, method, path):
         c.close()
 
 
+def start(cls, *serve_args):
+    """Starts `tally serve` (on a data directory of its own), chromedriver and a browser for
+    the test class `cls`; each is stopped after the class, or at once when a later one
+    fails to start."""
+    require_browser()
+    tmp = tempfile.TemporaryDirectory()
+    cls.addClassCleanup(tmp.cleanup)
+    cls.server = ServeProcess(TALLY, os.path.join(tmp.name, "data"), *serve_args)
+
+    def stop_server():
+        code = cls.server.stop()
+        assert code == 0, f"tally serve exited with {code}: {cls.server.stderr}"
+    cls.addClassCleanup(stop_server)
+    cls.driver = Chromedriver(CHROMEDRIVER)
+    cls.addClassCleanup(cls.driver.stop)
+    cls.browser = cls.driver.session(CHROMIUM)
+    cls.addClassCleanup(cls.browser.quit)
+    cls.page = PlayPage(cls.browser, cls.server.port)
+
+
 class PlayPage:
     """The /play page in the browser, with the actions a person takes on it."""
 
@@ -105,25 +125,7 @@ class PlayPage:
 class PlayTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        require_browser()
-        cls.tmp = tempfile.TemporaryDirectory()
-        cls.server = ServeProcess(TALLY, os.path.join(cls.tmp.name, "data"))
-        cls.driver = Chromedriver(CHROMEDRIVER)
-        try:
-            cls.browser = cls.driver.session(CHROMIUM)
-        except Exception:
-            cls.driver.stop()
-            cls.server.stop()
-            raise
-        cls.page = PlayPage(cls.browser, cls.server.port)
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.browser.quit()
-        cls.driver.stop()
-        code = cls.server.stop()
-        cls.tmp.cleanup()
-        assert code == 0, cls.server.stderr
+        start(cls)
 
     def setUp(self):
         self.page.open()
@@ -220,10 +222,12 @@ class PlayTest(unittest.TestCase):
     def test_a_stopped_server_shows_a_failed_request(self):
         with tempfile.TemporaryDirectory() as tmp:
             server = ServeProcess(TALLY, os.path.join(tmp, "data"))
-            page = PlayPage(self.browser, server.port)
-            page.open()
-            self.assertEqual(page.run("SELECT 1"), "done")
-            self.assertEqual(server.stop(), 0, server.stderr)
+            try:
+                page = PlayPage(self.browser, server.port)
+                page.open()
+                self.assertEqual(page.run("SELECT 1"), "done")
+            finally:
+                self.assertEqual(server.stop(), 0, server.stderr)
             self.assertEqual(page.run("SELECT 2"), "error")
             self.assertIn("The request failed", page.error())
 
@@ -340,8 +344,8 @@ class PlayUsersTest(unittest.TestCase):
 
     @classmethod
     def setUpClass(cls):
-        require_browser()
         cls.tmp = tempfile.TemporaryDirectory()
+        cls.addClassCleanup(cls.tmp.cleanup)
         users = os.path.join(cls.tmp.name, "users.toml")
         with open(users, "w") as f:
             f.write(textwrap.dedent(f"""\
@@ -351,23 +355,7 @@ class PlayUsersTest(unittest.TestCase):
                 [users.analyst]
                 password_sha256_hex = "{hashlib.sha256(b'right-pw').hexdigest()}"
                 """))
-        cls.server = ServeProcess(TALLY, os.path.join(cls.tmp.name, "data"), "--users", users)
-        cls.driver = Chromedriver(CHROMEDRIVER)
-        try:
-            cls.browser = cls.driver.session(CHROMIUM)
-        except Exception:
-            cls.driver.stop()
-            cls.server.stop()
-            raise
-        cls.page = PlayPage(cls.browser, cls.server.port)
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.browser.quit()
-        cls.driver.stop()
-        code = cls.server.stop()
-        cls.tmp.cleanup()
-        assert code == 0, cls.server.stderr
+        start(cls, "--users", users)
 
     def test_a_wrong_password_shows_the_error_and_the_right_one_runs(self):
         self.page.open()
