@@ -9,8 +9,8 @@ and a stopped server a failed request; a time series draws an SVG chart; the que
 into the URL's fragment and a link with one fills the editor; with a users file a wrong
 password shows the authentication error and the right one runs the query. Chromium and
 chromedriver come from Debian's `chromium` and `chromium-driver` (`make deps`): without
-them the test fails, it does not skip. Standard library only (webdriver.py speaks the W3C
-WebDriver protocol with urllib).
+them the test fails, it does not skip (TALLY_CHROMIUM and TALLY_CHROMEDRIVER name other
+paths). Standard library only (webdriver.py speaks the W3C WebDriver protocol with urllib).
 
 Usage: play_test.py TALLY
 """
