@@ -8,11 +8,12 @@ DATA_DIR ?= ./data
 # Everything `make test` runs: the compilers and libraries (toml++ and OpenSSL's libcrypto
 # for the server's users file and its password hashes), `time`, python3 with venv for
 # the tour test, the differential tests and the Python client's test (which pip-install
-# their pinned packages into virtualenvs), and Node.js with npm for the JavaScript
-# client's test (which npm-installs its pinned package).
+# their pinned packages into virtualenvs), Node.js with npm for the JavaScript client's
+# test (which npm-installs its pinned package), and Chromium with its chromedriver for the
+# /play page's browser test.
 DEB_PACKAGES := cmake ninja-build g++ pkg-config libzstd-dev libxxhash-dev libabsl-dev \
 	libgtest-dev libbenchmark-dev libre2-dev zlib1g-dev liblz4-dev libtomlplusplus-dev libssl-dev \
-	libboost-dev time python3 python3-venv nodejs
+	libboost-dev time python3 python3-venv nodejs chromium chromium-driver
 # npm (for the JavaScript client's test) only where no npm is on the PATH: some Node.js
 # builds bring their own, and Debian's package would conflict with them.
 DEB_PACKAGES += $(if $(shell command -v npm),,npm)

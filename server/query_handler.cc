@@ -15,6 +15,7 @@
 #include "format/value.h"
 #include "server/error_codes.h"
 #include "server/http_compression.h"
+#include "server/play_page.h"
 
 namespace tally::server {
 
@@ -239,6 +240,22 @@ void QueryHandler::AnswerInsert(const PendingInsert& insert, const absl::Status&
   pending_.fetch_sub(1);  // last: the server may stop and destroy this handler from now on
 }
 
+void QueryHandler::ServePlay(HttpConnection* conn, const HttpRequest& req) {
+  if (req.method != "GET" && req.method != "HEAD") {
+    (void)conn->Respond(405, "text/plain; charset=UTF-8", "Use GET for /play.\n");
+    return;
+  }
+  // The page needs nothing from elsewhere, so the browser is told to load nothing from
+  // elsewhere: no script a query result could smuggle in would run or reach another host,
+  // and no other site may frame the page.
+  conn->AddHeader("Content-Security-Policy",
+                  "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; "
+                  "img-src data:; connect-src 'self'; base-uri 'none'; form-action 'none'; "
+                  "frame-ancestors 'none'");
+  conn->AddHeader("X-Content-Type-Options", "nosniff");
+  (void)conn->Respond(200, "text/html; charset=UTF-8", PlayPage());
+}
+
 QueryHandler::Handled QueryHandler::Handle(HttpConnection* conn, const HttpRequest& req) {
   const std::string* given_id = req.Param("query_id");
   const std::string query_id = given_id != nullptr && !given_id->empty() ? *given_id : NewQueryId();
@@ -259,11 +276,17 @@ QueryHandler::Handled QueryHandler::Handle(HttpConnection* conn, const HttpReque
     ServeMetrics(conn, req);
     return Handled::kAnswered;
   }
+  if (req.path == "/play") {
+    metrics_.CountRequest(RequestKind::kOther);
+    ServePlay(conn, req);
+    return Handled::kAnswered;
+  }
   if (req.path != "/") {
     metrics_.CountRequest(RequestKind::kOther);
     (void)conn->Respond(404, "text/plain; charset=UTF-8",
                         absl::StrCat("There is no handle ", req.path,
-                                     ". Use / for queries, /ping for health checks and /metrics for metrics.\n"));
+                                     ". Use / for queries, /ping for health checks, /metrics for metrics and "
+                                     "/play for the query page.\n"));
     return Handled::kAnswered;
   }
   if (read_method && req.Param("query") == nullptr && !req.has_body()) {

@@ -1,9 +1,10 @@
 // QueryHandler: ClickHouse's HTTP interface on one request. Routes `/` and `/ping`
-// (health) and `/metrics` (Prometheus), authenticates the user (server/users.h), builds the
-// request's Session (or takes the named session's) with the user's readonly level and row
-// filters, applies the URL's settings and `param_` values, runs the query with the body
-// streamed in as INSERT data and the result streamed out, and answers errors as ClickHouse
-// does (status, X-ClickHouse-Exception-Code, "Code: N. DB::Exception: ... (NAME)").
+// (health), `/metrics` (Prometheus) and `/play` (the query page), authenticates the user
+// (server/users.h), builds the request's Session (or takes the named session's) with the
+// user's readonly level and row filters, applies the URL's settings and `param_` values,
+// runs the query with the body streamed in as INSERT data and the result streamed out,
+// and answers errors as ClickHouse does (status, X-ClickHouse-Exception-Code, "Code: N.
+// DB::Exception: ... (NAME)").
 //
 // Thread-safe: one handler serves every connection thread; named sessions (one set per
 // user) are locked while a request uses them (a second concurrent request gets
@@ -83,6 +84,8 @@ class QueryHandler {
   absl::StatusOr<const User*> Authenticate(const HttpRequest& req) const;
   // GET /metrics (authenticated; refused to users with row filters).
   void ServeMetrics(HttpConnection* conn, const HttpRequest& req);
+  // GET /play: the query page (server/play_page.h), open to all: its queries authenticate.
+  void ServePlay(HttpConnection* conn, const HttpRequest& req);
   // *kind gets the query's kind once its text is known. With `pending` (no named
   // session), an INSERT whose rows stream from the body commits without waiting: then
   // *pending is set and AnswerInsert answers it later.

@@ -96,8 +96,26 @@ class HttpProtocolTest(unittest.TestCase):
         self.assertEqual((status, body), (200, b"Ok.\n"))
         c = self.server.conn()
         c.request("GET", "/nowhere")
-        self.assertEqual(c.getresponse().status, 404)
+        r = c.getresponse()
+        self.assertEqual(r.status, 404)
+        self.assertIn(b"/play", r.read())
         c.close()
+
+    def test_play_page(self):
+        # GET and HEAD only; the page itself is tried in a browser by play_test.py.
+        answers = {}
+        for method in ("GET", "HEAD", "POST"):
+            c = self.server.conn()
+            c.request(method, "/play")
+            r = c.getresponse()
+            answers[method] = (r.status, r.getheader("Content-Type"), r.getheader("Content-Length"), r.read())
+            c.close()
+        status, content_type, length, page = answers["GET"]
+        self.assertEqual((status, content_type), (200, "text/html; charset=UTF-8"))
+        self.assertTrue(page.startswith(b"<!DOCTYPE html>") and b"<textarea" in page, page[:200])
+        self.assertEqual(int(length), len(page))
+        self.assertEqual(answers["HEAD"], (200, content_type, length, b""))
+        self.assertEqual((answers["POST"][0], answers["POST"][3]), (405, b"Use GET for /play.\n"))
 
     def test_query_in_url_body_or_both(self):
         status, headers, body = self.server.request("GET", query="SELECT 1, 'a'")
