@@ -320,12 +320,12 @@ class Database {
     absl::Status Commit();
     // Called once with what Commit would have returned.
     using CommitCallback = absl::AnyInvocable<void(absl::Status) &&>;
-    // Commit, without waiting for a group commit: a batch that would join one (small,
-    // Commit's group-commit rule) is queued with `done` and this returns at once; `done`
-    // runs on the Database's group commit thread once the group is durable or the batch
-    // refused, and must not block (it runs between groups). Any other batch commits here
-    // and `done` runs before this returns. The batch lives until `done` has run, so the
-    // caller must not touch it after this call.
+    // Commit, without waiting for any I/O: the batch is queued with `done` and this
+    // returns at once. The Database's group commit thread commits it, in a group with
+    // other small ones (Commit's group-commit rule) or alone, and then runs `done`, which
+    // must not block (it runs between groups). Only a batch with nothing left to write (a
+    // repeat, or one already ended) has `done` run here, before this returns. The batch
+    // lives until `done` has run, so the caller must not touch it after this call.
     static void CommitAsync(std::unique_ptr<InsertBatch> batch, CommitCallback done);
     uint64_t rows() const { return rows_; }  // rows given to Add (before any deduplication)
     bool deduplicated() const { return deduplicated_; }
@@ -578,9 +578,10 @@ class Database {
   // Commits a small batch with whatever other small batches are waiting: one writes
   // and syncs the group's edit while the others wait for their status.
   absl::Status CommitSmall(InsertBatch* batch);
-  // Queues a small batch whose writer does not wait (InsertBatch::CommitAsync); the group
-  // commit thread leads the groups such writers are at the front of.
-  void CommitSmallAsync(std::unique_ptr<InsertBatch> batch, InsertBatch::CommitCallback done);
+  // Queues a batch whose writer does not wait (InsertBatch::CommitAsync); the group
+  // commit thread leads the groups such writers are at the front of. A batch that joins
+  // no group is committed alone, in its turn.
+  void CommitQueued(std::unique_ptr<InsertBatch> batch, InsertBatch::CommitCallback done);
   // Leads the group at the front of the queue (REQUIRES: group_mu_ held by `queue`, no
   // group being led, the queue not empty): runs it with group_mu_ released, tells its
   // writers, hands the lead to the next writer, then runs the asynchronous writers'

@@ -37,6 +37,7 @@ struct Database::GroupWriter {
   // is deleted once it has run.
   std::unique_ptr<InsertBatch> owned;
   InsertBatch::CommitCallback callback;
+  bool solo = false;  // an asynchronous writer whose batch joins no group: Commit() alone
   bool waits() const { return owned == nullptr; }
 };
 
@@ -57,14 +58,14 @@ bool Database::InsertBatch::JoinsGroup() const {
 }
 
 void Database::InsertBatch::CommitAsync(std::unique_ptr<InsertBatch> batch, CommitCallback done) {
-  if (!batch->JoinsGroup()) {
+  if (batch->done_ || batch->deduplicated_) {  // Commit writes nothing
     absl::Status s = batch->Commit();
     batch.reset();
     std::move(done)(std::move(s));
     return;
   }
   Database* db = batch->db_;
-  db->CommitSmallAsync(std::move(batch), std::move(done));
+  db->CommitQueued(std::move(batch), std::move(done));
 }
 
 absl::Status Database::CommitSmall(InsertBatch* batch) {
@@ -76,8 +77,9 @@ absl::Status Database::CommitSmall(InsertBatch* batch) {
   return self.status;
 }
 
-void Database::CommitSmallAsync(std::unique_ptr<InsertBatch> batch, InsertBatch::CommitCallback done) {
+void Database::CommitQueued(std::unique_ptr<InsertBatch> batch, InsertBatch::CommitCallback done) {
   auto writer = std::make_unique<GroupWriter>(batch.get());
+  writer->solo = !batch->JoinsGroup();
   writer->owned = std::move(batch);
   writer->callback = std::move(done);
   std::unique_lock<std::mutex> queue(group_mu_);
@@ -87,7 +89,7 @@ void Database::CommitSmallAsync(std::unique_ptr<InsertBatch> batch, InsertBatch:
     } catch (const std::system_error& e) {
       // No thread to lead for it: this one waits, as Commit does.
       queue.unlock();
-      absl::Status s = CommitSmall(writer->batch);
+      absl::Status s = writer->batch->Commit();
       writer->owned.reset();
       std::move(writer->callback)(std::move(s));
       return;
@@ -118,12 +120,20 @@ void Database::LeadGroup(std::unique_lock<std::mutex>& queue) {
   std::vector<GroupWriter*> group;
   uint64_t bytes = 0;
   for (GroupWriter* w : group_writers_) {
+    if (w->solo) {
+      if (group.empty()) group.push_back(w);
+      break;
+    }
     if (!group.empty() && bytes + w->batch->pending_bytes_ > kGroupBytesMax) break;
     bytes += w->batch->pending_bytes_;
     group.push_back(w);
   }
   queue.unlock();
-  RunGroup(group);
+  if (group[0]->solo) {
+    group[0]->status = group[0]->batch->Commit();
+  } else {
+    RunGroup(group);
+  }
   queue.lock();
   // Notified under group_mu_: a waiting writer cannot return (and destroy its cv) before
   // it sees `done`, which it reads under the same mutex.

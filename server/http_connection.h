@@ -108,6 +108,12 @@ class HttpConnection {
   absl::StatusOr<size_t> ReadBody(char* buf, size_t n);
   // Reads and drops the rest of the body, so that the next request can be read.
   absl::Status DrainBody();
+  // Whether the current request's whole body has arrived, so that reading it never waits:
+  // a Content-Length body of at most `bytes_max` bytes, all of it buffered.
+  bool BodyArrived(uint64_t bytes_max) const {
+    return phase_ == Phase::kRequest && !request_.chunked && !expect_continue_ &&
+           request_.content_length <= bytes_max && request_.content_length <= in_.size() - in_pos_;
+  }
 
   // The response to the current request. Headers may be added until the first bytes are
   // sent: the buffer filled past response_buffer_bytes, or Finish.

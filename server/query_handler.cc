@@ -256,6 +256,20 @@ void QueryHandler::ServePlay(HttpConnection* conn, const HttpRequest& req) {
   (void)conn->Respond(200, "text/html; charset=UTF-8", PlayPage());
 }
 
+bool QueryHandler::AnswersWithoutWaiting(const HttpConnection& conn) const {
+  // What RunQuery hands to ExecuteInsertAsync, with its rows here already: an INSERT ...
+  // FORMAT in the URL and its data in a small body that has arrived whole and is not
+  // compressed. A body of at most this many bytes parses into a block small enough to
+  // be kept for a group commit (Database::InsertBatch), not written to a part here.
+  constexpr uint64_t kBodyBytesMax = 16 << 10;
+  const HttpRequest& req = conn.request();
+  if (req.method != "POST" || req.path != "/" || !conn.BodyArrived(kBodyBytesMax)) return false;
+  if (req.Header("content-encoding") != nullptr || req.Param("session_id") != nullptr) return false;
+  const std::string* query = req.Param("query");
+  if (query == nullptr || engine::sql::InsertDataStart(*query) != query->size()) return false;
+  return !db_->has_pending_backfills();  // a new Session would run them first
+}
+
 QueryHandler::Handled QueryHandler::Handle(HttpConnection* conn, const HttpRequest& req) {
   const std::string* given_id = req.Param("query_id");
   const std::string query_id = given_id != nullptr && !given_id->empty() ? *given_id : NewQueryId();

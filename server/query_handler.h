@@ -56,6 +56,11 @@ class QueryHandler {
   // Answers `req` on `conn` (the body read as needed), now or, for an insert without a
   // named session, once its group commit is durable: a thread does not wait per insert.
   Handled Handle(HttpConnection* conn, const HttpRequest& req);
+  // Whether Handle answers the request now on `conn` without waiting for anything (a
+  // single-row insert, say: its whole body here, its commit left to the group commit
+  // thread), so that the thread watching connections may run it itself instead of
+  // handing it to a worker. Otherwise Handle may wait, for the body or for a query.
+  bool AnswersWithoutWaiting(const HttpConnection& conn) const;
   // Called, on the thread that answered it, once a kPending request's response is
   // written; it must not block. Set before the first request.
   void SetAnsweredCallback(std::function<void(HttpConnection*)> answered) { answered_ = std::move(answered); }

@@ -227,6 +227,11 @@ void Server::Resume(int fd) {
   }
   HttpConnection::HeadState state = parked.conn->ReadHead(absl::ZeroDuration());
   if (state == HttpConnection::HeadState::kGone) return;  // closed by the client
+  if (state == HttpConnection::HeadState::kReady && handler_.AnswersWithoutWaiting(*parked.conn)) {
+    // Run here: handing it to a worker would cost more (a thread woken per insert).
+    RunWithoutWaiting(std::move(parked.conn));
+    return;
+  }
   if (state != HttpConnection::HeadState::kPending) {
     Dispatch(std::move(parked.conn), state);
     return;
@@ -282,6 +287,14 @@ void Server::RunConnection(Connection conn) {
   }
 }
 
+void Server::RunWithoutWaiting(Connection conn) {
+  if (handler_.Handle(conn.get(), conn->request()) == QueryHandler::Handled::kPending) {
+    HandOver(std::move(conn));
+  } else {
+    Continue(std::move(conn));
+  }
+}
+
 void Server::HandOver(Connection conn) {
   {
     std::lock_guard<std::mutex> lock(mu_);
@@ -315,6 +328,7 @@ void Server::Continue(Connection conn) {
     case HttpConnection::HeadState::kGone:
       return;
     case HttpConnection::HeadState::kReady:
+      // A pipelined request: to a worker, so that one client cannot keep this thread.
     case HttpConnection::HeadState::kBad:
       Dispatch(std::move(conn), state);
       return;

@@ -88,6 +88,9 @@ class Server {
   void Dispatch(Connection conn, HttpConnection::HeadState state);
   // On a worker thread: runs requests while they come, then parks or closes.
   void RunConnection(Connection conn);
+  // On the Serve() thread: a request the handler answers without waiting
+  // (QueryHandler::AnswersWithoutWaiting), then the connection continues.
+  void RunWithoutWaiting(Connection conn);
   // A connection whose request the handler answers later (QueryHandler::Handled::kPending)
   // meets its answer: whichever of HandOver (from RunConnection) and Answered (from the
   // answering thread) comes second continues it.
