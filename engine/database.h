@@ -169,11 +169,14 @@ struct InsertOptions {
   std::string deduplication_token;
 };
 
-// When a partition's inline parts are written to a part directory (a flush): as soon as
-// any threshold is reached. Bounds the memory they hold, the size of the manifest's
-// snapshot, and how many parts a scan opens.
+// What becomes of a partition's inline parts. A run of `parts` or more groups' parts
+// (level 0) is merged into one inline part (a compaction, in memory); a run of inline parts is
+// written to a part directory (a flush) as soon as it reaches `bytes`, its oldest rows
+// `age_ms`, or 2 * `parts` parts. Bounds the memory they hold, the size of the manifest's
+// snapshot, and how many parts a scan opens; a high insert rate makes bigger parts on
+// disk rather than more of them.
 struct InlineFlushPolicy {
-  size_t parts = 64;             // inline parts in one partition
+  size_t parts = 64;             // groups' parts compacted at once; 2x: flushed
   uint64_t bytes = 16 << 20;     // their bytes
   uint64_t age_ms = 1000;        // the oldest one's time since its commit
   // A group's part of more bytes (in memory, before encoding) goes to disk instead.
@@ -219,6 +222,7 @@ struct DatabaseStats {
   uint64_t inline_parts = 0;     // inline parts held now
   uint64_t inline_bytes = 0;     // their bytes
   uint64_t inline_flushes = 0;   // flushes done (merges of inline parts into a directory)
+  uint64_t inline_compactions = 0;  // merges of groups' inline parts into one inline part
 };
 
 class Database {
@@ -476,6 +480,9 @@ class Database {
   // going on meanwhile cannot keep it from returning (their parts may stay inline). The
   // server calls it when it stops, after the last request. No-op without inline parts.
   absl::Status FlushInlineParts();
+  // Merges each run of InlineFlushPolicy::parts or more groups' inline parts into one inline part,
+  // as the flush thread does on its own; for tests and tools that want it at once.
+  absl::Status CompactInlineParts();
   DatabaseStats stats() const;
 
   const RecoveryReport& recovery() const { return recovery_; }
@@ -605,9 +612,11 @@ class Database {
   absl::StatusOr<PartPtr> OpenInlinePart(const Table& table, const std::string& name,
                                          const std::vector<std::pair<std::string, std::string>>& files);
   // Flushes the runs of inline parts that `due` picks, in each partition of each table
-  // (of `only`, when not null). Returns how many flushes ran.
+  // (of `only`, when not null). Returns how many flushes ran. `compact`: the runs are of
+  // groups' parts only (level 0), and each is merged into one inline part instead.
   absl::StatusOr<uint64_t> FlushInline(const Table* only, const std::function<bool(size_t parts, uint64_t bytes,
-                                                                                    uint64_t oldest_us)>& due);
+                                                                                    uint64_t oldest_us)>& due,
+                                       bool compact = false);
   void FlushLoop();
   // Each of `parts`' superseded rows (null: untracked). REQUIRES: mu_ held.
   static std::vector<SupersededPtr> SupersededOf(const Table& table, const std::vector<PartPtr>& parts);
@@ -660,9 +669,10 @@ class Database {
   absl::StatusOr<std::shared_ptr<Table>> FindTable(const std::string& name) const;
   // Writes, validates and commits one merge of `inputs` (marked merging). Returns the rows
   // written. `what` names the operation in errors ("OPTIMIZE TABLE t", "background merge
-  // of t").
+  // of t"). `inline_output`: the merged part is an inline part (a compaction of inline
+  // parts, engine/inline_parts.cc), committed with its bytes in the edit.
   absl::StatusOr<uint64_t> MergeAndCommit(const std::shared_ptr<Table>& table, const std::vector<PartPtr>& inputs,
-                                          const std::string& what);
+                                          const std::string& what, bool inline_output = false);
   // Validates the parts `detached_names` of the table's detached/ directory and commits
   // them in one manifest edit (ATTACH PART, ATTACH PARTITION). `what` names the statement.
   absl::Status AttachParts(const std::string& table, const std::vector<std::string>& detached_names,
@@ -740,6 +750,7 @@ class Database {
   std::atomic<uint64_t> manifest_appended_{0};
   std::atomic<uint64_t> group_commits_{0};
   std::atomic<uint64_t> grouped_inserts_{0};
+  std::atomic<uint64_t> inline_compactions_{0};
   std::atomic<uint64_t> inline_flushes_{0};
 };
 

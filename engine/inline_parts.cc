@@ -3,9 +3,10 @@
 // group of small inserts costs one fsync (engine/group_commit.cc). The part's files are
 // the same bytes a part directory holds; they live in the Database's in-memory Env
 // (inline_env_, one directory per table), where scans, merges and CHECK TABLE read them
-// as any part. Opening replays them from the manifest. A flush (a merge of a run of a
-// partition's inline parts, FlushInline in engine/optimize.cc) writes their rows to a
-// part directory and removes them in one edit; the next snapshot of the manifest then no
+// as any part. Opening replays them from the manifest. A compaction merges a run of
+// groups' parts into one inline part, committed the same way, in memory and without a
+// file; a flush (FlushInline in engine/optimize.cc) writes a run's rows to a part
+// directory and removes them in one edit; the next snapshot of the manifest then no
 // longer holds their bytes.
 #include "absl/strings/str_cat.h"
 #include "engine/database.h"
@@ -59,6 +60,13 @@ absl::Status Database::FlushInlineParts() {
          }).status();
 }
 
+absl::Status Database::CompactInlineParts() {
+  const size_t parts = inline_flush_.parts;
+  return FlushInline(
+             nullptr, [parts](size_t run, uint64_t, uint64_t) { return run >= parts; }, /*compact=*/true)
+      .status();
+}
+
 DatabaseStats Database::stats() const {
   DatabaseStats s;
   s.commits = commits_.load(std::memory_order_relaxed);
@@ -67,6 +75,7 @@ DatabaseStats Database::stats() const {
   s.group_commits = group_commits_.load(std::memory_order_relaxed);
   s.grouped_inserts = grouped_inserts_.load(std::memory_order_relaxed);
   s.inline_flushes = inline_flushes_.load(std::memory_order_relaxed);
+  s.inline_compactions = inline_compactions_.load(std::memory_order_relaxed);
   std::lock_guard<std::mutex> lock(mu_);
   for (const auto& [name, table] : tables_) {
     for (const PartPtr& p : table->parts) {

@@ -92,7 +92,7 @@ absl::StatusOr<OptimizeResult> Database::Optimize(const std::string& name, Optim
 
 absl::StatusOr<uint64_t> Database::MergeAndCommit(const std::shared_ptr<Table>& table,
                                                   const std::vector<PartPtr>& inputs,
-                                                  const std::string& op) {
+                                                  const std::string& op, bool inline_output) {
   const std::string what = absl::StrCat(op, ": merging ", inputs.size(), " parts of partition '",
                                         inputs[0]->meta().partition_id, "'");
   // Superseded rows of the inputs are left out: each loses to a live row, which this
@@ -111,7 +111,9 @@ absl::StatusOr<uint64_t> Database::MergeAndCommit(const std::shared_ptr<Table>& 
     }
   }
   ttl.now_s = env_->NowMicros() / 1000000;
-  auto outcome = MergeParts(env_, table->dir, *schema, table->engine, inputs, &cancel_merges_, skips, ttl);
+  Env* const env = inline_output ? inline_env_.get() : env_;
+  const std::string dir = inline_output ? InlineDir(*table) : table->dir;
+  auto outcome = MergeParts(env, dir, *schema, table->engine, inputs, &cancel_merges_, skips, ttl);
   if (!outcome.ok()) return absl::Status(outcome.status().code(), absl::StrCat(what, ": ", outcome.status().message()));
   uint64_t input_rows = 0;
   for (const PartPtr& p : inputs) input_rows += p->rows();
@@ -122,9 +124,9 @@ absl::StatusOr<uint64_t> Database::MergeAndCommit(const std::shared_ptr<Table>& 
   PartPtr merged;  // none when the rule dropped every row
   if (outcome->meta.has_value()) {
     const std::string& merged_name = outcome->meta->name;
-    auto opened = Part::Open(env_, TmpPartDir(table->dir, merged_name), merged_name);
+    auto opened = Part::Open(env, TmpPartDir(dir, merged_name), merged_name);
     if (!opened.ok()) {
-      (void)env_->RemoveAll(TmpPartDir(table->dir, merged_name));
+      (void)env->RemoveAll(TmpPartDir(dir, merged_name));
       return absl::InternalError(absl::StrCat(what, ": part ", merged_name,
                                               " failed validation right after writing: ", opened.status().message()));
     }
@@ -199,7 +201,16 @@ absl::StatusOr<uint64_t> Database::MergeAndCommit(const std::shared_ptr<Table>& 
   // A part attached meanwhile was not compared with: the merged part goes in untracked.
   track = track && table->parts == compared;
   format::ManifestEdit edit;
-  if (merged != nullptr) edit.ops.push_back(format::ManifestOp::AddPart(table->name, merged->name(), merged->rows()));
+  if (merged != nullptr && IsInline(*merged)) {
+    auto added = InlinePartOp(*table, *merged);
+    if (!added.ok()) {
+      discard_merged();
+      return absl::Status(added.status().code(), absl::StrCat(what, ": ", added.status().message()));
+    }
+    edit.ops.push_back(*std::move(added));
+  } else if (merged != nullptr) {
+    edit.ops.push_back(format::ManifestOp::AddPart(table->name, merged->name(), merged->rows()));
+  }
   if (track) {
     edit.ops.push_back(format::ManifestOp::Supersede(table->name, merged->name(), losers[merged.get()]));
     AddSupersedeOps(*table, newer, losers, &edit);
@@ -216,6 +227,16 @@ absl::StatusOr<uint64_t> Database::MergeAndCommit(const std::shared_ptr<Table>& 
     if (merged != nullptr) {
       Publish(table.get(), {merged});
       table->parts[first] = merged;
+      if (IsInline(*merged)) {
+        // Its rows are as old as its oldest input's: the age that flushes it to disk.
+        uint64_t since_us = env_->NowMicros();
+        for (const PartPtr& p : inputs) {
+          if (auto at = table->inline_since_us.find(p->name()); at != table->inline_since_us.end()) {
+            since_us = std::min(since_us, at->second);
+          }
+        }
+        table->inline_since_us[merged->name()] = since_us;
+      }
     }
     std::sort(positions.begin(), positions.end(), std::greater<size_t>());
     for (size_t pos : positions) {
@@ -303,7 +324,13 @@ bool Database::BackgroundMergeOnce() {
 // ---- flushes of inline parts ----
 
 absl::StatusOr<uint64_t> Database::FlushInline(
-    const Table* only, const std::function<bool(size_t parts, uint64_t bytes, uint64_t oldest_us)>& due) {
+    const Table* only, const std::function<bool(size_t parts, uint64_t bytes, uint64_t oldest_us)>& due,
+    bool compact) {
+  // A compaction's run is of groups' parts only: a part compacted before is left for the
+  // flush to disk, so no row is rewritten in memory more than once.
+  auto in_run = [&](const Table& t, const PartPtr& p) {
+    return IsInline(*p) && !t.merging.contains(p.get()) && (!compact || p->meta().level == 0);
+  };
   uint64_t flushes = 0;
   while (true) {
     std::shared_ptr<Table> table;
@@ -335,7 +362,7 @@ absl::StatusOr<uint64_t> Database::FlushInline(
             size_t end = begin;
             uint64_t bytes = 0;
             uint64_t oldest_us = UINT64_MAX;
-            while (end < parts.size() && IsInline(*parts[end]) && !t->merging.contains(parts[end].get())) {
+            while (end < parts.size() && in_run(*t, parts[end])) {
               bytes += parts[end]->bytes_on_disk();
               if (auto at = t->inline_since_us.find(parts[end]->name()); at != t->inline_since_us.end()) {
                 oldest_us = std::min(oldest_us, at->second);
@@ -355,7 +382,9 @@ absl::StatusOr<uint64_t> Database::FlushInline(
       if (table == nullptr) return flushes;
       for (const PartPtr& p : run) table->merging.insert(p.get());
     }
-    auto rows = MergeAndCommit(table, run, absl::StrCat("flush of inline parts of ", table->name));
+    auto rows = MergeAndCommit(table, run,
+                               absl::StrCat(compact ? "compaction" : "flush", " of inline parts of ", table->name),
+                               compact);
     {
       std::lock_guard<std::mutex> lock(mu_);
       for (const PartPtr& p : run) table->merging.erase(p.get());
@@ -365,7 +394,7 @@ absl::StatusOr<uint64_t> Database::FlushInline(
       return rows.status();
     }
     ++flushes;
-    inline_flushes_.fetch_add(1, std::memory_order_relaxed);
+    (compact ? inline_compactions_ : inline_flushes_).fetch_add(1, std::memory_order_relaxed);
   }
 }
 
@@ -378,10 +407,24 @@ void Database::FlushLoop() {
       if (merge_stop_) return;
     }
     const uint64_t now_us = env_->NowMicros();
-    auto flushed = FlushInline(nullptr, [&](size_t parts, uint64_t bytes, uint64_t oldest_us) {
-      return parts >= policy.parts || bytes >= policy.bytes ||
-             (oldest_us != UINT64_MAX && now_us >= oldest_us + policy.age_ms * 1000);
-    });
+    auto aged = [&](uint64_t oldest_us) {
+      return oldest_us != UINT64_MAX && now_us >= oldest_us + policy.age_ms * 1000;
+    };
+    // Groups' parts first become one inline part per `parts` of them (a merge in memory,
+    // no files: cheap enough to run often); then runs go to disk by bytes and age, so a
+    // high insert rate makes bigger parts on disk, not more of them. A run of twice
+    // `parts` goes too, which bounds a partition's inline parts however compactions fare.
+    auto flushed = FlushInline(
+        nullptr,
+        [&](size_t parts, uint64_t bytes, uint64_t oldest_us) {
+          return parts >= policy.parts && bytes < policy.bytes && !aged(oldest_us);
+        },
+        /*compact=*/true);
+    if (flushed.ok()) {
+      flushed = FlushInline(nullptr, [&](size_t parts, uint64_t bytes, uint64_t oldest_us) {
+        return parts >= 2 * policy.parts || bytes >= policy.bytes || aged(oldest_us);
+      });
+    }
     if (!flushed.ok()) {
       {
         std::lock_guard<std::mutex> lock(mu_);

@@ -143,6 +143,8 @@ void RenderEngineMetrics(const EngineStats& stats, std::string* out) {
       {"tally_inline_bytes", "gauge", "Bytes of those inline parts.", &engine::DatabaseStats::inline_bytes},
       {"tally_inline_flushes_total", "counter", "Flushes of inline parts into part directories.",
        &engine::DatabaseStats::inline_flushes},
+      {"tally_inline_compactions_total", "counter", "Merges of groups' inline parts into one inline part.",
+       &engine::DatabaseStats::inline_compactions},
   };
   for (const Counter& c : kEngine) {
     Header(c.name, c.type, c.help, out);

@@ -248,19 +248,74 @@ TEST(InlinePartsTest, TheFlushThreadBoundsInlinePartsPerPartition) {
   MemEnv env;
   DatabaseOptions options = InlineOn(&env);
   options.inline_flush.parts = 8;
+  options.inline_flush.age_ms = 2000;
   ASSERT_OK_AND_ASSIGN(auto db, Database::Open("db", options));
   ASSERT_OK(db->CreateTable("events", testing_data::MeteringSchema()));
   uint64_t want = 0;
-  for (int i = 0; i < 100; ++i) {
+  for (int i = 0; i < 200; ++i) {
     Block b = Rows(1, i);
     want += SumOf(b);
     ASSERT_OK(db->Insert("events", std::move(b)));
   }
+  // Runs of 8 or more groups' parts become one inline part at once...
   for (int wait = 0; wait < 200 && db->stats().inline_parts >= 8; ++wait) {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
   EXPECT_LT(db->stats().inline_parts, 8u);
+  EXPECT_GE(db->stats().inline_compactions, 1u);
+  EXPECT_EQ(Sum(db.get(), "events"), want);
+  // ... and go to disk when their oldest rows are age_ms old.
+  for (int wait = 0; wait < 400 && db->stats().inline_parts > 0; ++wait) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  EXPECT_EQ(db->stats().inline_parts, 0u);
   EXPECT_GE(db->stats().inline_flushes, 1u);
+  EXPECT_EQ(Sum(db.get(), "events"), want);
+}
+
+TEST(InlinePartsTest, GroupsPartsAreCompactedInMemoryThenFlushedToDisk) {
+  MemEnv env;
+  DatabaseOptions options = InlineOn(&env);
+  options.inline_flush.parts = 4;
+  uint64_t want = 0;
+  auto insert = [&](Database* db, int i) {
+    Block b = Rows(1 + i % 2, i);
+    want += SumOf(b);
+    ASSERT_OK(db->Insert("events", std::move(b)));
+  };
+  {
+    ASSERT_OK_AND_ASSIGN(auto db, Database::Open("db", options));
+    ASSERT_OK(db->CreateTable("events", testing_data::MeteringSchema()));
+    for (int i = 0; i < 10; ++i) insert(db.get(), i);
+    ASSERT_OK(db->CompactInlineParts());
+    // The run of 10 groups' parts became one inline part: no directory.
+    EXPECT_EQ(db->stats().inline_compactions, 1u);
+    EXPECT_EQ(db->stats().inline_parts, 1u);
+    EXPECT_EQ(PartDirs(&env, db.get()), 0u);
+    for (int i = 10; i < 13; ++i) insert(db.get(), i);
+    ASSERT_OK(db->CompactInlineParts());  // a run of 3: too short
+    EXPECT_EQ(db->stats().inline_compactions, 1u);
+    insert(db.get(), 13);
+    // A run of 4: compacted, and the part compacted before is left alone (its rows are
+    // rewritten in memory once).
+    ASSERT_OK(db->CompactInlineParts());
+    EXPECT_EQ(db->stats().inline_compactions, 2u);
+    ASSERT_OK_AND_ASSIGN(auto parts, db->ListParts("events"));
+    ASSERT_EQ(parts.size(), 2u);
+    EXPECT_GT(parts[0].level, 0u);
+    EXPECT_GT(parts[1].level, 0u);
+    EXPECT_TRUE(parts[0].in_memory && parts[1].in_memory);
+    EXPECT_EQ(PartDirs(&env, db.get()), 0u);
+    EXPECT_EQ(Sum(db.get(), "events"), want);
+    ASSERT_OK(db->CheckTable("events"));
+  }
+  // Replayed from the manifest: the compacted parts, not their inputs.
+  ASSERT_OK_AND_ASSIGN(auto db, Database::Open("db", InlineOn(&env)));
+  EXPECT_EQ(Sum(db.get(), "events"), want);
+  EXPECT_EQ(db->stats().inline_parts, 2u);
+  ASSERT_OK(db->FlushInlineParts());
+  EXPECT_EQ(db->stats().inline_parts, 0u);
+  EXPECT_EQ(PartDirs(&env, db.get()), 1u);
   EXPECT_EQ(Sum(db.get(), "events"), want);
 }
 
@@ -329,6 +384,33 @@ TEST(InlinePartsTest, FlushIsAllOrNothingAtEveryStep) {
         EXPECT_OK(reopened->CheckTable("events"));
       },
       /*min_steps=*/6, InlineOn(nullptr));
+}
+
+// A crash at every step of a compaction: the rows are there exactly once, in the groups'
+// parts or in the compacted one.
+TEST(InlinePartsTest, CompactionIsAllOrNothingAtEveryStep) {
+  uint64_t want = 0;
+  DatabaseOptions options = InlineOn(nullptr);
+  options.inline_flush.parts = 3;
+  testing_faults::FaultAtEveryStep(
+      testing_faults::Fault::kCrash,
+      [&](MemEnv* mem) {
+        want = 0;
+        auto db = Database::Open("db", InlineOn(mem));  // compacts nothing by itself
+        ASSERT_OK(db.status());
+        ASSERT_OK((*db)->CreateTable("events", testing_data::MeteringSchema()));
+        for (int i = 0; i < 4; ++i) {
+          Block b = Rows(2, i);
+          want += SumOf(b);
+          ASSERT_OK((*db)->Insert("events", std::move(b)));
+        }
+      },
+      [](Database* db) { return db->CompactInlineParts(); },
+      [&](Database* reopened, const absl::Status&) {
+        EXPECT_EQ(Sum(reopened, "events"), want);
+        EXPECT_OK(reopened->CheckTable("events"));
+      },
+      /*min_steps=*/2, options);
 }
 
 // A crash at every step of a group's commit: the insert is wholly there or wholly absent,
