@@ -20,6 +20,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "engine/database.h"
+#include "engine/progress.h"
 #include "engine/sql/ast.h"
 #include "engine/query/insert_stream.h"
 #include "engine/query/row_filter.h"
@@ -121,6 +122,11 @@ class Session {
   absl::Status Execute(absl::string_view sql, InputStream* input, const Sink& sink);
 
   void Cancel() { cancelled_.store(true); }
+  // What the running statement has read, written and returned so far (engine/progress.h),
+  // or the last one's once it ended: readable from any thread while Execute runs (a
+  // progress display, the server's progress headers). Reset as each statement begins, so
+  // a run of several statements shows each in turn.
+  const QueryProgress& progress() const { return progress_; }
   // ClickHouse's `readonly`: at 1 only statements that read run (SELECT, SHOW, DESCRIBE,
   // EXISTS, EXPLAIN, CHECK, USE) and no setting changes (SET, SETTINGS, SetSetting); at 2
   // settings change too, but not `readonly`: nothing a statement does lifts the level. The
@@ -167,8 +173,9 @@ class Session {
   absl::StatusOr<std::string> CreateViewStatement(const std::string& name, const std::string& full) const;
   // The table `name` (qualified) reads and inserts into: a view's target, else itself.
   std::string TargetOf(const std::string& name) const;
-  // The statement's insert_deduplicate and insert_deduplication_token.
-  static InsertOptions InsertOptionsOf(const Settings& settings);
+  // The statement's insert_deduplicate and insert_deduplication_token, counting into
+  // progress_.
+  InsertOptions InsertOptionsOf(const Settings& settings) const;
   // `timezone`: the zone times without one print in ("" = the session's).
   absl::Status Output(const ResultSet& result, const std::string& format, const Sink& sink, const ScanStats& stats,
                       const std::string& timezone = "");
@@ -191,6 +198,9 @@ class Session {
   bool backfills_resumed_ = false;
   std::shared_ptr<const RowFilters> row_filters_;  // null: none
   uint64_t rows_inserted_ = 0;
+  // The running statement's counters. Mutable: the const paths that start its work
+  // (NewContext, InsertOptionsOf) hand them out to be counted into.
+  mutable QueryProgress progress_;
 };
 
 }  // namespace tally::engine::sql
