@@ -1,6 +1,7 @@
 #include "server/query_handler.h"
 
 #include <algorithm>
+#include <optional>
 #include <random>
 #include <utility>
 #include <vector>
@@ -15,6 +16,7 @@
 #include "format/value.h"
 #include "server/error_codes.h"
 #include "server/http_compression.h"
+#include "server/progress_headers.h"
 
 namespace tally::server {
 
@@ -82,6 +84,15 @@ class BodyStream : public InputStream {
   size_t pos_ = 0;
   ServerMetrics* metrics_;
 };
+
+// A write that failed because a held response (wait_end_of_query=1) outgrew its bound, as
+// the error the client gets; other statuses as they are.
+absl::Status HeldResponseError(const absl::Status& s, bool held, uint64_t bytes_max) {
+  if (!held || !absl::IsResourceExhausted(s)) return s;
+  return ErrorWithCode(kTooManyRowsOrBytes,
+                       absl::StrCat("Limit for result exceeded: with wait_end_of_query=1 the whole response is held in ",
+                                    "memory, up to ", bytes_max, " bytes; ask for less, or without wait_end_of_query"));
+}
 
 // Up to `max` bytes of the decoded body into *out; whether the body ended within them.
 absl::StatusOr<bool> ReadBodyUpTo(BodyDecoder* body, size_t max, std::string* out) {
@@ -213,6 +224,7 @@ void QueryHandler::Handle(HttpConnection* conn, const HttpRequest& req) {
     metrics_.CountError(e.code, e.name);
     std::string body = ErrorBody(e, s.message());
     if (conn->committed()) {
+      conn->AddHeader("X-ClickHouse-Exception-Code", absl::StrCat(e.code));  // sent if the head is still open
       conn->Abort(absl::StrCat("\n", body));
       return;
     }
@@ -359,6 +371,8 @@ absl::Status QueryHandler::RunQuery(HttpConnection* conn, const HttpRequest& req
     }
     TALLY_RETURN_IF_ERROR(session->SetSetting(name, format::Value::String(value)));
   }
+  TALLY_ASSIGN_OR_RETURN(const HttpProgressOptions progress, HttpProgressOptionsOf(req, session->settings()));
+  if (progress.wait_end_of_query) conn->HoldResponse(options_.held_response_bytes_max);
 
   // The body, decoded as it is read.
   if (const std::string* d = req.Param("decompress"); d != nullptr && *d != "0") {
@@ -411,6 +425,17 @@ absl::Status QueryHandler::RunQuery(HttpConnection* conn, const HttpRequest& req
   static const LazyRE2 kSetStatement = {R"((?i)(^|;)\s*SET\s)"};
   restore.keep = RE2::PartialMatch(sql, *kSetStatement);
   BodyStream input(body, std::move(rest), &metrics_);
+  // X-ClickHouse-Summary: the counts when the head goes out, which for a response that
+  // fits the buffer (or is held, wait_end_of_query=1) is when the query has ended.
+  bool summary_added = false;
+  auto add_summary = [&] {
+    summary_added = true;
+    conn->AddHeader("X-ClickHouse-Summary", ProgressJson(session->progress().Get(), absl::Now() - start));
+  };
+  auto write = [&](absl::string_view data) {
+    if (!summary_added && conn->WriteCommits(data.size())) add_summary();
+    return conn->Write(data);
+  };
   // The result, encoded when asked (enable_http_compression=1 and an Accept-Encoding).
   std::unique_ptr<BodyEncoder> encoder;
   std::string response_coding;
@@ -418,9 +443,9 @@ absl::Status QueryHandler::RunQuery(HttpConnection* conn, const HttpRequest& req
     const std::string* accept = req.Header("accept-encoding");
     response_coding = accept != nullptr ? ChooseResponseCoding(*accept) : "";
     if (!response_coding.empty()) {
-      TALLY_ASSIGN_OR_RETURN(encoder, MakeBodyEncoder(response_coding, [this, conn](absl::string_view data) {
+      TALLY_ASSIGN_OR_RETURN(encoder, MakeBodyEncoder(response_coding, [this, &write](absl::string_view data) {
                                metrics_.AddSentBytes(data.size());
-                               return conn->Write(data);
+                               return write(data);
                              }));
     }
   }
@@ -435,14 +460,12 @@ absl::Status QueryHandler::RunQuery(HttpConnection* conn, const HttpRequest& req
     conn->AddHeader("X-ClickHouse-Query-Id", query_id);
     conn->AddHeader("X-ClickHouse-Format", out_format);
     conn->AddHeader("X-ClickHouse-Timezone", session->timezone());
-    conn->AddHeader("X-ClickHouse-Summary",
-                    absl::StrCat("{\"elapsed_ns\":\"", absl::ToInt64Nanoseconds(absl::Now() - start), "\"}"));
   };
   auto sink = [&](absl::string_view chunk) {
     if (write_failed) return;
     if (!headers_sent) add_headers();
     if (encoder == nullptr) metrics_.AddSentBytes(chunk.size());
-    absl::Status w = encoder != nullptr ? encoder->Write(chunk) : conn->Write(chunk);
+    absl::Status w = encoder != nullptr ? encoder->Write(chunk) : write(chunk);
     if (!w.ok()) {
       write_failed = true;
       write_error = w;
@@ -452,12 +475,17 @@ absl::Status QueryHandler::RunQuery(HttpConnection* conn, const HttpRequest& req
   absl::Status s;
   {
     ScopedDisconnectWatch watch(&disconnects_, conn->fd(), [session] { session->Cancel(); });
+    std::optional<ScopedProgressHeaders> progress_headers;
+    if (progress.send_progress) progress_headers.emplace(&ticker_, conn, session, start, progress.interval);
     s = session->Execute(sql, &input, sink);
   }
-  if (write_failed) return write_error;
+  if (write_failed || !s.ok()) conn->DiscardResponse();  // unless committed: the error's headers only
+  if (write_failed) return HeldResponseError(write_error, progress.wait_end_of_query, options_.held_response_bytes_max);
   TALLY_RETURN_IF_ERROR(s);
   if (!headers_sent) add_headers();
-  if (encoder != nullptr) TALLY_RETURN_IF_ERROR(encoder->Finish());
+  if (encoder != nullptr) TALLY_RETURN_IF_ERROR(HeldResponseError(encoder->Finish(), progress.wait_end_of_query,
+                                                                     options_.held_response_bytes_max));
+  if (!summary_added) add_summary();
   return conn->Finish();
 }
 
