@@ -54,6 +54,7 @@
 #include "engine/part.h"
 #include "engine/part_version.h"
 #include "engine/partition.h"
+#include "engine/progress.h"
 #include "engine/table_defaults.h"
 #include "engine/scan.h"
 #include "engine/superseded.h"
@@ -167,6 +168,11 @@ struct InsertOptions {
   bool deduplicate = true;
   // The insert's identity; empty: a hash of its blocks as given to Add, in order.
   std::string deduplication_token;
+  // The statement's counters, or null: every block the insert stores, in its table and in
+  // its views' targets, adds its rows and bytes (conformed to the table, in memory) to
+  // written_rows/written_bytes as Add takes it, before Commit (a retry that deduplication
+  // drops at Commit has counted them too).
+  QueryProgress* progress = nullptr;
 };
 
 // What becomes of a partition's inline parts. A run of `parts` or more groups' parts
@@ -370,6 +376,8 @@ class Database {
     // Conforms `block` to table `w`'s schema, runs its views, writes its parts (or keeps
     // them pending while the batch is small).
     absl::Status AddTo(size_t w, Block block);
+    // Adds a block the batch stores to options_.progress.
+    void CountWritten(const Block& block) const;
     // Writes a sorted piece of table `w` as a part under block number `block`.
     absl::Status WritePart(size_t w, Writes::Piece piece, uint64_t block);
     // Writes every pending piece: the batch is no longer small.

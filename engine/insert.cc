@@ -242,6 +242,13 @@ absl::Status Database::InsertBatch::Add(Block block) {
   return s;
 }
 
+void Database::InsertBatch::CountWritten(const Block& block) const {
+  if (options_.progress == nullptr) return;
+  uint64_t bytes = 0;
+  for (const Column& c : block.columns) bytes += c.ByteSize();
+  options_.progress->AddWritten(block.rows(), bytes);
+}
+
 absl::Status Database::InsertBatch::AddTo(size_t w, Block block) {
   Writes& writes = writes_[w];
   Table* table = writes.table.get();
@@ -277,6 +284,7 @@ absl::Status Database::InsertBatch::AddTo(size_t w, Block block) {
       for (Column& c : full.columns) c = Column::Gather(c, kept);
     }
   }
+  CountWritten(full);  // what the table stores (after event deduplication)
   // Views see the rows as inserted, before sorting and before the table's merge rule.
   for (const Writes::View& view : writes.views) {
     auto rows = view.query->Run(full);

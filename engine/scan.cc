@@ -307,6 +307,11 @@ void ScanCursor::PlanFinal() {
       std::max<uint64_t>(1, std::min(options_.task_rows, std::max<uint64_t>(65536, total_rows / 16)));
   plan_->final_tasks = engine::PlanFinal(schema_, parts_, key_ranges, task_rows, &stats_.granules_selected);
   plan_->task_starts = {0, plan_->final_tasks.size()};  // unused; keeps Split's invariant
+  if (options_.progress != nullptr) {
+    uint64_t planned = 0;
+    for (const FinalTask& t : plan_->final_tasks) planned += t.rows;
+    options_.progress->AddTotalRowsToRead(planned);
+  }
 }
 
 void ScanCursor::Plan() {
@@ -367,6 +372,7 @@ void ScanCursor::Plan() {
     task_rows += rows;
   }
   plan_->task_starts.push_back(chunks.size());
+  if (options_.progress != nullptr) options_.progress->AddTotalRowsToRead(total_rows);
 }
 
 std::vector<std::unique_ptr<ScanCursor>> ScanCursor::Split(size_t n) {
@@ -423,6 +429,7 @@ absl::StatusOr<ColumnCursor*> ScanCursor::Cursor(size_t part, size_t column) {
 absl::Status ScanCursor::ReadColumn(size_t part, size_t column, uint64_t g0, uint64_t g1, Column* out) {
   TALLY_ASSIGN_OR_RETURN(ColumnCursor * cursor, Cursor(part, column));
   TALLY_ASSIGN_OR_RETURN(*out, cursor->Read(g0, g1));
+  if (options_.progress != nullptr) bytes_decoded_ += out->ByteSize();
   return absl::OkStatus();
 }
 
@@ -430,7 +437,14 @@ absl::Status ScanCursor::ReadColumnSelected(size_t part, size_t column, uint64_t
                                             absl::Span<const uint32_t> selection, Column* out) {
   TALLY_ASSIGN_OR_RETURN(ColumnCursor * cursor, Cursor(part, column));
   TALLY_ASSIGN_OR_RETURN(*out, cursor->ReadSelected(g0, g1, selection));
+  if (options_.progress != nullptr) bytes_decoded_ += out->ByteSize();
   return absl::OkStatus();
+}
+
+void ScanCursor::ReportRead(uint64_t rows) {
+  if (options_.progress == nullptr) return;
+  options_.progress->AddRead(rows, bytes_decoded_);
+  bytes_decoded_ = 0;
 }
 
 absl::StatusOr<bool> ScanCursor::NextFinal(Block* out) {
@@ -442,6 +456,7 @@ absl::StatusOr<bool> ScanCursor::NextFinal(Block* out) {
       final_block_ = 0;
       final_active_ = true;
       stats_.rows_read += plan_->final_tasks[t].rows;
+      ReportRead(plan_->final_tasks[t].rows);
       final_reader_->Start(&plan_->final_tasks[t]);
     }
     Block rows;
@@ -449,6 +464,10 @@ absl::StatusOr<bool> ScanCursor::NextFinal(Block* out) {
     if (!more) {
       final_active_ = false;
       continue;
+    }
+    if (options_.progress != nullptr) {
+      for (const Column& c : rows.columns) bytes_decoded_ += c.ByteSize();
+      ReportRead(0);
     }
     // Blocks in scan order: tasks in order, blocks within a task in order.
     last_chunk_ = (uint64_t{final_task_} << 32) | final_block_++;
@@ -580,7 +599,10 @@ absl::StatusOr<bool> ScanCursor::Next(Block* out) {
         n += mask[i] != 0;
       }
       matching = n;
-      if (matching == 0) continue;  // the other columns are never read
+      if (matching == 0) {  // the other columns are never read
+        ReportRead(rows);
+        continue;
+      }
       selection.resize(matching);
       if (matching == rows) selection.clear();
     }
@@ -611,6 +633,7 @@ absl::StatusOr<bool> ScanCursor::Next(Block* out) {
       }
     }
     stats_.rows_returned += matching;
+    ReportRead(rows);
     last_chunk_ = chunk_index;
     return true;
   }

@@ -25,6 +25,7 @@
 #include "engine/final_scan.h"
 #include "engine/merge_rules/engine_spec.h"
 #include "engine/part.h"
+#include "engine/progress.h"
 #include "engine/range_filter.h"
 #include "engine/skip_index_probe.h"
 #include "engine/skip_indexes.h"
@@ -60,6 +61,10 @@ struct ScanOptions {
   // Only ranges on sorting key columns prune; the others, and row_filter, apply to the
   // collapsed rows.
   bool final = false;
+  // The statement's counters (engine/progress.h), or null: the rows the scan plans to read
+  // are added to total_rows_to_read when it is made, and each chunk's rows and decoded
+  // bytes to read_rows/read_bytes as it is read. Shared by Split cursors.
+  QueryProgress* progress = nullptr;
 };
 
 struct ScanStats {
@@ -132,6 +137,8 @@ class ScanCursor {
   absl::Status ReadColumn(size_t part, size_t column, uint64_t g0, uint64_t g1, format::Column* out);
   absl::Status ReadColumnSelected(size_t part, size_t column, uint64_t g0, uint64_t g1,
                                   absl::Span<const uint32_t> selection, format::Column* out);
+  // Adds `rows` and the bytes decoded since the last call to options_.progress.
+  void ReportRead(uint64_t rows);
 
   format::TableSchema schema_;
   std::vector<PartPtr> parts_;
@@ -160,6 +167,7 @@ class ScanCursor {
   // cursors_[part][column], created on first use.
   std::vector<std::vector<std::unique_ptr<ColumnCursor>>> cursors_;
   ScanStats stats_;
+  uint64_t bytes_decoded_ = 0;  // by ReadColumn*, not yet reported
 };
 
 // Granules of `part` that can hold rows inside every range (by the primary index), as

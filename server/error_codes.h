@@ -32,6 +32,7 @@ inline constexpr int kSessionIsLocked = 373;
 inline constexpr int kTooManySimultaneousQueries = 202;
 inline constexpr int kQueryIsTooLarge = 392;
 inline constexpr int kUnknownCompressionMethod = 98;
+inline constexpr int kTooManyRowsOrBytes = 396;
 
 ClickHouseError ErrorFor(const absl::Status& status);
 // A status carrying one of the codes above (its name and HTTP status follow it).

@@ -34,34 +34,12 @@ struct HttpConnection::Parser {
 namespace {
 
 constexpr size_t kReadBytes = 64 << 10;
-constexpr size_t kChunkBytes = 64 << 10;  // a committed response is sent in chunks of this
 constexpr size_t kIdleBufferBytes = 4 << 10;  // an idle connection keeps buffers up to this
 
 int TimeoutMs(absl::Duration d) {
   if (d == absl::InfiniteDuration()) return -1;
   // Rounded up: a wait of 0.3 ms must not become a busy loop of zero-millisecond polls.
   return static_cast<int>(std::clamp<int64_t>(absl::ToInt64Microseconds(d + absl::Microseconds(999)) / 1000, 0, 1 << 30));
-}
-
-absl::string_view StatusText(int status) {
-  switch (status) {
-    case 100: return "Continue";
-    case 200: return "OK";
-    case 400: return "Bad Request";
-    case 401: return "Unauthorized";
-    case 403: return "Forbidden";
-    case 404: return "Not Found";
-    case 405: return "Method Not Allowed";
-    case 408: return "Request Timeout";
-    case 411: return "Length Required";
-    case 413: return "Payload Too Large";
-    case 431: return "Request Header Fields Too Large";
-    case 500: return "Internal Server Error";
-    case 501: return "Not Implemented";
-    case 503: return "Service Unavailable";
-    case 505: return "HTTP Version Not Supported";
-    default: return "Error";
-  }
 }
 
 int HexValue(char c) {
@@ -445,7 +423,12 @@ void HttpConnection::ResetResponse() {
   status_ = 200;
   out_headers_.clear();
   out_.clear();
+  hold_bytes_max_ = 0;
   committed_ = false;
+  head_sent_ = false;
+  head_open_ = false;
+  head_headers_sent_ = 0;
+  head_pending_.clear();
   expect_continue_ = false;
 }
 
@@ -455,109 +438,6 @@ void HttpConnection::ShrinkBuffers() {
     in_ = in_.substr(in_pos_);
     in_pos_ = 0;
   }
-}
-
-void HttpConnection::AddHeader(absl::string_view name, absl::string_view value) {
-  out_headers_.emplace_back(std::string(name), std::string(value));
-}
-
-std::string HttpConnection::ResponseHead(bool chunked, uint64_t length) {
-  // The client may not have sent its whole body (an early error): the connection cannot
-  // carry another request then.
-  if (!body_done_ || (stopping_ != nullptr && stopping_->load())) keep_alive_ = false;
-  std::string head = absl::StrCat("HTTP/1.1 ", status_, " ", StatusText(status_), "\r\n");
-  for (const auto& [name, value] : out_headers_) absl::StrAppend(&head, name, ": ", value, "\r\n");
-  if (keep_alive_) {
-    absl::StrAppend(&head, "Connection: Keep-Alive\r\nKeep-Alive: timeout=",
-                    absl::ToInt64Seconds(limits_.keep_alive_timeout), "\r\n");
-  } else {
-    absl::StrAppend(&head, "Connection: Close\r\n");
-  }
-  if (chunked) {
-    absl::StrAppend(&head, "Transfer-Encoding: chunked\r\n\r\n");
-  } else {
-    absl::StrAppend(&head, "Content-Length: ", length, "\r\n\r\n");
-  }
-  return head;
-}
-
-absl::Status HttpConnection::SendHeaders(bool chunked, uint64_t length) {
-  committed_ = true;
-  return SendAll(ResponseHead(chunked, length));
-}
-
-absl::Status HttpConnection::Write(absl::string_view data) {
-  out_.append(data.data(), data.size());
-  if (!committed_) {
-    if (out_.size() <= limits_.response_buffer_bytes) return absl::OkStatus();
-    TALLY_RETURN_IF_ERROR(SendHeaders(/*chunked=*/true, 0));
-  }
-  if (out_.size() < kChunkBytes) return absl::OkStatus();
-  if (head_only_) {  // a response to HEAD has no body
-    out_.clear();
-    return absl::OkStatus();
-  }
-  std::string chunk = absl::StrCat(absl::Hex(out_.size()), "\r\n");
-  out_.append("\r\n");
-  TALLY_RETURN_IF_ERROR(SendAll(chunk));
-  TALLY_RETURN_IF_ERROR(SendAll(out_));
-  out_.clear();
-  return absl::OkStatus();
-}
-
-absl::Status HttpConnection::Finish() {
-  if (!committed_) {
-    // One send for a small response: its head and body together.
-    // The length of the body a GET would get, and for HEAD no body (RFC 9110, 9.3.2).
-    std::string all = ResponseHead(/*chunked=*/false, out_.size());
-    committed_ = true;
-    if (!head_only_) all += out_;
-    TALLY_RETURN_IF_ERROR(SendAll(all));
-  } else if (!head_only_) {
-    std::string tail;
-    if (!out_.empty()) absl::StrAppend(&tail, absl::Hex(out_.size()), "\r\n", out_, "\r\n");
-    tail += "0\r\n\r\n";
-    TALLY_RETURN_IF_ERROR(SendAll(tail));
-  }
-  out_.clear();
-  response_ended_ = absl::Now();
-  if (!keep_alive_) Close();
-  return absl::OkStatus();
-}
-
-void HttpConnection::Abort(absl::string_view tail) {
-  if (head_only_) out_.clear(), tail = {};
-  std::string data = out_;
-  data.append(tail.data(), tail.size());
-  if (!data.empty()) (void)SendAll(absl::StrCat(absl::Hex(data.size()), "\r\n", data, "\r\n"));
-  out_.clear();
-  Close();
-}
-
-absl::Status HttpConnection::Respond(int status, absl::string_view content_type, absl::string_view body) {
-  status_ = status;
-  out_.clear();
-  if (!content_type.empty()) AddHeader("Content-Type", content_type);
-  out_.append(body.data(), body.size());
-  return Finish();
-}
-
-void HttpConnection::RespondNow(int status, absl::string_view content_type, absl::string_view body) {
-  if (!open_) return;
-  keep_alive_ = false;
-  status_ = status;
-  if (!content_type.empty()) AddHeader("Content-Type", content_type);
-  std::string all = ResponseHead(/*chunked=*/false, body.size());
-  all.append(body.data(), body.size());
-  committed_ = true;
-  (void)::send(fd_, all.data(), all.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
-  // Closing with unread bytes would reset the connection, and a reset can overtake the
-  // answer: end our side, and drop what has arrived already.
-  ::shutdown(fd_, SHUT_WR);
-  char buf[16 << 10];
-  for (int i = 0; i < 16 && ::recv(fd_, buf, sizeof buf, MSG_DONTWAIT) > 0; ++i) {
-  }
-  Close();
 }
 
 }  // namespace tally::server

@@ -17,13 +17,17 @@
 // Content-Length over body_bytes_max (413); while the body is read: bad chunk framing and a
 // chunked body over body_bytes_max.
 //
-// Not thread-safe: one thread at a time drives a connection.
+// Not thread-safe: one thread at a time drives a connection, except that between
+// ShareHead(true) and ShareHead(false) one other thread may call SendHeaderLine (the
+// server's progress headers, sent while the query runs). The response side is
+// implemented in http_response.cc.
 #ifndef TALLY_SERVER_HTTP_CONNECTION_H_
 #define TALLY_SERVER_HTTP_CONNECTION_H_
 
 #include <atomic>
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <utility>
 #include <vector>
@@ -115,18 +119,53 @@ class HttpConnection {
            request_.content_length <= bytes_max && request_.content_length <= in_.size() - in_pos_;
   }
 
-  // The response to the current request. Headers may be added until the first bytes are
-  // sent: the buffer filled past response_buffer_bytes, or Finish.
-  void SetStatus(int status) { status_ = status; }
+  // The response to the current request. Headers may be added until the head is sent:
+  // the buffer filled past response_buffer_bytes, or Finish.
+  void SetStatus(int status);
   void AddHeader(absl::string_view name, absl::string_view value);
-  bool committed() const { return committed_; }
+  // Whether the status line has been sent (by the head, or by SendHeaderLine): from then
+  // on an error can only be reported in the body (Abort).
+  bool committed() const { return committed_.load(std::memory_order_acquire); }
   absl::Status Write(absl::string_view data);
+  // Whether Write of `bytes` more would send the head now (so a header whose value should
+  // be as late as possible, such as a summary of the work done, is added just before).
+  bool WriteCommits(size_t bytes) const;
+  // ClickHouse's wait_end_of_query=1: the whole response is held until Finish, so that its
+  // status and headers say how the query ended; a Write past `bytes_max` held fails with
+  // ResourceExhausted and sends nothing, so the request can still be answered with an
+  // error. For the current response only.
+  void HoldResponse(uint64_t bytes_max);
+
+  // Header lines sent while the response is being produced, from another thread (the
+  // server's shared ticker; X-ClickHouse-Progress). The thread driving the connection
+  // calls ShareHead(true) before the other thread may call SendHeaderLine, and
+  // ShareHead(false) once it no longer can. ShareHead(true) answers a pending
+  // `Expect: 100-continue` first (the body will be read), so that no 100 follows a head.
+  //
+  // Why a mutex here rather than sending the lines from the driving thread: that thread
+  // is inside the engine for the whole of a long query (a scan, an aggregation, reading an
+  // insert's body) and has no point at which to send them. While shared, the response's
+  // methods take the mutex around everything that touches the head (it is skipped
+  // otherwise, so a response without progress headers pays nothing); SendHeaderLine only
+  // try-locks and never waits on the socket, so the shared thread never stalls behind a
+  // slow client or a long write.
+  absl::Status ShareHead(bool shared);
+  // Sends `name: value` now, unless the head has been sent whole or the mutex is busy
+  // (then false, and nothing is sent). The first such line sends the status line and the
+  // headers added so far before it: the response is committed, with its status, while the
+  // rest of the head (later headers, the framing) waits for the body or Finish. Bytes the
+  // socket does not take at once go out before the next line or with the rest of the
+  // head; while more than 64 KiB wait (a client not reading), lines are dropped.
+  bool SendHeaderLine(absl::string_view name, absl::string_view value);
   // Sends what is buffered and ends the response (Content-Length when it was never
   // committed, else the last chunk).
   absl::Status Finish();
   // After a failure in a committed response: sends `tail` (the error text) and closes
   // without the last chunk, so the client sees a broken transfer, not a complete result.
   void Abort(absl::string_view tail);
+  // Drops the headers and bytes of a response not committed yet: a query that failed after
+  // writing part of its result is answered with its error's headers alone.
+  void DiscardResponse();
   // A complete small response (errors, /ping) on an uncommitted response.
   absl::Status Respond(int status, absl::string_view content_type, absl::string_view body);
   // A small response sent without waiting (what the socket does not take at once is
@@ -159,7 +198,16 @@ class HttpConnection {
   absl::Status BodyEnded(const absl::Status& why);
   absl::Status SendAll(absl::string_view data);
   absl::Status SendHeaders(bool chunked, uint64_t length);
-  std::string ResponseHead(bool chunked, uint64_t length);
+  // The head's lines not sent yet: the status line (unless the head is open) and the
+  // headers added since the last call.
+  std::string HeadLines();
+  // What completes the head (whatever SendHeaderLine left unsent, the headers not sent
+  // yet, Connection, the framing, the blank line); the head then counts as sent.
+  std::string CloseHead(bool chunked, uint64_t length);
+  // Sends what head_pending_ holds as far as the socket takes it without waiting.
+  void FlushHeadPending();
+  // Locked while the head is shared (ShareHead), else not.
+  std::unique_lock<std::mutex> LockHead();
   void ResetResponse();
   // Gives back buffer memory while the connection waits (idle connections stay small).
   void ShrinkBuffers();
@@ -169,7 +217,7 @@ class HttpConnection {
   const std::atomic<bool>* stopping_ = nullptr;
   std::unique_ptr<Parser> parser_;
   Phase phase_ = Phase::kIdle;
-  bool open_ = true;
+  std::atomic<bool> open_{true};  // atomic: SendHeaderLine's thread reads it
   bool keep_alive_ = true;
   std::string in_;   // bytes received and not consumed yet
   size_t in_pos_ = 0;
@@ -188,7 +236,19 @@ class HttpConnection {
   int status_ = 200;
   std::vector<std::pair<std::string, std::string>> out_headers_;
   std::string out_;
-  bool committed_ = false;
+  uint64_t hold_bytes_max_ = 0;  // HoldResponse; 0: not held
+  // The head: committed_ once the status line is sent, head_sent_ once the whole head is.
+  // In between (head_open_) SendHeaderLine adds lines to it; head_pending_ holds what the
+  // socket has not taken yet, and out_headers_ before head_headers_sent_ are sent.
+  std::atomic<bool> committed_{false};
+  bool head_sent_ = false;
+  bool head_open_ = false;
+  size_t head_headers_sent_ = 0;
+  std::string head_pending_;
+  // ShareHead: while head_shared_, the fields above, status_ and out_headers_ are guarded
+  // by head_mu_.
+  std::mutex head_mu_;
+  bool head_shared_ = false;
 };
 
 // Percent-decoding for a URL's path and query ('+' is a space in the query).

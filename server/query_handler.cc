@@ -1,6 +1,7 @@
 #include "server/query_handler.h"
 
 #include <algorithm>
+#include <optional>
 #include <random>
 #include <utility>
 #include <vector>
@@ -16,6 +17,7 @@
 #include "server/error_codes.h"
 #include "server/http_compression.h"
 #include "server/play_page.h"
+#include "server/progress_headers.h"
 
 namespace tally::server {
 
@@ -83,6 +85,15 @@ class BodyStream : public InputStream {
   size_t pos_ = 0;
   ServerMetrics* metrics_;
 };
+
+// A write that failed because a held response (wait_end_of_query=1) outgrew its bound, as
+// the error the client gets; other statuses as they are.
+absl::Status HeldResponseError(const absl::Status& s, bool held, uint64_t bytes_max) {
+  if (!held || !absl::IsResourceExhausted(s)) return s;
+  return ErrorWithCode(kTooManyRowsOrBytes,
+                       absl::StrCat("Limit for result exceeded: with wait_end_of_query=1 the whole response is held in ",
+                                    "memory, up to ", bytes_max, " bytes; ask for less, or without wait_end_of_query"));
+}
 
 // Up to `max` bytes of the decoded body into *out; whether the body ended within them.
 absl::StatusOr<bool> ReadBodyUpTo(BodyDecoder* body, size_t max, std::string* out) {
@@ -211,6 +222,7 @@ void QueryHandler::AnswerError(HttpConnection* conn, const std::string& query_id
   metrics_.CountError(e.code, e.name);
   std::string body = ErrorBody(e, s.message());
   if (conn->committed()) {
+    conn->AddHeader("X-ClickHouse-Exception-Code", absl::StrCat(e.code));  // sent if the head is still open
     conn->Abort(absl::StrCat("\n", body));
     return;
   }
@@ -219,7 +231,8 @@ void QueryHandler::AnswerError(HttpConnection* conn, const std::string& query_id
   (void)conn->Respond(e.http_status, "text/plain; charset=UTF-8", body);
 }
 
-void QueryHandler::AnswerInsert(const PendingInsert& insert, const absl::Status& s, uint64_t rows) {
+void QueryHandler::AnswerInsert(const PendingInsert& insert, const absl::Status& s, uint64_t rows,
+                                const engine::ProgressValues& progress) {
   HttpConnection* conn = insert.conn;
   if (s.ok()) {
     metrics_.AddInsertedRows(rows);
@@ -227,8 +240,7 @@ void QueryHandler::AnswerInsert(const PendingInsert& insert, const absl::Status&
     conn->AddHeader("X-ClickHouse-Query-Id", insert.query_id);
     conn->AddHeader("X-ClickHouse-Format", insert.format);
     conn->AddHeader("X-ClickHouse-Timezone", insert.timezone);
-    conn->AddHeader("X-ClickHouse-Summary", absl::StrCat("{\"elapsed_ns\":\"",
-                                                         absl::ToInt64Nanoseconds(absl::Now() - insert.start), "\"}"));
+    conn->AddHeader("X-ClickHouse-Summary", ProgressJson(progress, absl::Now() - insert.start));
     (void)conn->Finish();
   } else {
     AnswerError(conn, insert.query_id, s);
@@ -265,6 +277,10 @@ bool QueryHandler::AnswersWithoutWaiting(const HttpConnection& conn) const {
   const HttpRequest& req = conn.request();
   if (req.method != "POST" || req.path != "/" || !conn.BodyArrived(kBodyBytesMax)) return false;
   if (req.Header("content-encoding") != nullptr || req.Param("session_id") != nullptr) return false;
+  // Progress headers and a held response are for requests a thread of their own runs
+  // (RunQuery answers those at once); a new session has no settings of its own for them.
+  absl::StatusOr<HttpProgressOptions> progress = HttpProgressOptionsOf(req, engine::sql::Settings{});
+  if (!progress.ok() || progress->send_progress || progress->wait_end_of_query) return false;
   const std::string* query = req.Param("query");
   if (query == nullptr || engine::sql::InsertDataStart(*query) != query->size()) return false;
   return !db_->has_pending_backfills();  // a new Session would run them first
@@ -425,6 +441,8 @@ absl::Status QueryHandler::RunQuery(HttpConnection* conn, const HttpRequest& req
     }
     TALLY_RETURN_IF_ERROR(session->SetSetting(name, format::Value::String(value)));
   }
+  TALLY_ASSIGN_OR_RETURN(const HttpProgressOptions progress, HttpProgressOptionsOf(req, session->settings()));
+  if (progress.wait_end_of_query) conn->HoldResponse(options_.held_response_bytes_max);
 
   // The body, decoded as it is read.
   if (const std::string* d = req.Param("decompress"); d != nullptr && *d != "0") {
@@ -480,6 +498,17 @@ absl::Status QueryHandler::RunQuery(HttpConnection* conn, const HttpRequest& req
   static const LazyRE2 kSetStatement = {R"((?i)(^|;)\s*SET\s)"};
   restore.keep = RE2::PartialMatch(sql, *kSetStatement);
   BodyStream input(body, std::move(rest), &metrics_);
+  // X-ClickHouse-Summary: the counts when the head goes out, which for a response that
+  // fits the buffer (or is held, wait_end_of_query=1) is when the query has ended.
+  bool summary_added = false;
+  auto add_summary = [&] {
+    summary_added = true;
+    conn->AddHeader("X-ClickHouse-Summary", ProgressJson(session->progress().Get(), absl::Now() - start));
+  };
+  auto write = [&](absl::string_view data) {
+    if (!summary_added && conn->WriteCommits(data.size())) add_summary();
+    return conn->Write(data);
+  };
   // The result, encoded when asked (enable_http_compression=1 and an Accept-Encoding).
   std::unique_ptr<BodyEncoder> encoder;
   std::string response_coding;
@@ -487,9 +516,9 @@ absl::Status QueryHandler::RunQuery(HttpConnection* conn, const HttpRequest& req
     const std::string* accept = req.Header("accept-encoding");
     response_coding = accept != nullptr ? ChooseResponseCoding(*accept) : "";
     if (!response_coding.empty()) {
-      TALLY_ASSIGN_OR_RETURN(encoder, MakeBodyEncoder(response_coding, [this, conn](absl::string_view data) {
+      TALLY_ASSIGN_OR_RETURN(encoder, MakeBodyEncoder(response_coding, [this, &write](absl::string_view data) {
                                metrics_.AddSentBytes(data.size());
-                               return conn->Write(data);
+                               return write(data);
                              }));
     }
   }
@@ -504,14 +533,12 @@ absl::Status QueryHandler::RunQuery(HttpConnection* conn, const HttpRequest& req
     conn->AddHeader("X-ClickHouse-Query-Id", query_id);
     conn->AddHeader("X-ClickHouse-Format", out_format);
     conn->AddHeader("X-ClickHouse-Timezone", session->timezone());
-    conn->AddHeader("X-ClickHouse-Summary",
-                    absl::StrCat("{\"elapsed_ns\":\"", absl::ToInt64Nanoseconds(absl::Now() - start), "\"}"));
   };
   auto sink = [&](absl::string_view chunk) {
     if (write_failed) return;
     if (!headers_sent) add_headers();
     if (encoder == nullptr) metrics_.AddSentBytes(chunk.size());
-    absl::Status w = encoder != nullptr ? encoder->Write(chunk) : conn->Write(chunk);
+    absl::Status w = encoder != nullptr ? encoder->Write(chunk) : write(chunk);
     if (!w.ok()) {
       write_failed = true;
       write_error = w;
@@ -519,27 +546,33 @@ absl::Status QueryHandler::RunQuery(HttpConnection* conn, const HttpRequest& req
     }
   };
   absl::Status s;
-  if (pending != nullptr && streamed_insert && !restore.keep) {
+  if (pending != nullptr && streamed_insert && !restore.keep && !progress.send_progress && !progress.wait_end_of_query) {
     // Its rows are read whole before the commit, which does not wait: a group commit
     // answers it (AnswerInsert), and this thread goes on to other requests.
     const std::string& out_format = session->output_format().empty() ? session->default_format()
                                                                      : session->output_format();
     PendingInsert insert{conn, query_id, out_format, session->timezone(), start};
     pending_.fetch_add(1);
-    Session::InsertDone done = [this, insert = std::move(insert)](absl::Status st, uint64_t rows) {
-      AnswerInsert(insert, st, rows);
+    Session::InsertDone done = [this, insert = std::move(insert)](absl::Status st, uint64_t rows,
+                                                                   const engine::ProgressValues& values) {
+      AnswerInsert(insert, st, rows, values);
     };
     s = session->ExecuteInsertAsync(sql, &input, &done, pending);
     if (*pending) return absl::OkStatus();  // conn is AnswerInsert's now
     pending_.fetch_sub(1);
   } else {
     ScopedDisconnectWatch watch(&disconnects_, conn->fd(), [session] { session->Cancel(); });
+    std::optional<ScopedProgressHeaders> progress_headers;
+    if (progress.send_progress) progress_headers.emplace(&ticker_, conn, session, start, progress.interval);
     s = session->Execute(sql, &input, sink);
   }
-  if (write_failed) return write_error;
+  if (write_failed || !s.ok()) conn->DiscardResponse();  // unless committed: the error's headers only
+  if (write_failed) return HeldResponseError(write_error, progress.wait_end_of_query, options_.held_response_bytes_max);
   TALLY_RETURN_IF_ERROR(s);
   if (!headers_sent) add_headers();
-  if (encoder != nullptr) TALLY_RETURN_IF_ERROR(encoder->Finish());
+  if (encoder != nullptr) TALLY_RETURN_IF_ERROR(HeldResponseError(encoder->Finish(), progress.wait_end_of_query,
+                                                                     options_.held_response_bytes_max));
+  if (!summary_added) add_summary();
   return conn->Finish();
 }
 

@@ -26,6 +26,7 @@
 #include "server/disconnect_watcher.h"
 #include "server/http_connection.h"
 #include "server/metrics.h"
+#include "server/ticker.h"
 #include "server/users.h"
 
 namespace tally::server {
@@ -36,6 +37,7 @@ struct QueryHandlerOptions {
   std::string default_password;
   size_t query_bytes_max = 256 << 10;        // SQL text read from a body (not INSERT data)
   uint64_t buffered_body_bytes_max = 64 << 20;  // a body that is not streamed (VALUES)
+  uint64_t held_response_bytes_max = 64 << 20;  // a response held whole (wait_end_of_query=1)
   size_t concurrent_queries_max = 100;          // more at once: 503 (TOO_MANY_SIMULTANEOUS_QUERIES)
   absl::Duration session_timeout = absl::Seconds(60);  // default of `session_timeout`
   absl::Duration session_timeout_max = absl::Hours(1);
@@ -104,7 +106,8 @@ class QueryHandler {
     std::string query_id, format, timezone;
     absl::Time start;
   };
-  void AnswerInsert(const PendingInsert& insert, const absl::Status& s, uint64_t rows);
+  void AnswerInsert(const PendingInsert& insert, const absl::Status& s, uint64_t rows,
+                    const engine::ProgressValues& progress);
 
   engine::Database* db_;
   const QueryHandlerOptions options_;
@@ -118,6 +121,7 @@ class QueryHandler {
   absl::flat_hash_map<std::string, std::shared_ptr<NamedSession>> sessions_;  // by user, '\0', id
   absl::flat_hash_map<engine::sql::Session*, int> active_;  // running sessions, for CancelAll
   DisconnectWatcher disconnects_;  // cancels a query whose client went away
+  Ticker ticker_;                  // sends progress headers (server/progress_headers.h)
 };
 
 }  // namespace tally::server

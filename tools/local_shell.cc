@@ -68,7 +68,14 @@ absl::Status LocalShell::Execute(absl::string_view text, engine::sql::InputStrea
     }
     return absl::OkStatus();
   }
-  return session_.Execute(text, input, [this](absl::string_view out) { Print(out); });
+  if (progress_line_ == nullptr) return session_.Execute(text, input, [this](absl::string_view out) { Print(out); });
+  progress_line_->Begin();
+  absl::Status s = session_.Execute(text, input, [this](absl::string_view out) {
+    progress_line_->Clear();
+    Print(out);
+  });
+  progress_line_->End();
+  return s;
 }
 
 absl::Status LocalShell::DotCommand(absl::string_view line) {
@@ -295,6 +302,8 @@ int RunLocal(int argc, char** argv) {
           "  SQL comes from --query or, without it, from stdin; with --query, stdin feeds\n"
           "  INSERT ... FORMAT statements. Output is PrettyCompact on a terminal, else TabSeparated.\n"
           "  --time prints each statement's elapsed seconds to stderr, one line per statement.\n"
+          "  On a terminal, a statement running over half a second shows a progress line on\n"
+          "  stderr (rows, bytes, their rates, elapsed), erased before its output.\n"
           "  The interactive shell merges parts in the background; scripted runs do not\n"
           "  (OPTIMIZE TABLE t merges on demand).\n"
           "  One process writes a data directory at a time; --readonly opens it without the\n"
@@ -324,6 +333,8 @@ int RunLocal(int argc, char** argv) {
   for (const std::string& e : (*db)->recovery().events) std::fprintf(stderr, "recovery: %s\n", e.c_str());
   WarnAboutDetached(**db);
   LocalShell shell(db->get(), stdout);
+  // On a terminal, as clickhouse-local does; never when stderr is piped or a file.
+  if (isatty(STDERR_FILENO)) shell.ShowProgress(STDERR_FILENO);
   shell.session().set_default_format(!format.empty() ? format : isatty(STDOUT_FILENO) ? "PrettyCompact" : "TabSeparated");
   for (auto& [name, value] : params) shell.session().SetParameter(name, value);
   auto run_one = [&](absl::string_view text, engine::sql::InputStream* input) -> bool {

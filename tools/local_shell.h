@@ -13,6 +13,7 @@
 #include "absl/status/status.h"
 #include "engine/database.h"
 #include "engine/query/session.h"
+#include "tools/progress_line.h"
 
 namespace tally::tools {
 
@@ -27,6 +28,9 @@ class LocalShell {
   // INSERT ... FORMAT data read from `input` as needed (stdin).
   absl::Status Execute(absl::string_view text, engine::sql::InputStream* input);
   engine::sql::Session& session() { return session_; }
+  // Shows a live progress line on `fd` (a terminal) for SQL statements that run long
+  // (tools/progress_line.h).
+  void ShowProgress(int fd) { progress_line_ = std::make_unique<ProgressLine>(&session_.progress(), fd); }
 
  private:
   absl::Status Tables();
@@ -43,6 +47,7 @@ class LocalShell {
   engine::Database* db_;
   std::FILE* out_;
   engine::sql::Session session_;
+  std::unique_ptr<ProgressLine> progress_line_;  // null: none
 };
 
 // Entry point of `tally local ARGS`; returns the process exit code.

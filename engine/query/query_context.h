@@ -51,6 +51,9 @@ struct QueryContext {
   // included, reads *lent_block, which must outlive the query.
   std::string lent_table;
   const Block* lent_block = nullptr;
+  // The statement's counters (engine/progress.h), which scans, numbers() and system tables
+  // add their rows to; null: not counted. Subqueries' contexts are copies, so share them.
+  QueryProgress* progress = nullptr;
   // Filled in as the query runs.
   ScanStats stats;
   uint64_t memory_bytes = 0;

@@ -38,18 +38,28 @@ class ScanSource : public Source {
   std::unique_ptr<ScanCursor> cursor_;
 };
 
+// `progress`: where the block counts as read (null: it was counted already), as `rows`
+// rows (the block may hold no column: SELECT 1 reads the dummy row, none of its columns).
 class BlockSource : public Source {
  public:
-  BlockSource(Block block) : block_(std::move(block)) {}
+  BlockSource(Block block, QueryProgress* progress, uint64_t rows)
+      : block_(std::move(block)), progress_(progress), rows_(rows) {}
   absl::StatusOr<bool> Next(Block* out) override {
     if (done_) return false;
     done_ = true;
+    if (progress_ != nullptr) {
+      uint64_t bytes = 0;
+      for (const Column& c : block_.columns) bytes += c.ByteSize();
+      progress_->AddRead(rows_, bytes);
+    }
     *out = std::move(block_);
     return true;
   }
 
  private:
   Block block_;
+  QueryProgress* progress_;
+  uint64_t rows_;
   bool done_ = false;
 };
 
@@ -71,11 +81,12 @@ class LentBlockSource : public Source {
 };
 
 // numbers(N): blocks of 64Ki numbers, handed out through a counter shared by the sources
-// of a Split.
+// of a Split. Each block counts as read in `progress` (when not null).
 class NumbersSource : public Source {
  public:
   static constexpr uint64_t kBlockRows = 65536;
-  explicit NumbersSource(uint64_t n) : n_(n), next_(std::make_shared<std::atomic<uint64_t>>(0)) {}
+  NumbersSource(uint64_t n, QueryProgress* progress)
+      : n_(n), next_(std::make_shared<std::atomic<uint64_t>>(0)), progress_(progress) {}
   absl::StatusOr<bool> Next(Block* out) override {
     const uint64_t block = next_->fetch_add(1, std::memory_order_relaxed);
     if (block >= n_ / kBlockRows + (n_ % kBlockRows != 0)) return false;
@@ -88,13 +99,14 @@ class NumbersSource : public Source {
     out->names = {"number"};
     out->columns.clear();
     out->columns.push_back(std::move(c));
+    if (progress_ != nullptr) progress_->AddRead(end - begin, (end - begin) * sizeof(uint64_t));
     last_ = block;
     return true;
   }
   std::vector<std::unique_ptr<Source>> Split(size_t n) override {
     std::vector<std::unique_ptr<Source>> out;
     for (size_t i = 1; i < n; ++i) {
-      auto sibling = std::make_unique<NumbersSource>(n_);
+      auto sibling = std::make_unique<NumbersSource>(n_, progress_);
       sibling->next_ = next_;
       out.push_back(std::move(sibling));
     }
@@ -105,6 +117,7 @@ class NumbersSource : public Source {
  private:
   uint64_t n_;
   std::shared_ptr<std::atomic<uint64_t>> next_;
+  QueryProgress* progress_;
   uint64_t last_ = 0;
 };
 
@@ -196,6 +209,7 @@ absl::StatusOr<SourceCatalog> ResolveSource(const SelectQuery& q, QueryContext& 
     c.names = {"dummy"};
     c.types = {DataType::Make(TypeId::kUInt8)};
     c.cheapest_column = "dummy";
+    c.block_is_read = true;  // ClickHouse's system.one
     return c;
   }
   const TableRef& from = *q.from;
@@ -230,6 +244,7 @@ absl::StatusOr<SourceCatalog> ResolveSource(const SelectQuery& q, QueryContext& 
   if (from.database == kSystemDatabase) {
     TALLY_ASSIGN_OR_RETURN(c.block, SystemTable(ctx, from.table));
     c.kind = SourceCatalog::Kind::kBlock;
+    c.block_is_read = true;
     c.names = c.block.names;
     for (const Column& col : c.block.columns) c.types.push_back(col.type);
     c.cheapest_column = c.names.empty() ? "" : c.names[0];
@@ -487,7 +502,8 @@ absl::StatusOr<std::unique_ptr<Source>> OpenSource(const SourceCatalog& catalog,
                                                    const ExprPtr& where, const PushedFilter& pushed, QueryContext& ctx) {
   switch (catalog.kind) {
     case SourceCatalog::Kind::kNumbers:
-      return std::unique_ptr<Source>(new NumbersSource(catalog.numbers));
+      if (ctx.progress != nullptr) ctx.progress->AddTotalRowsToRead(catalog.numbers);
+      return std::unique_ptr<Source>(new NumbersSource(catalog.numbers, ctx.progress));
     case SourceCatalog::Kind::kBlock: {
       if (catalog.lent != nullptr) return std::unique_ptr<Source>(new LentBlockSource(catalog.lent));
       Block b;
@@ -496,7 +512,9 @@ absl::StatusOr<std::unique_ptr<Source>> OpenSource(const SourceCatalog& catalog,
         if (i < 0) return absl::InternalError(absl::StrCat("subquery has no column ", name));
         b.Add(name, catalog.block.columns[i]);
       }
-      return std::unique_ptr<Source>(new BlockSource(std::move(b)));
+      QueryProgress* progress = catalog.block_is_read ? ctx.progress : nullptr;
+      if (progress != nullptr) progress->AddTotalRowsToRead(catalog.block.rows());
+      return std::unique_ptr<Source>(new BlockSource(std::move(b), progress, catalog.block.rows()));
     }
     case SourceCatalog::Kind::kTable: {
       ScanOptions options;
@@ -507,6 +525,7 @@ absl::StatusOr<std::unique_ptr<Source>> OpenSource(const SourceCatalog& catalog,
       options.filter_columns = pushed.columns;
       options.row_filter = pushed.row_filter;
       options.final = catalog.final;
+      options.progress = ctx.progress;
       TALLY_ASSIGN_OR_RETURN(auto cursor, ctx.db->Scan(catalog.table, std::move(options)));
       ctx.stats = cursor->stats();
       return std::unique_ptr<Source>(new ScanSource(std::move(cursor)));

@@ -32,6 +32,8 @@ struct SourceCatalog {
   std::vector<format::DataTypePtr> types;
   std::string cheapest_column;  // read when a query needs no column (count())
   Block block;                  // kBlock: the rows
+  bool block_is_read = false;   // kBlock: a system table's rows or the dummy row, which count
+                                // as read (QueryProgress); a subquery's were counted inside it
   const Block* lent = nullptr;  // kBlock: the rows, read in place (QueryContext::lent_block)
   std::optional<Block> totals;  // kBlock from a subquery WITH TOTALS: its totals row
   uint64_t numbers = 0;         // kNumbers: numbers(N)

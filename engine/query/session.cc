@@ -215,6 +215,7 @@ absl::StatusOr<QueryContext> Session::NewContext(const SettingsClause& overrides
   ctx.params.functions.current_user = user_;
   ctx.settings = std::make_shared<const Settings>(settings);
   ctx.row_filters = row_filters_;
+  ctx.progress = &progress_;
   ctx.readonly = readonly_;
   ctx.max_threads = settings.max_threads;
   ctx.positional_arguments = settings.enable_positional_arguments;
@@ -254,7 +255,12 @@ absl::Status Session::Execute(absl::string_view sql, InputStream* input, const S
   // the table without its rows.
   if (statements.size() != 1) async_done_ = nullptr;
   for (const Statement& st : statements) {
+    progress_.Reset(statement_start_);
     absl::Status s = RunCatchingAllocationFailures(st, input, sink);
+    if (s.ok() && st.kind == Statement::Kind::kInsert) {
+      const ProgressValues done = progress_.Get();  // an INSERT's result is what it wrote
+      progress_.AddResult(done.written_rows, done.written_bytes);
+    }
     statement_start_ = absl::Now();
     TALLY_RETURN_IF_ERROR(s);
   }
@@ -313,6 +319,9 @@ absl::Status Session::Output(const ResultSet& result, const std::string& format,
     }
     out->WriteTotals(totals);
   }
+  uint64_t result_bytes = 0;
+  for (const Column& c : result.block.columns) result_bytes += c.ByteSize();
+  progress_.AddResult(result.block.rows(), result_bytes);
   OutputStats s;
   s.rows = result.block.rows();
   s.rows_read = stats.rows_read;
@@ -634,8 +643,13 @@ absl::Status Session::RunInsert(const InsertQuery& insert, InputStream* input) {
       if (async_done_ != nullptr) {
         *async_pending_ = true;
         const uint64_t rows = batch->rows();
-        Database::InsertBatch::CommitAsync(std::move(batch), [done = std::move(*async_done_), rows](
-                                                                 absl::Status s) mutable { std::move(done)(s, rows); });
+        ProgressValues progress = progress_.Get();  // an INSERT's result is what it wrote
+        progress.result_rows = progress.written_rows;
+        progress.result_bytes = progress.written_bytes;
+        Database::InsertBatch::CommitAsync(std::move(batch),
+                                           [done = std::move(*async_done_), rows, progress](absl::Status s) mutable {
+                                             std::move(done)(s, rows, progress);
+                                           });
         return absl::OkStatus();
       }
       TALLY_RETURN_IF_ERROR(batch->Commit());

@@ -21,6 +21,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "engine/database.h"
+#include "engine/progress.h"
 #include "engine/sql/ast.h"
 #include "engine/query/insert_stream.h"
 #include "engine/query/row_filter.h"
@@ -121,8 +122,9 @@ class Session {
   // The same, with the INSERT data read from `input` as it is needed.
   absl::Status Execute(absl::string_view sql, InputStream* input, const Sink& sink);
 
-  // Called once with an INSERT's status and the rows it was given.
-  using InsertDone = absl::AnyInvocable<void(absl::Status status, uint64_t rows) &&>;
+  // Called once with an INSERT's status, the rows it was given and what it wrote (its
+  // progress() at the commit: written and result rows and bytes).
+  using InsertDone = absl::AnyInvocable<void(absl::Status status, uint64_t rows, const ProgressValues& progress) &&>;
   // Execute, for a server that answers many single-row inserts: when `sql` is one INSERT
   // whose rows stream from `input` and it reaches its commit, the commit does not wait
   // for a group commit (Database::InsertBatch::CommitAsync): *pending is set, *done is
@@ -133,6 +135,11 @@ class Session {
   absl::Status ExecuteInsertAsync(absl::string_view sql, InputStream* input, InsertDone* done, bool* pending);
 
   void Cancel() { cancelled_.store(true); }
+  // What the running statement has read, written and returned so far (engine/progress.h),
+  // or the last one's once it ended: readable from any thread while Execute runs (a
+  // progress display, the server's progress headers). Reset as each statement begins, so
+  // a run of several statements shows each in turn.
+  const QueryProgress& progress() const { return progress_; }
   // ClickHouse's `readonly`: at 1 only statements that read run (SELECT, SHOW, DESCRIBE,
   // EXISTS, EXPLAIN, CHECK, USE) and no setting changes (SET, SETTINGS, SetSetting); at 2
   // settings change too, but not `readonly`: nothing a statement does lifts the level. The
@@ -179,8 +186,9 @@ class Session {
   absl::StatusOr<std::string> CreateViewStatement(const std::string& name, const std::string& full) const;
   // The table `name` (qualified) reads and inserts into: a view's target, else itself.
   std::string TargetOf(const std::string& name) const;
-  // The statement's insert_deduplicate and insert_deduplication_token.
-  static InsertOptions InsertOptionsOf(const Settings& settings);
+  // The statement's insert_deduplicate and insert_deduplication_token, counting into
+  // progress_.
+  InsertOptions InsertOptionsOf(const Settings& settings) const;
   // `timezone`: the zone times without one print in ("" = the session's).
   absl::Status Output(const ResultSet& result, const std::string& format, const Sink& sink, const ScanStats& stats,
                       const std::string& timezone = "");
@@ -206,6 +214,9 @@ class Session {
   // ExecuteInsertAsync's: the single INSERT of the run commits through them.
   InsertDone* async_done_ = nullptr;
   bool* async_pending_ = nullptr;
+  // The running statement's counters. Mutable: the const paths that start its work
+  // (NewContext, InsertOptionsOf) hand them out to be counted into.
+  mutable QueryProgress progress_;
 };
 
 }  // namespace tally::engine::sql

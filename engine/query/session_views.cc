@@ -22,10 +22,11 @@ std::string WithDatabase(const std::string& name) {
 
 }  // namespace
 
-InsertOptions Session::InsertOptionsOf(const Settings& settings) {
+InsertOptions Session::InsertOptionsOf(const Settings& settings) const {
   InsertOptions options;
   options.deduplicate = settings.insert_deduplicate;
   options.deduplication_token = settings.insert_deduplication_token;
+  options.progress = &progress_;
   return options;
 }
 

@@ -2,8 +2,9 @@
 """ClickHouse's official Python client (clickhouse-connect, pinned in client_requirements.txt)
 against `tally serve`: connect (its handshake queries), create a table, insert in Native
 with lz4 (its defaults), in JSONEachRow and in JSONCompactEachRow with gzip, select in each
-of the formats it reads, use parameters, and get errors it parses; and as the users of a
-users file (a tenant's readonly user with a row filter, a wrong password).
+of the formats it reads, use parameters, read the summary header, and get errors it
+parses; and as the users of a users file (a tenant's readonly user with a row filter, a
+wrong password).
 
 Usage (through tests/venv_run.sh): clickhouse_connect_test.py TALLY
 """
@@ -77,6 +78,16 @@ class ClickHouseConnectTest(unittest.TestCase):
                           ("JSONCompactEachRow", b'[1, "a"]\n[2, "b"]\n')):
             self.assertEqual(c.raw_query("SELECT id, s FROM txt ORDER BY id LIMIT 2", fmt=fmt), want, fmt)
         self.assertIn(b'"meta"', c.raw_query("SELECT id FROM txt LIMIT 1", fmt="JSON"))
+
+    def test_query_summary(self):
+        # X-ClickHouse-Summary as the client parses it: an insert's QuerySummary, a query's summary.
+        c = self.client
+        c.command("CREATE TABLE IF NOT EXISTS summ (id UInt32) ENGINE = MergeTree ORDER BY id")
+        summary = c.insert("summ", [[i] for i in range(123)], column_names=["id"])
+        self.assertEqual((summary.written_rows, summary.written_bytes()), (123, 123 * 4))
+        r = c.query("SELECT count() FROM summ", settings={"wait_end_of_query": 1})
+        self.assertEqual(r.result_rows, [(123,)])
+        self.assertEqual((int(r.summary["read_rows"]), int(r.summary["result_rows"])), (123, 1))
 
     def test_parameters(self):
         r = self.client.query("SELECT {t:String} AS t, {n:UInt32} + 1 AS n, count() FROM ev WHERE tenant = {t:String}",
