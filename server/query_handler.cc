@@ -396,8 +396,10 @@ QueryHandler::Handled QueryHandler::Handle(HttpConnection* conn, const HttpReque
     metrics_.CountQuery(kind, absl::Now() - start);
     metrics_.QueryEnded();
   }
+  // The session is free before the client hears: its next request may come at once.
   if (named != nullptr) ReleaseSession(named);
   running_.fetch_sub(1);
+  if (s.ok()) s = conn->Finish();
   if (!s.ok()) fail(s);
   return Handled::kAnswered;
 }
@@ -573,7 +575,7 @@ absl::Status QueryHandler::RunQuery(HttpConnection* conn, const HttpRequest& req
   if (encoder != nullptr) TALLY_RETURN_IF_ERROR(HeldResponseError(encoder->Finish(), progress.wait_end_of_query,
                                                                      options_.held_response_bytes_max));
   if (!summary_added) add_summary();
-  return conn->Finish();
+  return absl::OkStatus();  // Handle finishes the response
 }
 
 }  // namespace tally::server

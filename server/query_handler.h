@@ -93,7 +93,9 @@ class QueryHandler {
   void ServeMetrics(HttpConnection* conn, const HttpRequest& req);
   // GET /play: the query page (server/play_page.h), open to all: its queries authenticate.
   void ServePlay(HttpConnection* conn, const HttpRequest& req);
-  // *kind gets the query's kind once its text is known. With `pending` (no named
+  // Runs the request's query and writes its response, all but finishing it (Handle does,
+  // once a named session is released). *kind gets the query's kind once its text is
+  // known. With `pending` (no named
   // session), an INSERT whose rows stream from the body commits without waiting: then
   // *pending is set and AnswerInsert answers it later.
   absl::Status RunQuery(HttpConnection* conn, const HttpRequest& req, const User& user, engine::sql::Session* session,
