@@ -494,6 +494,11 @@ absl::StatusOr<TableSchema> Database::GetSchema(const std::string& name) const {
   return SchemaOf(*table);
 }
 
+absl::StatusOr<std::shared_ptr<const TableSchema>> Database::SharedSchema(const std::string& name) const {
+  TALLY_ASSIGN_OR_RETURN(auto table, FindTable(name));
+  return DefinitionOf(*table).first;
+}
+
 absl::StatusOr<std::vector<PartInfo>> Database::ListParts(const std::string& name) const {
   TALLY_ASSIGN_OR_RETURN(auto table, FindTable(name));
   std::lock_guard<std::mutex> lock(mu_);

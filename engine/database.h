@@ -267,6 +267,9 @@ class Database {
   absl::Status ModifySettings(const std::string& table, const std::vector<format::TableSetting>& settings);
   std::vector<std::string> ListTables() const;
   absl::StatusOr<format::TableSchema> GetSchema(const std::string& name) const;
+  // The same without a copy: the schema in force now (an ALTER installs a new one and
+  // leaves this one as it is).
+  absl::StatusOr<std::shared_ptr<const format::TableSchema>> SharedSchema(const std::string& name) const;
 
   // Materialized views (engine/view.h, docs/rollups.md). CreateView records the view, and
   // with `inner` (def.inner_target, def.target = InnerTableName(name)) its own target

@@ -345,9 +345,9 @@ absl::Status Database::InsertBatch::AddTo(size_t w, Block block) {
 absl::Status Database::InsertBatch::WritePart(size_t w, Writes::Piece piece, uint64_t block) {
   Writes& writes = writes_[w];
   Table* table = writes.table.get();
-  const format::TableSchema schema = db_->SchemaOf(*table);
+  const std::shared_ptr<const format::TableSchema> schema = db_->DefinitionOf(*table).first;
   PartIdentity id{std::move(piece.partition_id), std::move(piece.partition_value), block, block, 0};
-  auto part = WriteAndOpenUnpublishedPart(db_->env_, table->dir, schema, id, std::move(piece.rows));
+  auto part = WriteAndOpenUnpublishedPart(db_->env_, table->dir, *schema, id, std::move(piece.rows));
   if (!part.ok()) {
     return absl::Status(part.status().code(), absl::StrCat("insert into ", writes.name, ": ", part.status().message()));
   }

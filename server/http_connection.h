@@ -112,6 +112,9 @@ class HttpConnection {
   absl::StatusOr<size_t> ReadBody(char* buf, size_t n);
   // Reads and drops the rest of the body, so that the next request can be read.
   absl::Status DrainBody();
+  // Whether bytes past the current request have been read from the socket already (a
+  // pipelined request): then waiting for the socket to become readable would not see them.
+  bool HasUnreadBytes() const { return in_pos_ < in_.size(); }
   // Whether the current request's whole body has arrived, so that reading it never waits:
   // a Content-Length body of at most `bytes_max` bytes, all of it buffered.
   bool BodyArrived(uint64_t bytes_max) const {

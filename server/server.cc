@@ -323,6 +323,12 @@ void Server::Answered(HttpConnection* c) {
 
 void Server::Continue(Connection conn) {
   if (!conn->reusable() || stopping_.load()) return;
+  if (!conn->HasUnreadBytes()) {
+    // Parked at once: the Serve() thread sees the next request arrive, and runs it
+    // itself when it can (a worker otherwise).
+    Park(std::move(conn), absl::Now() + options_.http.keep_alive_timeout, /*added=*/true);
+    return;
+  }
   const HttpConnection::HeadState state = conn->ReadHead(absl::ZeroDuration());
   switch (state) {
     case HttpConnection::HeadState::kGone:

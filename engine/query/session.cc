@@ -589,8 +589,9 @@ absl::Status Session::RunInsert(const InsertQuery& insert, InputStream* input) {
   const std::string table = TargetOf(QualifiedTableName(insert.database, insert.table, ctx));
   TALLY_ASSIGN_OR_RETURN(Settings settings, StatementSettings(insert.settings));
   const InsertOptions insert_options = InsertOptionsOf(settings);
-  auto schema = db_->GetSchema(table);
-  if (!schema.ok()) return absl::NotFoundError(absl::StrCat("Table ", ctx.current_database, ".", insert.table, " does not exist"));
+  auto found = db_->SharedSchema(table);  // not copied: a single-row insert runs this per row
+  if (!found.ok()) return absl::NotFoundError(absl::StrCat("Table ", ctx.current_database, ".", insert.table, " does not exist"));
+  const std::shared_ptr<const format::TableSchema> schema = *std::move(found);
   std::vector<std::string> names = insert.columns;
   if (names.empty()) {
     const std::vector<std::string>& except = insert.except_columns;
