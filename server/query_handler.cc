@@ -11,7 +11,6 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "re2/re2.h"
 #include "format/status_macros.h"
 #include "format/value.h"
 #include "server/error_codes.h"
@@ -420,28 +419,27 @@ absl::Status QueryHandler::RunQuery(HttpConnection* conn, const HttpRequest& req
   if (const std::string* h = req.Header("x-clickhouse-database"); h != nullptr) database = *h;
   if (const std::string* p = req.Param("database"); p != nullptr) database = *p;
   if (!database.empty()) TALLY_RETURN_IF_ERROR(session->UseDatabase(database));
-  // Settings in the URL (and the format) are the request's own, as in ClickHouse: a named
-  // session gets its own back afterwards, unless the request changes them itself (SET).
-  const engine::sql::Settings saved = session->settings();
-  struct Restore {
-    engine::sql::Session* session;
-    const engine::sql::Settings* saved;
-    bool keep = false;
-    ~Restore() {
-      if (!keep) session->set_settings(*saved);
-    }
-  } restore{session, &saved};
-  std::string format;
-  if (const std::string* h = req.Header("x-clickhouse-format"); h != nullptr) format = *h;
-  if (const std::string* p = req.Param("default_format"); p != nullptr) format = *p;
-  if (!format.empty()) session->set_default_format(format);
+  // Settings in the URL, the format and the parameters are the request's own, as in
+  // ClickHouse: the session runs the query with them and drops them after (a named
+  // session keeps only what the query SETs).
+  engine::sql::RequestOverrides overrides;
+  if (const std::string* h = req.Header("x-clickhouse-format"); h != nullptr) overrides.default_format = *h;
+  if (const std::string* p = req.Param("default_format"); p != nullptr) overrides.default_format = *p;
   for (const auto& [name, value] : req.params) {
     if (IsProtocolParam(name)) continue;
     if (absl::StartsWith(name, "param_")) {
-      session->SetParameter(name.substr(6), value);
-      continue;
+      overrides.params.emplace_back(name.substr(6), value);
+    } else {
+      overrides.settings.emplace_back(name, value);
     }
-    TALLY_RETURN_IF_ERROR(session->SetSetting(name, format::Value::String(value)));
+  }
+  // What the response's headers say the query ran with: the format and zone with the
+  // request's overrides (the session drops them when the query returns).
+  std::string response_format = session->default_format(), response_timezone = session->timezone();
+  if (!overrides.empty()) {
+    TALLY_ASSIGN_OR_RETURN(const engine::sql::Settings with, session->SettingsWith(overrides));
+    response_format = with.default_format;
+    response_timezone = with.timezone;
   }
   TALLY_ASSIGN_OR_RETURN(const HttpProgressOptions progress, HttpProgressOptionsOf(req, session->settings()));
   if (progress.wait_end_of_query) conn->HoldResponse(options_.held_response_bytes_max);
@@ -497,8 +495,6 @@ absl::Status QueryHandler::RunQuery(HttpConnection* conn, const HttpRequest& req
   }
   *kind = ClassifyQuery(sql);
 
-  static const LazyRE2 kSetStatement = {R"((?i)(^|;)\s*SET\s)"};
-  restore.keep = RE2::PartialMatch(sql, *kSetStatement);
   BodyStream input(body, std::move(rest), &metrics_);
   // X-ClickHouse-Summary: the counts when the head goes out, which for a response that
   // fits the buffer (or is held, wait_end_of_query=1) is when the query has ended.
@@ -528,13 +524,12 @@ absl::Status QueryHandler::RunQuery(HttpConnection* conn, const HttpRequest& req
   absl::Status write_error;
   auto add_headers = [&] {
     headers_sent = true;
-    const std::string& out_format = session->output_format().empty() ? session->default_format()
-                                                                     : session->output_format();
+    const std::string& out_format = session->output_format().empty() ? response_format : session->output_format();
     conn->AddHeader("Content-Type", ContentTypeOf(out_format));
     if (encoder != nullptr) conn->AddHeader("Content-Encoding", response_coding);
     conn->AddHeader("X-ClickHouse-Query-Id", query_id);
     conn->AddHeader("X-ClickHouse-Format", out_format);
-    conn->AddHeader("X-ClickHouse-Timezone", session->timezone());
+    conn->AddHeader("X-ClickHouse-Timezone", response_timezone);
   };
   auto sink = [&](absl::string_view chunk) {
     if (write_failed) return;
@@ -548,25 +543,23 @@ absl::Status QueryHandler::RunQuery(HttpConnection* conn, const HttpRequest& req
     }
   };
   absl::Status s;
-  if (pending != nullptr && streamed_insert && !restore.keep && !progress.send_progress && !progress.wait_end_of_query) {
+  if (pending != nullptr && streamed_insert && !progress.send_progress && !progress.wait_end_of_query) {
     // Its rows are read whole before the commit, which does not wait: a group commit
     // answers it (AnswerInsert), and this thread goes on to other requests.
-    const std::string& out_format = session->output_format().empty() ? session->default_format()
-                                                                     : session->output_format();
-    PendingInsert insert{conn, query_id, out_format, session->timezone(), start};
+    PendingInsert insert{conn, query_id, response_format, response_timezone, start};
     pending_.fetch_add(1);
     Session::InsertDone done = [this, insert = std::move(insert)](absl::Status st, uint64_t rows,
                                                                    const engine::ProgressValues& values) {
       AnswerInsert(insert, st, rows, values);
     };
-    s = session->ExecuteInsertAsync(sql, &input, &done, pending);
+    s = session->ExecuteInsertAsync(sql, &input, &done, pending, overrides);
     if (*pending) return absl::OkStatus();  // conn is AnswerInsert's now
     pending_.fetch_sub(1);
   } else {
     ScopedDisconnectWatch watch(&disconnects_, conn->fd(), [session] { session->Cancel(); });
     std::optional<ScopedProgressHeaders> progress_headers;
     if (progress.send_progress) progress_headers.emplace(&ticker_, conn, session, start, progress.interval);
-    s = session->Execute(sql, &input, sink);
+    s = session->Execute(sql, &input, sink, overrides);
   }
   if (write_failed || !s.ok()) conn->DiscardResponse();  // unless committed: the error's headers only
   if (write_failed) return HeldResponseError(write_error, progress.wait_end_of_query, options_.held_response_bytes_max);

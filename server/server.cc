@@ -135,10 +135,13 @@ absl::Status Server::Serve() {
       stopping_.store(true);  // stop as on SIGTERM: requests running must end before we return
       break;
     }
+    // Connections first, new ones last: a client that closed one connection and opened
+    // the next is counted out before the new one is counted against the limit.
+    bool accept = false;
     for (int i = 0; i < n; ++i) {
       const int fd = events[i].data.fd;
       if (fd == listen_fd_) {
-        Accept();
+        accept = true;
       } else if (fd == wake_fd_) {
         uint64_t count;
         (void)!::read(wake_fd_, &count, sizeof count);
@@ -146,6 +149,7 @@ absl::Status Server::Serve() {
         Resume(fd);
       }
     }
+    if (accept) Accept();
     // After the events: a connection resumed above is no longer among the deadlines.
     Expire();
   }

@@ -240,7 +240,40 @@ absl::Status Session::Execute(absl::string_view sql, absl::string_view input, co
   return Execute(sql, &stream, sink);
 }
 
-absl::Status Session::Execute(absl::string_view sql, InputStream* input, const Sink& sink) {
+absl::Status Session::Execute(absl::string_view sql, InputStream* input, const Sink& sink,
+                              const RequestOverrides& overrides) {
+  if (overrides.empty() || own_settings_ != nullptr) return ExecuteStatements(sql, input, sink);
+  // The call runs with the overrides in settings_; what the session had comes back on
+  // every way out, with what SET changed meanwhile (own_settings_).
+  TALLY_ASSIGN_OR_RETURN(Settings with, SettingsWith(overrides));
+  Settings own = std::exchange(settings_, std::move(with));
+  const absl::flat_hash_map<std::string, std::string> own_params = params_;
+  struct Restore {
+    Session* session;
+    Settings* own;
+    const absl::flat_hash_map<std::string, std::string>* params;
+    ~Restore() {
+      session->settings_ = std::move(*own);
+      session->params_ = *params;
+      session->own_settings_ = nullptr;
+    }
+  } restore{this, &own, &own_params};
+  own_settings_ = &own;
+  for (const auto& [name, value] : overrides.params) params_[name] = value;
+  return ExecuteStatements(sql, input, sink);
+}
+
+absl::StatusOr<Settings> Session::SettingsWith(const RequestOverrides& overrides) const {
+  Settings with = settings_;
+  if (!overrides.default_format.empty()) with.default_format = overrides.default_format;
+  for (const auto& [name, value] : overrides.settings) {
+    if (readonly_ == 1 || (readonly_ == 2 && name == "readonly")) return CannotModifyInReadonlyMode(name);
+    TALLY_RETURN_IF_ERROR(with.Set(name, format::Value::String(value)));
+  }
+  return with;
+}
+
+absl::Status Session::ExecuteStatements(absl::string_view sql, InputStream* input, const Sink& sink) {
   cancelled_.store(false);
   output_format_.clear();
   statement_start_ = absl::Now();
@@ -268,11 +301,12 @@ absl::Status Session::Execute(absl::string_view sql, InputStream* input, const S
   return absl::OkStatus();
 }
 
-absl::Status Session::ExecuteInsertAsync(absl::string_view sql, InputStream* input, InsertDone* done, bool* pending) {
+absl::Status Session::ExecuteInsertAsync(absl::string_view sql, InputStream* input, InsertDone* done, bool* pending,
+                                         const RequestOverrides& overrides) {
   *pending = false;
   async_done_ = done;
   async_pending_ = pending;
-  absl::Status s = Execute(sql, input, [](absl::string_view) {});
+  absl::Status s = Execute(sql, input, [](absl::string_view) {}, overrides);
   async_done_ = nullptr;
   async_pending_ = nullptr;
   return s;
@@ -418,7 +452,10 @@ absl::Status Session::Run(const Statement& st, InputStream* input, const Sink& s
     case Statement::Kind::kUse:
       return UseDatabase(st.database);
     case Statement::Kind::kSet:
-      for (const auto& [name, value] : st.settings.values) TALLY_RETURN_IF_ERROR(SetSetting(name, value));
+      for (const auto& [name, value] : st.settings.values) {
+        TALLY_RETURN_IF_ERROR(SetSetting(name, value));
+        if (own_settings_ != nullptr) TALLY_RETURN_IF_ERROR(own_settings_->Set(name, value));
+      }
       return absl::OkStatus();
     case Statement::Kind::kExistsDatabase: {
       const std::vector<std::string> databases = db_->ListDatabases();

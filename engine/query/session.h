@@ -14,6 +14,8 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
@@ -82,6 +84,18 @@ struct Settings {
 // std::nullopt when `text` does not start with such an INSERT or ends before its data.
 std::optional<size_t> InsertDataStart(absl::string_view text);
 
+// What one call of Session::Execute runs with on top of the session's own state, as an
+// HTTP request's URL settings, format and parameters are in ClickHouse: gone when the call
+// returns. A SET statement in the call changes the session's own settings (and those of
+// the rest of the call), so a named session keeps what the request SETs, not what its URL
+// said.
+struct RequestOverrides {
+  std::vector<std::pair<std::string, std::string>> settings;  // name, value as text
+  std::vector<std::pair<std::string, std::string>> params;    // {name:Type} values
+  std::string default_format;                                 // "" = the session's
+  bool empty() const { return settings.empty() && params.empty() && default_format.empty(); }
+};
+
 class Session {
  public:
   using Sink = std::function<void(absl::string_view)>;
@@ -119,8 +133,16 @@ class Session {
   // is not in the query (stdin). A failing statement stops the run; the error names the
   // statement's position.
   absl::Status Execute(absl::string_view sql, absl::string_view input, const Sink& sink);
-  // The same, with the INSERT data read from `input` as it is needed.
-  absl::Status Execute(absl::string_view sql, InputStream* input, const Sink& sink);
+  // The same, with the INSERT data read from `input` as it is needed, and `overrides` in
+  // force for this call only (an override a readonly session may not make fails the call
+  // as SET would).
+  absl::Status Execute(absl::string_view sql, InputStream* input, const Sink& sink,
+                       const RequestOverrides& overrides = {});
+
+  // The settings a call of Execute with `overrides` runs with (the session's, the
+  // overrides on top), for a caller that reports them (the server's response headers);
+  // the error such a call would fail with when an override is refused.
+  absl::StatusOr<Settings> SettingsWith(const RequestOverrides& overrides) const;
 
   // Called once with an INSERT's status, the rows it was given and what it wrote (its
   // progress() at the commit: written and result rows and bytes).
@@ -132,7 +154,8 @@ class Session {
   // possibly before this returns (so the caller must not touch what *done uses after
   // the call), and this returns OK. Otherwise this is Execute, *pending stays false and
   // *done is left alone. rows_inserted() does not count a pending insert's rows.
-  absl::Status ExecuteInsertAsync(absl::string_view sql, InputStream* input, InsertDone* done, bool* pending);
+  absl::Status ExecuteInsertAsync(absl::string_view sql, InputStream* input, InsertDone* done, bool* pending,
+                                  const RequestOverrides& overrides = {});
 
   void Cancel() { cancelled_.store(true); }
   // What the running statement has read, written and returned so far (engine/progress.h),
@@ -170,6 +193,8 @@ class Session {
   void set_default_format(std::string format) { settings_.default_format = std::move(format); }
 
  private:
+  // Execute's work, with the overrides (if any) in place.
+  absl::Status ExecuteStatements(absl::string_view sql, InputStream* input, const Sink& sink);
   absl::Status Run(const Statement& st, InputStream* input, const Sink& sink);
   // CHECK TABLE, ALTER TABLE ... ATTACH PART / DROP DETACHED PART.
   absl::Status RunPartStatement(const Statement& st, const Sink& sink);
@@ -211,6 +236,9 @@ class Session {
   bool backfills_resumed_ = false;
   std::shared_ptr<const RowFilters> row_filters_;  // null: none
   uint64_t rows_inserted_ = 0;
+  // The session's own settings while a call's overrides are in force (Execute): SET
+  // changes them too, and they come back when the call returns. Null otherwise.
+  Settings* own_settings_ = nullptr;
   // ExecuteInsertAsync's: the single INSERT of the run commits through them.
   InsertDone* async_done_ = nullptr;
   bool* async_pending_ = nullptr;

@@ -248,6 +248,25 @@ class HttpProtocolTest(unittest.TestCase):
         self.assertNotEqual(self.server.query(q, session_id="s3"), "3\n")
         self.server.query("SET max_threads = 5", session_id="s3")
         self.assertEqual(self.server.query(q, session_id="s3"), "5\n")
+        # In a request with a SET, the SET stays and the URL's settings do not.
+        t = "SELECT value FROM system.settings WHERE name = 'max_execution_time'"
+        default_time = self.server.query(t)
+        self.server.query("SET max_threads = 6", session_id="s4", max_execution_time="7")
+        self.assertEqual(self.server.query(q, session_id="s4"), "6\n")
+        self.assertEqual(self.server.query(t, session_id="s4"), default_time)
+        # Parameters and the format are the request's own too.
+        self.assertEqual(self.server.query("SELECT {x:UInt8}", session_id="s4", param_x="9"), "9\n")
+        status, _, body = self.server.request(body=b"SELECT {x:UInt8}", session_id="s4")
+        self.assertNotEqual(status, 200, body)
+        status, headers, body = self.server.request(body=b"SELECT 1 AS a", session_id="s4",
+                                                    default_format="JSONEachRow")
+        self.assertEqual((status, headers["X-ClickHouse-Format"], body), (200, "JSONEachRow", b'{"a":1}\n'))
+        self.assertEqual(self.server.query("SELECT 1 AS a", session_id="s4"), "1\n")
+        # A query without a result reports the request's format and zone all the same.
+        status, headers, _ = self.server.request(body=b"CREATE TABLE IF NOT EXISTS sess.z (x UInt8) ENGINE = MergeTree "
+                                                 b"ORDER BY x", default_format="CSV", session_timezone="Asia/Tokyo")
+        self.assertEqual((status, headers["X-ClickHouse-Format"], headers["X-ClickHouse-Timezone"]),
+                         (200, "CSV", "Asia/Tokyo"))
 
     def test_a_busy_session_is_locked_and_a_vanished_client_cancels_its_query(self):
         slow = "SELECT sum(number) FROM numbers(100000000000) SETTINGS max_threads = 1"
