@@ -184,6 +184,10 @@ class Session {
   // `timezone`: the zone times without one print in ("" = the session's).
   absl::Status Output(const ResultSet& result, const std::string& format, const Sink& sink, const ScanStats& stats,
                       const std::string& timezone = "");
+  // A stream's blocks as they come (engine/query/result_writer.h), `limits` checked between
+  // them.
+  absl::Status Output(ResultStream& result, const std::string& format, const Sink& sink,
+                      const exec::QueryLimits& limits, const std::string& timezone = "");
   // A context with the session's settings, overridden by a statement's SETTINGS clause.
   absl::StatusOr<QueryContext> NewContext(const SettingsClause& overrides = {}) const;
   absl::StatusOr<Settings> StatementSettings(const SettingsClause& overrides) const;
