@@ -117,6 +117,9 @@ class Session {
   // Runs every statement in `sql`. `input` is the data of an INSERT ... FORMAT whose data
   // is not in the query (stdin). A failing statement stops the run; the error names the
   // statement's position.
+  // Results reach `sink` as they are produced (engine/query/result_writer.h): in pieces of
+  // about 1 MiB, or in one call once complete when smaller, so a statement can fail after
+  // part of its result was handed over. Cancel() or the time limit stops it between blocks.
   absl::Status Execute(absl::string_view sql, absl::string_view input, const Sink& sink);
   // The same, with the INSERT data read from `input` as it is needed.
   absl::Status Execute(absl::string_view sql, InputStream* input, const Sink& sink);
