@@ -127,6 +127,29 @@ TEST_F(ResultStreamTest, APlainSelectStreamsInScanOrderOnAnyNumberOfThreads) {
   }
 }
 
+TEST_F(ResultStreamTest, ScansWithChunksWithoutRowsAndFinalKeepTheirOrder) {
+  // One part of 16 chunks, most of which the filter empties; and a table FINAL merges.
+  ASSERT_OK(Run("CREATE TABLE t (a UInt64, b String) ENGINE = MergeTree ORDER BY a"));
+  ASSERT_OK(Run("INSERT INTO t SELECT number, toString(number) FROM numbers(1000000)"));
+  ASSERT_OK(Run("CREATE TABLE r (k UInt64, v UInt64) ENGINE = ReplacingMergeTree ORDER BY k"));
+  for (int i = 0; i < 4; ++i) {
+    ASSERT_OK(Run(absl::StrCat("INSERT INTO r SELECT number % 200000, number + ", i, " FROM numbers(300000)")));
+  }
+  for (const char* sql : {"SELECT a, b FROM t WHERE a % 300000 < 5 OR a = 999999", "SELECT b FROM t WHERE b LIKE '%77777'",
+                          "SELECT k, v FROM r FINAL", "SELECT k, v FROM r FINAL WHERE v % 1000 = 3"}) {
+    SCOPED_TRACE(sql);
+    QueryContext one = Context(1);
+    ASSERT_OK_AND_ASSIGN(ResultSet whole, ExecuteSelect(*Parse(sql), one));
+    EXPECT_GT(whole.block.rows(), 0u);
+    for (size_t threads : {2, 4, 8}) {
+      QueryContext ctx = Context(threads);
+      ASSERT_OK_AND_ASSIGN(std::unique_ptr<ResultStream> stream, ExecuteSelectStream(*Parse(sql), ctx));
+      ASSERT_OK_AND_ASSIGN(Block streamed, Drain(*stream));
+      EXPECT_EQ(Text(streamed), Text(whole.block)) << threads << " threads";
+    }
+  }
+}
+
 TEST_F(ResultStreamTest, ATableScanComesInSeveralBlocks) {
   MakeEvents();
   QueryContext ctx = Context(4);
