@@ -135,8 +135,9 @@ TEST_F(ResultStreamTest, ScansWithChunksWithoutRowsAndFinalKeepTheirOrder) {
   for (int i = 0; i < 4; ++i) {
     ASSERT_OK(Run(absl::StrCat("INSERT INTO r SELECT number % 200000, number + ", i, " FROM numbers(300000)")));
   }
-  for (const char* sql : {"SELECT a, b FROM t WHERE a % 300000 < 5 OR a = 999999", "SELECT b FROM t WHERE b LIKE '%77777'",
-                          "SELECT k, v FROM r FINAL", "SELECT k, v FROM r FINAL WHERE v % 1000 = 3"}) {
+  for (const char* sql : {"SELECT a, b FROM t WHERE a % 300000 < 5 OR a = 999999",
+                          "SELECT b FROM t WHERE b LIKE '%77777'", "SELECT k, v FROM r FINAL",
+                          "SELECT k, v FROM r FINAL WHERE v % 1000 = 3"}) {
     SCOPED_TRACE(sql);
     QueryContext one = Context(1);
     ASSERT_OK_AND_ASSIGN(ResultSet whole, ExecuteSelect(*Parse(sql), one));
@@ -199,8 +200,8 @@ TEST_F(ResultStreamTest, CancellingBetweenBlocksStopsTheThreads) {
 TEST_F(ResultStreamTest, DroppingAStreamMidwayStopsItsThreads) {
   for (size_t threads : {1, 3}) {
     QueryContext ctx = Context(threads);
-    ASSERT_OK_AND_ASSIGN(auto stream,
-                         ExecuteSelectStream(*Parse("SELECT number, toString(number) FROM numbers(1000000000000)"), ctx));
+    const auto query = Parse("SELECT number, toString(number) FROM numbers(1000000000000)");
+    ASSERT_OK_AND_ASSIGN(auto stream, ExecuteSelectStream(*query, ctx));
     ASSERT_OK_AND_ASSIGN(std::optional<Block> block, stream->Next());
     ASSERT_TRUE(block.has_value());
     const auto start = Clock::now();
