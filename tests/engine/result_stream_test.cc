@@ -58,10 +58,13 @@ class ResultStreamTest : public ::testing::Test {
     return ctx;
   }
 
+  // Kept until the test ends: a stream may refer to its query, as Session's statements
+  // outlive theirs.
   std::shared_ptr<SelectQuery> Parse(const std::string& sql) {
     auto statements = ParseStatements(sql);
     EXPECT_TRUE(statements.ok()) << statements.status();
-    return (*statements)[0].select;
+    parsed_.push_back((*statements)[0].select);
+    return parsed_.back();
   }
 
   // Every block of the stream joined into one, and how many blocks there were.
@@ -101,6 +104,7 @@ class ResultStreamTest : public ::testing::Test {
   std::unique_ptr<Database> db_;
   std::unique_ptr<Session> session_;
   std::atomic<bool> cancelled_{false};
+  std::vector<std::shared_ptr<SelectQuery>> parsed_;
 };
 
 TEST_F(ResultStreamTest, APlainSelectStreamsInScanOrderOnAnyNumberOfThreads) {
