@@ -13,8 +13,8 @@
 //
 // Not thread-safe: one caller pulls. A stream holds no lock between calls; destroying it
 // stops whatever it runs (threads are joined before the destructor returns). A stream
-// from ExecuteSelectStream may refer to the QueryContext it ran with, which must outlive
-// it.
+// from ExecuteSelectStream may refer to the QueryContext it ran with and to its query,
+// which must outlive it.
 #ifndef TALLY_ENGINE_QUERY_RESULT_STREAM_H_
 #define TALLY_ENGINE_QUERY_RESULT_STREAM_H_
 

@@ -35,7 +35,7 @@ absl::StatusOr<ResultSet> ExecuteSelect(const SelectQuery& query, QueryContext& 
 // The same result as a stream (engine/query/result_stream.h): a plain SELECT (no
 // aggregation, ORDER BY, DISTINCT or LIMIT BY) is handed out block by block as its scan
 // goes, holding a bounded window of rows; any other is run whole by ExecuteSelect first.
-// ctx must outlive the stream.
+// ctx and `query` must outlive the stream.
 absl::StatusOr<std::unique_ptr<ResultStream>> ExecuteSelectStream(const SelectQuery& query, QueryContext& ctx);
 
 // Lets the binder run uncorrelated subqueries (IN (SELECT ...), scalar (SELECT ...)) with
