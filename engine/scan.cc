@@ -409,7 +409,7 @@ bool ScanCursor::NextChunk(size_t* chunk) {
     task_end_ = plan_->task_starts[t + 1];
   }
   *chunk = task_next_++;
-  return true;
+  return claim_listener_ == nullptr || claim_listener_(*chunk);
 }
 
 absl::StatusOr<ColumnCursor*> ScanCursor::Cursor(size_t part, size_t column) {
@@ -452,6 +452,7 @@ absl::StatusOr<bool> ScanCursor::NextFinal(Block* out) {
     if (!final_active_) {
       const size_t t = plan_->next_task.fetch_add(1, std::memory_order_relaxed);
       if (t >= plan_->final_tasks.size()) return false;
+      if (claim_listener_ != nullptr && !claim_listener_(uint64_t{t} << 32)) return false;
       final_task_ = t;
       final_block_ = 0;
       final_active_ = true;

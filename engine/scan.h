@@ -110,6 +110,15 @@ class ScanCursor {
   // rows they read (parts and granules are counted by this cursor).
   std::vector<std::unique_ptr<ScanCursor>> Split(size_t n);
 
+  // Called with the sequence of each chunk (FINAL: each task) this cursor takes, before it
+  // reads it: every block it returns from then on has a sequence at least that, even when
+  // the filter leaves no row of the chunk and nothing is returned for it. A streamed result
+  // puts blocks back in order by it (engine/query/reorder_window.h). Returning false ends
+  // the scan (Next returns false), so a consumer that stops stops the scan between chunks.
+  // Set before the first Next; not copied by Split.
+  using ClaimListener = std::function<bool(uint64_t sequence)>;
+  void set_claim_listener(ClaimListener listener) { claim_listener_ = std::move(listener); }
+
   const ScanStats& stats() const { return stats_; }
 
  private:
@@ -164,6 +173,7 @@ class ScanCursor {
   std::shared_ptr<SharedPlan> plan_;
   size_t task_next_ = 0, task_end_ = 0;  // chunks of the task in hand
   uint64_t last_chunk_ = 0;
+  ClaimListener claim_listener_;
   // cursors_[part][column], created on first use.
   std::vector<std::vector<std::unique_ptr<ColumnCursor>>> cursors_;
   ScanStats stats_;

@@ -56,6 +56,7 @@ class NativeOutput final : public OutputFormat {
     }
   }
   void WriteSuffix(const OutputStats&) override {}
+  uint64_t min_block_bytes() const override { return uint64_t{1} << 20; }
 
  private:
   // Field 1 is_overflows (UInt8 0), field 2 bucket_num (Int32 -1), from 54480 field 3

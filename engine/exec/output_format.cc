@@ -389,6 +389,8 @@ class PrettyOutput final : public Base {
     total_rows_ += block.rows();
   }
   void WriteTotals(const Block& totals) override { totals_ = totals; }
+  // MonoBlock buffers its rows itself.
+  uint64_t first_block_rows() const override { return mono_ ? 0 : options_.pretty_max_rows; }
   void WriteSuffix(const OutputStats&) override {
     if (mono_ && mono_rows_ > 0) {
       WriteTable(mono_block_);

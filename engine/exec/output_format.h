@@ -15,6 +15,10 @@
 // clears it between calls as it likes. The formats keep state between calls (row counts,
 // Pretty's buffered rows), so one object serves one result.
 //
+// A result written as several blocks gives the same bytes as written in one, except where
+// a format draws or frames each block on its own; then the caller joins blocks as
+// first_block_rows() and min_block_bytes() say (Session does, engine/query/result_writer.h).
+//
 // Not thread-safe; use one object per result from one thread.
 #ifndef TALLY_ENGINE_EXEC_OUTPUT_FORMAT_H_
 #define TALLY_ENGINE_EXEC_OUTPUT_FORMAT_H_
@@ -68,6 +72,15 @@ class OutputFormat {
   // A format that cannot show totals ignores them.
   virtual void WriteTotals(const Block& totals) { (void)totals; }
   virtual void WriteSuffix(const OutputStats& stats) = 0;
+
+  // Rows the first WriteBlock should hold (all there are, when fewer). Pretty and
+  // PrettyCompact draw a table per block, padding each column to the widest value of that
+  // block, and show pretty_max_rows rows in all: their first block must hold every row
+  // that shows to draw the one table a whole result gives. Later blocks only count.
+  virtual uint64_t first_block_rows() const { return 0; }
+  // Native frames each block (its columns' names, types and sizes): smaller blocks are
+  // joined up to this many bytes first, so a result up to this size is one frame.
+  virtual uint64_t min_block_bytes() const { return 0; }
 };
 
 // Formats (names case-sensitive, as in ClickHouse):

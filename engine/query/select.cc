@@ -12,7 +12,9 @@
 #include "engine/exec/aggregate_function.h"
 #include "engine/exec/aggregator.h"
 #include "engine/parallel.h"
+#include "engine/query/block_rows.h"
 #include "engine/query/order.h"
+#include "engine/query/plain_select_stream.h"
 #include "engine/query/row_filter.h"
 #include "engine/query/select_source.h"
 #include "engine/query/select_union.h"
@@ -34,43 +36,6 @@ struct SelectItem {
   ExprPtr expr;  // aliases expanded
   std::string name;
 };
-
-// Rows of `block` where the WHERE / HAVING result is true.
-absl::StatusOr<std::vector<uint32_t>> Selected(const Evaluated& mask, size_t rows, bool* all) {
-  const Column& c = *mask.column;
-  const bool nullable = c.type->id() == TypeId::kNullable;
-  const Column& v = nullable ? c.children[0] : c;
-  if (v.type->fixed_width() == 0 || v.type->is_float()) {
-    return absl::InvalidArgumentError(absl::StrCat("Illegal type ", c.type->ToString(),
-                                                   " of column for filter. Must be UInt8 or Nullable(UInt8)"));
-  }
-  const size_t w = v.type->fixed_width();
-  std::vector<uint32_t> out;
-  auto truthy = [&](size_t i) {
-    if (nullable && c.nulls[i]) return false;
-    for (size_t b = 0; b < w; ++b) {
-      if (v.data[i * w + b] != 0) return true;
-    }
-    return false;
-  };
-  if (mask.is_const) {
-    *all = truthy(0);
-    return out;
-  }
-  out.reserve(rows);
-  for (size_t r = 0; r < rows; ++r) {
-    if (truthy(r)) out.push_back(static_cast<uint32_t>(r));
-  }
-  *all = out.size() == rows;
-  return out;
-}
-
-Block Filter(const Block& block, const std::vector<uint32_t>& rows) {
-  Block out;
-  out.names = block.names;
-  for (const Column& c : block.columns) out.columns.push_back(Column::Gather(c, rows));
-  return out;
-}
 
 // The source's row filter bound over `scope`; an error names whose filter it is.
 absl::StatusOr<ExpressionPtr> BindRowFilter(const SourceCatalog& catalog, const Scope& scope,
@@ -149,17 +114,6 @@ size_t Nodes(const std::vector<ExpressionPtr>& exprs) {
   size_t n = 0;
   for (const ExpressionPtr& e : exprs) n += e ? e->nodes() : 0;
   return n;
-}
-
-// Rows [begin, begin + n) of `block`.
-Block SliceOf(const Block& block, size_t begin, size_t n) {
-  Block out;
-  out.names = block.names;
-  for (const Column& c : block.columns) {
-    out.columns.push_back(Column::Make(c.type));
-    out.columns.back().AppendRange(c, begin, n);
-  }
-  return out;
 }
 
 // Calls fn with each block of `source` that has rows passing `where` (filtered), cut into
@@ -480,8 +434,11 @@ void InstallSubqueryRunner(QueryContext& ctx) {
   };
 }
 
-// One SELECT without its union_all members.
-absl::StatusOr<ResultSet> ExecuteSelectCore(const SelectQuery& q, QueryContext& ctx);
+// One SELECT without its union_all members. With `stream`, a plain SELECT is not run but
+// set up as a stream there (engine/query/plain_select_stream.h), and the ResultSet
+// returned is empty; other shapes run as without it and leave *stream null.
+absl::StatusOr<ResultSet> ExecuteSelectCore(const SelectQuery& q, QueryContext& ctx,
+                                            std::unique_ptr<ResultStream>* stream = nullptr);
 
 absl::StatusOr<ResultSet> ExecuteSelect(const SelectQuery& q, QueryContext& ctx) {
   InstallSubqueryRunner(ctx);
@@ -489,7 +446,18 @@ absl::StatusOr<ResultSet> ExecuteSelect(const SelectQuery& q, QueryContext& ctx)
   return ExecuteSelectCore(q, ctx);
 }
 
-absl::StatusOr<ResultSet> ExecuteSelectCore(const SelectQuery& q, QueryContext& ctx) {
+absl::StatusOr<std::unique_ptr<ResultStream>> ExecuteSelectStream(const SelectQuery& q, QueryContext& ctx) {
+  InstallSubqueryRunner(ctx);
+  std::unique_ptr<ResultStream> stream;
+  absl::StatusOr<ResultSet> result =
+      q.union_all.empty() ? ExecuteSelectCore(q, ctx, &stream) : ExecuteUnionAll(q, ctx, ExecuteSelect);
+  if (!result.ok()) return result.status();
+  if (stream != nullptr) return stream;
+  return std::unique_ptr<ResultStream>(std::make_unique<ResultSetStream>(std::move(*result), ctx.stats));
+}
+
+absl::StatusOr<ResultSet> ExecuteSelectCore(const SelectQuery& q, QueryContext& ctx,
+                                            std::unique_ptr<ResultStream>* stream) {
   InstallSubqueryRunner(ctx);
   const exec::QueryLimits& limits = ctx.limits;
   TALLY_ASSIGN_OR_RETURN(SourceCatalog catalog, ResolveSource(q, ctx, ExecuteSelect));
@@ -832,13 +800,25 @@ absl::StatusOr<ResultSet> ExecuteSelectCore(const SelectQuery& q, QueryContext& 
       std::vector<std::string> input_names;
     };
     const size_t threads = early_limit ? 1 : (ctx.max_threads == 0 ? DefaultThreads() : ctx.max_threads);
-    Streams streams(std::move(source), threads);
-    std::vector<std::vector<Piece>> pieces(streams.size());
-    std::atomic<uint64_t> rows_kept{0};
     std::vector<ExpressionPtr> evaluated = out_exprs;
     evaluated.push_back(where_expr);
     evaluated.insert(evaluated.end(), order_bound.begin(), order_bound.end());
     const size_t slice_rows = SliceRows(Nodes(evaluated));
+    if (stream != nullptr && order_exprs.empty() && !q.distinct && limit_by.empty()) {
+      PlainSelect plain{.outputs = out_exprs, .source = std::move(source), .threads = threads,
+                        .where = where_expr, .slice_rows = slice_rows, .limit = limit, .offset = offset,
+                        .limits = limits, .ctx = &ctx};
+      for (const SelectItem& i : items) plain.names.push_back(i.name);
+      if (totals) {
+        plain.totals.emplace();
+        for (size_t i = 0; i < items.size(); ++i) plain.totals->Add(items[i].name, std::move((*totals)[i]));
+      }
+      *stream = StreamPlainSelect(std::move(plain));
+      return ResultSet();
+    }
+    Streams streams(std::move(source), threads);
+    std::vector<std::vector<Piece>> pieces(streams.size());
+    std::atomic<uint64_t> rows_kept{0};
     TALLY_RETURN_IF_ERROR(ParallelRun::Run(streams.size(), [&](size_t t, const ParallelRun& run) -> absl::Status {
       Source& src = *streams.sources[t];
       uint64_t bytes = 0;

@@ -33,6 +33,9 @@ class ScanSource : public Source {
     return out;
   }
   uint64_t last_sequence() const override { return cursor_->last_sequence(); }
+  void set_claim_listener(ScanCursor::ClaimListener listener) override {
+    cursor_->set_claim_listener(std::move(listener));
+  }
 
  private:
   std::unique_ptr<ScanCursor> cursor_;
@@ -90,6 +93,7 @@ class NumbersSource : public Source {
   absl::StatusOr<bool> Next(Block* out) override {
     const uint64_t block = next_->fetch_add(1, std::memory_order_relaxed);
     if (block >= n_ / kBlockRows + (n_ % kBlockRows != 0)) return false;
+    if (listener_ != nullptr && !listener_(block)) return false;
     const uint64_t begin = block * kBlockRows;
     const uint64_t end = std::min(n_, begin + kBlockRows);
     Column c = Column::Make(DataType::Make(TypeId::kUInt64));
@@ -113,9 +117,11 @@ class NumbersSource : public Source {
     return out;
   }
   uint64_t last_sequence() const override { return last_; }
+  void set_claim_listener(ScanCursor::ClaimListener listener) override { listener_ = std::move(listener); }
 
  private:
   uint64_t n_;
+  ScanCursor::ClaimListener listener_;
   std::shared_ptr<std::atomic<uint64_t>> next_;
   QueryProgress* progress_;
   uint64_t last_ = 0;

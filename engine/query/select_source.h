@@ -63,6 +63,10 @@ class Source {
   // Where the block last returned stands in the source's order: blocks of all the
   // sources of a Split, sorted by it, come in the order one source would give them.
   virtual uint64_t last_sequence() const { return 0; }
+  // A source whose Split shares work as it goes (a table scan, numbers()) calls `listener`
+  // with the sequence of each piece of work it takes, before reading it; false stops the
+  // source (ScanCursor::set_claim_listener). Others never call it. Set before the first Next.
+  virtual void set_claim_listener(ScanCursor::ClaimListener listener) { (void)listener; }
 };
 
 // A row filter a table scan applies before reading the other columns (see ScanOptions).

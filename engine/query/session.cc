@@ -17,6 +17,7 @@
 #include "engine/parallel.h"
 #include "engine/partition.h"
 #include "engine/query/explain.h"
+#include "engine/query/result_writer.h"
 #include "engine/query/setting_catalog.h"
 #include "engine/query/system_tables.h"
 #include "engine/query/view_compiler.h"
@@ -328,40 +329,19 @@ absl::Status Session::RunCatchingAllocationFailures(const Statement& st, InputSt
 
 absl::Status Session::Output(const ResultSet& result, const std::string& format, const Sink& sink,
                              const ScanStats& stats, const std::string& timezone) {
-  const std::string& zone = timezone.empty() ? settings_.timezone : timezone;
-  std::string buffer;
-  std::vector<format::DataTypePtr> types = result.types;
-  Block block;
-  const bool zoned = zone != "UTC";
-  if (zoned) {
-    // Times without a zone of their own print in the session's zone.
-    for (format::DataTypePtr& t : types) t = WithDefaultZone(t, zone);
-    block.names = result.block.names;
-    for (size_t c = 0; c < result.block.columns.size(); ++c) {
-      block.columns.push_back(result.block.columns[c]);
-      RetypeZones(&block.columns.back(), types[c]);
-    }
-  }
+  ResultSetStream stream(&result, stats);
+  return Output(stream, format, sink, exec::QueryLimits::None(), timezone);
+}
+
+absl::Status Session::Output(ResultStream& result, const std::string& format, const Sink& sink,
+                             const exec::QueryLimits& limits, const std::string& timezone) {
   output_format_ = format.empty() ? settings_.default_format : format;
-  TALLY_ASSIGN_OR_RETURN(auto out, MakeOutputFormat(output_format_, result.names, types, &buffer));
-  out->WritePrefix();
-  if (result.block.rows() > 0) out->WriteBlock(zoned ? block : result.block);
-  if (result.totals) {
-    Block totals = *result.totals;
-    if (zoned) {
-      for (size_t c = 0; c < totals.columns.size(); ++c) RetypeZones(&totals.columns[c], types[c]);
-    }
-    out->WriteTotals(totals);
-  }
-  uint64_t result_bytes = 0;
-  for (const Column& c : result.block.columns) result_bytes += c.ByteSize();
-  progress_.AddResult(result.block.rows(), result_bytes);
-  OutputStats s;
-  s.rows = result.block.rows();
-  s.rows_read = stats.rows_read;
-  out->WriteSuffix(s);
-  sink(buffer);
-  return absl::OkStatus();
+  return WriteResult(result,
+                     ResultWriterOptions{.format = output_format_,
+                                         .time_zone = timezone.empty() ? settings_.timezone : timezone,
+                                         .limits = &limits,
+                                         .progress = &progress_},
+                     sink);
 }
 
 std::optional<size_t> InsertDataStart(absl::string_view text) {
@@ -403,8 +383,10 @@ absl::Status Session::Run(const Statement& st, InputStream* input, const Sink& s
   switch (st.kind) {
     case Statement::Kind::kSelect: {
       TALLY_ASSIGN_OR_RETURN(QueryContext ctx, NewContext(st.select->settings));
-      TALLY_ASSIGN_OR_RETURN(ResultSet r, ExecuteSelect(*st.select, ctx));
-      return Output(r, st.select->format, sink, ctx.stats, ctx.params.functions.session_timezone);
+      // The rows go out as the scan makes them (engine/query/result_stream.h); the stream
+      // refers to ctx, which outlives it here.
+      TALLY_ASSIGN_OR_RETURN(std::unique_ptr<ResultStream> r, ExecuteSelectStream(*st.select, ctx));
+      return Output(*r, st.select->format, sink, ctx.limits, ctx.params.functions.session_timezone);
     }
     case Statement::Kind::kExplain: {
       TALLY_ASSIGN_OR_RETURN(QueryContext ctx, NewContext(st.select->settings));

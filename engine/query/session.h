@@ -132,6 +132,9 @@ class Session {
   // Runs every statement in `sql`. `input` is the data of an INSERT ... FORMAT whose data
   // is not in the query (stdin). A failing statement stops the run; the error names the
   // statement's position.
+  // Results reach `sink` as they are produced (engine/query/result_writer.h): in pieces of
+  // about 1 MiB, or in one call once complete when smaller, so a statement can fail after
+  // part of its result was handed over. Cancel() or the time limit stops it between blocks.
   absl::Status Execute(absl::string_view sql, absl::string_view input, const Sink& sink);
   // The same, with the INSERT data read from `input` as it is needed, and `overrides` in
   // force for this call only (an override a readonly session may not make fails the call
@@ -217,6 +220,10 @@ class Session {
   // `timezone`: the zone times without one print in ("" = the session's).
   absl::Status Output(const ResultSet& result, const std::string& format, const Sink& sink, const ScanStats& stats,
                       const std::string& timezone = "");
+  // A stream's blocks as they come (engine/query/result_writer.h), `limits` checked between
+  // them.
+  absl::Status Output(ResultStream& result, const std::string& format, const Sink& sink,
+                      const exec::QueryLimits& limits, const std::string& timezone = "");
   // A context with the session's settings, overridden by a statement's SETTINGS clause.
   absl::StatusOr<QueryContext> NewContext(const SettingsClause& overrides = {}) const;
   absl::StatusOr<Settings> StatementSettings(const SettingsClause& overrides) const;
