@@ -283,12 +283,18 @@ void Server::RunConnection(Connection conn) {
       case HttpConnection::HeadState::kPending:
         break;
     }
-    const absl::Time deadline = conn->head_started() != absl::InfiniteFuture()
-                                    ? conn->head_started() + options_.http.receive_timeout
-                                    : absl::Now() + options_.http.keep_alive_timeout;
-    Park(std::move(conn), deadline, /*added=*/true);
+    ParkForNextRequest(std::move(conn));
     return;
   }
+}
+
+void Server::ParkForNextRequest(Connection conn) {
+  // Part of a head must be whole within receive_timeout of its first byte; an idle
+  // connection may wait keep_alive_timeout for its next request.
+  const absl::Time deadline = conn->head_started() != absl::InfiniteFuture()
+                                  ? conn->head_started() + options_.http.receive_timeout
+                                  : absl::Now() + options_.http.keep_alive_timeout;
+  Park(std::move(conn), deadline, /*added=*/true);
 }
 
 void Server::RunWithoutWaiting(Connection conn) {
@@ -330,7 +336,7 @@ void Server::Continue(Connection conn) {
   if (!conn->HasUnreadBytes()) {
     // Parked at once: the Serve() thread sees the next request arrive, and runs it
     // itself when it can (a worker otherwise).
-    Park(std::move(conn), absl::Now() + options_.http.keep_alive_timeout, /*added=*/true);
+    ParkForNextRequest(std::move(conn));
     return;
   }
   const HttpConnection::HeadState state = conn->ReadHead(absl::ZeroDuration());
@@ -345,10 +351,7 @@ void Server::Continue(Connection conn) {
     case HttpConnection::HeadState::kPending:
       break;
   }
-  const absl::Time deadline = conn->head_started() != absl::InfiniteFuture()
-                                  ? conn->head_started() + options_.http.receive_timeout
-                                  : absl::Now() + options_.http.keep_alive_timeout;
-  Park(std::move(conn), deadline, /*added=*/true);
+  ParkForNextRequest(std::move(conn));
 }
 
 void Server::RespondBad(HttpConnection* conn) {

@@ -96,6 +96,8 @@ class Server {
   // answering thread) comes second continues it.
   void HandOver(Connection conn);
   void Answered(HttpConnection* conn);
+  // Parks a connection that waits for its next request (or the rest of its head).
+  void ParkForNextRequest(Connection conn);
   // After an answer, without waiting: the next request if it is already here, else parks.
   void Continue(Connection conn);
   void RespondBad(HttpConnection* conn);

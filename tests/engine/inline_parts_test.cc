@@ -362,22 +362,26 @@ TEST(InlinePartsTest, DetachAndAttachPartitionWithInlineParts) {
   EXPECT_EQ(Sum(db.get(), "events"), want);
 }
 
+// A table with four small inserts' inline parts in `mem` (an open that compacts and
+// flushes nothing by itself); *want is the sum of their values.
+void FourSmallInserts(MemEnv* mem, uint64_t* want) {
+  *want = 0;
+  auto db = Database::Open("db", InlineOn(mem));
+  ASSERT_OK(db.status());
+  ASSERT_OK((*db)->CreateTable("events", testing_data::MeteringSchema()));
+  for (int i = 0; i < 4; ++i) {
+    Block b = Rows(2, i);
+    *want += SumOf(b);
+    ASSERT_OK((*db)->Insert("events", std::move(b)));
+  }
+}
+
 // A crash at every step of a flush: the rows are there exactly once, inline or flushed.
 TEST(InlinePartsTest, FlushIsAllOrNothingAtEveryStep) {
   uint64_t want = 0;
   testing_faults::FaultAtEveryStep(
       testing_faults::Fault::kCrash,
-      [&](MemEnv* mem) {
-        want = 0;
-        auto db = Database::Open("db", InlineOn(mem));
-        ASSERT_OK(db.status());
-        ASSERT_OK((*db)->CreateTable("events", testing_data::MeteringSchema()));
-        for (int i = 0; i < 4; ++i) {
-          Block b = Rows(2, i);
-          want += SumOf(b);
-          ASSERT_OK((*db)->Insert("events", std::move(b)));
-        }
-      },
+      [&](MemEnv* mem) { FourSmallInserts(mem, &want); },
       [](Database* db) { return db->FlushInlineParts(); },
       [&](Database* reopened, const absl::Status&) {
         EXPECT_EQ(Sum(reopened, "events"), want);
@@ -394,17 +398,7 @@ TEST(InlinePartsTest, CompactionIsAllOrNothingAtEveryStep) {
   options.inline_flush.parts = 3;
   testing_faults::FaultAtEveryStep(
       testing_faults::Fault::kCrash,
-      [&](MemEnv* mem) {
-        want = 0;
-        auto db = Database::Open("db", InlineOn(mem));  // compacts nothing by itself
-        ASSERT_OK(db.status());
-        ASSERT_OK((*db)->CreateTable("events", testing_data::MeteringSchema()));
-        for (int i = 0; i < 4; ++i) {
-          Block b = Rows(2, i);
-          want += SumOf(b);
-          ASSERT_OK((*db)->Insert("events", std::move(b)));
-        }
-      },
+      [&](MemEnv* mem) { FourSmallInserts(mem, &want); },
       [](Database* db) { return db->CompactInlineParts(); },
       [&](Database* reopened, const absl::Status&) {
         EXPECT_EQ(Sum(reopened, "events"), want);
