@@ -34,7 +34,6 @@ constexpr HttpStatus kHttpStatuses[] = {
     {ErrorCode::kUnknownSetting, 404},
     {ErrorCode::kUnknownTable, 404},
     {ErrorCode::kTimeoutExceeded, 408},
-    {ErrorCode::kHttpLengthRequired, 411},
     {ErrorCode::kQueryIsTooLarge, 413},
     {ErrorCode::kNotImplemented, 501},
     {ErrorCode::kTooManySimultaneousQueries, 503},
