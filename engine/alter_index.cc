@@ -10,6 +10,7 @@
 #include "absl/cleanup/cleanup.h"
 #include "absl/strings/str_cat.h"
 #include "engine/database.h"
+#include "engine/error_code.h"
 #include "engine/part_writer.h"
 #include "engine/skip_indexes.h"
 #include "format/status_macros.h"
@@ -62,7 +63,9 @@ absl::Status Database::AddSkipIndex(const std::string& name, SkipIndexDef index,
   std::unique_lock<std::mutex> order(log_mu_);
   std::unique_lock<std::mutex> lock(mu_);
   auto it = tables_.find(name);
-  if (it == tables_.end() || it->second != table) return absl::NotFoundError(absl::StrCat("table '", name, "' does not exist"));
+  if (it == tables_.end() || it->second != table) {
+    return CodedError(ErrorCode::kUnknownTable, absl::StrCat("table '", name, "' does not exist"));
+  }
   TableSchema schema = *table->schema;
   if (FindIndex(schema, index.name) != schema.skip_indexes.end()) {
     if (if_not_exists) return absl::OkStatus();
@@ -211,7 +214,7 @@ absl::StatusOr<uint64_t> Database::RewriteParts(const std::shared_ptr<Table>& ta
     auto meta = WritePartVersion(env_, table->dir, schema, p, spec(p));
     if (!meta.ok()) {
       discard();
-      return absl::Status(meta.status().code(), absl::StrCat(what, ": part ", p->name(), ": ", meta.status().message()));
+      return WithMessage(meta.status(), absl::StrCat(what, ": part ", p->name(), ": ", meta.status().message()));
     }
     auto opened = Part::Open(env_, TmpPartDir(table->dir, meta->name), meta->name);
     if (!opened.ok() || (*opened)->rows() != p->rows()) {

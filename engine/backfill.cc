@@ -8,6 +8,7 @@
 // again from the start: its parts were never committed.
 #include "absl/strings/str_cat.h"
 #include "engine/database.h"
+#include "engine/error_code.h"
 #include "format/status_macros.h"
 
 namespace tally::engine {
@@ -82,15 +83,15 @@ absl::Status Database::RunBackfill(const std::string& name) {
       if (!more) break;
       auto rows = query->Run(block);
       if (!rows.ok()) {
-        return absl::Status(rows.status().code(), absl::StrCat(what, ": materialized view ", name, " (", def.source,
-                                                               " -> ", def.target, "): ", rows.status().message()));
+        return WithMessage(rows.status(), absl::StrCat(what, ": materialized view ", name, " (", def.source,
+                                                       " -> ", def.target, "): ", rows.status().message()));
       }
       TALLY_RETURN_IF_ERROR(batch->Add(*std::move(rows)));
     }
     absl::Status s = batch->Commit();
     // Another view created or dropped meanwhile: the batch's plan is stale; run it again.
     if (absl::IsAborted(s) && attempt < 3) continue;
-    if (!s.ok()) return absl::Status(s.code(), absl::StrCat(what, ": ", s.message()));
+    if (!s.ok()) return WithMessage(s, absl::StrCat(what, ": ", s.message()));
     return absl::OkStatus();
   }
 }

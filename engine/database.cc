@@ -10,6 +10,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
+#include "engine/error_code.h"
 #include "engine/mem_env.h"
 #include "engine/part_writer.h"
 #include "engine/skip_indexes.h"
@@ -211,13 +212,15 @@ std::string Database::TablesDir() const { return JoinPath(dir_, kTablesDir); }
 
 absl::Status Database::CheckWritable(absl::string_view what) const {
   if (!read_only_) return absl::OkStatus();
-  return absl::FailedPreconditionError(absl::StrCat(what, ": database ", dir_, " is open read-only"));
+  return CodedError(ErrorCode::kTableIsReadOnly, absl::StrCat(what, ": database ", dir_, " is open read-only"));
 }
 
 absl::StatusOr<std::shared_ptr<Database::Table>> Database::FindTable(const std::string& name) const {
   std::lock_guard<std::mutex> lock(mu_);
   auto it = tables_.find(name);
-  if (it == tables_.end()) return absl::NotFoundError(absl::StrCat("table '", name, "' does not exist"));
+  if (it == tables_.end()) {
+    return CodedError(ErrorCode::kUnknownTable, absl::StrCat("table '", name, "' does not exist"));
+  }
   return it->second;
 }
 
@@ -254,11 +257,12 @@ absl::Status Database::CreateTable(const std::string& name, TableSchema schema, 
   std::unique_lock<std::mutex> lock(mu_);
   if (tables_.contains(name) || views_.contains(name)) {
     if (if_not_exists) return absl::OkStatus();
-    return absl::AlreadyExistsError(absl::StrCat(views_.contains(name) ? "a view named '" : "table '", name,
-                                                 "' already exists"));
+    return CodedError(ErrorCode::kTableAlreadyExists,
+                      absl::StrCat(views_.contains(name) ? "a view named '" : "table '", name, "' already exists"));
   }
   if (const std::string db = SplitTableName(name).first; db != "default" && !databases_.contains(db)) {
-    return absl::NotFoundError(absl::StrCat("database '", db, "' does not exist (table '", name, "')"));
+    return CodedError(ErrorCode::kUnknownDatabase,
+                      absl::StrCat("database '", db, "' does not exist (table '", name, "')"));
   }
   TALLY_RETURN_IF_ERROR(MakeTableDir(table.get()));
   ManifestEdit edit;
@@ -274,7 +278,7 @@ absl::Status Database::DropTable(const std::string& name, bool if_exists) {
   auto it = tables_.find(name);
   if (it == tables_.end()) {
     if (if_exists) return absl::OkStatus();
-    return absl::NotFoundError(absl::StrCat("table '", name, "' does not exist"));
+    return CodedError(ErrorCode::kUnknownTable, absl::StrCat("table '", name, "' does not exist"));
   }
   TALLY_RETURN_IF_ERROR(CheckNoViewUses(name, {}));
   ManifestEdit edit;
@@ -305,7 +309,7 @@ absl::Status Database::CreateDatabase(const std::string& name, bool if_not_exist
   std::unique_lock<std::mutex> lock(mu_);
   if (name == "default" || databases_.contains(name)) {
     if (if_not_exists) return absl::OkStatus();
-    return absl::AlreadyExistsError(absl::StrCat("database '", name, "' already exists"));
+    return CodedError(ErrorCode::kDatabaseAlreadyExists, absl::StrCat("database '", name, "' already exists"));
   }
   ManifestEdit edit;
   edit.ops.push_back(ManifestOp::Named(ManifestOp::Kind::kCreateDatabase, name));
@@ -319,7 +323,7 @@ absl::Status Database::DropDatabase(const std::string& name, bool if_exists) {
   if (name == "default") return absl::InvalidArgumentError("the default database cannot be dropped");
   if (!databases_.contains(name)) {
     if (if_exists) return absl::OkStatus();
-    return absl::NotFoundError(absl::StrCat("database '", name, "' does not exist"));
+    return CodedError(ErrorCode::kUnknownDatabase, absl::StrCat("database '", name, "' does not exist"));
   }
   ManifestEdit edit;
   // Its views go first (a view's inner table is in the view's database), then its tables,
@@ -366,7 +370,9 @@ absl::Status Database::TruncateTable(const std::string& name) {
   std::unique_lock<std::mutex> order(log_mu_);
   std::unique_lock<std::mutex> lock(mu_);
   auto it = tables_.find(name);
-  if (it == tables_.end()) return absl::NotFoundError(absl::StrCat("table '", name, "' does not exist"));
+  if (it == tables_.end()) {
+    return CodedError(ErrorCode::kUnknownTable, absl::StrCat("table '", name, "' does not exist"));
+  }
   Table& table = *it->second;
   if (table.parts.empty()) return absl::OkStatus();
   ManifestEdit edit;
@@ -385,7 +391,7 @@ absl::Status Database::AlterSchema(const std::string& name, const std::string& w
                                    const std::function<absl::Status(TableSchema*)>& change) {
   TALLY_RETURN_IF_ERROR(CheckWritable(what));
   TALLY_ASSIGN_OR_RETURN(std::shared_ptr<Table> table, FindTable(name));
-  auto fail = [&](const absl::Status& s) { return absl::Status(s.code(), absl::StrCat(what, ": ", s.message())); };
+  auto fail = [&](const absl::Status& s) { return WithMessage(s, absl::StrCat(what, ": ", s.message())); };
   // The schema is changed outside mu_ (binding the TTL reads no files but is not free), and
   // committed only if no other ALTER (ADD INDEX, ...) replaced it meanwhile; else again.
   while (true) {
@@ -455,7 +461,9 @@ absl::Status Database::DropPartition(const std::string& name, const std::string&
   std::unique_lock<std::mutex> order(log_mu_);
   std::unique_lock<std::mutex> lock(mu_);
   auto it = tables_.find(name);
-  if (it == tables_.end()) return absl::NotFoundError(absl::StrCat("table '", name, "' does not exist"));
+  if (it == tables_.end()) {
+    return CodedError(ErrorCode::kUnknownTable, absl::StrCat("table '", name, "' does not exist"));
+  }
   Table& table = *it->second;
   const std::vector<PartPtr> dropped = PartsOf(table, partition_id);
   if (parts_dropped != nullptr) *parts_dropped = dropped.size();

@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "absl/time/clock.h"
+#include "engine/error_code.h"
 #include "engine/part.h"
 #include "engine/part_version.h"
 #include "engine/part_writer.h"
@@ -353,7 +354,9 @@ absl::Status Database::DetachPartition(const std::string& name, const std::strin
   std::unique_lock<std::mutex> lock(mu_);
   if (!poisoned_.ok()) return poisoned_;
   auto it = tables_.find(name);
-  if (it == tables_.end()) return absl::NotFoundError(absl::StrCat("table '", name, "' does not exist"));
+  if (it == tables_.end()) {
+    return CodedError(ErrorCode::kUnknownTable, absl::StrCat("table '", name, "' does not exist"));
+  }
   Table& table = *it->second;
   const std::vector<PartPtr> detaching = PartsOf(table, partition_id);
   if (parts_detached != nullptr) *parts_detached = detaching.size();
@@ -373,7 +376,7 @@ absl::Status Database::DetachPartition(const std::string& name, const std::strin
     for (const std::string& p : moved) (void)env_->Rename(detaching_dir(p), JoinPath(table.dir, p));
     for (const std::string& p : copied) (void)env_->RemoveAll(detaching_dir(p));
     (void)env_->SyncDir(table.dir);
-    return absl::Status(s.code(), absl::StrCat(what, ": ", s.message()));
+    return WithMessage(s, absl::StrCat(what, ": ", s.message()));
   };
   for (const PartPtr& p : detaching) {
     if (IsInline(*p)) {

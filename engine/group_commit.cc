@@ -22,6 +22,7 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "engine/database.h"
+#include "engine/error_code.h"
 #include "engine/part_writer.h"
 #include "format/status_macros.h"
 
@@ -259,8 +260,8 @@ void Database::RunGroup(const std::vector<GroupWriter*>& group) {
     auto part = WriteAndOpenUnpublishedPart(env, dir, *o.schema, id, *std::move(sorted));
     if (!part.ok()) {
       lock.lock();
-      return fail_all(absl::Status(part.status().code(), absl::StrCat("insert into ", o.name, ": ",
-                                                                      part.status().message())));
+      return fail_all(WithMessage(part.status(), absl::StrCat("insert into ", o.name, ": ",
+                                                              part.status().message())));
     }
     o.part = *std::move(part);
   }

@@ -10,6 +10,7 @@
 // longer holds their bytes.
 #include "absl/strings/str_cat.h"
 #include "engine/database.h"
+#include "engine/error_code.h"
 #include "engine/part_writer.h"
 #include "format/status_macros.h"
 
@@ -43,8 +44,8 @@ absl::StatusOr<PartPtr> Database::OpenInlinePart(const Table& table, const std::
   }
   auto part = Part::Open(inline_env_.get(), dir, name);
   if (!part.ok()) {
-    return absl::Status(part.status().code(), absl::StrCat("table ", table.name, ": inline part ", name,
-                                                           " (held in the manifest): ", part.status().message()));
+    return WithMessage(part.status(), absl::StrCat("table ", table.name, ": inline part ", name,
+                                                   " (held in the manifest): ", part.status().message()));
   }
   return PartPtr(*std::move(part));
 }

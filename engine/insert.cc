@@ -8,6 +8,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "engine/database.h"
+#include "engine/error_code.h"
 #include "engine/merge_rules/merge_rule.h"
 #include "engine/merge_rules/rule_applier.h"
 #include "engine/part_writer.h"
@@ -106,7 +107,10 @@ absl::StatusOr<Block> ConformBlock(const std::string& table, const format::Table
   std::vector<bool> given(schema.columns.size());
   for (size_t c = 0; c < schema.columns.size(); ++c) given[c] = source[c] >= 0;
   absl::Status filled = defaults.Fill(schema, given, &out);
-  if (!filled.ok()) return absl::InvalidArgumentError(absl::StrCat("insert into ", table, ": ", filled.message()));
+  if (!filled.ok()) {
+    return WithMessage(filled, absl::StatusCode::kInvalidArgument,
+                       absl::StrCat("insert into ", table, ": ", filled.message()));
+  }
   return out;
 }
 
@@ -291,15 +295,16 @@ absl::Status Database::InsertBatch::AddTo(size_t w, Block block) {
     absl::Status s = rows.status();
     if (s.ok()) s = AddTo(view.target, *std::move(rows));
     if (!s.ok()) {
-      return absl::Status(s.code(), absl::StrCat("materialized view ", view.name, " (", name, " -> ",
-                                                 writes_[view.target].name, "): ", s.message()));
+      return WithMessage(s, absl::StrCat("materialized view ", view.name, " (", name, " -> ",
+                                         writes_[view.target].name, "): ", s.message()));
     }
   }
   if (table->engine.kind == EngineKind::kNull) return absl::OkStatus();  // checked, counted, and not stored
 
   auto split = table->partition.Split(full);
   if (!split.ok()) {
-    return absl::InvalidArgumentError(absl::StrCat("insert into ", name, ": ", split.status().message()));
+    return WithMessage(split.status(), absl::StatusCode::kInvalidArgument,
+                       absl::StrCat("insert into ", name, ": ", split.status().message()));
   }
   std::vector<PartitionGroup> groups = *std::move(split);
   std::vector<const Column*> keys;
@@ -349,7 +354,7 @@ absl::Status Database::InsertBatch::WritePart(size_t w, Writes::Piece piece, uin
   PartIdentity id{std::move(piece.partition_id), std::move(piece.partition_value), block, block, 0};
   auto part = WriteAndOpenUnpublishedPart(db_->env_, table->dir, *schema, id, std::move(piece.rows));
   if (!part.ok()) {
-    return absl::Status(part.status().code(), absl::StrCat("insert into ", writes.name, ": ", part.status().message()));
+    return WithMessage(part.status(), absl::StrCat("insert into ", writes.name, ": ", part.status().message()));
   }
   writes.written.push_back(*std::move(part));
   return absl::OkStatus();
@@ -482,8 +487,8 @@ absl::Status Database::InsertBatch::Commit() {
       auto found = FindSuperseded(schema, table->engine, written[w], others, skips);
       if (!found.ok()) {
         Discard();
-        return absl::Status(found.status().code(), absl::StrCat("insert into ", writes.name, ": ",
-                                                                found.status().message()));
+        return WithMessage(found.status(), absl::StrCat("insert into ", writes.name, ": ",
+                                                        found.status().message()));
       }
       for (size_t o = 0; o < others.size(); ++o) {
         if (!(*found)[o].empty()) {

@@ -9,6 +9,7 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "engine/database.h"
+#include "engine/error_code.h"
 #include "engine/merge.h"
 #include "engine/merge_selector.h"
 #include "format/status_macros.h"
@@ -114,7 +115,7 @@ absl::StatusOr<uint64_t> Database::MergeAndCommit(const std::shared_ptr<Table>& 
   Env* const env = inline_output ? inline_env_.get() : env_;
   const std::string dir = inline_output ? InlineDir(*table) : table->dir;
   auto outcome = MergeParts(env, dir, *schema, table->engine, inputs, &cancel_merges_, skips, ttl);
-  if (!outcome.ok()) return absl::Status(outcome.status().code(), absl::StrCat(what, ": ", outcome.status().message()));
+  if (!outcome.ok()) return WithMessage(outcome.status(), absl::StrCat(what, ": ", outcome.status().message()));
   uint64_t input_rows = 0;
   for (const PartPtr& p : inputs) input_rows += p->rows();
   for (const SupersededPtr& skip : skips) input_rows -= skip != nullptr ? format::CountRows(*skip) : 0;
@@ -174,7 +175,7 @@ absl::StatusOr<uint64_t> Database::MergeAndCommit(const std::shared_ptr<Table>& 
       auto found = FindSuperseded(*schema, table->engine, merged, newer, newer_skips);
       if (!found.ok()) {
         discard_merged();
-        return absl::Status(found.status().code(), absl::StrCat(what, ": ", found.status().message()));
+        return WithMessage(found.status(), absl::StrCat(what, ": ", found.status().message()));
       }
       for (size_t i = 0; i < newer.size(); ++i) {
         if (!(*found)[i].empty()) losers[newer[i].get()] = std::move((*found)[i]);
@@ -205,7 +206,7 @@ absl::StatusOr<uint64_t> Database::MergeAndCommit(const std::shared_ptr<Table>& 
     auto added = InlinePartOp(*table, *merged);
     if (!added.ok()) {
       discard_merged();
-      return absl::Status(added.status().code(), absl::StrCat(what, ": ", added.status().message()));
+      return WithMessage(added.status(), absl::StrCat(what, ": ", added.status().message()));
     }
     edit.ops.push_back(*std::move(added));
   } else if (merged != nullptr) {

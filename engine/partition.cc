@@ -10,6 +10,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/civil_time.h"
+#include "engine/error_code.h"
 #include "engine/exec/accurate_cast.h"
 #include "engine/exec/hash_algorithms.h"
 #include "engine/exec/text_format.h"
@@ -192,7 +193,7 @@ absl::StatusOr<PartitionKey> PartitionKey::Parse(absl::string_view expr, const f
   key.text_ = std::string(text);
   if (text.empty()) return key;
   auto error = [&](const absl::Status& s) {
-    return absl::InvalidArgumentError(absl::StrCat("PARTITION BY ", text, ": ", s.message()));
+    return WithMessage(s, absl::StatusCode::kInvalidArgument, absl::StrCat("PARTITION BY ", text, ": ", s.message()));
   };
   auto parsed = sql::ParseExpression(text);
   if (!parsed.ok()) return error(parsed.status());
@@ -236,7 +237,10 @@ absl::StatusOr<std::vector<PartitionGroup>> PartitionKey::Split(const Block& blo
   std::vector<Column> values;
   for (const exec::ExpressionPtr& e : elements_) {
     auto v = e->Evaluate(block);
-    if (!v.ok()) return absl::InvalidArgumentError(absl::StrCat("PARTITION BY ", text_, ": ", v.status().message()));
+    if (!v.ok()) {
+      return WithMessage(v.status(), absl::StatusCode::kInvalidArgument,
+                         absl::StrCat("PARTITION BY ", text_, ": ", v.status().message()));
+    }
     values.push_back(v->Materialize(rows));
   }
   std::vector<const Column*> columns;
@@ -281,7 +285,10 @@ absl::StatusOr<std::string> PartitionKey::IdOfValue(const sql::Expr& value) cons
   std::vector<Column> columns;
   for (size_t i = 0; i < items.size(); ++i) {
     auto bound = sql::Bind(*items[i], sql::Scope(), sql::QueryParams());
-    if (!bound.ok()) return absl::InvalidArgumentError(absl::StrCat("partition ", value.ToString(), ": ", bound.status().message()));
+    if (!bound.ok()) {
+      return WithMessage(bound.status(), absl::StatusCode::kInvalidArgument,
+                         absl::StrCat("partition ", value.ToString(), ": ", bound.status().message()));
+    }
     if (!(*bound)->is_constant()) {
       return absl::InvalidArgumentError(absl::StrCat("partition ", value.ToString(), ": ", items[i]->ToString(),
                                                      " is not a constant"));

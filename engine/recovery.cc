@@ -28,6 +28,7 @@
 #include "absl/strings/strip.h"
 #include "absl/time/clock.h"
 #include "engine/detached.h"
+#include "engine/error_code.h"
 #include "engine/manifest_replay.h"
 #include "engine/part_writer.h"
 #include "format/status_macros.h"
@@ -138,8 +139,8 @@ absl::Status Database::RecoverOnce(bool repair) {
             "database ", dir_, " is open for writing elsewhere: ", locked.status().message(),
             ". One process writes a directory at a time; open it read-only to read beside it"));
       }
-      return absl::Status(locked.status().code(),
-                          absl::StrCat("database ", dir_, ": cannot take the write lock: ", locked.status().message()));
+      return WithMessage(locked.status(),
+                         absl::StrCat("database ", dir_, ": cannot take the write lock: ", locked.status().message()));
     }
     lock_ = std::move(*locked);
   }

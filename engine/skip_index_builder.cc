@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "absl/strings/str_cat.h"
+#include "engine/error_code.h"
 #include "format/part_format.h"
 #include "format/text_tokens.h"
 
@@ -130,9 +131,9 @@ absl::Status SkipIndexBuilder::Add(const Block& rows, const std::vector<size_t>&
   } else {
     auto evaluated = index_.expr->Evaluate(rows);
     if (!evaluated.ok()) {
-      return absl::Status(evaluated.status().code(), absl::StrCat("skip index '", index_.name, "' on ",
-                                                                  index_.expression, ": ",
-                                                                  evaluated.status().message()));
+      return WithMessage(evaluated.status(), absl::StrCat("skip index '", index_.name, "' on ",
+                                                          index_.expression, ": ",
+                                                          evaluated.status().message()));
     }
     computed = evaluated->Materialize(n);
     values = &computed;

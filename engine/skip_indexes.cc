@@ -5,6 +5,7 @@
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
+#include "engine/error_code.h"
 #include "engine/sql/binder.h"
 #include "engine/sql/parser.h"
 #include "format/status_macros.h"
@@ -28,7 +29,8 @@ const DataType& Plain(const DataType& t) {
 absl::Status BindType(const format::SkipIndexDef& def, const std::string& what, BoundSkipIndex* b) {
   auto parsed = sql::ParseExpression(def.type);
   if (!parsed.ok()) {
-    return absl::InvalidArgumentError(absl::StrCat(what, ": TYPE ", def.type, ": ", parsed.status().message()));
+    return WithMessage(parsed.status(), absl::StatusCode::kInvalidArgument,
+                       absl::StrCat(what, ": TYPE ", def.type, ": ", parsed.status().message()));
   }
   const sql::Expr& t = **parsed;
   std::vector<Value> args;

@@ -3,6 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
+#include "engine/error_code.h"
 #include "engine/sql/binder.h"
 #include "engine/sql/defaults.h"
 #include "engine/sql/parser.h"
@@ -14,6 +15,11 @@ namespace {
 
 absl::Status ColumnError(const format::ColumnDef& c, absl::string_view why) {
   return absl::InvalidArgumentError(absl::StrCat("column `", c.name, "` DEFAULT ", c.default_expr, ": ", why));
+}
+
+// The same for an error of the expression, whose code it keeps.
+absl::Status ColumnError(const format::ColumnDef& c, const absl::Status& why) {
+  return WithMessage(why, absl::StatusCode::kInvalidArgument, ColumnError(c, why.message()).message());
 }
 
 // Whether `e` reads column `name`.
@@ -41,7 +47,7 @@ TableDefaults TableDefaults::Make(const format::TableSchema& schema) {
     if (c.default_expr.empty()) continue;
     auto parsed = sql::ParseExpression(c.default_expr);
     if (!parsed.ok()) {
-      d.status_ = ColumnError(c, parsed.status().message());
+      d.status_ = ColumnError(c, parsed.status());
       return d;
     }
     pending.push_back(Entry{i, *std::move(parsed), nullptr});
@@ -74,7 +80,7 @@ TableDefaults TableDefaults::Make(const format::TableSchema& schema) {
     const format::ColumnDef& c = schema.columns[e.column];
     auto bound = sql::Bind(*e.parsed, scope, sql::QueryParams());
     if (!bound.ok()) {
-      d.status_ = ColumnError(c, bound.status().message());
+      d.status_ = ColumnError(c, bound.status());
       return d;
     }
     if ((*bound)->nondeterministic_call() == nullptr) e.bound = *std::move(bound);
@@ -102,13 +108,13 @@ absl::Status TableDefaults::Fill(const format::TableSchema& schema, const std::v
       sql::QueryParams params;
       params.functions.now_s = absl::ToUnixSeconds(absl::Now());
       auto rebound = sql::Bind(*e.parsed, scope, params);
-      if (!rebound.ok()) return ColumnError(c, rebound.status().message());
+      if (!rebound.ok()) return ColumnError(c, rebound.status());
       bound = *std::move(rebound);
     }
     auto value = bound->Evaluate(*block);
-    if (!value.ok()) return ColumnError(c, value.status().message());
+    if (!value.ok()) return ColumnError(c, value.status());
     auto converted = sql::ConvertColumn(value->Materialize(rows), c.type);
-    if (!converted.ok()) return ColumnError(c, converted.status().message());
+    if (!converted.ok()) return ColumnError(c, converted.status());
     block->columns[e.column] = *std::move(converted);
   }
   return absl::OkStatus();

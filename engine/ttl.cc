@@ -6,6 +6,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "engine/error_code.h"
 #include "engine/scan.h"
 #include "engine/sql/binder.h"
 #include "engine/sql/parser.h"
@@ -123,7 +124,7 @@ absl::StatusOr<std::shared_ptr<const TableTtl>> TableTtl::Make(const format::Tab
   TALLY_ASSIGN_OR_RETURN(TtlSettings settings, ParseTtlSettings(schema));
   if (schema.ttl.empty()) return nullptr;
   auto error = [&](const std::string& element, const absl::Status& s) {
-    return absl::InvalidArgumentError(absl::StrCat("TTL ", element, ": ", s.message()));
+    return WithMessage(s, absl::StatusCode::kInvalidArgument, absl::StrCat("TTL ", element, ": ", s.message()));
   };
   auto parsed = sql::ParseTtl(schema.ttl);
   if (!parsed.ok()) return error(schema.ttl, parsed.status());

@@ -9,6 +9,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "engine/database.h"
+#include "engine/error_code.h"
 #include "format/status_macros.h"
 
 namespace tally::engine {
@@ -41,7 +42,7 @@ absl::StatusOr<TtlResult> Database::ApplyTtl(const std::string& name, const std:
       continue;
     }
     auto expired = ttl->CountExpired(*schema, p, now_s);
-    if (!expired.ok()) return absl::Status(expired.status().code(), absl::StrCat(what, ": ", expired.status().message()));
+    if (!expired.ok()) return WithMessage(expired.status(), absl::StrCat(what, ": ", expired.status().message()));
     if (*expired == p->rows()) {
       drop.push_back(p);
     } else if (*expired > 0 && !ttl->settings().only_drop_parts) {

@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "engine/database.h"
+#include "engine/error_code.h"
 #include "format/status_macros.h"
 
 namespace tally::engine {
@@ -40,7 +41,9 @@ std::vector<ViewInfo> Database::ListViews() const {
 absl::StatusOr<format::ViewDef> Database::GetView(const std::string& name) const {
   std::lock_guard<std::mutex> lock(mu_);
   auto it = views_.find(name);
-  if (it == views_.end()) return absl::NotFoundError(absl::StrCat("view '", name, "' does not exist"));
+  if (it == views_.end()) {
+    return CodedError(ErrorCode::kUnknownTable, absl::StrCat("view '", name, "' does not exist"));
+  }
   return it->second.def;
 }
 
@@ -82,8 +85,8 @@ absl::StatusOr<std::shared_ptr<const ViewQuery>> Database::CompileView(
     std::lock_guard<std::mutex> lock(mu_);
     auto s = tables_.find(def.source);
     if (s == tables_.end()) {
-      return absl::NotFoundError(absl::StrCat("materialized view ", name, ": its source table '", def.source,
-                                              "' does not exist"));
+      return CodedError(ErrorCode::kUnknownTable, absl::StrCat("materialized view ", name, ": its source table '",
+                                                               def.source, "' does not exist"));
     }
     source = *s->second->schema;
     if (inner != nullptr) {
@@ -91,16 +94,15 @@ absl::StatusOr<std::shared_ptr<const ViewQuery>> Database::CompileView(
     } else {
       auto t = tables_.find(def.target);
       if (t == tables_.end()) {
-        return absl::NotFoundError(absl::StrCat("materialized view ", name, ": its target table '", def.target,
-                                                "' does not exist"));
+        return CodedError(ErrorCode::kUnknownTable, absl::StrCat("materialized view ", name, ": its target table '",
+                                                                 def.target, "' does not exist"));
       }
       target = *t->second->schema;
     }
   }
   auto query = compiler->Compile(name, def, source, target);
   if (!query.ok()) {
-    return absl::Status(query.status().code(),
-                        absl::StrCat("materialized view ", name, ": ", query.status().message()));
+    return WithMessage(query.status(), absl::StrCat("materialized view ", name, ": ", query.status().message()));
   }
   return *std::move(query);
 }
@@ -127,7 +129,7 @@ absl::Status Database::CreateView(const std::string& name, format::ViewDef def, 
                                   bool if_not_exists, bool populate) {
   const std::string what = absl::StrCat("CREATE MATERIALIZED VIEW ", name);
   TALLY_RETURN_IF_ERROR(CheckWritable(what));
-  auto fail = [&](const absl::Status& s) { return absl::Status(s.code(), absl::StrCat(what, ": ", s.message())); };
+  auto fail = [&](const absl::Status& s) { return WithMessage(s, absl::StrCat(what, ": ", s.message())); };
   if (absl::Status s = CheckTableName(name); !s.ok()) return fail(s);
   if (def.inner_target != inner.has_value()) {
     return fail(absl::InvalidArgumentError("an inner target table needs its schema, and only it"));
@@ -145,7 +147,7 @@ absl::Status Database::CreateView(const std::string& name, format::ViewDef def, 
   // Checked now and again before the commit (the catalog may change while the SELECT compiles).
   auto check = [&]() -> absl::Status {
     if (const std::string db = SplitTableName(name).first; db != "default" && !databases_.contains(db)) {
-      return absl::NotFoundError(absl::StrCat("database '", db, "' does not exist"));
+      return CodedError(ErrorCode::kUnknownDatabase, absl::StrCat("database '", db, "' does not exist"));
     }
     if (views_.contains(def.source)) {
       return absl::InvalidArgumentError(absl::StrCat("the source '", def.source, "' is a materialized view; "
@@ -153,11 +155,12 @@ absl::Status Database::CreateView(const std::string& name, format::ViewDef def, 
                                                      "' instead"));
     }
     if (!tables_.contains(def.source)) {
-      return absl::NotFoundError(absl::StrCat("source table '", def.source, "' does not exist"));
+      return CodedError(ErrorCode::kUnknownTable, absl::StrCat("source table '", def.source, "' does not exist"));
     }
     if (inner_table != nullptr) {
       if (tables_.contains(def.target) || views_.contains(def.target)) {
-        return absl::AlreadyExistsError(absl::StrCat("its inner table's name '", def.target, "' is taken"));
+        return CodedError(ErrorCode::kTableAlreadyExists,
+                          absl::StrCat("its inner table's name '", def.target, "' is taken"));
       }
     } else {
       if (views_.contains(def.target)) {
@@ -166,7 +169,7 @@ absl::Status Database::CreateView(const std::string& name, format::ViewDef def, 
                                                        "' instead"));
       }
       if (!tables_.contains(def.target)) {
-        return absl::NotFoundError(absl::StrCat("target table '", def.target, "' does not exist"));
+        return CodedError(ErrorCode::kUnknownTable, absl::StrCat("target table '", def.target, "' does not exist"));
       }
     }
     if (def.source == def.target) return absl::InvalidArgumentError("a view cannot write the table it reads");
@@ -199,8 +202,8 @@ absl::Status Database::CreateView(const std::string& name, format::ViewDef def, 
     std::lock_guard<std::mutex> lock(mu_);
     if (tables_.contains(name) || views_.contains(name)) {
       if (if_not_exists) return absl::OkStatus();
-      return fail(absl::AlreadyExistsError(absl::StrCat(tables_.contains(name) ? "a table" : "a view", " named '",
-                                                        name, "' already exists")));
+      return fail(CodedError(ErrorCode::kTableAlreadyExists, absl::StrCat(tables_.contains(name) ? "a table" : "a view",
+                                                                          " named '", name, "' already exists")));
     }
     if (absl::Status s = check(); !s.ok()) return fail(s);
     compiler = view_compiler_;
@@ -215,7 +218,7 @@ absl::Status Database::CreateView(const std::string& name, format::ViewDef def, 
   std::unique_lock<std::mutex> lock(mu_);
   if (tables_.contains(name) || views_.contains(name)) {
     if (if_not_exists) return absl::OkStatus();
-    return fail(absl::AlreadyExistsError(absl::StrCat("'", name, "' was created meanwhile")));
+    return fail(CodedError(ErrorCode::kTableAlreadyExists, absl::StrCat("'", name, "' was created meanwhile")));
   }
   if (absl::Status s = check(); !s.ok()) return fail(s);
   def.backfill_below_block = 0;
@@ -242,8 +245,8 @@ absl::Status Database::CreateView(const std::string& name, format::ViewDef def, 
   order.unlock();  // the backfill commits, and inserts run beside it
   if (!backfill) return absl::OkStatus();
   if (absl::Status s = RunBackfill(name); !s.ok()) {
-    return absl::Status(s.code(), absl::StrCat(what, ": the view is created, and its POPULATE failed (it runs again ",
-                                               "at the next open): ", s.message()));
+    return WithMessage(s, absl::StrCat(what, ": the view is created, and its POPULATE failed (it runs again ",
+                                       "at the next open): ", s.message()));
   }
   return absl::OkStatus();
 }
@@ -257,7 +260,7 @@ absl::Status Database::DropView(const std::string& name, bool if_exists) {
     if (tables_.contains(name)) {
       return absl::InvalidArgumentError(absl::StrCat("'", name, "' is a table, not a view: use DROP TABLE"));
     }
-    return absl::NotFoundError(absl::StrCat("view '", name, "' does not exist"));
+    return CodedError(ErrorCode::kUnknownTable, absl::StrCat("view '", name, "' does not exist"));
   }
   return DropViewLocked(order, lock, name);
 }
@@ -302,7 +305,9 @@ absl::Status Database::PlanViews(InsertBatch* batch, const std::string& table_na
       std::string name = table_name;
       if (auto v = views_.find(name); v != views_.end()) name = v->second.def.target;  // INSERT INTO view
       auto it = tables_.find(name);
-      if (it == tables_.end()) return absl::NotFoundError(absl::StrCat("table '", table_name, "' does not exist"));
+      if (it == tables_.end()) {
+        return CodedError(ErrorCode::kUnknownTable, absl::StrCat("table '", table_name, "' does not exist"));
+      }
       batch->writes_.push_back(InsertBatch::Writes{name, it->second, {}, {}});
       batch->views_epoch_ = views_epoch_;
       compiler = view_compiler_;

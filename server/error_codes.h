@@ -1,11 +1,11 @@
-// ClickHouse's error codes for tally's errors: the number and name a ClickHouse client
-// parses from an HTTP error ("Code: 60. DB::Exception: ... (UNKNOWN_TABLE)") and the HTTP
-// status ClickHouse's server gives that code.
+// How an error goes out over HTTP: the code and name a ClickHouse client parses from the
+// answer ("Code: 60. DB::Exception: ... (UNKNOWN_TABLE)"), and the HTTP status ClickHouse's
+// server gives that code.
 //
-// The engine reports errors as absl::Status with a message meant for a person; the code
-// is derived here from the status code and the message's leading words ("Table ... does
-// not exist", "Syntax error", "Unknown function"). A message no rule knows keeps a code by
-// its absl::StatusCode (InvalidArgument: BAD_ARGUMENTS, ...).
+// The code is the one the error carries (engine/error_code.h: attached where the error is
+// made, by the engine or by this server). An error without one gets a code by its
+// absl::StatusCode (InvalidArgument: BAD_ARGUMENTS, NotFound: UNKNOWN_TABLE, ...), the
+// nearest ClickHouse code for that kind of failure.
 //
 // Thread-safe (pure functions).
 #ifndef TALLY_SERVER_ERROR_CODES_H_
@@ -15,6 +15,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
+#include "engine/error_code.h"
 
 namespace tally::server {
 
@@ -24,19 +25,14 @@ struct ClickHouseError {
   int http_status;
 };
 
-// Codes the server raises itself.
-inline constexpr int kReadonly = 164;
-inline constexpr int kAuthenticationFailed = 516;
-inline constexpr int kAccessDenied = 497;
-inline constexpr int kSessionIsLocked = 373;
-inline constexpr int kTooManySimultaneousQueries = 202;
-inline constexpr int kQueryIsTooLarge = 392;
-inline constexpr int kUnknownCompressionMethod = 98;
-inline constexpr int kTooManyRowsOrBytes = 396;
-
+// The code, name and HTTP status `status` goes out with.
 ClickHouseError ErrorFor(const absl::Status& status);
-// A status carrying one of the codes above (its name and HTTP status follow it).
-absl::Status ErrorWithCode(int code, absl::string_view message);
+// Those of `code`.
+ClickHouseError ErrorFor(engine::ErrorCode code);
+// The HTTP status ClickHouse's server answers `code` with (500 for most).
+int HttpStatusOf(engine::ErrorCode code);
+// An error the server raises itself, with its code.
+absl::Status ErrorWithCode(engine::ErrorCode code, absl::string_view message);
 // The body ClickHouse sends, which its clients parse: "Code: N. DB::Exception: <message>.
 // (NAME)\n" on one line.
 std::string ErrorBody(const ClickHouseError& error, absl::string_view message);

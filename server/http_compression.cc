@@ -11,6 +11,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "engine/error_code.h"
 #include "format/status_macros.h"
 
 namespace tally::server {
@@ -18,6 +19,11 @@ namespace tally::server {
 namespace {
 
 constexpr size_t kInBytes = 64 << 10;
+
+// A request body its coding cannot decode (corrupt or cut short).
+absl::Status DecompressError(absl::string_view message) {
+  return engine::CodedError(engine::ErrorCode::kCannotDecompress, message);
+}
 
 // The raw side of every decoder: a buffer refilled from the source.
 class Input {
@@ -61,7 +67,7 @@ class ZstdDecoder : public BodyDecoder {
     while (true) {
       TALLY_RETURN_IF_ERROR(in_.Fill());
       if (in_.eof()) {
-        if (frame_open_) return absl::DataLossError("the zstd request body ends inside a frame");
+        if (frame_open_) return DecompressError("the zstd request body ends inside a frame");
         return 0;
       }
       ZSTD_inBuffer src{in_.data(), in_.size(), 0};
@@ -69,7 +75,7 @@ class ZstdDecoder : public BodyDecoder {
       size_t r = ZSTD_decompressStream(ctx_, &dst, &src);
       in_.Consume(src.pos);
       if (ZSTD_isError(r)) {
-        return absl::DataLossError(absl::StrCat("the zstd request body is corrupt: ", ZSTD_getErrorName(r)));
+        return DecompressError(absl::StrCat("the zstd request body is corrupt: ", ZSTD_getErrorName(r)));
       }
       frame_open_ = r != 0;
       if (dst.pos > 0) return dst.pos;
@@ -96,7 +102,7 @@ class ZlibDecoder : public BodyDecoder {
     while (true) {
       TALLY_RETURN_IF_ERROR(in_.Fill());
       if (in_.eof()) {
-        if (member_open_) return absl::DataLossError(absl::StrCat("the ", name_, " request body is truncated"));
+        if (member_open_) return DecompressError(absl::StrCat("the ", name_, " request body is truncated"));
         return 0;
       }
       z_.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in_.data()));
@@ -110,7 +116,7 @@ class ZlibDecoder : public BodyDecoder {
         member_open_ = false;
         inflateReset(&z_);  // concatenated gzip members each decode in turn
       } else if (r != Z_OK && r != Z_BUF_ERROR) {
-        return absl::DataLossError(absl::StrCat("the ", name_, " request body is corrupt: ",
+        return DecompressError(absl::StrCat("the ", name_, " request body is corrupt: ",
                                                 z_.msg != nullptr ? z_.msg : "inflate failed"));
       } else {
         member_open_ = true;
@@ -140,14 +146,14 @@ class Lz4Decoder : public BodyDecoder {
     while (true) {
       TALLY_RETURN_IF_ERROR(in_.Fill());
       if (in_.eof()) {
-        if (frame_open_) return absl::DataLossError("the lz4 request body ends inside a frame");
+        if (frame_open_) return DecompressError("the lz4 request body ends inside a frame");
         return 0;
       }
       size_t dst_size = n, src_size = in_.size();
       size_t r = LZ4F_decompress(ctx_, buf, &dst_size, in_.data(), &src_size, nullptr);
       in_.Consume(src_size);
       if (LZ4F_isError(r)) {
-        return absl::DataLossError(absl::StrCat("the lz4 request body is corrupt: ", LZ4F_getErrorName(r)));
+        return DecompressError(absl::StrCat("the lz4 request body is corrupt: ", LZ4F_getErrorName(r)));
       }
       frame_open_ = r != 0;
       if (dst_size > 0) return dst_size;

@@ -22,6 +22,7 @@ namespace tally::server {
 
 namespace {
 
+using engine::ErrorCode;
 using engine::sql::InputStream;
 using engine::sql::Session;
 
@@ -89,7 +90,7 @@ class BodyStream : public InputStream {
 // the error the client gets; other statuses as they are.
 absl::Status HeldResponseError(const absl::Status& s, bool held, uint64_t bytes_max) {
   if (!held || !absl::IsResourceExhausted(s)) return s;
-  return ErrorWithCode(kTooManyRowsOrBytes,
+  return ErrorWithCode(ErrorCode::kTooManyRowsOrBytes,
                        absl::StrCat("Limit for result exceeded: with wait_end_of_query=1 the whole response is held in ",
                                     "memory, up to ", bytes_max, " bytes; ask for less, or without wait_end_of_query"));
 }
@@ -148,7 +149,8 @@ absl::StatusOr<std::shared_ptr<QueryHandler::NamedSession>> QueryHandler::Acquir
   std::shared_ptr<NamedSession>& s = sessions_[absl::StrCat(user.name, std::string(1, '\0'), id)];
   if (s == nullptr) s = std::make_shared<NamedSession>(db_);
   if (s->in_use) {
-    return ErrorWithCode(kSessionIsLocked, absl::StrCat("Session ", id, " is locked by a concurrent client"));
+    return ErrorWithCode(ErrorCode::kSessionIsLocked,
+                         absl::StrCat("Session ", id, " is locked by a concurrent client"));
   }
   s->in_use = true;
   s->expires = now + timeout;
@@ -173,7 +175,8 @@ absl::StatusOr<const User*> QueryHandler::Authenticate(const HttpRequest& req) c
     std::string decoded;
     if (!absl::StartsWithIgnoreCase(*auth, "Basic ") || !absl::Base64Unescape(auth->substr(6), &decoded) ||
         decoded.find(':') == std::string::npos) {
-      return ErrorWithCode(kAuthenticationFailed, "Authorization: only Basic credentials (user:password) are accepted");
+      return ErrorWithCode(ErrorCode::kAuthenticationFailed,
+                           "Authorization: only Basic credentials (user:password) are accepted");
     }
     user = decoded.substr(0, decoded.find(':'));
     password = decoded.substr(decoded.find(':') + 1);
@@ -186,8 +189,9 @@ absl::StatusOr<const User*> QueryHandler::Authenticate(const HttpRequest& req) c
   // One answer for an unknown user, a disabled one and a wrong password, as ClickHouse's.
   const User* found = users_->Authenticate(user, password);
   if (found == nullptr) {
-    return ErrorWithCode(kAuthenticationFailed, absl::StrCat(user, ": Authentication failed: password is incorrect, "
-                                                               "or there is no user with such name"));
+    return ErrorWithCode(ErrorCode::kAuthenticationFailed,
+                         absl::StrCat(user, ": Authentication failed: password is incorrect, "
+                                            "or there is no user with such name"));
   }
   return found;
 }
@@ -207,8 +211,9 @@ void QueryHandler::ServeMetrics(HttpConnection* conn, const HttpRequest& req) {
   if (!user.ok()) return fail(user.status());
   if (!(*user)->row_filters.empty()) {
     // The figures are every table's and every tenant's.
-    return fail(ErrorWithCode(kAccessDenied, absl::StrCat((*user)->name, ": Not enough privileges: a user with row "
-                                                          "filters may not read /metrics, which counts every table's rows")));
+    return fail(ErrorWithCode(ErrorCode::kAccessDenied,
+                              absl::StrCat((*user)->name, ": Not enough privileges: a user with row filters may not ",
+                                           "read /metrics, which counts every table's rows")));
   }
   std::string body;
   metrics_.Render(open_connections_ ? static_cast<int64_t>(open_connections_()) : 0, &body);
@@ -338,7 +343,7 @@ QueryHandler::Handled QueryHandler::Handle(HttpConnection* conn, const HttpReque
   if (running_.fetch_add(1) >= options_.concurrent_queries_max) {
     running_.fetch_sub(1);
     conn->AddHeader("Retry-After", "1");
-    fail(ErrorWithCode(kTooManySimultaneousQueries,
+    fail(ErrorWithCode(ErrorCode::kTooManySimultaneousQueries,
                        absl::StrCat("Too many simultaneous queries. Maximum: ", options_.concurrent_queries_max)));
     return Handled::kAnswered;
   }
@@ -455,7 +460,7 @@ absl::Status QueryHandler::RunQuery(HttpConnection* conn, const HttpRequest& req
     if (read.ok()) metrics_.AddReceivedBytes(*read);
     return read;
   });
-  if (!decoder.ok()) return ErrorWithCode(kUnknownCompressionMethod, decoder.status().message());
+  if (!decoder.ok()) return ErrorWithCode(ErrorCode::kUnknownCompressionMethod, decoder.status().message());
   BodyDecoder* body = decoder->get();
 
   // The query: the `query` parameter, the body, or both (the body continues the query).
@@ -482,8 +487,9 @@ absl::Status QueryHandler::RunQuery(HttpConnection* conn, const HttpRequest& req
           size_t limit = options_.buffered_body_bytes_max;
           TALLY_ASSIGN_OR_RETURN(whole, ReadBodyUpTo(body, limit + base, &head));
           if (!whole) {
-            return ErrorWithCode(kQueryIsTooLarge, absl::StrCat("Query is too large: the request body holds more than ",
-                                                                limit, " bytes of SQL and inline data"));
+            return ErrorWithCode(ErrorCode::kQueryIsTooLarge,
+                                 absl::StrCat("Query is too large: the request body holds more than ", limit,
+                                              " bytes of SQL and inline data"));
           }
         }
         sql = std::move(head);
@@ -491,7 +497,7 @@ absl::Status QueryHandler::RunQuery(HttpConnection* conn, const HttpRequest& req
     }
   }
   if (absl::StripAsciiWhitespace(sql).empty()) {
-    return absl::InvalidArgumentError("Syntax error: empty query");
+    return ErrorWithCode(ErrorCode::kSyntaxError, "Syntax error: empty query");
   }
   *kind = ClassifyQuery(sql);
 

@@ -357,16 +357,16 @@ void Server::Continue(Connection conn) {
 void Server::RespondBad(HttpConnection* conn) {
   const HttpError& error = conn->error();
   conn->RespondNow(error.status, "text/plain; charset=UTF-8",
-                   absl::StrCat("Code: 1000. DB::Exception: ", error.message, ". (POCO_EXCEPTION)\n"));
+                   ErrorBody(ErrorFor(engine::ErrorCode::kPocoException), error.message));
 }
 
 void Server::RespondBusy(HttpConnection* conn, absl::string_view what, size_t max) {
   // Answered without reading the request: the client learns at once to come back later.
   conn->AddHeader("Retry-After", "1");
-  conn->AddHeader("X-ClickHouse-Exception-Code", absl::StrCat(kTooManySimultaneousQueries));
-  conn->RespondNow(503, "text/plain; charset=UTF-8",
-                   ErrorBody(ErrorFor(ErrorWithCode(kTooManySimultaneousQueries, "")),
-                             absl::StrCat("Too many ", what, ". Maximum: ", max)));
+  const ClickHouseError error = ErrorFor(engine::ErrorCode::kTooManySimultaneousQueries);
+  conn->AddHeader("X-ClickHouse-Exception-Code", absl::StrCat(error.code));
+  conn->RespondNow(error.http_status, "text/plain; charset=UTF-8",
+                   ErrorBody(error, absl::StrCat("Too many ", what, ". Maximum: ", max)));
 }
 
 absl::Duration Server::UntilNextDeadline() {
@@ -392,7 +392,7 @@ void Server::Expire() {
     // Idle ones just close; a client that started a request and stalled is told why.
     if (conn->head_started() != absl::InfiniteFuture()) {
       conn->RespondNow(408, "text/plain; charset=UTF-8",
-                       "Code: 1000. DB::Exception: timed out reading the request headers. (POCO_EXCEPTION)\n");
+                       ErrorBody(ErrorFor(engine::ErrorCode::kPocoException), "timed out reading the request headers"));
     }
   }
 }

@@ -18,6 +18,7 @@
 #include "engine/sql/lexer.h"
 #include "engine/exec/text_format.h"
 #include "format/status_macros.h"
+#include "server/error_codes.h"
 #include "tests/metering_data.h"
 #include "tools/script_runner.h"
 
@@ -324,7 +325,8 @@ int RunLocal(int argc, char** argv) {
   options.read_only = read_only;
   auto db = engine::Database::Open(data_dir, options);
   if (!db.ok()) {
-    std::fprintf(stderr, "tally local: cannot open %s: %s\n", data_dir.c_str(), db.status().ToString().c_str());
+    std::fprintf(stderr, "tally local: cannot open %s: %s\n", data_dir.c_str(),
+                 db.status().ToString(absl::StatusToStringMode::kWithNoExtraData).c_str());
     if (!read_only && (absl::IsFailedPrecondition(db.status()) || absl::IsPermissionDenied(db.status()))) {
       std::fprintf(stderr, "tally local: to read it anyway, add --readonly\n");
     }
@@ -342,7 +344,8 @@ int RunLocal(int argc, char** argv) {
     absl::Status s = shell.Execute(text, input);
     std::fflush(stdout);
     if (!s.ok()) {
-      std::fprintf(stderr, "Error: %s\n", s.ToString().c_str());
+      // As clickhouse-local prints it: the code and name scripts match on, then the message.
+      std::fputs(server::ErrorBody(server::ErrorFor(s), s.message()).c_str(), stderr);
       return false;
     }
     if (print_time) {

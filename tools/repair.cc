@@ -38,7 +38,8 @@ int RunRepair(int argc, char** argv) {
   }
   auto db = engine::Database::Open(data_dir, {.repair = true});
   if (!db.ok()) {
-    std::fprintf(stderr, "tally repair: cannot open %s: %s\n", data_dir.c_str(), db.status().ToString().c_str());
+    std::fprintf(stderr, "tally repair: cannot open %s: %s\n", data_dir.c_str(),
+                 db.status().ToString(absl::StatusToStringMode::kWithNoExtraData).c_str());
     return 1;
   }
   const engine::RecoveryReport& r = (*db)->recovery();

@@ -143,7 +143,8 @@ int RunServe(int argc, char** argv) {
   db_options.inline_parts = true;
   auto db = engine::Database::Open(data_dir, db_options);
   if (!db.ok()) {
-    std::fprintf(stderr, "tally serve: cannot open %s: %s\n", data_dir.c_str(), db.status().ToString().c_str());
+    std::fprintf(stderr, "tally serve: cannot open %s: %s\n", data_dir.c_str(),
+                 db.status().ToString(absl::StatusToStringMode::kWithNoExtraData).c_str());
     return 1;
   }
   for (const std::string& e : (*db)->recovery().events) std::fprintf(stderr, "recovery: %s\n", e.c_str());

@@ -2,6 +2,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "engine/error_code.h"
 #include "engine/exec/aggregate_state.h"
 #include "engine/exec/aggregate_util.h"
 #include "format/status_macros.h"
@@ -224,7 +225,7 @@ absl::StatusOr<std::unique_ptr<AggregateFunction>> AggregateRegistry::Bind(
     return MakeStateCombinator(base, std::move(nested), args, params);
   }
   if (suffix == "Merge" && IsAggregate(base)) return MakeMergeCombinator(base, args, params);
-  return absl::NotFoundError(absl::StrCat("unknown aggregate function '", name, "'"));
+  return CodedError(ErrorCode::kUnknownAggregateFunction, absl::StrCat("unknown aggregate function '", name, "'"));
 }
 
 }  // namespace tally::engine::exec

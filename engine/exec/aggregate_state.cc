@@ -6,6 +6,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "engine/error_code.h"
 #include "engine/exec/function_util.h"
 #include "engine/exec/state_bytes.h"
 #include "format/coding.h"
@@ -94,7 +95,7 @@ absl::Status CheckStorable(const AggregateFunction& aggregate, absl::string_view
   std::string bytes;
   absl::Status s = aggregate.Serialize(box.get(), &bytes);
   if (s.ok()) return s;
-  return absl::Status(s.code(), absl::StrCat(name, ": ", s.message()));
+  return WithMessage(s, absl::StrCat(name, ": ", s.message()));
 }
 
 class StateCombinator : public AggregateFunction {
@@ -288,12 +289,13 @@ absl::StatusOr<AggregatePtr> MakeMergeCombinator(absl::string_view function, abs
   }
   const DataType& type = *args[0];
   if (!type.is_aggregate_state()) {
-    return absl::InvalidArgumentError(absl::StrCat("Illegal type ", type.ToString(),
-                                                   " of argument for aggregate function with Merge suffix. It must be "
-                                                   "AggregateFunction(...)."));
+    return CodedError(ErrorCode::kIllegalTypeOfArgument,
+                      absl::StrCat("Illegal type ", type.ToString(),
+                                   " of argument for aggregate function with Merge suffix. It must be "
+                                   "AggregateFunction(...)."));
   }
   if (type.aggregate()->function != function) {
-    return absl::InvalidArgumentError(absl::StrCat(
+    return CodedError(ErrorCode::kIllegalTypeOfArgument, absl::StrCat(
         "Illegal type ", type.ToString(),
         " of argument for aggregate function with Merge suffix because it corresponds to different aggregate "
         "function: ",

@@ -20,6 +20,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "engine/error_code.h"
 #include "engine/exec/aggregate_function.h"
 #include "engine/exec/aggregate_util.h"
 #include "engine/exec/function_util.h"
@@ -42,8 +43,8 @@ using AggregatePtr = std::unique_ptr<AggregateFunction>;
 absl::Status CheckArity(absl::string_view name, absl::Span<const DataTypePtr> args, size_t want,
                         absl::Span<const format::Value> params) {
   if (args.size() != want) {
-    return absl::InvalidArgumentError(absl::StrCat(name, ": takes ", want, " argument",
-                                                   want == 1 ? "" : "s", ", got ", args.size()));
+    return CodedError(ErrorCode::kNumberOfArgumentsDoesntMatch,
+                      absl::StrCat(name, ": takes ", want, " argument", want == 1 ? "" : "s", ", got ", args.size()));
   }
   if (!params.empty())
     return absl::InvalidArgumentError(absl::StrCat(name, ": takes no parameters"));
@@ -194,7 +195,7 @@ bool WithNumericType(TypeId id, F&& f) {
 }
 
 absl::Status NotNumeric(absl::string_view name, const DataType& type) {
-  return absl::InvalidArgumentError(
+  return CodedError(ErrorCode::kIllegalTypeOfArgument,
       absl::StrCat(name, ": illegal argument type ", type.ToString(), " (expected a number)"));
 }
 

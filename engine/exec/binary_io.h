@@ -13,11 +13,13 @@
 
 #include <cstdint>
 #include <cstring>
+#include <optional>
 #include <string>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
+#include "engine/error_code.h"
 
 namespace tally::engine {
 
@@ -112,6 +114,13 @@ inline void AppendBinaryString(absl::string_view s, std::string* out) {
 template <typename T>
 void AppendFixed(T v, std::string* out) {
   out->append(reinterpret_cast<const char*>(&v), sizeof(T));
+}
+
+// The code of binary input that failed to read because of `why`: why's own if it has one,
+// CANNOT_READ_ALL_DATA when the input ends early (OutOfRange), else INCORRECT_DATA.
+inline ErrorCode BinaryInputErrorCode(const absl::Status& why) {
+  if (std::optional<ErrorCode> code = ErrorCodeOf(why)) return *code;
+  return absl::IsOutOfRange(why) ? ErrorCode::kCannotReadAllData : ErrorCode::kIncorrectData;
 }
 
 }  // namespace tally::engine

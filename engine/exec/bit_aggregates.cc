@@ -6,6 +6,7 @@
 #include <new>
 
 #include "absl/strings/str_cat.h"
+#include "engine/error_code.h"
 #include "engine/exec/aggregate_function.h"
 #include "engine/exec/aggregate_util.h"
 #include "engine/exec/function_util.h"
@@ -76,7 +77,7 @@ AggregateFactory MakeGroupBit(std::string name) {
       });
     }
     if (fn == nullptr) {
-      return absl::InvalidArgumentError(
+      return CodedError(ErrorCode::kIllegalTypeOfArgument,
           absl::StrCat("Illegal type ", args[0]->ToString(), " of argument for aggregate function ", name));
     }
     return fn;

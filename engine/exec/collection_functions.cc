@@ -13,6 +13,7 @@
 #include <cstring>
 
 #include "absl/strings/str_cat.h"
+#include "engine/error_code.h"
 #include "engine/exec/arg_adapters.h"
 #include "engine/exec/constant_conversion.h"
 #include "engine/exec/empty_array_literal.h"
@@ -55,12 +56,14 @@ absl::Status CheckSupertype(absl::string_view name, const DataTypePtr& container
   }
   if (why == nullptr) return absl::OkStatus();
   if (name == "arrayElement") {
-    return absl::InvalidArgumentError(absl::StrCat(name, ": Illegal types of arguments: ", container->ToString(), ", ",
-                                                   needle->ToString(), " for function arrayElement"));
+    return CodedError(ErrorCode::kIllegalTypeOfArgument,
+                      absl::StrCat(name, ": Illegal types of arguments: ", container->ToString(), ", ",
+                                   needle->ToString(), " for function arrayElement"));
   }
-  return absl::InvalidArgumentError(absl::StrCat(name, ": There is no supertype for types ", e->ToString(), ", ",
-                                                 n->ToString(), " because some of them are ", why,
-                                                 " and some of them are not"));
+  return CodedError(ErrorCode::kNoCommonType,
+                    absl::StrCat(name, ": There is no supertype for types ", e->ToString(), ", ",
+                                 n->ToString(), " because some of them are ", why,
+                                 " and some of them are not"));
 }
 
 absl::StatusOr<std::shared_ptr<Matcher>> BindMatcher(absl::string_view name, const DataTypePtr& container,

@@ -23,6 +23,7 @@
 #include <type_traits>
 
 #include "absl/strings/str_cat.h"
+#include "engine/error_code.h"
 #include "engine/exec/constant_conversion.h"
 #include "engine/exec/function_util.h"
 #include "format/status_macros.h"
@@ -431,8 +432,9 @@ FunctionFactory ComparisonFactory(Cmp op, std::string name) {
     plan->context = context;
     for (int s = 0; s < 2; ++s) plan->side[s].type = StripNullable(args[s].type);
     auto cannot = [&] {
-      return absl::InvalidArgumentError(absl::StrCat(name, ": Illegal types of arguments (`", args[0].type->ToString(),
-                                                     "`, `", args[1].type->ToString(), "`) of function `", name, "`"));
+      return CodedError(ErrorCode::kIllegalTypeOfArgument,
+                        absl::StrCat(name, ": Illegal types of arguments (`", args[0].type->ToString(),
+                                     "`, `", args[1].type->ToString(), "`) of function `", name, "`"));
     };
     auto comparable_with_string = [](const DataType& t) { return IsNumberLike(t) || t.id() == TypeId::kUUID; };
     bool str0 = IsStringLike(*plan->side[0].type), str1 = IsStringLike(*plan->side[1].type);
@@ -440,7 +442,7 @@ FunctionFactory ComparisonFactory(Cmp op, std::string name) {
       int s = str0 ? 0 : 1;
       const DataTypePtr other = plan->side[1 - s].type;
       if (args[s].constant == nullptr) {
-        return absl::InvalidArgumentError(absl::StrCat(
+        return CodedError(ErrorCode::kNoCommonType, absl::StrCat(
             name, ": There is no supertype for types ", StripLowCardinality(args[0].type)->ToString(), ", ",
             StripLowCardinality(args[1].type)->ToString(),
             " because some of them are String/FixedString/Enum and some of them are not"));
@@ -453,7 +455,7 @@ FunctionFactory ComparisonFactory(Cmp op, std::string name) {
         const bool nullable = IsNullableType(*args[0].type) || IsNullableType(*args[1].type);
         return MakeDeferredError(
             nullable ? DataType::Nullable(TypeOf(TypeId::kUInt8)) : TypeOf(TypeId::kUInt8),
-            absl::Status(converted.status().code(), absl::StrCat(name, ": ", converted.status().message())));
+            WithMessage(converted.status(), absl::StrCat(name, ": ", converted.status().message())));
       }
       if (!converted->has_value()) return ConstantAnswer(op == Cmp::kNe, args, 1 - s);
       plan->side[s].constant = std::make_shared<const Column>(std::move(**converted));

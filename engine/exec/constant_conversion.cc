@@ -8,6 +8,7 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
+#include "engine/error_code.h"
 #include "engine/exec/accurate_numeric.h"
 #include "engine/exec/constant_parse.h"
 #include "engine/exec/function_util.h"
@@ -79,8 +80,9 @@ const char* KindName(Kind k) {
 }
 
 absl::Status TypeMismatch(const DataType& target, Kind got) {
-  return absl::InvalidArgumentError(absl::StrCat("Type mismatch in IN or VALUES section. Expected: ", target.ToString(),
-                                                 ". Got: ", KindName(got)));
+  return CodedError(ErrorCode::kTypeMismatch,
+                    absl::StrCat("Type mismatch in IN or VALUES section. Expected: ", target.ToString(),
+                                 ". Got: ", KindName(got)));
 }
 
 // A one-row column of `type` holding the bytes of `v`.

@@ -3,6 +3,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "engine/error_code.h"
 #include "engine/exec/aggregate_state.h"
 #include "engine/exec/function_util.h"
 
@@ -47,7 +48,7 @@ FunctionFactory RefuseAggregateStates(const std::string& name, FunctionFactory f
              -> absl::StatusOr<std::unique_ptr<BoundFunction>> {
     for (const ArgInfo& a : args) {
       if (a.type->is_aggregate_state()) {
-        return absl::InvalidArgumentError(
+        return CodedError(ErrorCode::kIllegalTypeOfArgument,
             absl::StrCat("Illegal type ", a.type->ToString(), " of argument of function ", name));
       }
     }

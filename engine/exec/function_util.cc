@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "engine/error_code.h"
 #include "format/status_macros.h"
 
 namespace tally::engine::exec {
@@ -88,8 +89,8 @@ std::string TypeList(absl::Span<const DataTypePtr> types) {
 
 absl::Status NoSupertype(absl::Span<const DataTypePtr> types, absl::string_view function,
                          absl::string_view why = "") {
-  return absl::InvalidArgumentError(absl::StrCat(function, ": there is no supertype for types ",
-                                                 TypeList(types), why));
+  return CodedError(ErrorCode::kNoCommonType, absl::StrCat(function, ": there is no supertype for types ",
+                                                           TypeList(types), why));
 }
 
 absl::StatusOr<DataTypePtr> NumericSupertype(absl::Span<const DataTypePtr> all,
@@ -486,14 +487,14 @@ absl::StatusOr<Column> ConstantColumn(const DataTypePtr& type, const format::Val
 }
 
 absl::Status ArgCountError(absl::string_view function, absl::string_view expected, size_t got) {
-  return absl::InvalidArgumentError(
+  return CodedError(ErrorCode::kNumberOfArgumentsDoesntMatch,
       absl::StrCat(function, ": expected ", expected, " argument", expected == "1" ? "" : "s", ", got ", got));
 }
 
 absl::Status ArgTypeError(absl::string_view function, size_t index, const DataType& type,
                           absl::string_view expected) {
-  return absl::InvalidArgumentError(absl::StrCat(function, ": argument ", index + 1, " has type ",
-                                                 type.ToString(), ", expected ", expected));
+  return CodedError(ErrorCode::kIllegalTypeOfArgument, absl::StrCat(function, ": argument ", index + 1, " has type ",
+                                                                    type.ToString(), ", expected ", expected));
 }
 
 absl::StatusOr<std::unique_ptr<BoundFunction>> BindFunction(absl::string_view name, absl::Span<const ArgInfo> args,

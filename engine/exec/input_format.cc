@@ -7,6 +7,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "engine/error_code.h"
 #include "engine/exec/json.h"
 #include "engine/exec/native_format.h"
 #include "engine/exec/row_binary.h"
@@ -67,9 +68,14 @@ const FormatName* FindFormat(absl::string_view name) {
   return nullptr;
 }
 
+// A row whose text is not what the format expects where it is: ClickHouse's code for it.
 absl::Status RowError(size_t row, absl::string_view why) {
-  return absl::InvalidArgumentError(absl::StrCat("Cannot parse input: row ", row, ": ", why));
+  return CodedError(ErrorCode::kCannotParseInputAssertionFailed,
+                    absl::StrCat("Cannot parse input: row ", row, ": ", why));
 }
+
+// A row that parses but that the table cannot take (an unknown or repeated field).
+absl::Status IncorrectData(absl::Status s) { return WithCode(std::move(s), ErrorCode::kIncorrectData); }
 
 // The state every format shares: the columns being filled and how to report errors.
 class Parser {
@@ -109,8 +115,8 @@ class Parser {
   }
 
   absl::Status FieldError(size_t row, size_t col, absl::string_view why) const {
-    return absl::InvalidArgumentError(
-        absl::StrCat("Cannot parse input: row ", row, ", column '", names_[col], "': ", why));
+    return CodedError(ErrorCode::kCannotParseInputAssertionFailed,
+                      absl::StrCat("Cannot parse input: row ", row, ", column '", names_[col], "': ", why));
   }
   absl::Status Mismatch(size_t row, size_t col, absl::string_view text,
                         const absl::Status& why) const {
@@ -125,13 +131,13 @@ class Parser {
     for (const std::string& name : header) {
       int c = Find(name);
       if (c < 0 && !options_.skip_unknown_fields) {
-        return absl::InvalidArgumentError(absl::StrCat(
-            "Cannot parse input: the header names unknown column '", TextForError(name),
-            "' (set input_format_skip_unknown_fields to skip it)"));
+        return CodedError(ErrorCode::kIncorrectData,
+                          absl::StrCat("Cannot parse input: the header names unknown column '", TextForError(name),
+                                       "' (set input_format_skip_unknown_fields to skip it)"));
       }
       if (c >= 0 && seen[c]) {
-        return absl::InvalidArgumentError(
-            absl::StrCat("Cannot parse input: the header names column '", name, "' twice"));
+        return CodedError(ErrorCode::kIncorrectData,
+                          absl::StrCat("Cannot parse input: the header names column '", name, "' twice"));
       }
       if (c >= 0) seen[c] = true;
       mapping->push_back(c);
@@ -142,9 +148,8 @@ class Parser {
   absl::Status CheckHeaderTypes(const std::vector<std::string>& types,
                                 const std::vector<int>& mapping) const {
     if (types.size() != mapping.size()) {
-      return absl::InvalidArgumentError(absl::StrCat("Cannot parse input: the header has ",
-                                                     mapping.size(), " names but ", types.size(),
-                                                     " types"));
+      return CodedError(ErrorCode::kIncorrectData, absl::StrCat("Cannot parse input: the header has ", mapping.size(),
+                                                                " names but ", types.size(), " types"));
     }
     for (size_t f = 0; f < mapping.size(); ++f) {
       if (mapping[f] < 0) continue;
@@ -152,7 +157,7 @@ class Parser {
       absl::StatusOr<DataTypePtr> got = format::ParseDataType(types[f]);
       // Time zones aside: a header says DateTime where the session's parse type has a zone.
       if (!got.ok() || !SameTypeIgnoringZones(**got, want)) {
-        return absl::InvalidArgumentError(absl::StrCat(
+        return CodedError(ErrorCode::kIncorrectData, absl::StrCat(
             "Cannot parse input: column '", names_[mapping[f]], "' has type ",
             TextForError(types[f]), " in the header but ", want.ToString(), " in the table"));
       }
@@ -224,13 +229,13 @@ absl::Status ParseJsonEachRow(absl::string_view data, Parser* p) {
         last = c;
         if (c < 0) {
           if (!p->options().skip_unknown_fields) {
-            return RowError(row, absl::StrCat("unknown field '", TextForError(key),
-                                              "' (set input_format_skip_unknown_fields to skip it)"));
+            return IncorrectData(RowError(row, absl::StrCat("unknown field '", TextForError(key),
+                                                            "' (set input_format_skip_unknown_fields to skip it)")));
           }
           s = in.SkipValue(nullptr);
           if (!s.ok()) return RowError(row, s.message());
         } else {
-          if (seen[c]) return RowError(row, absl::StrCat("field '", key, "' appears twice"));
+          if (seen[c]) return IncorrectData(RowError(row, absl::StrCat("field '", key, "' appears twice")));
           seen[c] = true;
           p->MarkPresent(c);
           s = ReadJsonInto(p->column(c), &in, json);
@@ -267,7 +272,10 @@ absl::Status ReadJsonHeaderRow(JsonReader* in, std::vector<std::string>* fields)
       break;
     }
   }
-  if (!s.ok()) return absl::InvalidArgumentError(absl::StrCat("Cannot parse input: the header: ", s.message()));
+  if (!s.ok()) {
+    return CodedError(ErrorCode::kCannotParseInputAssertionFailed,
+                      absl::StrCat("Cannot parse input: the header: ", s.message()));
+  }
   return absl::OkStatus();
 }
 
@@ -563,9 +571,10 @@ absl::Status ParseValues(absl::string_view data, Parser* p) {
         return RowError(row, absl::StrCat("expected ", p->columns(), " values, got ",
                                           in.front() == ')' ? c + 1 : c + 2, " or more"));
       }
-      return p->FieldError(row, c, absl::StrCat("expressions in VALUES are not supported yet (found '",
-                                                TextForError(in.substr(0, 20)),
-                                                "' after the literal); write literals only"));
+      return WithCode(p->FieldError(row, c, absl::StrCat("expressions in VALUES are not supported yet (found '",
+                                                         TextForError(in.substr(0, 20)),
+                                                         "' after the literal); write literals only")),
+                      ErrorCode::kNotImplemented);
     }
     if (p->columns() == 0 || in.empty() || in.front() != ')') {
       return RowError(row, "expected ')' to end the row");
@@ -599,7 +608,7 @@ absl::StatusOr<ParsedInput> ParseInputWithPresence(absl::string_view format,
                                                    const InputOptions& options) {
   const FormatName* f = FindFormat(format);
   if (f == nullptr) {
-    return absl::InvalidArgumentError(absl::StrCat("unknown input format '", format, "'"));
+    return CodedError(ErrorCode::kUnknownFormat, absl::StrCat("unknown input format '", format, "'"));
   }
   if (names.size() != types.size()) {
     return absl::InvalidArgumentError(absl::StrCat("input format ", format, ": ", names.size(),
@@ -636,7 +645,7 @@ absl::Status OffsetRowNumbers(const absl::Status& s, uint64_t first_row) {
   while (digits < m.size() && absl::ascii_isdigit(static_cast<unsigned char>(m[digits]))) ++digits;
   uint64_t row = 0;
   if (!absl::SimpleAtoi(m.substr(0, digits), &row)) return s;
-  return absl::Status(s.code(), absl::StrCat(kPrefix, row + first_row, m.substr(digits)));
+  return WithMessage(s, absl::StrCat(kPrefix, row + first_row, m.substr(digits)));
 }
 
 namespace {

@@ -5,6 +5,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "engine/error_code.h"
 #include "engine/exec/binary_io.h"
 #include "engine/exec/function_util.h"
 #include "engine/exec/native_column.h"
@@ -119,8 +120,9 @@ absl::Status ParseError(uint64_t block, absl::string_view column, const DataType
                         const absl::Status& why) {
   const absl::StatusCode code =
       absl::IsUnimplemented(why) ? absl::StatusCode::kUnimplemented : absl::StatusCode::kInvalidArgument;
-  return absl::Status(code, absl::StrCat("Cannot parse input: ", BlockPlace(block, column, type), ": at byte ",
-                                         byte, ": ", why.message()));
+  return WithCode(absl::Status(code, absl::StrCat("Cannot parse input: ", BlockPlace(block, column, type),
+                                                  ": at byte ", byte, ": ", why.message())),
+                  BinaryInputErrorCode(why));
 }
 
 // `col` as `to`: the same column when only time zones differ, else CAST.

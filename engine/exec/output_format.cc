@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "absl/strings/str_cat.h"
+#include "engine/error_code.h"
 #include "engine/exec/json.h"
 #include "engine/exec/native_format.h"
 #include "engine/exec/row_binary.h"
@@ -653,7 +654,7 @@ absl::StatusOr<std::unique_ptr<OutputFormat>> MakeOutputFormat(
     absl::string_view name, const std::vector<std::string>& names,
     const std::vector<DataTypePtr>& types, std::string* out, const OutputOptions& options) {
   const FormatName* f = FindFormat(name);
-  if (f == nullptr) return absl::InvalidArgumentError(absl::StrCat("unknown output format '", name, "'"));
+  if (f == nullptr) return CodedError(ErrorCode::kUnknownFormat, absl::StrCat("unknown output format '", name, "'"));
   if (names.size() != types.size()) {
     return absl::InvalidArgumentError(absl::StrCat("output format ", name, ": ", names.size(),
                                                    " names but ", types.size(), " types"));

@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "engine/error_code.h"
 #include "engine/exec/aggregate_function.h"
 #include "engine/exec/function_util.h"
 #include "engine/exec/aggregate_util.h"
@@ -458,9 +459,9 @@ AggregateFactory QuantileFactory(std::string name, bool several, bool exact) {
       }
     });
     if (fn == nullptr) {
-      return absl::InvalidArgumentError(absl::StrCat(name, ": illegal argument type ",
-                                                     arg->ToString(),
-                                                     " (expected a number, Date or DateTime)"));
+      return CodedError(ErrorCode::kIllegalTypeOfArgument, absl::StrCat(name, ": illegal argument type ",
+                                                                        arg->ToString(),
+                                                                        " (expected a number, Date or DateTime)"));
     }
     return fn;
   };

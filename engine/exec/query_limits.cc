@@ -11,6 +11,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "engine/error_code.h"
 
 namespace tally::engine::exec {
 
@@ -63,14 +64,14 @@ const QueryLimits& QueryLimits::None() {
 
 absl::Status QueryLimits::TimeoutError() const {
   const double elapsed_s = absl::ToDoubleSeconds(absl::Now() - options_.start);
-  return absl::DeadlineExceededError(absl::StrFormat(
-      "Timeout exceeded: elapsed %.6f seconds, maximum: %s (setting max_execution_time)", elapsed_s,
-      absl::StrCat(options_.max_execution_time_s)));
+  return CodedError(ErrorCode::kTimeoutExceeded,
+                    absl::StrFormat("Timeout exceeded: elapsed %.6f seconds, maximum: %s (setting max_execution_time)",
+                                    elapsed_s, absl::StrCat(options_.max_execution_time_s)));
 }
 
 absl::Status QueryLimits::Check() const {
   if (options_.cancelled != nullptr && options_.cancelled->load(std::memory_order_relaxed)) {
-    return absl::CancelledError("Query was cancelled");
+    return CodedError(ErrorCode::kQueryWasCancelled, "Query was cancelled");
   }
   // The coarse clock may run a tick ahead of absl::Now(): past its deadline, the precise
   // clock decides (so the error never says "elapsed 0.9999 seconds, maximum: 1").
@@ -86,7 +87,7 @@ absl::Status QueryLimits::Check(uint64_t bytes) const {
   const uint64_t max = options_.max_memory_bytes;
   const uint64_t total = bytes + held_bytes();
   if (max == 0 || total <= max) return absl::OkStatus();
-  return absl::ResourceExhaustedError(absl::StrCat(
+  return CodedError(ErrorCode::kMemoryLimitExceeded, absl::StrCat(
       "Memory limit (", options_.server_memory ? "total" : "for query", ") exceeded: would use ", ReadableBytes(total),
       " (", total, " bytes), maximum: ", ReadableBytes(max),
       options_.server_memory
@@ -98,9 +99,10 @@ absl::Status QueryLimits::Check(uint64_t bytes) const {
 void QueryLimits::Hold(uint64_t bytes) const { held_->fetch_add(bytes, std::memory_order_relaxed); }
 
 absl::Status AllocationFailedError(absl::string_view what) {
-  return absl::ResourceExhaustedError(absl::StrCat("Memory limit exceeded: an allocation failed (", what,
-                                                   "); the statement was stopped. Lower max_memory_usage so that "
-                                                   "queries stop before the machine runs out"));
+  return CodedError(ErrorCode::kMemoryLimitExceeded,
+                    absl::StrCat("Memory limit exceeded: an allocation failed (", what,
+                                 "); the statement was stopped. Lower max_memory_usage so that "
+                                 "queries stop before the machine runs out"));
 }
 
 uint64_t AvailableRamBytes() {

@@ -27,6 +27,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "engine/error_code.h"
 #include "engine/exec/arg_adapters.h"
 #include "engine/exec/function_subgroups.h"
 #include "engine/exec/function_util.h"
@@ -46,7 +47,7 @@ constexpr const char* kOrdinal[] = {"1st", "2nd", "3rd"};
 
 // ClickHouse's words for a wrong argument type, in the two styles its functions use.
 absl::Status IllegalType(absl::string_view name, const DataType& type) {
-  return absl::InvalidArgumentError(
+  return CodedError(ErrorCode::kIllegalTypeOfArgument,
       absl::StrCat("Illegal type ", type.ToString(), " of argument of function ", name));
 }
 absl::Status IllegalArgument(absl::string_view name, size_t i, absl::string_view arg_name,
@@ -58,9 +59,9 @@ absl::Status IllegalArgument(absl::string_view name, size_t i, absl::string_view
 
 absl::Status ExpectCount(absl::string_view name, absl::Span<const ArgInfo> args, size_t n) {
   if (args.size() == n) return absl::OkStatus();
-  return absl::InvalidArgumentError(absl::StrCat("Number of arguments for function ", name,
-                                                 " doesn't match: passed ", args.size(),
-                                                 ", should be ", n));
+  return CodedError(ErrorCode::kNumberOfArgumentsDoesntMatch, absl::StrCat("Number of arguments for function ", name,
+                                                                           " doesn't match: passed ", args.size(),
+                                                                           ", should be ", n));
 }
 
 // A pattern for every row: the bound constant, or row r's compiled as it changes.

@@ -4,6 +4,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
+#include "engine/error_code.h"
 #include "engine/exec/text_format.h"
 #include "engine/exec/text_parse.h"
 #include "format/status_macros.h"
@@ -237,8 +238,12 @@ struct Header {
   size_t size = 0;                       // bytes
 };
 
-absl::Status HeaderError(RowBinaryHeader header, absl::string_view why) {
-  return absl::InvalidArgumentError(absl::StrCat("Cannot parse input: ", FormatName(header), " header: ", why));
+// `code`: INCORRECT_DATA for a header the table cannot take, CANNOT_READ_ALL_DATA when it
+// is cut short.
+absl::Status HeaderError(RowBinaryHeader header, absl::string_view why,
+                         ErrorCode code = ErrorCode::kIncorrectData) {
+  return WithCode(
+      absl::InvalidArgumentError(absl::StrCat("Cannot parse input: ", FormatName(header), " header: ", why)), code);
 }
 
 // Reads the header; OutOfRange when the data ends inside it.
@@ -305,8 +310,9 @@ absl::StatusOr<Header> ReadHeader(RowBinaryHeader header, absl::string_view data
 }
 
 absl::Status RowError(uint64_t row, absl::string_view column, uint64_t byte, const absl::Status& why) {
-  return absl::InvalidArgumentError(absl::StrCat("Cannot parse input: row ", row, ", column '", column,
-                                                 "': at byte ", byte, ": ", why.message()));
+  return WithCode(absl::InvalidArgumentError(absl::StrCat("Cannot parse input: row ", row, ", column '", column,
+                                                          "': at byte ", byte, ": ", why.message())),
+                  BinaryInputErrorCode(why));
 }
 
 }  // namespace
@@ -329,7 +335,9 @@ absl::StatusOr<ParsedInput> ParseRowBinary(RowBinaryHeader header, absl::string_
   if (data.empty()) return result;  // no header, no rows
   absl::StatusOr<Header> h = ReadHeader(header, data, names, types, options.skip_unknown_fields);
   if (!h.ok()) {
-    if (absl::IsOutOfRange(h.status())) return HeaderError(header, h.status().message());
+    if (absl::IsOutOfRange(h.status())) {
+      return HeaderError(header, h.status().message(), ErrorCode::kCannotReadAllData);
+    }
     return h.status();
   }
   std::vector<bool> missing(names.size(), true);
@@ -351,8 +359,8 @@ absl::StatusOr<ParsedInput> ParseRowBinary(RowBinaryHeader header, absl::string_
       result.block.columns[c].AppendDefault();
     }
     if (h->mapping.empty()) {
-      return absl::InvalidArgumentError(absl::StrCat("Cannot parse input: ", FormatName(header),
-                                                     ": the header names no columns but rows follow"));
+      return CodedError(ErrorCode::kIncorrectData, absl::StrCat("Cannot parse input: ", FormatName(header),
+                                                                ": the header names no columns but rows follow"));
     }
   }
   return result;
@@ -394,7 +402,11 @@ absl::StatusOr<std::vector<DataTypePtr>> RowBinaryFieldTypes(RowBinaryHeader hea
                                                              const std::vector<DataTypePtr>& types,
                                                              bool skip_unknown) {
   absl::StatusOr<Header> h = ReadHeader(header, header_bytes, names, types, skip_unknown);
-  if (!h.ok()) return absl::IsOutOfRange(h.status()) ? HeaderError(header, h.status().message()) : h.status();
+  if (!h.ok()) {
+    return absl::IsOutOfRange(h.status())
+               ? HeaderError(header, h.status().message(), ErrorCode::kCannotReadAllData)
+               : h.status();
+  }
   return std::move(h->field_types);
 }
 

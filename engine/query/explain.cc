@@ -3,6 +3,7 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "engine/error_code.h"
 #include "engine/query/index_conditions.h"
 #include "engine/query/row_filter.h"
 #include "engine/query/select.h"
@@ -20,7 +21,8 @@ absl::StatusOr<ExplainOptions> ParseExplainOptions(const SettingsClause& setting
   ExplainOptions options;
   for (const auto& [name, value] : settings.values) {
     if (!kKnown.contains(name)) {
-      return absl::InvalidArgumentError(absl::StrCat("Unknown setting \"", name, "\" for EXPLAIN PLAN query"));
+      return CodedError(ErrorCode::kUnknownSetting,
+                        absl::StrCat("Unknown setting \"", name, "\" for EXPLAIN PLAN query"));
     }
     if (value.kind != format::Value::Kind::kUInt || value.u > 1) {
       return absl::InvalidArgumentError(absl::StrCat("Invalid value ", value.DebugString(), " for setting \"", name,

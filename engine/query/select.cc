@@ -9,6 +9,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "engine/error_code.h"
 #include "engine/exec/aggregate_function.h"
 #include "engine/exec/aggregator.h"
 #include "engine/parallel.h"
@@ -42,7 +43,7 @@ absl::StatusOr<ExpressionPtr> BindRowFilter(const SourceCatalog& catalog, const 
                                             const QueryParams& params) {
   auto bound = Bind(*catalog.row_filter, scope, params);
   if (!bound.ok()) {
-    return absl::Status(bound.status().code(), absl::StrCat(catalog.row_filter_owner, ": ", bound.status().message()));
+    return WithMessage(bound.status(), absl::StrCat(catalog.row_filter_owner, ": ", bound.status().message()));
   }
   const format::DataType& t = (*bound)->type()->id() == TypeId::kNullable ? (*bound)->type()->child(0)
                                                                           : *(*bound)->type();
@@ -326,14 +327,14 @@ absl::StatusOr<std::optional<size_t>> PositionalItem(const Expr& e, size_t items
 // binder's "Unknown identifier `x`" then gets ClickHouse's words for it.
 absl::Status NotAggregated(const absl::Status& s, const ExprPtr& e, const SourceCatalog& catalog) {
   constexpr absl::string_view kUnknown = "Unknown identifier `";
-  if (!absl::IsInvalidArgument(s) || !absl::StartsWith(s.message(), kUnknown)) return s;
+  if (ErrorCodeOf(s) != ErrorCode::kUnknownIdentifier || !absl::StartsWith(s.message(), kUnknown)) return s;
   absl::string_view name = s.message().substr(kUnknown.size());
   name = name.substr(0, name.find('`'));
   std::vector<std::string> column = SourceColumns({std::string(name)}, catalog);
   if (column.empty()) return s;
-  return absl::InvalidArgumentError(absl::StrCat("Column `", column[0],
-                                                 "` is not under aggregate function and not in GROUP BY keys (line ",
-                                                 e->pos.line, ", column ", e->pos.column, ")"));
+  return CodedError(ErrorCode::kNotAnAggregate,
+                    absl::StrCat("Column `", column[0], "` is not under aggregate function and not in GROUP BY keys (line ",
+                                 e->pos.line, ", column ", e->pos.column, ")"));
 }
 
 // Whether ClickHouse's analyzer makes the GROUP BY key `e` a constant, which its totals
@@ -645,8 +646,8 @@ absl::StatusOr<ResultSet> ExecuteSelectCore(const SelectQuery& q, QueryContext& 
       }
       auto bound = exec::AggregateRegistry::Global().Bind(call->name, call->distinct, types, params);
       if (!bound.ok()) {
-        return absl::Status(bound.status().code(), absl::StrCat(bound.status().message(), " (line ", call->pos.line,
-                                                                ", column ", call->pos.column, ")"));
+        return WithMessage(bound.status(), absl::StrCat(bound.status().message(), " (line ", call->pos.line,
+                                                        ", column ", call->pos.column, ")"));
       }
       aggs.push_back(std::shared_ptr<const exec::AggregateFunction>(std::move(*bound)));
       agg_args.push_back(std::move(args));

@@ -1,5 +1,6 @@
 #include "engine/query/select_source.h"
 
+#include <algorithm>
 #include <atomic>
 #include <cmath>
 
@@ -7,6 +8,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "engine/error_code.h"
 #include "engine/exec/constant_conversion.h"
 #include "engine/query/index_conditions.h"
 #include "engine/query/system_tables.h"
@@ -278,8 +280,12 @@ absl::StatusOr<SourceCatalog> ResolveSource(const SelectQuery& q, QueryContext& 
     }
   }
   if (!schema.ok()) {
-    return absl::NotFoundError(absl::StrCat("Table ", from.database.empty() ? ctx.current_database : from.database, ".",
-                                            from.table, " does not exist"));
+    const std::string& database = from.database.empty() ? ctx.current_database : from.database;
+    const std::vector<std::string> databases = ctx.db->ListDatabases();
+    if (std::find(databases.begin(), databases.end(), database) == databases.end()) {
+      return CodedError(ErrorCode::kUnknownDatabase, absl::StrCat("Database ", database, " does not exist"));
+    }
+    return CodedError(ErrorCode::kUnknownTable, absl::StrCat("Table ", database, ".", from.table, " does not exist"));
   }
   c.schema = *schema;
   for (const auto& col : c.schema.columns) {

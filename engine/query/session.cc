@@ -11,6 +11,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/ascii.h"
+#include "engine/error_code.h"
 #include "engine/exec/input_format.h"
 #include "engine/exec/like_pattern.h"
 #include "engine/exec/output_format.h"
@@ -147,7 +148,7 @@ Session::Session(Database* db) : db_(db) {
 namespace {
 
 absl::Status CannotModifyInReadonlyMode(const std::string& name) {
-  return absl::PermissionDeniedError(absl::StrCat("Cannot modify '", name, "' setting in readonly mode"));
+  return CodedError(ErrorCode::kReadonly, absl::StrCat("Cannot modify '", name, "' setting in readonly mode"));
 }
 
 }  // namespace
@@ -165,7 +166,8 @@ absl::Status Session::SetRowFilter(const std::string& table, const std::string& 
   filter.user = user_;
   auto parsed = ParseRowFilter(filter_sql);
   if (!parsed.ok()) {
-    return absl::InvalidArgumentError(absl::StrCat(filter.Describe(), ": ", parsed.status().message()));
+    return WithMessage(parsed.status(), absl::StatusCode::kInvalidArgument,
+                       absl::StrCat(filter.Describe(), ": ", parsed.status().message()));
   }
   filter.expr = *parsed;
   auto filters = row_filters_ != nullptr ? std::make_shared<RowFilters>(*row_filters_) : std::make_shared<RowFilters>();
@@ -182,7 +184,8 @@ absl::Status Session::CheckRowFilter(const Database& db, const std::string& tabl
   filter.user = user;
   auto parsed = ParseRowFilter(filter_sql);
   if (!parsed.ok()) {
-    return absl::InvalidArgumentError(absl::StrCat(filter.Describe(), ": ", parsed.status().message()));
+    return WithMessage(parsed.status(), absl::StatusCode::kInvalidArgument,
+                       absl::StrCat(filter.Describe(), ": ", parsed.status().message()));
   }
   filter.expr = *parsed;
   // A view's columns are its target's.
@@ -358,7 +361,7 @@ std::optional<size_t> InsertDataStart(absl::string_view text) {
 absl::Status Session::UseDatabase(const std::string& name) {
   std::vector<std::string> databases = db_->ListDatabases();
   if (std::find(databases.begin(), databases.end(), name) == databases.end()) {
-    return absl::NotFoundError(absl::StrCat("Database ", name, " does not exist"));
+    return CodedError(ErrorCode::kUnknownDatabase, absl::StrCat("Database ", name, " does not exist"));
   }
   current_database_ = name;
   return absl::OkStatus();
@@ -377,8 +380,8 @@ bool OnlyReads(Statement::Kind kind) {
 
 absl::Status Session::Run(const Statement& st, InputStream* input, const Sink& sink) {
   if (readonly_ > 0 && !OnlyReads(st.kind) && !(readonly_ == 2 && st.kind == Statement::Kind::kSet)) {
-    return absl::PermissionDeniedError(absl::StrCat("Cannot execute query in readonly mode",
-                                                    readonly_reason_.empty() ? "" : ". ", readonly_reason_));
+    return CodedError(ErrorCode::kReadonly, absl::StrCat("Cannot execute query in readonly mode",
+                                                         readonly_reason_.empty() ? "" : ". ", readonly_reason_));
   }
   switch (st.kind) {
     case Statement::Kind::kSelect: {
@@ -455,7 +458,7 @@ absl::Status Session::Run(const Statement& st, InputStream* input, const Sink& s
       const std::string database = st.database.empty() ? current_database_ : st.database;
       std::vector<std::string> databases = db_->ListDatabases();
       if (std::find(databases.begin(), databases.end(), database) == databases.end()) {
-        return absl::NotFoundError(absl::StrCat("Database ", database, " does not exist"));
+        return CodedError(ErrorCode::kUnknownDatabase, absl::StrCat("Database ", database, " does not exist"));
       }
       std::optional<exec::LikePattern> like;  // the rules of the LIKE operator
       if (!st.like.empty()) {
@@ -482,7 +485,10 @@ absl::Status Session::Run(const Statement& st, InputStream* input, const Sink& s
       if (st.kind == Statement::Kind::kExists) {
         return Output(ExistsResult(schema.ok() || view), st.format, sink, {});
       }
-      if (!schema.ok()) return absl::NotFoundError(absl::StrCat("Table ", ctx.current_database, ".", st.table, " does not exist"));
+      if (!schema.ok()) {
+        return CodedError(ErrorCode::kUnknownTable,
+                          absl::StrCat("Table ", ctx.current_database, ".", st.table, " does not exist"));
+      }
       if (st.kind == Statement::Kind::kShowCreateTable) {
         std::string full = absl::StrCat(st.database.empty() ? ctx.current_database : st.database, ".", st.table);
         std::string statement = CreateTableStatement(full, *schema);
@@ -529,8 +535,8 @@ absl::Status Session::RunPartStatement(const Statement& st, const Sink& sink) {
   TALLY_ASSIGN_OR_RETURN(Settings settings, StatementSettings(st.settings));
   const std::string table = QualifiedTableName(st.database, st.table, ctx);
   if (!db_->GetSchema(table).ok()) {
-    return absl::NotFoundError(absl::StrCat("Table ", st.database.empty() ? ctx.current_database : st.database, ".",
-                                            st.table, " does not exist"));
+    const std::string& database = st.database.empty() ? ctx.current_database : st.database;
+    return CodedError(ErrorCode::kUnknownTable, absl::StrCat("Table ", database, ".", st.table, " does not exist"));
   }
   if (st.kind == Statement::Kind::kAlterTable) {
     if (st.alter_command == "ADD INDEX") {
@@ -609,7 +615,10 @@ absl::Status Session::RunInsert(const InsertQuery& insert, InputStream* input) {
   TALLY_ASSIGN_OR_RETURN(Settings settings, StatementSettings(insert.settings));
   const InsertOptions insert_options = InsertOptionsOf(settings);
   auto found = db_->SharedSchema(table);  // not copied: a single-row insert runs this per row
-  if (!found.ok()) return absl::NotFoundError(absl::StrCat("Table ", ctx.current_database, ".", insert.table, " does not exist"));
+  if (!found.ok()) {
+    return CodedError(ErrorCode::kUnknownTable,
+                      absl::StrCat("Table ", ctx.current_database, ".", insert.table, " does not exist"));
+  }
   const std::shared_ptr<const format::TableSchema> schema = *std::move(found);
   std::vector<std::string> names = insert.columns;
   if (names.empty()) {
@@ -634,8 +643,8 @@ absl::Status Session::RunInsert(const InsertQuery& insert, InputStream* input) {
     for (size_t c = 0; c < names.size(); ++c) {
       auto converted = ConvertColumn(std::move(r.block.columns[c]), types[c]);
       if (!converted.ok()) {
-        return absl::InvalidArgumentError(absl::StrCat("INSERT ... SELECT: column ", names[c], ": ",
-                                                       converted.status().message()));
+        return WithMessage(converted.status(), absl::StatusCode::kInvalidArgument,
+                           absl::StrCat("INSERT ... SELECT: column ", names[c], ": ", converted.status().message()));
       }
       block.Add(names[c], std::move(*converted));
     }

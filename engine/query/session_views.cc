@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "engine/error_code.h"
 #include "engine/query/session.h"
 #include "engine/query/view_compiler.h"
 #include "engine/sql/ddl.h"
@@ -60,14 +61,14 @@ absl::Status Session::RunCreateView(const CreateViewQuery& c) {
   auto source = db_->GetSchema(parsed.source);
   if (!source.ok()) {
     auto [database, table] = SplitTableName(parsed.source);
-    return absl::NotFoundError(absl::StrCat("Table ", database, ".", table, " does not exist"));
+    return CodedError(ErrorCode::kUnknownTable, absl::StrCat("Table ", database, ".", table, " does not exist"));
   }
   CreateTableQuery inner = c.storage;
   if (inner.columns.empty()) {
     auto columns = ViewOutputColumns(db_, *parsed.select, parsed.source, *source);
     if (!columns.ok()) {
-      return absl::Status(columns.status().code(),
-                          absl::StrCat("materialized view ", name, ": ", columns.status().message()));
+      return WithMessage(columns.status(),
+                         absl::StrCat("materialized view ", name, ": ", columns.status().message()));
     }
     for (const auto& [column, type] : *columns) {
       ColumnDeclaration d;

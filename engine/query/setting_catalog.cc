@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "engine/error_code.h"
 #include "engine/parallel.h"
 #include "engine/query/session.h"
 #include "format/status_macros.h"
@@ -171,7 +172,7 @@ std::string SettingValue(const Settings& settings, const SettingInfo& info) {
 absl::Status SetAcceptedSetting(Settings* settings, const std::string& name, const Value& value) {
   const SettingInfo* info = FindSetting(name);
   if (info == nullptr || info->effect == Effect::kHonoured) {
-    return absl::InvalidArgumentError(absl::StrCat("Unknown setting '", name, "'"));
+    return CodedError(ErrorCode::kUnknownSetting, absl::StrCat("Unknown setting '", name, "'"));
   }
   TALLY_ASSIGN_OR_RETURN(std::string text, Canonical(*info, value));
   if (info->effect == Effect::kFixed && text != info->default_value) {

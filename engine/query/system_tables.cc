@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
+#include "engine/error_code.h"
 #include "engine/sql/ddl.h"
 #include "engine/query/system_row_builder.h"
 
@@ -174,10 +175,11 @@ absl::StatusOr<Block> SystemTable(const QueryContext& ctx, const std::string& ta
     }
     return b.Finish();  // "default" always exists
   }
-  return absl::NotFoundError(absl::StrCat("Table system.", table,
-                                          " does not exist (system.parts, system.tables, system.databases, "
-                                          "system.detached_parts, system.columns, system.settings, "
-                                          "system.functions and system.formats do)"));
+  return CodedError(ErrorCode::kUnknownTable,
+                    absl::StrCat("Table system.", table,
+                                 " does not exist (system.parts, system.tables, system.databases, "
+                                 "system.detached_parts, system.columns, system.settings, "
+                                 "system.functions and system.formats do)"));
 }
 
 }  // namespace tally::engine::sql

@@ -5,6 +5,7 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "engine/error_code.h"
 #include "engine/exec/query_limits.h"
 #include "engine/query/query_context.h"
 #include "engine/query/select.h"
@@ -64,8 +65,8 @@ class SqlViewQuery : public ViewQuery {
     for (size_t c = 0; c < names_.size(); ++c) {
       auto converted = ConvertColumn(std::move(r.block.columns[c]), types_[c]);
       if (!converted.ok()) {
-        return absl::Status(converted.status().code(),
-                            absl::StrCat("column ", names_[c], ": ", converted.status().message()));
+        return WithMessage(converted.status(),
+                           absl::StrCat("column ", names_[c], ": ", converted.status().message()));
       }
       out.Add(names_[c], *std::move(converted));
     }

@@ -9,6 +9,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "engine/error_code.h"
 #include "engine/exec/aggregate_function.h"
 #include "engine/exec/function_util.h"
 #include "engine/exec/in_set.h"
@@ -112,11 +113,11 @@ absl::StatusOr<ExpressionPtr> BindCall(const std::string& name, std::vector<Expr
   const exec::FunctionFactory* factory = exec::FunctionRegistry::Global().Find(name);
   if (factory == nullptr) {
     if (exec::AggregateRegistry::Global().IsAggregate(name)) {
-      return absl::InvalidArgumentError(absl::StrCat("aggregate function ", name, " is found where it cannot be",
-                                                     " (inside WHERE, inside another aggregate, or in an argument)",
-                                                     At(at)));
+      return CodedError(ErrorCode::kIllegalAggregation,
+                        absl::StrCat("aggregate function ", name, " is found where it cannot be",
+                                     " (inside WHERE, inside another aggregate, or in an argument)", At(at)));
     }
-    return absl::InvalidArgumentError(absl::StrCat("Unknown function ", name, At(at)));
+    return CodedError(ErrorCode::kUnknownFunction, absl::StrCat("Unknown function ", name, At(at)));
   }
   std::vector<ArgInfo> infos;
   std::vector<Column> constants;
@@ -134,7 +135,7 @@ absl::StatusOr<ExpressionPtr> BindCall(const std::string& name, std::vector<Expr
   }
   auto bound = (*factory)(infos, context);
   if (!bound.ok()) {
-    return absl::Status(bound.status().code(), absl::StrCat(bound.status().message(), At(at)));
+    return WithMessage(bound.status(), absl::StrCat(bound.status().message(), At(at)));
   }
   return exec::MakeCall(std::move(*bound), std::move(args), name, defer_fold_errors);
 }
@@ -157,7 +158,7 @@ absl::StatusOr<ExpressionPtr> BindIn(const Expr& e, const Scope& scope, const Qu
     if (!params.run_subquery) return absl::UnimplementedError(absl::StrCat("a subquery is not allowed here", At(rhs)));
     TALLY_ASSIGN_OR_RETURN(Column column, params.run_subquery(*rhs.subquery, rhs));
     auto in = exec::MakeInSubquery(lhs->type(), column, negate, params.functions);
-    if (!in.ok()) return absl::Status(in.status().code(), absl::StrCat(in.status().message(), At(e)));
+    if (!in.ok()) return WithMessage(in.status(), absl::StrCat(in.status().message(), At(e)));
     return exec::MakeCall(std::move(*in), std::move(args), e.name);
   }
   auto constant = [&](const Expr& item) -> absl::StatusOr<Column> {
@@ -195,7 +196,7 @@ absl::StatusOr<ExpressionPtr> BindIn(const Expr& e, const Scope& scope, const Qu
   }
   size_t values = 0;
   auto in = exec::MakeInList(lhs->type(), items, negate, params.functions, &values);
-  if (!in.ok()) return absl::Status(in.status().code(), absl::StrCat(in.status().message(), At(e)));
+  if (!in.ok()) return WithMessage(in.status(), absl::StrCat(in.status().message(), At(e)));
   if (values == 0 && !exec::IsNullableType(*lhs->type())) {
     // No item has a value of x's type: x IN (...) is 0 and NOT IN 1 whatever x is, a
     // constant as in ClickHouse (x is not evaluated; a WITH TOTALS key shows the value).
@@ -286,7 +287,8 @@ absl::StatusOr<ExpressionPtr> BindImpl(const Expr& e, const Scope& scope, const 
     case Expr::Kind::kParameter: {
       auto it = params.values.find(e.name);
       if (it == params.values.end()) {
-        return absl::InvalidArgumentError(absl::StrCat("Substitution `", e.name, "` is not set", At(e)));
+        return CodedError(ErrorCode::kUnknownQueryParameter,
+                          absl::StrCat("Substitution `", e.name, "` is not set", At(e)));
       }
       std::vector<ExpressionPtr> args;
       // As in ClickHouse, a value is the type's escaped text (TabSeparated's): for a string
@@ -316,9 +318,9 @@ absl::StatusOr<ExpressionPtr> BindImpl(const Expr& e, const Scope& scope, const 
     return BindIn(e, scope, params, depth);
   }
   if (exec::AggregateRegistry::Global().IsAggregate(e.name) && exec::FunctionRegistry::Global().Find(e.name) == nullptr) {
-    return absl::InvalidArgumentError(absl::StrCat("aggregate function ", e.ToString(),
-                                                   " is found where it cannot be (in WHERE, or inside another aggregate)",
-                                                   At(e)));
+    return CodedError(ErrorCode::kIllegalAggregation,
+                      absl::StrCat("aggregate function ", e.ToString(),
+                                   " is found where it cannot be (in WHERE, or inside another aggregate)", At(e)));
   }
   // Intervals carry their unit in the call that made them (engine/exec/interval.h):
   // t + INTERVAL n UNIT -> addUnits(t, n); t - INTERVAL ... -> subtractUnits(t, n).
@@ -371,14 +373,15 @@ int Scope::Find(absl::string_view name) const {
 absl::Status UnknownIdentifier(const Expr& e, const Scope& scope) {
   std::string name = absl::StrJoin(e.parts, ".");
   if (!scope.columns_visible && scope.Find(e.identifier()) >= 0) {
-    return absl::InvalidArgumentError(absl::StrCat("Column `", name,
-                                                   "` is not under aggregate function and not in GROUP BY keys",
-                                                   At(e)));
+    return CodedError(ErrorCode::kNotAnAggregate,
+                      absl::StrCat("Column `", name, "` is not under aggregate function and not in GROUP BY keys",
+                                   At(e)));
   }
   std::vector<std::string> visible;
   if (scope.columns_visible) visible = scope.names;
-  return absl::InvalidArgumentError(absl::StrCat("Unknown identifier `", name, "`", At(e),
-                                                 visible.empty() ? "" : absl::StrCat("; columns: ", absl::StrJoin(visible, ", "))));
+  return CodedError(ErrorCode::kUnknownIdentifier,
+                    absl::StrCat("Unknown identifier `", name, "`", At(e),
+                                 visible.empty() ? "" : absl::StrCat("; columns: ", absl::StrJoin(visible, ", "))));
 }
 
 absl::StatusOr<ExprPtr> ExpandAliases(const ExprPtr& expr, const absl::flat_hash_map<std::string, ExprPtr>& aliases,
@@ -392,7 +395,7 @@ absl::StatusOr<ExpressionPtr> Bind(const Expr& expr, const Scope& scope, const Q
   // A call that fails whatever its rows (d = 'not a date') and that folding did not drop
   // fails the query, as in ClickHouse, even when no row would reach it.
   if (const absl::Status* error = bound->deferred_error()) {
-    return absl::Status(error->code(), absl::StrCat(error->message(), At(expr)));
+    return WithMessage(*error, absl::StrCat(error->message(), At(expr)));
   }
   return bound;
 }

@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "engine/error_code.h"
 #include "engine/exec/expression.h"
 #include "engine/sql/parser.h"
 #include "format/status_macros.h"
@@ -18,6 +19,11 @@ namespace {
 
 absl::Status ColumnError(const format::ColumnDef& c, absl::string_view why) {
   return absl::InvalidArgumentError(absl::StrCat("column `", c.name, "` DEFAULT ", c.default_expr, ": ", why));
+}
+
+// The same for an error of the expression, whose code it keeps.
+absl::Status ColumnError(const format::ColumnDef& c, const absl::Status& why) {
+  return WithMessage(why, absl::StatusCode::kInvalidArgument, ColumnError(c, why.message()).message());
 }
 
 // A column whose DEFAULT is still to be computed.
@@ -84,7 +90,7 @@ absl::Status ValidateDefaults(const format::TableSchema& schema) {
   for (const format::ColumnDef& c : schema.columns) {
     if (!c.default_expr.empty()) {
       auto parsed = ParseExpression(c.default_expr);
-      if (!parsed.ok()) return ColumnError(c, parsed.status().message());
+      if (!parsed.ok()) return ColumnError(c, parsed.status());
       if (CollectAggregates(*parsed, nullptr, nullptr)) return ColumnError(c, "aggregate functions are not allowed");
       continue;
     }
@@ -126,7 +132,7 @@ absl::Status FillDefaults(const format::TableSchema& schema, const QueryParams& 
       const format::ColumnDef& def = schema.columns[p.schema_index];
       auto value = Evaluate(def, params, visible, block->rows());
       if (!value.ok()) {
-        last_error = ColumnError(def, value.status().message());
+        last_error = ColumnError(def, value.status());
         next.push_back(p);
         continue;
       }

@@ -12,6 +12,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
+#include "engine/error_code.h"
 #include "engine/sql/parser_internal.h"
 #include "format/status_macros.h"
 
@@ -130,8 +131,8 @@ absl::Status Parser::ExpectKeyword(absl::string_view keyword) {
 }
 
 absl::Status Parser::MessageAt(Position pos, absl::string_view message) {
-  return absl::InvalidArgumentError(absl::StrCat("Syntax error at line ", pos.line,
-                                                 ", column ", pos.column, ": ", message));
+  return CodedError(ErrorCode::kSyntaxError,
+                    absl::StrCat("Syntax error at line ", pos.line, ", column ", pos.column, ": ", message));
 }
 
 absl::Status Parser::ErrorAt(const Token& token, absl::string_view expected) {

@@ -2,7 +2,8 @@
 // The grammar it accepts is documented in docs/sql.md ("Grammar").
 //
 // Every error is absl::InvalidArgumentError("Syntax error at line L, column C: expected
-// <what>, got '<token>'") naming the offending token's 1-based position. Hostile input
+// <what>, got '<token>'") naming the offending token's 1-based position, with the code
+// SYNTAX_ERROR (engine/error_code.h); a ClickHouse clause tally lacks is Unimplemented. Hostile input
 // gives such an error, never a crash: nesting is capped (kMaxParseDepth recursion levels,
 // kMaxExprHeight levels of tree), and the work is linear in the input.
 //

@@ -120,7 +120,7 @@ bin=$(find "$DIR/tables" -name 'value.bin' | head -1)
 size=$(stat -c %s "$bin")
 python3 -c 'import sys; f=open(sys.argv[1],"r+b"); f.seek(int(sys.argv[2])); b=f.read(1); f.seek(int(sys.argv[2])); f.write(bytes([b[0]^0xff]))' "$bin" $((size / 2))
 if err=$("$TALLY" local --data "$DIR" --query ".check events" 2>&1); then fail ".check should fail on a flipped byte"; fi
-grep -q "DATA_LOSS" <<<"$err" || fail "corruption error: $err"
+grep -q "Code: 246. .*(CORRUPTED_DATA)" <<<"$err" || fail "corruption error: $err"
 grep -q "value.bin" <<<"$err" || fail "corruption error names the file: $err"
 
 # Truncating it makes the next open move the part aside, and say so.

@@ -15,6 +15,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "engine/database.h"
+#include "engine/error_code.h"
 #include "format/detached_reason.h"
 #include "engine/mem_env.h"
 #include "engine/part.h"
@@ -346,6 +347,8 @@ TEST_F(CorruptionTest, FlipInsideColumnBlockFailsCheckTableAndScan) {
   EXPECT_TRUE(db->recovery().events.empty());
   EXPECT_STATUS(db->CheckTable(kTable), absl::StatusCode::kDataLoss, What("value.bin") + ": offset ");
   EXPECT_STATUS(ScanAll(*db, kTable), absl::StatusCode::kDataLoss, What("value.bin") + ": offset ");
+  // What a client is told (engine/error_code.h).
+  EXPECT_EQ(ErrorCodeOf(db->CheckTable(kTable)), ErrorCode::kCorruptedData);
   // A scan that never reads value.bin is unaffected.
   auto cursor = db->Scan(kTable, {.columns = {"time", "tenant"}});
   ASSERT_OK(cursor);
