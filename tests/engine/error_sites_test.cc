@@ -18,6 +18,7 @@
 #include "engine/mem_env.h"
 #include "engine/query/session.h"
 #include "engine/sql/parser.h"
+#include "tests/engine/sql_output.h"
 #include "tests/test_util.h"
 
 namespace tally::engine {
@@ -32,13 +33,10 @@ struct Case {
   std::string input = "";  // the data of an INSERT ... FORMAT
 };
 
-class ErrorSitesTest : public ::testing::Test {
+class ErrorSitesTest : public testing_sql::SessionTest {
  protected:
   void SetUp() override {
-    auto db = Database::Open("db", {.env = &env_});
-    ASSERT_OK(db);
-    db_ = std::move(*db);
-    session_ = std::make_unique<sql::Session>(db_.get());
+    testing_sql::SessionTest::SetUp();
     Run("CREATE TABLE t (k String, v UInt64) ENGINE = MergeTree ORDER BY k");
     Run("INSERT INTO t VALUES ('a', 1), ('b', 2)");
     Run("CREATE MATERIALIZED VIEW mv ENGINE = MergeTree ORDER BY k AS SELECT k FROM t");
@@ -56,10 +54,6 @@ class ErrorSitesTest : public ::testing::Test {
       EXPECT_EQ(ErrorCodeOf(s), c.code) << c.sql << " -> " << s;
     }
   }
-
-  MemEnv env_;
-  std::unique_ptr<Database> db_;
-  std::unique_ptr<sql::Session> session_;
 };
 
 TEST_F(ErrorSitesTest, TheParserSaysSyntaxErrorOrNotImplemented) {

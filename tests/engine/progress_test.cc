@@ -14,20 +14,14 @@
 #include "engine/mem_env.h"
 #include "engine/progress.h"
 #include "engine/query/session.h"
+#include "tests/engine/sql_output.h"
 #include "tests/test_util.h"
 
 namespace tally::engine {
 namespace {
 
-class ProgressTest : public ::testing::Test {
+class ProgressTest : public testing_sql::SessionTest {
  protected:
-  void SetUp() override {
-    auto db = Database::Open("db", {.env = &env_});
-    ASSERT_OK(db);
-    db_ = std::move(*db);
-    session_ = std::make_unique<sql::Session>(db_.get());
-  }
-
   // Runs `sql`, which must succeed; its output.
   std::string Run(const std::string& sql, const std::string& input = "") {
     std::string out;
@@ -46,10 +40,6 @@ class ProgressTest : public ::testing::Test {
     for (uint64_t i = 0; i < rows; ++i) absl::StrAppend(&data, i, "\t", i % 7, "\n");
     Run(absl::StrCat("INSERT INTO ", name, " FORMAT TabSeparated"), data);
   }
-
-  MemEnv env_;
-  std::unique_ptr<Database> db_;
-  std::unique_ptr<sql::Session> session_;
 };
 
 TEST_F(ProgressTest, InsertCountsWrittenRowsAndBytesAsItsResult) {
