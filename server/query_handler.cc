@@ -32,7 +32,7 @@ bool IsProtocolParam(absl::string_view name) {
       "query", "database", "default_format", "query_id", "session_id", "session_timeout", "session_check",
       "user", "password", "quota_key", "compress", "decompress", "buffer_size", "wait_end_of_query",
       "enable_http_compression", "http_zlib_compression_level", "send_progress_in_http_headers",
-      "http_headers_progress_interval_ms", "client_protocol_version", "add_http_cors_header",
+      "http_headers_progress_interval_ms", "client_protocol_version", "add_http_cors_header", "readonly",
   };
   return std::find(std::begin(kNames), std::end(kNames), name) != std::end(kNames);
 }
@@ -419,6 +419,21 @@ absl::Status QueryHandler::RunQuery(HttpConnection* conn, const HttpRequest& req
     session->set_readonly(req.method == "POST" ? 0 : 2,
                           "For queries over HTTP, method GET implies readonly. You should use method POST for "
                           "modifying queries");
+  }
+  // readonly=N in the URL (ClickHouse's `readonly` setting) makes the request stricter,
+  // never less strict than its user and method: 1 is the strictest, then 2, then 0.
+  if (const std::string* r = req.Param("readonly"); r != nullptr) {
+    int level;
+    if (!absl::SimpleAtoi(*r, &level) || level < 0 || level > 2) {
+      return absl::InvalidArgumentError(absl::StrCat("readonly takes 0, 1 or 2, got '", *r, "'"));
+    }
+    auto strictness = [](int l) { return l == 1 ? 2 : l == 2 ? 1 : 0; };
+    if (strictness(level) < strictness(session->readonly())) {
+      return ErrorWithCode(ErrorCode::kReadonly, "Cannot modify 'readonly' setting in readonly mode");
+    }
+    if (level != session->readonly()) {
+      session->set_readonly(level, absl::StrCat("readonly = ", level, " was set for this request"));
+    }
   }
   std::string database;
   if (const std::string* h = req.Header("x-clickhouse-database"); h != nullptr) database = *h;

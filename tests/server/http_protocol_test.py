@@ -170,6 +170,16 @@ class HttpProtocolTest(unittest.TestCase):
         # A write over GET (test_get_is_read_only), and a user's readonly level (users_test.py).
         self.assertError(self.server.request("GET", query="INSERT INTO err VALUES (1, 'a')"), 500, 164, "READONLY",
                          "Cannot execute query in readonly mode")
+        # readonly=N in the URL: a POST made read-only; a GET cannot be made writable.
+        self.assertError(self.server.request(body=b"INSERT INTO err VALUES (1, 'a')", readonly="1"), 500, 164,
+                         "READONLY", "readonly = 1 was set for this request")
+        self.assertError(self.server.request(body=b"SELECT 1 SETTINGS max_threads = 1", readonly="1"), 500, 164,
+                         "READONLY", "Cannot modify 'max_threads'")
+        self.assertEqual(self.server.query("SELECT 1 SETTINGS max_threads = 1", readonly="2"), "1\n")
+        self.assertError(self.server.request("GET", query="SELECT 1", readonly="0"), 500, 164, "READONLY",
+                         "Cannot modify 'readonly'")
+        self.assertError(self.server.request(body=b"SELECT 1", readonly="3"), 400, 36, "BAD_ARGUMENTS")
+        self.assertEqual(self.server.query("SELECT count() FROM err"), "0\n")
 
     def test_bad_input_rows_answer_a_parse_error(self):
         self.server.query("CREATE TABLE rows (id UInt32, s String) ENGINE = MergeTree ORDER BY id")
