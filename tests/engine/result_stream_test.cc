@@ -18,6 +18,7 @@
 #include "engine/query/session.h"
 #include "engine/sql/parser.h"
 #include "format/status_macros.h"
+#include "tests/engine/sql_output.h"
 #include "tests/metering_data.h"
 #include "tests/test_util.h"
 
@@ -26,15 +27,8 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-class ResultStreamTest : public ::testing::Test {
+class ResultStreamTest : public testing_sql::SessionTest {
  protected:
-  void SetUp() override {
-    auto db = Database::Open("db", {.env = &env_});
-    ASSERT_OK(db);
-    db_ = std::move(*db);
-    session_ = std::make_unique<Session>(db_.get());
-  }
-
   // A metering table of 4 parts in granules of 512 rows: each part is one chunk.
   void MakeEvents() {
     format::TableSchema schema = testing_data::MeteringSchema();
@@ -100,9 +94,6 @@ class ResultStreamTest : public ::testing::Test {
     });
   }
 
-  MemEnv env_;
-  std::unique_ptr<Database> db_;
-  std::unique_ptr<Session> session_;
   std::atomic<bool> cancelled_{false};
   std::vector<std::shared_ptr<SelectQuery>> parsed_;
 };
